@@ -1,0 +1,168 @@
+/* jx_diag.c - diagnostics list. */
+#include "jx_diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_or_null(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+void jx_diags_init(jx_diags *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+void jx_diags_free(jx_diags *d)
+{
+    for (size_t i = 0; i < d->count; i++) {
+        free(d->items[i].file);
+        free(d->items[i].message);
+        free(d->items[i].rule);
+    }
+    free(d->items);
+    jx_diags_init(d);
+}
+
+static jx_status diags_vadd(jx_diags *d, jx_severity sev, const char *file, int line, int col,
+                            const char *rule, const char *fmt, va_list ap)
+{
+    if (sev == JX_SEV_ERROR)
+        d->errors++;
+    else if (sev == JX_SEV_WARNING)
+        d->warnings++;
+    if (d->count == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 8;
+        jx_diag *items = realloc(d->items, cap * sizeof *items);
+        if (!items)
+            goto oom;
+        d->items = items;
+        d->cap = cap;
+    }
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        n = 0;
+    char *msg = malloc((size_t)n + 1);
+    if (!msg)
+        goto oom;
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    jx_diag *g = &d->items[d->count];
+    g->severity = sev;
+    g->file = dup_or_null(file);
+    g->rule = dup_or_null(rule);
+    g->message = msg;
+    g->line = line;
+    g->col = col;
+    if ((file && !g->file) || (rule && !g->rule)) {
+        free(g->file);
+        free(g->rule);
+        free(msg);
+        goto oom;
+    }
+    d->count++;
+    return JX_OK;
+oom:
+    d->oom = 1;
+    return JX_ERR_NOMEM;
+}
+
+jx_status jx_diags_add(jx_diags *d, jx_severity sev, const char *file, int line, int col,
+                       const char *rule, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    jx_status st = diags_vadd(d, sev, file, line, col, rule, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+jx_status jx_diag_error(jx_diags *d, jx_status status, const char *file, int line, int col,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diags_vadd(d, JX_SEV_ERROR, file, line, col, NULL, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+static const char *severity_name(jx_severity s)
+{
+    switch (s) {
+    case JX_SEV_ERROR: return "error";
+    case JX_SEV_WARNING: return "warning";
+    default: return "note";
+    }
+}
+
+void jx_diags_print(const jx_diags *d, FILE *out)
+{
+    for (size_t i = 0; i < d->count; i++) {
+        const jx_diag *g = &d->items[i];
+        if (g->file)
+            fprintf(out, "%s:%d:%d: ", g->file, g->line, g->col);
+        fprintf(out, "%s: %s", severity_name(g->severity), g->message);
+        if (g->rule)
+            fprintf(out, " [%s]", g->rule);
+        fputc('\n', out);
+    }
+    if (d->oom)
+        fprintf(out, "error: out of memory while recording messages\n");
+}
+
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+void jx_diags_print_json(const jx_diags *d, FILE *out)
+{
+    for (size_t i = 0; i < d->count; i++) {
+        const jx_diag *g = &d->items[i];
+        fputs("{\"file\":", out);
+        json_string(out, g->file);
+        fprintf(out, ",\"line\":%d,\"col\":%d,\"severity\":\"%s\",\"rule\":", g->line, g->col,
+                severity_name(g->severity));
+        if (g->rule)
+            json_string(out, g->rule);
+        else
+            fputs("null", out);
+        fputs(",\"message\":", out);
+        json_string(out, g->message);
+        fputs("}\n", out);
+    }
+}
+
+jx_status jx_diags_append(jx_diags *dst, jx_diags *src)
+{
+    for (size_t i = 0; i < src->count; i++) {
+        jx_diag *g = &src->items[i];
+        jx_status st = jx_diags_add(dst, g->severity, g->file, g->line, g->col, g->rule, "%s",
+                                    g->message);
+        if (st != JX_OK)
+            return st;
+    }
+    dst->oom |= src->oom;
+    jx_diags_free(src);
+    return JX_OK;
+}

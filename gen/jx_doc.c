@@ -1,0 +1,198 @@
+/* jx_doc.c - the abstract document and its arena. */
+#include "jx_doc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The arena: a chain of blocks freed together. */
+struct jx_arena {
+    struct arena_block *head;
+};
+
+struct arena_block {
+    struct arena_block *next;
+    size_t used, size;
+    _Alignas(16) unsigned char data[];
+};
+
+#define ARENA_BLOCK 65536
+
+static void *arena_alloc(jx_arena *a, size_t size)
+{
+    size = (size + 15) & ~(size_t)15;
+    struct arena_block *b = a->head;
+    if (!b || b->size - b->used < size) {
+        size_t cap = size > ARENA_BLOCK ? size : ARENA_BLOCK;
+        b = malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->size = cap;
+        b->used = 0;
+        b->next = a->head;
+        a->head = b;
+    }
+    void *p = b->data + b->used;
+    b->used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+jx_doc *jx_doc_create(void)
+{
+    jx_doc *doc = calloc(1, sizeof *doc);
+    if (!doc)
+        return NULL;
+    doc->arena = calloc(1, sizeof *doc->arena);
+    if (!doc->arena) {
+        free(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+void jx_doc_free(jx_doc *doc)
+{
+    if (!doc)
+        return;
+    struct arena_block *b = doc->arena->head;
+    while (b) {
+        struct arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(doc->arena);
+    free(doc);
+}
+
+void *jx_doc_alloc(jx_doc *doc, size_t size)
+{
+    return arena_alloc(doc->arena, size ? size : 1);
+}
+
+const char *jx_doc_strndup(jx_doc *doc, const char *s, size_t n)
+{
+    char *p = arena_alloc(doc->arena, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+const char *jx_doc_strdup(jx_doc *doc, const char *s)
+{
+    return s ? jx_doc_strndup(doc, s, strlen(s)) : NULL;
+}
+
+/* Grows an arena array of `count` elements to hold one more; capacity is
+ * implied: powers of two from 8. */
+static void *grow(jx_doc *doc, void *array, size_t count, size_t elem)
+{
+    size_t cap = 8;
+    while (cap < count)
+        cap *= 2;
+    if (array && count < cap)
+        return array;
+    size_t ncap = array ? cap * 2 : cap;
+    void *p = arena_alloc(doc->arena, ncap * elem);
+    if (p && array)
+        memcpy(p, array, count * elem);
+    return p;
+}
+
+jx_section *jx_doc_add_section(jx_doc *doc)
+{
+    jx_section *s = grow(doc, doc->sections, doc->nsections, sizeof *s);
+    if (!s)
+        return NULL;
+    doc->sections = s;
+    jx_section *sec = &s[doc->nsections++];
+    memset(sec, 0, sizeof *sec);
+    return sec;
+}
+
+jx_block *jx_section_add_block(jx_doc *doc, jx_section *sec, jx_block_kind kind)
+{
+    jx_block *b = grow(doc, sec->blocks, sec->nblocks, sizeof *b);
+    if (!b)
+        return NULL;
+    sec->blocks = b;
+    jx_block *blk = &b[sec->nblocks++];
+    memset(blk, 0, sizeof *blk);
+    blk->kind = kind;
+    if (kind == JX_BLOCK_TABLE) {
+        blk->table = jx_doc_alloc(doc, sizeof *blk->table);
+        if (!blk->table) {
+            sec->nblocks--;
+            return NULL;
+        }
+    }
+    return blk;
+}
+
+jx_cell *jx_table_add_cell(jx_doc *doc, jx_table *t)
+{
+    jx_cell *c = grow(doc, t->cells, t->ncells, sizeof *c);
+    if (!c)
+        return NULL;
+    t->cells = c;
+    jx_cell *cell = &c[t->ncells++];
+    memset(cell, 0, sizeof *cell);
+    cell->rowspan = cell->colspan = 1;
+    return cell;
+}
+
+const jx_cell *jx_table_cell_at(const jx_table *t, int row, int col)
+{
+    for (size_t i = 0; i < t->ncells; i++) {
+        const jx_cell *c = &t->cells[i];
+        if (row >= c->row && row < c->row + c->rowspan && col >= c->col &&
+            col < c->col + c->colspan)
+            return c;
+    }
+    return NULL;
+}
+
+jx_status jx_table_check(const jx_table *t, char *msg, size_t msglen)
+{
+    if (t->ncols <= 0 || t->nrows < 0) {
+        snprintf(msg, msglen, "table has %d columns and %d rows", t->ncols, t->nrows);
+        return JX_ERR_INTERNAL;
+    }
+    size_t n = (size_t)t->ncols * (size_t)t->nrows;
+    unsigned char *cover = calloc(n ? n : 1, 1);
+    if (!cover) {
+        snprintf(msg, msglen, "out of memory");
+        return JX_ERR_NOMEM;
+    }
+    jx_status st = JX_OK;
+    for (size_t i = 0; i < t->ncells && st == JX_OK; i++) {
+        const jx_cell *c = &t->cells[i];
+        if (c->row < 0 || c->col < 0 || c->rowspan < 1 || c->colspan < 1 ||
+            c->row + c->rowspan > t->nrows || c->col + c->colspan > t->ncols) {
+            snprintf(msg, msglen, "cell %zu at row %d col %d span %dx%d leaves the %dx%d grid", i,
+                     c->row, c->col, c->rowspan, c->colspan, t->nrows, t->ncols);
+            st = JX_ERR_INTERNAL;
+            break;
+        }
+        for (int r = c->row; r < c->row + c->rowspan && st == JX_OK; r++)
+            for (int k = c->col; k < c->col + c->colspan; k++) {
+                unsigned char *p = &cover[(size_t)r * (size_t)t->ncols + (size_t)k];
+                if (*p) {
+                    snprintf(msg, msglen, "cell %zu overlaps another at row %d col %d", i, r, k);
+                    st = JX_ERR_INTERNAL;
+                    break;
+                }
+                *p = 1;
+            }
+    }
+    for (size_t i = 0; i < n && st == JX_OK; i++)
+        if (!cover[i]) {
+            snprintf(msg, msglen, "grid position row %zu col %zu is not covered by any cell",
+                     i / (size_t)t->ncols, i % (size_t)t->ncols);
+            st = JX_ERR_INTERNAL;
+        }
+    free(cover);
+    return st;
+}

@@ -1,0 +1,165 @@
+/* jx_doc.h - the abstract document both back-ends draw.
+ *
+ * A document is a list of sections; a section is a run of pages in the PDF
+ * and one sheet in the workbook.  A section holds blocks: paragraphs (titles,
+ * prose) and tables.  A table has its own column grid (relative widths over
+ * the full content width) and a list of cells placed on that grid with row
+ * and column spans, exactly as the official template merges them.
+ *
+ * Nothing here knows a region: the layout engine (jx_compose.c) builds a
+ * jx_doc from a filing and a layout file; jx_paginate.c measures and breaks
+ * it into pages for the PDF and trace devices; jx_xlsx.c writes it as sheets.
+ *
+ * Ownership: the document owns everything reachable from it; all strings and
+ * arrays live in its arena and are freed by jx_doc_free().  Strings passed to
+ * jx_doc_* functions are copied. */
+#ifndef JX_DOC_H
+#define JX_DOC_H
+
+#include <stddef.h>
+#include "jx_decimal.h"
+#include "jx_error.h"
+
+typedef enum jx_halign { JX_ALIGN_LEFT, JX_ALIGN_CENTER, JX_ALIGN_RIGHT, JX_ALIGN_JUSTIFY } jx_halign;
+typedef enum jx_valign { JX_VALIGN_MIDDLE, JX_VALIGN_TOP, JX_VALIGN_BOTTOM } jx_valign;
+
+/* How a run of text looks.  font_role names a role of the font set
+ * ("song", "hei", ...; see fonts/README.md). */
+typedef struct jx_style {
+    const char *font_role;
+    double size_pt;
+    int bold;              /* the role is already a bold face (黑体); kept for XLSX */
+    jx_halign halign;
+    jx_valign valign;
+    double first_indent_em;/* first-line indent of each paragraph, in em */
+    double leading;        /* line height = leading * font line height (1.0 = font's own) */
+} jx_style;
+
+/* One paragraph of a cell or a prose block: plain UTF-8 text with no
+ * markup.  kind LIST_ITEM is a line of a list (numbering kept in text). */
+typedef enum jx_para_kind { JX_PARA_TEXT, JX_PARA_LIST_ITEM } jx_para_kind;
+typedef struct jx_paragraph {
+    jx_para_kind kind;
+    const char *text;
+} jx_paragraph;
+
+/* Where a value came from, for messages and the workbook's 数据 sheet. */
+typedef struct jx_source {
+    const char *file;      /* filing file, or NULL for template text */
+    int line, col;
+    const char *path;      /* filing path such as "fund.total", or NULL */
+    const char *label;     /* the field's Chinese label, or NULL */
+} jx_source;
+
+typedef enum jx_cell_kind {
+    JX_CELL_LABEL,         /* template text: locked in the workbook */
+    JX_CELL_TEXT,          /* a filing value shown as text */
+    JX_CELL_NUMBER,        /* a filing amount/count: a number in the workbook */
+    JX_CELL_EMPTY          /* an empty value cell (still bordered, unlocked) */
+} jx_cell_kind;
+
+typedef struct jx_cell {
+    int row, col;          /* top-left grid position inside its table, 0-based */
+    int rowspan, colspan;  /* >= 1 */
+    jx_cell_kind kind;
+    jx_paragraph *paras;   /* display text; NUMBER cells hold the formatted number */
+    size_t npara;
+    jx_style style;
+    /* NUMBER cells: the exact value and the Excel number format that shows
+     * it exactly as paras[0].text does (e.g. "0.00", "#,##0.00", "0\"万元\""). */
+    jx_decimal number;
+    const char *number_format;
+    const char *formula;   /* NUMBER cells derived from others: an Excel formula
+                              without '=' whose result is `number`, or NULL */
+    jx_source source;
+} jx_cell;
+
+typedef struct jx_row {
+    int header;            /* repeated at the top of each page the table continues on */
+    double min_height_pt;  /* 0: as tall as the content needs */
+} jx_row;
+
+typedef struct jx_table {
+    int ncols;
+    double *col_widths;    /* ncols relative widths (any positive scale) */
+    int nrows;
+    jx_row *rows;
+    jx_cell *cells;        /* in reading order: by row, then column */
+    size_t ncells;
+    double border_pt;      /* rule width of the grid; 0: no borders */
+    double padding_pt;     /* inner cell padding, each side */
+} jx_table;
+
+typedef enum jx_block_kind { JX_BLOCK_PARAGRAPH, JX_BLOCK_TABLE, JX_BLOCK_PAGE_BREAK } jx_block_kind;
+
+typedef struct jx_block {
+    jx_block_kind kind;
+    /* PARAGRAPH: */
+    jx_paragraph para;
+    jx_style style;
+    double space_before_pt, space_after_pt;
+    /* TABLE: */
+    jx_table *table;
+    const char *bookmark;  /* outline entry starting at this block, or NULL */
+} jx_block;
+
+typedef struct jx_page_setup {
+    double width_pt, height_pt;     /* already in the section's orientation */
+    int landscape;
+    double margin_top_pt, margin_right_pt, margin_bottom_pt, margin_left_pt;
+    const char *page_number_format; /* e.g. "第 {page} 页 共 {pages} 页", "— {page} —", NULL for none */
+    jx_style page_number_style;
+} jx_page_setup;
+
+typedef struct jx_section {
+    const char *sheet_name;  /* workbook sheet name (<= 31 chars, no []:*?/\) */
+    const char *bookmark;    /* outline entry for the section, or NULL */
+    jx_page_setup page;
+    jx_block *blocks;
+    size_t nblocks;
+} jx_section;
+
+typedef struct jx_doc_info {
+    const char *title;
+    const char *author;      /* the filing unit */
+    const char *subject;
+    const char *keywords;
+    const char *creator;     /* "jxgen x.y.z" */
+    long long date_epoch;    /* creation date (seconds since 1970, UTC) */
+} jx_doc_info;
+
+typedef struct jx_arena jx_arena;
+
+typedef struct jx_doc {
+    jx_doc_info info;
+    jx_section *sections;
+    size_t nsections;
+    jx_arena *arena;
+} jx_doc;
+
+/* Creates an empty document.  Returns NULL when out of memory. */
+jx_doc *jx_doc_create(void);
+void jx_doc_free(jx_doc *doc);
+
+/* Copies s into the document's arena.  NULL when out of memory. */
+const char *jx_doc_strdup(jx_doc *doc, const char *s);
+const char *jx_doc_strndup(jx_doc *doc, const char *s, size_t n);
+/* Zeroed memory owned by the document.  NULL when out of memory. */
+void *jx_doc_alloc(jx_doc *doc, size_t size);
+
+/* Appends a section / block / table; returns a pointer owned by the document
+ * (valid until the next add on the same list), or NULL when out of memory. */
+jx_section *jx_doc_add_section(jx_doc *doc);
+jx_block *jx_section_add_block(jx_doc *doc, jx_section *sec, jx_block_kind kind);
+/* Appends a cell to a table (cells must be added in reading order). */
+jx_cell *jx_table_add_cell(jx_doc *doc, jx_table *t);
+
+/* Returns the cell whose span covers (row, col), or NULL. O(ncells). */
+const jx_cell *jx_table_cell_at(const jx_table *t, int row, int col);
+
+/* Checks that every cell lies inside the grid, no two cells overlap, and
+ * every grid position is covered.  Returns JX_OK or JX_ERR_INTERNAL with a
+ * description in msg. */
+jx_status jx_table_check(const jx_table *t, char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,75 @@
+/* jx_node.h - a parsed YAML/JSON document with the position of every value.
+ *
+ * Filings and layout files are read into a tree of jx_node: maps (keys kept
+ * in file order), sequences and scalars.  Every node and every map key knows
+ * its 1-based line and column, so a message can point at the exact place.
+ * JSON is read by the same parser (YAML 1.1 accepts JSON documents).
+ *
+ * Safety limits (each exceeded limit is a JX_ERR_LIMIT with a message):
+ * file size JX_NODE_MAX_BYTES, nesting depth JX_NODE_MAX_DEPTH, node count
+ * JX_NODE_MAX_NODES.  Anchors/aliases are refused (no alias bombs); invalid
+ * UTF-8 is reported with its byte offset.
+ *
+ * The tree is owned by the caller and freed with jx_node_free(). */
+#ifndef JX_NODE_H
+#define JX_NODE_H
+
+#include <stddef.h>
+#include "jx_diag.h"
+#include "jx_error.h"
+
+#define JX_NODE_MAX_BYTES (8u * 1024u * 1024u)
+#define JX_NODE_MAX_DEPTH 64
+#define JX_NODE_MAX_NODES 200000
+
+typedef enum jx_node_kind { JX_NODE_SCALAR, JX_NODE_MAP, JX_NODE_SEQ } jx_node_kind;
+
+typedef struct jx_node jx_node;
+struct jx_node {
+    jx_node_kind kind;
+    int line, col;          /* 1-based position of the value */
+    /* SCALAR: */
+    char *text;             /* UTF-8, NUL-terminated (never NULL for scalars) */
+    size_t len;
+    int plain;              /* unquoted scalar (so `~`/`null` and empty mean "nothing") */
+    /* MAP and SEQ: */
+    size_t count;
+    jx_node **items;        /* values */
+    /* MAP only: */
+    char **keys;
+    int *key_lines, *key_cols;
+    /* Set on lookup: a map key was read by the program (unknown keys are the
+     * ones never looked up). */
+    unsigned char *key_used;
+};
+
+/* Reads and parses the file at `path`.  On success *out is the root (a MAP,
+ * SEQ or SCALAR).  Fails with JX_ERR_IO (cannot read), JX_ERR_SYNTAX
+ * (malformed, invalid UTF-8, empty) or JX_ERR_LIMIT, adding a message at
+ * path:line:col. */
+jx_status jx_node_parse_file(const char *path, jx_node **out, jx_diags *d);
+
+/* Same for a buffer; `name` is used in messages. */
+jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx_node **out,
+                               jx_diags *d);
+
+void jx_node_free(jx_node *node);
+
+/* Returns the value of `key` in a MAP (marking the key used), or NULL when
+ * node is not a map or has no such key. */
+const jx_node *jx_node_get(const jx_node *map, const char *key);
+
+/* Index of `key` in a map, or -1. */
+long jx_node_key_index(const jx_node *map, const char *key);
+
+/* Follows a dotted path: "fund.total", "projects.2.name".  NULL when any
+ * step is missing. */
+const jx_node *jx_node_path(const jx_node *root, const char *path);
+
+/* 1 when node is NULL, a null scalar (`~`, `null`, empty plain) or "". */
+int jx_node_is_empty(const jx_node *node);
+
+/* The scalar's text, or NULL when node is not a scalar or is a null. */
+const char *jx_node_text(const jx_node *node);
+
+#endif

@@ -1,0 +1,779 @@
+/* jx_paginate.c - measuring, row heights, page breaks; draws on a device. */
+#include "jx_paginate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "jx_util.h"
+
+/* ---- display list: pages are collected first so that "page N of M" is
+ * known when they are drawn. ---- */
+
+typedef enum { ITEM_TEXT, ITEM_RULE, ITEM_BOOKMARK } item_kind;
+
+typedef struct dl_item {
+    item_kind kind;
+    const jx_face *face;
+    double size, x, y, x1, y1, width;
+    const char *text;
+    size_t len;
+    int level;
+} dl_item;
+
+typedef struct dl_page {
+    dl_item *items;
+    size_t count, cap;
+    double width, height;
+    const jx_section *section;
+    int number_in_section;
+} dl_page;
+
+typedef struct pager {
+    const jx_doc *doc;
+    jx_fonts *fonts;
+    jx_diags *d;
+    dl_page *pages;
+    size_t npages, cap;
+    const jx_section *section;
+    double y;                /* cursor on the current page */
+    double top, bottom;      /* body limits of the current page */
+    double left, width;      /* body left edge and width */
+    jx_status status;
+} pager;
+
+static jx_status pager_fail(pager *pg, jx_status st)
+{
+    if (pg->status == JX_OK)
+        pg->status = st;
+    return st;
+}
+
+static dl_page *current_page(pager *pg)
+{
+    return pg->npages ? &pg->pages[pg->npages - 1] : NULL;
+}
+
+static jx_status new_page(pager *pg)
+{
+    if (pg->npages == pg->cap) {
+        size_t cap = pg->cap ? pg->cap * 2 : 8;
+        dl_page *p = realloc(pg->pages, cap * sizeof *p);
+        if (!p)
+            return pager_fail(pg, JX_ERR_NOMEM);
+        pg->pages = p;
+        pg->cap = cap;
+    }
+    dl_page *page = &pg->pages[pg->npages++];
+    memset(page, 0, sizeof *page);
+    const jx_page_setup *ps = &pg->section->page;
+    page->width = ps->width_pt;
+    page->height = ps->height_pt;
+    page->section = pg->section;
+    pg->top = ps->margin_top_pt;
+    pg->bottom = ps->height_pt - ps->margin_bottom_pt;
+    pg->left = ps->margin_left_pt;
+    pg->width = ps->width_pt - ps->margin_left_pt - ps->margin_right_pt;
+    pg->y = pg->top;
+    return JX_OK;
+}
+
+static dl_item *add_item(pager *pg, item_kind kind)
+{
+    dl_page *page = current_page(pg);
+    if (page->count == page->cap) {
+        size_t cap = page->cap ? page->cap * 2 : 256;
+        dl_item *it = realloc(page->items, cap * sizeof *it);
+        if (!it) {
+            pager_fail(pg, JX_ERR_NOMEM);
+            return NULL;
+        }
+        page->items = it;
+        page->cap = cap;
+    }
+    dl_item *item = &page->items[page->count++];
+    memset(item, 0, sizeof *item);
+    item->kind = kind;
+    return item;
+}
+
+static void add_rule(pager *pg, double x0, double y0, double x1, double y1, double w)
+{
+    dl_item *it = add_item(pg, ITEM_RULE);
+    if (it) {
+        it->x = x0;
+        it->y = y0;
+        it->x1 = x1;
+        it->y1 = y1;
+        it->width = w;
+    }
+}
+
+static void add_bookmark(pager *pg, const char *title, int level, double y)
+{
+    dl_item *it = add_item(pg, ITEM_BOOKMARK);
+    if (it) {
+        it->text = title;
+        it->len = strlen(title);
+        it->level = level;
+        it->y = y;
+    }
+}
+
+/* ---- measured text ---- */
+
+/* One line of a measured paragraph list, positioned from the text top. */
+typedef struct vline {
+    const char *text;        /* paragraph text */
+    const jx_text_lines *tl; /* owner of line and runs */
+    const jx_text_line *line;
+    double indent;           /* first-line indent, points */
+    double height;           /* line advance */
+    double ascent;
+} vline;
+
+typedef struct measured {
+    jx_text_lines *paras;    /* one per paragraph (first line and rest when indented) */
+    size_t nparas;
+    vline *lines;
+    size_t nlines;
+    double height;           /* sum of line heights */
+} measured;
+
+static void measured_free(measured *m)
+{
+    for (size_t i = 0; i < m->nparas; i++)
+        jx_text_lines_free(&m->paras[i]);
+    free(m->paras);
+    free(m->lines);
+    memset(m, 0, sizeof *m);
+}
+
+static int push_vline(measured *m, size_t *cap, vline v)
+{
+    if (m->nlines == *cap) {
+        size_t nc = *cap ? *cap * 2 : 8;
+        vline *p = realloc(m->lines, nc * sizeof *p);
+        if (!p)
+            return -1;
+        m->lines = p;
+        *cap = nc;
+    }
+    m->lines[m->nlines++] = v;
+    m->height += v.height;
+    return 0;
+}
+
+/* Measures paragraphs in `style` to `width` points.  A first-line indent
+ * is honoured by breaking the first line at the narrower width. */
+static jx_status measure(pager *pg, const jx_style *style, const jx_paragraph *paras,
+                         size_t npara, double width, const jx_source *src, measured *m)
+{
+    memset(m, 0, sizeof *m);
+    if (npara == 0)
+        return JX_OK;
+    m->paras = calloc(npara * 2, sizeof *m->paras);
+    if (!m->paras)
+        return JX_ERR_NOMEM;
+    size_t cap = 0;
+    double indent = style->first_indent_em * style->size_pt;
+    if (indent > width / 2)
+        indent = 0;
+    const char *what = src && src->path ? src->path : "template text";
+    const char *file = src ? src->file : NULL;
+    int line = src ? src->line : 0, col = src ? src->col : 0;
+    for (size_t i = 0; i < npara; i++) {
+        const char *text = paras[i].text;
+        size_t len = strlen(text);
+        size_t done = 0;
+        double ind = paras[i].kind == JX_PARA_TEXT ? indent : 0;
+        if (ind > 0) {
+            jx_text_lines *first = &m->paras[m->nparas++];
+            jx_status st = jx_text_break(pg->fonts, style->font_role, style->size_pt, text, len,
+                                         width - ind, first, pg->d, what, file, line, col);
+            if (st != JX_OK)
+                return st;
+            if (first->nlines == 0)
+                continue;
+            double lh = first->line_height * style->leading;
+            vline v = {text, first, &first->lines[0], ind, lh, first->ascent};
+            if (push_vline(m, &cap, v) != 0)
+                return JX_ERR_NOMEM;
+            done = first->lines[0].end;
+            if (first->nlines == 1)
+                continue;
+        }
+        jx_text_lines *rest = &m->paras[m->nparas++];
+        jx_status st = jx_text_break(pg->fonts, style->font_role, style->size_pt, text + done,
+                                     len - done, width, rest, pg->d, what, file, line, col);
+        if (st != JX_OK)
+            return st;
+        double lh = rest->line_height * style->leading;
+        for (size_t k = 0; k < rest->nlines; k++) {
+            vline v = {text + done, rest, &rest->lines[k], 0, lh, rest->ascent};
+            if (push_vline(m, &cap, v) != 0)
+                return JX_ERR_NOMEM;
+        }
+    }
+    return JX_OK;
+}
+
+/* Draws one measured line with its top at y inside [x, x+w). */
+static void draw_vline(pager *pg, const vline *v, const jx_style *style, double x, double w,
+                       double y)
+{
+    double lx;
+    double lw = v->line->width + v->indent;
+    switch (style->halign) {
+    case JX_ALIGN_CENTER: lx = x + (w - lw) / 2 + v->indent; break;
+    case JX_ALIGN_RIGHT: lx = x + w - v->line->width; break;
+    default: lx = x + v->indent; break;
+    }
+    if (lx < x)
+        lx = x;
+    double baseline = y + (v->height - v->tl->line_height) / 2 + v->ascent;
+    for (size_t r = 0; r < v->line->nruns; r++) {
+        const jx_text_run *run = &v->tl->runs[v->line->first_run + r];
+        if (run->end <= run->start)
+            continue;
+        dl_item *it = add_item(pg, ITEM_TEXT);
+        if (!it)
+            return;
+        it->face = run->face;
+        it->size = style->size_pt;
+        it->x = lx + run->x;
+        it->y = baseline;
+        it->text = v->text + run->start;
+        it->len = run->end - run->start;
+    }
+}
+
+/* ---- paragraphs ---- */
+
+static jx_status flow_paragraph(pager *pg, const jx_block *b)
+{
+    measured m;
+    jx_status st = measure(pg, &b->style, &b->para, 1, pg->width, NULL, &m);
+    if (st != JX_OK) {
+        measured_free(&m);
+        return pager_fail(pg, st);
+    }
+    pg->y += b->space_before_pt;
+    if (b->bookmark)
+        add_bookmark(pg, b->bookmark, 1, pg->y);
+    for (size_t i = 0; i < m.nlines; i++) {
+        if (pg->y + m.lines[i].height > pg->bottom && pg->y > pg->top) {
+            st = new_page(pg);
+            if (st != JX_OK)
+                break;
+        }
+        draw_vline(pg, &m.lines[i], &b->style, pg->left, pg->width, pg->y);
+        pg->y += m.lines[i].height;
+    }
+    pg->y += b->space_after_pt;
+    measured_free(&m);
+    return st;
+}
+
+/* ---- tables ---- */
+
+typedef struct cell_state {
+    const jx_cell *cell;
+    measured m;
+    double x, w;             /* cell box */
+    size_t next_line;        /* first line not yet drawn (split rows, spans) */
+} cell_state;
+
+/* A piece of a row placed on a page. */
+typedef struct piece {
+    int row;
+    double y, height;
+    int whole;               /* the whole row, unsplit */
+    size_t *from, *to;       /* per cell of the row (rowspan 1): lines drawn */
+} piece;
+
+typedef struct table_pass {
+    pager *pg;
+    const jx_table *t;
+    cell_state *cells;
+    double *row_h;           /* full height of each row */
+    double *col_x;           /* ncols + 1 boundaries, absolute x */
+    size_t **row_cells;      /* per row: indexes of rowspan-1 cells starting there */
+    size_t *row_ncells;
+    double fresh_y;          /* cursor right after a new page's headers */
+    piece *pieces;           /* pieces on the current page */
+    size_t npieces, cap;
+} table_pass;
+
+static double pad(const table_pass *tp)
+{
+    return tp->t->padding_pt;
+}
+
+static jx_status table_measure(table_pass *tp)
+{
+    const jx_table *t = tp->t;
+    pager *pg = tp->pg;
+    double total = 0;
+    for (int i = 0; i < t->ncols; i++)
+        total += t->col_widths[i];
+    tp->col_x[0] = pg->left;
+    for (int i = 0; i < t->ncols; i++)
+        tp->col_x[i + 1] = tp->col_x[i] + pg->width * t->col_widths[i] / total;
+    for (size_t i = 0; i < t->ncells; i++) {
+        cell_state *cs = &tp->cells[i];
+        const jx_cell *c = &t->cells[i];
+        cs->cell = c;
+        cs->x = tp->col_x[c->col];
+        cs->w = tp->col_x[c->col + c->colspan] - cs->x;
+        double inner = cs->w - 2 * pad(tp);
+        if (inner < 1)
+            inner = 1;
+        jx_status st = measure(pg, &c->style, c->paras, c->npara, inner, &c->source, &cs->m);
+        if (st != JX_OK)
+            return st;
+    }
+    /* Row heights: single-row cells first, then spans grow their last row. */
+    for (int r = 0; r < t->nrows; r++) {
+        double min_line = jx_fonts_line_height(pg->fonts, "song", 10.5);
+        tp->row_h[r] = t->rows[r].min_height_pt > 0 ? t->rows[r].min_height_pt
+                                                    : min_line + 2 * pad(tp);
+    }
+    for (size_t i = 0; i < t->ncells; i++) {
+        const cell_state *cs = &tp->cells[i];
+        if (cs->cell->rowspan == 1) {
+            double need = cs->m.height + 2 * pad(tp);
+            if (need > tp->row_h[cs->cell->row])
+                tp->row_h[cs->cell->row] = need;
+        }
+    }
+    for (int span = 2; span <= t->nrows; span++)
+        for (size_t i = 0; i < t->ncells; i++) {
+            const cell_state *cs = &tp->cells[i];
+            if (cs->cell->rowspan != span)
+                continue;
+            double have = 0, need = cs->m.height + 2 * pad(tp);
+            for (int r = cs->cell->row; r < cs->cell->row + span; r++)
+                have += tp->row_h[r];
+            if (need > have)
+                tp->row_h[cs->cell->row + span - 1] += need - have;
+        }
+    /* Which single-row cells start in each row. */
+    for (size_t i = 0; i < t->ncells; i++)
+        if (t->cells[i].rowspan == 1)
+            tp->row_ncells[t->cells[i].row]++;
+    for (int r = 0; r < t->nrows; r++) {
+        tp->row_cells[r] = calloc(tp->row_ncells[r] + 1, sizeof **tp->row_cells);
+        if (!tp->row_cells[r])
+            return JX_ERR_NOMEM;
+        tp->row_ncells[r] = 0;
+    }
+    for (size_t i = 0; i < t->ncells; i++)
+        if (t->cells[i].rowspan == 1) {
+            int r = t->cells[i].row;
+            tp->row_cells[r][tp->row_ncells[r]++] = i;
+        }
+    return JX_OK;
+}
+
+static piece *add_piece(table_pass *tp, int row, double y, double h, int whole)
+{
+    if (tp->npieces == tp->cap) {
+        size_t cap = tp->cap ? tp->cap * 2 : 32;
+        piece *p = realloc(tp->pieces, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        tp->pieces = p;
+        tp->cap = cap;
+    }
+    piece *p = &tp->pieces[tp->npieces++];
+    memset(p, 0, sizeof *p);
+    p->row = row;
+    p->y = y;
+    p->height = h;
+    p->whole = whole;
+    size_t n = tp->row_ncells[row];
+    p->from = calloc(n + 1, sizeof *p->from);
+    p->to = calloc(n + 1, sizeof *p->to);
+    if (!p->from || !p->to) {
+        free(p->from);
+        free(p->to);
+        tp->npieces--;
+        return NULL;
+    }
+    return p;
+}
+
+static void free_pieces(table_pass *tp)
+{
+    for (size_t i = 0; i < tp->npieces; i++) {
+        free(tp->pieces[i].from);
+        free(tp->pieces[i].to);
+    }
+    tp->npieces = 0;
+}
+
+static void draw_box(pager *pg, double x, double y, double w, double h, double bw)
+{
+    if (bw <= 0)
+        return;
+    add_rule(pg, x, y, x + w, y, bw);
+    add_rule(pg, x, y + h, x + w, y + h, bw);
+    add_rule(pg, x, y, x, y + h, bw);
+    add_rule(pg, x + w, y, x + w, y + h, bw);
+}
+
+/* Draws the lines [from, to) of a cell inside a box of height h at y. */
+static void draw_cell_lines(table_pass *tp, cell_state *cs, size_t from, size_t to, double y,
+                            double h, int centre)
+{
+    double text_h = 0;
+    for (size_t k = from; k < to; k++)
+        text_h += cs->m.lines[k].height;
+    double ty = y + pad(tp);
+    if (centre) {
+        if (cs->cell->style.valign == JX_VALIGN_MIDDLE)
+            ty = y + (h - text_h) / 2;
+        else if (cs->cell->style.valign == JX_VALIGN_BOTTOM)
+            ty = y + h - pad(tp) - text_h;
+    }
+    for (size_t k = from; k < to; k++) {
+        draw_vline(tp->pg, &cs->m.lines[k], &cs->cell->style, cs->x + pad(tp),
+                   cs->w - 2 * pad(tp), ty);
+        ty += cs->m.lines[k].height;
+    }
+}
+
+/* Draws every piece collected for the current page: boxes and text, cell
+ * by cell in reading order. */
+static void flush_page(table_pass *tp)
+{
+    const jx_table *t = tp->t;
+    pager *pg = tp->pg;
+    for (size_t p = 0; p < tp->npieces; p++) {
+        const piece *pc = &tp->pieces[p];
+        /* Cells spanning rows whose first row on this page is this piece's
+         * row, and single-row cells of the row, in column order. */
+        for (size_t i = 0; i < t->ncells; i++) {
+            cell_state *cs = &tp->cells[i];
+            const jx_cell *c = cs->cell;
+            if (c->rowspan == 1) {
+                if (c->row != pc->row)
+                    continue;
+                size_t k = 0;
+                while (tp->row_cells[pc->row][k] != i)
+                    k++;
+                draw_box(pg, cs->x, pc->y, cs->w, pc->height, t->border_pt);
+                draw_cell_lines(tp, cs, pc->from[k], pc->to[k], pc->y, pc->height, pc->whole);
+                continue;
+            }
+            if (pc->row < c->row || pc->row >= c->row + c->rowspan)
+                continue;
+            /* Drawn once per page, at its first piece there. */
+            int first = 1;
+            for (size_t q = 0; q < p && first; q++)
+                if (tp->pieces[q].row >= c->row && tp->pieces[q].row < c->row + c->rowspan)
+                    first = 0;
+            if (!first)
+                continue;
+            double y0 = pc->y, y1 = pc->y + pc->height;
+            for (size_t q = p + 1; q < tp->npieces; q++) {
+                const piece *o = &tp->pieces[q];
+                if (o->row >= c->row && o->row < c->row + c->rowspan)
+                    y1 = o->y + o->height;
+            }
+            draw_box(pg, cs->x, y0, cs->w, y1 - y0, t->border_pt);
+            double h = y1 - y0;
+            if (cs->m.height + 2 * pad(tp) <= h + 0.01) {
+                draw_cell_lines(tp, cs, 0, cs->m.nlines, y0, h, 1);
+            } else {
+                /* The label does not fit this segment: continue its lines. */
+                size_t k = cs->next_line, end = k;
+                double used = 0;
+                while (end < cs->m.nlines && used + cs->m.lines[end].height <= h - 2 * pad(tp)) {
+                    used += cs->m.lines[end].height;
+                    end++;
+                }
+                if (end == k && end < cs->m.nlines)
+                    end++;
+                draw_cell_lines(tp, cs, k, end, y0, h, 0);
+                cs->next_line = end >= cs->m.nlines ? 0 : end;
+            }
+        }
+    }
+    free_pieces(tp);
+}
+
+/* The first row of the header block to repeat above row r, and its length. */
+static int header_above(const jx_table *t, int r, int *count)
+{
+    int end = r - 1;
+    while (end >= 0 && !t->rows[end].header)
+        end--;
+    *count = 0;
+    if (end < 0 || r < 1 || t->rows[r].header)
+        return -1;
+    int start = end;
+    while (start > 0 && t->rows[start - 1].header)
+        start--;
+    *count = end - start + 1;
+    return start;
+}
+
+static jx_status place_whole_row(table_pass *tp, int r)
+{
+    piece *p = add_piece(tp, r, tp->pg->y, tp->row_h[r], 1);
+    if (!p)
+        return JX_ERR_NOMEM;
+    for (size_t k = 0; k < tp->row_ncells[r]; k++) {
+        p->from[k] = 0;
+        p->to[k] = tp->cells[tp->row_cells[r][k]].m.nlines;
+    }
+    tp->pg->y += tp->row_h[r];
+    return JX_OK;
+}
+
+static jx_status start_continuation_page(table_pass *tp, int r)
+{
+    flush_page(tp);
+    jx_status st = new_page(tp->pg);
+    if (st != JX_OK)
+        return st;
+    int count, start = header_above(tp->t, r, &count);
+    for (int h = 0; h < count; h++) {
+        st = place_whole_row(tp, start + h);
+        if (st != JX_OK)
+            return st;
+    }
+    tp->fresh_y = tp->pg->y;
+    return JX_OK;
+}
+
+/* Height still needed by row r given each cell's next line. */
+static double remaining_height(table_pass *tp, int r, const size_t *next)
+{
+    double need = 0;
+    for (size_t k = 0; k < tp->row_ncells[r]; k++) {
+        const cell_state *cs = &tp->cells[tp->row_cells[r][k]];
+        double h = 0;
+        for (size_t i = next[k]; i < cs->m.nlines; i++)
+            h += cs->m.lines[i].height;
+        if (h + 2 * pad(tp) > need)
+            need = h + 2 * pad(tp);
+    }
+    return need;
+}
+
+static jx_status flow_table(pager *pg, const jx_block *b)
+{
+    const jx_table *t = b->table;
+    table_pass tp = {0};
+    tp.pg = pg;
+    tp.t = t;
+    jx_status st = JX_ERR_NOMEM;
+    size_t *next = NULL;
+    tp.cells = calloc(t->ncells + 1, sizeof *tp.cells);
+    tp.row_h = calloc((size_t)t->nrows + 1, sizeof *tp.row_h);
+    tp.col_x = calloc((size_t)t->ncols + 1, sizeof *tp.col_x);
+    tp.row_cells = calloc((size_t)t->nrows + 1, sizeof *tp.row_cells);
+    tp.row_ncells = calloc((size_t)t->nrows + 1, sizeof *tp.row_ncells);
+    next = calloc(t->ncells + 1, sizeof *next);
+    if (!tp.cells || !tp.row_h || !tp.col_x || !tp.row_cells || !tp.row_ncells || !next)
+        goto done;
+    st = table_measure(&tp);
+    if (st != JX_OK)
+        goto done;
+    pg->y += b->space_before_pt;
+    if (b->bookmark)
+        add_bookmark(pg, b->bookmark, 1, pg->y);
+    tp.fresh_y = pg->y <= pg->top + 0.01 ? pg->y : -1;
+    double body = pg->bottom - pg->top;
+    for (int r = 0; r < t->nrows && st == JX_OK;) {
+        double room = pg->bottom - pg->y;
+        if (tp.row_h[r] <= room + 0.01) {
+            st = place_whole_row(&tp, r);
+            r++;
+            continue;
+        }
+        /* The row does not fit.  Move it to a new page when it would fit
+         * there and is short; otherwise split it here. */
+        double min_split = 3 * jx_fonts_line_height(pg->fonts, "song", 10.5) + 2 * pad(&tp);
+        int fresh = pg->y <= tp.fresh_y + 0.01;
+        int small = tp.row_h[r] <= body / 4;
+        if (!fresh && (small || room < min_split)) {
+            st = start_continuation_page(&tp, r);
+            continue;
+        }
+        if (small) {
+            /* Taller than the room on a fresh page yet short: let it run. */
+            st = place_whole_row(&tp, r);
+            r++;
+            continue;
+        }
+        /* Split row r across pages, line by line. */
+        memset(next, 0, (t->ncells + 1) * sizeof *next);
+        for (;;) {
+            room = pg->bottom - pg->y;
+            double need = remaining_height(&tp, r, next);
+            int last = need <= room + 0.01;
+            piece *p = add_piece(&tp, r, pg->y, last ? need : room, 0);
+            if (!p) {
+                st = JX_ERR_NOMEM;
+                break;
+            }
+            int progress = 0;
+            for (size_t k = 0; k < tp.row_ncells[r]; k++) {
+                const cell_state *cs = &tp.cells[tp.row_cells[r][k]];
+                double used = 0;
+                size_t e = next[k];
+                while (e < cs->m.nlines &&
+                       used + cs->m.lines[e].height <= p->height - 2 * pad(&tp) + 0.01) {
+                    used += cs->m.lines[e].height;
+                    e++;
+                }
+                p->from[k] = next[k];
+                p->to[k] = e;
+                progress |= e > next[k];
+                next[k] = e;
+            }
+            if (last) {
+                pg->y += need;
+                p->whole = 0;
+                break;
+            }
+            pg->y = pg->bottom;
+            if (!progress && pg->y - p->y < 1) {
+                st = JX_ERR_INTERNAL;
+                break;
+            }
+            st = start_continuation_page(&tp, r);
+            if (st != JX_OK)
+                break;
+            if (remaining_height(&tp, r, next) <= 2 * pad(&tp) + 0.01)
+                break;
+        }
+        r++;
+    }
+    flush_page(&tp);
+    pg->y += b->space_after_pt;
+done:
+    if (tp.cells)
+        for (size_t i = 0; i < t->ncells; i++)
+            measured_free(&tp.cells[i].m);
+    if (tp.row_cells)
+        for (int r = 0; r < t->nrows; r++)
+            free(tp.row_cells[r]);
+    free_pieces(&tp);
+    free(tp.pieces);
+    free(tp.cells);
+    free(tp.row_h);
+    free(tp.col_x);
+    free(tp.row_cells);
+    free(tp.row_ncells);
+    free(next);
+    if (st != JX_OK)
+        pager_fail(pg, st);
+    return st;
+}
+
+/* ---- output ---- */
+
+static jx_status draw_page_number(jx_device *dev, jx_fonts *fonts, const dl_page *page,
+                                  int number, int total, jx_diags *d)
+{
+    const jx_page_setup *ps = &page->section->page;
+    if (!ps->page_number_format)
+        return JX_OK;
+    jx_buf b = {0};
+    for (const char *p = ps->page_number_format; *p;) {
+        if (strncmp(p, "{page}", 6) == 0) {
+            jx_buf_printf(&b, "%d", number);
+            p += 6;
+        } else if (strncmp(p, "{pages}", 7) == 0) {
+            jx_buf_printf(&b, "%d", total);
+            p += 7;
+        } else {
+            jx_buf_append(&b, p, 1);
+            p++;
+        }
+    }
+    if (b.oom)
+        return JX_ERR_NOMEM;
+    const jx_style *st = &ps->page_number_style;
+    jx_text_lines tl = {0};
+    jx_status s = jx_text_break(fonts, st->font_role, st->size_pt, b.data, b.len, page->width,
+                                &tl, d, "page number", NULL, 0, 0);
+    if (s == JX_OK && tl.nlines > 0) {
+        const jx_text_line *ln = &tl.lines[0];
+        double x = (page->width - ln->width) / 2;
+        double y = page->height - ps->margin_bottom_pt / 2;
+        for (size_t r = 0; r < ln->nruns && s == JX_OK; r++) {
+            const jx_text_run *run = &tl.runs[ln->first_run + r];
+            s = dev->draw_text(dev, run->face, st->size_pt, x + run->x, y, b.data + run->start,
+                               run->end - run->start);
+        }
+    }
+    jx_text_lines_free(&tl);
+    jx_buf_free(&b);
+    return s;
+}
+
+static jx_status emit(pager *pg, jx_device *dev)
+{
+    jx_status st = dev->begin_document(dev, &pg->doc->info);
+    /* Page numbers count within a section's run of pages... no: over the
+     * whole document, as the paper copy is numbered. */
+    int total = (int)pg->npages;
+    for (size_t i = 0; i < pg->npages && st == JX_OK; i++) {
+        const dl_page *page = &pg->pages[i];
+        st = dev->begin_page(dev, page->width, page->height);
+        for (size_t k = 0; k < page->count && st == JX_OK; k++) {
+            const dl_item *it = &page->items[k];
+            if (it->kind == ITEM_TEXT)
+                st = dev->draw_text(dev, it->face, it->size, it->x, it->y, it->text, it->len);
+            else if (it->kind == ITEM_RULE)
+                st = dev->draw_rule(dev, it->x, it->y, it->x1, it->y1, it->width);
+            else if (dev->add_bookmark)
+                st = dev->add_bookmark(dev, it->text, it->level, it->y);
+        }
+        if (st == JX_OK)
+            st = draw_page_number(dev, pg->fonts, page, (int)i + 1, total, pg->d);
+        if (st == JX_OK)
+            st = dev->end_page(dev);
+    }
+    if (st == JX_OK)
+        st = dev->close(dev);
+    return st;
+}
+
+jx_status jx_paginate(const jx_doc *doc, jx_fonts *fonts, jx_device *dev, jx_diags *d)
+{
+    pager pg = {0};
+    pg.doc = doc;
+    pg.fonts = fonts;
+    pg.d = d;
+    jx_status st = JX_OK;
+    for (size_t s = 0; s < doc->nsections && st == JX_OK; s++) {
+        const jx_section *sec = &doc->sections[s];
+        pg.section = sec;
+        st = new_page(&pg);
+        if (st == JX_OK && sec->bookmark)
+            add_bookmark(&pg, sec->bookmark, 0, pg.top);
+        for (size_t b = 0; b < sec->nblocks && st == JX_OK; b++) {
+            const jx_block *blk = &sec->blocks[b];
+            if (blk->kind == JX_BLOCK_PARAGRAPH)
+                st = flow_paragraph(&pg, blk);
+            else if (blk->kind == JX_BLOCK_TABLE)
+                st = flow_table(&pg, blk);
+            else if (pg.y > pg.top)
+                st = new_page(&pg);
+        }
+        if (st == JX_OK)
+            st = pg.status;
+    }
+    if (st == JX_OK)
+        st = emit(&pg, dev);
+    for (size_t i = 0; i < pg.npages; i++)
+        free(pg.pages[i].items);
+    free(pg.pages);
+    return st;
+}

@@ -1,0 +1,29 @@
+/* jx_paginate.h - page layout: from the abstract document to draw calls.
+ *
+ * Measures and breaks every string with the text engine, sizes table rows
+ * to their tallest cell (a cell spanning rows grows the last row it spans),
+ * and flows blocks down pages:
+ *   - a table breaks between rows; a row taller than the room left is split
+ *     across pages between text lines, with its borders closed on both pages;
+ *   - the header rows of a table (jx_row.header; the nearest block of them
+ *     above the break) repeat at the top of each page the table continues on;
+ *   - a cell spanning rows that crosses a page break is drawn on each page
+ *     with its label repeated where it fits;
+ *   - every section starts a new page; page numbers use the section's
+ *     page_number_format ({page}, {pages}).
+ * Cells are drawn in reading order (row by row, left to right), so text
+ * extracted from the PDF reads in the order of the official table.  The
+ * pass never calls libharu: it only calls the device (jx_device.h). */
+#ifndef JX_PAGINATE_H
+#define JX_PAGINATE_H
+
+#include "jx_device.h"
+#include "jx_doc.h"
+#include "jx_text.h"
+
+/* Lays out doc and draws it on dev (begin_document .. close).  Returns JX_OK
+ * or the first error (a character no font has, a device failure), with
+ * messages in d.  On error the device has not been closed. */
+jx_status jx_paginate(const jx_doc *doc, jx_fonts *fonts, jx_device *dev, jx_diags *d);
+
+#endif

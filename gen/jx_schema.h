@@ -1,0 +1,46 @@
+/* jx_schema.h - the fields a region's filing holds, and checking a filing
+ * against them.
+ *
+ * A schema (the `schema:` map of a layout file) maps each key of the filing
+ * to a field spec:
+ *     name: {label: 项目名称, type: text, required: true}
+ *     fund: {label: 项目资金, type: map, fields: {...}}
+ *     spending: {label: 支出, type: list, item: {...field specs...}}
+ * Types: text (one value), rich (text that may hold <p>/<ol> markup), amount
+ * (an exact decimal; blank, 0, 0.00 and - mean zero; 1,000.50 accepted),
+ * map, list.  `unit` names the amount's unit as the form states it. */
+#ifndef JX_SCHEMA_H
+#define JX_SCHEMA_H
+
+#include "jx_diag.h"
+#include "jx_node.h"
+
+typedef enum jx_field_type {
+    JX_FIELD_TEXT,
+    JX_FIELD_RICH,
+    JX_FIELD_AMOUNT,
+    JX_FIELD_MAP,
+    JX_FIELD_LIST
+} jx_field_type;
+
+/* Checks the schema definition itself; returns the number of errors added
+ * to d (0 when the schema is well formed). */
+int jx_schema_check_definition(const jx_node *schema, const char *file, jx_diags *d);
+
+/* Checks a filing against the schema: unknown keys (with a suggestion of the
+ * nearest known key), missing required fields (named by their Chinese
+ * label), values of the wrong shape, amounts that are not numbers.  Returns
+ * JX_OK or JX_ERR_FILING; every problem is reported at file:line:col. */
+jx_status jx_schema_check_filing(const jx_node *schema, const jx_node *filing, const char *file,
+                                 jx_diags *d);
+
+/* The field spec for a data path such as "indicators.0.groups.1.level2"
+ * (list indexes are skipped), or NULL. */
+const jx_node *jx_schema_field(const jx_node *schema, const char *path);
+
+/* Type and label of a field spec (label falls back to the key). */
+jx_field_type jx_schema_type(const jx_node *spec);
+const char *jx_schema_label(const jx_node *spec);
+const char *jx_schema_unit(const jx_node *spec);
+
+#endif

@@ -1,0 +1,190 @@
+/* jx_text.h - the text engine: fonts, shaping, measuring, line breaking.
+ *
+ * A jx_fonts is a process-wide set of loaded faces.  Each face is one font
+ * file (and face index inside a .ttc) loaded once with FreeType and wrapped in
+ * a HarfBuzz font.  Faces are grouped into roles ("song" for body text, "hei"
+ * for bold labels and titles, ...): a role is an ordered list of faces, the
+ * first is the primary, the rest are its fallbacks; after them every other
+ * loaded face is tried.  A character no face has is an error naming it.
+ *
+ * Widths are measured by shaping with HarfBuzz in the real font, never
+ * guessed.  Line breaking uses libunibreak (UAX #14) tailored with the
+ * Chinese rules (kinsoku): no line begins with closing punctuation such as
+ * ，。、；：？！）》」』”’％ and no line ends with opening punctuation such as
+ * （《「『“‘; runs of digits/Latin with their operators and units (2024-2625,
+ * ≥90%, 500万元, F座5层) stay together.  A word longer than the line is cut
+ * between characters as a last resort, still without breaking those rules
+ * where possible.
+ *
+ * All sizes are in points; all text is UTF-8. */
+#ifndef JX_TEXT_H
+#define JX_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "jx_diag.h"
+#include "jx_error.h"
+
+typedef struct jx_fonts jx_fonts;
+typedef struct jx_face jx_face;
+
+/* Creates an empty font set.  NULL when out of memory. */
+jx_fonts *jx_fonts_create(void);
+void jx_fonts_free(jx_fonts *fonts);
+
+/* Loads `path` (face `index` of a collection) and appends it to `role`
+ * (creating the role).  A face file already loaded is shared.  Fails with
+ * JX_ERR_FONT (and a message) when the file is missing, unreadable, not a
+ * font, or has CFF/PostScript outlines (libharu embeds TrueType outlines
+ * only, so e.g. Noto CJK .otf/.ttc cannot be used). */
+jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int index,
+                       jx_diags *d);
+
+/* Returns 1 when `role` has at least one face. */
+int jx_fonts_has_role(const jx_fonts *fonts, const char *role);
+
+/* The primary (first) face of `role`, or NULL when the role has no face.
+ * Owned by the font set (e.g. for the XLSX writer's font name). */
+const jx_face *jx_fonts_primary(const jx_fonts *fonts, const char *role);
+
+/* The number of distinct loaded faces, and face i (0-based, load order;
+ * NULL when out of range).  Owned by the font set. */
+size_t jx_fonts_count(const jx_fonts *fonts);
+const jx_face *jx_fonts_face(const jx_fonts *fonts, size_t i);
+
+/* Face accessors (the face is owned by the font set). */
+const char *jx_face_path(const jx_face *face);
+int jx_face_index(const jx_face *face);
+const char *jx_face_family(const jx_face *face);   /* e.g. "AR PL UMing CN" */
+const char *jx_face_postscript_name(const jx_face *face);
+/* Opaque HarfBuzz face (hb_face_t *) for subsetting. */
+void *jx_face_hb_face(const jx_face *face);
+/* Units per em, ascender and descender (font units, descender <= 0).
+ * These are the line metrics the engine uses (see jx_fonts_line_height):
+ * the OS/2 typographic ascender/descender with half the typographic line
+ * gap added to each (hhea when the OS/2 values are unusable), so that
+ * ascender - descender is the line height. */
+int jx_face_upem(const jx_face *face);
+int jx_face_ascender(const jx_face *face);
+int jx_face_descender(const jx_face *face);
+/* Returns 1 if the face can draw codepoint cp: its cmap maps cp to a glyph
+ * and that glyph has an outline (a blank glyph counts only for spaces and
+ * format characters, since a printable character drawn blank is a missing
+ * character in disguise).  Thread-safe. */
+int jx_face_has_char(const jx_face *face, uint32_t cp);
+
+/* Vertical metrics of a role's primary face at size_pt: ascent (> 0),
+ * descent (> 0, below baseline) and line height (ascent + descent + gap).
+ * The gap is folded half into the ascent and half into the descent (CSS
+ * "half-leading"), so line height == ascent + descent.  Chosen from the OS/2
+ * typographic metrics, which for CJK fonts span the ideographic em box:
+ * AR PL UMing 1.00 em, WenQuanYi Zen Hei 1.09 em (hhea would give 1.35 em
+ * for Zen Hei).  An unknown role uses the first loaded face; 0 when no face
+ * is loaded. */
+double jx_fonts_ascent(const jx_fonts *fonts, const char *role, double size_pt);
+double jx_fonts_descent(const jx_fonts *fonts, const char *role, double size_pt);
+double jx_fonts_line_height(const jx_fonts *fonts, const char *role, double size_pt);
+
+/* A run: a stretch of one line drawn with one face. */
+typedef struct jx_text_run {
+    size_t start, end;       /* byte offsets into the paragraph text */
+    const jx_face *face;
+    double x;                /* offset from the line start, points */
+    double width;            /* advance width, points */
+} jx_text_run;
+
+typedef struct jx_text_line {
+    size_t start, end;       /* byte range of the line (leading/trailing spaces trimmed) */
+    double width;            /* natural width in points */
+    size_t first_run, nruns; /* runs[first_run .. first_run+nruns) */
+} jx_text_line;
+
+/* The lines of one paragraph broken to a width.  Owned by the caller:
+ * release with jx_text_lines_free(). */
+typedef struct jx_text_lines {
+    jx_text_line *lines;
+    size_t nlines;
+    jx_text_run *runs;
+    size_t nruns;
+    double line_height;      /* of the role at that size */
+    double ascent;
+    int overflow;            /* 1 when some line is wider than max_width_pt: only
+                                when one character (or one shaping cluster) is
+                                wider than the width; that line holds just it */
+} jx_text_lines;
+
+/* Breaks one paragraph (`text`, `len` bytes, no markup; '\n' is a forced
+ * break) into lines no wider than max_width_pt, in the role's faces at
+ * size_pt.  An empty paragraph yields zero lines.  On a character no face
+ * has, returns JX_ERR_GLYPH and adds an error naming the character (U+XXXX
+ * and the character itself) and `what` (e.g. the field path), at
+ * file/line/col.  Invalid UTF-8 gives JX_ERR_SYNTAX.
+ *
+ * Details: each '\n' (also U+2028/U+2029) ends a line, so "a\n\nb" gives
+ * "a", "" and "b" and a final '\n' adds no line; a paragraph of spaces
+ * gives one empty line.  U+0020 and '\t' at a line's start/end are trimmed
+ * from its range; a tab is measured as a space and is not inside any run
+ * (runs never contain '\t' or '\n').  Other control characters are
+ * JX_ERR_GLYPH.  max_width_pt may be INFINITY (no wrapping); a negative or
+ * NaN width or a size_pt <= 0 is JX_ERR_INTERNAL.  An unknown role is
+ * JX_ERR_FONT.  `d` may be NULL (no messages).  On failure *out is left
+ * empty (nothing to free).  Thread-safe on a loaded font set (all scratch
+ * memory is per call). */
+jx_status jx_text_break(jx_fonts *fonts, const char *role, double size_pt, const char *text,
+                        size_t len, double max_width_pt, jx_text_lines *out, jx_diags *d,
+                        const char *what, const char *file, int line, int col);
+
+void jx_text_lines_free(jx_text_lines *lines);
+
+/* The natural width of `text` on one line (no breaking), points; -1 on a
+ * character no face has.
+ * With '\n' in the text it is the width of the widest line; spaces at line
+ * ends are not counted: exactly the widest line jx_text_break() gives with
+ * an infinite width.  Also -1 on invalid UTF-8, a control character, an
+ * unknown role or no memory. */
+double jx_text_width(jx_fonts *fonts, const char *role, double size_pt, const char *text,
+                     size_t len);
+
+/* The min-content width: the widest piece between two allowed breaks (the
+ * narrowest column that needs no last-resort cut), points; -1 as for
+ * jx_text_width(). */
+double jx_text_min_width(jx_fonts *fonts, const char *role, double size_pt, const char *text,
+                         size_t len);
+
+/* Break opportunities of `text` after tailoring, for tests and the breaker:
+ * brk[i] describes the position after byte i:
+ *   JX_BREAK_MUST (forced), JX_BREAK_ALLOW, JX_BREAK_NO, JX_BREAK_INSIDE_CHAR.
+ * `brk` must have room for len bytes.  Returns JX_ERR_SYNTAX on invalid
+ * UTF-8. */
+enum { JX_BREAK_MUST = 0, JX_BREAK_ALLOW = 1, JX_BREAK_NO = 2, JX_BREAK_INSIDE_CHAR = 3 };
+jx_status jx_text_break_opportunities(const char *text, size_t len, char *brk);
+
+/* The same positions graded for the breaker (tier[i] for the position after
+ * byte i; `tier` must have room for len bytes).  The breaker takes the last
+ * position that fits of the lowest tier on the line:
+ *   JX_TIER_MUST   forced break ('\n', U+2028, U+2029; and the end of text)
+ *   JX_TIER_ALLOW  allowed (JX_BREAK_ALLOW)
+ *   JX_TIER_SOFT   allowed by UAX #14 but kept together by a cohesion rule
+ *                  (digit/Latin runs, units, short bracketed groups)
+ *   JX_TIER_CUT    between characters; no punctuation rule broken
+ *   JX_TIER_LAST   breaks a punctuation rule (closing punctuation would begin
+ *                  a line, opening punctuation end one, or a —— / …… pair
+ *                  be split): only when nothing else fits
+ *   JX_TIER_NEVER  inside a grapheme (before a combining mark or variation
+ *                  selector, around ZWJ)
+ *   JX_TIER_INSIDE_CHAR  not the last byte of a character.
+ * Returns JX_ERR_SYNTAX on invalid UTF-8, JX_ERR_NOMEM, JX_ERR_LIMIT when
+ * len >= 2^31.  Thread-safe. */
+enum {
+    JX_TIER_MUST = 0, JX_TIER_ALLOW = 1, JX_TIER_SOFT = 2, JX_TIER_CUT = 3,
+    JX_TIER_LAST = 4, JX_TIER_NEVER = 5, JX_TIER_INSIDE_CHAR = 6
+};
+jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier);
+
+/* Decodes one UTF-8 character of s[0..len) at *pos into *cp and advances
+ * *pos.  Strict: rejects overlong forms, surrogates, values above U+10FFFF
+ * and truncated sequences.  Returns 1, or 0 (leaving *pos at the offending
+ * byte) when the bytes at *pos are not valid UTF-8 or *pos >= len. */
+int jx_utf8_next(const char *s, size_t len, size_t *pos, uint32_t *cp);
+
+#endif

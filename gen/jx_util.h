@@ -1,0 +1,43 @@
+/* jx_util.h - small helpers shared by the engine: a growable string buffer,
+ * UTF-8 decoding and "did you mean" suggestions. */
+#ifndef JX_UTIL_H
+#define JX_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A growable NUL-terminated byte buffer.  Owned by the caller: release with
+ * jx_buf_free().  After an allocation failure `oom` is set and further
+ * appends do nothing. */
+typedef struct jx_buf {
+    char *data;
+    size_t len, cap;
+    int oom;
+} jx_buf;
+
+void jx_buf_free(jx_buf *b);
+void jx_buf_append(jx_buf *b, const char *s, size_t n);
+void jx_buf_puts(jx_buf *b, const char *s);
+void jx_buf_printf(jx_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* The text so far ("" when empty); valid until the next append. */
+const char *jx_buf_str(const jx_buf *b);
+
+/* Decodes one UTF-8 character at s (n bytes available) into *cp; returns
+ * its length, or 0 for an invalid sequence. */
+size_t jx_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* Number of characters (code points) in valid UTF-8 text. */
+size_t jx_utf8_length(const char *s, size_t n);
+
+/* Levenshtein distance between two UTF-8 strings, in characters. */
+size_t jx_edit_distance(const char *a, const char *b);
+
+/* Returns the candidate closest to word when it is close enough to be a
+ * likely typo (distance <= max(1, len/3)), else NULL. */
+const char *jx_nearest(const char *word, const char *const *candidates, size_t n);
+
+#endif

@@ -1,0 +1,23 @@
+/* jx_xlsx.h - the workbook back-end (libxlsxwriter).
+ *
+ * Writes a jx_doc as a workbook: one sheet per section, the tables of a
+ * section stacked down the sheet.  Tables with different column grids share
+ * the sheet through the union of their column boundaries; each cell becomes
+ * a merged range over the sheet columns its span covers.  Row heights are
+ * computed with the same text engine (jx_text.h) so that wrapped text in
+ * merged cells is fully visible (Excel cannot auto-fit merged cells).
+ * NUMBER cells are numbers with the cell's number format.
+ *
+ * The file is written to a temporary name and renamed into place, so a
+ * failure leaves any previous `path` untouched. */
+#ifndef JX_XLSX_H
+#define JX_XLSX_H
+
+#include "jx_diag.h"
+#include "jx_doc.h"
+#include "jx_text.h"
+
+/* Returns JX_OK, or JX_ERR_XLSX / JX_ERR_IO / JX_ERR_NOMEM with a message. */
+jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx_diags *d);
+
+#endif

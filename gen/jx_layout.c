@@ -93,7 +93,7 @@ static void read_style(checker *c, const jx_node *n, jx_style *s)
     check_keys(c, n, keys, "a style");
     s->font_role = "song";
     s->size_pt = 10.5;
-    s->leading = 1.0;
+    s->leading = 1.2;
     s->halign = JX_ALIGN_LEFT;
     s->valign = JX_VALIGN_MIDDLE;
     const jx_node *v;
@@ -136,7 +136,7 @@ static void read_style(checker *c, const jx_node *n, jx_style *s)
     if (s->size_pt < 4 || s->size_pt > 72)
         check_error(c, n, "style size must be between 4 and 72 points%s", "", NULL);
     if (s->leading < 0.8 || s->leading > 3)
-        s->leading = 1.0;
+        check_error(c, n, "leading must be between 0.8 and 3%s", "", NULL);
 }
 
 /* Builds the Excel number format equivalent of a display format. */

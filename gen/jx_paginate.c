@@ -412,14 +412,21 @@ static void free_pieces(table_pass *tp)
     tp->npieces = 0;
 }
 
-static void draw_box(pager *pg, double x, double y, double w, double h, double bw)
+/* Draws a cell's border.  Neighbouring cells share edges, so each cell
+ * draws its top and left edges, and its right/bottom edges only where no
+ * cell follows (last column, bottom of the table on this page). */
+static void draw_box(table_pass *tp, const cell_state *cs, double y, double h, double bottom)
 {
+    double bw = tp->t->border_pt, x = cs->x, w = cs->w;
     if (bw <= 0)
         return;
+    pager *pg = tp->pg;
     add_rule(pg, x, y, x + w, y, bw);
-    add_rule(pg, x, y + h, x + w, y + h, bw);
     add_rule(pg, x, y, x, y + h, bw);
-    add_rule(pg, x + w, y, x + w, y + h, bw);
+    if (cs->cell->col + cs->cell->colspan == tp->t->ncols)
+        add_rule(pg, x + w, y, x + w, y + h, bw);
+    if (y + h >= bottom - 0.01)
+        add_rule(pg, x, y + h, x + w, y + h, bw);
 }
 
 /* Draws the lines [from, to) of a cell inside a box of height h at y. */
@@ -448,7 +455,10 @@ static void draw_cell_lines(table_pass *tp, cell_state *cs, size_t from, size_t 
 static void flush_page(table_pass *tp)
 {
     const jx_table *t = tp->t;
-    pager *pg = tp->pg;
+    double bottom = 0;
+    for (size_t p = 0; p < tp->npieces; p++)
+        if (tp->pieces[p].y + tp->pieces[p].height > bottom)
+            bottom = tp->pieces[p].y + tp->pieces[p].height;
     for (size_t p = 0; p < tp->npieces; p++) {
         const piece *pc = &tp->pieces[p];
         /* Cells spanning rows whose first row on this page is this piece's
@@ -462,7 +472,7 @@ static void flush_page(table_pass *tp)
                 size_t k = 0;
                 while (tp->row_cells[pc->row][k] != i)
                     k++;
-                draw_box(pg, cs->x, pc->y, cs->w, pc->height, t->border_pt);
+                draw_box(tp, cs, pc->y, pc->height, bottom);
                 draw_cell_lines(tp, cs, pc->from[k], pc->to[k], pc->y, pc->height, pc->whole);
                 continue;
             }
@@ -481,7 +491,7 @@ static void flush_page(table_pass *tp)
                 if (o->row >= c->row && o->row < c->row + c->rowspan)
                     y1 = o->y + o->height;
             }
-            draw_box(pg, cs->x, y0, cs->w, y1 - y0, t->border_pt);
+            draw_box(tp, cs, y0, y1 - y0, bottom);
             double h = y1 - y0;
             if (cs->m.height + 2 * pad(tp) <= h + 0.01) {
                 draw_cell_lines(tp, cs, 0, cs->m.nlines, y0, h, 1);
@@ -517,6 +527,16 @@ static int header_above(const jx_table *t, int r, int *count)
         start--;
     *count = end - start + 1;
     return start;
+}
+
+/* Height of the header rows that would repeat above row r. */
+static double header_height(const table_pass *tp, int r)
+{
+    int count, start = header_above(tp->t, r, &count);
+    double h = 0;
+    for (int i = 0; i < count; i++)
+        h += tp->row_h[start + i];
+    return h;
 }
 
 static jx_status place_whole_row(table_pass *tp, int r)
@@ -594,19 +614,17 @@ static jx_status flow_table(pager *pg, const jx_block *b)
             r++;
             continue;
         }
-        /* The row does not fit.  Move it to a new page when it would fit
-         * there and is short; otherwise split it here. */
-        double min_split = 3 * jx_fonts_line_height(pg->fonts, "song", 10.5) + 2 * pad(&tp);
+        /* The row does not fit.  A row that fits on a fresh page moves
+         * there whole (its cells read unbroken, as on the paper form);
+         * only a row taller than a page is split, line by line. */
+        double fresh_room = body - header_height(&tp, r);
         int fresh = pg->y <= tp.fresh_y + 0.01;
-        int small = tp.row_h[r] <= body / 4;
-        if (!fresh && (small || room < min_split)) {
+        if (!fresh && tp.row_h[r] <= fresh_room + 0.01) {
             st = start_continuation_page(&tp, r);
             continue;
         }
-        if (small) {
-            /* Taller than the room on a fresh page yet short: let it run. */
-            st = place_whole_row(&tp, r);
-            r++;
+        if (!fresh && room < 3 * jx_fonts_line_height(pg->fonts, "song", 10.5) + 2 * pad(&tp)) {
+            st = start_continuation_page(&tp, r);
             continue;
         }
         /* Split row r across pages, line by line. */

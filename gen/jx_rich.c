@@ -174,7 +174,14 @@ jx_status jx_rich_split(jx_doc *doc, const char *text, jx_paragraph **out, size_
     size_t len = strlen(text);
     jx_buf cur = {0};
     int in_list = 0, has_tags = 0;
-    for (size_t i = 0; i < len;) {
+    /* Text without markup is kept exactly as written (no entity decoding). */
+    for (size_t i = 0; i < len && !has_tags; i++) {
+        char name[8];
+        has_tags = text[i] == '<' && tag_at(text + i, len - i, name) > 0;
+    }
+    if (!has_tags)
+        jx_buf_append(&cur, text, len);
+    for (size_t i = 0; i < len && has_tags;) {
         char name[8];
         size_t tl = text[i] == '<' ? tag_at(text + i, len - i, name) : 0;
         if (!tl) {

@@ -178,6 +178,7 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
 static void check_map(filing_check *fc, const jx_node *fields, const jx_node *map,
                       const char *path)
 {
+    int root = !path || !*path;
     /* Unknown keys first, each with the nearest known key. */
     const char *names[256];
     size_t nnames = 0;
@@ -186,6 +187,8 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
     for (size_t i = 0; i < map->count; i++) {
         if (jx_node_key_index(fields, map->keys[i]) >= 0)
             continue;
+        if (root && strcmp(map->keys[i], "region") == 0)
+            continue; /* selects the layout; every filing has it */
         char full[512];
         field_path(full, sizeof full, path, map->keys[i]);
         const char *near = jx_nearest(map->keys[i], names, nnames);

@@ -495,8 +495,44 @@ static jx_status add_paragraph(composer *c, jx_section *sec, const jx_node *b, c
     return JX_OK;
 }
 
+static jx_status build_block(composer *c, const scope *sc, jx_section *sec, const jx_node *b);
+
+/* `each: LIST` + `blocks: [...]`: the blocks repeated for every entry. */
+static jx_status build_each_block(composer *c, const scope *sc, jx_section *sec,
+                                  const jx_node *b)
+{
+    scope inner = {0};
+    inner.parent = sc;
+    const char *ref = jx_node_text(jx_node_get(b, "each"));
+    const jx_node *list = resolve(c, sc, ref ? ref : "", inner.path, sizeof inner.path);
+    if (!list || jx_node_is_empty(list))
+        return JX_OK;
+    if (list->kind != JX_NODE_SEQ) {
+        jx_diags_add(c->d, JX_SEV_ERROR, c->file, list->line, list->col, "wrong-shape",
+                     "%s must be a list", inner.path);
+        return fail(c, JX_ERR_FILING);
+    }
+    char base[MAX_PATH_LEN - 32];
+    if (strlen(inner.path) >= sizeof base)
+        return layout_error(c, b, "the filing nests lists too deeply%s", NULL);
+    memcpy(base, inner.path, strlen(inner.path) + 1);
+    const jx_node *blocks = jx_node_get(b, "blocks");
+    for (size_t i = 0; i < list->count; i++) {
+        inner.node = list->items[i];
+        snprintf(inner.path, sizeof inner.path, "%s.%zu", base, i);
+        for (size_t k = 0; blocks && k < blocks->count; k++) {
+            jx_status st = build_block(c, &inner, sec, blocks->items[k]);
+            if (st != JX_OK)
+                return st;
+        }
+    }
+    return JX_OK;
+}
+
 static jx_status build_block(composer *c, const scope *sc, jx_section *sec, const jx_node *b)
 {
+    if (jx_node_get(b, "each"))
+        return build_each_block(c, sc, sec, b);
     const char *bm = jx_node_text(jx_node_get(b, "bookmark"));
     const char *bookmark = bm ? interpolate(c, sc, bm) : NULL;
     const jx_node *n;

@@ -375,12 +375,27 @@ static void check_table(checker *c, const jx_layout *l, const jx_node *t)
         check_rows(c, l, rows, 0);
 }
 
-static void check_block(checker *c, const jx_layout *l, const jx_node *b)
+static void check_block(checker *c, const jx_layout *l, const jx_node *b, int depth)
 {
     static const char *const keys[] = {"paragraph", "prose", "table", "page_break", "style",
                                        "space_before", "space_after", "bookmark", NULL};
+    static const char *const each_keys[] = {"each", "blocks", NULL};
     if (!expect_kind(c, b, JX_NODE_MAP, "a block"))
         return;
+    if (jx_node_get(b, "each")) {
+        check_keys(c, b, each_keys, "an each: block");
+        const jx_node *blocks = jx_node_get(b, "blocks");
+        if (!jx_node_text(jx_node_get(b, "each")))
+            check_error(c, b, "each: names a list field of the filing%s", "", NULL);
+        if (depth > 8)
+            check_error(c, b, "each: blocks nested more than 8 deep%s", "", NULL);
+        else if (!blocks || !expect_kind(c, blocks, JX_NODE_SEQ, "blocks"))
+            check_error(c, b, "each: needs blocks: (the blocks repeated per entry)%s", "", NULL);
+        else
+            for (size_t i = 0; i < blocks->count; i++)
+                check_block(c, l, blocks->items[i], depth + 1);
+        return;
+    }
     check_keys(c, b, keys, "a block");
     const jx_node *para = jx_node_get(b, "paragraph"), *prose = jx_node_get(b, "prose"),
                   *table = jx_node_get(b, "table"), *brk = jx_node_get(b, "page_break");
@@ -413,7 +428,7 @@ static void check_sections(checker *c, const jx_layout *l, const jx_node *secs)
             continue;
         }
         for (size_t k = 0; k < blocks->count; k++)
-            check_block(c, l, blocks->items[k]);
+            check_block(c, l, blocks->items[k], 0);
     }
 }
 

@@ -1,0 +1,1318 @@
+/* jx_xlsx.c - the workbook back-end (libxlsxwriter); see jx_xlsx.h.
+ *
+ * A section becomes one sheet.  Its columns are the union of the column
+ * boundaries of all its tables (each table's relative widths scaled to the
+ * page's content width; boundaries closer than XL_MERGE_TOL_PT merge), so a
+ * table cell covers a contiguous run of sheet columns and becomes a merged
+ * range when it covers more than one sheet cell.  Paragraph blocks are one
+ * row merged across the sheet.
+ *
+ * Units.  libxlsxwriter's workbook font is Calibri 11, whose maximum digit
+ * width is 7 px at 96 dpi, so a column of Excel width w is
+ *     px = trunc(w * 7 + 0.5) + 5       (w >= 1)
+ *     px = trunc(w * 12 + 0.5)          (w <  1)
+ * pixels wide, and a pixel is 0.75 pt.  Sheet column boundaries are rounded
+ * to whole pixels (cumulatively, so rounding never accumulates) and each
+ * column's width is the exact inverse of that formula, so the sheet spans
+ * the content width at 100% zoom to within a pixel.  Text is measured
+ * against those pixel widths, not the ideal ones.
+ *
+ * Row heights.  Excel cannot auto-fit merged cells, so every row height is
+ * set here: a cell's text is broken with the text engine (jx_text_break) to
+ * the cell width minus padding and a safety slack (Excel, WPS and LibreOffice
+ * draw 宋体 slightly differently from our fonts), and needs
+ * lines x line height + padding.  A row is as tall as its tallest one-row
+ * cell; a cell spanning rows that needs more than its rows give spreads the
+ * excess evenly over them.  Excel's limit is 409 pt per row: more is clamped
+ * with a warning.
+ *
+ * The workbook is deterministic: libxlsxwriter stamps zip entries with a
+ * fixed 1980-01-01 date and docProps/core.xml with lxw_doc_properties.created,
+ * which is set from jx_doc_info.date_epoch (0 would mean "now" to
+ * libxlsxwriter, so epoch 0 is written as 1970-01-01T00:00:01Z). */
+#include "jx_xlsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#define XL_PT_PER_PX 0.75
+#define XL_DIGIT_PX 7            /* Calibri 11 maximum digit width */
+#define XL_COL_PAD_PX 5          /* column padding Excel adds to w * digit width */
+#define XL_MERGE_TOL_PT 1.0      /* column boundaries closer than this merge */
+#define XL_PAD_X_PT 2.0          /* text inset from each side of a cell */
+#define XL_PAD_Y_PT 2.0          /* and from its top and bottom */
+#define XL_SLACK 0.06            /* fraction of a cell's text width left unused */
+#define XL_BOLD_SLACK 0.03       /* extra for Excel's synthetic bold */
+#define XL_LINE_EM 1.3           /* least line height, em (see line_height()) */
+#define XL_MAX_ROW_PT 409.0      /* Excel's maximum row height */
+#define XL_DEFAULT_SIZE_PT 12.0  /* a style without a size */
+#define XL_SHEET_NAME_MAX 31     /* UTF-16 code units */
+#define XL_CHARSET_GB2312 134
+#define XL_FAMILY_MODERN 3
+
+/* Excel font for each font role; anything else is 宋体 (index 0). */
+static const struct {
+    const char *role;
+    const char *excel;
+} k_fonts[] = {
+    {"song", "宋体"},
+    {"hei", "黑体"},
+    {"fangsong", "仿宋_GB2312"},
+    {"kai", "楷体_GB2312"},
+};
+
+/* One distinct cell format and the libxlsxwriter format made for it. */
+typedef struct xl_format {
+    int font;               /* index into k_fonts */
+    int size_tw;            /* font size, twentieths of a point */
+    int bold, halign, valign, border, locked;
+    const char *num_format; /* borrowed from the document; NULL: General */
+    lxw_format *fmt;
+} xl_format;
+
+typedef struct xl_writer {
+    const jx_doc *doc;
+    jx_fonts *fonts;        /* NULL: estimate text widths */
+    jx_diags *d;
+    lxw_workbook *wb;
+    xl_format *fmts;
+    size_t nfmts, fmtcap;
+    char **used;            /* case-folded sheet names already taken */
+    size_t nused, usedcap;
+    int next_blank;         /* next N to try for a blank name's "SheetN" */
+} xl_writer;
+
+/* A cell spanning several rows whose height is settled after the others. */
+typedef struct xl_tall {
+    double need_pt;
+    size_t first;           /* first sheet row */
+    int span;
+    size_t order;           /* for a stable sort */
+    const jx_cell *cell;
+} xl_tall;
+
+/* The layout of one section's sheet. */
+typedef struct xl_sheet {
+    const jx_section *sec;
+    char *name;
+    double width_pt;        /* page content width */
+    int ncols;              /* sheet columns */
+    int *col_px;            /* ncols pixel widths */
+    int **bmap;             /* per table block: sheet boundary of each table boundary */
+    size_t *block_row;      /* first sheet row of each block */
+    size_t nrows;
+    double *row_pt;         /* height of each sheet row */
+    lxw_row_t *breaks;      /* zero-terminated horizontal page breaks */
+    size_t nbreaks;
+    xl_tall *tall;
+    size_t ntall, tallcap;
+} xl_sheet;
+
+/* ---- UTF-8 helpers ---------------------------------------------------- */
+
+/* Decodes the UTF-8 sequence at s (n > 0 bytes available).  Returns its
+ * length and sets *cp, or returns 0 on an invalid or truncated sequence,
+ * an overlong form, a surrogate or a value above U+10FFFF. */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned c = s[0];
+    size_t len;
+    uint32_t v, min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if ((c & 0xE0) == 0xC0) {
+        len = 2, v = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3, v = c & 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4, v = c & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+/* Appends cp as UTF-8 to out; returns the number of bytes (1..4). */
+static size_t utf8_encode(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    } else if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    } else if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Simple case folding for sheet-name comparison: ASCII, Latin-1, Greek,
+ * Cyrillic and full-width Latin capitals (Excel compares names without
+ * regard to case; CJK has none). */
+static uint32_t fold_case(uint32_t cp)
+{
+    if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) ||
+        (cp >= 0x391 && cp <= 0x3A9 && cp != 0x3A2) || (cp >= 0x410 && cp <= 0x42F) ||
+        (cp >= 0xFF21 && cp <= 0xFF3A))
+        return cp + 0x20;
+    if (cp >= 0x400 && cp <= 0x40F)
+        return cp + 0x50;
+    return cp;
+}
+
+/* ---- errors ------------------------------------------------------------ */
+
+/* Maps a libxlsxwriter error to a jx_status. */
+static jx_status lxw_status(lxw_error e)
+{
+    switch (e) {
+    case LXW_NO_ERROR:
+        return JX_OK;
+    case LXW_ERROR_MEMORY_MALLOC_FAILED:
+        return JX_ERR_NOMEM;
+    case LXW_ERROR_CREATING_XLSX_FILE:
+    case LXW_ERROR_CREATING_TMPFILE:
+    case LXW_ERROR_READING_TMPFILE:
+    case LXW_ERROR_ZIP_FILE_OPERATION:
+    case LXW_ERROR_ZIP_FILE_ADD:
+    case LXW_ERROR_ZIP_CLOSE:
+        return JX_ERR_IO;
+    default:
+        return JX_ERR_XLSX;
+    }
+}
+
+static jx_status oom(xl_writer *x)
+{
+    return jx_diag_error(x->d, JX_ERR_NOMEM, NULL, 0, 0, "out of memory writing the workbook");
+}
+
+/* Reports a failed libxlsxwriter call on sheet `sheet` at (row, col) (row
+ * < 0: not about a cell) and returns the mapped status. */
+static jx_status lxw_fail(xl_writer *x, lxw_error e, const char *what, const char *sheet,
+                          long row, long col)
+{
+    jx_status st = lxw_status(e);
+    if (row >= 0) {
+        char ref[32];
+        lxw_rowcol_to_cell(ref, (lxw_row_t)row, (lxw_col_t)col);
+        return jx_diag_error(x->d, st, NULL, 0, 0, "workbook sheet '%s' cell %s: %s: %s", sheet,
+                             ref, what, lxw_strerror(e));
+    }
+    return jx_diag_error(x->d, st, NULL, 0, 0, "workbook sheet '%s': %s: %s", sheet, what,
+                         lxw_strerror(e));
+}
+
+/* ---- formats ----------------------------------------------------------- */
+
+static int font_index(const char *role)
+{
+    for (size_t i = 0; role && i < sizeof k_fonts / sizeof k_fonts[0]; i++)
+        if (strcmp(role, k_fonts[i].role) == 0)
+            return (int)i;
+    return 0;
+}
+
+static double style_size(const jx_style *st)
+{
+    double s = st->size_pt > 0 ? st->size_pt : XL_DEFAULT_SIZE_PT;
+    return s < 1 ? 1 : s > 409 ? 409 : s;
+}
+
+static int same_num_format(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Returns the workbook format for a cell of style `st`, created on first
+ * use and shared by every later cell with the same properties; NULL when
+ * out of memory.  num_format NULL means General. */
+static lxw_format *get_format(xl_writer *x, const jx_style *st, int border, int locked,
+                              const char *num_format)
+{
+    xl_format key = {
+        .font = font_index(st->font_role),
+        .size_tw = (int)lround(style_size(st) * 20),
+        .bold = st->bold ? 1 : 0,
+        .halign = (int)st->halign,
+        .valign = (int)st->valign,
+        .border = border,
+        .locked = locked,
+        .num_format = num_format && *num_format ? num_format : NULL,
+    };
+    for (size_t i = 0; i < x->nfmts; i++) {
+        const xl_format *f = &x->fmts[i];
+        if (f->font == key.font && f->size_tw == key.size_tw && f->bold == key.bold &&
+            f->halign == key.halign && f->valign == key.valign && f->border == key.border &&
+            f->locked == key.locked && same_num_format(f->num_format, key.num_format))
+            return f->fmt;
+    }
+    if (x->nfmts == x->fmtcap) {
+        size_t cap = x->fmtcap ? x->fmtcap * 2 : 16;
+        xl_format *p = realloc(x->fmts, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        x->fmts = p;
+        x->fmtcap = cap;
+    }
+    lxw_format *fmt = workbook_add_format(x->wb);
+    if (!fmt)
+        return NULL;
+    format_set_font_name(fmt, k_fonts[key.font].excel);
+    format_set_font_family(fmt, XL_FAMILY_MODERN);
+    format_set_font_charset(fmt, XL_CHARSET_GB2312);
+    format_set_font_size(fmt, key.size_tw / 20.0);
+    if (key.bold)
+        format_set_bold(fmt);
+    static const uint8_t halign[] = {LXW_ALIGN_LEFT, LXW_ALIGN_CENTER, LXW_ALIGN_RIGHT,
+                                     LXW_ALIGN_JUSTIFY};
+    static const uint8_t valign[] = {LXW_ALIGN_VERTICAL_CENTER, LXW_ALIGN_VERTICAL_TOP,
+                                     LXW_ALIGN_VERTICAL_BOTTOM};
+    format_set_align(fmt, key.halign >= 0 && key.halign < 4 ? halign[key.halign] : LXW_ALIGN_LEFT);
+    format_set_align(fmt, key.valign >= 0 && key.valign < 3 ? valign[key.valign]
+                                                            : LXW_ALIGN_VERTICAL_CENTER);
+    format_set_text_wrap(fmt);
+    if (border)
+        format_set_border(fmt, LXW_BORDER_THIN);
+    if (!locked)
+        format_set_unlocked(fmt);
+    if (key.num_format)
+        format_set_num_format(fmt, key.num_format);
+    key.fmt = fmt;
+    x->fmts[x->nfmts++] = key;
+    return fmt;
+}
+
+/* ---- sheet names ------------------------------------------------------- */
+
+/* Case-folded UTF-8 copy of the code points cps[0..n), or NULL (no memory). */
+static char *folded_name(const uint32_t *cps, size_t n)
+{
+    char *s = malloc(n * 4 + 1), *p = s;
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        p += utf8_encode(fold_case(cps[i]), p);
+    *p = '\0';
+    return s;
+}
+
+static int name_taken(const xl_writer *x, const char *folded)
+{
+    for (size_t i = 0; i < x->nused; i++)
+        if (strcmp(x->used[i], folded) == 0)
+            return 1;
+    return 0;
+}
+
+/* Records a folded name as taken (takes ownership); JX_ERR_NOMEM on failure
+ * (the name is freed). */
+static jx_status take_name(xl_writer *x, char *folded)
+{
+    if (x->nused == x->usedcap) {
+        size_t cap = x->usedcap ? x->usedcap * 2 : 8;
+        char **p = realloc(x->used, cap * sizeof *p);
+        if (!p) {
+            free(folded);
+            return JX_ERR_NOMEM;
+        }
+        x->used = p;
+        x->usedcap = cap;
+    }
+    x->used[x->nused++] = folded;
+    return JX_OK;
+}
+
+/* Drops trailing spaces and apostrophes from cps[0..*n). */
+static void trim_end(const uint32_t *cps, size_t *n)
+{
+    while (*n > 0 && (cps[*n - 1] == '\'' || cps[*n - 1] == ' '))
+        (*n)--;
+}
+
+/* Cuts cps[0..*n) to at most `units` UTF-16 code units (never inside a
+ * surrogate pair), then trims. */
+static void cut_units(const uint32_t *cps, size_t *n, size_t units)
+{
+    size_t u = 0, i = 0;
+    while (i < *n && u + (cps[i] > 0xFFFF ? 2 : 1) <= units)
+        u += cps[i++] > 0xFFFF ? 2 : 1;
+    *n = i;
+    trim_end(cps, n);
+}
+
+/* Makes a valid, unused sheet name from `want` (may be NULL): control
+ * characters dropped, []:*?/\ replaced by '_', no leading or trailing
+ * apostrophe or space, at most 31 UTF-16 units, unique without regard to
+ * case (" (2)", " (3)", ... appended, the name shortened to make room); a
+ * blank name becomes Sheet1, Sheet2, ...  Stores the result (malloc'd) in
+ * *out and records it as taken.  JX_ERR_NOMEM when out of memory. */
+static jx_status sheet_name(xl_writer *x, const char *want, char **out)
+{
+    jx_status st = JX_ERR_NOMEM;
+    size_t len = want ? strlen(want) : 0;
+    uint32_t *cps = malloc((len + 24) * sizeof *cps);
+    uint32_t *cand = malloc((XL_SHEET_NAME_MAX + 24) * sizeof *cand);
+    char *folded = NULL, *name = NULL;
+    *out = NULL;
+    if (!cps || !cand)
+        goto done;
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = utf8_decode((const unsigned char *)want + i, len - i, &cp);
+        if (k == 0) {
+            cp = '_';
+            k = 1;
+        }
+        i += k;
+        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+            continue;
+        if (cp < 0x80 && strchr("[]:*?/\\", (int)cp))
+            cp = '_';
+        if (n == 0 && (cp == '\'' || cp == ' '))
+            continue;
+        cps[n++] = cp;
+    }
+    cut_units(cps, &n, XL_SHEET_NAME_MAX);
+
+    size_t m = 0;
+    for (int k = 1;; k++) {
+        char sfx[32];
+        if (n == 0)
+            snprintf(sfx, sizeof sfx, "Sheet%d", x->next_blank++);
+        else if (k == 1)
+            sfx[0] = '\0';
+        else
+            snprintf(sfx, sizeof sfx, " (%d)", k);
+        size_t sl = strlen(sfx);
+        m = n;
+        memcpy(cand, cps, n * sizeof *cand);
+        cut_units(cand, &m, XL_SHEET_NAME_MAX - sl);
+        for (size_t i = 0; i < sl; i++)
+            cand[m++] = (unsigned char)sfx[i];
+        free(folded);
+        folded = folded_name(cand, m);
+        if (!folded)
+            goto done;
+        if (!name_taken(x, folded))
+            break;
+    }
+    name = malloc(m * 4 + 1);
+    if (!name)
+        goto done;
+    char *p = name;
+    for (size_t i = 0; i < m; i++)
+        p += utf8_encode(cand[i], p);
+    *p = '\0';
+    st = take_name(x, folded);
+    folded = NULL;
+    if (st == JX_OK) {
+        *out = name;
+        name = NULL;
+    }
+done:
+    free(cps);
+    free(cand);
+    free(folded);
+    free(name);
+    return st;
+}
+
+/* ---- measuring --------------------------------------------------------- */
+
+/* The role to measure a style with: the role Excel's font stands for, if
+ * the font set has it, else "song", else the style's own role; NULL when
+ * none is loaded (estimate instead). */
+static const char *measure_role(const xl_writer *x, const char *role)
+{
+    if (!x->fonts)
+        return NULL;
+    const char *canon = k_fonts[font_index(role)].role;
+    if (jx_fonts_has_role(x->fonts, canon))
+        return canon;
+    if (jx_fonts_has_role(x->fonts, "song"))
+        return "song";
+    if (role && jx_fonts_has_role(x->fonts, role))
+        return role;
+    return NULL;
+}
+
+/* Number of lines `text` (len bytes, no '\n') takes at `avail` points when
+ * no font can measure it: CJK and other wide characters 1 em, the rest
+ * 0.55 em. */
+static size_t estimate_lines(const char *text, size_t len, double size, double avail)
+{
+    double w = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = 0xFFFD;
+        size_t k = utf8_decode((const unsigned char *)text + i, len - i, &cp);
+        i += k ? k : 1;
+        w += (cp >= 0x1100 ? 1.0 : 0.55) * size;
+    }
+    size_t lines = (size_t)ceil(w / avail - 1e-9);
+    return lines ? lines : 1;
+}
+
+/* Sets *lines to the number of lines one '\n'-free piece of text takes in a
+ * cell of text width `avail`.  An empty piece is one (empty) line, as Excel
+ * shows it.  A character no font has falls back to an estimate with a
+ * warning; other text-engine errors are moved to x->d and returned as
+ * JX_ERR_XLSX (JX_ERR_NOMEM stays). */
+static jx_status piece_lines(xl_writer *x, const char *role, double size, const char *text,
+                             size_t len, double avail, const jx_source *src, size_t *lines)
+{
+    if (len == 0) {
+        *lines = 1;
+        return JX_OK;
+    }
+    if (!role) {
+        *lines = estimate_lines(text, len, size, avail);
+        return JX_OK;
+    }
+    const char *what = src->path ? src->path : src->label ? src->label : "workbook cell";
+    jx_diags tmp;
+    jx_diags_init(&tmp);
+    jx_text_lines tl;
+    memset(&tl, 0, sizeof tl);
+    jx_status st = jx_text_break(x->fonts, role, size, text, len, avail, &tl, &tmp, what,
+                                 src->file, src->line, src->col);
+    if (st == JX_OK) {
+        *lines = tl.nlines ? tl.nlines : 1;
+    } else if (st == JX_ERR_GLYPH) {
+        *lines = estimate_lines(text, len, size, avail);
+        jx_diags_add(x->d, JX_SEV_WARNING, src->file, src->line, src->col, "xlsx-measure",
+                     "%s: text has a character no font can draw; its workbook row height is "
+                     "estimated", what);
+        st = JX_OK;
+    } else {
+        jx_diags_append(x->d, &tmp);
+        if (st != JX_ERR_NOMEM)
+            st = jx_diag_error(x->d, JX_ERR_XLSX, src->file, src->line, src->col,
+                               "%s: cannot measure text for the workbook (%s)", what,
+                               jx_status_str(st));
+    }
+    jx_text_lines_free(&tl);
+    jx_diags_free(&tmp);
+    return st;
+}
+
+/* The least height, points, of one line of text of `size` in a workbook:
+ * what Excel gives a line of 宋体 (the font's pixel size + 3 px: 14.25 pt
+ * at 12 pt), and at least XL_LINE_EM em, which leaves ~9% for viewers that
+ * substitute a taller font for 宋体. */
+static double min_line(double size)
+{
+    double excel = (ceil(size / XL_PT_PER_PX - 1e-9) + 3) * XL_PT_PER_PX;
+    return excel > XL_LINE_EM * size ? excel : XL_LINE_EM * size;
+}
+
+/* Line height, points, of style st in the workbook: the text engine's
+ * line height (times the style's leading) of the measuring role, but at
+ * least min_line(). */
+static double line_height(const xl_writer *x, const char *role, const jx_style *st)
+{
+    double size = style_size(st);
+    double lh = min_line(size);
+    if (role) {
+        double own = jx_fonts_line_height(x->fonts, role, size);
+        if (st->leading > 0)
+            own *= st->leading;
+        if (own > lh)
+            lh = own;
+    }
+    return lh;
+}
+
+/* Height in points that paragraphs paras[0..npara) need in a cell
+ * width_pt wide (padding included); *max_piece_lines is the most lines any
+ * one forced line ('\n'-separated piece) broke into. */
+static jx_status measure(xl_writer *x, const jx_style *st, const jx_paragraph *paras,
+                         size_t npara, double width_pt, const jx_source *src, double *h,
+                         size_t *max_piece_lines)
+{
+    const char *role = measure_role(x, st->font_role);
+    double size = style_size(st);
+    double slack = XL_SLACK + (st->bold ? XL_BOLD_SLACK : 0);
+    double avail = (width_pt - 2 * XL_PAD_X_PT) * (1 - slack);
+    if (avail < size)
+        avail = size;
+    size_t total = 0, maxp = 0;
+    for (size_t i = 0; i < npara; i++) {
+        const char *t = paras[i].text ? paras[i].text : "";
+        for (;;) {
+            const char *nl = strchr(t, '\n');
+            size_t len = nl ? (size_t)(nl - t) : strlen(t);
+            if (len && t[len - 1] == '\r')
+                len--;
+            size_t lines;
+            jx_status s = piece_lines(x, role, size, t, len, avail, src, &lines);
+            if (s != JX_OK)
+                return s;
+            total += lines;
+            if (lines > maxp)
+                maxp = lines;
+            if (!nl)
+                break;
+            t = nl + 1;
+        }
+    }
+    if (total == 0)
+        total = 1;
+    *h = (double)total * line_height(x, role, st) + 2 * XL_PAD_Y_PT;
+    if (max_piece_lines)
+        *max_piece_lines = maxp;
+    return JX_OK;
+}
+
+/* ---- sheet layout ------------------------------------------------------ */
+
+typedef struct xl_bound {
+    double x;               /* points from the content's left edge */
+    size_t block;
+    int k;                  /* boundary index inside its table */
+} xl_bound;
+
+static int cmp_bound(const void *a, const void *b)
+{
+    const xl_bound *p = a, *q = b;
+    if (p->x != q->x)
+        return p->x < q->x ? -1 : 1;
+    if (p->block != q->block)
+        return p->block < q->block ? -1 : 1;
+    return (p->k > q->k) - (p->k < q->k);
+}
+
+/* Excel column width whose pixel width is exactly px (see the top). */
+static double px_to_width(int px)
+{
+    if (px >= XL_DIGIT_PX + XL_COL_PAD_PX)
+        return (double)(px - XL_COL_PAD_PX) / XL_DIGIT_PX;
+    return px / (double)(XL_DIGIT_PX + XL_COL_PAD_PX);
+}
+
+/* Width in points of sheet columns [c0, c1). */
+static double cols_pt(const xl_sheet *s, int c0, int c1)
+{
+    long px = 0;
+    for (int c = c0; c < c1; c++)
+        px += s->col_px[c];
+    return (double)px * XL_PT_PER_PX;
+}
+
+static void sheet_free(xl_sheet *s)
+{
+    if (s->bmap)
+        for (size_t i = 0; i < s->sec->nblocks; i++)
+            free(s->bmap[i]);
+    free(s->bmap);
+    free(s->col_px);
+    free(s->block_row);
+    free(s->row_pt);
+    free(s->breaks);
+    free(s->tall);
+    free(s->name);
+    memset(s, 0, sizeof *s);
+}
+
+/* Computes the sheet's columns: the union of every table's column
+ * boundaries (merged within XL_MERGE_TOL_PT, never two of one table),
+ * rounded to pixels, and for every table the sheet boundary of each of its
+ * boundaries (s->bmap). */
+static jx_status layout_columns(xl_writer *x, xl_sheet *s)
+{
+    const jx_section *sec = s->sec;
+    jx_status st = JX_ERR_NOMEM;
+    size_t nb = 0;
+    for (size_t i = 0; i < sec->nblocks; i++)
+        if (sec->blocks[i].kind == JX_BLOCK_TABLE)
+            nb += (size_t)sec->blocks[i].table->ncols + 1;
+    xl_bound *b = malloc((nb ? nb : 1) * sizeof *b);
+    int *cluster = malloc((nb ? nb : 1) * sizeof *cluster);
+    double *cx = malloc((nb + 2) * sizeof *cx);
+    s->bmap = calloc(sec->nblocks ? sec->nblocks : 1, sizeof *s->bmap);
+    if (!b || !cluster || !cx || !s->bmap)
+        goto done;
+
+    nb = 0;
+    for (size_t i = 0; i < sec->nblocks; i++) {
+        const jx_table *t = sec->blocks[i].table;
+        if (sec->blocks[i].kind != JX_BLOCK_TABLE)
+            continue;
+        double total = 0, acc = 0;
+        for (int k = 0; k < t->ncols; k++)
+            total += t->col_widths && t->col_widths[k] > 0 ? t->col_widths[k] : 0;
+        for (int k = 0; k <= t->ncols; k++) {
+            b[nb++] = (xl_bound){total > 0 ? s->width_pt * acc / total
+                                           : s->width_pt * k / t->ncols,
+                                 i, k};
+            if (k < t->ncols)
+                acc += t->col_widths && t->col_widths[k] > 0 ? t->col_widths[k] : 0;
+        }
+        s->bmap[i] = malloc(((size_t)t->ncols + 1) * sizeof **s->bmap);
+        if (!s->bmap[i])
+            goto done;
+    }
+    if (nb)
+        qsort(b, nb, sizeof *b, cmp_bound);
+
+    /* Sweep: a boundary joins the current cluster when it is within the
+     * tolerance of the cluster's first member and its table has no member
+     * there yet. */
+    int nc = 0;
+    size_t cstart = 0;
+    for (size_t i = 0; i < nb; i++) {
+        int join = nc > 0 && b[i].x - cx[nc - 1] < XL_MERGE_TOL_PT;
+        for (size_t j = cstart; join && j < i; j++)
+            if (b[j].block == b[i].block)
+                join = 0;
+        if (!join) {
+            cx[nc++] = b[i].x;
+            cstart = i;
+        }
+        cluster[i] = nc - 1;
+    }
+    if (nc < 2) { /* no table: one column over the whole width */
+        cx[0] = 0;
+        nc = 1;
+        cx[nc++] = s->width_pt;
+    }
+    cx[0] = 0;
+    cx[nc - 1] = s->width_pt;
+    for (size_t i = 0; i < nb; i++) {
+        const jx_table *t = sec->blocks[b[i].block].table;
+        int c = cluster[i];
+        if (b[i].k == 0)
+            c = 0; /* every table starts and ends at the sheet's edges */
+        else if (b[i].k == t->ncols)
+            c = nc - 1;
+        s->bmap[b[i].block][b[i].k] = c;
+    }
+    s->ncols = nc - 1;
+    if (s->ncols > LXW_COL_MAX) {
+        st = jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
+                           "workbook sheet '%s' would need %d columns (Excel allows %d)", s->name,
+                           s->ncols, LXW_COL_MAX);
+        goto done;
+    }
+    s->col_px = malloc((size_t)s->ncols * sizeof *s->col_px);
+    if (!s->col_px)
+        goto done;
+    long prev = 0;
+    for (int c = 0; c < s->ncols; c++) {
+        long edge = lround(cx[c + 1] / XL_PT_PER_PX);
+        if (edge <= prev)
+            edge = prev + 1;
+        s->col_px[c] = (int)(edge - prev);
+        prev = edge;
+    }
+    st = JX_OK;
+done:
+    free(b);
+    free(cluster);
+    free(cx);
+    if (st == JX_ERR_NOMEM)
+        oom(x);
+    return st;
+}
+
+/* Assigns sheet rows to blocks and collects page breaks. */
+static jx_status layout_rows(xl_writer *x, xl_sheet *s)
+{
+    const jx_section *sec = s->sec;
+    size_t row = 0;
+    s->block_row = malloc((sec->nblocks ? sec->nblocks : 1) * sizeof *s->block_row);
+    s->breaks = calloc(sec->nblocks + 1, sizeof *s->breaks);
+    if (!s->block_row || !s->breaks)
+        return oom(x);
+    for (size_t i = 0; i < sec->nblocks; i++) {
+        const jx_block *blk = &sec->blocks[i];
+        s->block_row[i] = row;
+        if (blk->kind == JX_BLOCK_PARAGRAPH) {
+            row++;
+        } else if (blk->kind == JX_BLOCK_TABLE) {
+            row += (size_t)blk->table->nrows;
+        } else if (blk->kind == JX_BLOCK_PAGE_BREAK && row > 0 &&
+                   (s->nbreaks == 0 || s->breaks[s->nbreaks - 1] != row)) {
+            if (s->nbreaks == LXW_BREAKS_MAX) {
+                jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-page-breaks",
+                             "workbook sheet '%s': more than %d page breaks; the rest are "
+                             "left out", s->name, LXW_BREAKS_MAX);
+                continue;
+            }
+            s->breaks[s->nbreaks++] = (lxw_row_t)row;
+        }
+        if (row > LXW_ROW_MAX)
+            return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
+                                 "workbook sheet '%s' would need more than %d rows", s->name,
+                                 LXW_ROW_MAX);
+    }
+    s->nrows = row;
+    s->row_pt = calloc(row ? row : 1, sizeof *s->row_pt);
+    return s->row_pt ? JX_OK : oom(x);
+}
+
+static int cmp_tall(const void *a, const void *b)
+{
+    const xl_tall *p = a, *q = b;
+    if (p->span != q->span)
+        return p->span < q->span ? -1 : 1;
+    return (p->order > q->order) - (p->order < q->order);
+}
+
+static void warn_tall(xl_writer *x, const xl_sheet *s, const jx_source *src, double need,
+                      size_t row)
+{
+    const char *what = src->path ? src->path : src->label ? src->label : "a paragraph";
+    jx_diags_add(x->d, JX_SEV_WARNING, src->file, src->line, src->col, "xlsx-row-height",
+                 "%s needs %.0f pt in workbook sheet '%s' row %zu, more than Excel's %.0f pt "
+                 "per row; the text will be cut off there", what, need, s->name, row + 1,
+                 XL_MAX_ROW_PT);
+}
+
+/* Spreads the excess of a multi-row cell evenly over its rows, moving what
+ * would push a row past Excel's maximum onto rows that still have room. */
+static void spread(xl_sheet *s, const xl_tall *t)
+{
+    double have = 0;
+    for (int r = 0; r < t->span; r++)
+        have += s->row_pt[t->first + (size_t)r];
+    double excess = t->need_pt - have;
+    for (int pass = 0; pass < t->span && excess > 1e-6; pass++) {
+        int open = 0;
+        for (int r = 0; r < t->span; r++)
+            if (s->row_pt[t->first + (size_t)r] < XL_MAX_ROW_PT)
+                open++;
+        if (!open)
+            break;
+        double each = excess / open;
+        excess = 0;
+        for (int r = 0; r < t->span; r++) {
+            double *h = &s->row_pt[t->first + (size_t)r];
+            if (*h >= XL_MAX_ROW_PT)
+                continue;
+            *h += each;
+            if (*h > XL_MAX_ROW_PT) {
+                excess += *h - XL_MAX_ROW_PT;
+                *h = XL_MAX_ROW_PT;
+            }
+        }
+    }
+    if (excess > 1e-6) /* nowhere left: let the last row carry it (clamped later) */
+        s->row_pt[t->first + (size_t)t->span - 1] += excess;
+}
+
+/* Sheet columns [*c0, *c1) that a table cell covers. */
+static void cell_cols(const xl_sheet *s, size_t block, const jx_cell *c, int *c0, int *c1)
+{
+    *c0 = s->bmap[block][c->col];
+    *c1 = s->bmap[block][c->col + c->colspan];
+}
+
+/* Computes every row's height (see the top of the file). */
+static jx_status layout_heights(xl_writer *x, xl_sheet *s)
+{
+    const jx_section *sec = s->sec;
+    jx_status st;
+    for (size_t i = 0; i < sec->nblocks; i++) {
+        const jx_block *blk = &sec->blocks[i];
+        size_t r0 = s->block_row[i];
+        if (blk->kind == JX_BLOCK_PARAGRAPH) {
+            jx_source none = {0};
+            double h;
+            st = measure(x, &blk->style, &blk->para, 1, cols_pt(s, 0, s->ncols), &none, &h,
+                         NULL);
+            if (st != JX_OK)
+                return st;
+            h += (blk->space_before_pt > 0 ? blk->space_before_pt : 0) +
+                 (blk->space_after_pt > 0 ? blk->space_after_pt : 0);
+            if (h > XL_MAX_ROW_PT)
+                warn_tall(x, s, &none, h, r0);
+            s->row_pt[r0] = h;
+            continue;
+        }
+        if (blk->kind != JX_BLOCK_TABLE)
+            continue;
+        const jx_table *t = blk->table;
+        /* A row is at least one line of the table's smallest text. */
+        double least = min_line(XL_DEFAULT_SIZE_PT) + 2 * XL_PAD_Y_PT;
+        for (size_t k = 0; k < t->ncells; k++) {
+            double h = min_line(style_size(&t->cells[k].style)) + 2 * XL_PAD_Y_PT;
+            if (k == 0 || h < least)
+                least = h;
+        }
+        for (int r = 0; r < t->nrows; r++) {
+            double m = t->rows ? t->rows[r].min_height_pt : 0;
+            s->row_pt[r0 + (size_t)r] = m > least ? m : least;
+        }
+        for (size_t k = 0; k < t->ncells; k++) {
+            const jx_cell *c = &t->cells[k];
+            int c0, c1;
+            cell_cols(s, i, c, &c0, &c1);
+            double h;
+            size_t maxp = 0;
+            st = measure(x, &c->style, c->paras, c->npara, cols_pt(s, c0, c1), &c->source, &h,
+                         &maxp);
+            if (st != JX_OK)
+                return st;
+            if (c->kind == JX_CELL_NUMBER && maxp > 1) {
+                const char *what = c->source.path ? c->source.path : "a number";
+                jx_diags_add(x->d, JX_SEV_WARNING, c->source.file, c->source.line,
+                             c->source.col, "xlsx-number-width",
+                             "%s is wider than its workbook cell; Excel may show it as ####",
+                             what);
+            }
+            size_t first = r0 + (size_t)c->row;
+            if (c->rowspan == 1) {
+                if (h > XL_MAX_ROW_PT)
+                    warn_tall(x, s, &c->source, h, first);
+                if (h > s->row_pt[first])
+                    s->row_pt[first] = h;
+                continue;
+            }
+            if (h > XL_MAX_ROW_PT * c->rowspan)
+                warn_tall(x, s, &c->source, h, first);
+            if (s->ntall == s->tallcap) {
+                size_t cap = s->tallcap ? s->tallcap * 2 : 16;
+                xl_tall *p = realloc(s->tall, cap * sizeof *p);
+                if (!p)
+                    return oom(x);
+                s->tall = p;
+                s->tallcap = cap;
+            }
+            s->tall[s->ntall] = (xl_tall){h, first, c->rowspan, s->ntall, c};
+            s->ntall++;
+        }
+    }
+    /* Narrow spans first: a wider span then sees the rows they grew. */
+    if (s->ntall)
+        qsort(s->tall, s->ntall, sizeof *s->tall, cmp_tall);
+    for (size_t i = 0; i < s->ntall; i++)
+        spread(s, &s->tall[i]);
+    for (size_t r = 0; r < s->nrows; r++) {
+        double h = ceil(s->row_pt[r] / XL_PT_PER_PX - 1e-9) * XL_PT_PER_PX;
+        s->row_pt[r] = h > XL_MAX_ROW_PT ? XL_MAX_ROW_PT : h;
+    }
+    return JX_OK;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+/* The cell's paragraphs joined with '\n' (malloc'd), or NULL when out of
+ * memory. */
+static char *join_paras(const jx_paragraph *paras, size_t npara)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < npara; i++)
+        n += (paras[i].text ? strlen(paras[i].text) : 0) + 1;
+    char *s = malloc(n), *p = s;
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < npara; i++) {
+        if (i)
+            *p++ = '\n';
+        size_t k = paras[i].text ? strlen(paras[i].text) : 0;
+        memcpy(p, paras[i].text ? paras[i].text : "", k);
+        p += k;
+    }
+    *p = '\0';
+    return s;
+}
+
+/* Writes text into rows [r0, r1] x columns [c0, c1] (merged when more than
+ * one cell) as a string, whatever it looks like. */
+static lxw_error put_text(lxw_worksheet *ws, lxw_row_t r0, lxw_col_t c0, lxw_row_t r1,
+                          lxw_col_t c1, const char *text, lxw_format *fmt)
+{
+    if (r0 != r1 || c0 != c1)
+        return worksheet_merge_range(ws, r0, c0, r1, c1, text, fmt);
+    if (!*text)
+        return worksheet_write_blank(ws, r0, c0, fmt);
+    return worksheet_write_string(ws, r0, c0, text, fmt);
+}
+
+/* Writes one table cell. */
+static jx_status write_cell(xl_writer *x, xl_sheet *s, lxw_worksheet *ws, size_t block,
+                            const jx_table *t, const jx_cell *c)
+{
+    int c0, c1;
+    cell_cols(s, block, c, &c0, &c1);
+    lxw_row_t r0 = (lxw_row_t)(s->block_row[block] + (size_t)c->row);
+    lxw_row_t r1 = r0 + (lxw_row_t)c->rowspan - 1;
+    lxw_col_t fc = (lxw_col_t)c0, lc = (lxw_col_t)(c1 - 1);
+    int number = c->kind == JX_CELL_NUMBER;
+    lxw_format *fmt = get_format(x, &c->style, t->border_pt > 0, c->kind == JX_CELL_LABEL,
+                                 number ? c->number_format : NULL);
+    if (!fmt)
+        return oom(x);
+    lxw_error e;
+    const char *what = "writing a value";
+    if (c->kind == JX_CELL_LABEL || c->kind == JX_CELL_TEXT) {
+        char *text = join_paras(c->paras, c->npara);
+        if (!text)
+            return oom(x);
+        e = put_text(ws, r0, fc, r1, lc, text, fmt);
+        free(text);
+    } else {
+        e = put_text(ws, r0, fc, r1, lc, "", fmt);
+        if (e == LXW_NO_ERROR && number) {
+            double v = jx_decimal_to_double(c->number);
+            if (c->formula && *c->formula) {
+                size_t n = strlen(c->formula) + 2;
+                char *f = malloc(n);
+                if (!f)
+                    return oom(x);
+                snprintf(f, n, "%s%s", c->formula[0] == '=' ? "" : "=", c->formula);
+                e = worksheet_write_formula_num(ws, r0, fc, f, fmt, v);
+                free(f);
+                what = "writing a formula";
+            } else {
+                e = worksheet_write_number(ws, r0, fc, v, fmt);
+            }
+        }
+    }
+    if (e == LXW_NO_ERROR)
+        return JX_OK;
+    jx_status st = lxw_fail(x, e, what, s->name, (long)r0, (long)fc);
+    if (c->source.path || c->source.file)
+        jx_diags_add(x->d, JX_SEV_NOTE, c->source.file, c->source.line, c->source.col, NULL,
+                     "the value of %s", c->source.path ? c->source.path : "this field");
+    return st;
+}
+
+/* Converts a page-number template ("第 {page} 页 共 {pages} 页") into an
+ * Excel footer centred on the page ("&C第 &P 页 共 &N 页"): {page} -> &P,
+ * {pages} -> &N, '&' -> "&&".  Returns 0 when it does not fit in n bytes
+ * (Excel allows 255 characters). */
+static int footer_code(const char *tmpl, char *out, size_t n)
+{
+    size_t o = 0;
+    const char *lead = "&C";
+    for (const char *p = lead; *p; p++)
+        out[o++] = *p;
+    for (const char *p = tmpl; *p;) {
+        const char *rep = NULL;
+        size_t skip = 1;
+        char one[2] = {*p, '\0'};
+        if (strncmp(p, "{pages}", 7) == 0)
+            rep = "&N", skip = 7;
+        else if (strncmp(p, "{page}", 6) == 0)
+            rep = "&P", skip = 6;
+        else if (*p == '&')
+            rep = "&&";
+        else
+            rep = one;
+        size_t k = strlen(rep);
+        if (o + k + 1 > n)
+            return 0;
+        memcpy(out + o, rep, k);
+        o += k;
+        p += skip;
+    }
+    out[o] = '\0';
+    return 1;
+}
+
+/* Page set-up of a section's sheet: A4, orientation, margins, one page
+ * wide, centred, the first table's header rows repeated, page numbers. */
+static jx_status setup_page(xl_writer *x, xl_sheet *s, lxw_worksheet *ws)
+{
+    const jx_page_setup *pg = &s->sec->page;
+    worksheet_set_paper(ws, 9);
+    if (pg->landscape)
+        worksheet_set_landscape(ws);
+    else
+        worksheet_set_portrait(ws);
+    worksheet_set_margins(ws, pg->margin_left_pt / 72.0, pg->margin_right_pt / 72.0,
+                          pg->margin_top_pt / 72.0, pg->margin_bottom_pt / 72.0);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_center_horizontally(ws);
+    if (s->nbreaks) {
+        lxw_error e = worksheet_set_h_pagebreaks(ws, s->breaks);
+        if (e)
+            return lxw_fail(x, e, "setting page breaks", s->name, -1, 0);
+    }
+    for (size_t i = 0; i < s->sec->nblocks; i++) {
+        const jx_block *blk = &s->sec->blocks[i];
+        if (blk->kind != JX_BLOCK_TABLE)
+            continue;
+        const jx_table *t = blk->table;
+        int first = -1, last = -1;
+        for (int r = 0; t->rows && r < t->nrows; r++) {
+            if (t->rows[r].header && first < 0)
+                first = last = r;
+            else if (t->rows[r].header && last == r - 1)
+                last = r;
+            else if (first >= 0)
+                break;
+        }
+        if (first >= 0) {
+            lxw_error e = worksheet_repeat_rows(ws, (lxw_row_t)(s->block_row[i] + (size_t)first),
+                                                (lxw_row_t)(s->block_row[i] + (size_t)last));
+            if (e)
+                return lxw_fail(x, e, "repeating header rows", s->name, -1, 0);
+        }
+        break;
+    }
+    if (pg->page_number_format && *pg->page_number_format) {
+        char footer[LXW_HEADER_FOOTER_MAX];
+        if (!footer_code(pg->page_number_format, footer, sizeof footer)) {
+            jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-footer",
+                         "workbook sheet '%s': the page number format is too long for an "
+                         "Excel footer; no page numbers", s->name);
+        } else {
+            lxw_header_footer_options opt = {0};
+            double bottom_in = pg->margin_bottom_pt / 72.0;
+            opt.margin = bottom_in > 0 && bottom_in / 2 < 0.3 ? bottom_in / 2 : 0.3;
+            lxw_error e = worksheet_set_footer_opt(ws, footer, &opt);
+            if (e)
+                return lxw_fail(x, e, "setting the footer", s->name, -1, 0);
+        }
+    }
+    return JX_OK;
+}
+
+/* Lays out and writes one section as a sheet. */
+static jx_status write_section(xl_writer *x, size_t index)
+{
+    xl_sheet s = {.sec = &x->doc->sections[index]};
+    const jx_section *sec = s.sec;
+    jx_status st = sheet_name(x, sec->sheet_name, &s.name);
+    if (st != JX_OK) {
+        oom(x);
+        goto done;
+    }
+    for (size_t i = 0; i < sec->nblocks; i++) {
+        char msg[256];
+        if (sec->blocks[i].kind != JX_BLOCK_TABLE)
+            continue;
+        if (!sec->blocks[i].table) {
+            st = jx_diag_error(x->d, JX_ERR_INTERNAL, NULL, 0, 0,
+                               "workbook sheet '%s': block %zu is a table without a table",
+                               s.name, i + 1);
+            goto done;
+        }
+        st = jx_table_check(sec->blocks[i].table, msg, sizeof msg);
+        if (st != JX_OK) {
+            st = jx_diag_error(x->d, st, NULL, 0, 0, "workbook sheet '%s', block %zu: %s",
+                               s.name, i + 1, msg);
+            goto done;
+        }
+    }
+    const jx_page_setup *pg = &sec->page;
+    double page_w = pg->width_pt > 0 ? pg->width_pt : (pg->landscape ? 841.89 : 595.28);
+    s.width_pt = page_w - (pg->margin_left_pt > 0 ? pg->margin_left_pt : 0) -
+                 (pg->margin_right_pt > 0 ? pg->margin_right_pt : 0);
+    if (!(s.width_pt >= 36)) {
+        jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-page",
+                     "workbook sheet '%s': the page leaves %.1f pt between its margins; "
+                     "using the page width", s.name, s.width_pt);
+        s.width_pt = page_w;
+    }
+    if ((st = layout_columns(x, &s)) != JX_OK || (st = layout_rows(x, &s)) != JX_OK ||
+        (st = layout_heights(x, &s)) != JX_OK)
+        goto done;
+
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, s.name);
+    if (!ws) {
+        st = jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
+                           "cannot add workbook sheet '%s' (out of memory or invalid name)",
+                           s.name);
+        goto done;
+    }
+    lxw_error e;
+    for (int c = 0; c < s.ncols; c++)
+        if ((e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, px_to_width(s.col_px[c]),
+                                      NULL))) {
+            st = lxw_fail(x, e, "setting a column width", s.name, -1, 0);
+            goto done;
+        }
+    for (size_t r = 0; r < s.nrows; r++)
+        if ((e = worksheet_set_row(ws, (lxw_row_t)r, s.row_pt[r], NULL))) {
+            st = lxw_fail(x, e, "setting a row height", s.name, (long)r, 0);
+            goto done;
+        }
+    for (size_t i = 0; i < sec->nblocks; i++) {
+        const jx_block *blk = &sec->blocks[i];
+        lxw_row_t r0 = (lxw_row_t)s.block_row[i];
+        if (blk->kind == JX_BLOCK_PARAGRAPH) {
+            lxw_format *fmt = get_format(x, &blk->style, 0, 1, NULL);
+            if (!fmt) {
+                st = oom(x);
+                goto done;
+            }
+            e = put_text(ws, r0, 0, r0, (lxw_col_t)(s.ncols - 1),
+                         blk->para.text ? blk->para.text : "", fmt);
+            if (e) {
+                st = lxw_fail(x, e, "writing a paragraph", s.name, (long)r0, 0);
+                goto done;
+            }
+        } else if (blk->kind == JX_BLOCK_TABLE) {
+            for (size_t k = 0; k < blk->table->ncells; k++)
+                if ((st = write_cell(x, &s, ws, i, blk->table, &blk->table->cells[k])) != JX_OK)
+                    goto done;
+        }
+    }
+    st = setup_page(x, &s, ws);
+done:
+    sheet_free(&s);
+    return st;
+}
+
+/* ---- the file ---------------------------------------------------------- */
+
+/* Creates an empty, new file named path + ".tmpXXXXXX" (random letters and
+ * digits), mode 0666 less the umask, and returns its name (malloc'd) in
+ * *out.  JX_ERR_IO with a message when the directory cannot take it. */
+static jx_status make_temp(xl_writer *x, const char *path, char **out)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    size_t n = strlen(path);
+    char *name = malloc(n + 11);
+    if (!name)
+        return oom(x);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t seed = ((uint64_t)ts.tv_sec * 1000000007u) ^ (uint64_t)ts.tv_nsec ^
+                    ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)name;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        memcpy(name, path, n);
+        memcpy(name + n, ".tmp", 4);
+        for (int i = 0; i < 6; i++) {
+            seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17; /* xorshift64 */
+            name[n + 4 + (size_t)i] = alphabet[seed % (sizeof alphabet - 1)];
+        }
+        name[n + 10] = '\0';
+        int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            close(fd);
+            *out = name;
+            return JX_OK;
+        }
+        if (errno != EEXIST)
+            break;
+    }
+    jx_status st = jx_diag_error(x->d, JX_ERR_IO, NULL, 0, 0,
+                                 "cannot create a temporary file next to %s: %s", path,
+                                 strerror(errno));
+    free(name);
+    return st;
+}
+
+/* Flushes a closed file to disk (best effort: a failure here is not one of
+ * the write itself). */
+static void sync_file(const char *name)
+{
+    int fd = open(name, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+}
+
+jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx_diags *d)
+{
+    xl_writer x = {.doc = doc, .fonts = fonts, .d = d, .next_blank = 1};
+    char *tmp = NULL;
+    jx_status st;
+    if (!doc || !path || !*path)
+        return jx_diag_error(d, JX_ERR_INTERNAL, NULL, 0, 0,
+                             "jx_xlsx_write: no document or no file name");
+    /* Excel reserves "History" as a sheet name. */
+    char *hist = malloc(8);
+    if (!hist) {
+        st = oom(&x);
+        goto done;
+    }
+    memcpy(hist, "history", 8);
+    if ((st = take_name(&x, hist)) != JX_OK) {
+        oom(&x);
+        goto done;
+    }
+    if ((st = make_temp(&x, path, &tmp)) != JX_OK)
+        goto done;
+    x.wb = workbook_new(tmp);
+    if (!x.wb) {
+        st = oom(&x);
+        goto done;
+    }
+    const jx_doc_info *in = &doc->info;
+    lxw_doc_properties props = {
+        .title = (char *)in->title,
+        .author = (char *)in->author,
+        .subject = (char *)in->subject,
+        .keywords = (char *)in->keywords,
+        /* 0 would make libxlsxwriter stamp the current time. */
+        .created = in->date_epoch ? (time_t)in->date_epoch : (time_t)1,
+    };
+    lxw_error e = workbook_set_properties(x.wb, &props);
+    if (e) {
+        st = lxw_fail(&x, e, "setting document properties", "", -1, 0);
+        goto done;
+    }
+    for (size_t i = 0; i < doc->nsections; i++)
+        if ((st = write_section(&x, i)) != JX_OK)
+            goto done;
+    if (doc->nsections == 0 && !workbook_add_worksheet(x.wb, NULL)) {
+        st = oom(&x);
+        goto done;
+    }
+    e = workbook_close(x.wb);
+    x.wb = NULL;
+    if (e) {
+        st = jx_diag_error(d, lxw_status(e), NULL, 0, 0, "cannot write workbook %s: %s", path,
+                           lxw_strerror(e));
+        goto done;
+    }
+    sync_file(tmp);
+    if (rename(tmp, path) != 0) {
+        st = jx_diag_error(d, JX_ERR_IO, NULL, 0, 0, "cannot rename %s to %s: %s", tmp, path,
+                           strerror(errno));
+        goto done;
+    }
+    free(tmp);
+    tmp = NULL;
+    st = JX_OK;
+done:
+    if (x.wb)
+        lxw_workbook_free(x.wb);
+    if (tmp) {
+        unlink(tmp);
+        free(tmp);
+    }
+    for (size_t i = 0; i < x.nused; i++)
+        free(x.used[i]);
+    free(x.used);
+    free(x.fmts);
+    return st;
+}

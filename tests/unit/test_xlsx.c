@@ -1,0 +1,805 @@
+/* test_xlsx.c - the workbook back-end (jx_xlsx.c).
+ *
+ * Builds documents by hand, writes them with jx_xlsx_write() and reads the
+ * result back with tests/unit/xlsx_probe.py (python3-openpyxl), which prints
+ * one `key=value` fact per line.  Needs a CJK TrueType font for the text
+ * engine (AR PL UMing / WenQuanYi Zen Hei, or fonts/ of the source tree);
+ * the tests are skipped without one, or without python3-openpyxl. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jx_xlsx.h"
+
+/* Content width of the landscape A4 page used by section 0. */
+#define PAGE_W 841.89
+#define PAGE_H 595.28
+#define MARGIN_LR 54.0
+#define EPOCH 1718409600LL /* 2024-06-15T00:00:00Z */
+
+static const char *const k_song[] = {
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+};
+static const char *const k_hei[] = {
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+};
+
+static const char k_long[] =
+    "围绕年度重点工作任务，统筹安排专项资金，严格执行预算管理制度，确保资金使用规范、安全、"
+    "有效；加强项目全过程绩效管理，按期完成各项建设内容，项目验收合格率达到100%，服务对象"
+    "满意度不低于90%，进一步提升公共服务能力和水平，推动事业高质量发展。同时建立健全绩效"
+    "监控机制，定期开展绩效运行分析，及时发现并纠正执行偏差，保障绩效目标如期实现。";
+
+typedef struct fixture {
+    jx_fonts *fonts;
+    char dir[64];
+    const char *python;  /* an interpreter with openpyxl, or NULL */
+} fixture;
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static const char *source_dir(void)
+{
+    const char *s = getenv("JX_SOURCE_DIR");
+    return s && *s ? s : JX_SOURCE_DIR;
+}
+
+static int load_role(jx_fonts *f, const char *role, const char *const *paths, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        jx_diags d;
+        jx_diags_init(&d);
+        jx_status st = access(paths[i], R_OK) == 0 ? jx_fonts_add(f, role, paths[i], 0, &d)
+                                                   : JX_ERR_IO;
+        jx_diags_free(&d);
+        if (st == JX_OK)
+            return 1;
+    }
+    return 0;
+}
+
+/* The first of $JX_PYTHON, python3, /usr/bin/python3 that has openpyxl
+ * (a pyenv or venv python3 on PATH may lack it), or NULL. */
+static const char *find_python(void)
+{
+    const char *env = getenv("JX_PYTHON");
+    const char *cands[] = {env && *env ? env : "python3", "python3", "/usr/bin/python3"};
+    for (size_t i = 0; i < sizeof cands / sizeof cands[0]; i++) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "'%s' -c 'import openpyxl' >/dev/null 2>&1", cands[i]);
+        if (system(cmd) == 0)
+            return cands[i];
+    }
+    return NULL;
+}
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx)
+        return -1;
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/jx_xlsx_XXXXXX");
+    if (!mkdtemp(fx->dir)) {
+        free(fx);
+        return -1;
+    }
+    fx->python = find_python();
+    fx->fonts = jx_fonts_create();
+    if (fx->fonts && !(load_role(fx->fonts, "song", k_song, 2) &&
+                       load_role(fx->fonts, "hei", k_hei, 2))) {
+        jx_fonts_free(fx->fonts);
+        fx->fonts = NULL;
+    }
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    DIR *dir = opendir(fx->dir);
+    if (dir) {
+        struct dirent *e;
+        char p[512];
+        while ((e = readdir(dir)))
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                snprintf(p, sizeof p, "%s/%s", fx->dir, e->d_name);
+                unlink(p);
+            }
+        closedir(dir);
+    }
+    rmdir(fx->dir);
+    jx_fonts_free(fx->fonts);
+    free(fx);
+    return 0;
+}
+
+/* Skips the test (before it allocates anything) without a font set or,
+ * when `probe` is set, without python3-openpyxl. */
+static fixture *need(void **state, int probe)
+{
+    fixture *fx = *state;
+    if (!fx->fonts) {
+        print_message("no CJK TrueType font found; skipping\n");
+        skip();
+    }
+    if (probe && !fx->python) {
+        print_message("python3-openpyxl not available; skipping\n");
+        skip();
+    }
+    return fx;
+}
+
+static jx_style style(const char *role, double size, jx_halign h)
+{
+    jx_style s = {0};
+    s.font_role = role;
+    s.size_pt = size;
+    s.bold = strcmp(role, "hei") == 0;
+    s.halign = h;
+    s.valign = JX_VALIGN_MIDDLE;
+    s.leading = 1.0;
+    return s;
+}
+
+static jx_section *add_section(jx_doc *doc, const char *name, int landscape)
+{
+    jx_section *s = jx_doc_add_section(doc);
+    assert_non_null(s);
+    s->sheet_name = jx_doc_strdup(doc, name);
+    s->page.landscape = landscape;
+    s->page.width_pt = landscape ? PAGE_W : PAGE_H;
+    s->page.height_pt = landscape ? PAGE_H : PAGE_W;
+    s->page.margin_left_pt = s->page.margin_right_pt = MARGIN_LR;
+    s->page.margin_top_pt = s->page.margin_bottom_pt = 72;
+    return s;
+}
+
+static void add_title(jx_doc *doc, jx_section *sec, const char *text)
+{
+    jx_block *b = jx_section_add_block(doc, sec, JX_BLOCK_PARAGRAPH);
+    assert_non_null(b);
+    b->para.text = jx_doc_strdup(doc, text);
+    b->style = style("hei", 18, JX_ALIGN_CENTER);
+    b->space_after_pt = 6;
+}
+
+static jx_table *add_table(jx_doc *doc, jx_section *sec, int ncols, const double *w, int nrows)
+{
+    jx_block *b = jx_section_add_block(doc, sec, JX_BLOCK_TABLE);
+    assert_non_null(b);
+    jx_table *t = b->table;
+    t->ncols = ncols;
+    t->col_widths = jx_doc_alloc(doc, (size_t)ncols * sizeof *t->col_widths);
+    t->nrows = nrows;
+    t->rows = jx_doc_alloc(doc, (size_t)nrows * sizeof *t->rows);
+    assert_non_null(t->col_widths);
+    assert_non_null(t->rows);
+    memcpy(t->col_widths, w, (size_t)ncols * sizeof *w);
+    t->border_pt = 0.5;
+    t->padding_pt = 2;
+    return t;
+}
+
+/* A cell with one paragraph per '|'-separated part of text (NULL: none). */
+static jx_cell *add_cell(jx_doc *doc, jx_table *t, int r, int c, int rs, int cs, jx_cell_kind kind,
+                         const char *text)
+{
+    jx_cell *cell = jx_table_add_cell(doc, t);
+    assert_non_null(cell);
+    cell->row = r, cell->col = c, cell->rowspan = rs, cell->colspan = cs;
+    cell->kind = kind;
+    cell->style = kind == JX_CELL_LABEL ? style("hei", 12, JX_ALIGN_CENTER)
+                                        : style("song", 12, JX_ALIGN_LEFT);
+    if (text) {
+        size_t n = 1;
+        for (const char *p = text; *p; p++)
+            n += *p == '|';
+        cell->paras = jx_doc_alloc(doc, n * sizeof *cell->paras);
+        assert_non_null(cell->paras);
+        const char *p = text;
+        for (size_t i = 0; i < n; i++) {
+            const char *bar = strchr(p, '|');
+            size_t len = bar ? (size_t)(bar - p) : strlen(p);
+            cell->paras[i].text = jx_doc_strndup(doc, p, len);
+            p += len + 1;
+        }
+        cell->npara = n;
+    }
+    cell->source.file = "filing.yaml";
+    cell->source.line = r + 1;
+    cell->source.col = c + 1;
+    return cell;
+}
+
+static void add_number(jx_doc *doc, jx_table *t, int r, int c, int rs, int cs, const char *value,
+                       const char *shown, const char *fmt, const char *formula)
+{
+    jx_cell *cell = add_cell(doc, t, r, c, rs, cs, JX_CELL_NUMBER, shown);
+    cell->style.halign = JX_ALIGN_RIGHT;
+    assert_int_equal(jx_decimal_parse(value, JX_DEC_ALLOW_SEPARATORS, &cell->number), JX_OK);
+    cell->number_format = jx_doc_strdup(doc, fmt);
+    cell->formula = formula ? jx_doc_strdup(doc, formula) : NULL;
+}
+
+/* The long, illegal name of section 0 (and, again, of section 2). */
+static const char k_name0[] = "2024年度项目支出绩效目标表[草稿]:第一部分/附件*说明?超长名称补充内容";
+static const char k_astral[] = "𠀀𠀁𠀂𠀃𠀄𠀅𠀆𠀇𠀈𠀉𠀊𠀋𠀌𠀍𠀎𠀏𠀐𠀑𠀒𠀓";
+
+/* Section 0: a title, a 5-column table (header rows 0-1), a page break and
+ * a 7-column table with different widths. */
+static void build_section0(jx_doc *doc)
+{
+    jx_section *sec = add_section(doc, k_name0, 1);
+    sec->page.page_number_format = jx_doc_strdup(doc, "第 {page} 页 共 {pages} 页");
+    add_title(doc, sec, "项目支出绩效目标申报表");
+
+    static const double wa[] = {2, 3, 2, 3, 2};
+    jx_table *a = add_table(doc, sec, 5, wa, 6);
+    a->rows[0].header = a->rows[1].header = 1;
+    add_cell(doc, a, 0, 0, 1, 1, JX_CELL_LABEL, "项目名称");
+    add_cell(doc, a, 0, 1, 1, 4, JX_CELL_TEXT, "某某专项资金");
+    add_cell(doc, a, 1, 0, 2, 1, JX_CELL_LABEL, "年度金额");
+    add_cell(doc, a, 1, 1, 1, 1, JX_CELL_LABEL, "资金总额");
+    add_number(doc, a, 1, 2, 1, 1, "1234567.89", "1,234,567.89", "#,##0.00", NULL);
+    add_cell(doc, a, 1, 3, 1, 1, JX_CELL_LABEL, "其中：财政拨款");
+    add_number(doc, a, 1, 4, 1, 1, "100.50", "100.50", "0.00", NULL);
+    add_cell(doc, a, 2, 1, 1, 1, JX_CELL_LABEL, "其他资金");
+    add_number(doc, a, 2, 2, 1, 1, "500", "500万元", "0\"万元\"", NULL);
+    add_cell(doc, a, 2, 3, 1, 1, JX_CELL_LABEL, "合计");
+    add_number(doc, a, 2, 4, 1, 1, "600.5", "600.50", "#,##0.00", "SUM(100.5,500)");
+    add_cell(doc, a, 3, 0, 1, 1, JX_CELL_LABEL, "年度目标");
+    add_cell(doc, a, 3, 1, 1, 4, JX_CELL_TEXT, k_long);
+    add_cell(doc, a, 4, 0, 1, 1, JX_CELL_LABEL, "备注");
+    add_cell(doc, a, 4, 1, 1, 2, JX_CELL_TEXT, "=100%");
+    add_cell(doc, a, 4, 3, 1, 1, JX_CELL_TEXT, "≥90%");
+    add_cell(doc, a, 4, 4, 1, 1, JX_CELL_TEXT, "2024年");
+    add_cell(doc, a, 5, 0, 1, 5, JX_CELL_EMPTY, NULL);
+
+    assert_non_null(jx_section_add_block(doc, sec, JX_BLOCK_PAGE_BREAK));
+
+    static const double wb[] = {1, 1, 1.5, 2, 1, 1, 2.5};
+    jx_table *b = add_table(doc, sec, 7, wb, 4);
+    b->rows[0].header = 1;
+    static const char *const heads[] = {"一级指标", "二级指标", "三级指标", "指标内容",
+                                        "指标值", "度量单位", "备注"};
+    for (int c = 0; c < 7; c++)
+        add_cell(doc, b, 0, c, 1, 1, JX_CELL_LABEL, heads[c]);
+    add_cell(doc, b, 1, 0, 3, 1, JX_CELL_LABEL, "产出指标（数量、质量、时效、成本）");
+    add_cell(doc, b, 1, 1, 2, 1, JX_CELL_LABEL, "数量指标");
+    for (int r = 1; r <= 3; r++) {
+        if (r == 3)
+            add_cell(doc, b, 3, 1, 1, 1, JX_CELL_LABEL, "质量指标");
+        add_cell(doc, b, r, 2, 1, 1, JX_CELL_TEXT, "完成率");
+        add_cell(doc, b, r, 3, 1, 1, JX_CELL_TEXT, "按计划完成建设任务|第二段");
+        add_cell(doc, b, r, 4, 1, 1, JX_CELL_TEXT, "≥90%");
+        add_cell(doc, b, r, 5, 1, 1, JX_CELL_TEXT, "%");
+        add_cell(doc, b, r, 6, 1, 1, JX_CELL_TEXT, r == 3 ? k_long : "");
+    }
+}
+
+/* Sections 1..5 exercise sheet names; section 1 has two tables whose inner
+ * boundaries are 0.2 pt apart (one sheet boundary). */
+static void build_small_sections(jx_doc *doc)
+{
+    jx_section *sec = add_section(doc, "", 0);
+    static const double w1[] = {1, 1}, w2[] = {1.0006, 0.9994};
+    jx_table *t = add_table(doc, sec, 2, w1, 1);
+    add_cell(doc, t, 0, 0, 1, 1, JX_CELL_LABEL, "甲");
+    add_cell(doc, t, 0, 1, 1, 1, JX_CELL_TEXT, "乙");
+    t = add_table(doc, sec, 2, w2, 1);
+    add_cell(doc, t, 0, 0, 1, 1, JX_CELL_LABEL, "丙");
+    add_cell(doc, t, 0, 1, 1, 1, JX_CELL_TEXT, "丁");
+
+    static const char *const names[] = {k_name0, "'history'", "SHEET1", k_astral};
+    for (size_t i = 0; i < 4; i++) {
+        sec = add_section(doc, names[i], 0);
+        add_title(doc, sec, "附表");
+    }
+}
+
+static jx_doc *build_doc(void)
+{
+    jx_doc *doc = jx_doc_create();
+    assert_non_null(doc);
+    doc->info.title = jx_doc_strdup(doc, "2024年项目支出绩效目标表");
+    doc->info.author = jx_doc_strdup(doc, "某某单位");
+    doc->info.subject = jx_doc_strdup(doc, "预算绩效目标");
+    doc->info.keywords = jx_doc_strdup(doc, "绩效目标, 预算");
+    doc->info.creator = jx_doc_strdup(doc, "jxgen test");
+    doc->info.date_epoch = EPOCH;
+    build_section0(doc);
+    build_small_sections(doc);
+    return doc;
+}
+
+static char *path_in(const fixture *fx, const char *name)
+{
+    size_t n = strlen(fx->dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    assert_non_null(p);
+    snprintf(p, n, "%s/%s", fx->dir, name);
+    return p;
+}
+
+static unsigned char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, len = 0;
+    unsigned char *buf = malloc(cap);
+    size_t k;
+    while (buf && (k = fread(buf + len, 1, cap - len, f)) > 0) {
+        len += k;
+        if (len == cap) {
+            unsigned char *p = realloc(buf, cap *= 2);
+            if (!p) {
+                free(buf);
+                buf = NULL;
+            }
+            buf = p;
+        }
+    }
+    fclose(f);
+    *n = len;
+    return buf;
+}
+
+static int count_entries(const char *dir)
+{
+    int n = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* Runs the probe on xlsx and returns its output (malloc'd), each fact
+ * after a '\n'. */
+static char *probe(const fixture *fx, const char *xlsx)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s' '%s/tests/unit/xlsx_probe.py' '%s'", fx->python,
+             source_dir(), xlsx);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 1 << 16, len = 0, k;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    out[len++] = '\n'; /* every fact then starts after a '\n' */
+    while ((k = fread(out + len, 1, cap - len - 1, p)) > 0) {
+        len += k;
+        if (len + 1 == cap) {
+            out = realloc(out, cap *= 2);
+            assert_non_null(out);
+        }
+    }
+    out[len] = '\0';
+    assert_int_equal(pclose(p), 0);
+    return out;
+}
+
+/* The value of `key` in probe output (static buffer), or NULL. */
+static const char *fact(const char *out, const char *fmt, ...)
+{
+    static char val[8192];
+    char key[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(key, sizeof key, fmt, ap);
+    va_end(ap);
+    size_t kl = strlen(key);
+    for (const char *p = out; (p = strchr(p, '\n')); p++) {
+        if (strncmp(p + 1, key, kl) == 0 && p[1 + kl] == '=') {
+            const char *v = p + 2 + kl, *e = strchr(v, '\n');
+            size_t n = e ? (size_t)(e - v) : strlen(v);
+            if (n >= sizeof val)
+                n = sizeof val - 1;
+            memcpy(val, v, n);
+            val[n] = '\0';
+            return val;
+        }
+    }
+    return NULL;
+}
+
+static void expect(const char *out, const char *want, const char *key)
+{
+    const char *got = fact(out, "%s", key);
+    if (!got)
+        fail_msg("%s: missing", key);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s: got '%s', want '%s'", key, got, want);
+}
+
+static double fact_num(const char *out, const char *key)
+{
+    const char *v = fact(out, "%s", key);
+    if (!v)
+        fail_msg("%s: missing", key);
+    return strtod(v, NULL);
+}
+
+static int has_diag(const jx_diags *d, jx_severity sev, const char *rule)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (d->items[i].severity == sev && d->items[i].rule && strcmp(d->items[i].rule, rule) == 0)
+            return 1;
+    return 0;
+}
+
+/* Lines that `text` ('|' separates paragraphs) needs at width w in a role
+ * at 12 pt, as our engine breaks it. */
+static size_t engine_lines(jx_fonts *f, const char *role, const char *text, double w)
+{
+    size_t total = 0;
+    for (const char *p = text;;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        jx_text_lines tl;
+        memset(&tl, 0, sizeof tl);
+        jx_diags d;
+        jx_diags_init(&d);
+        assert_int_equal(jx_text_break(f, role, 12, p, len, w, &tl, &d, "t", NULL, 0, 0), JX_OK);
+        total += tl.nlines ? tl.nlines : 1;
+        jx_text_lines_free(&tl);
+        jx_diags_free(&d);
+        if (!bar)
+            return total;
+        p = bar + 1;
+    }
+}
+
+static double cols_width(const char *out, int sheet, char from, char to)
+{
+    double px = 0;
+    for (char c = from; c <= to; c++) {
+        char key[32];
+        snprintf(key, sizeof key, "s%d.colpx.%c", sheet, c);
+        px += fact_num(out, key);
+    }
+    return px * 0.75;
+}
+
+/* ---- tests ------------------------------------------------------------- */
+
+static void test_structure(void **state)
+{
+    fixture *fx = need(state, 1);
+    jx_doc *doc = build_doc();
+    char *path = path_in(fx, "doc.xlsx");
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_status st = jx_xlsx_write(doc, fx->fonts, path, &d);
+    if (st != JX_OK)
+        jx_diags_print(&d, stderr);
+    assert_int_equal(st, JX_OK);
+    assert_int_equal(d.errors, 0);
+    char *out = probe(fx, path);
+
+    /* Sheet names: sanitised, unique regardless of case, <= 31 UTF-16 units. */
+    expect(out, "6", "sheets");
+    expect(out, "2024年度项目支出绩效目标表_草稿__第一部分_附件_说明_", "s0.name");
+    expect(out, "Sheet1", "s1.name");
+    expect(out, "2024年度项目支出绩效目标表_草稿__第一部分_附件 (2)", "s2.name");
+    expect(out, "history (2)", "s3.name");
+    expect(out, "SHEET1 (2)", "s4.name");
+    expect(out, "𠀀𠀁𠀂𠀃𠀄𠀅𠀆𠀇𠀈𠀉𠀊𠀋𠀌𠀍𠀎", "s5.name");
+
+    /* Columns: the union of both tables' boundaries, 11 sheet columns
+     * spanning the content width. */
+    double w = cols_width(out, 0, 'A', 'K');
+    assert_null(fact(out, "s0.colpx.L"));
+    assert_true(fabs(w - (PAGE_W - 2 * MARGIN_LR)) <= 0.75);
+    /* Section 1: boundaries 0.2 pt apart merge into one. */
+    assert_non_null(fact(out, "s1.colpx.B"));
+    assert_null(fact(out, "s1.colpx.C"));
+
+    expect(out,
+           "A1:K1,A2:B2,A3:B4,A5:B5,A6:B6,A7:K7,A9:A11,B11:C11,B8:C8,B9:C10,C2:K2,C3:E3,C4:E4,"
+           "C5:K5,C6:G6,E10:F10,E11:F11,E8:F8,E9:F9,F3:G3,F4:G4,G10:H10,G11:H11,G8:H8,G9:H9,"
+           "H3:J3,H4:J4,H6:J6,J10:K10,J11:K11,J8:K8,J9:K9",
+           "s0.merged");
+
+    /* Values. */
+    expect(out, "s|项目支出绩效目标申报表", "s0.cell.A1");
+    expect(out, "n|1234567.89", "s0.cell.F3");
+    expect(out, "#,##0.00", "s0.fmt.F3");
+    expect(out, "n|100.5", "s0.cell.K3");
+    expect(out, "0.00", "s0.fmt.K3");
+    expect(out, "n|500", "s0.cell.F4");
+    expect(out, "0\"万元\"", "s0.fmt.F4");
+    expect(out, "f|=SUM(100.5,500)", "s0.cell.K4");
+    expect(out, "600.5", "s0.cached.K4");
+    expect(out, "#,##0.00", "s0.fmt.K4");
+    expect(out, "s|=100%", "s0.cell.C6");
+    expect(out, "s|≥90%", "s0.cell.H6");
+    expect(out, "s|2024年", "s0.cell.K6");
+    expect(out, "s|按计划完成建设任务\\n第二段", "s0.cell.E9");
+    assert_null(fact(out, "s0.cell.A7")); /* EMPTY: blank ... */
+    expect(out, "thin,thin,thin,thin", "s0.border.A7"); /* ... but bordered */
+
+    /* Formats: borders on every cell of a merged range, none on the title;
+     * fonts by role; few distinct formats. */
+    for (char c = 'C'; c <= 'K'; c++) {
+        char key[32];
+        snprintf(key, sizeof key, "s0.border.%c5", c);
+        expect(out, "thin,thin,thin,thin", key);
+    }
+    expect(out, "thin,thin,thin,thin", "s0.border.A10");
+    expect(out, "none,none,none,none", "s0.border.A1");
+    expect(out, "none,none,none,none", "s0.border.K1");
+    expect(out, "黑体|18|1", "s0.font.A1");
+    expect(out, "黑体|12|1", "s0.font.A2");
+    expect(out, "宋体|12|0", "s0.font.C5");
+    assert_true(fact_num(out, "xfs") <= 12);
+
+    /* Print set-up. */
+    expect(out, "9", "s0.paper");
+    expect(out, "1", "s0.fitw");
+    expect(out, "0", "s0.fith");
+    expect(out, "1", "s0.fit");
+    expect(out, "landscape", "s0.orient");
+    expect(out, "portrait", "s1.orient");
+    expect(out, "1", "s0.hcenter");
+    expect(out, "$2:$3", "s0.titles");
+    expect(out, "7", "s0.breaks");
+    expect(out, "第 &P 页 共 &N 页", "s0.footer");
+    expect(out, "", "s1.footer");
+    expect(out, "0.7500,0.7500,1.0000,1.0000", "s0.margins");
+
+    /* Document properties. */
+    expect(out, "2024年项目支出绩效目标表", "prop.title");
+    expect(out, "某某单位", "prop.creator");
+    expect(out, "预算绩效目标", "prop.subject");
+    expect(out, "绩效目标, 预算", "prop.keywords");
+    expect(out, "2024-06-15T00:00:00Z", "prop.created");
+
+    free(out);
+    free(path);
+    jx_diags_free(&d);
+    jx_doc_free(doc);
+}
+
+static void test_row_heights(void **state)
+{
+    fixture *fx = need(state, 1);
+    jx_doc *doc = build_doc();
+    char *path = path_in(fx, "heights.xlsx");
+    jx_diags d;
+    jx_diags_init(&d);
+    assert_int_equal(jx_xlsx_write(doc, fx->fonts, path, &d), JX_OK);
+    char *out = probe(fx, path);
+
+    /* The long text merged over C5:K5: at least as many lines as our engine
+     * breaks it into at the full cell width, each at least a line high. */
+    double cell_w = cols_width(out, 0, 'C', 'K');
+    double lh = jx_fonts_line_height(fx->fonts, "song", 12);
+    if (lh < 12 * 1.2)
+        lh = 12 * 1.2;
+    size_t lines = engine_lines(fx->fonts, "song", k_long, cell_w);
+    assert_true(lines >= 3);
+    double h5 = fact_num(out, "s0.row.5");
+    print_message("C5:K5 %.1f pt wide: %zu lines, row 5 is %.2f pt\n", cell_w, lines, h5);
+    assert_true(h5 >= (double)lines * lh);
+    assert_true(h5 <= 409);
+
+    /* A9:A11 spans three rows of a narrow column: the rows together hold it. */
+    double wa = cols_width(out, 0, 'A', 'A');
+    size_t la = engine_lines(fx->fonts, "hei", "产出指标（数量、质量、时效、成本）", wa - 4);
+    double sum = fact_num(out, "s0.row.9") + fact_num(out, "s0.row.10") +
+                 fact_num(out, "s0.row.11");
+    assert_true(la >= 3);
+    assert_true(sum >= (double)la * 12 * 1.2);
+
+    /* Every row is at least one line high; heights are whole pixels. */
+    for (int r = 1; r <= 11; r++) {
+        char key[32];
+        snprintf(key, sizeof key, "s0.row.%d", r);
+        double h = fact_num(out, key);
+        assert_true(h >= 12 * 1.2);
+        assert_true(fabs(h / 0.75 - round(h / 0.75)) < 1e-6);
+    }
+    free(out);
+    free(path);
+    jx_diags_free(&d);
+    jx_doc_free(doc);
+}
+
+/* A cell needing more than 409 pt: clamped, with a warning. */
+static void test_too_tall(void **state)
+{
+    fixture *fx = need(state, 1);
+    jx_doc *doc = jx_doc_create();
+    assert_non_null(doc);
+    doc->info.date_epoch = EPOCH;
+    jx_section *sec = add_section(doc, "长", 0);
+    static const double w[] = {1, 5};
+    jx_table *t = add_table(doc, sec, 2, w, 1);
+    size_t n = strlen(k_long);
+    char *huge = malloc(n * 12 + 1);
+    assert_non_null(huge);
+    for (int i = 0; i < 12; i++)
+        memcpy(huge + (size_t)i * n, k_long, n);
+    huge[n * 12] = '\0';
+    add_cell(doc, t, 0, 0, 1, 1, JX_CELL_LABEL, "说明");
+    add_cell(doc, t, 0, 1, 1, 1, JX_CELL_TEXT, huge);
+    free(huge);
+
+    char *path = path_in(fx, "tall.xlsx");
+    jx_diags d;
+    jx_diags_init(&d);
+    assert_int_equal(jx_xlsx_write(doc, fx->fonts, path, &d), JX_OK);
+    assert_true(has_diag(&d, JX_SEV_WARNING, "xlsx-row-height"));
+    char *out = probe(fx, path);
+    expect(out, "409", "s0.row.1");
+    free(out);
+    free(path);
+    jx_diags_free(&d);
+    jx_doc_free(doc);
+}
+
+/* Many cells, few formats. */
+static void test_format_reuse(void **state)
+{
+    fixture *fx = need(state, 1);
+    jx_doc *doc = jx_doc_create();
+    assert_non_null(doc);
+    jx_section *sec = add_section(doc, "大表", 1);
+    static const double w[] = {1, 1, 1, 1, 1, 1, 1, 1};
+    jx_table *t = add_table(doc, sec, 8, w, 300);
+    for (int r = 0; r < 300; r++)
+        for (int c = 0; c < 8; c++) {
+            if (c == 7)
+                add_number(doc, t, r, c, 1, 1, "12.5", "12.50", "0.00", NULL);
+            else
+                add_cell(doc, t, r, c, 1, 1, c == 0 ? JX_CELL_LABEL : JX_CELL_TEXT, "值");
+        }
+    char *path = path_in(fx, "big.xlsx");
+    jx_diags d;
+    jx_diags_init(&d);
+    assert_int_equal(jx_xlsx_write(doc, fx->fonts, path, &d), JX_OK);
+    char *out = probe(fx, path);
+    assert_true(fact_num(out, "xfs") <= 4); /* default + label + text + number */
+    free(out);
+    free(path);
+    jx_diags_free(&d);
+    jx_doc_free(doc);
+}
+
+static void test_deterministic(void **state)
+{
+    fixture *fx = need(state, 0);
+    jx_doc *doc = build_doc();
+    char *a = path_in(fx, "a.xlsx"), *b = path_in(fx, "b.xlsx");
+    jx_diags d;
+    jx_diags_init(&d);
+    assert_int_equal(jx_xlsx_write(doc, fx->fonts, a, &d), JX_OK);
+    sleep(1); /* a clock in the output would now differ */
+    assert_int_equal(jx_xlsx_write(doc, fx->fonts, b, &d), JX_OK);
+    size_t na, nb;
+    unsigned char *ba = slurp(a, &na), *bb = slurp(b, &nb);
+    assert_non_null(ba);
+    assert_non_null(bb);
+    assert_true(na > 1000);
+    assert_int_equal(na, nb);
+    assert_memory_equal(ba, bb, na);
+    /* Overwriting an existing file gives the same bytes too. */
+    free(bb);
+    assert_int_equal(jx_xlsx_write(doc, fx->fonts, b, &d), JX_OK);
+    bb = slurp(b, &nb);
+    assert_non_null(bb);
+    assert_int_equal(na, nb);
+    assert_memory_equal(ba, bb, na);
+    free(ba);
+    free(bb);
+    free(a);
+    free(b);
+    jx_diags_free(&d);
+    jx_doc_free(doc);
+}
+
+static void test_missing_directory(void **state)
+{
+    fixture *fx = need(state, 0);
+    jx_doc *doc = build_doc();
+    char *path = path_in(fx, "no/such/dir/out.xlsx");
+    int before = count_entries(fx->dir);
+    jx_diags d;
+    jx_diags_init(&d);
+    assert_int_equal(jx_xlsx_write(doc, fx->fonts, path, &d), JX_ERR_IO);
+    assert_true(d.errors >= 1);
+    assert_non_null(strstr(d.items[0].message, "no/such/dir"));
+    assert_int_equal(count_entries(fx->dir), before);
+    free(path);
+    jx_diags_free(&d);
+    jx_doc_free(doc);
+}
+
+/* A failure after the temporary file exists leaves the old file alone and
+ * no temporary behind. */
+static void test_failure_keeps_old_file(void **state)
+{
+    fixture *fx = need(state, 0);
+    jx_doc *doc = build_doc();
+    char *path = path_in(fx, "keep.xlsx");
+    jx_diags d;
+    jx_diags_init(&d);
+    assert_int_equal(jx_xlsx_write(doc, fx->fonts, path, &d), JX_OK);
+    size_t n0, n1;
+    unsigned char *old = slurp(path, &n0);
+    assert_non_null(old);
+    int before = count_entries(fx->dir);
+
+    jx_doc *bad = jx_doc_create();
+    assert_non_null(bad);
+    jx_section *sec = add_section(bad, "坏", 0);
+    static const double w[] = {1, 1};
+    jx_table *t = add_table(bad, sec, 2, w, 1);
+    add_cell(bad, t, 0, 0, 1, 2, JX_CELL_TEXT, "重叠");
+    add_cell(bad, t, 0, 1, 1, 1, JX_CELL_TEXT, "重叠");
+    jx_diags_free(&d);
+    jx_diags_init(&d);
+    assert_int_not_equal(jx_xlsx_write(bad, fx->fonts, path, &d), JX_OK);
+    assert_true(d.errors >= 1);
+    unsigned char *now = slurp(path, &n1);
+    assert_non_null(now);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(old, now, n0);
+    assert_int_equal(count_entries(fx->dir), before);
+    free(old);
+    free(now);
+    free(path);
+    jx_diags_free(&d);
+    jx_doc_free(bad);
+    jx_doc_free(doc);
+}
+
+/* Without a font set the heights are estimated; the workbook is still
+ * written. */
+static void test_no_fonts(void **state)
+{
+    fixture *fx = *state;
+    jx_doc *doc = build_doc();
+    char *path = path_in(fx, "nofonts.xlsx");
+    jx_diags d;
+    jx_diags_init(&d);
+    assert_int_equal(jx_xlsx_write(doc, NULL, path, &d), JX_OK);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_true(sb.st_size > 1000);
+    free(path);
+    jx_diags_free(&d);
+    jx_doc_free(doc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_structure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_row_heights, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_too_tall, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_format_reuse, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_directory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failure_keeps_old_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_fonts, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

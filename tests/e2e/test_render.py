@@ -1,0 +1,243 @@
+#!/usr/bin/python3
+"""End to end: every sample filing renders; the PDF and the workbook, read
+back with independent readers, hold every cell of the official table in
+order; fonts are embedded subsets with Unicode maps; no line breaks against
+the Chinese rules; outputs are deterministic and written atomically.
+
+usage: test_render.py JXGEN SOURCE_DIR"""
+import filecmp
+import glob
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import jxcheck  # noqa: E402
+
+JXGEN = os.path.abspath(sys.argv[1])
+SRC = os.path.abspath(sys.argv[2])
+REGIONS = ["changzhou", "jiangbei", "tangshan", "guangzhou", "guanggu"]
+
+
+def slurp(path, mode="r"):
+    with open(path, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as f:
+        return f.read()
+
+
+def region_of(path):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("region:"):
+                return line.split(":", 1)[1].strip().strip('"')
+    return None
+
+
+class Samples(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.out = tempfile.mkdtemp(prefix="jx-e2e-")
+        cls.build = jxcheck.run([JXGEN, "build", os.path.join(SRC, "input"), "-o", cls.out])
+        cls.filings = sorted(glob.glob(os.path.join(SRC, "input", "*.yaml")))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.out, ignore_errors=True)
+
+    def outputs(self, filing):
+        name = os.path.splitext(os.path.basename(filing))[0]
+        return os.path.join(self.out, name + ".pdf"), os.path.join(self.out, name + ".xlsx")
+
+    def test_build_succeeds(self):
+        self.assertEqual(self.build.returncode, 0, self.build.stderr)
+        self.assertNotIn("error", self.build.stderr)
+        self.assertTrue(self.filings)
+
+    def test_every_region_has_a_sample(self):
+        have = {region_of(f) for f in self.filings}
+        for r in REGIONS:
+            if os.path.exists(os.path.join(SRC, "layouts", r + ".yaml")):
+                self.assertIn(r, have)
+
+    def test_cells_of_the_official_table_in_order(self):
+        for filing in self.filings:
+            region = region_of(filing)
+            pdf, xlsx = self.outputs(filing)
+            with self.subTest(region=region):
+                tokens = jxcheck.expected_cells(SRC, region)
+                text, err = jxcheck.pdf_text(pdf)
+                self.assertEqual(err, "", "pdftotext warned")
+                missing = jxcheck.missing_in_order(tokens, jxcheck.norm(text))
+                self.assertEqual(missing, [], "PDF lacks (in order)")
+                shown = "".join(c[2] for c in jxcheck.xlsx_cells(xlsx))
+                missing = jxcheck.missing_in_order(tokens, jxcheck.norm(shown))
+                self.assertEqual(missing, [], "workbook lacks (in order)")
+
+    def test_fonts_embedded_subset_unicode(self):
+        for filing in self.filings:
+            pdf, _ = self.outputs(filing)
+            with self.subTest(pdf=os.path.basename(pdf)):
+                rows, err = jxcheck.pdf_fonts(pdf)
+                self.assertTrue(rows)
+                for name, emb, sub, uni in rows:
+                    self.assertEqual((emb, sub, uni), ("yes", "yes", "yes"), name)
+                    self.assertRegex(name, r"^[A-Z]{6}\+")
+
+    def test_no_line_breaking_violations(self):
+        for filing in self.filings:
+            pdf, _ = self.outputs(filing)
+            with self.subTest(pdf=os.path.basename(pdf)):
+                text, _ = jxcheck.pdf_text(pdf)
+                self.assertEqual(jxcheck.kinsoku_violations(text), [])
+
+    def test_changzhou_pdf_is_small(self):
+        pdf, _ = self.outputs(os.path.join(SRC, "input", "changzhou.yaml"))
+        self.assertLess(os.path.getsize(pdf), 150 * 1024)
+
+    def test_changzhou_workbook_merges_and_numbers(self):
+        import openpyxl
+        _, xlsx = self.outputs(os.path.join(SRC, "input", "changzhou.yaml"))
+        ws = openpyxl.load_workbook(xlsx).worksheets[0]
+        merged = {str(r): r for r in ws.merged_cells.ranges}
+        by_text = {}
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str):
+                    by_text.setdefault(c.value, c)
+        def span(text):
+            c = by_text[text]
+            for r in merged.values():
+                if c.coordinate in r:
+                    return r.max_row - r.min_row + 1
+            return 1
+        self.assertEqual(span("项目资金 (万元)"), 12)
+        self.assertEqual(span("收入"), 10)
+        self.assertEqual(span("支出"), 2)
+        self.assertEqual(span("决策"), 6)
+        self.assertEqual(span("过程"), 5)
+        self.assertEqual(span("项目立项"), 2)
+        numbers = [c for row in ws.iter_rows() for c in row
+                   if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)]
+        self.assertIn(5000000, [c.value for c in numbers])
+        self.assertIn(500, [c.value for c in numbers])
+        self.assertTrue(all(isinstance(c.value, str) for c in ws[by_text["≥90%"].row]
+                            if c.value is not None and c.column > 3))
+
+    def test_pdf_pages_render_without_warnings(self):
+        for filing in self.filings:
+            pdf, _ = self.outputs(filing)
+            with self.subTest(pdf=os.path.basename(pdf)):
+                r = jxcheck.run(["pdftoppm", "-r", "20", "-png", pdf,
+                                 os.path.join(self.out, "page")])
+                self.assertEqual(r.returncode, 0)
+                self.assertEqual(r.stderr, "")
+                r = jxcheck.run(["pdfinfo", pdf])
+                self.assertEqual(r.stderr, "")
+                self.assertRegex(r.stdout, r"Title:\s+\S")
+
+
+class Determinism(unittest.TestCase):
+    def test_same_inputs_same_bytes(self):
+        a, b = tempfile.mkdtemp(), tempfile.mkdtemp()
+        try:
+            f = os.path.join(SRC, "input", "changzhou.yaml")
+            self.assertEqual(jxcheck.run([JXGEN, "build", f, "-o", a]).returncode, 0)
+            self.assertEqual(jxcheck.run([JXGEN, "build", f, "-o", b]).returncode, 0)
+            for ext in ("pdf", "xlsx"):
+                self.assertTrue(filecmp.cmp(os.path.join(a, "changzhou." + ext),
+                                            os.path.join(b, "changzhou." + ext), shallow=False), ext)
+        finally:
+            shutil.rmtree(a)
+            shutil.rmtree(b)
+
+
+class Atomicity(unittest.TestCase):
+    def test_failed_filing_keeps_previous_outputs(self):
+        d = tempfile.mkdtemp()
+        try:
+            good = os.path.join(d, "x.yaml")
+            shutil.copy(os.path.join(SRC, "input", "changzhou.yaml"), good)
+            out = os.path.join(d, "out")
+            self.assertEqual(jxcheck.run([JXGEN, "build", good, "-o", out]).returncode, 0)
+            before = {n: slurp(os.path.join(out, n), "rb") for n in os.listdir(out)}
+            with open(good, "a", encoding="utf-8") as f:
+                f.write("fund_totl: 1\n")
+            r = jxcheck.run([JXGEN, "build", good, "-o", out])
+            self.assertEqual(r.returncode, 1)
+            self.assertRegex(r.stderr, r"x\.yaml:\d+:1: error: 未知字段 fund_totl")
+            after = {n: slurp(os.path.join(out, n), "rb") for n in os.listdir(out)}
+            self.assertEqual(before, after)
+        finally:
+            shutil.rmtree(d)
+
+    def test_directory_build_renders_good_and_reports_bad(self):
+        d = tempfile.mkdtemp()
+        try:
+            shutil.copy(os.path.join(SRC, "input", "changzhou.yaml"), os.path.join(d, "a.yaml"))
+            with open(os.path.join(d, "b.yaml"), "w", encoding="utf-8") as f:
+                f.write("region: nowhere\n")
+            out = os.path.join(d, "out")
+            r = jxcheck.run([JXGEN, "build", d, "-o", out])
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("b.yaml:1:9: error: unknown region 'nowhere'", r.stderr)
+            self.assertTrue(os.path.exists(os.path.join(out, "a.pdf")))
+            self.assertFalse(os.path.exists(os.path.join(out, "b.pdf")))
+            self.assertEqual([n for n in os.listdir(out) if n.startswith(".")], [])
+        finally:
+            shutil.rmtree(d)
+
+
+class CommandLine(unittest.TestCase):
+    def test_help_version_usage(self):
+        r = jxcheck.run([JXGEN, "--help"])
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("jxgen build", r.stdout)
+        r = jxcheck.run([JXGEN, "--version"])
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^jxgen \d+\.\d+\.\d+")
+        self.assertEqual(jxcheck.run([JXGEN, "frobnicate"]).returncode, 2)
+        self.assertEqual(jxcheck.run([JXGEN, "build", "--bogus"]).returncode, 2)
+        self.assertEqual(jxcheck.run([JXGEN, "check"]).returncode, 2)
+        self.assertEqual(jxcheck.run([JXGEN, "check", "/nonexistent.yaml"]).returncode, 2)
+
+    def test_check_accepts_samples(self):
+        r = jxcheck.run([JXGEN, "check", os.path.join(SRC, "input")])
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+
+class SixthRegion(unittest.TestCase):
+    """The worked example of layouts/README.md renders from data alone."""
+
+    def test_readme_example_is_the_tested_one(self):
+        import re
+        readme = slurp(os.path.join(SRC, "layouts", "README.md"))
+        blocks = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+        layout = slurp(os.path.join(SRC, "tests", "data", "demo", "demo.yaml"))
+        filing = slurp(os.path.join(SRC, "tests", "data", "demo", "filing.yaml"))
+        self.assertIn(layout.split("\n", 1)[1], blocks)
+        self.assertIn(filing, blocks)
+
+    def test_demo_renders(self):
+        d = tempfile.mkdtemp()
+        try:
+            demo = os.path.join(SRC, "tests", "data", "demo")
+            r = jxcheck.run([JXGEN, "build", os.path.join(demo, "filing.yaml"),
+                             "--layouts", demo, "-o", d])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            text, _ = jxcheck.pdf_text(os.path.join(d, "filing.pdf"))
+            t = jxcheck.norm(text)
+            want = ["园区道路养护绩效目标表", "项目名称", "园区道路养护", "资金（万元）", "合计", "1,200.50",
+                    "财政拨款", "1,200.50", "其他资金", "一级指标", "产出指标", "数量指标", "养护道路里程",
+                    "≥12公里", "质量指标", "满意度指标", "企业满意度", "≥90%", "第1页共1页"]
+            self.assertEqual(jxcheck.missing_in_order([jxcheck.norm(w) for w in want], t), [])
+            import openpyxl
+            ws = openpyxl.load_workbook(os.path.join(d, "filing.xlsx")).worksheets[0]
+            values = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
+            self.assertIn(1200.5, values)
+        finally:
+            shutil.rmtree(d)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])

@@ -1,0 +1,1290 @@
+/* jx_pdf.c - the PDF device (libharu 2.3.0 + hb-subset).
+ *
+ * Every call is buffered in memory: pages, text runs (face, size, baseline
+ * position, UTF-8 text), rules and bookmarks.  close() then
+ *   1. makes, for every face drawn, an hb-subset of exactly the characters
+ *      drawn with it, and hands the subset to libharu from memory (no temp
+ *      files: HPDF_TTFontDef_Load on a memory stream), as a Type0/CIDFontType2
+ *      font in libharu's UTF-8 mode (Identity-H, CID = Unicode, BMP only);
+ *   2. names the embedded font TAG+PostScriptName, TAG being six capitals
+ *      derived from a hash of the PostScript name and the subset's bytes, so
+ *      the same input always gives the same name (libharu would use
+ *      HPDFAA, HPDFAB, ... in load order);
+ *   3. replaces libharu's ToUnicode stream (a copy of its encoding CMap using
+ *      `begincidrange`, which is not valid in a ToUnicode CMap) with a real
+ *      one (bfrange/bfchar of the characters used) and corrects the
+ *      descendant font's CIDSystemInfo /Ordering (libharu writes
+ *      "Identity-H", the encoding name, instead of "Identity");
+ *   4. replays the pages: per page all rules first (one path per line width,
+ *      projecting square caps so that grid corners close), then all text in
+ *      one text object with absolute text matrices (no drift);
+ *   5. writes the document info (UTF-16 strings, dates in UTC from
+ *      date_epoch), the outline and an open action (page 1, fit width);
+ *   6. saves to memory, writes a temporary file next to the target, fsyncs
+ *      it and rename()s it into place.  Nothing of libharu's output depends
+ *      on the clock or on chance: the same calls give byte-identical files.
+ *
+ * libharu reports errors through a handler: ours records the first error
+ * code and returns (no longjmp); every libharu call is also checked through
+ * its return value, since some failures are only recorded, not raised.
+ *
+ * This file uses libharu's internal (installed, exported) API: hpdf_doc.h
+ * for the document's memory manager and xref, hpdf_fontdef.h to load a font
+ * from memory and to set its name and tag, hpdf_font.h / hpdf_objects.h to
+ * patch the font dictionaries.  It is written against Debian 12's
+ * libhpdf 2.3.0+dfsg-1, whose UTF-8 support writes text as UCS-2 codes with
+ * /Encoding /Identity-H; see the tests in tests/unit/test_pdf.c. */
+#include "jx_device.h"
+#include "jx_util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hb-subset.h>
+#include <hb.h>
+#include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_font.h>
+#include <hpdf_fontdef.h>
+#include <hpdf_objects.h>
+#include <hpdf_streams.h>
+
+enum { OP_TEXT, OP_RULE };
+
+typedef struct pdf_op {
+    int kind;
+    size_t face;              /* TEXT: index into dev->faces */
+    double size;              /* TEXT: font size, pt */
+    double x0, y0, x1, y1;    /* TEXT: baseline origin in x0,y0; RULE: ends */
+    double width;             /* RULE: line width, pt */
+    size_t text;              /* TEXT: offset of the NUL-terminated text in pool */
+} pdf_op;
+
+typedef struct pdf_page {
+    double width, height;
+    size_t first_op, nops;
+} pdf_page;
+
+typedef struct pdf_mark {
+    size_t title;             /* offset in pool */
+    int level;
+    size_t page;
+    double y;
+} pdf_mark;
+
+typedef struct pdf_face {
+    const jx_face *face;
+    hb_set_t *cps;            /* every code point drawn with this face */
+    HPDF_Font font;           /* set by close() */
+    HPDF_Dict tounicode;      /* set by close() */
+    char name[HPDF_LIMIT_MAX_NAME_LEN + 1];  /* PostScript name as embedded */
+} pdf_face;
+
+typedef struct pdf_device {
+    jx_device base;           /* must be first */
+    char *path;
+    jx_fonts *fonts;          /* not owned; faces must live until close() */
+
+    int have_info;
+    char *title, *author, *subject, *keywords, *creator;
+    long long date_epoch;
+
+    pdf_page *pages;
+    size_t npages, pages_cap;
+    pdf_op *ops;
+    size_t nops, ops_cap;
+    pdf_mark *marks;
+    size_t nmarks, marks_cap;
+    pdf_face *faces;
+    size_t nfaces, faces_cap;
+    char *pool;
+    size_t pool_len, pool_cap;
+
+    int in_page, closed, failed;
+
+    /* libharu's error handler writes here. */
+    HPDF_STATUS herr, hdetail;
+} pdf_device;
+
+/* The largest date libharu's "D:YYYYMMDDHHmmSS" form can hold. */
+#define MAX_DATE_EPOCH 253402300799LL /* 9999-12-31T23:59:59Z */
+
+/* ---- small helpers ------------------------------------------------------ */
+
+/* Adds an error about the output file and marks the device failed. */
+static jx_status fail(pdf_device *dev, jx_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static jx_status fail(pdf_device *dev, jx_status st, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    dev->failed = 1;
+    if (dev->base.diags)
+        jx_diag_error(dev->base.diags, st, dev->path, 0, 0, "%s", msg);
+    return st;
+}
+
+static char *dup_str(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+/* Makes room for one more element in *arr (of *cap elements of size sz). */
+static int grow(void **arr, size_t *cap, size_t n, size_t sz)
+{
+    if (n < *cap)
+        return 1;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    if (ncap < *cap || ncap > SIZE_MAX / sz)
+        return 0;
+    void *p = realloc(*arr, ncap * sz);
+    if (!p)
+        return 0;
+    *arr = p;
+    *cap = ncap;
+    return 1;
+}
+
+/* Copies s[0..len) plus a NUL into the pool; returns its offset in *off. */
+static int pool_add(pdf_device *dev, const char *s, size_t len, size_t *off)
+{
+    if (len > SIZE_MAX - dev->pool_len - 1)
+        return 0;
+    size_t need = dev->pool_len + len + 1;
+    if (need > dev->pool_cap) {
+        size_t ncap = dev->pool_cap ? dev->pool_cap : 4096;
+        while (ncap < need) {
+            if (ncap > SIZE_MAX / 2)
+                return 0;
+            ncap *= 2;
+        }
+        char *p = realloc(dev->pool, ncap);
+        if (!p)
+            return 0;
+        dev->pool = p;
+        dev->pool_cap = ncap;
+    }
+    memcpy(dev->pool + dev->pool_len, s, len);
+    dev->pool[dev->pool_len + len] = '\0';
+    *off = dev->pool_len;
+    dev->pool_len = need;
+    return 1;
+}
+
+/* Checks that a drawing call comes inside a page of a live device. */
+static jx_status check_in_page(pdf_device *dev, const char *what)
+{
+    if (dev->failed)
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: %s after an earlier error", what);
+    if (dev->closed)
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: %s after close()", what);
+    if (!dev->in_page)
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: %s outside a page", what);
+    return JX_OK;
+}
+
+/* ---- the buffering calls ------------------------------------------------ */
+
+static jx_status pdf_begin_document(jx_device *d, const jx_doc_info *info)
+{
+    pdf_device *dev = (pdf_device *)d;
+    if (dev->failed || dev->closed)
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: begin_document() on a finished device");
+    if (dev->have_info || dev->npages || dev->in_page)
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: begin_document() called twice or late");
+    if (!info)
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: begin_document() without info");
+    if (info->date_epoch < 0 || info->date_epoch > MAX_DATE_EPOCH)
+        return fail(dev, JX_ERR_LIMIT,
+                    "document date %lld is outside 1970-01-01 .. 9999-12-31 (seconds since 1970)",
+                    info->date_epoch);
+    const char *fields[5] = {info->title, info->author, info->subject, info->keywords,
+                             info->creator};
+    static const char *const names[5] = {"title", "author", "subject", "keywords", "creator"};
+    char **dst[5] = {&dev->title, &dev->author, &dev->subject, &dev->keywords, &dev->creator};
+    for (int i = 0; i < 5; i++) {
+        if (!fields[i])
+            continue;
+        size_t n = strlen(fields[i]);
+        for (size_t k = 0; k < n;) {
+            uint32_t cp;
+            size_t l = jx_utf8_decode(fields[i] + k, n - k, &cp);
+            if (!l)
+                return fail(dev, JX_ERR_SYNTAX, "document %s: invalid UTF-8 at byte %zu",
+                            names[i], k);
+            k += l;
+        }
+        if (!(*dst[i] = dup_str(fields[i])))
+            return fail(dev, JX_ERR_NOMEM, "out of memory");
+    }
+    dev->date_epoch = info->date_epoch;
+    dev->have_info = 1;
+    return JX_OK;
+}
+
+static jx_status pdf_begin_page(jx_device *d, double width_pt, double height_pt)
+{
+    pdf_device *dev = (pdf_device *)d;
+    if (dev->failed || dev->closed)
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: begin_page() on a finished device");
+    if (dev->in_page)
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: begin_page() inside page %zu",
+                    dev->npages);
+    /* libharu itself checks its limits (3 .. 14400 pt) when the page is
+     * written; here only what cannot be a size at all. */
+    if (!isfinite(width_pt) || !isfinite(height_pt) || width_pt <= 0 || height_pt <= 0)
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: invalid page size %g x %g pt", width_pt,
+                    height_pt);
+    if (!grow((void **)&dev->pages, &dev->pages_cap, dev->npages, sizeof *dev->pages))
+        return fail(dev, JX_ERR_NOMEM, "out of memory");
+    pdf_page *p = &dev->pages[dev->npages++];
+    p->width = width_pt;
+    p->height = height_pt;
+    p->first_op = dev->nops;
+    p->nops = 0;
+    dev->in_page = 1;
+    return JX_OK;
+}
+
+/* Returns the slot of `face`, adding it on first use. */
+static jx_status face_slot(pdf_device *dev, const jx_face *face, size_t *slot)
+{
+    for (size_t i = 0; i < dev->nfaces; i++) {
+        if (dev->faces[i].face == face) {
+            *slot = i;
+            return JX_OK;
+        }
+    }
+    if (!grow((void **)&dev->faces, &dev->faces_cap, dev->nfaces, sizeof *dev->faces))
+        return fail(dev, JX_ERR_NOMEM, "out of memory");
+    hb_set_t *set = hb_set_create();
+    if (!hb_set_allocation_successful(set)) {
+        hb_set_destroy(set);
+        return fail(dev, JX_ERR_NOMEM, "out of memory");
+    }
+    pdf_face *pf = &dev->faces[dev->nfaces];
+    memset(pf, 0, sizeof *pf);
+    pf->face = face;
+    pf->cps = set;
+    *slot = dev->nfaces++;
+    return JX_OK;
+}
+
+static jx_status pdf_draw_text(jx_device *d, const jx_face *face, double size_pt, double x,
+                               double y, const char *text, size_t len)
+{
+    pdf_device *dev = (pdf_device *)d;
+    jx_status st = check_in_page(dev, "draw_text()");
+    if (st)
+        return st;
+    if (!face || (!text && len))
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: draw_text() without face or text");
+    if (!isfinite(size_pt) || size_pt <= 0 || size_pt > HPDF_MAX_FONTSIZE)
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: font size %g pt outside (0, %d]", size_pt,
+                    HPDF_MAX_FONTSIZE);
+    if (!isfinite(x) || !isfinite(y))
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: text position is not finite");
+    if (len == 0)
+        return JX_OK;
+    if (len > HPDF_LIMIT_MAX_STRING_LEN / 2)
+        return fail(dev, JX_ERR_LIMIT, "PDF device: a text run of %zu bytes is too long", len);
+
+    size_t slot;
+    if ((st = face_slot(dev, face, &slot)))
+        return st;
+    hb_set_t *cps = dev->faces[slot].cps;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = jx_utf8_decode(text + i, len - i, &cp);
+        if (!n)
+            return fail(dev, JX_ERR_SYNTAX, "PDF device: invalid UTF-8 at byte %zu of \"%.*s\"",
+                        i, (int)(len > 200 ? 200 : len), text);
+        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+            return fail(dev, JX_ERR_GLYPH, "control character U+%04X cannot be drawn (in \"%.*s\")",
+                        (unsigned)cp, (int)(len > 200 ? 200 : len), text);
+        if (cp > 0xFFFF)
+            return fail(dev, JX_ERR_PDF,
+                        "U+%05X (%.*s) is outside the Basic Multilingual Plane: libharu 2.3.0 "
+                        "cannot put it in a PDF",
+                        (unsigned)cp, (int)n, text + i);
+        if (!jx_face_has_char(face, cp))
+            return fail(dev, JX_ERR_GLYPH, "U+%04X (%.*s) is not in font %s (%s, face %d)",
+                        (unsigned)cp, (int)n, text + i, jx_face_family(face), jx_face_path(face),
+                        jx_face_index(face));
+        hb_set_add(cps, cp);
+        i += n;
+    }
+    if (!hb_set_allocation_successful(cps))
+        return fail(dev, JX_ERR_NOMEM, "out of memory");
+
+    size_t off;
+    if (!grow((void **)&dev->ops, &dev->ops_cap, dev->nops, sizeof *dev->ops) ||
+        !pool_add(dev, text, len, &off))
+        return fail(dev, JX_ERR_NOMEM, "out of memory");
+    pdf_op *op = &dev->ops[dev->nops++];
+    memset(op, 0, sizeof *op);
+    op->kind = OP_TEXT;
+    op->face = slot;
+    op->size = size_pt;
+    op->x0 = x;
+    op->y0 = y;
+    op->text = off;
+    dev->pages[dev->npages - 1].nops++;
+    return JX_OK;
+}
+
+static jx_status pdf_draw_rule(jx_device *d, double x0, double y0, double x1, double y1,
+                               double width_pt)
+{
+    pdf_device *dev = (pdf_device *)d;
+    jx_status st = check_in_page(dev, "draw_rule()");
+    if (st)
+        return st;
+    if (!isfinite(x0) || !isfinite(y0) || !isfinite(x1) || !isfinite(y1))
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: rule end points are not finite");
+    if (!isfinite(width_pt) || width_pt <= 0 || width_pt > HPDF_MAX_LINEWIDTH)
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: rule width %g pt outside (0, %d]",
+                    width_pt, HPDF_MAX_LINEWIDTH);
+    if (!grow((void **)&dev->ops, &dev->ops_cap, dev->nops, sizeof *dev->ops))
+        return fail(dev, JX_ERR_NOMEM, "out of memory");
+    pdf_op *op = &dev->ops[dev->nops++];
+    memset(op, 0, sizeof *op);
+    op->kind = OP_RULE;
+    op->x0 = x0;
+    op->y0 = y0;
+    op->x1 = x1;
+    op->y1 = y1;
+    op->width = width_pt;
+    dev->pages[dev->npages - 1].nops++;
+    return JX_OK;
+}
+
+static jx_status pdf_add_bookmark(jx_device *d, const char *title, int level, double y)
+{
+    pdf_device *dev = (pdf_device *)d;
+    jx_status st = check_in_page(dev, "add_bookmark()");
+    if (st)
+        return st;
+    if (!title || level < 0 || !isfinite(y))
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: invalid bookmark");
+    size_t n = strlen(title);
+    for (size_t k = 0; k < n;) {
+        uint32_t cp;
+        size_t l = jx_utf8_decode(title + k, n - k, &cp);
+        if (!l)
+            return fail(dev, JX_ERR_SYNTAX, "bookmark \"%s\": invalid UTF-8 at byte %zu", title,
+                        k);
+        k += l;
+    }
+    size_t off;
+    if (!grow((void **)&dev->marks, &dev->marks_cap, dev->nmarks, sizeof *dev->marks) ||
+        !pool_add(dev, title, n, &off))
+        return fail(dev, JX_ERR_NOMEM, "out of memory");
+    pdf_mark *m = &dev->marks[dev->nmarks++];
+    m->title = off;
+    m->level = level;
+    m->page = dev->npages - 1;
+    m->y = y;
+    return JX_OK;
+}
+
+static jx_status pdf_end_page(jx_device *d)
+{
+    pdf_device *dev = (pdf_device *)d;
+    jx_status st = check_in_page(dev, "end_page()");
+    if (st)
+        return st;
+    dev->in_page = 0;
+    return JX_OK;
+}
+
+/* ---- libharu plumbing --------------------------------------------------- */
+
+static void hpdf_on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
+{
+    pdf_device *dev = user_data;
+    if (!dev->herr) {
+        dev->herr = error_no;
+        dev->hdetail = detail_no;
+    }
+}
+
+static const char *hpdf_error_name(HPDF_STATUS code)
+{
+    switch (code) {
+    case HPDF_FAILD_TO_ALLOC_MEM: return "out of memory";
+    case HPDF_FILE_IO_ERROR: return "file I/O error";
+    case HPDF_PAGE_INVALID_SIZE: return "page size outside 3..14400 pt";
+    case HPDF_PAGE_INVALID_FONT_SIZE: return "invalid font size";
+    case HPDF_PAGE_INVALID_GMODE: return "operator not allowed here";
+    case HPDF_PAGE_FONT_NOT_FOUND: return "no font selected";
+    case HPDF_TTF_CANNOT_EMBEDDING_FONT: return "the font's licence forbids embedding";
+    case HPDF_TTF_INVALID_FOMAT: return "invalid TrueType data";
+    case HPDF_TTF_MISSING_TABLE: return "a required TrueType table is missing";
+    case HPDF_INVALID_FONTDEF_DATA: return "invalid font data";
+    case HPDF_DUPLICATE_REGISTRATION: return "font registered twice";
+    case HPDF_STRING_OUT_OF_RANGE: return "string too long";
+    case HPDF_INVALID_DATE_TIME: return "invalid date";
+    case HPDF_INVALID_PARAMETER: return "invalid parameter";
+    case HPDF_INVALID_DESTINATION: return "invalid destination";
+    case HPDF_INVALID_OBJECT: return "invalid object";
+    default: return NULL;
+    }
+}
+
+/* Turns a failed libharu call into a status and a message.  `ret` is the
+ * call's return value (HPDF_OK when it returned a NULL handle). */
+static jx_status hpdf_fail(pdf_device *dev, HPDF_Doc pdf, HPDF_STATUS ret, const char *what,
+                           const char *about)
+{
+    HPDF_STATUS code = dev->herr, detail = dev->hdetail;
+    if (!code) {
+        code = ret != HPDF_OK ? ret : (pdf ? HPDF_GetError(pdf) : 0);
+        detail = pdf ? HPDF_GetErrorDetail(pdf) : 0;
+    }
+    const char *name = hpdf_error_name(code);
+    jx_status st = JX_ERR_PDF;
+    if (code == HPDF_FAILD_TO_ALLOC_MEM)
+        st = JX_ERR_NOMEM;
+    else if (code == HPDF_TTF_CANNOT_EMBEDDING_FONT || code == HPDF_TTF_INVALID_FOMAT ||
+             code == HPDF_TTF_MISSING_TABLE || code == HPDF_INVALID_FONTDEF_DATA)
+        st = JX_ERR_FONT;
+    return fail(dev, st,
+                "cannot write the PDF: libharu error 0x%04X%s%s%s (detail %u) while %s%s%s",
+                (unsigned)code, name ? " (" : "", name ? name : "", name ? ")" : "",
+                (unsigned)detail, what, about ? " " : "", about ? about : "");
+}
+
+/* JX_OK when a libharu call succeeded (and raised nothing). */
+static jx_status hp(pdf_device *dev, HPDF_Doc pdf, HPDF_STATUS ret, const char *what,
+                    const char *about)
+{
+    if (ret == HPDF_OK && !dev->herr)
+        return JX_OK;
+    return hpdf_fail(dev, pdf, ret, what, about);
+}
+
+/* The same for a call returning a handle. */
+static jx_status hp_ptr(pdf_device *dev, HPDF_Doc pdf, const void *handle, const char *what,
+                        const char *about)
+{
+    if (handle && !dev->herr)
+        return JX_OK;
+    return hpdf_fail(dev, pdf, HPDF_OK, what, about);
+}
+
+/* ---- fonts -------------------------------------------------------------- */
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001B3ULL;
+    }
+    return h;
+}
+
+/* The subset tag: six capitals from a hash of the font's name and the
+ * subset itself, so that the same subset always gets the same tag and a
+ * different one (other characters, other font version) almost never does. */
+static void subset_tag(const char *name, const char *data, size_t len, char tag[7])
+{
+    uint64_t h = fnv1a(0xCBF29CE484222325ULL, name, strlen(name) + 1);
+    h = fnv1a(h, data, len);
+    for (int i = 0; i < 6; i++) {
+        tag[i] = (char)('A' + h % 26);
+        h /= 26;
+    }
+    tag[6] = '\0';
+}
+
+/* Makes the subset of pf's face holding exactly pf->cps. */
+static jx_status make_subset(pdf_device *dev, const pdf_face *pf, hb_blob_t **out)
+{
+    static const char *const drop[] = {
+        "EBDT", "EBLC", "EBSC", "bdat", "bloc", "bhed", "CBDT", "CBLC", "sbix", "COLR", "CPAL",
+        "SVG ", "vhea", "vmtx", "VORG", "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "DSIG",
+        "kern", "morx", "mort", "feat", "gasp", "hdmx", "LTSH", "VDMX", "PCLT",
+    };
+    const jx_face *face = pf->face;
+    hb_face_t *hf = jx_face_hb_face(face);
+    if (!hf)
+        return fail(dev, JX_ERR_FONT, "font %s (face %d) has no HarfBuzz face", jx_face_path(face),
+                    jx_face_index(face));
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in)
+        return fail(dev, JX_ERR_NOMEM, "out of memory");
+    hb_set_union(hb_subset_input_unicode_set(in), pf->cps);
+    hb_set_t *tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
+        hb_set_add(tables, hb_tag_from_string(drop[i], 4));
+    hb_face_t *sub = NULL;
+    if (hb_set_allocation_successful(tables) &&
+        hb_set_allocation_successful(hb_subset_input_unicode_set(in)))
+        sub = hb_subset_or_fail(hf, in);
+    hb_subset_input_destroy(in);
+    if (!sub)
+        return fail(dev, JX_ERR_FONT, "hb-subset failed on font %s (face %d)",
+                    jx_face_path(face), jx_face_index(face));
+    hb_blob_t *blob = hb_face_reference_blob(sub);
+    hb_face_destroy(sub);
+    if (hb_blob_get_length(blob) == 0) {
+        hb_blob_destroy(blob);
+        return fail(dev, JX_ERR_FONT, "hb-subset made an empty font from %s (face %d)",
+                    jx_face_path(face), jx_face_index(face));
+    }
+    *out = blob;
+    return JX_OK;
+}
+
+/* Writes a ToUnicode CMap mapping each code (UCS-2, = CID) in cps to itself. */
+static jx_status build_tounicode(pdf_device *dev, const hb_set_t *cps, jx_buf *b)
+{
+    size_t n = hb_set_get_population(cps);
+    uint32_t *cp = malloc((n ? n : 1) * sizeof *cp);
+    if (!cp)
+        return fail(dev, JX_ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    hb_codepoint_t c = HB_SET_VALUE_INVALID;
+    while (hb_set_next(cps, &c) && k < n)
+        cp[k++] = c;
+    n = k;
+
+    jx_buf_puts(b, "/CIDInit /ProcSet findresource begin\n"
+                   "12 dict begin\n"
+                   "begincmap\n"
+                   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                   "/CMapName /Adobe-Identity-UCS def\n"
+                   "/CMapType 2 def\n"
+                   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    /* Runs of consecutive codes sharing the high byte become bfrange
+     * entries, the other codes bfchar entries; at most 100 per block. */
+    size_t nranges = 0, nsingles = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && cp[j] == cp[j - 1] + 1 && (cp[j] >> 8) == (cp[i] >> 8); j++)
+            ;
+        if (j - i >= 2)
+            nranges++;
+        else
+            nsingles++;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        size_t total = pass == 0 ? nranges : nsingles, done = 0;
+        const char *begin = pass == 0 ? "beginbfrange" : "beginbfchar";
+        const char *end = pass == 0 ? "endbfrange\n" : "endbfchar\n";
+        for (size_t i = 0, j; i < n; i = j) {
+            for (j = i + 1; j < n && cp[j] == cp[j - 1] + 1 && (cp[j] >> 8) == (cp[i] >> 8); j++)
+                ;
+            if ((j - i >= 2) != (pass == 0))
+                continue;
+            if (done % 100 == 0)
+                jx_buf_printf(b, "%zu %s\n", total - done < 100 ? total - done : 100, begin);
+            if (pass == 0)
+                jx_buf_printf(b, "<%04X> <%04X> <%04X>\n", (unsigned)cp[i], (unsigned)cp[j - 1],
+                              (unsigned)cp[i]);
+            else
+                jx_buf_printf(b, "<%04X> <%04X>\n", (unsigned)cp[i], (unsigned)cp[i]);
+            if (++done % 100 == 0 || done == total)
+                jx_buf_puts(b, end);
+        }
+    }
+    jx_buf_puts(b, "endcmap\n"
+                   "CMapName currentdict /CMap defineresource pop\n"
+                   "end\n"
+                   "end\n");
+    free(cp);
+    if (b->oom)
+        return fail(dev, JX_ERR_NOMEM, "out of memory");
+    return JX_OK;
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* libharu sets the CIDFont's /DW to the width of glyph 0 and lists every
+ * other width in /W, one "cid [w]" group per run of consecutive CIDs.  In
+ * CJK text nearly every glyph is 1000 wide, so /W costs ~15 bytes per
+ * character in a dictionary that is not compressed.  Makes the most common
+ * width the default and lists only the others.  Leaves the font alone if
+ * /W is not in the form libharu writes. */
+static jx_status compact_widths(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict desc, const hb_set_t *cps,
+                                const char *about)
+{
+    HPDF_Array w = HPDF_Dict_GetItem(desc, "W", HPDF_OCLASS_ARRAY);
+    HPDF_Number dw = HPDF_Dict_GetItem(desc, "DW", HPDF_OCLASS_NUMBER);
+    HPDF_ResetError(pdf);
+    if (!w || !dw)
+        return JX_OK;
+    size_t n = hb_set_get_population(cps);
+    if (n == 0)
+        return JX_OK;
+    HPDF_Array nw = NULL;
+    uint32_t *cid = malloc(n * sizeof *cid);
+    int32_t *wid = malloc(n * sizeof *wid), *sorted = malloc(n * sizeof *sorted);
+    jx_status st = JX_OK;
+    if (!cid || !wid || !sorted) {
+        st = fail(dev, JX_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    size_t k = 0;
+    hb_codepoint_t c = HB_SET_VALUE_INVALID;
+    while (k < n && hb_set_next(cps, &c)) {
+        cid[k] = c;
+        wid[k++] = dw->value;
+    }
+    n = k;
+    /* Read libharu's groups: CID, [w w ...]. */
+    HPDF_UINT items = HPDF_Array_Items(w);
+    for (HPDF_UINT i = 0; i < items; i += 2) {
+        HPDF_Number first = HPDF_Array_GetItem(w, i, HPDF_OCLASS_NUMBER);
+        HPDF_Array ws = i + 1 < items ? HPDF_Array_GetItem(w, i + 1, HPDF_OCLASS_ARRAY) : NULL;
+        if (!first || !ws || first->value < 0) {
+            HPDF_ResetError(pdf);
+            goto done; /* not libharu's form: keep it */
+        }
+        HPDF_UINT count = HPDF_Array_Items(ws);
+        for (HPDF_UINT j = 0; j < count; j++) {
+            HPDF_Number v = HPDF_Array_GetItem(ws, j, HPDF_OCLASS_NUMBER);
+            if (!v) {
+                HPDF_ResetError(pdf);
+                goto done;
+            }
+            uint32_t target = (uint32_t)first->value + j;
+            size_t lo = 0, hi = n; /* binary search: cid[] is sorted */
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (cid[mid] < target)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo < n && cid[lo] == target)
+                wid[lo] = v->value;
+        }
+    }
+    /* The most common width (the smallest on a tie). */
+    memcpy(sorted, wid, n * sizeof *wid);
+    qsort(sorted, n, sizeof *sorted, cmp_i32);
+    int32_t best = sorted[0];
+    size_t best_run = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && sorted[j] == sorted[i]; j++)
+            ;
+        if (j - i > best_run) {
+            best_run = j - i;
+            best = sorted[i];
+        }
+    }
+    nw = HPDF_Array_New(pdf->mmgr);
+    if ((st = hp_ptr(dev, pdf, nw, "writing the widths of", about)))
+        goto done;
+    HPDF_Array group = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (wid[i] == best) {
+            group = NULL;
+            continue;
+        }
+        if (!group || cid[i] != cid[i - 1] + 1) {
+            /* HPDF_Array_Add takes the group, also on failure. */
+            if ((st = hp(dev, pdf, HPDF_Array_AddNumber(nw, (HPDF_INT32)cid[i]),
+                         "writing the widths of", about)))
+                goto done;
+            group = HPDF_Array_New(pdf->mmgr);
+            if ((st = hp_ptr(dev, pdf, group, "writing the widths of", about)) ||
+                (st = hp(dev, pdf, HPDF_Array_Add(nw, group), "writing the widths of", about)))
+                goto done;
+        }
+        if ((st = hp(dev, pdf, HPDF_Array_AddNumber(group, wid[i]), "writing the widths of",
+                     about)))
+            goto done;
+    }
+    if ((st = hp(dev, pdf, HPDF_Dict_AddNumber(desc, "DW", best), "writing the widths of",
+                 about)))
+        goto done;
+    if (HPDF_Array_Items(nw) == 0) {
+        HPDF_Dict_RemoveElement(desc, "W");
+    } else {
+        /* HPDF_Dict_Add takes the array, also on failure. */
+        HPDF_Array a = nw;
+        nw = NULL;
+        st = hp(dev, pdf, HPDF_Dict_Add(desc, "W", a), "writing the widths of", about);
+    }
+done:
+    if (nw)
+        HPDF_Array_Free(nw);
+    free(cid);
+    free(wid);
+    free(sorted);
+    return st;
+}
+
+/* Replaces the font's ToUnicode CMap and fixes the CIDSystemInfo ordering. */
+static jx_status patch_font(pdf_device *dev, HPDF_Doc pdf, size_t slot)
+{
+    pdf_face *pf = &dev->faces[slot];
+    HPDF_Font font = pf->font;
+    const char *about = pf->name;
+    jx_status st;
+
+    HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
+    for (size_t i = 0; tu && i < slot; i++)
+        if (dev->faces[i].tounicode == tu)
+            tu = NULL; /* shared with another font: make our own */
+    if (tu && tu->stream && tu->stream->type == HPDF_STREAM_MEMORY) {
+        HPDF_MemStream_FreeData(tu->stream);
+        /* Keys of libharu's encoding CMap that do not belong here. */
+        HPDF_Dict_RemoveElement(tu, "Type");
+        HPDF_Dict_RemoveElement(tu, "CMapName");
+        HPDF_Dict_RemoveElement(tu, "CIDSystemInfo");
+        HPDF_Dict_RemoveElement(tu, "WMode");
+    } else {
+        HPDF_ResetError(pdf);
+        tu = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+        if ((st = hp_ptr(dev, pdf, tu, "making the ToUnicode CMap of", about)))
+            return st;
+        tu->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+        if ((st = hp(dev, pdf, HPDF_Dict_Add(font, "ToUnicode", tu),
+                     "adding the ToUnicode CMap of", about)))
+            return st;
+    }
+    pf->tounicode = tu;
+
+    jx_buf b = {0};
+    if ((st = build_tounicode(dev, pf->cps, &b))) {
+        jx_buf_free(&b);
+        return st;
+    }
+    st = hp(dev, pdf, HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)b.data, (HPDF_UINT)b.len),
+            "writing the ToUnicode CMap of", about);
+    jx_buf_free(&b);
+    if (st)
+        return st;
+
+    HPDF_FontAttr fa = (HPDF_FontAttr)font->attr;
+    if (fa && fa->descendant_font) {
+        HPDF_Dict si = HPDF_Dict_GetItem(fa->descendant_font, "CIDSystemInfo", HPDF_OCLASS_DICT);
+        if (si) {
+            HPDF_String s = HPDF_String_New(pdf->mmgr, "Identity", NULL);
+            if ((st = hp_ptr(dev, pdf, s, "fixing the CIDSystemInfo of", about)) ||
+                (st = hp(dev, pdf, HPDF_Dict_Add(si, "Ordering", s),
+                         "fixing the CIDSystemInfo of", about)))
+                return st;
+        }
+        if ((st = compact_widths(dev, pdf, fa->descendant_font, pf->cps, about)))
+            return st;
+    }
+    HPDF_ResetError(pdf);
+    return JX_OK;
+}
+
+/* Subsets face `slot`, loads it into libharu and creates its UTF-8 font. */
+static jx_status embed_face(pdf_device *dev, HPDF_Doc pdf, size_t slot)
+{
+    pdf_face *pf = &dev->faces[slot];
+    const jx_face *face = pf->face;
+    char about[600];
+    snprintf(about, sizeof about, "font %s (face %d)", jx_face_path(face), jx_face_index(face));
+
+    hb_blob_t *blob = NULL;
+    jx_status st = make_subset(dev, pf, &blob);
+    if (st)
+        return st;
+    unsigned len = 0;
+    const char *data = hb_blob_get_data(blob, &len);
+    char tag[7];
+    subset_tag(jx_face_postscript_name(face) ? jx_face_postscript_name(face) : "", data, len, tag);
+
+    HPDF_Stream stream = HPDF_MemStream_New(pdf->mmgr, 64 * 1024);
+    if ((st = hp_ptr(dev, pdf, stream, "loading", about))) {
+        hb_blob_destroy(blob);
+        return st;
+    }
+    st = hp(dev, pdf, HPDF_Stream_Write(stream, (const HPDF_BYTE *)data, len), "loading", about);
+    hb_blob_destroy(blob);
+    if (st) {
+        HPDF_Stream_Free(stream);
+        return st;
+    }
+    /* Takes the stream, also on failure. */
+    HPDF_FontDef def = HPDF_TTFontDef_Load(pdf->mmgr, stream, HPDF_TRUE);
+    if ((st = hp_ptr(dev, pdf, def, "loading the subset of", about)))
+        return st;
+
+    /* libharu names the font "PSName,Subfamily" (e.g. "UMingCN,Light"):
+     * keep the PostScript name, and make it unique in this document. */
+    char *comma = strchr(def->base_font, ',');
+    if (comma)
+        *comma = '\0';
+    if (!def->base_font[0])
+        snprintf(def->base_font, sizeof def->base_font, "Font%zu", slot);
+    for (int attempt = 0;; attempt++) {
+        size_t i = 0;
+        while (i < slot && strcmp(dev->faces[i].name, def->base_font) != 0)
+            i++;
+        if (i == slot)
+            break;
+        if (attempt == 1) {
+            st = fail(dev, JX_ERR_FONT, "two fonts are both named %s", def->base_font);
+            HPDF_FontDef_Free(def);
+            return st;
+        }
+        char unique[sizeof def->base_font];
+        snprintf(unique, sizeof unique, "%.100s-%zu", def->base_font, slot);
+        memcpy(def->base_font, unique, sizeof unique);
+    }
+    memcpy(pf->name, def->base_font, sizeof pf->name);
+    HPDF_TTFontDef_SetTagName(def, tag); /* BaseFont becomes TAG+name */
+
+    /* Frees def on failure. */
+    if ((st = hp(dev, pdf, HPDF_Doc_RegisterFontDef(pdf, def), "registering", about)))
+        return st;
+    pf->font = HPDF_GetFont(pdf, pf->name, "UTF-8");
+    if ((st = hp_ptr(dev, pdf, pf->font, "creating the PDF font for", about)))
+        return st;
+    return patch_font(dev, pdf, slot);
+}
+
+/* ---- document ----------------------------------------------------------- */
+
+/* Seconds since 1970 to a UTC calendar date (proleptic Gregorian). */
+static HPDF_Date utc_date(long long t)
+{
+    long long days = t / 86400, rem = t % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        days--;
+    }
+    days += 719468;
+    long long era = (days >= 0 ? days : days - 146096) / 146097;
+    long long doe = days - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
+    long long day = doy - (153 * mp + 2) / 5 + 1;
+    long long month = mp < 10 ? mp + 3 : mp - 9;
+    long long year = yoe + era * 400 + (month <= 2);
+    HPDF_Date d;
+    memset(&d, 0, sizeof d);
+    d.year = (HPDF_INT)year;
+    d.month = (HPDF_INT)month;
+    d.day = (HPDF_INT)day;
+    d.hour = (HPDF_INT)(rem / 3600);
+    d.minutes = (HPDF_INT)(rem / 60 % 60);
+    d.seconds = (HPDF_INT)(rem % 60);
+    d.ind = 'Z';
+    return d;
+}
+
+static jx_status set_info(pdf_device *dev, HPDF_Doc pdf)
+{
+    static const HPDF_InfoType types[5] = {HPDF_INFO_TITLE, HPDF_INFO_AUTHOR, HPDF_INFO_SUBJECT,
+                                           HPDF_INFO_KEYWORDS, HPDF_INFO_CREATOR};
+    const char *values[5] = {dev->title, dev->author, dev->subject, dev->keywords,
+                             dev->creator};
+    jx_status st;
+    /* With UTF-8 as the current encoder libharu writes info strings as
+     * UTF-16BE with a byte order mark. */
+    for (int i = 0; i < 5; i++)
+        if (values[i] && values[i][0] &&
+            (st = hp(dev, pdf, HPDF_SetInfoAttr(pdf, types[i], values[i]),
+                     "setting the document information", NULL)))
+            return st;
+    if (dev->date_epoch > 0) {
+        HPDF_Date d = utc_date(dev->date_epoch);
+        if ((st = hp(dev, pdf, HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, d),
+                     "setting the creation date", NULL)) ||
+            (st = hp(dev, pdf, HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d),
+                     "setting the modification date", NULL)))
+            return st;
+    }
+    return JX_OK;
+}
+
+/* Replays page p; `outlines` holds the last outline entry of each level. */
+static jx_status draw_page(pdf_device *dev, HPDF_Doc pdf, size_t p, HPDF_Encoder utf8,
+                           HPDF_Outline *outlines, size_t *depth, size_t *next_mark)
+{
+    enum { MAX_DEPTH = 32 };
+    const pdf_page *pg = &dev->pages[p];
+    char about[64];
+    snprintf(about, sizeof about, "page %zu", p + 1);
+    jx_status st;
+    double h = pg->height;
+
+    HPDF_Page page = HPDF_AddPage(pdf);
+    if ((st = hp_ptr(dev, pdf, page, "adding", about)) ||
+        (st = hp(dev, pdf, HPDF_Page_SetWidth(page, (HPDF_REAL)pg->width), "sizing", about)) ||
+        (st = hp(dev, pdf, HPDF_Page_SetHeight(page, (HPDF_REAL)h), "sizing", about)))
+        return st;
+
+    const pdf_op *ops = dev->ops + pg->first_op;
+    /* Rules first: one path per run of equal widths. */
+    double cur_w = -1;
+    int open_path = 0, any_rule = 0;
+    for (size_t i = 0; i < pg->nops; i++) {
+        const pdf_op *op = &ops[i];
+        if (op->kind != OP_RULE)
+            continue;
+        if (!any_rule) {
+            any_rule = 1;
+            if ((st = hp(dev, pdf, HPDF_Page_SetLineCap(page, HPDF_PROJECTING_SCUARE_END),
+                         "drawing rules on", about)))
+                return st;
+        }
+        if (op->width != cur_w) {
+            if (open_path && (st = hp(dev, pdf, HPDF_Page_Stroke(page), "drawing rules on", about)))
+                return st;
+            open_path = 0;
+            cur_w = op->width;
+            if ((st = hp(dev, pdf, HPDF_Page_SetLineWidth(page, (HPDF_REAL)cur_w),
+                         "drawing rules on", about)))
+                return st;
+        }
+        if ((st = hp(dev, pdf, HPDF_Page_MoveTo(page, (HPDF_REAL)op->x0, (HPDF_REAL)(h - op->y0)),
+                     "drawing rules on", about)) ||
+            (st = hp(dev, pdf, HPDF_Page_LineTo(page, (HPDF_REAL)op->x1, (HPDF_REAL)(h - op->y1)),
+                     "drawing rules on", about)))
+            return st;
+        open_path = 1;
+    }
+    if (open_path && (st = hp(dev, pdf, HPDF_Page_Stroke(page), "drawing rules on", about)))
+        return st;
+
+    /* Then the text, in one text object. */
+    size_t cur_face = SIZE_MAX;
+    double cur_size = -1;
+    int in_text = 0;
+    for (size_t i = 0; i < pg->nops; i++) {
+        const pdf_op *op = &ops[i];
+        if (op->kind != OP_TEXT)
+            continue;
+        if (!in_text) {
+            in_text = 1;
+            if ((st = hp(dev, pdf, HPDF_Page_BeginText(page), "drawing text on", about)))
+                return st;
+        }
+        if (op->face != cur_face || op->size != cur_size) {
+            cur_face = op->face;
+            cur_size = op->size;
+            if ((st = hp(dev, pdf,
+                         HPDF_Page_SetFontAndSize(page, dev->faces[cur_face].font,
+                                                  (HPDF_REAL)cur_size),
+                         "drawing text on", about)))
+                return st;
+        }
+        if ((st = hp(dev, pdf,
+                     HPDF_Page_SetTextMatrix(page, 1, 0, 0, 1, (HPDF_REAL)op->x0,
+                                             (HPDF_REAL)(h - op->y0)),
+                     "drawing text on", about)) ||
+            (st = hp(dev, pdf, HPDF_Page_ShowText(page, dev->pool + op->text), "drawing text on",
+                     about)))
+            return st;
+    }
+    if (in_text && (st = hp(dev, pdf, HPDF_Page_EndText(page), "drawing text on", about)))
+        return st;
+
+    /* Bookmarks of this page. */
+    for (; *next_mark < dev->nmarks && dev->marks[*next_mark].page == p; (*next_mark)++) {
+        const pdf_mark *m = &dev->marks[*next_mark];
+        size_t level = (size_t)m->level;
+        if (level > *depth)
+            level = *depth; /* no parent at level-1: hang it on the deepest */
+        if (level >= MAX_DEPTH)
+            level = MAX_DEPTH - 1;
+        HPDF_Outline parent = level ? outlines[level - 1] : NULL;
+        HPDF_Outline o = HPDF_CreateOutline(pdf, parent, dev->pool + m->title, utf8);
+        if ((st = hp_ptr(dev, pdf, o, "adding a bookmark on", about)))
+            return st;
+        double top = h - m->y;
+        if (top < 0)
+            top = 0;
+        if (top > h)
+            top = h;
+        HPDF_Destination dst = HPDF_Page_CreateDestination(page);
+        if ((st = hp_ptr(dev, pdf, dst, "adding a bookmark on", about)) ||
+            (st = hp(dev, pdf, HPDF_Destination_SetFitH(dst, (HPDF_REAL)top),
+                     "adding a bookmark on", about)) ||
+            (st = hp(dev, pdf, HPDF_Outline_SetDestination(o, dst), "adding a bookmark on",
+                     about)) ||
+            (st = hp(dev, pdf, HPDF_Outline_SetOpened(o, HPDF_TRUE), "adding a bookmark on",
+                     about)))
+            return st;
+        outlines[level] = o;
+        *depth = level + 1;
+    }
+
+    if (p == 0) {
+        HPDF_Destination dst = HPDF_Page_CreateDestination(page);
+        if ((st = hp_ptr(dev, pdf, dst, "setting the open action", NULL)) ||
+            (st = hp(dev, pdf, HPDF_Destination_SetFitH(dst, (HPDF_REAL)h),
+                     "setting the open action", NULL)) ||
+            (st = hp(dev, pdf, HPDF_SetOpenAction(pdf, dst), "setting the open action", NULL)))
+            return st;
+    }
+    return JX_OK;
+}
+
+/* The mode for a new output file: the old file's, else 0666 & ~umask. */
+static mode_t output_mode(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+        return sb.st_mode & 07777;
+    mode_t mask = 022;
+    FILE *f = fopen("/proc/self/status", "r");
+    if (f) {
+        char line[256];
+        while (fgets(line, sizeof line, f)) {
+            unsigned m;
+            if (sscanf(line, "Umask: %o", &m) == 1) {
+                mask = (mode_t)(m & 0777);
+                break;
+            }
+        }
+        fclose(f);
+    }
+    return 0666 & ~mask;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Saves the document to a temporary file beside dev->path and renames it
+ * into place.  On failure nothing is left behind and dev->path is untouched. */
+static jx_status save_atomically(pdf_device *dev, HPDF_Doc pdf)
+{
+    jx_status st = hp(dev, pdf, HPDF_SaveToStream(pdf), "saving", NULL);
+    if (st)
+        return st;
+    HPDF_Stream out = pdf->stream;
+    if (!out || out->type != HPDF_STREAM_MEMORY)
+        return fail(dev, JX_ERR_INTERNAL, "libharu saved to an unexpected stream");
+    HPDF_UINT32 total = HPDF_GetStreamSize(pdf);
+
+    size_t plen = strlen(dev->path);
+    char *tmp = malloc(plen + sizeof ".tmpXXXXXX");
+    if (!tmp)
+        return fail(dev, JX_ERR_NOMEM, "out of memory");
+    memcpy(tmp, dev->path, plen);
+    memcpy(tmp + plen, ".tmpXXXXXX", sizeof ".tmpXXXXXX");
+
+    mode_t mode = output_mode(dev->path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        st = fail(dev, JX_ERR_IO, "cannot create a temporary file next to %s: %s", dev->path,
+                  strerror(errno));
+        free(tmp);
+        return st;
+    }
+    const char *step = "write";
+    int ok = fchmod(fd, mode) == 0;
+    if (!ok)
+        step = "set the mode of";
+    size_t written = 0;
+    HPDF_UINT nbuf = HPDF_MemStream_GetBufCount(out);
+    for (HPDF_UINT i = 0; ok && i < nbuf; i++) {
+        HPDF_UINT n = 0;
+        HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(out, i, &n);
+        if (!p || write_all(fd, p, n) != 0)
+            ok = 0;
+        written += n;
+    }
+    if (ok && written != total) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return fail(dev, JX_ERR_INTERNAL, "libharu's output is %zu bytes, expected %lu", written,
+                    (unsigned long)total);
+    }
+    if (ok && fsync(fd) != 0) {
+        ok = 0;
+        step = "flush";
+    }
+    int saved_errno = errno;
+    if (close(fd) != 0 && ok) {
+        ok = 0;
+        step = "close";
+        saved_errno = errno;
+    }
+    if (ok && rename(tmp, dev->path) != 0) {
+        ok = 0;
+        step = "rename the temporary file to";
+        saved_errno = errno;
+    }
+    if (!ok) {
+        unlink(tmp);
+        free(tmp);
+        return fail(dev, JX_ERR_IO, "cannot %s %s: %s", step, dev->path, strerror(saved_errno));
+    }
+    free(tmp);
+
+    /* Best effort: make the rename itself durable. */
+    char *dir = dup_str(dev->path);
+    if (dir) {
+        char *slash = strrchr(dir, '/');
+        const char *dname = ".";
+        if (slash) {
+            slash[slash == dir ? 1 : 0] = '\0';
+            dname = dir;
+        }
+        int dfd = open(dname, O_RDONLY | O_DIRECTORY);
+        if (dfd >= 0) {
+            (void)fsync(dfd);
+            close(dfd);
+        }
+        free(dir);
+    }
+    return JX_OK;
+}
+
+static jx_status render(pdf_device *dev)
+{
+    jx_status st;
+    dev->herr = dev->hdetail = 0;
+    HPDF_Doc pdf = HPDF_New(hpdf_on_error, dev);
+    if (!pdf)
+        return fail(dev, JX_ERR_NOMEM, "out of memory (libharu)");
+
+    HPDF_Outline outlines[32];
+    size_t depth = 0, next_mark = 0;
+    HPDF_Encoder utf8 = NULL;
+    if ((st = hp(dev, pdf, HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL), "starting", NULL)) ||
+        (st = hp(dev, pdf, HPDF_UseUTFEncodings(pdf), "starting", NULL)) ||
+        (st = hp(dev, pdf, HPDF_SetCurrentEncoder(pdf, "UTF-8"), "starting", NULL)))
+        goto done;
+    utf8 = HPDF_GetEncoder(pdf, "UTF-8");
+    if ((st = hp_ptr(dev, pdf, utf8, "starting", NULL)))
+        goto done;
+    for (size_t i = 0; i < dev->nfaces; i++)
+        if ((st = embed_face(dev, pdf, i)))
+            goto done;
+    if ((st = set_info(dev, pdf)))
+        goto done;
+    for (size_t p = 0; p < dev->npages; p++)
+        if ((st = draw_page(dev, pdf, p, utf8, outlines, &depth, &next_mark)))
+            goto done;
+    if (dev->nmarks &&
+        (st = hp(dev, pdf, HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE),
+                 "setting the page mode", NULL)))
+        goto done;
+    st = save_atomically(dev, pdf);
+done:
+    HPDF_Free(pdf);
+    for (size_t i = 0; i < dev->nfaces; i++) {
+        dev->faces[i].font = NULL;
+        dev->faces[i].tounicode = NULL;
+    }
+    return st;
+}
+
+static jx_status pdf_close(jx_device *d)
+{
+    pdf_device *dev = (pdf_device *)d;
+    if (dev->failed)
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: close() after an earlier error");
+    if (dev->closed)
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: close() called twice");
+    if (dev->in_page)
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: close() while page %zu is open",
+                    dev->npages);
+    if (dev->npages == 0)
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: no pages to write");
+    jx_status st = render(dev);
+    if (st == JX_OK)
+        dev->closed = 1;
+    else
+        dev->failed = 1;
+    return st;
+}
+
+/* Frees the device.  The output is only ever written by a successful
+ * close(), so there is never partial output to remove. */
+static void pdf_destroy(jx_device *d)
+{
+    pdf_device *dev = (pdf_device *)d;
+    if (!dev)
+        return;
+    for (size_t i = 0; i < dev->nfaces; i++)
+        hb_set_destroy(dev->faces[i].cps);
+    free(dev->faces);
+    free(dev->pages);
+    free(dev->ops);
+    free(dev->marks);
+    free(dev->pool);
+    free(dev->title);
+    free(dev->author);
+    free(dev->subject);
+    free(dev->keywords);
+    free(dev->creator);
+    free(dev->path);
+    free(dev);
+}
+
+/* Creates a PDF device writing to `path` when close() succeeds (see
+ * jx_device.h).  The faces drawn must stay alive until close() returns.
+ * Returns NULL when out of memory or when path is NULL. */
+jx_device *jx_pdf_device_create(const char *path, jx_fonts *fonts, jx_diags *d)
+{
+    pdf_device *dev = NULL;
+    if (!path)
+        goto fail;
+    dev = calloc(1, sizeof *dev);
+    if (!dev)
+        goto fail;
+    dev->path = dup_str(path);
+    if (!dev->path)
+        goto fail;
+    dev->fonts = fonts;
+    dev->base.begin_document = pdf_begin_document;
+    dev->base.begin_page = pdf_begin_page;
+    dev->base.draw_text = pdf_draw_text;
+    dev->base.draw_rule = pdf_draw_rule;
+    dev->base.add_bookmark = pdf_add_bookmark;
+    dev->base.end_page = pdf_end_page;
+    dev->base.close = pdf_close;
+    dev->base.destroy = pdf_destroy;
+    dev->base.diags = d;
+    return &dev->base;
+fail:
+    if (dev)
+        free(dev->path);
+    free(dev);
+    return NULL;
+}

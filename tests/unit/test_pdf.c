@@ -1,0 +1,560 @@
+/* test_pdf.c - the PDF device (jx_pdf.c).
+ *
+ * Draws pages by hand through the device API with AR PL UMing ("song") and
+ * WenQuanYi Zen Hei ("hei"), then reads the file back with poppler-utils
+ * (pdffonts, pdftotext, pdfinfo) and qpdf.  Skipped without the fonts or
+ * without poppler-utils. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jx_device.h"
+#include "jx_util.h"
+
+#define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
+#define ZENHEI "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+#define A4_W 595.28
+#define A4_H 841.89
+#define EPOCH 1718409600LL /* 2024-06-15T00:00:00Z */
+
+static const char k_title[] = "2024年部门预算公开表";
+static const char k_body[] = "项目名称：一般公共预算拨款收入（2024年）合计，单位：万元。";
+static const char k_head[] = "部门收入支出总表";
+static const char k_page2[] = "二、支出预算明细表，≥90%，F座5层";
+
+typedef struct fixture {
+    jx_fonts *fonts;
+    const jx_face *song, *hei;
+    char dir[64];
+} fixture;
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static int have_tool(const char *name)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", name);
+    return system(cmd) == 0;
+}
+
+/* The face the text engine picks for `sample` in `role`. */
+static const jx_face *face_of(jx_fonts *fonts, const char *role, const char *sample)
+{
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_text_lines lines = {0};
+    const jx_face *face = NULL;
+    if (jx_text_break(fonts, role, 10.5, sample, strlen(sample), 1000, &lines, &d, "test", NULL,
+                      0, 0) == JX_OK &&
+        lines.nruns > 0)
+        face = lines.runs[0].face;
+    jx_text_lines_free(&lines);
+    jx_diags_free(&d);
+    return face;
+}
+
+/* Runs a shell command and returns everything it printed (stdout and
+ * stderr), or NULL. */
+static char *run(const char *fmt, ...)
+{
+    char cmd[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return NULL;
+    jx_buf b = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+        jx_buf_append(&b, chunk, n);
+    pclose(p);
+    if (!b.data)
+        jx_buf_append(&b, "", 0);
+    return b.data;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    jx_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        jx_buf_append(&b, chunk, n);
+    fclose(f);
+    if (!b.data)
+        jx_buf_append(&b, "", 0);
+    *len = b.len;
+    return b.data;
+}
+
+/* Number of directory entries other than . and .. */
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* 1 when `out` has a line "key:   value" (any run of spaces). */
+static int has_field(const char *out, const char *key, const char *value)
+{
+    size_t kl = strlen(key);
+    for (const char *line = out; line && *line;) {
+        const char *next = strchr(line, '\n');
+        if (strncmp(line, key, kl) != 0 || line[kl] != ':') {
+            line = next ? next + 1 : NULL;
+            continue;
+        }
+        const char *v = line + kl + 1;
+        while (*v == ' ')
+            v++;
+        size_t vl = strlen(value);
+        if (strncmp(v, value, vl) == 0 && (v[vl] == '\n' || v[vl] == '\0'))
+            return 1;
+        line = next ? next + 1 : NULL;
+    }
+    return 0;
+}
+
+/* Empties the fixture's directory (a failed test may leave files). */
+static void clean_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char p[512];
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        chmod(p, 0755);
+        if (unlink(p) != 0)
+            rmdir(p);
+    }
+    closedir(d);
+}
+
+static int has_message(const jx_diags *d, const char *needle)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (strstr(d->items[i].message, needle))
+            return 1;
+    return 0;
+}
+
+/* Draws the two-page sample document; returns the first failing status. */
+static jx_status draw_sample(const fixture *fx, jx_device *dev)
+{
+    jx_doc_info info = {k_title, "某某市财政局", "部门预算", "预算, 公开", "jxgen test", EPOCH};
+    jx_status st;
+    if ((st = dev->begin_document(dev, &info)) || (st = dev->begin_page(dev, A4_W, A4_H)) ||
+        (st = dev->add_bookmark(dev, "一、收入支出总表", 0, 56.69)) ||
+        (st = dev->draw_text(dev, fx->hei, 16, 200, 70, k_head, strlen(k_head))) ||
+        (st = dev->draw_rule(dev, 56.69, 90, 538.58, 90, 0.5)) ||
+        (st = dev->draw_rule(dev, 56.69, 90, 56.69, 120, 0.5)) ||
+        (st = dev->draw_rule(dev, 56.69, 120, 538.58, 120, 1.0)) ||
+        (st = dev->draw_text(dev, fx->song, 10.5, 60, 110, k_body, strlen(k_body))) ||
+        (st = dev->end_page(dev)) || (st = dev->begin_page(dev, A4_H, A4_W)) ||
+        (st = dev->add_bookmark(dev, "（一）支出明细", 1, 40)) ||
+        (st = dev->draw_text(dev, fx->song, 12, 56.69, 80, k_page2, strlen(k_page2))) ||
+        (st = dev->end_page(dev)))
+        return st;
+    return JX_OK;
+}
+
+/* Writes the sample to dir/name; returns the close() status. */
+static jx_status write_sample(const fixture *fx, const char *name, jx_diags *d)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", fx->dir, name);
+    jx_device *dev = jx_pdf_device_create(path, fx->fonts, d);
+    if (!dev)
+        return JX_ERR_NOMEM;
+    jx_status st = draw_sample(fx, dev);
+    if (st == JX_OK)
+        st = dev->close(dev);
+    dev->destroy(dev);
+    return st;
+}
+
+/* ---- fixture ----------------------------------------------------------- */
+
+static int setup(void **state)
+{
+    if (access(UMING, R_OK) != 0 || access(ZENHEI, R_OK) != 0 || !have_tool("pdffonts") ||
+        !have_tool("pdftotext") || !have_tool("pdfinfo")) {
+        *state = NULL;
+        return 0;
+    }
+    fixture *fx = calloc(1, sizeof *fx);
+    assert_non_null(fx);
+    jx_diags d;
+    jx_diags_init(&d);
+    fx->fonts = jx_fonts_create();
+    assert_non_null(fx->fonts);
+    assert_int_equal(jx_fonts_add(fx->fonts, "song", UMING, 0, &d), JX_OK);
+    assert_int_equal(jx_fonts_add(fx->fonts, "hei", ZENHEI, 0, &d), JX_OK);
+    jx_diags_free(&d);
+    fx->song = face_of(fx->fonts, "song", "中");
+    fx->hei = face_of(fx->fonts, "hei", "中");
+    assert_non_null(fx->song);
+    assert_non_null(fx->hei);
+    assert_ptr_not_equal(fx->song, fx->hei);
+    const char *tmp = getenv("TMPDIR");
+    if (!tmp || !*tmp || strlen(tmp) >= 40)
+        tmp = "/tmp";
+    snprintf(fx->dir, sizeof fx->dir, "%s/jxpdfXXXXXX", tmp);
+    assert_non_null(mkdtemp(fx->dir));
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    if (!fx)
+        return 0;
+    clean_dir(fx->dir);
+    rmdir(fx->dir);
+    jx_fonts_free(fx->fonts);
+    free(fx);
+    return 0;
+}
+
+#define NEED_FIXTURE(fx)                                                   \
+    do {                                                                   \
+        if (!(fx)) {                                                       \
+            print_message("no CJK fonts or poppler-utils: skipped\n");    \
+            skip();                                                        \
+        }                                                                  \
+        clean_dir((fx)->dir);                                              \
+    } while (0)
+
+/* ---- tests --------------------------------------------------------------- */
+
+static void test_writes_valid_pdf(void **state)
+{
+    fixture *fx = *state;
+    NEED_FIXTURE(fx);
+    jx_diags d;
+    jx_diags_init(&d);
+    assert_int_equal(write_sample(fx, "a.pdf", &d), JX_OK);
+    assert_int_equal(d.count, 0);
+    jx_diags_free(&d);
+
+    char path[256];
+    snprintf(path, sizeof path, "%s/a.pdf", fx->dir);
+    size_t len = 0;
+    char *data = read_file(path, &len);
+    assert_non_null(data);
+    assert_true(len > 5 && memcmp(data, "%PDF-", 5) == 0);
+    free(data);
+    /* Only the output: no temporary files left behind. */
+    assert_int_equal(count_entries(fx->dir), 1);
+
+    /* Every font embedded, subset, with a ToUnicode map; and no complaint
+     * from poppler (libharu's own ToUnicode CMap makes it warn). */
+    char *out = run("pdffonts '%s' 2>&1", path);
+    assert_non_null(out);
+    assert_null(strstr(out, "Warning"));
+    assert_null(strstr(out, "Error"));
+    int fonts = 0;
+    for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+        if (!strstr(line, "CID TrueType"))
+            continue;
+        fonts++;
+        /* BaseFont is ABCDEF+Name */
+        assert_true(strlen(line) > 7 && line[6] == '+');
+        for (int i = 0; i < 6; i++)
+            assert_true(line[i] >= 'A' && line[i] <= 'Z');
+        assert_non_null(strstr(line, "Identity-H       yes yes yes"));
+    }
+    free(out);
+    assert_int_equal(fonts, 2);
+
+    out = run("pdftotext -raw -enc UTF-8 '%s' - 2>&1", path);
+    assert_non_null(out);
+    assert_non_null(strstr(out, k_head));
+    assert_non_null(strstr(out, k_body));
+    assert_non_null(strstr(out, k_page2));
+    assert_null(strstr(out, "Warning"));
+    assert_null(strstr(out, "Error"));
+    free(out);
+
+    out = run("pdfinfo -enc UTF-8 '%s' 2>&1", path);
+    assert_non_null(out);
+    assert_true(has_field(out, "Title", k_title));
+    assert_true(has_field(out, "Author", "某某市财政局"));
+    assert_true(has_field(out, "Subject", "部门预算"));
+    assert_true(has_field(out, "Keywords", "预算, 公开"));
+    assert_true(has_field(out, "Creator", "jxgen test"));
+    assert_true(has_field(out, "Pages", "2"));
+    assert_true(has_field(out, "CreationDate", "Sat Jun 15 00:00:00 2024 UTC"));
+    assert_true(has_field(out, "ModDate", "Sat Jun 15 00:00:00 2024 UTC"));
+    assert_null(strstr(out, "Error"));
+    free(out);
+
+    if (have_tool("qpdf")) {
+        out = run("qpdf --check '%s' 2>&1", path);
+        assert_non_null(out);
+        assert_non_null(strstr(out, "No syntax or stream encoding errors found"));
+        free(out);
+        out = run("qpdf --json --json-key=outlines '%s' 2>&1", path);
+        assert_non_null(out);
+        assert_non_null(strstr(out, "一、收入支出总表"));
+        assert_non_null(strstr(out, "（一）支出明细"));
+        free(out);
+    }
+}
+
+static void test_byte_identical(void **state)
+{
+    fixture *fx = *state;
+    NEED_FIXTURE(fx);
+    jx_diags d;
+    jx_diags_init(&d);
+    assert_int_equal(write_sample(fx, "r1.pdf", &d), JX_OK);
+    assert_int_equal(write_sample(fx, "r2.pdf", &d), JX_OK);
+    jx_diags_free(&d);
+    char p1[256], p2[256];
+    snprintf(p1, sizeof p1, "%s/r1.pdf", fx->dir);
+    snprintf(p2, sizeof p2, "%s/r2.pdf", fx->dir);
+    size_t n1 = 0, n2 = 0;
+    char *a = read_file(p1, &n1), *b = read_file(p2, &n2);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(a, b, n1);
+    free(a);
+    free(b);
+    unlink(p1);
+    unlink(p2);
+}
+
+static void test_missing_directory(void **state)
+{
+    fixture *fx = *state;
+    NEED_FIXTURE(fx);
+    char path[256];
+    snprintf(path, sizeof path, "%s/no-such-dir/out.pdf", fx->dir);
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_device *dev = jx_pdf_device_create(path, fx->fonts, &d);
+    assert_non_null(dev);
+    assert_int_equal(draw_sample(fx, dev), JX_OK);
+    assert_int_equal(dev->close(dev), JX_ERR_IO);
+    dev->destroy(dev);
+    assert_true(d.errors >= 1);
+    assert_true(has_message(&d, "no-such-dir"));
+    jx_diags_free(&d);
+    assert_int_equal(count_entries(fx->dir), 0);
+}
+
+static void test_read_only_directory(void **state)
+{
+    fixture *fx = *state;
+    NEED_FIXTURE(fx);
+    if (geteuid() == 0) {
+        print_message("running as root, directory permissions do not apply: skipped\n");
+        skip();
+    }
+    char dir[256], path[300];
+    snprintf(dir, sizeof dir, "%s/ro", fx->dir);
+    assert_int_equal(mkdir(dir, 0555), 0);
+    snprintf(path, sizeof path, "%s/out.pdf", dir);
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_device *dev = jx_pdf_device_create(path, fx->fonts, &d);
+    assert_non_null(dev);
+    assert_int_equal(draw_sample(fx, dev), JX_OK);
+    assert_int_equal(dev->close(dev), JX_ERR_IO);
+    dev->destroy(dev);
+    jx_diags_free(&d);
+    assert_int_equal(count_entries(dir), 0);
+    rmdir(dir);
+}
+
+/* A libharu failure inside close() leaves the old file alone. */
+static void test_failure_keeps_old_file(void **state)
+{
+    fixture *fx = *state;
+    NEED_FIXTURE(fx);
+    static const char old[] = "previous contents\n";
+    char path[256];
+    snprintf(path, sizeof path, "%s/keep.pdf", fx->dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(old, f);
+    fclose(f);
+
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_device *dev = jx_pdf_device_create(path, fx->fonts, &d);
+    assert_non_null(dev);
+    /* 20000 pt is beyond libharu's 14400 pt page limit. */
+    assert_int_equal(dev->begin_page(dev, 20000, A4_H), JX_OK);
+    assert_int_equal(dev->draw_text(dev, fx->song, 10, 10, 10, "合计", strlen("合计")), JX_OK);
+    assert_int_equal(dev->end_page(dev), JX_OK);
+    assert_int_equal(dev->close(dev), JX_ERR_PDF);
+    dev->destroy(dev);
+    assert_true(has_message(&d, "libharu error 0x1054"));
+    jx_diags_free(&d);
+
+    size_t len = 0;
+    char *data = read_file(path, &len);
+    assert_non_null(data);
+    assert_int_equal(len, strlen(old));
+    assert_memory_equal(data, old, len);
+    free(data);
+    assert_int_equal(count_entries(fx->dir), 1);
+    unlink(path);
+}
+
+/* Destroying a device without close() writes nothing. */
+static void test_destroy_without_close(void **state)
+{
+    fixture *fx = *state;
+    NEED_FIXTURE(fx);
+    char path[256];
+    snprintf(path, sizeof path, "%s/never.pdf", fx->dir);
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_device *dev = jx_pdf_device_create(path, fx->fonts, &d);
+    assert_non_null(dev);
+    assert_int_equal(draw_sample(fx, dev), JX_OK);
+    dev->destroy(dev);
+    jx_diags_free(&d);
+    assert_int_equal(count_entries(fx->dir), 0);
+}
+
+static void test_rejects_bad_calls(void **state)
+{
+    fixture *fx = *state;
+    NEED_FIXTURE(fx);
+    char path[256];
+    snprintf(path, sizeof path, "%s/bad.pdf", fx->dir);
+    jx_diags d;
+    jx_diags_init(&d);
+
+    /* Drawing outside a page. */
+    jx_device *dev = jx_pdf_device_create(path, fx->fonts, &d);
+    assert_non_null(dev);
+    assert_int_equal(dev->draw_text(dev, fx->song, 10, 0, 0, "中", strlen("中")),
+                     JX_ERR_INTERNAL);
+    dev->destroy(dev);
+
+    /* A character outside the Basic Multilingual Plane. */
+    dev = jx_pdf_device_create(path, fx->fonts, &d);
+    assert_int_equal(dev->begin_page(dev, A4_W, A4_H), JX_OK);
+    assert_int_equal(dev->draw_text(dev, fx->song, 10, 0, 0, "\xF0\xA0\x80\x80", 4), JX_ERR_PDF);
+    dev->destroy(dev);
+
+    /* Invalid UTF-8 and a character the face lacks (U+0E01, Thai). */
+    dev = jx_pdf_device_create(path, fx->fonts, &d);
+    assert_int_equal(dev->begin_page(dev, A4_W, A4_H), JX_OK);
+    assert_int_equal(dev->draw_text(dev, fx->song, 10, 0, 0, "\xE4\xB8", 2), JX_ERR_SYNTAX);
+    dev->destroy(dev);
+    dev = jx_pdf_device_create(path, fx->fonts, &d);
+    assert_int_equal(dev->begin_page(dev, A4_W, A4_H), JX_OK);
+    assert_int_equal(dev->draw_text(dev, fx->song, 10, 0, 0, "\xE0\xB8\x81", 3), JX_ERR_GLYPH);
+    assert_true(has_message(&d, "U+0E01"));
+    dev->destroy(dev);
+
+    /* close() with an open page, and with no pages. */
+    dev = jx_pdf_device_create(path, fx->fonts, &d);
+    assert_int_equal(dev->begin_page(dev, A4_W, A4_H), JX_OK);
+    assert_int_equal(dev->close(dev), JX_ERR_INTERNAL);
+    dev->destroy(dev);
+    dev = jx_pdf_device_create(path, fx->fonts, &d);
+    assert_int_equal(dev->close(dev), JX_ERR_INTERNAL);
+    dev->destroy(dev);
+
+    assert_true(d.errors >= 6);
+    jx_diags_free(&d);
+    assert_int_equal(count_entries(fx->dir), 0);
+}
+
+/* A page with ~700 distinct CJK characters stays a small file. */
+static void test_subset_size(void **state)
+{
+    fixture *fx = *state;
+    NEED_FIXTURE(fx);
+    /* 700 distinct characters of the GB 2312 level-1 range that uming has. */
+    jx_buf text = {0};
+    int n = 0;
+    for (uint32_t cp = 0x4E00; cp < 0x9FA6 && n < 700; cp += 7) {
+        if (!jx_face_has_char(fx->song, cp))
+            continue;
+        char u[4] = {(char)(0xE0 | (cp >> 12)), (char)(0x80 | ((cp >> 6) & 0x3F)),
+                     (char)(0x80 | (cp & 0x3F)), 0};
+        jx_buf_append(&text, u, 3);
+        n++;
+    }
+    assert_int_equal(n, 700);
+    char path[256];
+    snprintf(path, sizeof path, "%s/big.pdf", fx->dir);
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_device *dev = jx_pdf_device_create(path, fx->fonts, &d);
+    assert_non_null(dev);
+    assert_int_equal(dev->begin_page(dev, A4_W, A4_H), JX_OK);
+    for (int line = 0; line < 35; line++)
+        assert_int_equal(dev->draw_text(dev, fx->song, 10.5, 40, 40 + line * 20,
+                                        text.data + line * 60, 60),
+                         JX_OK);
+    assert_int_equal(dev->end_page(dev), JX_OK);
+    assert_int_equal(dev->close(dev), JX_OK);
+    dev->destroy(dev);
+    jx_diags_free(&d);
+    jx_buf_free(&text);
+
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    print_message("700 distinct uming characters: %lld bytes\n", (long long)sb.st_size);
+    /* The whole font file is ~20 MB; 700 uming glyphs are ~220 KB deflated. */
+    assert_true(sb.st_size < 300 * 1024);
+    char *out = run("pdftotext -raw -enc UTF-8 '%s' - 2>&1", path);
+    assert_non_null(out);
+    assert_null(strstr(out, "Warning"));
+    free(out);
+    unlink(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_writes_valid_pdf),
+        cmocka_unit_test(test_byte_identical),
+        cmocka_unit_test(test_missing_directory),
+        cmocka_unit_test(test_read_only_directory),
+        cmocka_unit_test(test_failure_keeps_old_file),
+        cmocka_unit_test(test_destroy_without_close),
+        cmocka_unit_test(test_rejects_bad_calls),
+        cmocka_unit_test(test_subset_size),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -13,13 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jx_compose.h"
-#include "jx_device.h"
-#include "jx_fontcfg.h"
-#include "jx_layout.h"
-#include "jx_node.h"
-#include "jx_paginate.h"
-#include "jx_xlsx.h"
+#include "jx_render.h"
 
 #define EXIT_FILING 1
 #define EXIT_USAGE 2
@@ -36,11 +30,6 @@ typedef struct options {
     char **inputs;
     int ninputs;
 } options;
-
-typedef struct layout_cache {
-    jx_layout *items[64];
-    int count;
-} layout_cache;
 
 static void usage(FILE *out)
 {
@@ -183,47 +172,6 @@ oom:
     return EXIT_USAGE;
 }
 
-static int valid_region(const char *r)
-{
-    if (!r || !*r || strlen(r) > 64)
-        return 0;
-    for (const char *p = r; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
-            return 0;
-    return 1;
-}
-
-/* Returns the layout for region (loading it once), or NULL with messages. */
-static jx_layout *layout_for(layout_cache *cache, const options *o, const char *region,
-                             const jx_node *at, const char *file, jx_diags *d, jx_status *st)
-{
-    for (int i = 0; i < cache->count; i++)
-        if (strcmp(cache->items[i]->region, region) == 0)
-            return cache->items[i];
-    char path[PATH_MAX + 80];
-    snprintf(path, sizeof path, "%s/%s.yaml", o->layouts_dir, region);
-    struct stat sb;
-    if (!valid_region(region) || stat(path, &sb) != 0) {
-        *st = jx_diag_error(d, JX_ERR_FILING, file, at->line, at->col,
-                            "unknown region '%s': no layout %s/%s.yaml", region,
-                            o->layouts_dir, valid_region(region) ? region : "<name>");
-        return NULL;
-    }
-    jx_layout *l = NULL;
-    *st = jx_layout_load(path, &l, d);
-    if (*st != JX_OK)
-        return NULL;
-    if (strcmp(l->region, region) != 0) {
-        *st = jx_diag_error(d, JX_ERR_LAYOUT, path, 0, 0,
-                            "layout says region: %s but is named %s.yaml", l->region, region);
-        jx_layout_free(l);
-        return NULL;
-    }
-    if (cache->count < 64)
-        cache->items[cache->count++] = l;
-    return l;
-}
-
 static long long document_epoch(void)
 {
     const char *s = getenv("SOURCE_DATE_EPOCH");
@@ -236,15 +184,14 @@ static long long document_epoch(void)
     return DEFAULT_EPOCH;
 }
 
-/* The output base name of a filing: its file name without extension. */
-static void base_name(const char *path, char *buf, size_t n)
+/* Prints and clears the messages collected so far. */
+static void print_diags(const options *o, jx_diags *d)
 {
-    const char *slash = strrchr(path, '/');
-    const char *name = slash ? slash + 1 : path;
-    snprintf(buf, n, "%s", name);
-    char *dot = strrchr(buf, '.');
-    if (dot && dot != buf)
-        *dot = '\0';
+    if (o->json)
+        jx_diags_print_json(d, stderr);
+    else
+        jx_diags_print(d, stderr);
+    jx_diags_free(d);
 }
 
 /* Exit status class of a failure. */
@@ -262,82 +209,6 @@ static int exit_class(jx_status st)
     case JX_ERR_INTERNAL: return EXIT_USAGE;
     default: return EXIT_FILING;
     }
-}
-
-static jx_status render(const options *o, const jx_doc *doc, jx_fonts *fonts, const char *name,
-                        jx_diags *d)
-{
-    char pdf_tmp[PATH_MAX], pdf[PATH_MAX], xlsx_tmp[PATH_MAX], xlsx[PATH_MAX];
-    const char *ext = o->trace ? "trace" : "pdf";
-    snprintf(pdf, sizeof pdf, "%s/%s.%s", o->out_dir, name, ext);
-    snprintf(pdf_tmp, sizeof pdf_tmp, "%s/.%s.new.%s", o->out_dir, name, ext);
-    snprintf(xlsx, sizeof xlsx, "%s/%s.xlsx", o->out_dir, name);
-    snprintf(xlsx_tmp, sizeof xlsx_tmp, "%s/.%s.new.xlsx", o->out_dir, name);
-    jx_status st;
-    jx_device *dev;
-    FILE *trace = NULL;
-    if (o->trace) {
-        trace = fopen(pdf_tmp, "w");
-        if (!trace)
-            return jx_diag_error(d, JX_ERR_IO, pdf_tmp, 0, 0, "cannot write: %s",
-                                 strerror(errno));
-        dev = jx_trace_device_create(trace, d);
-    } else {
-        dev = jx_pdf_device_create(pdf_tmp, fonts, d);
-    }
-    if (!dev) {
-        if (trace)
-            fclose(trace);
-        return jx_diag_error(d, JX_ERR_NOMEM, pdf, 0, 0, "out of memory");
-    }
-    st = jx_paginate(doc, fonts, dev, d);
-    dev->destroy(dev);
-    if (trace && fclose(trace) != 0 && st == JX_OK)
-        st = jx_diag_error(d, JX_ERR_IO, pdf_tmp, 0, 0, "cannot write: %s", strerror(errno));
-    if (st == JX_OK)
-        st = jx_xlsx_write(doc, fonts, xlsx_tmp, d);
-    if (st == JX_OK && rename(pdf_tmp, pdf) != 0)
-        st = jx_diag_error(d, JX_ERR_IO, pdf, 0, 0, "cannot replace: %s", strerror(errno));
-    if (st == JX_OK && rename(xlsx_tmp, xlsx) != 0)
-        st = jx_diag_error(d, JX_ERR_IO, xlsx, 0, 0, "cannot replace: %s", strerror(errno));
-    if (st != JX_OK) {
-        unlink(pdf_tmp);
-        unlink(xlsx_tmp);
-    }
-    return st;
-}
-
-/* Reads, checks and (for build) renders one filing.  Returns its status. */
-static jx_status process(const options *o, layout_cache *cache, jx_fonts *fonts,
-                         const char *path, jx_diags *d)
-{
-    jx_node *filing = NULL;
-    jx_doc *doc = NULL;
-    jx_status st = jx_node_parse_file(path, &filing, d);
-    if (st != JX_OK)
-        return st;
-    const jx_node *region = jx_node_get(filing, "region");
-    if (filing->kind != JX_NODE_MAP || !jx_node_text(region)) {
-        st = jx_diag_error(d, JX_ERR_FILING, path, filing->line, filing->col,
-                           "a filing needs region: (e.g. region: changzhou) to select its form");
-        goto done;
-    }
-    jx_layout *layout = layout_for(cache, o, jx_node_text(region), region, path, d, &st);
-    if (!layout)
-        goto done;
-    char creator[64];
-    snprintf(creator, sizeof creator, "jxgen %s", JX_VERSION);
-    jx_compose_options copts = {creator, document_epoch()};
-    st = jx_compose(layout, filing, path, &copts, &doc, d);
-    if (st != JX_OK || strcmp(o->command, "check") == 0)
-        goto done;
-    char name[256];
-    base_name(path, name, sizeof name);
-    st = render(o, doc, fonts, name, d);
-done:
-    jx_doc_free(doc);
-    jx_node_free(filing);
-    return st;
 }
 
 static int parse_args(int argc, char **argv, options *o)
@@ -419,21 +290,23 @@ int main(int argc, char **argv)
     rc = collect_filings(&o, &filings, &nfilings);
     jx_diags d;
     jx_diags_init(&d);
-    jx_fonts *fonts = NULL;
-    layout_cache cache = {0};
+    jx_renderer *r = NULL;
     int building = strcmp(o.command, "build") == 0;
-    if (building && rc == 0) {
-        if (mkdir(o.out_dir, 0777) != 0 && errno != EEXIST) {
-            fprintf(stderr, "%s: error: cannot create output directory: %s\n", o.out_dir,
-                    strerror(errno));
+    if (rc == 0 && building && mkdir(o.out_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "%s: error: cannot create output directory: %s\n", o.out_dir,
+                strerror(errno));
+        rc = EXIT_USAGE;
+    }
+    if (rc == 0) {
+        jx_render_options ro = {o.layouts_dir, building ? o.fonts_dir : NULL, o.trace,
+                                document_epoch()};
+        if (jx_renderer_create(&ro, &r, &d) != JX_OK)
             rc = EXIT_USAGE;
-        } else if (jx_fontcfg_load(o.fonts_dir, &fonts, NULL, &d) != JX_OK) {
-            rc = EXIT_USAGE;
-        }
     }
     int failed = 0;
-    for (int i = 0; i < nfilings && rc != EXIT_USAGE; i++) {
-        jx_status st = process(&o, &cache, fonts, filings[i], &d);
+    for (int i = 0; i < nfilings && r; i++) {
+        jx_status st = building ? jx_renderer_build(r, filings[i], o.out_dir, &d)
+                                : jx_renderer_compose(r, filings[i], NULL, &d);
         if (st != JX_OK) {
             failed++;
             int cls = exit_class(st);
@@ -442,25 +315,16 @@ int main(int argc, char **argv)
         } else if (building) {
             printf("%s -> %s\n", filings[i], o.out_dir);
         }
-        if (o.json)
-            jx_diags_print_json(&d, stderr);
-        else
-            jx_diags_print(&d, stderr);
-        jx_diags_free(&d);
+        print_diags(&o, &d);
     }
-    if (o.json)
-        jx_diags_print_json(&d, stderr);
-    else
-        jx_diags_print(&d, stderr);
+    print_diags(&o, &d);
     if (nfilings == 0 && rc == 0) {
         fprintf(stderr, "jxgen: error: no filings found\n");
         rc = EXIT_USAGE;
     }
     if (failed && nfilings > 1)
         fprintf(stderr, "jxgen: %d of %d filings failed\n", failed, nfilings);
-    for (int i = 0; i < cache.count; i++)
-        jx_layout_free(cache.items[i]);
-    jx_fonts_free(fonts);
+    jx_renderer_free(r);
     jx_diags_free(&d);
     for (int i = 0; i < nfilings; i++)
         free(filings[i]);

@@ -1,0 +1,218 @@
+/* jx_render.c - one filing, from its file to its outputs. */
+#include "jx_render.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jx_compose.h"
+#include "jx_device.h"
+#include "jx_fontcfg.h"
+#include "jx_paginate.h"
+#include "jx_xlsx.h"
+
+#define MAX_LAYOUTS 64
+
+struct jx_renderer {
+    jx_render_options opts;
+    char *layouts_dir;
+    jx_fonts *fonts;
+    unsigned long long fonts_fp;
+    jx_layout *layouts[MAX_LAYOUTS];
+    int nlayouts;
+};
+
+jx_status jx_renderer_create(const jx_render_options *opts, jx_renderer **out, jx_diags *d)
+{
+    *out = NULL;
+    jx_renderer *r = calloc(1, sizeof *r);
+    if (!r)
+        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    r->opts = *opts;
+    r->layouts_dir = strdup(opts->layouts_dir ? opts->layouts_dir : "layouts");
+    jx_status st = r->layouts_dir ? JX_OK : JX_ERR_NOMEM;
+    if (st == JX_OK && opts->fonts_dir)
+        st = jx_fontcfg_load(opts->fonts_dir, &r->fonts, &r->fonts_fp, d);
+    if (st != JX_OK) {
+        jx_renderer_free(r);
+        return st;
+    }
+    r->opts.layouts_dir = r->layouts_dir;
+    r->opts.fonts_dir = NULL;
+    *out = r;
+    return JX_OK;
+}
+
+void jx_renderer_free(jx_renderer *r)
+{
+    if (!r)
+        return;
+    for (int i = 0; i < r->nlayouts; i++)
+        jx_layout_free(r->layouts[i]);
+    jx_fonts_free(r->fonts);
+    free(r->layouts_dir);
+    free(r);
+}
+
+unsigned long long jx_renderer_fonts_fingerprint(const jx_renderer *r)
+{
+    return r->fonts ? r->fonts_fp : 0;
+}
+
+static int valid_region(const char *s)
+{
+    if (!s || !*s || strlen(s) > 64)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+            return 0;
+    return 1;
+}
+
+const jx_layout *jx_renderer_layout(jx_renderer *r, const char *region, const char *file,
+                                    int line, int col, jx_diags *d)
+{
+    for (int i = 0; i < r->nlayouts; i++)
+        if (strcmp(r->layouts[i]->region, region) == 0)
+            return r->layouts[i];
+    char path[PATH_MAX];
+    struct stat sb;
+    int ok = valid_region(region);
+    if (ok)
+        snprintf(path, sizeof path, "%s/%s.yaml", r->layouts_dir, region);
+    if (!ok || stat(path, &sb) != 0) {
+        jx_diags_add(d, JX_SEV_ERROR, file, line, col, "unknown-region",
+                     "unknown region '%s': there is no layout %s/%s.yaml", region,
+                     r->layouts_dir, ok ? region : "<name>");
+        return NULL;
+    }
+    jx_layout *l = NULL;
+    if (jx_layout_load(path, &l, d) != JX_OK)
+        return NULL;
+    if (strcmp(l->region, region) != 0) {
+        jx_diag_error(d, JX_ERR_LAYOUT, path, 0, 0, "the layout says region: %s but is named %s.yaml",
+                      l->region, region);
+        jx_layout_free(l);
+        return NULL;
+    }
+    if (r->nlayouts == MAX_LAYOUTS) {
+        jx_diag_error(d, JX_ERR_LIMIT, path, 0, 0, "more than %d regions in one run", MAX_LAYOUTS);
+        jx_layout_free(l);
+        return NULL;
+    }
+    r->layouts[r->nlayouts++] = l;
+    return l;
+}
+
+jx_status jx_renderer_compose(jx_renderer *r, const char *path, jx_doc **doc, jx_diags *d)
+{
+    if (doc)
+        *doc = NULL;
+    jx_node *filing = NULL;
+    jx_doc *result = NULL;
+    jx_status st = jx_node_parse_file(path, &filing, d);
+    if (st != JX_OK)
+        return st;
+    const jx_node *region = jx_node_get(filing, "region");
+    if (filing->kind != JX_NODE_MAP || !jx_node_text(region)) {
+        const jx_node *at = region ? region : filing;
+        st = jx_diag_error(d, JX_ERR_FILING, path, at->line, at->col,
+                           "a filing needs region: (e.g. region: changzhou) to select its form");
+        goto done;
+    }
+    const jx_layout *layout = jx_renderer_layout(r, jx_node_text(region), path, region->line,
+                                                 region->col, d);
+    if (!layout) {
+        st = d->count && d->items[d->count - 1].rule &&
+                     strcmp(d->items[d->count - 1].rule, "unknown-region") == 0
+                 ? JX_ERR_FILING
+                 : JX_ERR_LAYOUT;
+        goto done;
+    }
+    char creator[64];
+    snprintf(creator, sizeof creator, "jxgen %s", JX_VERSION);
+    jx_compose_options copts = {creator, r->opts.date_epoch};
+    st = jx_compose(layout, filing, path, &copts, &result, d);
+done:
+    if (st == JX_OK && doc)
+        *doc = result;
+    else
+        jx_doc_free(result);
+    jx_node_free(filing);
+    return st;
+}
+
+void jx_render_output_name(const char *path, char *buf, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    snprintf(buf, n, "%s", name);
+    char *dot = strrchr(buf, '.');
+    if (dot && dot != buf)
+        *dot = '\0';
+}
+
+/* Draws the document into `path` with the PDF (or trace) device. */
+static jx_status write_pages(jx_renderer *r, const jx_doc *doc, const char *path, jx_diags *d)
+{
+    FILE *trace = NULL;
+    jx_device *dev;
+    if (r->opts.trace) {
+        trace = fopen(path, "w");
+        if (!trace)
+            return jx_diag_error(d, JX_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+        dev = jx_trace_device_create(trace, d);
+    } else {
+        dev = jx_pdf_device_create(path, r->fonts, d);
+    }
+    if (!dev) {
+        if (trace)
+            fclose(trace);
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    jx_status st = jx_paginate(doc, r->fonts, dev, d);
+    dev->destroy(dev);
+    if (trace && fclose(trace) != 0 && st == JX_OK)
+        st = jx_diag_error(d, JX_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+    return st;
+}
+
+jx_status jx_renderer_build(jx_renderer *r, const char *path, const char *out_dir, jx_diags *d)
+{
+    if (!r->fonts)
+        return jx_diag_error(d, JX_ERR_USAGE, path, 0, 0, "the renderer has no fonts loaded");
+    jx_doc *doc = NULL;
+    jx_status st = jx_renderer_compose(r, path, &doc, d);
+    if (st != JX_OK)
+        return st;
+    char name[NAME_MAX + 1];
+    jx_render_output_name(path, name, sizeof name);
+    const char *ext = r->opts.trace ? "trace" : "pdf";
+    char pages[PATH_MAX], pages_tmp[PATH_MAX], book[PATH_MAX], book_tmp[PATH_MAX];
+    int n1 = snprintf(pages, sizeof pages, "%s/%s.%s", out_dir, name, ext);
+    int n2 = snprintf(pages_tmp, sizeof pages_tmp, "%s/.%s.new.%s", out_dir, name, ext);
+    int n3 = snprintf(book, sizeof book, "%s/%s.xlsx", out_dir, name);
+    int n4 = snprintf(book_tmp, sizeof book_tmp, "%s/.%s.new.xlsx", out_dir, name);
+    if (n1 < 0 || n2 < 0 || n3 < 0 || n4 < 0 || (size_t)n2 >= sizeof pages_tmp ||
+        (size_t)n4 >= sizeof book_tmp) {
+        jx_doc_free(doc);
+        return jx_diag_error(d, JX_ERR_IO, path, 0, 0, "output path too long");
+    }
+    st = write_pages(r, doc, pages_tmp, d);
+    if (st == JX_OK)
+        st = jx_xlsx_write(doc, r->fonts, book_tmp, d);
+    if (st == JX_OK && rename(pages_tmp, pages) != 0)
+        st = jx_diag_error(d, JX_ERR_IO, pages, 0, 0, "cannot replace: %s", strerror(errno));
+    if (st == JX_OK && rename(book_tmp, book) != 0)
+        st = jx_diag_error(d, JX_ERR_IO, book, 0, 0, "cannot replace: %s", strerror(errno));
+    if (st != JX_OK) {
+        unlink(pages_tmp);
+        unlink(book_tmp);
+    }
+    jx_doc_free(doc);
+    return st;
+}

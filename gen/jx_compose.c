@@ -221,6 +221,7 @@ static jx_cell *make_cell(table_builder *tb, const scope *sc, const jx_node *spe
     cell->source.file = c->file;
     cell->source.path = jx_doc_strdup(c->doc, path);
     cell->source.label = fspec ? jx_schema_label(fspec) : NULL;
+    cell->source.unit = fspec ? jx_schema_unit(fspec) : NULL;
     const jx_node *at = value ? value : sc->node;
     cell->source.line = at ? at->line : 0;
     cell->source.col = at ? at->col : 0;

@@ -49,6 +49,7 @@ typedef struct jx_source {
     int line, col;
     const char *path;      /* filing path such as "fund.total", or NULL */
     const char *label;     /* the field's Chinese label, or NULL */
+    const char *unit;      /* the amount's unit as the form states it (万元, 元), or NULL */
 } jx_source;
 
 typedef enum jx_cell_kind {
@@ -70,7 +71,11 @@ typedef struct jx_cell {
     jx_decimal number;
     const char *number_format;
     const char *formula;   /* NUMBER cells derived from others: an Excel formula
-                              without '=' whose result is `number`, or NULL */
+                              without '=' whose result is `number`, or NULL.  In it
+                              `{path}` stands for the cell showing filing field
+                              `path` in the same workbook; the workbook back-end
+                              rewrites it to that cell's reference, e.g.
+                              "SUM({fund.general_budget},{fund.gov_fund})". */
     jx_source source;
 } jx_cell;
 

@@ -136,7 +136,11 @@ jx_status jx_renderer_compose(jx_renderer *r, const char *path, jx_doc **doc, jx
     char creator[64];
     snprintf(creator, sizeof creator, "jxgen %s", JX_VERSION);
     jx_compose_options copts = {creator, r->opts.date_epoch};
+    size_t warnings = d->warnings;
     st = jx_compose(layout, filing, path, &copts, &result, d);
+    if (st == JX_OK && r->opts.strict && d->warnings > warnings)
+        st = jx_diag_error(d, JX_ERR_FILING, path, 0, 0,
+                           "%zu warning(s) treated as errors (--strict)", d->warnings - warnings);
 done:
     if (st == JX_OK && doc)
         *doc = result;

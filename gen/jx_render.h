@@ -22,6 +22,7 @@ typedef struct jx_render_options {
     const char *fonts_dir;    /* folder of fonts.yaml (NULL: check only, no fonts) */
     int trace;                /* write <name>.trace (draw calls as text) instead of a PDF */
     long long date_epoch;     /* date written into the files */
+    int strict;               /* warnings about a filing count as errors */
 } jx_render_options;
 
 /* Creates a renderer; loads the fonts when fonts_dir is set.  Returns JX_OK

@@ -299,7 +299,7 @@ int main(int argc, char **argv)
     }
     if (rc == 0) {
         jx_render_options ro = {o.layouts_dir, building ? o.fonts_dir : NULL, o.trace,
-                                document_epoch()};
+                                document_epoch(), 0};
         if (jx_renderer_create(&ro, &r, &d) != JX_OK)
             rc = EXIT_USAGE;
     }

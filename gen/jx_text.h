@@ -28,12 +28,18 @@
 typedef struct jx_fonts jx_fonts;
 typedef struct jx_face jx_face;
 
-/* Creates an empty font set.  NULL when out of memory. */
+/* Creates an empty font set.  NULL when out of memory.  Load every font
+ * (jx_fonts_add) before sharing the set: after that, every other function
+ * only reads it and may be called from several threads at once (HarfBuzz
+ * fonts are immutable; all scratch memory is per call).  jx_fonts_free()
+ * releases all faces; runs and faces handed out become invalid. */
 jx_fonts *jx_fonts_create(void);
 void jx_fonts_free(jx_fonts *fonts);
 
 /* Loads `path` (face `index` of a collection) and appends it to `role`
- * (creating the role).  A face file already loaded is shared.  Fails with
+ * (creating the role).  A face file already loaded is shared (same file by
+ * device/inode, same index; adding it to a role twice is a no-op).  Not
+ * thread-safe.  `d` may be NULL.  Fails with
  * JX_ERR_FONT (and a message) when the file is missing, unreadable, not a
  * font, or has CFF/PostScript outlines (libharu embeds TrueType outlines
  * only, so e.g. Noto CJK .otf/.ttc cannot be used). */
@@ -124,12 +130,15 @@ typedef struct jx_text_lines {
  * "a", "" and "b" and a final '\n' adds no line; a paragraph of spaces
  * gives one empty line.  U+0020 and '\t' at a line's start/end are trimmed
  * from its range; a tab is measured as a space and is not inside any run
- * (runs never contain '\t' or '\n').  Other control characters are
- * JX_ERR_GLYPH.  max_width_pt may be INFINITY (no wrapping); a negative or
- * NaN width or a size_pt <= 0 is JX_ERR_INTERNAL.  An unknown role is
- * JX_ERR_FONT.  `d` may be NULL (no messages).  On failure *out is left
- * empty (nothing to free).  Thread-safe on a loaded font set (all scratch
- * memory is per call). */
+ * (runs never contain '\t' or '\n').  An invisible character (Unicode
+ * default ignorable: ZWSP, ZWJ, BOM, soft hyphen, variation selectors...)
+ * that no face maps has zero width and is left out of the runs too; ZWSP
+ * still allows a break.  Other control characters are JX_ERR_GLYPH (each
+ * distinct bad character is reported once).  max_width_pt may be INFINITY
+ * (no wrapping); a negative or NaN width or a size_pt <= 0 is
+ * JX_ERR_INTERNAL.  An unknown role is JX_ERR_FONT.  `d` may be NULL (no
+ * messages).  On failure *out is left empty (nothing to free).  Thread-safe
+ * on a loaded font set (all scratch memory is per call). */
 jx_status jx_text_break(jx_fonts *fonts, const char *role, double size_pt, const char *text,
                         size_t len, double max_width_pt, jx_text_lines *out, jx_diags *d,
                         const char *what, const char *file, int line, int col);
@@ -160,24 +169,31 @@ enum { JX_BREAK_MUST = 0, JX_BREAK_ALLOW = 1, JX_BREAK_NO = 2, JX_BREAK_INSIDE_C
 jx_status jx_text_break_opportunities(const char *text, size_t len, char *brk);
 
 /* The same positions graded for the breaker (tier[i] for the position after
- * byte i; `tier` must have room for len bytes).  The breaker takes the last
- * position that fits of the lowest tier on the line:
+ * byte i; `tier` must have room for len bytes), best first:
  *   JX_TIER_MUST   forced break ('\n', U+2028, U+2029; and the end of text)
  *   JX_TIER_ALLOW  allowed (JX_BREAK_ALLOW)
- *   JX_TIER_SOFT   allowed by UAX #14 but kept together by a cohesion rule
- *                  (digit/Latin runs, units, short bracketed groups)
+ *   JX_TIER_LOOSE  allowed by UAX #14 but kept together loosely: inside a
+ *                  short bracketed or quoted group ((2020年|增设), 《预算|法》)
+ *   JX_TIER_SOFT   allowed by UAX #14 but inside a number/Latin/unit token
+ *                  or before the ideograph after one (2019年|6月, 500|万元,
+ *                  e|家)
  *   JX_TIER_CUT    between characters; no punctuation rule broken
- *   JX_TIER_LAST   breaks a punctuation rule (closing punctuation would begin
- *                  a line, opening punctuation end one, or a —— / …… pair
- *                  be split): only when nothing else fits
+ *   JX_TIER_LAST   breaks a punctuation rule: closing punctuation would begin
+ *                  a line or opening punctuation end one
+ *   JX_TIER_PAIR   splits a —— or …… pair
  *   JX_TIER_NEVER  inside a grapheme (before a combining mark or variation
  *                  selector, around ZWJ)
  *   JX_TIER_INSIDE_CHAR  not the last byte of a character.
+ * A piece "at level L" is a stretch between two positions of tier <= L.  The
+ * breaker (jx_text_break) uses the rightmost position p that fits whose
+ * tier t is JX_TIER_ALLOW or better, or whose level t-1 piece around p is
+ * wider than the line (it cannot stay whole anyway); if there is none, the
+ * rightmost position of the best tier present.
  * Returns JX_ERR_SYNTAX on invalid UTF-8, JX_ERR_NOMEM, JX_ERR_LIMIT when
  * len >= 2^31.  Thread-safe. */
 enum {
-    JX_TIER_MUST = 0, JX_TIER_ALLOW = 1, JX_TIER_SOFT = 2, JX_TIER_CUT = 3,
-    JX_TIER_LAST = 4, JX_TIER_NEVER = 5, JX_TIER_INSIDE_CHAR = 6
+    JX_TIER_MUST = 0, JX_TIER_ALLOW, JX_TIER_LOOSE, JX_TIER_SOFT, JX_TIER_CUT,
+    JX_TIER_LAST, JX_TIER_PAIR, JX_TIER_NEVER, JX_TIER_INSIDE_CHAR
 };
 jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier);
 

@@ -1,0 +1,447 @@
+/* jx_linebreak.c - where a line may break.
+ *
+ * libunibreak (UAX #14, language "zh", so that “” ‘’ are opening/closing
+ * punctuation rather than ambiguous quotes) gives the base answer; it is
+ * then tailored for Chinese text.  For every position a|b between two
+ * characters that UAX #14 does not force:
+ *
+ *   1. never (JX_TIER_NEVER): b is a combining mark, variation selector or
+ *      emoji modifier, or a or b is ZWJ;
+ *   2. pairs (JX_TIER_PAIR): a|b splits a —— or …… pair;
+ *   3. punctuation (JX_TIER_LAST): the first non-space character after the
+ *      position is closing punctuation (NO_START below) or the last
+ *      non-space character before it is opening punctuation (NO_END).
+ *      Spaces are skipped because the breaker trims them from line ends, so
+ *      "（ 文" must not end a line on "（";
+ *   4. cohesion (an allowed break is demoted to JX_TIER_SOFT, "strong", or
+ *      JX_TIER_LOOSE, "loose"; when a kept-together piece is wider than the
+ *      line the breaker gives up loose ones first):
+ *      a. a "tight" character (ASCII/full-width digit or Latin letter, Latin
+ *         or Greek letter, or an operator/unit sign ≥≤=<>+-.%‰/°℃¥$...) next
+ *         to a tight character or to one CJK ideograph on either side,
+ *         strong: 2024-2625, ≥90%, =2.45元, F座5层, 2019年6月3日, PPP, 5G,
+ *         A-C座, e家.  An ideograph before the run is bound only when it
+ *         follows a tight character itself (年 in 2019年6月, 座 in F座5层),
+ *         not at the run's start (在|2019年): what follows a number or word
+ *         is mostly its unit or noun, what precedes it mostly a word of its
+ *         own, and binding it only widens the gaps left at line ends;
+ *      b. after a digit, the following run of unit characters (and '/'
+ *         between units), strong: 500万元, ≥30000平方米, 3元/平方米, 8小时;
+ *      c. inside a bracketed or quoted group of at most GROUP_MAX characters
+ *         (no newline), loose: (2020年增设), 《预算法》, “放管服”.
+ *   Otherwise UAX #14 stands: allowed -> JX_TIER_ALLOW, not allowed ->
+ *   JX_TIER_CUT (a character boundary usable only as a last resort).
+ *
+ * Nothing here depends on fonts; all state is per call except libunibreak's
+ * property index, initialised once with pthread_once. */
+#include "jx_text.h"
+
+#include <hb.h>
+#include <linebreak.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Longest bracketed/quoted group (characters between the brackets) kept on
+ * one line when it fits. */
+#define GROUP_MAX 8
+
+enum {
+    C_NO_START = 1u << 0,   /* may not begin a line */
+    C_NO_END = 1u << 1,     /* may not end a line */
+    C_TIGHT = 1u << 2,      /* digit, Latin letter, operator */
+    C_IDEO = 1u << 3,       /* CJK ideograph */
+    C_UNIT = 1u << 4,       /* counter/unit character after numbers */
+    C_DIGIT = 1u << 5,
+    C_PAIRED = 1u << 6,     /* —— and …… keep their pairs */
+    C_JOINS_PREV = 1u << 7, /* combining mark, variation selector, ZWJ, ... */
+    C_ZWJ = 1u << 8,
+    C_SLASH = 1u << 9,
+    C_SPACE = 1u << 10,     /* trimmed at line ends: U+0020, tab */
+    C_NEWLINE = 1u << 11    /* '\n', U+2028, U+2029 */
+};
+
+typedef struct lb_char {
+    uint32_t cp;
+    uint32_t last;   /* offset of the character's last byte */
+    unsigned flags;
+} lb_char;
+
+static pthread_once_t lb_once = PTHREAD_ONCE_INIT;
+
+static void lb_init(void)
+{
+    init_linebreak();
+}
+
+int jx_utf8_next(const char *s, size_t len, size_t *pos, uint32_t *cp)
+{
+    size_t i = *pos;
+    if (!s || i >= len)
+        return 0;
+    const unsigned char *p = (const unsigned char *)s + i;
+    size_t left = len - i;
+    unsigned b0 = p[0];
+    if (b0 < 0x80) {
+        *cp = b0;
+        *pos = i + 1;
+        return 1;
+    }
+    size_t n;
+    uint32_t v, min;
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+        n = 2;
+        v = b0 & 0x1F;
+        min = 0x80;
+    } else if ((b0 & 0xF0) == 0xE0) {
+        n = 3;
+        v = b0 & 0x0F;
+        min = 0x800;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        n = 4;
+        v = b0 & 0x07;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (left < n)
+        return 0;
+    for (size_t k = 1; k < n; k++) {
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (p[k] & 0x3Fu);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    *pos = i + n;
+    return 1;
+}
+
+static int is_ideograph(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3134F) || cp == 0x3007;
+}
+
+static int is_unit(uint32_t cp)
+{
+    switch (cp) {
+    case 0x4E07: /* 万 */ case 0x4EBF: /* 亿 */ case 0x5343: /* 千 */ case 0x767E: /* 百 */
+    case 0x5341: /* 十 */ case 0x5146: /* 兆 */ case 0x5143: /* 元 */ case 0x89D2: /* 角 */
+    case 0x5206: /* 分 */ case 0x4E2A: /* 个 */ case 0x6B21: /* 次 */ case 0x4EFD: /* 份 */
+    case 0x5BB6: /* 家 */ case 0x573A: /* 场 */ case 0x6761: /* 条 */ case 0x4EBA: /* 人 */
+    case 0x5C0F: /* 小 */ case 0x65F6: /* 时 */ case 0x5E73: /* 平 */ case 0x65B9: /* 方 */
+    case 0x7C73: /* 米 */ case 0x516C: /* 公 */ case 0x91CC: /* 里 */ case 0x9877: /* 顷 */
+    case 0x4EA9: /* 亩 */ case 0x5428: /* 吨 */ case 0x514B: /* 克 */ case 0x65A4: /* 斤 */
+    case 0x5347: /* 升 */ case 0x7ACB: /* 立 */ case 0x74E6: /* 瓦 */ case 0x6237: /* 户 */
+    case 0x9879: /* 项 */ case 0x5EA7: /* 座 */ case 0x5C42: /* 层 */ case 0x5E74: /* 年 */
+    case 0x6708: /* 月 */ case 0x65E5: /* 日 */ case 0x53F7: /* 号 */ case 0x5EA6: /* 度 */
+    case 0x5468: /* 周 */ case 0x5929: /* 天 */ case 0x5C81: /* 岁 */ case 0x500D: /* 倍 */
+    case 0x53F0: /* 台 */ case 0x8F86: /* 辆 */ case 0x95F4: /* 间 */ case 0x6240: /* 所 */
+    case 0x5F20: /* 张 */ case 0x518C: /* 册 */ case 0x4EF6: /* 件 */ case 0x5957: /* 套 */
+    case 0x6279: /* 批 */ case 0x7B14: /* 笔 */ case 0x4F4D: /* 位 */ case 0x540D: /* 名 */
+    case 0x4F8B: /* 例 */ case 0x682A: /* 株 */ case 0x68F5: /* 棵 */ case 0x5C4A: /* 届 */
+    case 0x671F: /* 期 */ case 0x5B63: /* 季 */ case 0x79D2: /* 秒 */ case 0x9875: /* 页 */
+    case 0x5B57: /* 字 */ case 0x8282: /* 节 */ case 0x5904: /* 处 */
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Closing punctuation and other characters that may not begin a line. */
+static int no_start(uint32_t cp)
+{
+    switch (cp) {
+    case ',': case '.': case ';': case ':': case '?': case '!': case ')': case ']': case '}':
+    case '%':
+    case 0xFF0C: /* ， */ case 0x3002: /* 。 */ case 0x3001: /* 、 */ case 0xFF1B: /* ； */
+    case 0xFF1A: /* ： */ case 0xFF1F: /* ？ */ case 0xFF01: /* ！ */ case 0xFF09: /* ） */
+    case 0x300B: /* 》 */ case 0x300D: /* 」 */ case 0x300F: /* 』 */ case 0x3011: /* 】 */
+    case 0x3015: /* 〕 */ case 0x3009: /* 〉 */ case 0x3017: /* 〗 */ case 0xFF5D: /* ｝ */
+    case 0x201D: /* ” */ case 0x2019: /* ’ */ case 0xFF05: /* ％ */ case 0x2030: /* ‰ */
+    case 0x2103: /* ℃ */ case 0x2026: /* … */ case 0xFF5E: /* ～ */
+    /* beyond the required set */
+    case 0xFF3D: /* ］ */ case 0xFF0E: /* ． */ case 0xFF61: /* ｡ */ case 0xFF64: /* ､ */
+    case 0xFF63: /* ｣ */ case 0x3019: /* 〙 */ case 0x301B: /* 〛 */ case 0x301E: /* 〞 */
+    case 0x301F: /* 〟 */ case 0x2025: /* ‥ */ case 0x2032: /* ′ */ case 0x2033: /* ″ */
+    case 0x00B0: /* ° */ case 0x2109: /* ℉ */ case 0x301C: /* 〜 */ case 0x232A: /* legacy 〉 */
+    case 0xFF60: /* ｠ */
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Opening punctuation that may not end a line. */
+static int no_end(uint32_t cp)
+{
+    switch (cp) {
+    case '(': case '[': case '{':
+    case 0xFF08: /* （ */ case 0x300A: /* 《 */ case 0x300C: /* 「 */ case 0x300E: /* 『 */
+    case 0x3010: /* 【 */ case 0x3014: /* 〔 */ case 0x3008: /* 〈 */ case 0x3016: /* 〖 */
+    case 0xFF5B: /* ｛ */ case 0x201C: /* “ */ case 0x2018: /* ‘ */
+    /* beyond the required set */
+    case 0xFF3B: /* ［ */ case 0xFF62: /* ｢ */ case 0x3018: /* 〘 */ case 0x301A: /* 〚 */
+    case 0x301D: /* 〝 */ case 0xFF5F: /* ｟ */ case 0x2329: /* legacy 〈 */
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Operators and signs that stick to numbers and Latin words. */
+static int is_tight_sign(uint32_t cp)
+{
+    switch (cp) {
+    case '=': case '<': case '>': case '+': case '-': case '.': case '%': case '/': case '~':
+    case '_': case '#': case '&': case '@': case '$':
+    case 0x2265: /* ≥ */ case 0x2264: /* ≤ */ case 0x2267: /* ≧ */ case 0x2266: /* ≦ */
+    case 0x2260: /* ≠ */ case 0x2248: /* ≈ */ case 0x00B1: /* ± */ case 0x00D7: /* × */
+    case 0x00F7: /* ÷ */ case 0x2212: /* − */ case 0x2013: /* – */ case 0x2030: /* ‰ */
+    case 0x00B0: /* ° */ case 0x2103: /* ℃ */ case 0x2032: /* ′ */ case 0x2033: /* ″ */
+    case 0x00A5: /* ¥ */ case 0xFFE5: /* ￥ */ case 0x20AC: /* € */ case 0x00A3: /* £ */
+    case 0xFF1D: /* ＝ */ case 0xFF1C: /* ＜ */ case 0xFF1E: /* ＞ */ case 0xFF0B: /* ＋ */
+    case 0xFF0D: /* － */ case 0xFF0E: /* ． */ case 0xFF05: /* ％ */ case 0xFF0F: /* ／ */
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int is_digit(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
+}
+
+static int is_letter(uint32_t cp)
+{
+    return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+           (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A) ||
+           (cp >= 0x00C0 && cp <= 0x024F && cp != 0x00D7 && cp != 0x00F7) ||
+           (cp >= 0x0370 && cp <= 0x03FF);
+}
+
+static int joins_previous(uint32_t cp)
+{
+    if (cp < 0x0300)
+        return 0;
+    if ((cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF) ||
+        (cp >= 0x1F3FB && cp <= 0x1F3FF) || cp == 0x200D)
+        return 1;
+    hb_unicode_general_category_t gc =
+        hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
+    return gc == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK ||
+           gc == HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK ||
+           gc == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK;
+}
+
+static unsigned char_flags(uint32_t cp)
+{
+    unsigned f = 0;
+    if (no_start(cp))
+        f |= C_NO_START;
+    if (no_end(cp))
+        f |= C_NO_END;
+    if (is_digit(cp))
+        f |= C_DIGIT | C_TIGHT;
+    else if (is_letter(cp) || is_tight_sign(cp))
+        f |= C_TIGHT;
+    if (is_ideograph(cp)) {
+        f |= C_IDEO;
+        if (is_unit(cp))
+            f |= C_UNIT;
+    }
+    if (cp == 0x2014 || cp == 0x2015 || cp == 0x2026 || cp == 0x2025 || cp == 0x2E3A ||
+        cp == 0x2500)
+        f |= C_PAIRED;
+    if (joins_previous(cp))
+        f |= C_JOINS_PREV;
+    if (cp == 0x200D)
+        f |= C_ZWJ;
+    if (cp == '/' || cp == 0xFF0F)
+        f |= C_SLASH;
+    if (cp == ' ' || cp == '\t')
+        f |= C_SPACE;
+    if (cp == '\n' || cp == 0x2028 || cp == 0x2029)
+        f |= C_NEWLINE;
+    return f;
+}
+
+/* The closing bracket or quote of a group opened by cp, or 0. */
+static uint32_t group_closer(uint32_t cp)
+{
+    switch (cp) {
+    case '(': return ')';
+    case '[': return ']';
+    case 0xFF08: return 0xFF09; /* （） */
+    case 0xFF3B: return 0xFF3D; /* ［］ */
+    case 0x3010: return 0x3011; /* 【】 */
+    case 0x3014: return 0x3015; /* 〔〕 */
+    case 0x3016: return 0x3017; /* 〖〗 */
+    case 0x300A: return 0x300B; /* 《》 */
+    case 0x3008: return 0x3009; /* 〈〉 */
+    case 0x300C: return 0x300D; /* 「」 */
+    case 0x300E: return 0x300F; /* 『』 */
+    case 0x201C: return 0x201D; /* “” */
+    case 0x2018: return 0x2019; /* ‘’ */
+    default: return 0;
+    }
+}
+
+enum { COH_NONE = 0, COH_LOOSE = 1, COH_STRONG = 2 };
+
+static void cohere(unsigned char *coh, size_t k, unsigned char strength)
+{
+    if (coh[k] < strength)
+        coh[k] = strength;
+}
+
+/* Marks in coh[k] (the position after character k) the cohesion rules. */
+static void mark_cohesion(const lb_char *c, size_t n, unsigned char *coh)
+{
+    for (size_t k = 0; k + 1 < n; k++) {
+        unsigned a = c[k].flags, b = c[k + 1].flags;
+        /* a: tight characters with each other and one ideograph either side */
+        if ((a & C_TIGHT) && (b & (C_TIGHT | C_IDEO))) {
+            /* after a number or word, the ideograph is mostly its unit or noun */
+            cohere(coh, k, COH_STRONG);
+        } else if ((a & C_IDEO) && (b & C_TIGHT)) {
+            /* what precedes it is part of it only inside a token (年 in
+             * 2019年6月); at its start it is mostly a word of its own (在) */
+            if (k > 0 && (c[k - 1].flags & C_TIGHT))
+                cohere(coh, k, COH_STRONG);
+        }
+        /* b: a unit run after a digit */
+        if ((a & C_DIGIT) && (b & C_UNIT)) {
+            cohere(coh, k, COH_STRONG);
+            size_t j = k + 1;
+            while (j + 1 < n) {
+                if (c[j + 1].flags & C_UNIT) {
+                    cohere(coh, j, COH_STRONG);
+                    j++;
+                } else if ((c[j + 1].flags & C_SLASH) && j + 2 < n &&
+                           (c[j + 2].flags & C_UNIT)) {
+                    cohere(coh, j, COH_STRONG);
+                    cohere(coh, j + 1, COH_STRONG);
+                    j += 2;
+                } else {
+                    break;
+                }
+            }
+        }
+        /* c: a short bracketed or quoted group */
+        uint32_t close = group_closer(c[k].cp);
+        if (close) {
+            for (size_t m = k + 1; m < n && m <= k + GROUP_MAX + 1; m++) {
+                if (c[m].cp == close) {
+                    for (size_t i = k; i < m; i++)
+                        cohere(coh, i, COH_LOOSE);
+                    break;
+                }
+                if (c[m].cp == c[k].cp || (c[m].flags & C_NEWLINE))
+                    break;
+            }
+        }
+    }
+}
+
+jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier)
+{
+    if (len == 0)
+        return JX_OK;
+    if (!text || !tier)
+        return JX_ERR_INTERNAL;
+    if (len >= (size_t)1 << 31)
+        return JX_ERR_LIMIT;
+    size_t n = 0, pos = 0;
+    uint32_t cp;
+    while (pos < len) {
+        if (!jx_utf8_next(text, len, &pos, &cp))
+            return JX_ERR_SYNTAX;
+        n++;
+    }
+    lb_char *c = malloc(n * sizeof *c);
+    unsigned char *coh = calloc(n, 1);
+    /* the nearest non-space character at or after / at or before k */
+    size_t *next_ns = malloc(n * sizeof *next_ns);
+    size_t *prev_ns = malloc(n * sizeof *prev_ns);
+    if (!c || !coh || !next_ns || !prev_ns) {
+        free(c);
+        free(coh);
+        free(next_ns);
+        free(prev_ns);
+        return JX_ERR_NOMEM;
+    }
+    pos = 0;
+    for (size_t k = 0; k < n; k++) {
+        jx_utf8_next(text, len, &pos, &c[k].cp);
+        c[k].last = (uint32_t)(pos - 1);
+        c[k].flags = char_flags(c[k].cp);
+    }
+    const size_t none = (size_t)-1;
+    for (size_t k = n; k-- > 0;)
+        next_ns[k] = (c[k].flags & C_SPACE) ? (k + 1 < n ? next_ns[k + 1] : none) : k;
+    for (size_t k = 0; k < n; k++)
+        prev_ns[k] = (c[k].flags & C_SPACE) ? (k > 0 ? prev_ns[k - 1] : none) : k;
+    mark_cohesion(c, n, coh);
+
+    pthread_once(&lb_once, lb_init);
+    set_linebreaks_utf8((const utf8_t *)text, len, "zh", (char *)tier);
+
+    size_t start = 0;
+    for (size_t k = 0; k < n; k++) {
+        for (size_t i = start; i < c[k].last; i++)
+            tier[i] = JX_TIER_INSIDE_CHAR;
+        start = c[k].last + 1;
+        int ub = tier[c[k].last];
+        unsigned char t;
+        if (k + 1 == n || ub == LINEBREAK_MUSTBREAK) {
+            t = JX_TIER_MUST;
+        } else {
+            unsigned a = c[k].flags, b = c[k + 1].flags;
+            size_t after = next_ns[k + 1], before = prev_ns[k];
+            if ((b & C_JOINS_PREV) || (a & C_ZWJ)) {
+                t = JX_TIER_NEVER;
+            } else if ((a & C_PAIRED) && c[k].cp == c[k + 1].cp) {
+                t = JX_TIER_PAIR;
+            } else if ((after != none && (c[after].flags & C_NO_START)) ||
+                       (before != none && (c[before].flags & C_NO_END))) {
+                t = JX_TIER_LAST;
+            } else if (ub == LINEBREAK_ALLOWBREAK) {
+                t = coh[k] == COH_STRONG  ? JX_TIER_SOFT
+                    : coh[k] == COH_LOOSE ? JX_TIER_LOOSE
+                                          : JX_TIER_ALLOW;
+            } else {
+                t = JX_TIER_CUT;
+            }
+        }
+        tier[c[k].last] = t;
+    }
+    free(c);
+    free(coh);
+    free(next_ns);
+    free(prev_ns);
+    return JX_OK;
+}
+
+jx_status jx_text_break_opportunities(const char *text, size_t len, char *brk)
+{
+    if (len == 0)
+        return JX_OK;
+    if (!brk)
+        return JX_ERR_INTERNAL;
+    jx_status st = jx_text_break_tiers(text, len, (unsigned char *)brk);
+    if (st != JX_OK)
+        return st;
+    for (size_t i = 0; i < len; i++) {
+        switch ((unsigned char)brk[i]) {
+        case JX_TIER_MUST: brk[i] = JX_BREAK_MUST; break;
+        case JX_TIER_ALLOW: brk[i] = JX_BREAK_ALLOW; break;
+        case JX_TIER_INSIDE_CHAR: brk[i] = JX_BREAK_INSIDE_CHAR; break;
+        default: brk[i] = JX_BREAK_NO; break;
+        }
+    }
+    return JX_OK;
+}

@@ -48,6 +48,15 @@ static jx_status nomem(composer *c)
     return fail(c, JX_ERR_NOMEM);
 }
 
+/* Writes "prefix.ref" (or "ref" when prefix is empty) into out; a path too
+ * long for out is cut (it only appears in messages). */
+static void join_path(char *out, size_t n, const char *prefix, const char *ref)
+{
+    int len = prefix[0] ? snprintf(out, n, "%s.%s", prefix, ref) : snprintf(out, n, "%s", ref);
+    if (len < 0)
+        out[0] = '\0';
+}
+
 /* Resolves a field reference.  "/a.b" starts at the filing root; "a.b"
  * starts in the innermost scope whose node has key "a", searching outwards.
  * Sets *path to the full data path.  Returns the node or NULL. */
@@ -66,18 +75,12 @@ static const jx_node *resolve(composer *c, const scope *sc, const char *ref, cha
     first[n] = '\0';
     for (const scope *s = sc; s; s = s->parent) {
         if (s->node && s->node->kind == JX_NODE_MAP && jx_node_key_index(s->node, first) >= 0) {
-            if (s->path[0])
-                snprintf(path, pathlen, "%s.%s", s->path, ref);
-            else
-                snprintf(path, pathlen, "%s", ref);
+            join_path(path, pathlen, s->path, ref);
             return jx_node_path(s->node, ref);
         }
     }
     /* Not present: the path it would have in the innermost scope. */
-    if (sc->path[0])
-        snprintf(path, pathlen, "%s.%s", sc->path, ref);
-    else
-        snprintf(path, pathlen, "%s", ref);
+    join_path(path, pathlen, sc->path, ref);
     return NULL;
 }
 

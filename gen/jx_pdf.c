@@ -310,7 +310,7 @@ static jx_status pdf_draw_text(jx_device *d, const jx_face *face, double size_pt
     if (len > HPDF_LIMIT_MAX_STRING_LEN / 2)
         return fail(dev, JX_ERR_LIMIT, "PDF device: a text run of %zu bytes is too long", len);
 
-    size_t slot;
+    size_t slot = 0;
     if ((st = face_slot(dev, face, &slot)))
         return st;
     hb_set_t *cps = dev->faces[slot].cps;

@@ -246,7 +246,8 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
         const jx_node *item = children_of(spec);
         for (size_t i = 0; i < value->count; i++) {
             char full[512];
-            snprintf(full, sizeof full, "%s.%zu", path, i);
+            if (snprintf(full, sizeof full, "%s.%zu", path, i) >= (int)sizeof full)
+                full[sizeof full - 1] = '\0';
             const jx_node *v = value->items[i];
             if (v->kind != JX_NODE_MAP) {
                 jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, v->line, v->col, "wrong-shape",

@@ -26,6 +26,7 @@ typedef struct composer {
     jx_diags *d;
     jx_doc *doc;
     jx_status status;        /* first fatal status */
+    const jx_derivations *derived; /* totals the filing leaves out, computed by rules */
 } composer;
 
 static jx_status fail(composer *c, jx_status st)
@@ -188,7 +189,29 @@ static int add_row(table_builder *tb, int header, double min_height)
     }
     t->rows[t->nrows].header = header;
     t->rows[t->nrows].min_height_pt = min_height;
+    t->rows[t->nrows].keep_with_next = 0;
     return t->nrows++;
+}
+
+/* Fills a number cell with a value computed by a rule: the exact value,
+ * shown by the cell's format, and the formula that computes it. */
+static jx_status derived_cell(composer *c, const jx_node *spec, jx_cell *cell,
+                              const jx_derived *x)
+{
+    const char *fname = jx_node_text(jx_node_get(spec, "format"));
+    const jx_number_format *fmt = fname ? jx_layout_format(c->layout, fname) : NULL;
+    char shown[128];
+    jx_number_format_apply(fmt, x->value, shown, sizeof shown);
+    cell->kind = JX_CELL_NUMBER;
+    cell->number = x->value;
+    cell->number_format = fmt ? fmt->excel : "General";
+    cell->formula = x->formula ? jx_doc_strdup(c->doc, x->formula) : NULL;
+    cell->paras = jx_doc_alloc(c->doc, sizeof *cell->paras);
+    if (!cell->paras || !(cell->paras[0].text = jx_doc_strdup(c->doc, shown)) ||
+        (x->formula && !cell->formula))
+        return nomem(c);
+    cell->npara = 1;
+    return JX_OK;
 }
 
 /* Makes a cell from a layout cell spec at (row, col). */
@@ -239,11 +262,23 @@ static jx_cell *make_cell(table_builder *tb, const scope *sc, const jx_node *spe
                      "field '%s' is a map or list; a cell shows one value", path);
         return NULL;
     }
+    if (!value && type == JX_FIELD_AMOUNT) {
+        const jx_derived *x = jx_derivations_find(c->derived, path);
+        if (x)
+            return derived_cell(c, spec, cell, x) == JX_OK ? cell : NULL;
+    }
     if (jx_node_is_empty(value) || !jx_node_text(value)) {
         cell->kind = JX_CELL_EMPTY;
         return cell;
     }
     const char *text_value = jx_node_text(value);
+    if (type == JX_FIELD_AMOUNT && strspn(text_value, " ") + 1 == strlen(text_value) &&
+        text_value[strlen(text_value) - 1] == '-') {
+        /* "-": the unit's mark for "no amount" (zero in every sum); shown
+         * as written, a dash, not as a number. */
+        cell->kind = JX_CELL_TEXT;
+        return split_lines(c, "-", &cell->paras, &cell->npara) == JX_OK ? cell : NULL;
+    }
     if (type == JX_FIELD_AMOUNT) {
         jx_decimal dec;
         if (jx_decimal_parse(text_value,
@@ -293,6 +328,9 @@ static int place_row(table_builder *tb, const scope *sc, const jx_node *item)
     const char *h = jx_node_text(jx_node_get(item, "header"));
     const char *mh = jx_node_text(jx_node_get(item, "min_height"));
     int r = add_row(tb, h && strcmp(h, "true") == 0, mh ? atof(mh) : 0);
+    const char *kwn = jx_node_text(jx_node_get(item, "keep_with_next"));
+    if (r >= 0)
+        tb->t->rows[r].keep_with_next = kwn && strcmp(kwn, "true") == 0;
     if (r < 0) {
         layout_error(c, item, "a table may have at most 20000 rows%s", NULL);
         return -1;
@@ -496,6 +534,8 @@ static jx_status add_paragraph(composer *c, jx_section *sec, const jx_node *b, c
     blk->space_before_pt = block_double(b, "space_before", 0);
     blk->space_after_pt = block_double(b, "space_after", 0);
     blk->bookmark = bookmark;
+    const char *kwn = jx_node_text(jx_node_get(b, "keep_with_next"));
+    blk->keep_with_next = kwn && strcmp(kwn, "true") == 0;
     return JX_OK;
 }
 
@@ -629,6 +669,67 @@ static jx_status build_sections(composer *c, const scope *root)
     return JX_OK;
 }
 
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Keeps a derived cell's formula only when every `{path}` in it is shown
+ * by some cell of the document (else the workbook could not refer to it;
+ * the cell then holds the computed number alone). */
+static jx_status prune_formulas(jx_doc *doc)
+{
+    size_t n = 0;
+    for (size_t s = 0; s < doc->nsections; s++)
+        for (size_t b = 0; b < doc->sections[s].nblocks; b++) {
+            const jx_block *blk = &doc->sections[s].blocks[b];
+            if (blk->kind == JX_BLOCK_TABLE)
+                n += blk->table->ncells;
+        }
+    const char **paths = malloc((n ? n : 1) * sizeof *paths);
+    if (!paths)
+        return JX_ERR_NOMEM;
+    size_t k = 0;
+    for (size_t s = 0; s < doc->nsections; s++)
+        for (size_t b = 0; b < doc->sections[s].nblocks; b++) {
+            const jx_block *blk = &doc->sections[s].blocks[b];
+            if (blk->kind != JX_BLOCK_TABLE)
+                continue;
+            for (size_t i = 0; i < blk->table->ncells; i++)
+                if (blk->table->cells[i].source.path && blk->table->cells[i].kind != JX_CELL_LABEL)
+                    paths[k++] = blk->table->cells[i].source.path;
+        }
+    qsort(paths, k, sizeof *paths, cmp_cstr);
+    for (size_t s = 0; s < doc->nsections; s++)
+        for (size_t b = 0; b < doc->sections[s].nblocks; b++) {
+            jx_block *blk = &doc->sections[s].blocks[b];
+            if (blk->kind != JX_BLOCK_TABLE)
+                continue;
+            for (size_t i = 0; i < blk->table->ncells; i++) {
+                jx_cell *cell = &blk->table->cells[i];
+                for (const char *p = cell->formula; p && (p = strchr(p, '{'));) {
+                    const char *close = strchr(p, '}');
+                    char ref[MAX_PATH_LEN];
+                    size_t len = close ? (size_t)(close - p - 1) : 0;
+                    if (!close || len >= sizeof ref) {
+                        cell->formula = NULL;
+                        break;
+                    }
+                    memcpy(ref, p + 1, len);
+                    ref[len] = '\0';
+                    const char *key = ref;
+                    if (!bsearch(&key, paths, k, sizeof *paths, cmp_cstr)) {
+                        cell->formula = NULL;
+                        break;
+                    }
+                    p = close + 1;
+                }
+            }
+        }
+    free(paths);
+    return JX_OK;
+}
+
 jx_status jx_compose(const jx_layout *layout, const jx_node *filing, const char *filing_path,
                      const jx_compose_options *opts, jx_doc **out, jx_diags *d)
 {
@@ -636,9 +737,18 @@ jx_status jx_compose(const jx_layout *layout, const jx_node *filing, const char 
     jx_status st = jx_schema_check_filing(layout->schema, filing, filing_path, d);
     if (st != JX_OK)
         return st;
-    composer c = {layout, filing, filing_path, d, jx_doc_create(), JX_OK};
-    if (!c.doc)
+    jx_derivations derived;
+    jx_derivations_init(&derived);
+    st = jx_rules_check(layout->rules, layout->schema, filing, filing_path, &derived, d);
+    if (st != JX_OK) {
+        jx_derivations_free(&derived);
+        return st;
+    }
+    composer c = {layout, filing, filing_path, d, jx_doc_create(), JX_OK, &derived};
+    if (!c.doc) {
+        jx_derivations_free(&derived);
         return jx_diag_error(d, JX_ERR_NOMEM, filing_path, 0, 0, "out of memory");
+    }
     scope root = {0};
     root.node = filing;
     const jx_node *doc = layout->document;
@@ -651,6 +761,9 @@ jx_status jx_compose(const jx_layout *layout, const jx_node *filing, const char 
     st = build_sections(&c, &root);
     if (st == JX_OK && c.status != JX_OK)
         st = c.status;
+    if (st == JX_OK && derived.count && prune_formulas(c.doc) != JX_OK)
+        st = nomem(&c);
+    jx_derivations_free(&derived);
     if (st != JX_OK) {
         jx_doc_free(c.doc);
         return st;

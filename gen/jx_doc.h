@@ -82,6 +82,7 @@ typedef struct jx_cell {
 typedef struct jx_row {
     int header;            /* repeated at the top of each page the table continues on */
     double min_height_pt;  /* 0: as tall as the content needs */
+    int keep_with_next;    /* never the last row on a page (a goal line above its header) */
 } jx_row;
 
 typedef struct jx_table {
@@ -106,6 +107,7 @@ typedef struct jx_block {
     /* TABLE: */
     jx_table *table;
     const char *bookmark;  /* outline entry starting at this block, or NULL */
+    int keep_with_next;    /* PARAGRAPH: on the same page as the start of the next block */
 } jx_block;
 
 typedef struct jx_page_setup {

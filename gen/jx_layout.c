@@ -304,7 +304,7 @@ static void check_rows(checker *c, const jx_layout *l, const jx_node *rows, int 
 
 static void check_row_item(checker *c, const jx_layout *l, const jx_node *item, int depth)
 {
-    static const char *const keys[] = {"row", "header", "min_height", "band", "each", "rows",
+    static const char *const keys[] = {"row", "header", "min_height", "keep_with_next", "band", "each", "rows",
                                        NULL};
     if (!expect_kind(c, item, JX_NODE_MAP, "a table row item"))
         return;
@@ -378,7 +378,8 @@ static void check_table(checker *c, const jx_layout *l, const jx_node *t)
 static void check_block(checker *c, const jx_layout *l, const jx_node *b, int depth)
 {
     static const char *const keys[] = {"paragraph", "prose", "table", "page_break", "style",
-                                       "space_before", "space_after", "bookmark", NULL};
+                                       "space_before", "space_after", "bookmark",
+                                       "keep_with_next", NULL};
     static const char *const each_keys[] = {"each", "blocks", NULL};
     if (!expect_kind(c, b, JX_NODE_MAP, "a block"))
         return;
@@ -450,7 +451,7 @@ static unsigned long long fnv1a_file(const char *path)
 jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
 {
     static const char *const keys[] = {"region", "name", "page", "styles", "formats",
-                                       "document", "schema", "sections", NULL};
+                                       "document", "schema", "rules", "sections", NULL};
     *out = NULL;
     jx_layout *l = calloc(1, sizeof *l);
     if (!l)
@@ -528,6 +529,12 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
         c.errors += jx_schema_check_definition(l->schema, path, d);
     l->sections = jx_node_get(l->root, "sections");
     check_sections(&c, l, l->sections);
+    if (!c.errors) {
+        st = jx_rules_load(jx_node_get(l->root, "rules"), l->schema, l->path, &l->rules, d);
+        if (st == JX_ERR_NOMEM)
+            goto fail;
+        c.errors += st != JX_OK;
+    }
     if (c.errors) {
         st = JX_ERR_LAYOUT;
         goto fail;
@@ -548,6 +555,7 @@ void jx_layout_free(jx_layout *l)
         free((char *)l->formats[i].excel);
     free(l->formats);
     free(l->styles);
+    jx_rules_free(l->rules);
     jx_node_free(l->root);
     free(l->path);
     free(l);

@@ -249,6 +249,16 @@ static void draw_vline(pager *pg, const vline *v, const jx_style *style, double 
 
 /* ---- paragraphs ---- */
 
+/* Room to keep free below a keep-with-next paragraph: the first lines of
+ * what follows. */
+static double keep_reserve(pager *pg)
+{
+    return 3 * jx_fonts_line_height(pg->fonts, "song", 10.5) + 6;
+}
+
+/* A paragraph that fits on a page is not split across two (its text stays
+ * in one piece); a longer one flows line by line.  Space before is dropped
+ * at the top of a page. */
 static jx_status flow_paragraph(pager *pg, const jx_block *b)
 {
     measured m;
@@ -257,7 +267,16 @@ static jx_status flow_paragraph(pager *pg, const jx_block *b)
         measured_free(&m);
         return pager_fail(pg, st);
     }
-    pg->y += b->space_before_pt;
+    double need = b->space_before_pt + m.height + (b->keep_with_next ? keep_reserve(pg) : 0);
+    if (pg->y > pg->top + 0.01 && pg->y + need > pg->bottom && need <= pg->bottom - pg->top) {
+        st = new_page(pg);
+        if (st != JX_OK) {
+            measured_free(&m);
+            return st;
+        }
+    }
+    if (pg->y > pg->top + 0.01)
+        pg->y += b->space_before_pt;
     if (b->bookmark)
         add_bookmark(pg, b->bookmark, 1, pg->y);
     for (size_t i = 0; i < m.nlines; i++) {
@@ -493,7 +512,8 @@ static void flush_page(table_pass *tp)
             }
             draw_box(tp, cs, y0, y1 - y0, bottom);
             double h = y1 - y0;
-            if (cs->m.height + 2 * pad(tp) <= h + 0.01) {
+            if (cs->next_line == 0 && cs->m.height + 2 * pad(tp) <= h + 0.01) {
+                /* The whole label, on every page its span reaches. */
                 draw_cell_lines(tp, cs, 0, cs->m.nlines, y0, h, 1);
             } else {
                 /* The label does not fit this segment: continue its lines. */
@@ -506,7 +526,7 @@ static void flush_page(table_pass *tp)
                 if (end == k && end < cs->m.nlines)
                     end++;
                 draw_cell_lines(tp, cs, k, end, y0, h, 0);
-                cs->next_line = end >= cs->m.nlines ? 0 : end;
+                cs->next_line = end >= cs->m.nlines ? cs->m.nlines : end;
             }
         }
     }
@@ -527,6 +547,24 @@ static int header_above(const jx_table *t, int r, int *count)
         start--;
     *count = end - start + 1;
     return start;
+}
+
+/* Rows r.. that must share a page with what follows them: a block of
+ * header rows or keep-with-next rows starting at r, plus the start of the
+ * row after them.  0 when r starts no such group (or continues one). */
+static double keep_group_height(const table_pass *tp, int r)
+{
+    const jx_table *t = tp->t;
+    if (r > 0 && (t->rows[r - 1].header || t->rows[r - 1].keep_with_next))
+        return 0;
+    int end = r;
+    double h = 0;
+    while (end < t->nrows && (t->rows[end].header || t->rows[end].keep_with_next))
+        h += tp->row_h[end++];
+    if (end == r || end == t->nrows)
+        return end == r ? 0 : h;
+    double first = tp->row_h[end], lines = 3 * jx_fonts_line_height(tp->pg->fonts, "song", 10.5);
+    return h + (first < lines ? first : lines);
 }
 
 /* Height of the header rows that would repeat above row r. */
@@ -609,6 +647,14 @@ static jx_status flow_table(pager *pg, const jx_block *b)
     double body = pg->bottom - pg->top;
     for (int r = 0; r < t->nrows && st == JX_OK;) {
         double room = pg->bottom - pg->y;
+        int fresh_here = pg->y <= tp.fresh_y + 0.01;
+        double group = keep_group_height(&tp, r);
+        if (group > 0 && !fresh_here && group > room + 0.01 && group <= body) {
+            /* A header block or keep-with-next rows would end the page
+             * without the row they belong to: start them on the next. */
+            st = start_continuation_page(&tp, r);
+            continue;
+        }
         if (tp.row_h[r] <= room + 0.01) {
             st = place_whole_row(&tp, r);
             r++;

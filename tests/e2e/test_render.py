@@ -137,6 +137,84 @@ class Samples(unittest.TestCase):
                 self.assertRegex(r.stdout, r"Title:\s+\S")
 
 
+# Amounts each sample's workbook must hold as numbers, with the number format
+# that shows them as the official table does.
+NUMBERS = {
+    "changzhou": [(500, "General"), (5000000, "General"), (2500000, "General")],
+    "jiangbei": [(137760, "General"), (70823.39, "General"), (35319.26, "General"), (61000, "General")],
+    "tangshan": [(2033, 'General"万元"'), (230, 'General"万元"'), (0.45, "0%"), (1, "0%")],
+    "guangzhou": [(3343.64, "#,##0.00"), (80939.63, "#,##0.00"), (51922.73, "#,##0.00"), (52349, "#,##0.00")],
+    "guanggu": [(429, '0.00;-0.00;"-"'), (568, '0.00;-0.00;"-"'), (1, '0%;-0%;"-"')],
+}
+# Merged ranges of the official grid, by the text of their top-left cell:
+# text -> (rows, columns) it spans; and sheet names.
+MERGES = {
+    "jiangbei": {"部门整体资金（万元）": (None, 1), "财政拨款": (5, None)},
+    "guangzhou": {"预算整体情况": (6, 1)},
+    "guanggu": {"部门总体资金情况 (万元)": (8, 1), "收入构成": (3, 1), "支出构成": (3, 1)},
+    "tangshan": {"预算规模及资金用途": (2, 1)},
+}
+SHEETS = {
+    "tangshan": ["部门整体绩效目标", "孵化器房屋租赁费", "物业服务外包费", "零星修缮费", "机器人展示体验中心运营维护费"],
+}
+
+
+class Workbooks(unittest.TestCase):
+    """Each sample workbook, opened with openpyxl: amounts are numbers with
+    the template's format, text stays text, merges follow the template."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.out = tempfile.mkdtemp(prefix="jx-wb-")
+        r = jxcheck.run([JXGEN, "build", os.path.join(SRC, "input"), "-o", cls.out])
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.out, ignore_errors=True)
+
+    def book(self, region):
+        import openpyxl
+        return openpyxl.load_workbook(os.path.join(self.out, region + ".xlsx"))
+
+    def test_amounts_are_numbers_with_the_template_format(self):
+        for region, wanted in NUMBERS.items():
+            with self.subTest(region=region):
+                cells = [(c.value, c.number_format) for ws in self.book(region).worksheets
+                         for row in ws.iter_rows() for c in row
+                         if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)]
+                for value, fmt in wanted:
+                    self.assertTrue(any(abs(v - value) < 1e-9 and f == fmt for v, f in cells),
+                                    "%s as %s" % (value, fmt))
+
+    def test_indicator_values_stay_text(self):
+        for region in NUMBERS:
+            with self.subTest(region=region):
+                for ws in self.book(region).worksheets:
+                    for row in ws.iter_rows():
+                        for c in row:
+                            if isinstance(c.value, str) and c.value[:1] in "=≥≤≧":
+                                self.assertEqual(c.data_type, "s", c.coordinate)
+
+    def test_merged_ranges_follow_the_template(self):
+        for region, spans in MERGES.items():
+            with self.subTest(region=region):
+                wb = self.book(region)
+                for text, (rows, cols) in spans.items():
+                    found = None
+                    for ws in wb.worksheets:
+                        for rng in ws.merged_cells.ranges:
+                            if ws.cell(rng.min_row, rng.min_col).value == text:
+                                found = rng
+                    self.assertIsNotNone(found, text)
+                    if rows:
+                        self.assertEqual(found.max_row - found.min_row + 1, rows, text)
+
+    def test_sheet_names(self):
+        for region, names in SHEETS.items():
+            self.assertEqual([ws.title for ws in self.book(region).worksheets][:len(names)], names)
+
+
 class Determinism(unittest.TestCase):
     def test_same_inputs_same_bytes(self):
         a, b = tempfile.mkdtemp(), tempfile.mkdtemp()

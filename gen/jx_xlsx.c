@@ -5,7 +5,9 @@
  * page's content width; boundaries closer than XL_MERGE_TOL_PT merge), so a
  * table cell covers a contiguous run of sheet columns and becomes a merged
  * range when it covers more than one sheet cell.  Paragraph blocks are one
- * row merged across the sheet.
+ * row merged across the sheet.  A sheet without a table of two or more
+ * columns gets XL_PLAIN_COLS equal columns (LibreOffice will not shrink a
+ * single column wider than the page to fit it).
  *
  * Units.  libxlsxwriter's workbook font is Calibri 11, whose maximum digit
  * width is 7 px at 96 dpi, so a column of Excel width w is
@@ -26,6 +28,20 @@
  * excess evenly over them.  Excel's limit is 409 pt per row: more is clamped
  * with a warning.
  *
+ * Cells.  Labels and text are strings (never formulas, whatever they look
+ * like); NUMBER cells numbers in their layout's number format; a derived
+ * total a formula whose {path} placeholders are rewritten to the cells
+ * that show those fields (resolve_formula()), its value cached.  Template
+ * labels and derived totals are locked, value cells unlocked, the sheet
+ * protected without a password; number cells a clerk may edit get data
+ * validation (amounts >= 0, percentages 0..100 %).  Every sheet is laid
+ * out before any is written, because formulas and names refer across
+ * sheets.
+ *
+ * The 数据 sheet and the defined names (write_data_sheet(),
+ * define_names()) are an interface for importers, documented in
+ * docs/workbook-import.md: change them only together with it.
+ *
  * The workbook is deterministic: libxlsxwriter stamps zip entries with a
  * fixed 1980-01-01 date and docProps/core.xml with lxw_doc_properties.created,
  * which is set from jx_doc_info.date_epoch (0 would mean "now" to
@@ -44,6 +60,8 @@
 
 #include <xlsxwriter.h>
 
+#include "jx_util.h"
+
 #define XL_PT_PER_PX 0.75
 #define XL_DIGIT_PX 7            /* Calibri 11 maximum digit width */
 #define XL_COL_PAD_PX 5          /* column padding Excel adds to w * digit width */
@@ -56,6 +74,7 @@
 #define XL_MAX_ROW_PT 409.0      /* Excel's maximum row height */
 #define XL_DEFAULT_SIZE_PT 12.0  /* a style without a size */
 #define XL_SHEET_NAME_MAX 31     /* UTF-16 code units */
+#define XL_PLAIN_COLS 8          /* columns of a sheet without a multi-column table */
 #define XL_CHARSET_GB2312 134
 #define XL_FAMILY_MODERN 3
 
@@ -78,18 +97,6 @@ typedef struct xl_format {
     const char *num_format; /* borrowed from the document; NULL: General */
     lxw_format *fmt;
 } xl_format;
-
-typedef struct xl_writer {
-    const jx_doc *doc;
-    jx_fonts *fonts;        /* NULL: estimate text widths */
-    jx_diags *d;
-    lxw_workbook *wb;
-    xl_format *fmts;
-    size_t nfmts, fmtcap;
-    char **used;            /* case-folded sheet names already taken */
-    size_t nused, usedcap;
-    int next_blank;         /* next N to try for a blank name's "SheetN" */
-} xl_writer;
 
 /* A cell spanning several rows whose height is settled after the others. */
 typedef struct xl_tall {
@@ -116,6 +123,34 @@ typedef struct xl_sheet {
     xl_tall *tall;
     size_t ntall, tallcap;
 } xl_sheet;
+
+/* A value cell of the form (kind other than LABEL, with a source path):
+ * where it is, for formulas, the 数据 sheet and the defined names. */
+typedef struct xl_place {
+    const char *path;       /* the filing path (borrowed from the document) */
+    const jx_cell *cell;
+    size_t sheet;           /* index into xl_writer.sheets */
+    lxw_row_t row;          /* top-left sheet cell */
+    lxw_col_t col;
+    size_t order;           /* document order */
+} xl_place;
+
+typedef struct xl_writer {
+    const jx_doc *doc;
+    jx_fonts *fonts;        /* NULL: estimate text widths */
+    jx_diags *d;
+    lxw_workbook *wb;
+    xl_format *fmts;
+    size_t nfmts, fmtcap;
+    char **used;            /* case-folded sheet names already taken */
+    size_t nused, usedcap;
+    int next_blank;         /* next N to try for a blank name's "SheetN" */
+    xl_sheet *sheets;       /* one per section, laid out before anything is written */
+    size_t nsheets;
+    xl_place *places;       /* every value cell, in document order */
+    size_t nplaces, placecap;
+    const xl_place **by_path; /* the same, sorted by path, then document order */
+} xl_writer;
 
 /* ---- UTF-8 helpers ---------------------------------------------------- */
 
@@ -631,7 +666,7 @@ static double cols_pt(const xl_sheet *s, int c0, int c1)
 
 static void sheet_free(xl_sheet *s)
 {
-    if (s->bmap)
+    if (s->bmap && s->sec)
         for (size_t i = 0; i < s->sec->nblocks; i++)
             free(s->bmap[i]);
     free(s->bmap);
@@ -658,7 +693,7 @@ static jx_status layout_columns(xl_writer *x, xl_sheet *s)
             nb += (size_t)sec->blocks[i].table->ncols + 1;
     xl_bound *b = malloc((nb ? nb : 1) * sizeof *b);
     int *cluster = malloc((nb ? nb : 1) * sizeof *cluster);
-    double *cx = malloc((nb + 2) * sizeof *cx);
+    double *cx = malloc((nb + 2 > XL_PLAIN_COLS + 1 ? nb + 2 : XL_PLAIN_COLS + 1) * sizeof *cx);
     s->bmap = calloc(sec->nblocks ? sec->nblocks : 1, sizeof *s->bmap);
     if (!b || !cluster || !cx || !s->bmap)
         goto done;
@@ -701,10 +736,12 @@ static jx_status layout_columns(xl_writer *x, xl_sheet *s)
         }
         cluster[i] = nc - 1;
     }
-    if (nc < 2) { /* no table: one column over the whole width */
-        cx[0] = 0;
-        nc = 1;
-        cx[nc++] = s->width_pt;
+    if (nc < 3) {
+        /* No table, or only one-column tables: XL_PLAIN_COLS equal columns
+         * (LibreOffice does not scale a sheet whose only column is wider
+         * than the page down to fit it; it cuts the text off). */
+        for (nc = 0; nc <= XL_PLAIN_COLS; nc++)
+            cx[nc] = s->width_pt * nc / XL_PLAIN_COLS;
     }
     cx[0] = 0;
     cx[nc - 1] = s->width_pt;
@@ -925,6 +962,292 @@ static jx_status layout_heights(xl_writer *x, xl_sheet *s)
     return JX_OK;
 }
 
+/* ---- number cells ------------------------------------------------------ */
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_general(const char *f)
+{
+    return !f || !*f || strcmp(f, "General") == 0 || strcmp(f, "general") == 0;
+}
+
+/* The number format a NUMBER cell, or an EMPTY one meant for a number,
+ * is written with: its own (the layout's, which shows the value as the
+ * form's text does); NULL for General and for other cells.  General is
+ * kept as General: "as written" amounts (70823.39, 500) show as written,
+ * and so does what a clerk types. */
+static const char *cell_num_format(const jx_cell *c)
+{
+    if (c->kind != JX_CELL_NUMBER && c->kind != JX_CELL_EMPTY)
+        return NULL;
+    return is_general(c->number_format) ? NULL : c->number_format;
+}
+
+/* 1 when the Excel number format f shows a percentage: a '%' outside
+ * quoted text, [...] sections and escaped characters. */
+static int format_is_percent(const char *f)
+{
+    for (const char *p = f; p && *p; p++) {
+        if (*p == '"' || *p == '[') {
+            p = strchr(p + 1, *p == '"' ? '"' : ']');
+            if (!p)
+                return 0;
+        } else if (*p == '\\' || *p == '_' || *p == '*') {
+            if (!p[1])
+                return 0;
+            p++;
+        } else if (*p == '%') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+enum { XL_NUM_NONE, XL_NUM_AMOUNT, XL_NUM_PERCENT };
+
+static int unit_is_percent(const char *unit)
+{
+    return unit && (strcmp(unit, "%") == 0 || strcmp(unit, "％") == 0);
+}
+
+/* What a value cell holds or is meant to hold: XL_NUM_PERCENT when its
+ * number format shows a percentage or its unit is "%"; XL_NUM_AMOUNT for
+ * any other NUMBER cell and for an EMPTY cell with a number format or a
+ * unit (a blank amount); else XL_NUM_NONE (text, template labels). */
+static int number_kind(const jx_cell *c)
+{
+    const char *unit = c->source.unit;
+    int has_unit = unit && *unit;
+    if (c->kind != JX_CELL_NUMBER &&
+        !(c->kind == JX_CELL_EMPTY && (!is_general(c->number_format) || has_unit)))
+        return XL_NUM_NONE;
+    if (format_is_percent(c->number_format) || unit_is_percent(unit))
+        return XL_NUM_PERCENT;
+    return XL_NUM_AMOUNT;
+}
+
+static int is_formula(const jx_cell *c)
+{
+    return c->kind == JX_CELL_NUMBER && c->formula && *c->formula;
+}
+
+/* Template labels and derived totals are locked; every other cell is left
+ * unlocked so that a clerk can edit it on the protected sheet. */
+static int is_locked(const jx_cell *c)
+{
+    return c->kind == JX_CELL_LABEL || is_formula(c);
+}
+
+/* Adds the data validation of a number cell over rows [r0, r1] x columns
+ * [c0, c1]: amounts a decimal >= 0; percentages a decimal from 0 to 100 %
+ * (0..1 when the format shows a percentage, 0..100 when the unit says "%"
+ * of a plain number), widened to >= 0 when the filed value is larger. */
+static lxw_error add_validation(lxw_worksheet *ws, lxw_row_t r0, lxw_col_t c0, lxw_row_t r1,
+                                lxw_col_t c1, const jx_cell *c, int kind)
+{
+    lxw_data_validation dv;
+    char msg[256];
+    memset(&dv, 0, sizeof dv);
+    dv.validate = LXW_VALIDATION_TYPE_DECIMAL;
+    dv.error_type = LXW_VALIDATION_ERROR_TYPE_STOP;
+    dv.criteria = LXW_VALIDATION_CRITERIA_GREATER_THAN_OR_EQUAL_TO;
+    dv.value_number = 0;
+    const char *unit = c->source.unit;
+    if (kind == XL_NUM_PERCENT) {
+        double top = format_is_percent(c->number_format) ? 1.0 : 100.0;
+        double v = c->kind == JX_CELL_NUMBER ? jx_decimal_to_double(c->number) : 0;
+        dv.error_title = (char *)"百分比";
+        if (v <= top) {
+            dv.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
+            dv.minimum_number = 0;
+            dv.maximum_number = top;
+            snprintf(msg, sizeof msg, "请输入 0%% 到 100%% 之间的百分数。");
+        } else {
+            snprintf(msg, sizeof msg, "请输入不小于 0%% 的百分数。");
+        }
+    } else {
+        dv.error_title = (char *)"金额";
+        if (unit && *unit && strlen(unit) <= 60)
+            snprintf(msg, sizeof msg, "请输入不小于 0 的数（单位：%s）。", unit);
+        else
+            snprintf(msg, sizeof msg, "请输入不小于 0 的数。");
+    }
+    dv.error_message = msg;
+    if (r0 == r1 && c0 == c1)
+        return worksheet_data_validation_cell(ws, r0, c0, &dv);
+    return worksheet_data_validation_range(ws, r0, c0, r1, c1, &dv);
+}
+
+/* ---- value cells ------------------------------------------------------- */
+
+static int cmp_place(const void *a, const void *b)
+{
+    const xl_place *p = *(const xl_place *const *)a, *q = *(const xl_place *const *)b;
+    int c = strcmp(p->path, q->path);
+    if (c)
+        return c;
+    return (p->order > q->order) - (p->order < q->order);
+}
+
+/* Records where every value cell of every laid-out sheet is (x->places in
+ * document order, x->by_path sorted for find_place()). */
+static jx_status index_places(xl_writer *x)
+{
+    for (size_t si = 0; si < x->nsheets; si++) {
+        const xl_sheet *s = &x->sheets[si];
+        for (size_t b = 0; b < s->sec->nblocks; b++) {
+            const jx_block *blk = &s->sec->blocks[b];
+            if (blk->kind != JX_BLOCK_TABLE)
+                continue;
+            for (size_t k = 0; k < blk->table->ncells; k++) {
+                const jx_cell *c = &blk->table->cells[k];
+                if (c->kind == JX_CELL_LABEL || !c->source.path || !*c->source.path)
+                    continue;
+                if (x->nplaces == x->placecap) {
+                    size_t cap = x->placecap ? x->placecap * 2 : 64;
+                    xl_place *p = realloc(x->places, cap * sizeof *p);
+                    if (!p)
+                        return oom(x);
+                    x->places = p;
+                    x->placecap = cap;
+                }
+                int c0, c1;
+                cell_cols(s, b, c, &c0, &c1);
+                x->places[x->nplaces] =
+                    (xl_place){c->source.path, c, si, (lxw_row_t)(s->block_row[b] + (size_t)c->row),
+                               (lxw_col_t)c0, x->nplaces};
+                x->nplaces++;
+            }
+        }
+    }
+    x->by_path = malloc((x->nplaces ? x->nplaces : 1) * sizeof *x->by_path);
+    if (!x->by_path)
+        return oom(x);
+    for (size_t i = 0; i < x->nplaces; i++)
+        x->by_path[i] = &x->places[i];
+    if (x->nplaces)
+        qsort(x->by_path, x->nplaces, sizeof *x->by_path, cmp_place);
+    return JX_OK;
+}
+
+/* The first cell (in document order) that shows filing field path[0..len),
+ * or NULL. */
+static const xl_place *find_place(const xl_writer *x, const char *path, size_t len)
+{
+    size_t lo = 0, hi = x->nplaces;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *mp = x->by_path[mid]->path;
+        int c = strncmp(mp, path, len);
+        if (c == 0 && mp[len] != '\0')
+            c = 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < x->nplaces && strncmp(x->by_path[lo]->path, path, len) == 0 &&
+        x->by_path[lo]->path[len] == '\0')
+        return x->by_path[lo];
+    return NULL;
+}
+
+/* Appends 'name'! with apostrophes doubled. */
+static void append_sheet_prefix(jx_buf *b, const char *name)
+{
+    jx_buf_puts(b, "'");
+    for (const char *p = name; *p; p++) {
+        if (*p == '\'')
+            jx_buf_puts(b, "''");
+        else
+            jx_buf_append(b, p, 1);
+    }
+    jx_buf_puts(b, "'!");
+}
+
+/* Appends the reference of cell (row, col) of sheet `to` as written on
+ * sheet `from`: "C12" on the same sheet, "'Sheet'!C12" on another;
+ * "$C$12" when abs is set. */
+static void append_ref(jx_buf *b, const xl_writer *x, size_t from, size_t to, lxw_row_t row,
+                       lxw_col_t col, int abs)
+{
+    char ref[32];
+    if (from != to)
+        append_sheet_prefix(b, x->sheets[to].name);
+    if (abs)
+        lxw_rowcol_to_cell_abs(ref, row, col, 1, 1);
+    else
+        lxw_rowcol_to_cell(ref, row, col);
+    jx_buf_puts(b, ref);
+}
+
+/* Reports a malformed formula of cell c (why: what is wrong) and returns
+ * JX_ERR_XLSX. */
+static jx_status formula_error(xl_writer *x, const jx_cell *c, const char *why)
+{
+    const jx_source *src = &c->source;
+    return jx_diag_error(x->d, JX_ERR_XLSX, src->file, src->line, src->col,
+                         "%s: the formula \"%s\" %s", src->path ? src->path : "a derived total",
+                         c->formula, why);
+}
+
+/* Rewrites the formula of cell c (on sheet `here`) into an Excel formula
+ * with a leading '=': every {path} becomes the reference of the first cell
+ * that shows filing field `path` (find_place()), on this sheet or another;
+ * text inside "..." string literals is copied unchanged.  Returns JX_OK and
+ * the formula (malloc'd) in *out, or JX_ERR_XLSX with a message naming an
+ * unknown or malformed placeholder (JX_ERR_NOMEM when out of memory). */
+static jx_status resolve_formula(xl_writer *x, size_t here, const jx_cell *c, char **out)
+{
+    const char *f = c->formula;
+    jx_buf b = {0};
+    jx_status st = JX_OK;
+    if (*f != '=')
+        jx_buf_puts(&b, "=");
+    int in_str = 0;
+    for (const char *p = f; *p && st == JX_OK;) {
+        if (*p == '"') {
+            in_str = !in_str;
+        } else if (!in_str && *p == '{') {
+            const char *close = strchr(p + 1, '}');
+            size_t len = close ? (size_t)(close - p - 1) : 0;
+            if (!close || memchr(p + 1, '{', len)) {
+                st = formula_error(x, c, "has a '{' without its '}'");
+                break;
+            }
+            const xl_place *pl = len ? find_place(x, p + 1, len) : NULL;
+            if (!pl) {
+                st = jx_diag_error(x->d, JX_ERR_XLSX, c->source.file, c->source.line,
+                                   c->source.col,
+                                   "%s: the formula \"%s\" refers to {%.*s}, but no cell of the "
+                                   "workbook shows filing field '%.*s'",
+                                   c->source.path ? c->source.path : "a derived total",
+                                   c->formula, (int)len, p + 1, (int)len, p + 1);
+                break;
+            }
+            append_ref(&b, x, here, pl->sheet, pl->row, pl->col, 0);
+            p = close + 1;
+            continue;
+        } else if (!in_str && *p == '}') {
+            st = formula_error(x, c, "has a '}' without its '{'");
+            break;
+        }
+        jx_buf_append(&b, p, 1);
+        p++;
+    }
+    if (st == JX_OK && b.oom)
+        st = oom(x);
+    if (st != JX_OK) {
+        jx_buf_free(&b);
+        return st;
+    }
+    *out = b.data;
+    return JX_OK;
+}
+
 /* ---- writing ----------------------------------------------------------- */
 
 /* The cell's paragraphs joined with '\n' (malloc'd), or NULL when out of
@@ -960,18 +1283,21 @@ static lxw_error put_text(lxw_worksheet *ws, lxw_row_t r0, lxw_col_t c0, lxw_row
     return worksheet_write_string(ws, r0, c0, text, fmt);
 }
 
-/* Writes one table cell. */
-static jx_status write_cell(xl_writer *x, xl_sheet *s, lxw_worksheet *ws, size_t block,
+/* Writes one table cell of sheet si: labels and text as strings, numbers
+ * as numbers in their format (derived totals as formulas with their value
+ * cached), locked or not (is_locked()), with data validation on number
+ * cells a clerk may edit. */
+static jx_status write_cell(xl_writer *x, size_t si, lxw_worksheet *ws, size_t block,
                             const jx_table *t, const jx_cell *c)
 {
+    xl_sheet *s = &x->sheets[si];
     int c0, c1;
     cell_cols(s, block, c, &c0, &c1);
     lxw_row_t r0 = (lxw_row_t)(s->block_row[block] + (size_t)c->row);
     lxw_row_t r1 = r0 + (lxw_row_t)c->rowspan - 1;
     lxw_col_t fc = (lxw_col_t)c0, lc = (lxw_col_t)(c1 - 1);
-    int number = c->kind == JX_CELL_NUMBER;
-    lxw_format *fmt = get_format(x, &c->style, t->border_pt > 0, c->kind == JX_CELL_LABEL,
-                                 number ? c->number_format : NULL);
+    int kind = number_kind(c);
+    lxw_format *fmt = get_format(x, &c->style, t->border_pt > 0, is_locked(c), cell_num_format(c));
     if (!fmt)
         return oom(x);
     lxw_error e;
@@ -984,14 +1310,13 @@ static jx_status write_cell(xl_writer *x, xl_sheet *s, lxw_worksheet *ws, size_t
         free(text);
     } else {
         e = put_text(ws, r0, fc, r1, lc, "", fmt);
-        if (e == LXW_NO_ERROR && number) {
+        if (e == LXW_NO_ERROR && c->kind == JX_CELL_NUMBER) {
             double v = jx_decimal_to_double(c->number);
-            if (c->formula && *c->formula) {
-                size_t n = strlen(c->formula) + 2;
-                char *f = malloc(n);
-                if (!f)
-                    return oom(x);
-                snprintf(f, n, "%s%s", c->formula[0] == '=' ? "" : "=", c->formula);
+            if (is_formula(c)) {
+                char *f = NULL;
+                jx_status st = resolve_formula(x, si, c, &f);
+                if (st != JX_OK)
+                    return st;
                 e = worksheet_write_formula_num(ws, r0, fc, f, fmt, v);
                 free(f);
                 what = "writing a formula";
@@ -999,6 +1324,10 @@ static jx_status write_cell(xl_writer *x, xl_sheet *s, lxw_worksheet *ws, size_t
                 e = worksheet_write_number(ws, r0, fc, v, fmt);
             }
         }
+    }
+    if (e == LXW_NO_ERROR && kind != XL_NUM_NONE && !is_formula(c)) {
+        e = add_validation(ws, r0, fc, r1, lc, c, kind);
+        what = "adding data validation";
     }
     if (e == LXW_NO_ERROR)
         return JX_OK;
@@ -1042,8 +1371,29 @@ static int footer_code(const char *tmpl, char *out, size_t n)
     return 1;
 }
 
-/* Page set-up of a section's sheet: A4, orientation, margins, one page
- * wide, centred, the first table's header rows repeated, page numbers. */
+/* Sets the footer of ws from a page-number template (see footer_code()),
+ * centred in the bottom margin of bottom_in inches. */
+static jx_status set_footer(xl_writer *x, const char *sheet, lxw_worksheet *ws, const char *tmpl,
+                            double bottom_in)
+{
+    char footer[LXW_HEADER_FOOTER_MAX];
+    if (!footer_code(tmpl, footer, sizeof footer)) {
+        jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-footer",
+                     "workbook sheet '%s': the page number format is too long for an "
+                     "Excel footer; no page numbers", sheet);
+        return JX_OK;
+    }
+    lxw_header_footer_options opt = {0};
+    opt.margin = bottom_in > 0 && bottom_in / 2 < 0.3 ? bottom_in / 2 : 0.3;
+    lxw_error e = worksheet_set_footer_opt(ws, footer, &opt);
+    return e ? lxw_fail(x, e, "setting the footer", sheet, -1, 0) : JX_OK;
+}
+
+/* Page set-up of a section's sheet as the paper form: A4, orientation,
+ * margins, one page wide, centred, page breaks, the header rows of the
+ * first table that has any repeated at the top of each page (Excel allows
+ * one such range per sheet), page numbers in the footer, and the form as
+ * the print area. */
 static jx_status setup_page(xl_writer *x, xl_sheet *s, lxw_worksheet *ws)
 {
     const jx_page_setup *pg = &s->sec->page;
@@ -1056,11 +1406,9 @@ static jx_status setup_page(xl_writer *x, xl_sheet *s, lxw_worksheet *ws)
                           pg->margin_top_pt / 72.0, pg->margin_bottom_pt / 72.0);
     worksheet_fit_to_pages(ws, 1, 0);
     worksheet_center_horizontally(ws);
-    if (s->nbreaks) {
-        lxw_error e = worksheet_set_h_pagebreaks(ws, s->breaks);
-        if (e)
-            return lxw_fail(x, e, "setting page breaks", s->name, -1, 0);
-    }
+    lxw_error e;
+    if (s->nbreaks && (e = worksheet_set_h_pagebreaks(ws, s->breaks)))
+        return lxw_fail(x, e, "setting page breaks", s->name, -1, 0);
     for (size_t i = 0; i < s->sec->nblocks; i++) {
         const jx_block *blk = &s->sec->blocks[i];
         if (blk->kind != JX_BLOCK_TABLE)
@@ -1075,116 +1423,405 @@ static jx_status setup_page(xl_writer *x, xl_sheet *s, lxw_worksheet *ws)
             else if (first >= 0)
                 break;
         }
-        if (first >= 0) {
-            lxw_error e = worksheet_repeat_rows(ws, (lxw_row_t)(s->block_row[i] + (size_t)first),
-                                                (lxw_row_t)(s->block_row[i] + (size_t)last));
-            if (e)
-                return lxw_fail(x, e, "repeating header rows", s->name, -1, 0);
-        }
+        if (first < 0)
+            continue;
+        e = worksheet_repeat_rows(ws, (lxw_row_t)(s->block_row[i] + (size_t)first),
+                                  (lxw_row_t)(s->block_row[i] + (size_t)last));
+        if (e)
+            return lxw_fail(x, e, "repeating header rows", s->name, -1, 0);
         break;
     }
-    if (pg->page_number_format && *pg->page_number_format) {
-        char footer[LXW_HEADER_FOOTER_MAX];
-        if (!footer_code(pg->page_number_format, footer, sizeof footer)) {
-            jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-footer",
-                         "workbook sheet '%s': the page number format is too long for an "
-                         "Excel footer; no page numbers", s->name);
-        } else {
-            lxw_header_footer_options opt = {0};
-            double bottom_in = pg->margin_bottom_pt / 72.0;
-            opt.margin = bottom_in > 0 && bottom_in / 2 < 0.3 ? bottom_in / 2 : 0.3;
-            lxw_error e = worksheet_set_footer_opt(ws, footer, &opt);
-            if (e)
-                return lxw_fail(x, e, "setting the footer", s->name, -1, 0);
-        }
-    }
+    if (s->nrows > 0 && s->ncols > 0 &&
+        (e = worksheet_print_area(ws, 0, 0, (lxw_row_t)(s->nrows - 1), (lxw_col_t)(s->ncols - 1))))
+        return lxw_fail(x, e, "setting the print area", s->name, -1, 0);
+    if (pg->page_number_format && *pg->page_number_format)
+        return set_footer(x, s->name, ws, pg->page_number_format, pg->margin_bottom_pt / 72.0);
     return JX_OK;
 }
 
-/* Lays out and writes one section as a sheet. */
-static jx_status write_section(xl_writer *x, size_t index)
+/* Protects a sheet without a password: locked cells cannot be changed,
+ * unlocked ones can; rows and columns may still be resized (a clerk's
+ * longer text needs a taller row), and on the 数据 sheet the filter used. */
+static void protect(lxw_worksheet *ws, int autofilter)
 {
-    xl_sheet s = {.sec = &x->doc->sections[index]};
-    const jx_section *sec = s.sec;
-    jx_status st = sheet_name(x, sec->sheet_name, &s.name);
-    if (st != JX_OK) {
-        oom(x);
-        goto done;
-    }
+    lxw_protection prot;
+    memset(&prot, 0, sizeof prot);
+    prot.format_columns = 1;
+    prot.format_rows = 1;
+    prot.autofilter = autofilter ? 1 : 0;
+    worksheet_protect(ws, NULL, &prot);
+}
+
+/* Names section `index`'s sheet, checks its tables and lays it out
+ * (columns, rows, heights) into x->sheets[index]. */
+static jx_status plan_section(xl_writer *x, size_t index)
+{
+    xl_sheet *s = &x->sheets[index];
+    const jx_section *sec = &x->doc->sections[index];
+    s->sec = sec;
+    jx_status st = sheet_name(x, sec->sheet_name, &s->name);
+    if (st != JX_OK)
+        return oom(x);
     for (size_t i = 0; i < sec->nblocks; i++) {
         char msg[256];
         if (sec->blocks[i].kind != JX_BLOCK_TABLE)
             continue;
-        if (!sec->blocks[i].table) {
-            st = jx_diag_error(x->d, JX_ERR_INTERNAL, NULL, 0, 0,
-                               "workbook sheet '%s': block %zu is a table without a table",
-                               s.name, i + 1);
-            goto done;
-        }
+        if (!sec->blocks[i].table)
+            return jx_diag_error(x->d, JX_ERR_INTERNAL, NULL, 0, 0,
+                                 "workbook sheet '%s': block %zu is a table without a table",
+                                 s->name, i + 1);
         st = jx_table_check(sec->blocks[i].table, msg, sizeof msg);
-        if (st != JX_OK) {
-            st = jx_diag_error(x->d, st, NULL, 0, 0, "workbook sheet '%s', block %zu: %s",
-                               s.name, i + 1, msg);
-            goto done;
-        }
+        if (st != JX_OK)
+            return jx_diag_error(x->d, st, NULL, 0, 0, "workbook sheet '%s', block %zu: %s",
+                                 s->name, i + 1, msg);
     }
     const jx_page_setup *pg = &sec->page;
     double page_w = pg->width_pt > 0 ? pg->width_pt : (pg->landscape ? 841.89 : 595.28);
-    s.width_pt = page_w - (pg->margin_left_pt > 0 ? pg->margin_left_pt : 0) -
-                 (pg->margin_right_pt > 0 ? pg->margin_right_pt : 0);
-    if (!(s.width_pt >= 36)) {
+    s->width_pt = page_w - (pg->margin_left_pt > 0 ? pg->margin_left_pt : 0) -
+                  (pg->margin_right_pt > 0 ? pg->margin_right_pt : 0);
+    if (!(s->width_pt >= 36)) {
         jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-page",
                      "workbook sheet '%s': the page leaves %.1f pt between its margins; "
-                     "using the page width", s.name, s.width_pt);
-        s.width_pt = page_w;
+                     "using the page width", s->name, s->width_pt);
+        s->width_pt = page_w;
     }
-    if ((st = layout_columns(x, &s)) != JX_OK || (st = layout_rows(x, &s)) != JX_OK ||
-        (st = layout_heights(x, &s)) != JX_OK)
-        goto done;
+    if ((st = layout_columns(x, s)) != JX_OK || (st = layout_rows(x, s)) != JX_OK)
+        return st;
+    return layout_heights(x, s);
+}
 
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, s.name);
-    if (!ws) {
-        st = jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                           "cannot add workbook sheet '%s' (out of memory or invalid name)",
-                           s.name);
-        goto done;
-    }
+/* Writes the laid-out sheet x->sheets[index]. */
+static jx_status write_sheet(xl_writer *x, size_t index)
+{
+    xl_sheet *s = &x->sheets[index];
+    const jx_section *sec = s->sec;
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, s->name);
+    if (!ws)
+        return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
+                             "cannot add workbook sheet '%s' (out of memory or invalid name)",
+                             s->name);
     lxw_error e;
-    for (int c = 0; c < s.ncols; c++)
-        if ((e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, px_to_width(s.col_px[c]),
-                                      NULL))) {
-            st = lxw_fail(x, e, "setting a column width", s.name, -1, 0);
-            goto done;
-        }
-    for (size_t r = 0; r < s.nrows; r++)
-        if ((e = worksheet_set_row(ws, (lxw_row_t)r, s.row_pt[r], NULL))) {
-            st = lxw_fail(x, e, "setting a row height", s.name, (long)r, 0);
-            goto done;
-        }
+    jx_status st;
+    for (int c = 0; c < s->ncols; c++)
+        if ((e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, px_to_width(s->col_px[c]),
+                                      NULL)))
+            return lxw_fail(x, e, "setting a column width", s->name, -1, 0);
+    for (size_t r = 0; r < s->nrows; r++)
+        if ((e = worksheet_set_row(ws, (lxw_row_t)r, s->row_pt[r], NULL)))
+            return lxw_fail(x, e, "setting a row height", s->name, (long)r, 0);
     for (size_t i = 0; i < sec->nblocks; i++) {
         const jx_block *blk = &sec->blocks[i];
-        lxw_row_t r0 = (lxw_row_t)s.block_row[i];
+        lxw_row_t r0 = (lxw_row_t)s->block_row[i];
         if (blk->kind == JX_BLOCK_PARAGRAPH) {
             lxw_format *fmt = get_format(x, &blk->style, 0, 1, NULL);
-            if (!fmt) {
-                st = oom(x);
-                goto done;
-            }
-            e = put_text(ws, r0, 0, r0, (lxw_col_t)(s.ncols - 1),
+            if (!fmt)
+                return oom(x);
+            e = put_text(ws, r0, 0, r0, (lxw_col_t)(s->ncols - 1),
                          blk->para.text ? blk->para.text : "", fmt);
-            if (e) {
-                st = lxw_fail(x, e, "writing a paragraph", s.name, (long)r0, 0);
-                goto done;
-            }
+            if (e)
+                return lxw_fail(x, e, "writing a paragraph", s->name, (long)r0, 0);
         } else if (blk->kind == JX_BLOCK_TABLE) {
             for (size_t k = 0; k < blk->table->ncells; k++)
-                if ((st = write_cell(x, &s, ws, i, blk->table, &blk->table->cells[k])) != JX_OK)
-                    goto done;
+                if ((st = write_cell(x, index, ws, i, blk->table, &blk->table->cells[k])) !=
+                    JX_OK)
+                    return st;
         }
     }
-    st = setup_page(x, &s, ws);
-done:
-    sheet_free(&s);
+    protect(ws, 0);
+    return setup_page(x, s, ws);
+}
+
+/* ---- the 数据 sheet ----------------------------------------------------- */
+
+#define XL_DATA_SHEET "数据"
+#define XL_DATA_SIZE 10.5
+
+/* Its columns: heading and Excel width (characters of the default font). */
+static const struct {
+    const char *head;
+    double width;
+} k_data_cols[] = {
+    {"路径", 28}, {"名称", 22}, {"值", 64}, {"单位", 7}, {"类型", 7}, {"工作表", 20}, {"单元格", 9},
+};
+enum { DC_PATH, DC_LABEL, DC_VALUE, DC_UNIT, DC_KIND, DC_SHEET, DC_CELL, DC_COUNT };
+
+/* Pixel width of an Excel column width w (see the top of the file). */
+static int width_px(double w)
+{
+    return w >= 1 ? (int)(w * XL_DIGIT_PX + 0.5) + XL_COL_PAD_PX
+                  : (int)(w * (XL_DIGIT_PX + XL_COL_PAD_PX) + 0.5);
+}
+
+static jx_style data_style(const char *role, jx_halign h)
+{
+    jx_style st;
+    memset(&st, 0, sizeof st);
+    st.font_role = role;
+    st.size_pt = XL_DATA_SIZE;
+    st.halign = h;
+    st.valign = JX_VALIGN_TOP;
+    st.leading = 1.0;
+    return st;
+}
+
+/* The 类型 of a value cell on the 数据 sheet. */
+static const char *data_kind(const jx_cell *c)
+{
+    if (is_formula(c))
+        return "公式";
+    if (c->kind == JX_CELL_NUMBER)
+        return "数值";
+    if (c->kind == JX_CELL_TEXT)
+        return "文本";
+    return "空白";
+}
+
+/* Writes one string of the 数据 sheet and adds the height it needs (points)
+ * at column col's width to *h (the largest so far). */
+static jx_status data_text(xl_writer *x, lxw_worksheet *ws, lxw_row_t r, int col,
+                           const char *text, lxw_format *fmt, const jx_style *st,
+                           const jx_source *src, double *h)
+{
+    lxw_error e = *text ? worksheet_write_string(ws, r, (lxw_col_t)col, text, fmt)
+                        : worksheet_write_blank(ws, r, (lxw_col_t)col, fmt);
+    if (e)
+        return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, (long)r, col);
+    jx_paragraph para = {JX_PARA_TEXT, text};
+    double need;
+    jx_status s = measure(x, st, &para, 1, width_px(k_data_cols[col].width) * XL_PT_PER_PX, src,
+                          &need, NULL);
+    if (s == JX_OK && need > *h)
+        *h = need;
+    return s;
+}
+
+/* The 数据 sheet: one row per filing field shown on the form, in the order
+ * of the form (see docs/workbook-import.md): path, label, value (a number
+ * for numbers, the text for text), unit, type, and the sheet and cell
+ * (top-left of a merged range) where the form shows it; a field shown in
+ * several cells lists its first.  Locked and protected, with a filter. */
+static jx_status write_data_sheet(xl_writer *x)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, XL_DATA_SHEET);
+    if (!ws)
+        return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
+                             "cannot add workbook sheet '" XL_DATA_SHEET "'");
+    jx_style head = data_style("hei", JX_ALIGN_CENTER), body = data_style("song", JX_ALIGN_LEFT),
+             num = data_style("song", JX_ALIGN_RIGHT);
+    head.valign = JX_VALIGN_MIDDLE;
+    lxw_format *fhead = get_format(x, &head, 1, 1, NULL), *fbody = get_format(x, &body, 1, 1, NULL);
+    if (!fhead || !fbody)
+        return oom(x);
+    lxw_error e;
+    jx_status st;
+    for (int c = 0; c < DC_COUNT; c++) {
+        if ((e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, k_data_cols[c].width, NULL)) ||
+            (e = worksheet_write_string(ws, 0, (lxw_col_t)c, k_data_cols[c].head, fhead)))
+            return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, 0, c);
+    }
+    if ((e = worksheet_set_row(ws, 0, min_line(XL_DATA_SIZE) + 2 * XL_PAD_Y_PT, NULL)))
+        return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, 0, 0);
+    lxw_row_t r = 0;
+    for (size_t i = 0; i < x->nplaces; i++) {
+        const xl_place *pl = &x->places[i];
+        const jx_cell *c = pl->cell;
+        if (find_place(x, pl->path, strlen(pl->path)) != pl)
+            continue; /* shown again: listed at its first cell */
+        if (r + 1 > LXW_ROW_MAX - 1)
+            return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
+                                 "the data sheet would need more than %d rows", LXW_ROW_MAX);
+        r++;
+        double h = min_line(XL_DATA_SIZE) + 2 * XL_PAD_Y_PT;
+        char ref[32];
+        lxw_rowcol_to_cell(ref, pl->row, pl->col);
+        const char *texts[DC_COUNT] = {pl->path, c->source.label ? c->source.label : "", NULL,
+                                       c->source.unit ? c->source.unit : "", data_kind(c),
+                                       x->sheets[pl->sheet].name, ref};
+        for (int col = 0; col < DC_COUNT; col++) {
+            if (col == DC_VALUE)
+                continue;
+            if ((st = data_text(x, ws, r, col, texts[col], fbody, &body, &c->source, &h)))
+                return st;
+        }
+        if (c->kind == JX_CELL_NUMBER) {
+            lxw_format *fnum = get_format(x, &num, 1, 1, cell_num_format(c));
+            if (!fnum)
+                return oom(x);
+            if ((e = worksheet_write_number(ws, r, DC_VALUE, jx_decimal_to_double(c->number),
+                                            fnum)))
+                return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, (long)r, DC_VALUE);
+        } else {
+            char *text = c->kind == JX_CELL_TEXT ? join_paras(c->paras, c->npara) : NULL;
+            if (c->kind == JX_CELL_TEXT && !text)
+                return oom(x);
+            st = data_text(x, ws, r, DC_VALUE, text ? text : "", fbody, &body, &c->source, &h);
+            free(text);
+            if (st)
+                return st;
+        }
+        double px = ceil(h / XL_PT_PER_PX - 1e-9);
+        if ((e = worksheet_set_row(ws, r, px * XL_PT_PER_PX > XL_MAX_ROW_PT ? XL_MAX_ROW_PT
+                                                                          : px * XL_PT_PER_PX,
+                                   NULL)))
+            return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, (long)r, 0);
+    }
+    worksheet_freeze_panes(ws, 1, 0);
+    if ((e = worksheet_autofilter(ws, 0, 0, r, DC_COUNT - 1)))
+        return lxw_fail(x, e, "adding the filter", XL_DATA_SHEET, -1, 0);
+    protect(ws, 1);
+    worksheet_set_paper(ws, 9);
+    worksheet_set_landscape(ws);
+    worksheet_set_margins(ws, 0.5, 0.5, 0.75, 0.75);
+    worksheet_fit_to_pages(ws, 1, 0);
+    if ((e = worksheet_repeat_rows(ws, 0, 0)) ||
+        (e = worksheet_print_area(ws, 0, 0, r, DC_COUNT - 1)))
+        return lxw_fail(x, e, "setting up the page", XL_DATA_SHEET, -1, 0);
+    return set_footer(x, XL_DATA_SHEET, ws, "第 {page} 页 共 {pages} 页", 0.75);
+}
+
+/* ---- defined names ----------------------------------------------------- */
+
+static int is_ideograph(uint32_t cp)
+{
+    return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FA1F);
+}
+
+static int is_ascii_letter(uint32_t cp)
+{
+    return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
+
+/* 1 when ASCII text s looks like a cell reference ("A1", "XFD1048576",
+ * "R", "C", "R1C1", "RC2"), which Excel does not take as a name. */
+static int looks_like_ref(const char *s)
+{
+    size_t i = 0, letters = 0, digits = 0;
+    while (is_ascii_letter((unsigned char)s[i]))
+        i++, letters++;
+    while (is_digit(s[i]))
+        i++, digits++;
+    if (!s[i] && letters >= 1 && letters <= 3 && digits >= 1)
+        return 1;
+    const char *p = s;
+    if (*p != 'R' && *p != 'r' && *p != 'C' && *p != 'c')
+        return 0;
+    if (*p == 'R' || *p == 'r') {
+        p++;
+        while (is_digit(*p))
+            p++;
+        if (!*p)
+            return 1;
+        if (*p != 'C' && *p != 'c')
+            return 0;
+    }
+    p++;
+    while (is_digit(*p))
+        p++;
+    return !*p;
+}
+
+/* 1 when `name` can be an Excel defined name as jxgen makes them: 1..255
+ * characters, each an ASCII letter, digit, '_' or '.', or a CJK ideograph;
+ * the first a letter, '_' or ideograph; not a cell reference; not one of
+ * Excel's own (_xlnm...). */
+static int valid_name(const char *name)
+{
+    size_t n = strlen(name), chars = 0, ascii = 1;
+    if (n == 0 || strncmp(name, "_xlnm", 5) == 0)
+        return 0;
+    for (size_t i = 0; i < n; chars++) {
+        uint32_t cp;
+        size_t k = utf8_decode((const unsigned char *)name + i, n - i, &cp);
+        if (!k)
+            return 0;
+        int digit = cp >= '0' && cp <= '9';
+        if (cp >= 0x80)
+            ascii = 0;
+        if (!(is_ascii_letter(cp) || cp == '_' || is_ideograph(cp) ||
+              (i > 0 && (digit || cp == '.'))))
+            return 0;
+        i += k;
+    }
+    if (chars > 255)
+        return 0;
+    return !(ascii && looks_like_ref(name));
+}
+
+/* 1 when a filing path lies inside a list (a segment of digits). */
+static int in_list(const char *path)
+{
+    for (const char *p = path; *p;) {
+        size_t len = strcspn(p, ".");
+        size_t i = 0;
+        while (i < len && is_digit(p[i]))
+            i++;
+        if (len && i == len)
+            return 1;
+        p += len + (p[len] ? 1 : 0);
+    }
+    return 0;
+}
+
+/* Defines a name for every number field of the form (amounts, counts,
+ * percentages; the first cell of each path) whose Chinese label is a valid
+ * name (valid_name()):
+ *   - a workbook name when the field is not inside a list and no other
+ *     number field of the workbook has that label;
+ *   - else a sheet name ('Sheet'!label) when no other number field on its
+ *     sheet has the label but fields on other sheets do (one form per
+ *     sheet, as for several projects);
+ *   - else none.
+ * Each points at the field's cell with an absolute reference. */
+static jx_status define_names(xl_writer *x)
+{
+    size_t n = 0;
+    const xl_place **cand = malloc((x->nplaces ? x->nplaces : 1) * sizeof *cand);
+    if (!cand)
+        return oom(x);
+    for (size_t i = 0; i < x->nplaces; i++) {
+        const xl_place *pl = &x->places[i];
+        const char *label = pl->cell->source.label;
+        if (number_kind(pl->cell) != XL_NUM_NONE && label && valid_name(label) &&
+            find_place(x, pl->path, strlen(pl->path)) == pl)
+            cand[n++] = pl;
+    }
+    jx_status st = JX_OK;
+    for (size_t i = 0; i < n && st == JX_OK; i++) {
+        const xl_place *pl = cand[i];
+        const char *label = pl->cell->source.label;
+        size_t same_all = 0, same_sheet = 0;
+        for (size_t j = 0; j < n; j++) {
+            if (j == i || strcmp(cand[j]->cell->source.label, label) != 0)
+                continue;
+            same_all++;
+            same_sheet += cand[j]->sheet == pl->sheet;
+        }
+        const char *sheet = x->sheets[pl->sheet].name;
+        jx_buf name = {0}, ref = {0};
+        if (same_all == 0 && !in_list(pl->path)) {
+            jx_buf_puts(&name, label);
+        } else if (same_all > 0 && same_sheet == 0 && !strchr(sheet, '!') &&
+                   !strchr(sheet, '\'')) {
+            jx_buf_printf(&name, "'%s'!%s", sheet, label);
+        } else {
+            continue;
+        }
+        jx_buf_puts(&ref, "=");
+        append_ref(&ref, x, SIZE_MAX, pl->sheet, pl->row, pl->col, 1);
+        if (name.oom || ref.oom) {
+            st = oom(x);
+        } else {
+            lxw_error e = workbook_define_name(x->wb, name.data, ref.data);
+            if (e)
+                st = jx_diag_error(x->d, lxw_status(e), NULL, 0, 0,
+                                   "workbook: cannot define the name %s for %s: %s", name.data,
+                                   pl->path, lxw_strerror(e));
+        }
+        jx_buf_free(&name);
+        jx_buf_free(&ref);
+    }
+    free(cand);
     return st;
 }
 
@@ -1240,6 +1877,17 @@ static void sync_file(const char *name)
     }
 }
 
+/* Records a reserved sheet name (ASCII-folded already). */
+static jx_status reserve_name(xl_writer *x, const char *folded)
+{
+    size_t n = strlen(folded) + 1;
+    char *s = malloc(n);
+    if (!s)
+        return JX_ERR_NOMEM;
+    memcpy(s, folded, n);
+    return take_name(x, s);
+}
+
 jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx_diags *d)
 {
     xl_writer x = {.doc = doc, .fonts = fonts, .d = d, .next_blank = 1};
@@ -1248,21 +1896,17 @@ jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx
     if (!doc || !path || !*path)
         return jx_diag_error(d, JX_ERR_INTERNAL, NULL, 0, 0,
                              "jx_xlsx_write: no document or no file name");
-    /* Excel reserves "History" as a sheet name. */
-    char *hist = malloc(8);
-    if (!hist) {
-        st = oom(&x);
-        goto done;
-    }
-    memcpy(hist, "history", 8);
-    if ((st = take_name(&x, hist)) != JX_OK) {
+    /* Excel reserves "History"; the data sheet is ours. */
+    if ((st = reserve_name(&x, "history")) != JX_OK ||
+        (st = reserve_name(&x, XL_DATA_SHEET)) != JX_OK) {
         oom(&x);
         goto done;
     }
     if ((st = make_temp(&x, path, &tmp)) != JX_OK)
         goto done;
     x.wb = workbook_new(tmp);
-    if (!x.wb) {
+    x.sheets = calloc(doc->nsections ? doc->nsections : 1, sizeof *x.sheets);
+    if (!x.wb || !x.sheets) {
         st = oom(&x);
         goto done;
     }
@@ -1270,6 +1914,7 @@ jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx
     lxw_doc_properties props = {
         .title = (char *)in->title,
         .author = (char *)in->author,
+        .company = (char *)in->author,
         .subject = (char *)in->subject,
         .keywords = (char *)in->keywords,
         /* 0 would make libxlsxwriter stamp the current time. */
@@ -1280,13 +1925,19 @@ jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx
         st = lxw_fail(&x, e, "setting document properties", "", -1, 0);
         goto done;
     }
-    for (size_t i = 0; i < doc->nsections; i++)
-        if ((st = write_section(&x, i)) != JX_OK)
+    /* Lay every sheet out first: formulas and names refer across sheets. */
+    for (size_t i = 0; i < doc->nsections; i++) {
+        x.nsheets = i + 1;
+        if ((st = plan_section(&x, i)) != JX_OK)
             goto done;
-    if (doc->nsections == 0 && !workbook_add_worksheet(x.wb, NULL)) {
-        st = oom(&x);
-        goto done;
     }
+    if ((st = index_places(&x)) != JX_OK)
+        goto done;
+    for (size_t i = 0; i < x.nsheets; i++)
+        if ((st = write_sheet(&x, i)) != JX_OK)
+            goto done;
+    if ((st = write_data_sheet(&x)) != JX_OK || (st = define_names(&x)) != JX_OK)
+        goto done;
     e = workbook_close(x.wb);
     x.wb = NULL;
     if (e) {
@@ -1310,6 +1961,11 @@ done:
         unlink(tmp);
         free(tmp);
     }
+    for (size_t i = 0; i < x.nsheets; i++)
+        sheet_free(&x.sheets[i]);
+    free(x.sheets);
+    free(x.places);
+    free(x.by_path);
     for (size_t i = 0; i < x.nused; i++)
         free(x.used[i]);
     free(x.used);

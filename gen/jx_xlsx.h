@@ -6,7 +6,14 @@
  * a merged range over the sheet columns its span covers.  Row heights are
  * computed with the same text engine (jx_text.h) so that wrapped text in
  * merged cells is fully visible (Excel cannot auto-fit merged cells).
- * NUMBER cells are numbers with the cell's number format.
+ * NUMBER cells are numbers with the cell's number format; derived totals
+ * (jx_cell.formula) are formulas whose {path} placeholders become the
+ * references of the cells showing those fields, with their values cached.
+ * Template labels and derived totals are locked and every sheet protected
+ * without a password; number cells carry data validation.  A last sheet,
+ * 数据, lists every field shown (path, label, value, unit, type, sheet,
+ * cell), and number fields get defined names after their labels: see
+ * docs/workbook-import.md, which importers rely on.
  *
  * The file is written to a temporary name and renamed into place, so a
  * failure leaves any previous `path` untouched. */
@@ -17,7 +24,10 @@
 #include "jx_doc.h"
 #include "jx_text.h"
 
-/* Returns JX_OK, or JX_ERR_XLSX / JX_ERR_IO / JX_ERR_NOMEM with a message. */
+/* Writes doc as the workbook `path` (fonts: to measure text for row
+ * heights; NULL estimates).  Returns JX_OK, or JX_ERR_XLSX (also for a
+ * formula placeholder no cell shows, named in the message) / JX_ERR_IO /
+ * JX_ERR_NOMEM with a message in d. */
 jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx_diags *d);
 
 #endif

@@ -544,6 +544,172 @@ static void test_subset_size(void **state)
     unlink(path);
 }
 
+/* The document ID of a PDF ("" when there is none; static buffer). */
+static const char *doc_id(const char *path)
+{
+    static char id[64];
+    size_t len = 0;
+    char *data = read_file(path, &len);
+    id[0] = '\0';
+    for (size_t i = len >= 3 ? len - 3 : 0; data && i > 0; i--) {
+        if (memcmp(data + i, "/ID", 3) == 0) {
+            const char *lt = memchr(data + i, '<', len - i);
+            const char *gt = lt ? memchr(lt, '>', len - (size_t)(lt - data)) : NULL;
+            if (gt && gt - lt - 1 < (long)sizeof id) {
+                memcpy(id, lt + 1, (size_t)(gt - lt - 1));
+                id[gt - lt - 1] = '\0';
+            }
+            break;
+        }
+    }
+    free(data);
+    return id;
+}
+
+/* Runs tests/e2e/test_import.py --pdfa on path: its complaints ("" when
+ * none), or NULL when python3 or qpdf is missing. */
+static char *pdfa_problems(const char *path)
+{
+    if (!have_tool("qpdf") || access("/usr/bin/python3", X_OK) != 0)
+        return NULL;
+    const char *src = getenv("JX_SOURCE_DIR");
+    return run("/usr/bin/python3 '%s/tests/e2e/test_import.py' --pdfa '%s' 2>&1",
+               src && *src ? src : JX_SOURCE_DIR, path);
+}
+
+/* PDF/A-1b: version 1.4, XMP with pdfaid part 1 / B equal to the Info
+ * dictionary, the sRGB output intent, CIDSets, an ID that follows the
+ * content; page labels. */
+static void test_pdfa(void **state)
+{
+    fixture *fx = *state;
+    NEED_FIXTURE(fx);
+    if (access("/usr/share/color/icc/sRGB.icc", R_OK) != 0 && !getenv("JX_SRGB_ICC")) {
+        print_message("no sRGB profile (Debian package icc-profiles-free): skipped\n");
+        skip();
+    }
+    jx_diags d;
+    jx_diags_init(&d);
+    assert_int_equal(write_sample(fx, "a.pdf", &d), JX_OK);
+    assert_int_equal(d.count, 0);
+    jx_diags_free(&d);
+    char path[256];
+    snprintf(path, sizeof path, "%s/a.pdf", fx->dir);
+    size_t len = 0;
+    char *data = read_file(path, &len);
+    assert_non_null(data);
+    assert_true(len > 9 && memcmp(data, "%PDF-1.4\n", 9) == 0);
+    free(data);
+
+    char *out = run("pdfinfo -meta '%s' 2>&1", path);
+    assert_non_null(out);
+    assert_non_null(strstr(out, "<pdfaid:part>1</pdfaid:part>"));
+    assert_non_null(strstr(out, "<pdfaid:conformance>B</pdfaid:conformance>"));
+    assert_non_null(strstr(out, "<rdf:li>某某市财政局</rdf:li>"));
+    assert_non_null(strstr(out, "<xmp:CreateDate>2024-06-15T00:00:00+00:00</xmp:CreateDate>"));
+    assert_non_null(strstr(out, "<pdf:Keywords>预算, 公开</pdf:Keywords>"));
+    free(out);
+
+    out = pdfa_problems(path);
+    if (out) {
+        if (*out)
+            fail_msg("%s", out);
+        free(out);
+    }
+    if (have_tool("qpdf")) {
+        out = run("qpdf --json=2 --json-key=pagelabels '%s' 2>&1", path);
+        assert_non_null(out);
+        assert_non_null(strstr(out, "\"/S\": \"/D\""));
+        free(out);
+    }
+
+    /* The ID is a digest of the content: the same here, another for other
+     * text. */
+    char id[64];
+    snprintf(id, sizeof id, "%s", doc_id(path));
+    assert_int_equal(strlen(id), 32);
+    char other[256];
+    snprintf(other, sizeof other, "%s/b.pdf", fx->dir);
+    jx_diags_init(&d);
+    jx_device *dev = jx_pdf_device_create(other, fx->fonts, &d);
+    assert_non_null(dev);
+    jx_doc_info info = {k_title, "某某市财政局", "部门预算", "预算, 公开", "jxgen test", EPOCH};
+    assert_int_equal(dev->begin_document(dev, &info), JX_OK);
+    assert_int_equal(dev->begin_page(dev, A4_W, A4_H), JX_OK);
+    assert_int_equal(dev->draw_text(dev, fx->song, 10.5, 60, 110, k_body, strlen(k_body)), JX_OK);
+    assert_int_equal(dev->end_page(dev), JX_OK);
+    assert_int_equal(dev->close(dev), JX_OK);
+    dev->destroy(dev);
+    jx_diags_free(&d);
+    assert_string_not_equal(doc_id(other), id);
+}
+
+/* Glyphs reached only as components of composite glyphs (UMing draws "i"
+ * as a dotless i and a dot) still get CIDs in the CIDSet, and the text
+ * still reads and renders. */
+static void test_composite_glyphs(void **state)
+{
+    fixture *fx = *state;
+    NEED_FIXTURE(fx);
+    static const char text[] = "mini iPad, 指标 ij";
+    char path[256];
+    snprintf(path, sizeof path, "%s/i.pdf", fx->dir);
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_device *dev = jx_pdf_device_create(path, fx->fonts, &d);
+    assert_non_null(dev);
+    jx_doc_info info = {"i", "某单位", NULL, NULL, "jxgen test", EPOCH};
+    assert_int_equal(dev->begin_document(dev, &info), JX_OK);
+    assert_int_equal(dev->begin_page(dev, A4_W, A4_H), JX_OK);
+    assert_int_equal(dev->draw_text(dev, fx->song, 12, 60, 100, text, strlen(text)), JX_OK);
+    assert_int_equal(dev->end_page(dev), JX_OK);
+    assert_int_equal(dev->close(dev), JX_OK);
+    dev->destroy(dev);
+    jx_diags_free(&d);
+    char *out = run("pdftotext -raw -enc UTF-8 '%s' - 2>&1", path);
+    assert_non_null(out);
+    assert_non_null(strstr(out, text));
+    free(out);
+    out = run("pdftoppm -r 20 -png '%s' '%s/page' 2>&1", path, fx->dir);
+    assert_non_null(out);
+    assert_string_equal(out, "");
+    free(out);
+    if (access("/usr/share/color/icc/sRGB.icc", R_OK) == 0 && (out = pdfa_problems(path))) {
+        if (*out)
+            fail_msg("%s", out);
+        free(out);
+    }
+}
+
+/* Without a usable sRGB profile the PDF is written, with a warning, and
+ * does not claim PDF/A. */
+static void test_without_icc_profile(void **state)
+{
+    fixture *fx = *state;
+    NEED_FIXTURE(fx);
+    static const char *const profiles[] = {"/nonexistent/sRGB.icc", UMING};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(setenv("JX_SRGB_ICC", profiles[i], 1), 0);
+        jx_diags d;
+        jx_diags_init(&d);
+        jx_status st = write_sample(fx, "noicc.pdf", &d);
+        unsetenv("JX_SRGB_ICC");
+        assert_int_equal(st, JX_OK);
+        assert_int_equal(d.errors, 0);
+        assert_int_equal(d.warnings, 1);
+        assert_string_equal(d.items[0].rule, "pdf-a");
+        assert_true(has_message(&d, "icc-profiles-free"));
+        jx_diags_free(&d);
+        char path[256];
+        snprintf(path, sizeof path, "%s/noicc.pdf", fx->dir);
+        char *out = run("pdfinfo -meta '%s' 2>&1", path);
+        assert_non_null(out);
+        assert_null(strstr(out, "pdfaid"));
+        assert_non_null(strstr(out, "<dc:title>"));
+        free(out);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -555,6 +721,9 @@ int main(void)
         cmocka_unit_test(test_destroy_without_close),
         cmocka_unit_test(test_rejects_bad_calls),
         cmocka_unit_test(test_subset_size),
+        cmocka_unit_test(test_pdfa),
+        cmocka_unit_test(test_composite_glyphs),
+        cmocka_unit_test(test_without_icc_profile),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

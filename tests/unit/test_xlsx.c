@@ -234,6 +234,65 @@ static void add_number(jx_doc *doc, jx_table *t, int r, int c, int rs, int cs, c
     cell->formula = formula ? jx_doc_strdup(doc, formula) : NULL;
 }
 
+/* Gives a value cell its filing path, label and unit. */
+static jx_cell *sourced(jx_cell *c, const char *path, const char *label, const char *unit)
+{
+    c->source.path = path;
+    c->source.label = label;
+    c->source.unit = unit;
+    return c;
+}
+
+/* The last cell added to t. */
+static jx_cell *last_cell(jx_table *t)
+{
+    return &t->cells[t->ncells - 1];
+}
+
+/* Two sections: "资金" with amounts, a derived total, a blank amount, a
+ * percentage and text; "汇总" with a total over a cell of "资金" and the
+ * year again.  formula0 is the derived total's formula. */
+static jx_doc *build_formula_doc(const char *formula0)
+{
+    jx_doc *doc = jx_doc_create();
+    assert_non_null(doc);
+    doc->info.title = "绩效目标表";
+    doc->info.author = "某某单位";
+    doc->info.date_epoch = EPOCH;
+    static const double w[] = {2, 2, 2, 2};
+    jx_section *sec = add_section(doc, "资金", 0);
+    jx_table *t = add_table(doc, sec, 4, w, 4);
+    add_cell(doc, t, 0, 0, 1, 1, JX_CELL_LABEL, "资金总额");
+    add_number(doc, t, 0, 1, 1, 1, "600.5", "600.50", "#,##0.00", formula0);
+    sourced(last_cell(t), "fund.total", "资金总额", "万元");
+    add_cell(doc, t, 0, 2, 1, 1, JX_CELL_LABEL, "说明");
+    sourced(add_cell(doc, t, 0, 3, 1, 1, JX_CELL_TEXT, "=100%"), "note", "说明", NULL);
+    add_cell(doc, t, 1, 0, 1, 1, JX_CELL_LABEL, "财政拨款");
+    add_number(doc, t, 1, 1, 1, 1, "100.50", "100.50", "0.00", NULL);
+    sourced(last_cell(t), "fund.gov", "财政拨款", "万元");
+    add_cell(doc, t, 1, 2, 1, 1, JX_CELL_LABEL, "其他资金");
+    add_number(doc, t, 1, 3, 1, 1, "500", "500", "General", NULL);
+    sourced(last_cell(t), "fund.other", "其他资金", "万元");
+    add_cell(doc, t, 2, 0, 1, 1, JX_CELL_LABEL, "政府性基金");
+    sourced(add_cell(doc, t, 2, 1, 1, 1, JX_CELL_EMPTY, NULL), "fund.fund", "政府性基金", "万元");
+    add_cell(doc, t, 2, 2, 1, 1, JX_CELL_LABEL, "完成率");
+    add_number(doc, t, 2, 3, 1, 1, "0.95", "95%", "0%", NULL);
+    sourced(last_cell(t), "rate", "完成率", NULL);
+    add_cell(doc, t, 3, 0, 1, 1, JX_CELL_LABEL, "年度");
+    sourced(add_cell(doc, t, 3, 1, 1, 3, JX_CELL_TEXT, "2024年"), "year", "年度", NULL);
+
+    static const double w2[] = {1, 1};
+    sec = add_section(doc, "汇总", 0);
+    t = add_table(doc, sec, 2, w2, 2);
+    add_cell(doc, t, 0, 0, 1, 1, JX_CELL_LABEL, "合计两倍");
+    add_number(doc, t, 0, 1, 1, 1, "1201", "1201.00", "0.00",
+               "{fund.total}*2+LEN(\"{x}\")-3");
+    sourced(last_cell(t), "double", "合计两倍", "万元");
+    add_cell(doc, t, 1, 0, 1, 1, JX_CELL_LABEL, "年度");
+    sourced(add_cell(doc, t, 1, 1, 1, 1, JX_CELL_TEXT, "2024年"), "year", "年度", NULL);
+    return doc;
+}
+
 /* The long, illegal name of section 0 (and, again, of section 2). */
 static const char k_name0[] = "2024年度项目支出绩效目标表[草稿]:第一部分/附件*说明?超长名称补充内容";
 static const char k_astral[] = "𠀀𠀁𠀂𠀃𠀄𠀅𠀆𠀇𠀈𠀉𠀊𠀋𠀌𠀍𠀎𠀏𠀐𠀑𠀒𠀓";
@@ -494,7 +553,8 @@ static void test_structure(void **state)
     char *out = probe(fx, path);
 
     /* Sheet names: sanitised, unique regardless of case, <= 31 UTF-16 units. */
-    expect(out, "6", "sheets");
+    expect(out, "7", "sheets"); /* the six sections and 数据 */
+    expect(out, "数据", "s6.name");
     expect(out, "2024年度项目支出绩效目标表_草稿__第一部分_附件_说明_", "s0.name");
     expect(out, "Sheet1", "s1.name");
     expect(out, "2024年度项目支出绩效目标表_草稿__第一部分_附件 (2)", "s2.name");
@@ -510,6 +570,11 @@ static void test_structure(void **state)
     /* Section 1: boundaries 0.2 pt apart merge into one. */
     assert_non_null(fact(out, "s1.colpx.B"));
     assert_null(fact(out, "s1.colpx.C"));
+    /* A sheet without tables: eight equal columns (LibreOffice does not
+     * shrink one column wider than the page), the title merged over them. */
+    assert_non_null(fact(out, "s2.colpx.H"));
+    assert_null(fact(out, "s2.colpx.I"));
+    expect(out, "A1:H1", "s2.merged");
 
     expect(out,
            "A1:K1,A2:B2,A3:B4,A5:B5,A6:B6,A7:K7,A9:A11,B11:C11,B8:C8,B9:C10,C2:K2,C3:E3,C4:E4,"
@@ -563,6 +628,23 @@ static void test_structure(void **state)
     expect(out, "第 &P 页 共 &N 页", "s0.footer");
     expect(out, "", "s1.footer");
     expect(out, "0.7500,0.7500,1.0000,1.0000", "s0.margins");
+    expect(out, "$A$1:$K$11", "s0.area");
+
+    /* Protection: no password; labels and derived totals locked, values
+     * not; numbers validated. */
+    expect(out, "1", "s0.protected");
+    expect(out, "", "s0.password");
+    expect(out, "formatColumns,formatRows", "s0.allow");
+    expect(out, "1", "s0.locked.A1");  /* title */
+    expect(out, "1", "s0.locked.A2");  /* label */
+    expect(out, "0", "s0.locked.C2");  /* text */
+    expect(out, "0", "s0.locked.F3");  /* number */
+    expect(out, "1", "s0.locked.K4");  /* formula */
+    expect(out, "0", "s0.locked.A7");  /* empty value */
+    expect(out, "decimal|greaterThanOrEqual|0||金额|请输入不小于 0 的数。", "s0.dv.F3:G3");
+    expect(out, "decimal|greaterThanOrEqual|0||金额|请输入不小于 0 的数。", "s0.dv.K3");
+    assert_null(fact(out, "s0.dv.K4")); /* a formula is not typed in */
+    assert_null(fact(out, "s0.dv.C6:E6")); /* "=100%" is text */
 
     /* Document properties. */
     expect(out, "2024年项目支出绩效目标表", "prop.title");
@@ -570,6 +652,7 @@ static void test_structure(void **state)
     expect(out, "预算绩效目标", "prop.subject");
     expect(out, "绩效目标, 预算", "prop.keywords");
     expect(out, "2024-06-15T00:00:00Z", "prop.created");
+    expect(out, "某某单位", "prop.company");
 
     free(out);
     free(path);
@@ -676,7 +759,8 @@ static void test_format_reuse(void **state)
     jx_diags_init(&d);
     assert_int_equal(jx_xlsx_write(doc, fx->fonts, path, &d), JX_OK);
     char *out = probe(fx, path);
-    assert_true(fact_num(out, "xfs") <= 4); /* default + label + text + number */
+    /* default + label + text + number, and the 数据 sheet's heading and body */
+    assert_true(fact_num(out, "xfs") <= 6);
     free(out);
     free(path);
     jx_diags_free(&d);
@@ -789,6 +873,192 @@ static void test_no_fonts(void **state)
     jx_doc_free(doc);
 }
 
+/* Derived totals are formulas over the cells they sum, on the same sheet
+ * or another, with their values cached; the 数据 sheet lists every field;
+ * number fields with a unique, valid label get names. */
+static void test_formulas_data_names(void **state)
+{
+    fixture *fx = need(state, 1);
+    jx_doc *doc = build_formula_doc("SUM({fund.gov},{fund.other})");
+    char *path = path_in(fx, "formulas.xlsx");
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_status st = jx_xlsx_write(doc, fx->fonts, path, &d);
+    if (st != JX_OK)
+        jx_diags_print(&d, stderr);
+    assert_int_equal(st, JX_OK);
+    char *out = probe(fx, path);
+
+    expect(out, "3", "sheets");
+    expect(out, "f|=SUM(B2,D2)", "s0.cell.B1");
+    expect(out, "600.5", "s0.cached.B1");
+    expect(out, "#,##0.00", "s0.fmt.B1");
+    expect(out, "f|='资金'!B1*2+LEN(\"{x}\")-3", "s1.cell.B1");
+    expect(out, "1201", "s1.cached.B1");
+    expect(out, "n|500", "s0.cell.D2");
+    expect(out, "General", "s0.fmt.D2");
+    expect(out, "s|=100%", "s0.cell.D1");
+    expect(out, "n|0.95", "s0.cell.D3");
+    expect(out, "0%", "s0.fmt.D3");
+
+    /* Locks and validation. */
+    expect(out, "1", "s0.locked.B1");
+    expect(out, "0", "s0.locked.B2");
+    expect(out, "0", "s0.locked.B3");
+    expect(out, "1", "s0.locked.C2");
+    assert_null(fact(out, "s0.dv.B1"));
+    expect(out, "decimal|greaterThanOrEqual|0||金额|请输入不小于 0 的数（单位：万元）。", "s0.dv.B2");
+    expect(out, "decimal|greaterThanOrEqual|0||金额|请输入不小于 0 的数（单位：万元）。", "s0.dv.B3");
+    /* "between" is the default operator: not written. */
+    expect(out, "decimal||0|1|百分比|请输入 0% 到 100% 之间的百分数。", "s0.dv.D3");
+    assert_null(fact(out, "s0.dv.D1"));
+
+    /* The 数据 sheet, in the order of the form; the year once, at its
+     * first cell. */
+    expect(out, "数据", "s2.name");
+    static const char *const head[] = {"路径", "名称", "值", "单位", "类型", "工作表", "单元格"};
+    for (int c = 0; c < 7; c++) {
+        char key[32];
+        snprintf(key, sizeof key, "s2.cell.%c1", 'A' + c);
+        char want[64];
+        snprintf(want, sizeof want, "s|%s", head[c]);
+        expect(out, want, key);
+    }
+    static const char *const rows[][7] = {
+        {"fund.total", "资金总额", "n|600.5", "万元", "公式", "资金", "B1"},
+        {"note", "说明", "s|=100%", NULL, "文本", "资金", "D1"},
+        {"fund.gov", "财政拨款", "n|100.5", "万元", "数值", "资金", "B2"},
+        {"fund.other", "其他资金", "n|500", "万元", "数值", "资金", "D2"},
+        {"fund.fund", "政府性基金", NULL, "万元", "空白", "资金", "B3"},
+        {"rate", "完成率", "n|0.95", NULL, "数值", "资金", "D3"},
+        {"year", "年度", "s|2024年", NULL, "文本", "资金", "B4"},
+        {"double", "合计两倍", "n|1201", "万元", "公式", "汇总", "B1"},
+    };
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        for (int c = 0; c < 7; c++) {
+            char key[32], want[128];
+            snprintf(key, sizeof key, "s2.cell.%c%zu", 'A' + c, r + 2);
+            if (!rows[r][c]) {
+                assert_null(fact(out, "%s", key));
+                continue;
+            }
+            snprintf(want, sizeof want, "%s%s", c == 2 ? "" : "s|", rows[r][c]);
+            expect(out, want, key);
+        }
+    }
+    assert_null(fact(out, "s2.cell.A10"));
+    expect(out, "#,##0.00", "s2.fmt.C2");
+    expect(out, "0%", "s2.fmt.C7");
+    expect(out, "1", "s2.protected");
+    expect(out, "formatColumns,formatRows,autoFilter", "s2.allow");
+    expect(out, "1", "s2.locked.C2");
+    expect(out, "$A$1:$G$9", "s2.area");
+    expect(out, "$1:$1", "s2.titles");
+
+    /* Names: number fields only (not 说明, 年度), each once. */
+    expect(out, "'资金'!$B$1", "name.资金总额");
+    expect(out, "'资金'!$B$2", "name.财政拨款");
+    expect(out, "'资金'!$D$2", "name.其他资金");
+    expect(out, "'资金'!$B$3", "name.政府性基金");
+    expect(out, "'资金'!$D$3", "name.完成率");
+    expect(out, "'汇总'!$B$1", "name.合计两倍");
+    assert_null(fact(out, "name.说明"));
+    assert_null(fact(out, "name.年度"));
+
+    free(out);
+    free(path);
+    jx_diags_free(&d);
+    jx_doc_free(doc);
+}
+
+/* A placeholder no cell shows is an error naming it; nothing is written. */
+static void test_formula_errors(void **state)
+{
+    fixture *fx = need(state, 0);
+    static const struct {
+        const char *formula, *message;
+    } cases[] = {
+        {"SUM({fund.gov},{fund.nope})", "refers to {fund.nope}"},
+        {"SUM({fund.gov)", "has a '{' without its '}'"},
+        {"SUM(fund.gov})", "has a '}' without its '{'"},
+        {"SUM({})", "refers to {}"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        jx_doc *doc = build_formula_doc(cases[i].formula);
+        char *path = path_in(fx, "bad-formula.xlsx");
+        int before = count_entries(fx->dir);
+        jx_diags d;
+        jx_diags_init(&d);
+        assert_int_equal(jx_xlsx_write(doc, fx->fonts, path, &d), JX_ERR_XLSX);
+        assert_true(d.errors >= 1);
+        int found = 0;
+        for (size_t k = 0; k < d.count; k++)
+            if (strstr(d.items[k].message, cases[i].message) &&
+                strstr(d.items[k].message, "fund.total"))
+                found = 1;
+        if (!found)
+            fail_msg("no message with '%s' for %s", cases[i].message, cases[i].formula);
+        assert_int_equal(count_entries(fx->dir), before);
+        free(path);
+        jx_diags_free(&d);
+        jx_doc_free(doc);
+    }
+}
+
+/* One form per sheet: a label on every sheet gets a name per sheet; a
+ * label twice on one sheet, or not a valid name, gets none. */
+static void test_sheet_names(void **state)
+{
+    fixture *fx = need(state, 1);
+    jx_doc *doc = jx_doc_create();
+    assert_non_null(doc);
+    doc->info.date_epoch = EPOCH;
+    static const double w[] = {1, 1};
+    static const char *const sheets[] = {"甲项目", "乙项目"};
+    static const char *const totals[] = {"projects.0.total", "projects.1.total"};
+    for (int i = 0; i < 2; i++) {
+        jx_section *sec = add_section(doc, sheets[i], 0);
+        jx_table *t = add_table(doc, sec, 2, w, 3);
+        add_cell(doc, t, 0, 0, 1, 1, JX_CELL_LABEL, "资金总额");
+        add_number(doc, t, 0, 1, 1, 1, "10", "10", "0", NULL);
+        sourced(last_cell(t), totals[i], "资金总额", "万元");
+        add_cell(doc, t, 1, 0, 1, 1, JX_CELL_LABEL, "其他");
+        add_number(doc, t, 1, 1, 1, 1, "1", "1", "0", NULL);
+        sourced(last_cell(t), i ? "projects.1.a" : "projects.0.a", "其他", NULL);
+        add_cell(doc, t, 2, 0, 1, 1, JX_CELL_LABEL, "其他");
+        add_number(doc, t, 2, 1, 1, 1, "2", "2", "0", NULL);
+        sourced(last_cell(t), i ? "projects.1.b" : "projects.0.b", "其他", NULL);
+    }
+    jx_section *sec = add_section(doc, "汇总", 0);
+    jx_table *t = add_table(doc, sec, 2, w, 4);
+    static const char *const labels[] = {"合计", "半年（程）计划执行数", "A1", "Total_2024.v"};
+    static const char *const paths[] = {"summary.total", "summary.half", "summary.a1",
+                                        "summary.t"};
+    for (int r = 0; r < 4; r++) {
+        add_cell(doc, t, r, 0, 1, 1, JX_CELL_LABEL, labels[r]);
+        add_number(doc, t, r, 1, 1, 1, "3", "3", "0", NULL);
+        sourced(last_cell(t), paths[r], labels[r], NULL);
+    }
+    char *path = path_in(fx, "names.xlsx");
+    jx_diags d;
+    jx_diags_init(&d);
+    assert_int_equal(jx_xlsx_write(doc, fx->fonts, path, &d), JX_OK);
+    char *out = probe(fx, path);
+    expect(out, "'甲项目'!$B$1", "name.甲项目!资金总额");
+    expect(out, "'乙项目'!$B$1", "name.乙项目!资金总额");
+    assert_null(fact(out, "name.资金总额"));
+    assert_null(fact(out, "name.甲项目!其他"));
+    assert_null(fact(out, "name.其他"));
+    expect(out, "'汇总'!$B$1", "name.合计");
+    expect(out, "'汇总'!$B$4", "name.Total_2024.v");
+    assert_null(fact(out, "name.A1"));
+    assert_null(fact(out, "name.半年（程）计划执行数"));
+    free(out);
+    free(path);
+    jx_diags_free(&d);
+    jx_doc_free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -800,6 +1070,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failure_keeps_old_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_fonts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_formulas_data_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_formula_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sheet_names, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

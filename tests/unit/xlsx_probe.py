@@ -17,8 +17,14 @@ per fact, sheet facts prefixed with `sN.` (N = 0-based sheet index):
     sN.breaks=row,row,...         (1-based row a break follows)
     sN.border.A1=l,r,t,b          (border styles from styles.xml)
     sN.font.A1=name|size|bold
+    sN.locked.A1=1|0              (cell protection of every written cell)
+    sN.protected=1|0              sN.password=hash or ""
+    sN.allow=formatRows,formatColumns,autoFilter,...   (what protection allows)
+    sN.area=print area            sN.dv.RANGE=type|operator|f1|f2|errorTitle|error
     xfs=N                         (cellXfs count in styles.xml)
     prop.title / prop.creator / prop.subject / prop.keywords / prop.created
+    prop.company                  (docProps/app.xml)
+    name.NAME=reference           (workbook names; sheet names as name.Sheet!NAME)
 
 Text values have '\\' and newlines escaped as \\\\ and \\n so each fact is
 one line.  Exits 2 when openpyxl is missing."""
@@ -81,6 +87,14 @@ def main():
     out("prop.subject", p.subject)
     out("prop.keywords", p.keywords)
     out("prop.created", p.created.strftime("%Y-%m-%dT%H:%M:%SZ") if p.created else "")
+    app = ET.fromstring(z.read("docProps/app.xml"))
+    company = app.find("{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}Company")
+    out("prop.company", company.text if company is not None and company.text else "")
+    for dn in wb.defined_names.definedName:
+        if dn.name.startswith("_xlnm"):
+            continue
+        scope = "" if dn.localSheetId is None else wb.sheetnames[int(dn.localSheetId)] + "!"
+        out("name." + scope + dn.name, dn.attr_text)
     rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target") for r in rels}
     book = ET.fromstring(z.read("xl/workbook.xml"))
@@ -127,6 +141,24 @@ def main():
         m = ws.page_margins
         out(k + ".margins", "%.4f,%.4f,%.4f,%.4f" % (m.left, m.right, m.top, m.bottom))
         out(k + ".breaks", ",".join(str(b.id) for b in ws.row_breaks.brk))
+        area = ws.print_area or ""
+        out(k + ".area", ",".join(area) if isinstance(area, (list, tuple)) else area)
+        prot = ws.protection
+        out(k + ".protected", 1 if prot.sheet else 0)
+        out(k + ".password", prot.password or "")
+        # In OOXML these attributes say what is *protected*; False = allowed.
+        allowed = [a for a in ("formatCells", "formatColumns", "formatRows", "insertColumns",
+                               "insertRows", "deleteColumns", "deleteRows", "sort", "autoFilter")
+                   if getattr(prot, a) is False]
+        out(k + ".allow", ",".join(allowed))
+        for dv in ws.data_validations.dataValidation:
+            out(f"{k}.dv.{dv.sqref}", "|".join(str(v) if v is not None else "" for v in (
+                dv.type, dv.operator, dv.formula1, dv.formula2, dv.errorTitle, dv.error)))
+        for row in ws.iter_rows():
+            for c in row:
+                if type(c).__name__ == "MergedCell" or not c.has_style:
+                    continue
+                out(f"{k}.locked.{c.coordinate}", 1 if c.protection.locked else 0)
         # Raw XML: the style of every cell, merged ones included.
         root = ET.fromstring(z.read(sheet_files[i]))
         for c in root.iter("{%s}c" % NS["m"]):

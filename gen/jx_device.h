@@ -27,6 +27,10 @@ struct jx_device {
     /* Draws `len` bytes of UTF-8 with one face at size_pt, baseline at (x, y). */
     jx_status (*draw_text)(jx_device *dev, const jx_face *face, double size_pt, double x,
                            double y, const char *text, size_t len);
+    /* The same with `spacing` points added after every character (a
+     * justified line).  May be NULL: the line is then drawn unstretched. */
+    jx_status (*draw_text_spaced)(jx_device *dev, const jx_face *face, double size_pt, double x,
+                                  double y, const char *text, size_t len, double spacing);
     /* Draws a straight rule from (x0, y0) to (x1, y1). */
     jx_status (*draw_rule)(jx_device *dev, double x0, double y0, double x1, double y1,
                            double width_pt);

@@ -15,6 +15,7 @@ typedef struct dl_item {
     item_kind kind;
     const jx_face *face;
     double size, x, y, x1, y1, width;
+    double spacing;          /* TEXT: extra space after each character (justified) */
     const char *text;
     size_t len;
     int level;
@@ -217,12 +218,29 @@ static jx_status measure(pager *pg, const jx_style *style, const jx_paragraph *p
     return JX_OK;
 }
 
+/* Extra space after each character that stretches a line of a justified
+ * paragraph to the full width: 0 for the paragraph's last line, a line of
+ * one character, or a line so short that stretching would look broken. */
+static double justify_spacing(const vline *v, const jx_style *style, double w)
+{
+    if (style->halign != JX_ALIGN_JUSTIFY || v->line == &v->tl->lines[v->tl->nlines - 1])
+        return 0;
+    size_t chars = jx_utf8_length(v->text + v->line->start, v->line->end - v->line->start);
+    double slack = w - v->indent - v->line->width;
+    if (chars < 2 || slack <= 0.01)
+        return 0;
+    double spacing = slack / (double)(chars - 1);
+    return spacing <= style->size_pt / 2 ? spacing : 0;
+}
+
 /* Draws one measured line with its top at y inside [x, x+w). */
 static void draw_vline(pager *pg, const vline *v, const jx_style *style, double x, double w,
                        double y)
 {
     double lx;
     double lw = v->line->width + v->indent;
+    double spacing = justify_spacing(v, style, w);
+    size_t before = 0;       /* characters of the line before the current run */
     switch (style->halign) {
     case JX_ALIGN_CENTER: lx = x + (w - lw) / 2 + v->indent; break;
     case JX_ALIGN_RIGHT: lx = x + w - v->line->width; break;
@@ -240,10 +258,12 @@ static void draw_vline(pager *pg, const vline *v, const jx_style *style, double 
             return;
         it->face = run->face;
         it->size = style->size_pt;
-        it->x = lx + run->x;
+        it->x = lx + run->x + spacing * (double)before;
         it->y = baseline;
         it->text = v->text + run->start;
         it->len = run->end - run->start;
+        it->spacing = spacing;
+        before += jx_utf8_length(it->text, it->len);
     }
 }
 
@@ -781,6 +801,16 @@ static jx_status draw_page_number(jx_device *dev, jx_fonts *fonts, const dl_page
     return s;
 }
 
+/* Draws a text item, stretched when justified and the device can space
+ * characters (otherwise at its natural width, left-aligned). */
+static jx_status draw_text_item(jx_device *dev, const dl_item *it)
+{
+    if (it->spacing != 0 && dev->draw_text_spaced)
+        return dev->draw_text_spaced(dev, it->face, it->size, it->x, it->y, it->text, it->len,
+                                     it->spacing);
+    return dev->draw_text(dev, it->face, it->size, it->x, it->y, it->text, it->len);
+}
+
 static jx_status emit(pager *pg, jx_device *dev)
 {
     jx_status st = dev->begin_document(dev, &pg->doc->info);
@@ -793,7 +823,7 @@ static jx_status emit(pager *pg, jx_device *dev)
         for (size_t k = 0; k < page->count && st == JX_OK; k++) {
             const dl_item *it = &page->items[k];
             if (it->kind == ITEM_TEXT)
-                st = dev->draw_text(dev, it->face, it->size, it->x, it->y, it->text, it->len);
+                st = draw_text_item(dev, it);
             else if (it->kind == ITEM_RULE)
                 st = dev->draw_rule(dev, it->x, it->y, it->x1, it->y1, it->width);
             else if (dev->add_bookmark)

@@ -76,6 +76,7 @@ typedef struct pdf_op {
     double x0, y0, x1, y1;    /* TEXT: baseline origin in x0,y0; RULE: ends */
     double width;             /* RULE: line width, pt */
     size_t text;              /* TEXT: offset of the NUL-terminated text in pool */
+    double spacing;           /* TEXT: extra space after each character, pt (Tc) */
 } pdf_op;
 
 typedef struct pdf_page {
@@ -311,8 +312,20 @@ static jx_status face_slot(pdf_device *dev, const jx_face *face, size_t *slot)
     return JX_OK;
 }
 
+static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double size_pt,
+                                      double x, double y, const char *text, size_t len,
+                                      double spacing);
+
 static jx_status pdf_draw_text(jx_device *d, const jx_face *face, double size_pt, double x,
                                double y, const char *text, size_t len)
+{
+    return pdf_draw_text_spaced(d, face, size_pt, x, y, text, len, 0);
+}
+
+/* Records a text run; `spacing` becomes the run's character spacing (Tc). */
+static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double size_pt,
+                                      double x, double y, const char *text, size_t len,
+                                      double spacing)
 {
     pdf_device *dev = (pdf_device *)d;
     jx_status st = check_in_page(dev, "draw_text()");
@@ -325,6 +338,9 @@ static jx_status pdf_draw_text(jx_device *d, const jx_face *face, double size_pt
                     HPDF_MAX_FONTSIZE);
     if (!isfinite(x) || !isfinite(y))
         return fail(dev, JX_ERR_INTERNAL, "PDF device: text position is not finite");
+    if (!isfinite(spacing) || spacing < 0 || spacing > size_pt)
+        return fail(dev, JX_ERR_INTERNAL, "PDF device: character spacing %g pt out of range",
+                    spacing);
     if (len == 0)
         return JX_OK;
     if (len > HPDF_LIMIT_MAX_STRING_LEN / 2)
@@ -370,6 +386,7 @@ static jx_status pdf_draw_text(jx_device *d, const jx_face *face, double size_pt
     op->x0 = x;
     op->y0 = y;
     op->text = off;
+    op->spacing = spacing;
     dev->pages[dev->npages - 1].nops++;
     return JX_OK;
 }
@@ -1475,7 +1492,7 @@ static jx_status draw_page(pdf_device *dev, HPDF_Doc pdf, size_t p, HPDF_Encoder
 
     /* Then the text, in one text object. */
     size_t cur_face = SIZE_MAX;
-    double cur_size = -1;
+    double cur_size = -1, cur_spacing = 0;
     int in_text = 0;
     for (size_t i = 0; i < pg->nops; i++) {
         const pdf_op *op = &ops[i];
@@ -1492,6 +1509,12 @@ static jx_status draw_page(pdf_device *dev, HPDF_Doc pdf, size_t p, HPDF_Encoder
             if ((st = hp(dev, pdf,
                          HPDF_Page_SetFontAndSize(page, dev->faces[cur_face].font,
                                                   (HPDF_REAL)cur_size),
+                         "drawing text on", about)))
+                return st;
+        }
+        if (op->spacing != cur_spacing) {
+            cur_spacing = op->spacing;
+            if ((st = hp(dev, pdf, HPDF_Page_SetCharSpace(page, (HPDF_REAL)cur_spacing),
                          "drawing text on", about)))
                 return st;
         }
@@ -1781,6 +1804,7 @@ jx_device *jx_pdf_device_create(const char *path, jx_fonts *fonts, jx_diags *d)
     dev->base.begin_document = pdf_begin_document;
     dev->base.begin_page = pdf_begin_page;
     dev->base.draw_text = pdf_draw_text;
+    dev->base.draw_text_spaced = pdf_draw_text_spaced;
     dev->base.draw_rule = pdf_draw_rule;
     dev->base.add_bookmark = pdf_add_bookmark;
     dev->base.end_page = pdf_end_page;

@@ -122,8 +122,20 @@ static jx_status trace_begin_page(jx_device *d, double width_pt, double height_p
     return JX_OK;
 }
 
+static jx_status trace_draw_text_spaced(jx_device *d, const jx_face *face, double size_pt,
+                                        double x, double y, const char *text, size_t len,
+                                        double spacing);
+
 static jx_status trace_draw_text(jx_device *d, const jx_face *face, double size_pt, double x,
                                  double y, const char *text, size_t len)
+{
+    return trace_draw_text_spaced(d, face, size_pt, x, y, text, len, 0);
+}
+
+/* "text FAMILY SIZE x=X y=Y [cs=SPACING ]"TEXT"" (cs only when non-zero). */
+static jx_status trace_draw_text_spaced(jx_device *d, const jx_face *face, double size_pt,
+                                        double x, double y, const char *text, size_t len,
+                                        double spacing)
 {
     trace_device *dev = (trace_device *)d;
     if (check_page(dev, "draw_text() outside a page"))
@@ -140,6 +152,11 @@ static jx_status trace_draw_text(jx_device *d, const jx_face *face, double size_
     fputs(" y=", dev->out);
     put_num(dev->out, y);
     fputc(' ', dev->out);
+    if (spacing != 0) {
+        fputs("cs=", dev->out);
+        put_num(dev->out, spacing);
+        fputc(' ', dev->out);
+    }
     put_str(dev->out, text ? text : "", len);
     fputc('\n', dev->out);
     return JX_OK;
@@ -224,6 +241,7 @@ jx_device *jx_trace_device_create(FILE *out, jx_diags *d)
     dev->base.begin_document = trace_begin_document;
     dev->base.begin_page = trace_begin_page;
     dev->base.draw_text = trace_draw_text;
+    dev->base.draw_text_spaced = trace_draw_text_spaced;
     dev->base.draw_rule = trace_draw_rule;
     dev->base.add_bookmark = trace_add_bookmark;
     dev->base.end_page = trace_end_page;

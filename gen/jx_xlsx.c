@@ -1541,9 +1541,11 @@ static const struct {
     const char *head;
     double width;
 } k_data_cols[] = {
-    {"路径", 28}, {"名称", 22}, {"值", 64}, {"单位", 7}, {"类型", 7}, {"工作表", 20}, {"单元格", 9},
+    {"路径", 28}, {"名称", 22}, {"单位", 7}, {"值", 64}, {"类型", 7}, {"工作表", 20}, {"单元格", 9},
 };
-enum { DC_PATH, DC_LABEL, DC_VALUE, DC_UNIT, DC_KIND, DC_SHEET, DC_CELL, DC_COUNT };
+/* The unit stands before the value: a field is described (path, label,
+ * unit) before it is given. */
+enum { DC_PATH, DC_LABEL, DC_UNIT, DC_VALUE, DC_KIND, DC_SHEET, DC_CELL, DC_COUNT };
 
 /* Pixel width of an Excel column width w (see the top of the file). */
 static int width_px(double w)
@@ -1634,9 +1636,15 @@ static jx_status write_data_sheet(xl_writer *x)
         double h = min_line(XL_DATA_SIZE) + 2 * XL_PAD_Y_PT;
         char ref[32];
         lxw_rowcol_to_cell(ref, pl->row, pl->col);
-        const char *texts[DC_COUNT] = {pl->path, c->source.label ? c->source.label : "", NULL,
-                                       c->source.unit ? c->source.unit : "", data_kind(c),
-                                       x->sheets[pl->sheet].name, ref};
+        const char *texts[DC_COUNT] = {
+            [DC_PATH] = pl->path,
+            [DC_LABEL] = c->source.label ? c->source.label : "",
+            [DC_UNIT] = c->source.unit ? c->source.unit : "",
+            [DC_VALUE] = NULL,
+            [DC_KIND] = data_kind(c),
+            [DC_SHEET] = x->sheets[pl->sheet].name,
+            [DC_CELL] = ref,
+        };
         for (int col = 0; col < DC_COUNT; col++) {
             if (col == DC_VALUE)
                 continue;

@@ -16,7 +16,7 @@ import unittest
 JXGEN = os.path.abspath(sys.argv[1])
 SRC = os.path.abspath(sys.argv[2])
 
-TEXT = re.compile(r'^text "([^"]*)" ([\d.]+) x=([\d.-]+) y=([\d.-]+) "(.*)"$')
+TEXT = re.compile(r'^text "([^"]*)" ([\d.]+) x=([\d.-]+) y=([\d.-]+) (?:cs=[\d.]+ )?"(.*)"$')
 RULE = re.compile(r"^rule ([\d.-]+),([\d.-]+)-([\d.-]+),([\d.-]+) w=([\d.]+)$")
 
 

@@ -261,7 +261,8 @@ class Atomicity(unittest.TestCase):
             self.assertIn("b.yaml:1:9: error: unknown region 'nowhere'", r.stderr)
             self.assertTrue(os.path.exists(os.path.join(out, "a.pdf")))
             self.assertFalse(os.path.exists(os.path.join(out, "b.pdf")))
-            self.assertEqual([n for n in os.listdir(out) if n.startswith(".")], [])
+            leftovers = [n for n in os.listdir(out) if ".new." in n or ".tmp" in n]
+            self.assertEqual(leftovers, [], "no temporary file is left behind")
         finally:
             shutil.rmtree(d)
 

@@ -1,6 +1,7 @@
 /* jx_layout.c - reading and checking layout files. */
 #include "jx_layout.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +65,9 @@ static int parse_double(const jx_node *n, double *out)
         return 0;
     char *end;
     double v = strtod(t, &end);
-    if (*end != '\0')
+    /* strtod reads "nan" and "inf" too: never a size, width or margin
+     * (found by fuzzing, tests/fuzz/: NaN reached the page as coordinates). */
+    if (*end != '\0' || !isfinite(v))
         return 0;
     *out = v;
     return 1;
@@ -361,10 +364,20 @@ static void check_table(checker *c, const jx_layout *l, const jx_node *t)
     } else {
         for (size_t i = 0; i < cols->count; i++) {
             double w;
-            if (!parse_double(cols->items[i], &w) || w <= 0)
+            if (!parse_double(cols->items[i], &w) || w <= 0 || w > 1e6)
                 check_error(c, cols->items[i], "a column width must be a positive number%s", "",
                             NULL);
         }
+    }
+    /* Rule width and cell padding in points (found by fuzzing, tests/fuzz/:
+     * they were read unchecked, and nan or a negative padding reached the
+     * page). */
+    const char *pts[] = {"border", "padding"};
+    for (int i = 0; i < 2; i++) {
+        const jx_node *v = jx_node_get(t, pts[i]);
+        double d;
+        if (v && (!parse_double(v, &d) || d < 0 || d > 36))
+            check_error(c, v, "%s must be a number of points from 0 to 36%s", pts[i], NULL);
     }
     check_style_ref(c, l, t, "label_style");
     check_style_ref(c, l, t, "value_style");

@@ -15,6 +15,7 @@
 #include "jx_diag.h"
 #include "jx_doc.h"
 #include "jx_node.h"
+#include "jx_rules.h"
 
 typedef struct jx_named_style {
     const char *name;
@@ -45,6 +46,8 @@ typedef struct jx_layout {
     const jx_node *document; /* title/author/subject/keywords templates */
     const jx_node *schema;   /* the filing schema (see jx_schema.h) */
     const jx_node *sections;
+    jx_rules *rules;         /* the form's arithmetic (`rules:`, see jx_rules.h); never NULL
+                                after a successful load */
     unsigned long long hash; /* of the file bytes, for rebuild decisions */
 } jx_layout;
 

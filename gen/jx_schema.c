@@ -8,8 +8,8 @@
 #include "jx_decimal.h"
 #include "jx_util.h"
 
-static const char *const spec_keys[] = {"label", "type", "unit", "required", "fields", "item",
-                                        NULL};
+static const char *const spec_keys[] = {"label", "type",  "unit",    "required", "fields",
+                                        "item",  "derived", "example", NULL};
 
 jx_field_type jx_schema_type(const jx_node *spec)
 {
@@ -45,6 +45,22 @@ static int is_required(const jx_node *spec)
     return r && (strcmp(r, "true") == 0 || strcmp(r, "yes") == 0);
 }
 
+static int is_derived(const jx_node *spec)
+{
+    const char *r = jx_node_text(jx_node_get(spec, "derived"));
+    return r && (strcmp(r, "true") == 0 || strcmp(r, "yes") == 0);
+}
+
+int jx_schema_is_derived(const jx_node *spec)
+{
+    return is_derived(spec);
+}
+
+int jx_schema_is_required(const jx_node *spec)
+{
+    return is_required(spec);
+}
+
 /* The map of child specs of a map or list spec (a list's item). */
 static const jx_node *children_of(const jx_node *spec)
 {
@@ -54,6 +70,48 @@ static const jx_node *children_of(const jx_node *spec)
     if (t == JX_FIELD_LIST)
         return jx_node_get(spec, "item");
     return NULL;
+}
+
+/* required:, derived: and example: of one field spec.  Returns the number
+ * of errors. */
+static int check_flags(const jx_node *spec, const char *name, jx_field_type ft,
+                       const char *file, jx_diags *d)
+{
+    int errors = 0;
+    static const char *const flags[] = {"required", "derived"};
+    for (int i = 0; i < 2; i++) {
+        const jx_node *f = jx_node_get(spec, flags[i]);
+        const char *t = jx_node_text(f);
+        if (f && !(t && (strcmp(t, "true") == 0 || strcmp(t, "false") == 0 ||
+                         strcmp(t, "yes") == 0 || strcmp(t, "no") == 0))) {
+            jx_diags_add(d, JX_SEV_ERROR, file, f->line, f->col, NULL,
+                         "%s: of field '%s' must be true or false", flags[i], name);
+            errors++;
+        }
+    }
+    if (is_derived(spec)) {
+        const jx_node *f = jx_node_get(spec, "derived");
+        if (ft != JX_FIELD_AMOUNT) {
+            jx_diags_add(d, JX_SEV_ERROR, file, f->line, f->col, NULL,
+                         "field '%s' is derived: true but not an amount (type: amount)", name);
+            errors++;
+        } else if (is_required(spec)) {
+            jx_diags_add(d, JX_SEV_ERROR, file, f->line, f->col, NULL,
+                         "field '%s' cannot be both required: and derived: (a derived total "
+                         "may be left out)",
+                         name);
+            errors++;
+        }
+    }
+    const jx_node *ex = jx_node_get(spec, "example");
+    if (ex && (ex->kind != JX_NODE_SCALAR || ft == JX_FIELD_MAP || ft == JX_FIELD_LIST)) {
+        jx_diags_add(d, JX_SEV_ERROR, file, ex->line, ex->col, NULL,
+                     "example: of field '%s' must be one value, and only text, rich and amount "
+                     "fields have one",
+                     name);
+        errors++;
+    }
+    return errors;
 }
 
 static int check_fields_def(const jx_node *fields, const char *file, jx_diags *d, int depth)
@@ -105,6 +163,7 @@ static int check_fields_def(const jx_node *fields, const char *file, jx_diags *d
             }
         }
         jx_field_type ft = jx_schema_type(spec);
+        errors += check_flags(spec, fields->keys[i], ft, file, d);
         if (ft == JX_FIELD_MAP || ft == JX_FIELD_LIST) {
             const jx_node *kids = children_of(spec);
             if (!kids) {
@@ -199,7 +258,7 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
                          "unknown-key", "未知字段 %s (did you mean %s?)", full, nfull);
         } else {
             jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->key_lines[i], map->key_cols[i],
-                         "unknown-key", "未知字段 %s: this form has no such field", full);
+                         "unknown-key", "未知字段 %s：本表没有这个字段", full);
         }
         fc->errors++;
     }
@@ -225,7 +284,7 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
 static void check_value(filing_check *fc, const jx_node *spec, const jx_node *value,
                         const char *path, const char *label)
 {
-    static const char *const kind_names[] = {"a value", "a map", "a list"};
+    static const char *const kind_names[] = {"单个值", "字段映射 (key: value)", "列表 (- 条目)"};
     jx_field_type t = jx_schema_type(spec);
     jx_node_kind want = t == JX_FIELD_MAP ? JX_NODE_MAP
                         : t == JX_FIELD_LIST ? JX_NODE_SEQ
@@ -235,7 +294,7 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
         if (value->kind == JX_NODE_SCALAR && jx_node_is_empty(value) && !is_required(spec))
             return;
         jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "wrong-shape",
-                     "「%s」(%s) must be %s, not %s", label, path, kind_names[want],
+                     "「%s」(%s) 应为%s，而不是%s", label, path, kind_names[want],
                      kind_names[value->kind]);
         fc->errors++;
         return;
@@ -251,7 +310,7 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
             const jx_node *v = value->items[i];
             if (v->kind != JX_NODE_MAP) {
                 jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, v->line, v->col, "wrong-shape",
-                             "each entry of 「%s」(%s) must be a map of fields", label, path);
+                             "「%s」(%s) 的每个条目应为字段映射 (key: value)", label, path);
                 fc->errors++;
                 continue;
             }
@@ -265,14 +324,15 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
                                         &dec);
         if (st != JX_OK && !jx_node_is_empty(value)) {
             jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "not-a-number",
-                         "「%s」(%s) must be an amount%s%s, not '%s'", label, path,
-                         jx_schema_unit(spec) ? " in " : "",
-                         jx_schema_unit(spec) ? jx_schema_unit(spec) : "", value->text);
+                         "「%s」(%s) 应为金额%s%s%s，而不是 '%s'", label, path,
+                         jx_schema_unit(spec) ? "（" : "",
+                         jx_schema_unit(spec) ? jx_schema_unit(spec) : "",
+                         jx_schema_unit(spec) ? "）" : "", value->text);
             fc->errors++;
         }
     } else if (is_required(spec) && jx_node_is_empty(value)) {
         jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "missing-field",
-                     "必填字段「%s」(%s) is empty", label, path);
+                     "必填字段「%s」(%s) 为空", label, path);
         fc->errors++;
     }
 }
@@ -283,7 +343,7 @@ jx_status jx_schema_check_filing(const jx_node *schema, const jx_node *filing, c
     filing_check fc = {file, d, 0};
     if (filing->kind != JX_NODE_MAP) {
         jx_diags_add(d, JX_SEV_ERROR, file, filing->line, filing->col, "wrong-shape",
-                     "a filing must be a map of fields (region: …, …)");
+                     "填报文件应为字段映射（region: …, …）");
         return JX_ERR_FILING;
     }
     check_map(&fc, schema, filing, "");

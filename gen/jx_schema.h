@@ -8,7 +8,10 @@
  *     spending: {label: 支出, type: list, item: {...field specs...}}
  * Types: text (one value), rich (text that may hold <p>/<ol> markup), amount
  * (an exact decimal; blank, 0, 0.00 and - mean zero; 1,000.50 accepted),
- * map, list.  `unit` names the amount's unit as the form states it. */
+ * map, list.  `unit` names the amount's unit as the form states it.
+ * `derived: true` marks an amount that may be left out and is computed by a
+ * sum rule; `example:` is the value `jxgen new` writes into a skeleton.
+ * docs/filing-schema.md documents the whole format. */
 #ifndef JX_SCHEMA_H
 #define JX_SCHEMA_H
 
@@ -42,5 +45,11 @@ const jx_node *jx_schema_field(const jx_node *schema, const char *path);
 jx_field_type jx_schema_type(const jx_node *spec);
 const char *jx_schema_label(const jx_node *spec);
 const char *jx_schema_unit(const jx_node *spec);
+
+/* `required: true`: the filing must hold the field (and, for text, not blank). */
+int jx_schema_is_required(const jx_node *spec);
+/* `derived: true`: an amount the filing may leave out; a sum rule of the
+ * layout's `rules:` computes it (jx_rules.h). */
+int jx_schema_is_derived(const jx_node *spec);
 
 #endif

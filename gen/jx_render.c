@@ -12,6 +12,7 @@
 #include "jx_compose.h"
 #include "jx_device.h"
 #include "jx_fontcfg.h"
+#include "jx_include.h"
 #include "jx_paginate.h"
 #include "jx_xlsx.h"
 
@@ -108,45 +109,86 @@ const jx_layout *jx_renderer_layout(jx_renderer *r, const char *region, const ch
     return l;
 }
 
-jx_status jx_renderer_compose(jx_renderer *r, const char *path, jx_doc **doc, jx_diags *d)
+const jx_render_options *jx_renderer_options(const jx_renderer *r)
 {
-    if (doc)
-        *doc = NULL;
-    jx_node *filing = NULL;
-    jx_doc *result = NULL;
-    jx_status st = jx_node_parse_file(path, &filing, d);
-    if (st != JX_OK)
+    return &r->opts;
+}
+
+void jx_filing_free(jx_filing *f)
+{
+    if (!f)
+        return;
+    jx_node_free(f->root);
+    jx_includes_free(f->includes);
+    free(f);
+}
+
+jx_status jx_renderer_read(jx_renderer *r, const char *path, jx_filing **out, jx_diags *d)
+{
+    *out = NULL;
+    jx_filing *f = calloc(1, sizeof *f);
+    if (!f)
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+    jx_status st = jx_include_load(path, &f->root, &f->includes, d);
+    if (st != JX_OK) {
+        free(f);
         return st;
-    const jx_node *region = jx_node_get(filing, "region");
-    if (filing->kind != JX_NODE_MAP || !jx_node_text(region)) {
-        const jx_node *at = region ? region : filing;
+    }
+    f->path = f->includes->files[0].path;
+    const jx_node *region = jx_node_get(f->root, "region");
+    if (f->root->kind != JX_NODE_MAP || !jx_node_text(region)) {
+        const jx_node *at = region ? region : f->root;
         st = jx_diag_error(d, JX_ERR_FILING, path, at->line, at->col,
                            "a filing needs region: (e.g. region: changzhou) to select its form");
-        goto done;
+        jx_filing_free(f);
+        return st;
     }
-    const jx_layout *layout = jx_renderer_layout(r, jx_node_text(region), path, region->line,
-                                                 region->col, d);
-    if (!layout) {
+    f->layout = jx_renderer_layout(r, jx_node_text(region), path, region->line, region->col, d);
+    if (!f->layout) {
         st = d->count && d->items[d->count - 1].rule &&
                      strcmp(d->items[d->count - 1].rule, "unknown-region") == 0
                  ? JX_ERR_FILING
                  : JX_ERR_LAYOUT;
-        goto done;
+        jx_filing_free(f);
+        return st;
     }
+    *out = f;
+    return JX_OK;
+}
+
+jx_status jx_renderer_compose_filing(jx_renderer *r, jx_filing *f, jx_doc **doc, jx_diags *d)
+{
+    if (doc)
+        *doc = NULL;
     char creator[64];
     snprintf(creator, sizeof creator, "jxgen %s", JX_VERSION);
     jx_compose_options copts = {creator, r->opts.date_epoch};
-    size_t warnings = d->warnings;
-    st = jx_compose(layout, filing, path, &copts, &result, d);
+    size_t warnings = d->warnings, from = d->count;
+    jx_doc *result = NULL;
+    jx_status st = jx_compose(f->layout, f->root, f->path, &copts, &result, d);
     if (st == JX_OK && r->opts.strict && d->warnings > warnings)
-        st = jx_diag_error(d, JX_ERR_FILING, path, 0, 0,
+        st = jx_diag_error(d, JX_ERR_FILING, f->path, 0, 0,
                            "%zu warning(s) treated as errors (--strict)", d->warnings - warnings);
-done:
+    /* Messages and cell sources about shared values name the included file. */
+    jx_includes_remap_diags(f->includes, d, from);
+    if (st == JX_OK)
+        jx_includes_remap_doc(f->includes, result);
     if (st == JX_OK && doc)
         *doc = result;
     else
         jx_doc_free(result);
-    jx_node_free(filing);
+    return st;
+}
+
+jx_status jx_renderer_compose(jx_renderer *r, const char *path, jx_doc **doc, jx_diags *d)
+{
+    if (doc)
+        *doc = NULL;
+    jx_filing *f = NULL;
+    jx_status st = jx_renderer_read(r, path, &f, d);
+    if (st == JX_OK)
+        st = jx_renderer_compose_filing(r, f, doc, d);
+    jx_filing_free(f);
     return st;
 }
 

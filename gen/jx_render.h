@@ -2,7 +2,8 @@
  *
  * A renderer holds what is loaded once per process and shared by every
  * filing of a batch: the font set and the layouts met so far.  For each
- * filing it reads the file, selects the layout by `region:`, composes the
+ * filing it reads the file and the shared files it includes (resolving
+ * every `$ref`, jx_include.h), selects the layout by `region:`, composes the
  * document and writes OUTDIR/<name>.pdf and OUTDIR/<name>.xlsx, both first
  * to hidden temporary files that are renamed into place only when both
  * succeeded: a failing filing leaves its previous outputs untouched. */
@@ -29,6 +30,31 @@ typedef struct jx_render_options {
  * and *out, or JX_ERR_FONT/JX_ERR_IO/JX_ERR_NOMEM with messages. */
 jx_status jx_renderer_create(const jx_render_options *opts, jx_renderer **out, jx_diags *d);
 void jx_renderer_free(jx_renderer *r);
+
+/* A filing read and assembled: its include: files read, every $ref
+ * resolved (jx_include.h), its layout selected. */
+typedef struct jx_filing {
+    const char *path;          /* as given (owned by includes) */
+    jx_node *root;             /* the resolved tree */
+    struct jx_includes *includes; /* the files it was assembled from; files[0] is the filing */
+    const jx_layout *layout;   /* owned by the renderer */
+} jx_filing;
+
+/* Reads a filing, resolves its includes and selects its layout.  Returns
+ * JX_OK and *out (free with jx_filing_free), or the first error with
+ * messages (positions in included files name those files). */
+jx_status jx_renderer_read(jx_renderer *r, const char *path, jx_filing **out, jx_diags *d);
+
+/* Checks and composes a filing read by jx_renderer_read (the tree's keys are
+ * marked used).  Returns JX_OK and *doc (may be NULL to discard), or the
+ * first error.  Cell sources of shared values name the included file. */
+jx_status jx_renderer_compose_filing(jx_renderer *r, jx_filing *f, jx_doc **doc, jx_diags *d);
+
+void jx_filing_free(jx_filing *f);
+
+/* The options the renderer was made with (layouts_dir is the renderer's copy;
+ * fonts_dir is NULL after creation). */
+const jx_render_options *jx_renderer_options(const jx_renderer *r);
 
 /* Reads and checks one filing and composes its document (not written).
  * Returns JX_OK and *doc (free with jx_doc_free; may pass NULL to discard),

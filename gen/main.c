@@ -1,7 +1,9 @@
 /* main.c - the jxgen command line.
  *
- *   jxgen build [FILE|DIR]... [-o OUTDIR]   render filings to PDF and XLSX
- *   jxgen check FILE|DIR...                 read and validate only
+ *   jxgen build [FILE|DIR]... [-o OUTDIR] [-j N] [--force]   render what changed
+ *   jxgen check FILE|DIR...                                  read and validate only
+ *   jxgen diff OLD NEW                                       what a revision changes
+ *   jxgen new REGION                                         a blank filing
  *
  * Exit status: 0 success, 1 a filing is wrong, 2 usage or I/O error. */
 #include <dirent.h>
@@ -13,7 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jx_batch.h"
+#include "jx_diff.h"
+#include "jx_include.h"
 #include "jx_render.h"
+#include "jx_skeleton.h"
 
 #define EXIT_FILING 1
 #define EXIT_USAGE 2
@@ -27,6 +33,10 @@ typedef struct options {
     char fonts_dir[PATH_MAX];
     int trace;
     int json;
+    int strict;
+    int force;
+    int jobs;                 /* 0: number of cores */
+    const char *timings;
     char **inputs;
     int ninputs;
 } options;
@@ -35,20 +45,32 @@ static void usage(FILE *out)
 {
     fputs("usage: jxgen build [FILE|DIR]... [-o OUTDIR]   render filings (default: input/ -> out/)\n"
           "       jxgen check FILE|DIR...                 read and validate filings only\n"
+          "       jxgen diff OLD NEW                      what changed between two versions of a\n"
+          "                                               filing (or two folders of them)\n"
+          "       jxgen new REGION                        print a blank filing for REGION\n"
           "       jxgen --help | --version\n"
           "\n"
           "A filing is YAML (or JSON) with `region: NAME` selecting layouts/NAME.yaml.\n"
-          "A directory means every .yaml, .yml and .json file in it.\n"
+          "It may take values from shared files: `include: budget.yaml` and\n"
+          "`{$ref: \"projects[P01].amount\"}` (docs/revisions.md).\n"
+          "A directory means every .yaml, .yml and .json file in it (a file another one\n"
+          "includes is shared data, not a filing).\n"
           "Outputs: OUTDIR/<filing name>.pdf and OUTDIR/<filing name>.xlsx, each written\n"
           "to a temporary file and renamed into place, so a failure never leaves a\n"
-          "half-written file or destroys the previous one.\n"
+          "half-written file or destroys the previous one.  `build` renders only the\n"
+          "filings whose file, included files, layout, fonts or jxgen changed since the\n"
+          "last build (recorded in OUTDIR/" JX_RECORD_NAME "), in parallel.\n"
           "\n"
           "options:\n"
           "  -o, --out DIR      output directory (default: out)\n"
+          "  -j, --jobs N       render N filings at a time (default: the number of cores)\n"
+          "  --force            render every filing, changed or not\n"
+          "  --strict           warnings about a filing count as errors\n"
           "  --layouts DIR      layout files (default: <jxgen home>/layouts)\n"
           "  --fonts DIR        font roles and licensed fonts (default: <jxgen home>/fonts)\n"
           "  --trace            write <name>.trace (every draw call as text) instead of a PDF\n"
-          "  --format=json      messages as JSON lines\n"
+          "  --format=json      messages (and diff output) as JSON\n"
+          "  --timings FILE     one line per rendered filing: seconds, status, bytes, path\n"
           "\n"
           "The jxgen home is $JX_HOME, else the folder above the jxgen binary's build\n"
           "folder that holds layouts/, else the source tree jxgen was built from.\n"
@@ -211,6 +233,17 @@ static int exit_class(jx_status st)
     }
 }
 
+/* Parses the N of -j N / -jN / --jobs=N.  Returns 0 or -1. */
+static int parse_jobs(const char *s, int *jobs)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < 1 || v > 256)
+        return -1;
+    *jobs = (int)v;
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
@@ -229,7 +262,8 @@ static int parse_args(int argc, char **argv, options *o)
         return -1;
     }
     o->command = argv[1];
-    if (strcmp(o->command, "build") != 0 && strcmp(o->command, "check") != 0) {
+    if (strcmp(o->command, "build") != 0 && strcmp(o->command, "check") != 0 &&
+        strcmp(o->command, "diff") != 0 && strcmp(o->command, "new") != 0) {
         fprintf(stderr, "jxgen: error: unknown command '%s'\n", o->command);
         usage(stderr);
         return EXIT_USAGE;
@@ -241,12 +275,27 @@ static int parse_args(int argc, char **argv, options *o)
         const char *a = argv[i];
         if ((strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) && i + 1 < argc)
             o->out_dir = argv[++i];
-        else if (strcmp(a, "--layouts") == 0 && i + 1 < argc)
+        else if ((strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) && i + 1 < argc) {
+            if (parse_jobs(argv[++i], &o->jobs) != 0)
+                goto bad_jobs;
+        } else if (strncmp(a, "-j", 2) == 0 && a[2] != '\0') {
+            if (parse_jobs(a + 2, &o->jobs) != 0)
+                goto bad_jobs;
+        } else if (strncmp(a, "--jobs=", 7) == 0) {
+            if (parse_jobs(a + 7, &o->jobs) != 0)
+                goto bad_jobs;
+        } else if (strcmp(a, "--layouts") == 0 && i + 1 < argc)
             layouts = argv[++i];
         else if (strcmp(a, "--fonts") == 0 && i + 1 < argc)
             fonts = argv[++i];
+        else if (strcmp(a, "--timings") == 0 && i + 1 < argc)
+            o->timings = argv[++i];
         else if (strcmp(a, "--trace") == 0)
             o->trace = 1;
+        else if (strcmp(a, "--strict") == 0)
+            o->strict = 1;
+        else if (strcmp(a, "--force") == 0)
+            o->force = 1;
         else if (strcmp(a, "--format=json") == 0)
             o->json = 1;
         else if (strcmp(a, "--format=text") == 0)
@@ -266,6 +315,14 @@ static int parse_args(int argc, char **argv, options *o)
         snprintf(o->fonts_dir, sizeof o->fonts_dir, "%s", fonts);
     else
         snprintf(o->fonts_dir, sizeof o->fonts_dir, "%s/fonts", o->home);
+    if (strcmp(o->command, "diff") == 0 && o->ninputs != 2) {
+        fprintf(stderr, "jxgen: error: diff needs two files or two folders: OLD NEW\n");
+        return EXIT_USAGE;
+    }
+    if (strcmp(o->command, "new") == 0 && o->ninputs != 1) {
+        fprintf(stderr, "jxgen: error: new needs one region name, e.g. jxgen new changzhou\n");
+        return EXIT_USAGE;
+    }
     if (o->ninputs == 0) {
         if (strcmp(o->command, "check") == 0) {
             fprintf(stderr, "jxgen: error: check needs at least one FILE or DIR\n");
@@ -274,6 +331,122 @@ static int parse_args(int argc, char **argv, options *o)
         static char default_input[] = "input";
         o->inputs[o->ninputs++] = default_input;
     }
+    return 0;
+bad_jobs:
+    fprintf(stderr, "jxgen: error: -j takes a number of jobs from 1 to 256\n");
+    return EXIT_USAGE;
+}
+
+static jx_render_options render_options(const options *o, int with_fonts)
+{
+    jx_render_options ro = {o->layouts_dir, with_fonts ? o->fonts_dir : NULL, o->trace,
+                            document_epoch(), o->strict};
+    return ro;
+}
+
+/* jxgen new REGION: the region's blank filing on stdout. */
+static int cmd_new(const options *o)
+{
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_render_options ro = render_options(o, 0);
+    jx_renderer *r = NULL;
+    int rc = 0;
+    if (jx_renderer_create(&ro, &r, &d) != JX_OK) {
+        rc = EXIT_USAGE;
+    } else {
+        const jx_layout *layout = jx_renderer_layout(r, o->inputs[0], NULL, 0, 0, &d);
+        if (!layout)
+            rc = EXIT_USAGE;
+        else if (jx_skeleton_write(layout, stdout) != JX_OK || fflush(stdout) != 0) {
+            fprintf(stderr, "jxgen: error: cannot write the skeleton: %s\n", strerror(errno));
+            rc = EXIT_USAGE;
+        }
+    }
+    print_diags(o, &d);
+    jx_renderer_free(r);
+    return rc;
+}
+
+/* jxgen diff OLD NEW. */
+static int cmd_diff(const options *o)
+{
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_render_options ro = render_options(o, 0);
+    jx_renderer *r = NULL;
+    int rc = 0;
+    if (jx_renderer_create(&ro, &r, &d) != JX_OK) {
+        rc = EXIT_USAGE;
+    } else {
+        jx_diff_options dopt = {o->json, stdout};
+        jx_status st = jx_diff_run(r, o->inputs[0], o->inputs[1], &dopt, &d);
+        rc = exit_class(st);
+    }
+    print_diags(o, &d);
+    jx_renderer_free(r);
+    return rc;
+}
+
+/* jxgen check FILE|DIR...: every filing read, resolved and composed. */
+static int cmd_check(const options *o, char **filings, int nfilings)
+{
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_render_options ro = render_options(o, 0);
+    jx_renderer *r = NULL;
+    int rc = 0, failed = 0;
+    if (jx_renderer_create(&ro, &r, &d) != JX_OK)
+        rc = EXIT_USAGE;
+    /* Shared files (included by a listed filing, no region:) are not filings. */
+    unsigned char *shared = calloc((size_t)nfilings, 1);
+    if (shared && jx_include_mark_shared(filings, (size_t)nfilings, shared) != 0)
+        memset(shared, 0, (size_t)nfilings);
+    for (int i = 0; i < nfilings && r; i++) {
+        if (shared && shared[i])
+            continue;
+        jx_status st = jx_renderer_compose(r, filings[i], NULL, &d);
+        if (st != JX_OK) {
+            failed++;
+            if (exit_class(st) > rc)
+                rc = exit_class(st);
+        }
+        print_diags(o, &d);
+    }
+    print_diags(o, &d);
+    if (failed && nfilings > 1)
+        fprintf(stderr, "jxgen: %d of %d filings failed\n", failed, nfilings);
+    free(shared);
+    jx_renderer_free(r);
+    return rc;
+}
+
+/* jxgen build: what changed since the last build, in parallel. */
+static int cmd_build(const options *o, char **filings, int nfilings)
+{
+    if (mkdir(o->out_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "%s: error: cannot create output directory: %s\n", o->out_dir,
+                strerror(errno));
+        return EXIT_USAGE;
+    }
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_render_options ro = render_options(o, 1);
+    jx_renderer *r = NULL;
+    if (jx_renderer_create(&ro, &r, &d) != JX_OK) {
+        print_diags(o, &d);
+        return EXIT_USAGE;
+    }
+    print_diags(o, &d); /* font warnings */
+    jx_batch_options bo = {o->out_dir, o->jobs, o->force, o->json,
+                           !o->json && isatty(fileno(stderr)), o->timings, stdout, stderr};
+    jx_batch_summary sum;
+    jx_status st = jx_batch_build(r, filings, nfilings, &bo, &sum);
+    jx_renderer_free(r);
+    if (st != JX_OK)
+        return EXIT_USAGE;
+    if (sum.failed)
+        return exit_class(sum.worst) ? exit_class(sum.worst) : EXIT_FILING;
     return 0;
 }
 
@@ -285,47 +458,21 @@ int main(int argc, char **argv)
         free(o.inputs);
         return rc < 0 ? 0 : rc;
     }
+    if (strcmp(o.command, "new") == 0 || strcmp(o.command, "diff") == 0) {
+        rc = strcmp(o.command, "new") == 0 ? cmd_new(&o) : cmd_diff(&o);
+        free(o.inputs);
+        return rc;
+    }
     char **filings = NULL;
     int nfilings = 0;
     rc = collect_filings(&o, &filings, &nfilings);
-    jx_diags d;
-    jx_diags_init(&d);
-    jx_renderer *r = NULL;
-    int building = strcmp(o.command, "build") == 0;
-    if (rc == 0 && building && mkdir(o.out_dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "%s: error: cannot create output directory: %s\n", o.out_dir,
-                strerror(errno));
-        rc = EXIT_USAGE;
-    }
-    if (rc == 0) {
-        jx_render_options ro = {o.layouts_dir, building ? o.fonts_dir : NULL, o.trace,
-                                document_epoch(), 0};
-        if (jx_renderer_create(&ro, &r, &d) != JX_OK)
-            rc = EXIT_USAGE;
-    }
-    int failed = 0;
-    for (int i = 0; i < nfilings && r; i++) {
-        jx_status st = building ? jx_renderer_build(r, filings[i], o.out_dir, &d)
-                                : jx_renderer_compose(r, filings[i], NULL, &d);
-        if (st != JX_OK) {
-            failed++;
-            int cls = exit_class(st);
-            if (cls > rc)
-                rc = cls;
-        } else if (building) {
-            printf("%s -> %s\n", filings[i], o.out_dir);
-        }
-        print_diags(&o, &d);
-    }
-    print_diags(&o, &d);
-    if (nfilings == 0 && rc == 0) {
+    if (rc == 0 && nfilings == 0) {
         fprintf(stderr, "jxgen: error: no filings found\n");
         rc = EXIT_USAGE;
     }
-    if (failed && nfilings > 1)
-        fprintf(stderr, "jxgen: %d of %d filings failed\n", failed, nfilings);
-    jx_renderer_free(r);
-    jx_diags_free(&d);
+    if (rc == 0)
+        rc = strcmp(o.command, "build") == 0 ? cmd_build(&o, filings, nfilings)
+                                             : cmd_check(&o, filings, nfilings);
     for (int i = 0; i < nfilings; i++)
         free(filings[i]);
     free(filings);

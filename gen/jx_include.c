@@ -1,0 +1,976 @@
+/* jx_include.c - `include:` files and `$ref` values (see jx_include.h). */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include "jx_include.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jx_util.h"
+
+#define MAX_REF_LEN 1024
+
+unsigned long long jx_hash_bytes(unsigned long long h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/* Reads a whole file into a malloc'd NUL-terminated buffer.  Returns 0, or
+ * -1 with *err an errno value (EFBIG when larger than JX_NODE_MAX_BYTES). */
+static int read_all(const char *path, char **buf, size_t *len, int *err)
+{
+    *buf = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *err = errno;
+        return -1;
+    }
+    char *b = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    for (;;) {
+        if (cap - n < 2) {
+            if (cap > JX_NODE_MAX_BYTES) {
+                *err = EFBIG;
+                rc = -1;
+                break;
+            }
+            size_t ncap = cap ? cap * 2 : 65536;
+            char *nb = realloc(b, ncap);
+            if (!nb) {
+                *err = ENOMEM;
+                rc = -1;
+                break;
+            }
+            b = nb;
+            cap = ncap;
+        }
+        size_t got = fread(b + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                *err = errno ? errno : EIO;
+                rc = -1;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (rc != 0) {
+        free(b);
+        return -1;
+    }
+    if (!b && !(b = malloc(1))) {
+        *err = ENOMEM;
+        return -1;
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    return 0;
+}
+
+jx_status jx_read_file(const char *path, char **buf, size_t *len, jx_diags *d)
+{
+    int err = 0;
+    if (read_all(path, buf, len, &err) == 0)
+        return JX_OK;
+    if (err == EFBIG)
+        return jx_diag_error(d, JX_ERR_LIMIT, path, 0, 0, "file is larger than %u bytes; refused",
+                             JX_NODE_MAX_BYTES);
+    if (err == ENOMEM)
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+    return jx_diag_error(d, JX_ERR_IO, path, 0, 0, "cannot open: %s", strerror(err));
+}
+
+int jx_hash_file(const char *path, unsigned long long *hash)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    unsigned long long h = JX_HASH_INIT;
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        h = jx_hash_bytes(h, chunk, got);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return -1;
+    *hash = h;
+    return 0;
+}
+
+static int count_lines(const char *buf, size_t len)
+{
+    int lines = 1;
+    for (const char *p = buf; (p = memchr(p, '\n', len - (size_t)(p - buf))); p++)
+        lines++;
+    return lines;
+}
+
+/* Joins an include: entry to the folder of the including file. */
+static char *join_path(const char *including, const char *rel)
+{
+    const char *slash = strrchr(including, '/');
+    size_t dir = (rel[0] == '/' || !slash) ? 0 : (size_t)(slash - including) + 1;
+    size_t n = dir + strlen(rel) + 1;
+    char *p = malloc(n);
+    if (p) {
+        memcpy(p, including, dir);
+        memcpy(p + dir, rel, n - dir);
+    }
+    return p;
+}
+
+size_t jx_include_paths(const jx_node *filing, const char *path, char **out, size_t max)
+{
+    long i = jx_node_key_index(filing, "include");
+    if (i < 0)
+        return 0;
+    const jx_node *v = filing->items[i];
+    size_t n = 0;
+    if (v->kind == JX_NODE_SCALAR) {
+        if (jx_node_text(v) && *v->text && max > 0 && (out[0] = join_path(path, v->text)))
+            n = 1;
+        return n;
+    }
+    if (v->kind != JX_NODE_SEQ)
+        return 0;
+    for (size_t k = 0; k < v->count && n < max; k++) {
+        const char *t = jx_node_text(v->items[k]);
+        if (t && *t && (out[n] = join_path(path, t)))
+            n++;
+    }
+    return n;
+}
+
+int jx_include_mark_shared(char *const *paths, size_t n, unsigned char *shared)
+{
+    char **included = NULL; /* real paths of every file some listed file includes */
+    size_t ninc = 0, cap = 0;
+    unsigned char *filing = calloc(n ? n : 1, 1);
+    int rc = filing ? 0 : -1;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        shared[i] = 0;
+        jx_diags scratch;
+        jx_diags_init(&scratch);
+        jx_node *root = NULL;
+        if (jx_node_parse_file(paths[i], &root, &scratch) == JX_OK) {
+            filing[i] = jx_node_key_index(root, "region") >= 0;
+            char *inc[JX_INCLUDE_MAX_FILES];
+            size_t k = jx_include_paths(root, paths[i], inc, JX_INCLUDE_MAX_FILES);
+            for (size_t j = 0; j < k; j++) {
+                char real[PATH_MAX];
+                if (rc == 0 && realpath(inc[j], real)) {
+                    if (ninc == cap) {
+                        size_t ncap = cap ? cap * 2 : 16;
+                        char **ni = realloc(included, ncap * sizeof *ni);
+                        if (ni) {
+                            included = ni;
+                            cap = ncap;
+                        }
+                    }
+                    if (ninc < cap && (included[ninc] = strdup(real)))
+                        ninc++;
+                    else
+                        rc = -1;
+                }
+                free(inc[j]);
+            }
+        }
+        jx_node_free(root);
+        jx_diags_free(&scratch);
+    }
+    for (size_t i = 0; i < n && rc == 0 && ninc; i++) {
+        char real[PATH_MAX];
+        if (filing[i] || !realpath(paths[i], real))
+            continue;
+        for (size_t j = 0; j < ninc && !shared[i]; j++)
+            shared[i] = strcmp(included[j], real) == 0;
+    }
+    for (size_t j = 0; j < ninc; j++)
+        free(included[j]);
+    free(included);
+    free(filing);
+    return rc;
+}
+
+const char *jx_includes_locate(const jx_includes *inc, int line, int *real_line)
+{
+    *real_line = line;
+    if (!inc || line <= 0 || inc->count == 0)
+        return inc && inc->count ? inc->files[0].path : NULL;
+    for (size_t i = 0; i < inc->count; i++) {
+        const jx_source_file *f = &inc->files[i];
+        if (line > f->base && line <= f->base + f->lines) {
+            *real_line = line - f->base;
+            return f->path;
+        }
+    }
+    return inc->files[0].path;
+}
+
+void jx_includes_remap_diags(const jx_includes *inc, jx_diags *d, size_t from)
+{
+    if (!inc || inc->count < 2)
+        return;
+    const jx_source_file *filing = &inc->files[0];
+    for (size_t i = from; i < d->count; i++) {
+        jx_diag *g = &d->items[i];
+        if (!g->file || g->line <= filing->lines || strcmp(g->file, filing->path) != 0)
+            continue;
+        int real;
+        const char *file = jx_includes_locate(inc, g->line, &real);
+        char *copy = file ? strdup(file) : NULL;
+        if (!copy)
+            continue; /* keep the virtual position rather than lose the message */
+        free(g->file);
+        g->file = copy;
+        g->line = real;
+    }
+}
+
+void jx_includes_remap_doc(const jx_includes *inc, jx_doc *doc)
+{
+    if (!inc || inc->count < 1 || !doc)
+        return;
+    const jx_source_file *filing = &inc->files[0];
+    /* Each file name is copied into the arena once. */
+    const char *names[JX_INCLUDE_MAX_FILES + 1] = {0};
+    for (size_t s = 0; s < doc->nsections; s++) {
+        jx_section *sec = &doc->sections[s];
+        for (size_t b = 0; b < sec->nblocks; b++) {
+            jx_table *t = sec->blocks[b].kind == JX_BLOCK_TABLE ? sec->blocks[b].table : NULL;
+            for (size_t c = 0; t && c < t->ncells; c++) {
+                jx_source *src = &t->cells[c].source;
+                if (!src->file || (src->file != filing->path && src->file != names[0] &&
+                                   strcmp(src->file, filing->path) != 0))
+                    continue;
+                size_t k = 0;
+                for (size_t i = 1; i < inc->count; i++)
+                    if (src->line > inc->files[i].base &&
+                        src->line <= inc->files[i].base + inc->files[i].lines)
+                        k = i;
+                if (!names[k])
+                    names[k] = jx_doc_strdup(doc, inc->files[k].path);
+                if (names[k]) {
+                    src->file = names[k];
+                    src->line -= inc->files[k].base;
+                }
+            }
+        }
+    }
+}
+
+void jx_includes_free(jx_includes *inc)
+{
+    if (!inc)
+        return;
+    for (size_t i = 0; i < inc->count; i++)
+        free(inc->files[i].path);
+    free(inc);
+}
+
+/* ---- resolution ---------------------------------------------------------- */
+
+typedef struct resolver {
+    const char *path;                            /* the filing */
+    jx_includes *inc;
+    jx_node *roots[JX_INCLUDE_MAX_FILES + 1];    /* included trees, by file index */
+    size_t copied;                               /* nodes made by copies */
+    jx_diags *d;
+    jx_status status;
+} resolver;
+
+static jx_status fail_at(resolver *rs, jx_status st, int line, int col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* Adds an error at the filing's line:col and keeps the first status. */
+static jx_status fail_at(resolver *rs, jx_status st, int line, int col, const char *fmt, ...)
+{
+    char msg[MAX_REF_LEN * 2 + 256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    jx_diags_add(rs->d, JX_SEV_ERROR, rs->path, line, col, "include", "%s", msg);
+    if (rs->status == JX_OK)
+        rs->status = st;
+    return st;
+}
+
+static void shift_lines(jx_node *n, int base)
+{
+    n->line += base;
+    for (size_t i = 0; i < n->count; i++) {
+        if (n->kind == JX_NODE_MAP)
+            n->key_lines[i] += base;
+        shift_lines(n->items[i], base);
+    }
+}
+
+/* A deep copy of n (positions kept), or NULL when out of memory or past the
+ * node limit (rs->status says which). */
+static jx_node *copy_node(resolver *rs, const jx_node *n)
+{
+    if (++rs->copied > JX_NODE_MAX_NODES) {
+        if (rs->status == JX_OK)
+            fail_at(rs, JX_ERR_LIMIT, 0, 0, "$ref copies make more than 200000 values");
+        return NULL;
+    }
+    jx_node *c = calloc(1, sizeof *c);
+    if (!c)
+        goto oom;
+    c->kind = n->kind;
+    c->line = n->line;
+    c->col = n->col;
+    c->plain = n->plain;
+    if (n->kind == JX_NODE_SCALAR) {
+        c->len = n->len;
+        c->text = malloc(n->len + 1);
+        if (!c->text)
+            goto oom;
+        memcpy(c->text, n->text, n->len + 1);
+        return c;
+    }
+    if (n->count == 0)
+        return c;
+    c->items = calloc(n->count, sizeof *c->items);
+    if (!c->items)
+        goto oom;
+    if (n->kind == JX_NODE_MAP) {
+        c->keys = calloc(n->count, sizeof *c->keys);
+        c->key_lines = malloc(n->count * sizeof *c->key_lines);
+        c->key_cols = malloc(n->count * sizeof *c->key_cols);
+        c->key_used = calloc(n->count, 1);
+        if (!c->keys || !c->key_lines || !c->key_cols || !c->key_used)
+            goto oom;
+        memcpy(c->key_lines, n->key_lines, n->count * sizeof *c->key_lines);
+        memcpy(c->key_cols, n->key_cols, n->count * sizeof *c->key_cols);
+    }
+    for (size_t i = 0; i < n->count; i++) {
+        c->count = i + 1; /* so a failure frees what was made */
+        if (n->kind == JX_NODE_MAP && !(c->keys[i] = strdup(n->keys[i])))
+            goto oom;
+        if (!(c->items[i] = copy_node(rs, n->items[i]))) {
+            jx_node_free(c);
+            return NULL;
+        }
+    }
+    return c;
+oom:
+    jx_node_free(c);
+    if (rs->status == JX_OK)
+        fail_at(rs, JX_ERR_NOMEM, 0, 0, "out of memory");
+    return NULL;
+}
+
+/* Appends key/value to a map node (taking both).  Returns 0 or -1. */
+static int map_append(jx_node *map, char *key, int kline, int kcol, jx_node *value)
+{
+    size_t n = map->count + 1;
+    jx_node **items = realloc(map->items, n * sizeof *items);
+    if (items)
+        map->items = items;
+    char **keys = items ? realloc(map->keys, n * sizeof *keys) : NULL;
+    if (keys)
+        map->keys = keys;
+    int *kl = keys ? realloc(map->key_lines, n * sizeof *kl) : NULL;
+    if (kl)
+        map->key_lines = kl;
+    int *kc = kl ? realloc(map->key_cols, n * sizeof *kc) : NULL;
+    if (kc)
+        map->key_cols = kc;
+    unsigned char *ku = kc ? realloc(map->key_used, n) : NULL;
+    if (!ku)
+        return -1;
+    map->key_used = ku;
+    items[map->count] = value;
+    keys[map->count] = key;
+    kl[map->count] = kline;
+    kc[map->count] = kcol;
+    ku[map->count] = 0;
+    map->count = n;
+    return 0;
+}
+
+/* Removes entry i of a map, freeing its key and value. */
+static void map_remove(jx_node *map, size_t i)
+{
+    jx_node_free(map->items[i]);
+    free(map->keys[i]);
+    size_t tail = map->count - i - 1;
+    memmove(map->items + i, map->items + i + 1, tail * sizeof *map->items);
+    memmove(map->keys + i, map->keys + i + 1, tail * sizeof *map->keys);
+    memmove(map->key_lines + i, map->key_lines + i + 1, tail * sizeof *map->key_lines);
+    memmove(map->key_cols + i, map->key_cols + i + 1, tail * sizeof *map->key_cols);
+    memmove(map->key_used + i, map->key_used + i + 1, tail);
+    map->count--;
+}
+
+/* Merges `value` (taken) into map `dst` under `key` (taken): maps merge key
+ * by key, anything else replaces.  Returns 0 or -1 (out of memory; the
+ * taken arguments are freed). */
+static int merge_into(jx_node *dst, char *key, int kline, int kcol, jx_node *value)
+{
+    long j = jx_node_key_index(dst, key);
+    if (j < 0) {
+        if (map_append(dst, key, kline, kcol, value) == 0)
+            return 0;
+        free(key);
+        jx_node_free(value);
+        return -1;
+    }
+    jx_node *old = dst->items[j];
+    if (old->kind == JX_NODE_MAP && value->kind == JX_NODE_MAP) {
+        free(key);
+        int rc = 0;
+        for (size_t i = 0; i < value->count; i++) {
+            if (rc == 0)
+                rc = merge_into(old, value->keys[i], value->key_lines[i], value->key_cols[i],
+                                value->items[i]);
+            else {
+                free(value->keys[i]);
+                jx_node_free(value->items[i]);
+            }
+            value->keys[i] = NULL;
+            value->items[i] = NULL;
+        }
+        jx_node_free(value);
+        return rc;
+    }
+    jx_node_free(old);
+    free(key);
+    dst->items[j] = value;
+    dst->key_lines[j] = kline;
+    dst->key_cols[j] = kcol;
+    return 0;
+}
+
+static int is_identifier(const char *s, size_t n)
+{
+    if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return 0;
+    return 1;
+}
+
+/* The entries of list `seq` whose `field` is `value`: count, and the first. */
+static size_t select_entries(const jx_node *seq, const char *field, const char *value,
+                             const jx_node **first)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < seq->count; i++) {
+        long k = jx_node_key_index(seq->items[i], field);
+        const char *t = k >= 0 ? jx_node_text(seq->items[i]->items[k]) : NULL;
+        if (t && strcmp(t, value) == 0) {
+            if (n++ == 0)
+                *first = seq->items[i];
+        }
+    }
+    return n;
+}
+
+/* Finds the value a $ref path names.  `at` is the $ref scalar (for
+ * messages).  Returns it or NULL with a message. */
+static const jx_node *lookup(resolver *rs, const char *ref, const jx_node *at)
+{
+    if (rs->inc->count < 2) {
+        fail_at(rs, JX_ERR_FILING, at->line, at->col,
+                "$ref %s needs include: at the top of the filing naming the file that holds it",
+                ref);
+        return NULL;
+    }
+    const jx_node *cur = NULL;
+    const char *p = ref;
+    char seg[MAX_REF_LEN], sofar[MAX_REF_LEN];
+    size_t sofar_len = 0;
+    int first = 1;
+    while (*p) {
+        size_t n = strcspn(p, ".[");
+        if (n == 0 && !(*p == '[' && !first)) {
+            fail_at(rs, JX_ERR_FILING, at->line, at->col,
+                    "$ref '%s' is not a path (write keys separated by dots, e.g. projects[P01].amount)",
+                    ref);
+            return NULL;
+        }
+        memcpy(seg, p, n);
+        seg[n] = '\0';
+        if (n > 0) {
+            if (first) {
+                for (size_t f = 1; f < rs->inc->count && !cur; f++) {
+                    long k = jx_node_key_index(rs->roots[f], seg);
+                    if (k >= 0)
+                        cur = rs->roots[f]->items[k];
+                }
+                if (!cur) {
+                    /* Suggest the nearest key of the included files. */
+                    const char *cands[256];
+                    size_t nc = 0;
+                    for (size_t f = 1; f < rs->inc->count; f++)
+                        for (size_t k = 0; k < rs->roots[f]->count && nc < 256; k++)
+                            cands[nc++] = rs->roots[f]->keys[k];
+                    const char *near = jx_nearest(seg, cands, nc);
+                    char hint[300] = "";
+                    if (near)
+                        snprintf(hint, sizeof hint, " (did you mean %s?)", near);
+                    fail_at(rs, JX_ERR_FILING, at->line, at->col,
+                            "$ref: '%s' is not defined in the included files%s", seg, hint);
+                    return NULL;
+                }
+            } else if (cur->kind == JX_NODE_MAP) {
+                long k = jx_node_key_index(cur, seg);
+                if (k < 0) {
+                    fail_at(rs, JX_ERR_FILING, at->line, at->col, "$ref: %s has no '%s'", sofar,
+                            seg);
+                    return NULL;
+                }
+                cur = cur->items[k];
+            } else if (cur->kind == JX_NODE_SEQ) {
+                char *end;
+                unsigned long idx = strtoul(seg, &end, 10);
+                if (*end != '\0' || idx >= cur->count) {
+                    fail_at(rs, JX_ERR_FILING, at->line, at->col,
+                            "$ref: %s is a list; pick an entry with [id] or [name], not '%s'",
+                            sofar, seg);
+                    return NULL;
+                }
+                cur = cur->items[idx];
+            } else {
+                fail_at(rs, JX_ERR_FILING, at->line, at->col, "$ref: %s is a value and has no '%s'",
+                        sofar, seg);
+                return NULL;
+            }
+            first = 0;
+            sofar_len += (size_t)snprintf(sofar + sofar_len, sizeof sofar - sofar_len, "%s%s",
+                                          sofar_len ? "." : "", seg);
+            if (sofar_len >= sizeof sofar)
+                sofar_len = sizeof sofar - 1;
+        }
+        p += n;
+        if (*p == '[') {
+            const char *close = strchr(p, ']');
+            if (!close) {
+                fail_at(rs, JX_ERR_FILING, at->line, at->col, "$ref '%s': '[' without ']'", ref);
+                return NULL;
+            }
+            size_t sl = (size_t)(close - p - 1);
+            memcpy(seg, p + 1, sl);
+            seg[sl] = '\0';
+            if (cur->kind != JX_NODE_SEQ) {
+                fail_at(rs, JX_ERR_FILING, at->line, at->col,
+                        "$ref: %s is not a list, so [%s] picks nothing", sofar, seg);
+                return NULL;
+            }
+            const jx_node *hit = NULL;
+            size_t hits;
+            char *eq = strchr(seg, '=');
+            char field[128] = "id";
+            const char *value = seg;
+            int by_field = eq && is_identifier(seg, (size_t)(eq - seg)) &&
+                           (size_t)(eq - seg) < sizeof field;
+            if (by_field) {
+                memcpy(field, seg, (size_t)(eq - seg));
+                field[eq - seg] = '\0';
+                value = eq + 1;
+                hits = select_entries(cur, field, value, &hit);
+            } else {
+                hits = select_entries(cur, "id", value, &hit);
+                if (hits == 0) {
+                    strcpy(field, "name");
+                    hits = select_entries(cur, "name", value, &hit);
+                }
+            }
+            if (hits == 0) {
+                fail_at(rs, JX_ERR_FILING, at->line, at->col,
+                        "$ref: in the list %s, no entry has %s %s", sofar,
+                        by_field ? field : "id or name", value);
+                return NULL;
+            }
+            if (hits > 1) {
+                fail_at(rs, JX_ERR_FILING, at->line, at->col,
+                        "$ref: in the list %s, %zu entries have %s %s; pick one with [id=...]",
+                        sofar, hits, field, value);
+                return NULL;
+            }
+            cur = hit;
+            sofar_len += (size_t)snprintf(sofar + sofar_len, sizeof sofar - sofar_len, "[%s]", seg);
+            if (sofar_len >= sizeof sofar)
+                sofar_len = sizeof sofar - 1;
+            p = close + 1;
+            if (*p != '\0' && *p != '.' && *p != '[') {
+                fail_at(rs, JX_ERR_FILING, at->line, at->col,
+                        "$ref '%s': expected '.' after ']'", ref);
+                return NULL;
+            }
+        }
+        if (*p == '.')
+            p++;
+    }
+    return cur;
+}
+
+/* Builds the projection of one map `src` by $fields `fields`. */
+static jx_node *project_map(resolver *rs, const jx_node *src, const jx_node *fields)
+{
+    jx_node *m = calloc(1, sizeof *m);
+    if (!m) {
+        fail_at(rs, JX_ERR_NOMEM, 0, 0, "out of memory");
+        return NULL;
+    }
+    m->kind = JX_NODE_MAP;
+    m->line = src->line;
+    m->col = src->col;
+    for (size_t i = 0; i < fields->count; i++) {
+        const jx_node *v = jx_node_path(src, fields->items[i]->text);
+        if (!v)
+            continue; /* absent in this entry: the field stays empty */
+        jx_node *c = copy_node(rs, v);
+        char *key = c ? strdup(fields->keys[i]) : NULL;
+        if (!key || map_append(m, key, v->line, v->col, c) != 0) {
+            free(key);
+            jx_node_free(c);
+            jx_node_free(m);
+            if (rs->status == JX_OK)
+                fail_at(rs, JX_ERR_NOMEM, 0, 0, "out of memory");
+            return NULL;
+        }
+    }
+    return m;
+}
+
+static jx_node *project(resolver *rs, const jx_node *target, const jx_node *fields,
+                        const jx_node *at)
+{
+    if (target->kind == JX_NODE_MAP)
+        return project_map(rs, target, fields);
+    if (target->kind != JX_NODE_SEQ) {
+        fail_at(rs, JX_ERR_FILING, at->line, at->col,
+                "$fields applies to a map or a list of maps; this $ref names a single value");
+        return NULL;
+    }
+    jx_node *list = calloc(1, sizeof *list);
+    if (!list || (target->count && !(list->items = calloc(target->count, sizeof *list->items)))) {
+        free(list);
+        fail_at(rs, JX_ERR_NOMEM, 0, 0, "out of memory");
+        return NULL;
+    }
+    list->kind = JX_NODE_SEQ;
+    list->line = target->line;
+    list->col = target->col;
+    for (size_t i = 0; i < target->count; i++) {
+        const jx_node *e = target->items[i];
+        if (e->kind != JX_NODE_MAP) {
+            jx_node_free(list);
+            fail_at(rs, JX_ERR_FILING, at->line, at->col,
+                    "$fields: entry %zu of the list is not a map", i + 1);
+            return NULL;
+        }
+        if (!(list->items[i] = project_map(rs, e, fields))) {
+            jx_node_free(list);
+            return NULL;
+        }
+        list->count = i + 1;
+    }
+    return list;
+}
+
+static void resolve_slot(resolver *rs, jx_node **slot, int top);
+
+/* Out of memory or past a limit: stop.  Other errors are reported and the
+ * walk goes on, so one run names every bad $ref. */
+static int fatal(const resolver *rs)
+{
+    return rs->status == JX_ERR_NOMEM || rs->status == JX_ERR_LIMIT;
+}
+
+/* The value replacing a map that holds $ref (n is left intact except for
+ * override values taken from it). */
+static jx_node *expand_ref(resolver *rs, jx_node *n, long ref_index)
+{
+    const jx_node *refnode = n->items[ref_index];
+    const char *ref = jx_node_text(refnode);
+    if (refnode->kind != JX_NODE_SCALAR || !ref || !*ref) {
+        fail_at(rs, JX_ERR_FILING, refnode->line, refnode->col,
+                "$ref takes a path such as projects[P01].amount");
+        return NULL;
+    }
+    if (strlen(ref) >= MAX_REF_LEN) {
+        fail_at(rs, JX_ERR_LIMIT, refnode->line, refnode->col, "$ref path too long");
+        return NULL;
+    }
+    const jx_node *fields = NULL;
+    for (size_t i = 0; i < n->count; i++) {
+        if (n->keys[i][0] != '$' || (long)i == ref_index)
+            continue;
+        if (strcmp(n->keys[i], "$fields") != 0) {
+            fail_at(rs, JX_ERR_FILING, n->key_lines[i], n->key_cols[i],
+                    "unknown directive '%s' next to $ref (known: $fields)", n->keys[i]);
+            return NULL;
+        }
+        fields = n->items[i];
+        int ok = fields->kind == JX_NODE_MAP && fields->count > 0;
+        for (size_t k = 0; ok && k < fields->count; k++)
+            ok = jx_node_text(fields->items[k]) && *fields->items[k]->text;
+        if (!ok) {
+            fail_at(rs, JX_ERR_FILING, fields->line, fields->col,
+                    "$fields is a map from this form's field names to the shared file's, e.g. "
+                    "{name: name, full: amount}");
+            return NULL;
+        }
+    }
+    const jx_node *target = lookup(rs, ref, refnode);
+    if (!target)
+        return NULL;
+    jx_node *result = fields ? project(rs, target, fields, refnode) : copy_node(rs, target);
+    if (!result)
+        return NULL;
+    /* Other keys override the referenced map's. */
+    for (size_t i = 0; i < n->count; i++) {
+        if (n->keys[i][0] == '$')
+            continue;
+        if (result->kind != JX_NODE_MAP) {
+            fail_at(rs, JX_ERR_FILING, n->key_lines[i], n->key_cols[i],
+                    "'%s' next to $ref: only a $ref naming a map can take other keys",
+                    n->keys[i]);
+            jx_node_free(result);
+            return NULL;
+        }
+        resolve_slot(rs, &n->items[i], 0);
+        if (fatal(rs)) {
+            jx_node_free(result);
+            return NULL;
+        }
+        if (merge_into(result, n->keys[i], n->key_lines[i], n->key_cols[i], n->items[i]) != 0) {
+            n->keys[i] = NULL;
+            n->items[i] = NULL;
+            jx_node_free(result);
+            fail_at(rs, JX_ERR_NOMEM, 0, 0, "out of memory");
+            return NULL;
+        }
+        n->keys[i] = NULL; /* taken */
+        n->items[i] = NULL;
+    }
+    return result;
+}
+
+/* Resolves every $ref at or under *slot, replacing nodes in place. */
+static void resolve_slot(resolver *rs, jx_node **slot, int top)
+{
+    jx_node *n = *slot;
+    if (!n || fatal(rs))
+        return;
+    if (n->kind == JX_NODE_MAP) {
+        long r = jx_node_key_index(n, "$ref");
+        if (r >= 0) {
+            if (top) {
+                fail_at(rs, JX_ERR_FILING, n->key_lines[r], n->key_cols[r],
+                        "$ref cannot stand for the whole filing; use it for a field's value");
+                return;
+            }
+            jx_node *rep = expand_ref(rs, n, r);
+            if (!rep)
+                return;
+            jx_node_free(n);
+            *slot = rep;
+            return;
+        }
+        long f = jx_node_key_index(n, "$fields");
+        if (f >= 0) {
+            fail_at(rs, JX_ERR_FILING, n->key_lines[f], n->key_cols[f],
+                    "$fields without $ref: it shapes the value a $ref names");
+            return;
+        }
+    }
+    if (n->kind == JX_NODE_MAP || n->kind == JX_NODE_SEQ)
+        for (size_t i = 0; i < n->count && !fatal(rs); i++)
+            resolve_slot(rs, &n->items[i], 0);
+}
+
+/* Reports the first $ref or include: in an included tree (plain values only). */
+static const char *find_directive(const jx_node *n, int *line, int *col)
+{
+    if (n->kind == JX_NODE_MAP)
+        for (size_t i = 0; i < n->count; i++)
+            if (strcmp(n->keys[i], "$ref") == 0 || strcmp(n->keys[i], "$fields") == 0) {
+                *line = n->key_lines[i];
+                *col = n->key_cols[i];
+                return n->keys[i];
+            }
+    for (size_t i = 0; n->kind != JX_NODE_SCALAR && i < n->count; i++) {
+        const char *k = find_directive(n->items[i], line, col);
+        if (k)
+            return k;
+    }
+    return NULL;
+}
+
+/* Reads included file number `idx` named by entry `at` of include:. */
+static void load_include(resolver *rs, const jx_node *at, size_t idx)
+{
+    jx_source_file *f = &rs->inc->files[idx];
+    char *buf = NULL;
+    size_t len = 0;
+    int err = 0;
+    if (read_all(f->path, &buf, &len, &err) != 0) {
+        /* A missing file is the filing's mistake; a disk failure is not. */
+        fail_at(rs, err == EFBIG ? JX_ERR_LIMIT : err == ENOENT ? JX_ERR_FILING : JX_ERR_IO,
+                at->line, at->col,
+                "cannot read the included file %s: %s", f->path,
+                err == EFBIG ? "larger than the limit" : strerror(err));
+        return;
+    }
+    f->hash = jx_hash_bytes(JX_HASH_INIT, buf, len);
+    f->lines = count_lines(buf, len);
+    const jx_source_file *prev = &rs->inc->files[idx - 1];
+    f->base = prev->base + prev->lines;
+    jx_node *root = NULL;
+    jx_status st = jx_node_parse_buffer(f->path, buf, len, &root, rs->d);
+    free(buf);
+    if (st != JX_OK) {
+        rs->status = st;
+        return;
+    }
+    rs->roots[idx] = root;
+    if (root->kind != JX_NODE_MAP) {
+        jx_diags_add(rs->d, JX_SEV_ERROR, f->path, root->line, root->col, "include",
+                     "an included file is a map of shared values (key: value lines)");
+        rs->status = JX_ERR_FILING;
+        return;
+    }
+    int line = 0, col = 0;
+    long k = jx_node_key_index(root, "include");
+    const char *dir = k >= 0 ? "include" : find_directive(root, &line, &col);
+    if (k >= 0) {
+        line = root->key_lines[k];
+        col = root->key_cols[k];
+    }
+    if (dir) {
+        jx_diags_add(rs->d, JX_SEV_ERROR, f->path, line, col, "include",
+                     "an included file holds plain values; '%s' is only allowed in a filing "
+                     "(include every shared file from the filing itself)",
+                     dir);
+        rs->status = JX_ERR_FILING;
+        return;
+    }
+    /* A key may come from one included file only. */
+    for (size_t i = 0; i < root->count; i++)
+        for (size_t p = 1; p < idx; p++) {
+            long j = jx_node_key_index(rs->roots[p], root->keys[i]);
+            if (j < 0)
+                continue;
+            jx_diags_add(rs->d, JX_SEV_ERROR, f->path, root->key_lines[i], root->key_cols[i],
+                         "include",
+                         "'%s' is also defined in %s:%d:%d; a shared key comes from one file only",
+                         root->keys[i], rs->inc->files[p].path,
+                         rs->roots[p]->key_lines[j] - rs->inc->files[p].base,
+                         rs->roots[p]->key_cols[j]);
+            rs->status = JX_ERR_FILING;
+            return;
+        }
+    shift_lines(root, f->base);
+}
+
+/* Reads every file the include: key names. */
+static void load_includes(resolver *rs, jx_node *filing)
+{
+    long k = jx_node_key_index(filing, "include");
+    if (k < 0)
+        return;
+    filing->key_used[k] = 1;
+    const jx_node *v = filing->items[k];
+    const jx_node *one[1] = {v};
+    const jx_node *const *entries = v->kind == JX_NODE_SEQ ? (const jx_node *const *)v->items : one;
+    size_t n = v->kind == JX_NODE_SEQ ? v->count : 1;
+    if (v->kind == JX_NODE_MAP) {
+        fail_at(rs, JX_ERR_FILING, v->line, v->col,
+                "include: takes a file name or a list of them, e.g. include: [budget.yaml]");
+        return;
+    }
+    if (n > JX_INCLUDE_MAX_FILES) {
+        fail_at(rs, JX_ERR_LIMIT, v->line, v->col, "more than 16 included files");
+        return;
+    }
+    for (size_t i = 0; i < n && rs->status == JX_OK; i++) {
+        const jx_node *e = entries[i];
+        const char *t = jx_node_text(e);
+        if (!t || !*t) {
+            fail_at(rs, JX_ERR_FILING, e->line, e->col, "include: an entry is not a file name");
+            return;
+        }
+        size_t idx = rs->inc->count;
+        if (!(rs->inc->files[idx].path = join_path(rs->path, t))) {
+            fail_at(rs, JX_ERR_NOMEM, 0, 0, "out of memory");
+            return;
+        }
+        rs->inc->count++;
+        for (size_t p = 1; p < idx; p++)
+            if (strcmp(rs->inc->files[p].path, rs->inc->files[idx].path) == 0) {
+                fail_at(rs, JX_ERR_FILING, e->line, e->col, "%s is included twice", t);
+                return;
+            }
+        load_include(rs, e, idx);
+    }
+}
+
+jx_status jx_include_load(const char *path, jx_node **root, jx_includes **inc, jx_diags *d)
+{
+    *root = NULL;
+    *inc = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    jx_status st = jx_read_file(path, &buf, &len, d);
+    if (st != JX_OK)
+        return st;
+    jx_includes *in = calloc(1, sizeof *in);
+    if (!in || !(in->files[0].path = strdup(path))) {
+        free(in);
+        free(buf);
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    in->count = 1;
+    in->files[0].hash = jx_hash_bytes(JX_HASH_INIT, buf, len);
+    in->files[0].lines = count_lines(buf, len);
+    jx_node *filing = NULL;
+    st = jx_node_parse_buffer(path, buf, len, &filing, d);
+    free(buf);
+    if (st != JX_OK) {
+        jx_includes_free(in);
+        return st;
+    }
+    resolver rs = {.path = path, .inc = in, .d = d, .status = JX_OK};
+    if (filing->kind == JX_NODE_MAP) {
+        load_includes(&rs, filing);
+        if (rs.status == JX_OK)
+            resolve_slot(&rs, &filing, 1);
+        long k = jx_node_key_index(filing, "include");
+        if (rs.status == JX_OK && k >= 0)
+            map_remove(filing, (size_t)k);
+    }
+    for (size_t i = 1; i < in->count; i++)
+        jx_node_free(rs.roots[i]);
+    if (rs.status != JX_OK) {
+        jx_node_free(filing);
+        jx_includes_free(in);
+        return rs.status;
+    }
+    *root = filing;
+    *inc = in;
+    return JX_OK;
+}

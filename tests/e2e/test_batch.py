@@ -291,6 +291,7 @@ class Parallel(unittest.TestCase):
         try:
             for f in glob.glob(os.path.join(SRC, "input", "*.yaml")):
                 shutil.copy(f, d)
+            shutil.copytree(os.path.join(SRC, "input", "budgets"), os.path.join(d, "budgets"))
             with open(os.path.join(d, "bad.yaml"), "w", encoding="utf-8") as f:
                 f.write("region: nowhere\n")
             r = run(["build", d, "-o", os.path.join(d, "out"), "-j", "3"])

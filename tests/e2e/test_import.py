@@ -431,7 +431,7 @@ class Samples(unittest.TestCase):
                     for c in (c for row in ws.iter_rows() for c in row):
                         if c.data_type == "f":
                             self.assertIn((ws.title, c.coordinate), formulas)
-                        if isinstance(c.value, str) and re.match(r"^[=≥≤<>]", c.value):
+                        elif isinstance(c.value, str) and re.match(r"^[=≥≤<>]", c.value):
                             self.assertEqual(c.data_type, "s")
 
     def test_formulas_have_cached_values(self):

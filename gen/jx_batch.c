@@ -1009,20 +1009,6 @@ static jx_status run_parallel(batch *b, const int *todo, int ntodo, int nw)
 
 /* ---- summary ------------------------------------------------------------------ */
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
 static void print_summary(batch *b)
 {
     const jx_batch_summary *s = b->sum;
@@ -1038,9 +1024,9 @@ static void print_summary(batch *b)
             if (t->state != T_FAILED)
                 continue;
             fputs(first ? "{\"file\":" : ",{\"file\":", f);
-            json_str(f, t->path);
+            jx_json_string(f, t->path);
             fputs(",\"message\":", f);
-            json_str(f, t->first_msg ? t->first_msg : jx_status_str(t->status));
+            jx_json_string(f, t->first_msg ? t->first_msg : jx_status_str(t->status));
             fputc('}', f);
             first = 0;
         }

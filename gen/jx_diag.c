@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jx_util.h"
+
 static char *dup_or_null(const char *s)
 {
     if (!s)
@@ -121,34 +123,17 @@ void jx_diags_print(const jx_diags *d, FILE *out)
         fprintf(out, "error: out of memory while recording messages\n");
 }
 
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
-
 void jx_diags_print_json(const jx_diags *d, FILE *out)
 {
     for (size_t i = 0; i < d->count; i++) {
         const jx_diag *g = &d->items[i];
         fputs("{\"file\":", out);
-        json_string(out, g->file);
+        jx_json_string(out, g->file);
         fprintf(out, ",\"line\":%d,\"col\":%d,\"severity\":\"%s\",\"rule\":", g->line, g->col,
                 severity_name(g->severity));
-        if (g->rule)
-            json_string(out, g->rule);
-        else
-            fputs("null", out);
+        jx_json_string(out, g->rule);
         fputs(",\"message\":", out);
-        json_string(out, g->message);
+        jx_json_string(out, g->message);
         fputs("}\n", out);
     }
 }

@@ -360,24 +360,6 @@ typedef struct report {
     int json_first;
 } report;
 
-static void json_str(FILE *f, const char *s)
-{
-    if (!s) {
-        fputs("null", f);
-        return;
-    }
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
 /* A value for the text report: whitespace runs as one space, long text cut. */
 static void print_value(FILE *f, const char *s)
 {
@@ -435,22 +417,22 @@ static void print_items_json(FILE *f, const item_list *l, int consequence)
             fprintf(f, "\"kind\":\"%s\",", kind_names[it->kind]);
         }
         fputs("\"path\":", f);
-        json_str(f, it->path);
+        jx_json_string(f, it->path);
         fputs(",\"label\":", f);
-        json_str(f, it->label);
+        jx_json_string(f, it->label);
         if (!consequence) {
             fputs(",\"unit\":", f);
-            json_str(f, it->unit && *it->unit ? it->unit : NULL);
+            jx_json_string(f, it->unit && *it->unit ? it->unit : NULL);
         } else {
             fprintf(f, ",\"percent\":%s", it->percent ? "true" : "false");
         }
         fputs(",\"old\":", f);
-        json_str(f, it->old_text);
+        jx_json_string(f, it->old_text);
         fputs(",\"new\":", f);
-        json_str(f, it->new_text);
+        jx_json_string(f, it->new_text);
         if (!consequence) {
             fputs(",\"from\":", f);
-            json_str(f, it->from);
+            jx_json_string(f, it->from);
         }
         fputc('}', f);
     }
@@ -467,9 +449,9 @@ static void print_filing(report *rp, const char *old_path, const char *new_path,
         fputs(rp->json_first ? "{" : ",{", f);
         rp->json_first = 0;
         fputs("\"old\":", f);
-        json_str(f, old_path);
+        jx_json_string(f, old_path);
         fputs(",\"new\":", f);
-        json_str(f, new_path);
+        jx_json_string(f, new_path);
         fprintf(f, ",\"status\":\"%s\",\"changes\":", status);
         print_items_json(f, changes, 0);
         fputs(",\"consequences\":", f);

@@ -142,17 +142,6 @@ static int is_bool(const jx_node *n)
                  strcmp(t, "no") == 0);
 }
 
-/* The child field map of a map or list spec, or NULL. */
-static const jx_node *fields_of(const jx_node *spec)
-{
-    jx_field_type t = jx_schema_type(spec);
-    if (t == JX_FIELD_MAP)
-        return jx_node_get(spec, "fields");
-    if (t == JX_FIELD_LIST)
-        return jx_node_get(spec, "item");
-    return NULL;
-}
-
 /* Resolves a rule path in the schema.  base: the field map paths start in.
  * want_list: the path must end at a list (for each:).  Returns the spec or
  * NULL with a reason in err. */
@@ -213,7 +202,7 @@ static const jx_node *resolve_spec(const jx_node *base, const char *path, int al
         snprintf(done + strlen(done), sizeof done - strlen(done), "%s%s", *done ? "." : "",
                  seg);
         jx_field_type t = jx_schema_type(spec);
-        fields = fields_of(spec);
+        fields = jx_schema_children(spec);
         if (t == JX_FIELD_LIST)
             want_star = 1;
     }
@@ -549,7 +538,7 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
                      NULL);
                 return 0;
             }
-            em.fields[em.count] = fields_of(spec);
+            em.fields[em.count] = jx_schema_children(spec);
             em.patterns[em.count++] = path;
         }
     }
@@ -693,11 +682,11 @@ static void check_derived(loader *ld, const jx_rules *rs, const jx_node *fields,
         if (t == JX_FIELD_LIST) {
             char inner[PATH_MAX_LEN + 2];
             snprintf(inner, sizeof inner, "%s.*", path);
-            check_derived(ld, rs, fields_of(spec), inner, depth + 1);
+            check_derived(ld, rs, jx_schema_children(spec), inner, depth + 1);
             continue;
         }
         if (t == JX_FIELD_MAP) {
-            check_derived(ld, rs, fields_of(spec), path, depth + 1);
+            check_derived(ld, rs, jx_schema_children(spec), path, depth + 1);
             continue;
         }
         const jx_node *dn = jx_node_get(spec, "derived");

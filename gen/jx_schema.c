@@ -61,8 +61,7 @@ int jx_schema_is_required(const jx_node *spec)
     return is_required(spec);
 }
 
-/* The map of child specs of a map or list spec (a list's item). */
-static const jx_node *children_of(const jx_node *spec)
+const jx_node *jx_schema_children(const jx_node *spec)
 {
     jx_field_type t = jx_schema_type(spec);
     if (t == JX_FIELD_MAP)
@@ -165,7 +164,7 @@ static int check_fields_def(const jx_node *fields, const char *file, jx_diags *d
         jx_field_type ft = jx_schema_type(spec);
         errors += check_flags(spec, fields->keys[i], ft, file, d);
         if (ft == JX_FIELD_MAP || ft == JX_FIELD_LIST) {
-            const jx_node *kids = children_of(spec);
+            const jx_node *kids = jx_schema_children(spec);
             if (!kids) {
                 jx_diags_add(d, JX_SEV_ERROR, file, spec->line, spec->col, NULL,
                              "field '%s' of type %s needs %s", fields->keys[i],
@@ -210,7 +209,7 @@ const jx_node *jx_schema_field(const jx_node *schema, const char *path)
         if (k < 0)
             return NULL;
         spec = fields->items[k];
-        fields = children_of(spec);
+        fields = jx_schema_children(spec);
         if (!fields && *p && !(p[0] >= '0' && p[0] <= '9'))
             return NULL;
     }
@@ -300,9 +299,9 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
         return;
     }
     if (t == JX_FIELD_MAP) {
-        check_map(fc, children_of(spec), value, path);
+        check_map(fc, jx_schema_children(spec), value, path);
     } else if (t == JX_FIELD_LIST) {
-        const jx_node *item = children_of(spec);
+        const jx_node *item = jx_schema_children(spec);
         for (size_t i = 0; i < value->count; i++) {
             char full[512];
             if (snprintf(full, sizeof full, "%s.%zu", path, i) >= (int)sizeof full)

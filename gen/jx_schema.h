@@ -41,6 +41,10 @@ jx_status jx_schema_check_filing(const jx_node *schema, const jx_node *filing, c
  * (list indexes are skipped), or NULL. */
 const jx_node *jx_schema_field(const jx_node *schema, const char *path);
 
+/* The map of child field specs of a map spec (its fields:) or a list spec
+ * (its item:), or NULL for a value field. */
+const jx_node *jx_schema_children(const jx_node *spec);
+
 /* Type and label of a field spec (label falls back to the key). */
 jx_field_type jx_schema_type(const jx_node *spec);
 const char *jx_schema_label(const jx_node *spec);

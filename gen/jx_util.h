@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* A growable NUL-terminated byte buffer.  Owned by the caller: release with
  * jx_buf_free().  After an allocation failure `oom` is set and further
@@ -25,6 +26,9 @@ void jx_buf_printf(jx_buf *b, const char *fmt, ...)
     ;
 /* The text so far ("" when empty); valid until the next append. */
 const char *jx_buf_str(const jx_buf *b);
+
+/* Writes s as a JSON string literal (quotes, escapes); NULL as null. */
+void jx_json_string(FILE *out, const char *s);
 
 /* Decodes one UTF-8 character at s (n bytes available) into *cp; returns
  * its length, or 0 for an invalid sequence. */

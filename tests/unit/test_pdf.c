@@ -681,6 +681,204 @@ static void test_composite_glyphs(void **state)
     }
 }
 
+static unsigned be16(const unsigned char *p)
+{
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The (only) embedded TrueType font program of the PDF at path, found in
+ * qpdf's QDF form (streams uncompressed) as the stream of the dictionary
+ * with /Length1; malloc'd, *len its size. */
+static unsigned char *font_program(const char *dir, const char *path, size_t *len)
+{
+    char qdf[256];
+    snprintf(qdf, sizeof qdf, "%s/font.qdf", dir);
+    char *out = run("qpdf --qdf --object-streams=disable '%s' '%s' 2>&1", path, qdf);
+    assert_non_null(out);
+    free(out);
+    size_t n = 0;
+    char *pdf = read_file(qdf, &n);
+    assert_non_null(pdf);
+    unlink(qdf);
+    const char *l1 = NULL;
+    for (size_t i = 0; i + 9 < n; i++)
+        if (memcmp(pdf + i, "/Length1 ", 9) == 0) {
+            assert_null(l1); /* one font program */
+            l1 = pdf + i;
+        }
+    assert_non_null(l1);
+    long want = strtol(l1 + 9, NULL, 10);
+    const char *s = NULL;
+    for (const char *p = l1; p + 7 < pdf + n; p++)
+        if (memcmp(p, "stream\n", 7) == 0) {
+            s = p + 7;
+            break;
+        }
+    assert_non_null(s);
+    assert_true(want > 12 && s + want <= pdf + n);
+    unsigned char *font = malloc((size_t)want);
+    assert_non_null(font);
+    memcpy(font, s, (size_t)want);
+    free(pdf);
+    *len = (size_t)want;
+    return font;
+}
+
+/* Looks c up in a format-4 cmap subtable as the OpenType spec says. */
+static unsigned cmap4_glyph(const unsigned char *sub, unsigned c)
+{
+    unsigned segx2 = be16(sub + 6);
+    const unsigned char *ends = sub + 14, *starts = ends + segx2 + 2, *deltas = starts + segx2,
+                        *ros = deltas + segx2;
+    for (unsigned i = 0; i < segx2 / 2; i++) {
+        if (c > be16(ends + 2 * i))
+            continue;
+        unsigned start = be16(starts + 2 * i);
+        if (c < start)
+            return 0;
+        unsigned ro = be16(ros + 2 * i), delta = be16(deltas + 2 * i);
+        if (ro == 0)
+            return (c + delta) & 0xFFFF;
+        unsigned g = be16(ros + 2 * i + ro + 2 * (c - start));
+        return g ? (g + delta) & 0xFFFF : 0;
+    }
+    return 0;
+}
+
+/* A subset of ~300 characters scattered over the CJK block (every 61st
+ * code, each a segment of its own in hb-subset's cmap) is embedded with a
+ * compact cmap of a few segments that maps every drawn character to its
+ * own glyph and nothing else to any; the text still extracts and renders. */
+static void test_compact_cmap(void **state)
+{
+    fixture *fx = *state;
+    NEED_FIXTURE(fx);
+    jx_buf text = {0};
+    jx_buf_puts(&text, "Cmap 2024: ");
+    int n = 0;
+    for (uint32_t cp = 0x4E00; cp < 0x9FA6 && n < 300; cp += 61) {
+        if (!jx_face_has_char(fx->song, cp))
+            continue;
+        char u[4] = {(char)(0xE0 | (cp >> 12)), (char)(0x80 | ((cp >> 6) & 0x3F)),
+                     (char)(0x80 | (cp & 0x3F)), 0};
+        jx_buf_append(&text, u, 3);
+        n++;
+    }
+    assert_true(n >= 250);
+    char path[256];
+    snprintf(path, sizeof path, "%s/cmap.pdf", fx->dir);
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_device *dev = jx_pdf_device_create(path, fx->fonts, &d);
+    assert_non_null(dev);
+    assert_int_equal(dev->begin_page(dev, A4_W, A4_H), JX_OK);
+    size_t head = strlen("Cmap 2024: ");
+    assert_int_equal(dev->draw_text(dev, fx->song, 10.5, 40, 40, text.data, head), JX_OK);
+    size_t per_line = 30 * 3, lines = 0;
+    for (size_t off = head; off < text.len; off += per_line, lines++) {
+        size_t len = text.len - off < per_line ? text.len - off : per_line;
+        assert_int_equal(dev->draw_text(dev, fx->song, 10.5, 40, 60 + 16 * (double)lines,
+                                        text.data + off, len),
+                         JX_OK);
+    }
+    assert_int_equal(dev->end_page(dev), JX_OK);
+    assert_int_equal(dev->close(dev), JX_OK);
+    dev->destroy(dev);
+    assert_int_equal(d.errors, 0);
+    jx_diags_free(&d);
+
+    /* Text extraction: every line as drawn. */
+    char *out = run("pdftotext -raw -enc UTF-8 '%s' - 2>&1", path);
+    assert_non_null(out);
+    assert_null(strstr(out, "Warning"));
+    assert_null(strstr(out, "Error"));
+    char *want = malloc(text.len + lines + 2);
+    assert_non_null(want);
+    memcpy(want, text.data, head - 1); /* "Cmap 2024:" */
+    size_t w = head - 1;
+    want[w++] = '\n';
+    for (size_t off = head; off < text.len; off += per_line) {
+        size_t len = text.len - off < per_line ? text.len - off : per_line;
+        memcpy(want + w, text.data + off, len);
+        w += len;
+        want[w++] = '\n';
+    }
+    want[w] = '\0';
+    assert_non_null(strstr(out, want));
+    free(want);
+    free(out);
+    out = run("pdftoppm -r 20 -png '%s' '%s/page' 2>&1", path, fx->dir);
+    assert_non_null(out);
+    assert_string_equal(out, "");
+    free(out);
+
+    /* The embedded font's cmap: one (3, 1) format-4 subtable, few segments. */
+    if (!have_tool("qpdf")) {
+        jx_buf_free(&text);
+        return;
+    }
+    size_t flen = 0;
+    unsigned char *font = font_program(fx->dir, path, &flen);
+    const unsigned char *cmap = NULL;
+    unsigned ntab = be16(font + 4);
+    for (unsigned i = 0; i < ntab && 12 + 16 * (i + 1) <= flen; i++)
+        if (memcmp(font + 12 + 16 * i, "cmap", 4) == 0) {
+            uint32_t off = be32(font + 12 + 16 * i + 8), len = be32(font + 12 + 16 * i + 12);
+            assert_true(off <= flen && len <= flen - off && len >= 12);
+            cmap = font + off;
+        }
+    assert_non_null(cmap);
+    const unsigned char *sub = NULL;
+    for (unsigned i = 0; i < be16(cmap + 2); i++)
+        if (be16(cmap + 4 + 8 * i) == 3 && be16(cmap + 6 + 8 * i) == 1)
+            sub = cmap + be32(cmap + 8 + 8 * i);
+    assert_non_null(sub);
+    assert_int_equal(be16(sub), 4);
+    unsigned nseg = be16(sub + 6) / 2;
+    print_message("%d scattered characters: %u cmap segments\n", n, nseg);
+    assert_true(nseg <= 8);
+    assert_int_equal(be16(sub + 14 + 2 * (nseg - 1)), 0xFFFF);
+    /* Drawn characters map to distinct glyphs, no other code to any. */
+    unsigned char *seen = calloc(0x10000, 1);
+    assert_non_null(seen);
+    size_t mapped = 0, drawn = 0;
+    for (size_t i = 0; i < text.len;) {
+        uint32_t cp;
+        size_t k = jx_utf8_decode(text.data + i, text.len - i, &cp);
+        assert_true(k > 0);
+        i += k;
+        if (!seen[cp]) {
+            seen[cp] = 1;
+            drawn++;
+        }
+    }
+    unsigned char *gseen = calloc(0x10000, 1);
+    assert_non_null(gseen);
+    for (unsigned c = 0; c <= 0xFFFF; c++) {
+        unsigned g = cmap4_glyph(sub, c);
+        if (!seen[c]) {
+            if (g != 0)
+                fail_msg("U+%04X (not drawn) maps to glyph %u", c, g);
+            continue;
+        }
+        assert_true(g != 0);
+        assert_int_equal(gseen[g], 0);
+        gseen[g] = 1;
+        mapped++;
+    }
+    assert_int_equal(mapped, drawn);
+    free(gseen);
+    free(seen);
+    free(font);
+    jx_buf_free(&text);
+    unlink(path);
+}
+
 /* Without a usable sRGB profile the PDF is written, with a warning, and
  * does not claim PDF/A. */
 static void test_without_icc_profile(void **state)
@@ -723,6 +921,7 @@ int main(void)
         cmocka_unit_test(test_subset_size),
         cmocka_unit_test(test_pdfa),
         cmocka_unit_test(test_composite_glyphs),
+        cmocka_unit_test(test_compact_cmap),
         cmocka_unit_test(test_without_icc_profile),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -80,12 +80,35 @@ def lengthen_text(value, times):
     return value
 
 
+def resolve_refs(value, shared):
+    """The filing with its {$ref: PATH} values replaced by the shared data
+    (what jxgen's include: does), so every synthetic copy stands alone."""
+    if isinstance(value, dict) and "$ref" in value:
+        found = shared
+        for step in str(value["$ref"]).split("."):
+            found = found[step]
+        fields = value.get("$fields")
+        if fields and isinstance(found, list):
+            found = [{k: e[v] for k, v in fields.items()} for e in found]
+        return copy.deepcopy(found)
+    if isinstance(value, dict):
+        return {k: resolve_refs(v, shared) for k, v in value.items() if k != "include"}
+    if isinstance(value, list):
+        return [resolve_refs(v, shared) for v in value]
+    return value
+
+
 def main():
     src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     rng = random.Random(int(sys.argv[4]) if len(sys.argv) > 4 else 2025)
     samples = []
     for path in sorted(glob.glob(os.path.join(src, "input", "*.yaml"))):
         filing = load(path)
+        includes = filing.get("include") or []
+        shared = {}
+        for inc in [includes] if isinstance(includes, str) else includes:
+            shared.update(load(os.path.join(os.path.dirname(path), inc)))
+        filing = resolve_refs(filing, shared)
         layout = load(os.path.join(src, "layouts", filing["region"] + ".yaml"))
         samples.append((os.path.splitext(os.path.basename(path))[0], filing, layout["schema"]))
     os.makedirs(out, exist_ok=True)

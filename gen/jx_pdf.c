@@ -318,6 +318,19 @@ static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double 
                                       double x, double y, const char *text, size_t len,
                                       double spacing);
 
+/* Appends a zeroed operation of `kind` to the current page.  NULL when out
+ * of memory. */
+static pdf_op *new_op(pdf_device *dev, int kind)
+{
+    if (!grow((void **)&dev->ops, &dev->ops_cap, dev->nops, sizeof *dev->ops))
+        return NULL;
+    pdf_op *op = &dev->ops[dev->nops++];
+    memset(op, 0, sizeof *op);
+    op->kind = kind;
+    dev->pages[dev->npages - 1].nops++;
+    return op;
+}
+
 static jx_status pdf_draw_text(jx_device *d, const jx_face *face, double size_pt, double x,
                                double y, const char *text, size_t len)
 {
@@ -377,19 +390,15 @@ static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double 
         return fail(dev, JX_ERR_NOMEM, "out of memory");
 
     size_t off;
-    if (!grow((void **)&dev->ops, &dev->ops_cap, dev->nops, sizeof *dev->ops) ||
-        !pool_add(dev, text, len, &off))
+    pdf_op *op = pool_add(dev, text, len, &off) ? new_op(dev, OP_TEXT) : NULL;
+    if (!op)
         return fail(dev, JX_ERR_NOMEM, "out of memory");
-    pdf_op *op = &dev->ops[dev->nops++];
-    memset(op, 0, sizeof *op);
-    op->kind = OP_TEXT;
     op->face = slot;
     op->size = size_pt;
     op->x0 = x;
     op->y0 = y;
     op->text = off;
     op->spacing = spacing;
-    dev->pages[dev->npages - 1].nops++;
     return JX_OK;
 }
 
@@ -405,17 +414,14 @@ static jx_status pdf_draw_rule(jx_device *d, double x0, double y0, double x1, do
     if (!isfinite(width_pt) || width_pt <= 0 || width_pt > HPDF_MAX_LINEWIDTH)
         return fail(dev, JX_ERR_INTERNAL, "PDF device: rule width %g pt outside (0, %d]",
                     width_pt, HPDF_MAX_LINEWIDTH);
-    if (!grow((void **)&dev->ops, &dev->ops_cap, dev->nops, sizeof *dev->ops))
+    pdf_op *op = new_op(dev, OP_RULE);
+    if (!op)
         return fail(dev, JX_ERR_NOMEM, "out of memory");
-    pdf_op *op = &dev->ops[dev->nops++];
-    memset(op, 0, sizeof *op);
-    op->kind = OP_RULE;
     op->x0 = x0;
     op->y0 = y0;
     op->x1 = x1;
     op->y1 = y1;
     op->width = width_pt;
-    dev->pages[dev->npages - 1].nops++;
     return JX_OK;
 }
 

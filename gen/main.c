@@ -344,48 +344,39 @@ static jx_render_options render_options(const options *o, int with_fonts)
     return ro;
 }
 
-/* jxgen new REGION: the region's blank filing on stdout. */
-static int cmd_new(const options *o)
+/* Runs body with a renderer that loads layouts but no fonts (commands that
+ * draw nothing), then prints the messages.  Returns the exit status. */
+static int with_renderer(const options *o,
+                         int (*body)(const options *o, jx_renderer *r, jx_diags *d))
 {
     jx_diags d;
     jx_diags_init(&d);
     jx_render_options ro = render_options(o, 0);
     jx_renderer *r = NULL;
-    int rc = 0;
-    if (jx_renderer_create(&ro, &r, &d) != JX_OK) {
-        rc = EXIT_USAGE;
-    } else {
-        const jx_layout *layout = jx_renderer_layout(r, o->inputs[0], NULL, 0, 0, &d);
-        if (!layout)
-            rc = EXIT_USAGE;
-        else if (jx_skeleton_write(layout, stdout) != JX_OK || fflush(stdout) != 0) {
-            fprintf(stderr, "jxgen: error: cannot write the skeleton: %s\n", strerror(errno));
-            rc = EXIT_USAGE;
-        }
-    }
+    int rc = jx_renderer_create(&ro, &r, &d) == JX_OK ? body(o, r, &d) : EXIT_USAGE;
     print_diags(o, &d);
     jx_renderer_free(r);
     return rc;
 }
 
-/* jxgen diff OLD NEW. */
-static int cmd_diff(const options *o)
+/* jxgen new REGION: the region's blank filing on stdout. */
+static int new_body(const options *o, jx_renderer *r, jx_diags *d)
 {
-    jx_diags d;
-    jx_diags_init(&d);
-    jx_render_options ro = render_options(o, 0);
-    jx_renderer *r = NULL;
-    int rc = 0;
-    if (jx_renderer_create(&ro, &r, &d) != JX_OK) {
-        rc = EXIT_USAGE;
-    } else {
-        jx_diff_options dopt = {o->json, stdout};
-        jx_status st = jx_diff_run(r, o->inputs[0], o->inputs[1], &dopt, &d);
-        rc = exit_class(st);
+    const jx_layout *layout = jx_renderer_layout(r, o->inputs[0], NULL, 0, 0, d);
+    if (!layout)
+        return EXIT_USAGE;
+    if (jx_skeleton_write(layout, stdout) != JX_OK || fflush(stdout) != 0) {
+        fprintf(stderr, "jxgen: error: cannot write the skeleton: %s\n", strerror(errno));
+        return EXIT_USAGE;
     }
-    print_diags(o, &d);
-    jx_renderer_free(r);
-    return rc;
+    return 0;
+}
+
+/* jxgen diff OLD NEW. */
+static int diff_body(const options *o, jx_renderer *r, jx_diags *d)
+{
+    jx_diff_options dopt = {o->json, stdout};
+    return exit_class(jx_diff_run(r, o->inputs[0], o->inputs[1], &dopt, d));
 }
 
 /* jxgen check FILE|DIR...: every filing read, resolved and composed. */
@@ -459,7 +450,7 @@ int main(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     }
     if (strcmp(o.command, "new") == 0 || strcmp(o.command, "diff") == 0) {
-        rc = strcmp(o.command, "new") == 0 ? cmd_new(&o) : cmd_diff(&o);
+        rc = with_renderer(&o, strcmp(o.command, "new") == 0 ? new_body : diff_body);
         free(o.inputs);
         return rc;
     }

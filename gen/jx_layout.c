@@ -66,7 +66,7 @@ static int parse_double(const jx_node *n, double *out)
     char *end;
     double v = strtod(t, &end);
     /* strtod reads "nan" and "inf" too: never a size, width or margin
-     * (found by fuzzing, tests/fuzz/: NaN reached the page as coordinates). */
+     * (NaN reached the page as coordinates: tests/data/fuzz-crashers/layout/). */
     if (*end != '\0' || !isfinite(v))
         return 0;
     *out = v;
@@ -303,6 +303,20 @@ static void check_cell(checker *c, const jx_layout *l, const jx_node *cell)
     }
 }
 
+/* A length in points from 0 to max, when map has `key` (space_before,
+ * space_after, min_height were read unchecked: "-inf" reached the page as a
+ * coordinate; tests/data/fuzz-crashers/layout/). */
+static void check_points(checker *c, const jx_node *map, const char *key, double max)
+{
+    const jx_node *v = jx_node_get(map, key);
+    double d;
+    if (v && (!parse_double(v, &d) || d < 0 || d > max)) {
+        char range[32];
+        snprintf(range, sizeof range, "%g", max);
+        check_error(c, v, "%s must be a number of points from 0 to %s", key, range);
+    }
+}
+
 static void check_rows(checker *c, const jx_layout *l, const jx_node *rows, int depth);
 
 static void check_row_item(checker *c, const jx_layout *l, const jx_node *item, int depth)
@@ -312,6 +326,7 @@ static void check_row_item(checker *c, const jx_layout *l, const jx_node *item, 
     if (!expect_kind(c, item, JX_NODE_MAP, "a table row item"))
         return;
     check_keys(c, item, keys, "a table row item");
+    check_points(c, item, "min_height", 2000);
     const jx_node *row = jx_node_get(item, "row"), *band = jx_node_get(item, "band"),
                   *each = jx_node_get(item, "each"), *rows = jx_node_get(item, "rows");
     int kinds = (row != NULL) + (band != NULL) + (each != NULL);
@@ -369,9 +384,8 @@ static void check_table(checker *c, const jx_layout *l, const jx_node *t)
                             NULL);
         }
     }
-    /* Rule width and cell padding in points (found by fuzzing, tests/fuzz/:
-     * they were read unchecked, and nan or a negative padding reached the
-     * page). */
+    /* Rule width and cell padding in points (they were read unchecked: nan
+     * or a negative padding reached the page; tests/data/fuzz-crashers/). */
     const char *pts[] = {"border", "padding"};
     for (int i = 0; i < 2; i++) {
         const jx_node *v = jx_node_get(t, pts[i]);
@@ -417,6 +431,8 @@ static void check_block(checker *c, const jx_layout *l, const jx_node *b, int de
         check_error(c, b, "a block is one of paragraph:, prose:, table: or page_break:%s", "",
                     NULL);
     check_style_ref(c, l, b, "style");
+    check_points(c, b, "space_before", 500);
+    check_points(c, b, "space_after", 500);
     if (table)
         check_table(c, l, table);
 }

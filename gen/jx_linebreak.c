@@ -388,7 +388,41 @@ jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier)
     mark_cohesion(c, n, coh);
 
     pthread_once(&lb_once, lb_init);
-    set_linebreaks_utf8((const utf8_t *)text, len, "zh", (char *)tier);
+    /* libunibreak 1.1 fails an assertion (abort) on two kinds of character
+     * (found by fuzzing, tests/fuzz/): U+FFFF, its end-of-text mark, and the
+     * regional indicators of flags (class RI, missing from its pair table).
+     * It is given a copy where each has a stand-in of the same UTF-8 length
+     * it handles: U+FFFE (also a noncharacter, class XX) and U+20000 (an
+     * ideograph, class ID); the two indicators of a flag are then kept
+     * together below, as UAX #14 (LB30a) says. */
+    char *copy = NULL;
+    for (size_t k = 0; k < n; k++) {
+        int ri = c[k].cp >= 0x1F1E6 && c[k].cp <= 0x1F1FF;
+        if (c[k].cp != 0xFFFF && !ri)
+            continue;
+        if (!copy) {
+            if (!(copy = malloc(len))) {
+                free(c);
+                free(coh);
+                free(next_ns);
+                free(prev_ns);
+                return JX_ERR_NOMEM;
+            }
+            memcpy(copy, text, len);
+        }
+        if (ri)
+            memcpy(copy + c[k].last - 3, "\xF0\xA0\x80\x80", 4);
+        else
+            copy[c[k].last] = (char)0xBE;
+    }
+    set_linebreaks_utf8((const utf8_t *)(copy ? copy : text), len, "zh", (char *)tier);
+    free(copy);
+    for (size_t k = 0, run = 0; k + 1 < n; k++) {
+        run = c[k].cp >= 0x1F1E6 && c[k].cp <= 0x1F1FF ? run + 1 : 0;
+        if (run % 2 == 1 && c[k + 1].cp >= 0x1F1E6 && c[k + 1].cp <= 0x1F1FF &&
+            tier[c[k].last] == LINEBREAK_ALLOWBREAK)
+            tier[c[k].last] = LINEBREAK_NOBREAK;
+    }
 
     size_t start = 0;
     for (size_t k = 0; k < n; k++) {

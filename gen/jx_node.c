@@ -99,33 +99,41 @@ void jx_node_free(jx_node *node)
 static int append_child(jx_node *parent, jx_node *child, char *key, int kline, int kcol)
 {
     size_t n = parent->count + 1;
-    jx_node **items = realloc(parent->items, n * sizeof *items);
-    if (!items)
-        return -1;
-    parent->items = items;
-    if (parent->kind == JX_NODE_MAP) {
-        char **keys = realloc(parent->keys, n * sizeof *keys);
-        if (!keys)
+    /* The arrays hold the next power of two >= count entries: they double
+     * when count reaches one, so a long map or list is read in linear time
+     * even where realloc always copies (under ASan it did not finish). */
+    if ((parent->count & (parent->count - 1)) == 0) {
+        size_t cap = parent->count ? parent->count * 2 : 1;
+        jx_node **items = realloc(parent->items, cap * sizeof *items);
+        if (!items)
             return -1;
-        parent->keys = keys;
-        int *kl = realloc(parent->key_lines, n * sizeof *kl);
-        if (!kl)
-            return -1;
-        parent->key_lines = kl;
-        int *kc = realloc(parent->key_cols, n * sizeof *kc);
-        if (!kc)
-            return -1;
-        parent->key_cols = kc;
-        unsigned char *ku = realloc(parent->key_used, n);
-        if (!ku)
-            return -1;
-        parent->key_used = ku;
-        keys[parent->count] = key;
-        kl[parent->count] = kline;
-        kc[parent->count] = kcol;
-        ku[parent->count] = 0;
+        parent->items = items;
+        if (parent->kind == JX_NODE_MAP) {
+            char **keys = realloc(parent->keys, cap * sizeof *keys);
+            if (!keys)
+                return -1;
+            parent->keys = keys;
+            int *kl = realloc(parent->key_lines, cap * sizeof *kl);
+            if (!kl)
+                return -1;
+            parent->key_lines = kl;
+            int *kc = realloc(parent->key_cols, cap * sizeof *kc);
+            if (!kc)
+                return -1;
+            parent->key_cols = kc;
+            unsigned char *ku = realloc(parent->key_used, cap);
+            if (!ku)
+                return -1;
+            parent->key_used = ku;
+        }
     }
-    items[parent->count] = child;
+    if (parent->kind == JX_NODE_MAP) {
+        parent->keys[parent->count] = key;
+        parent->key_lines[parent->count] = kline;
+        parent->key_cols[parent->count] = kcol;
+        parent->key_used[parent->count] = 0;
+    }
+    parent->items[parent->count] = child;
     parent->count = n;
     return 0;
 }
@@ -149,6 +157,50 @@ static jx_status yaml_failure(parse_state *ps, yaml_parser_t *p)
     return jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, line, col, "malformed YAML/JSON: %s%s%s",
                          p->problem ? p->problem : "syntax error", p->context ? " " : "",
                          p->context ? p->context : "");
+}
+
+/* The keys of a map being read, hashed, so that the duplicate-key check
+ * stays linear: a map of 200000 keys took minutes with a linear search per
+ * key (tests/unit/test_fuzz_regressions.c). */
+typedef struct key_set {
+    size_t *slot; /* 1 + index of a key in the map; 0: empty */
+    size_t cap;   /* a power of two, or 0 */
+} key_set;
+
+static size_t key_hash(const char *s)
+{
+    size_t h = (size_t)1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+    return h;
+}
+
+/* Returns 1 when `key` is already a key of map, else records it as the key
+ * about to be appended (index map->count) and returns 0; -1 when out of
+ * memory. */
+static int key_set_add(key_set *ks, const jx_node *map, const char *key)
+{
+    if ((map->count + 1) * 2 > ks->cap) {
+        size_t cap = ks->cap ? ks->cap * 2 : 16;
+        size_t *slot = calloc(cap, sizeof *slot);
+        if (!slot)
+            return -1;
+        for (size_t i = 0; i < map->count; i++) {
+            size_t h = key_hash(map->keys[i]) & (cap - 1);
+            while (slot[h])
+                h = (h + 1) & (cap - 1);
+            slot[h] = i + 1;
+        }
+        free(ks->slot);
+        ks->slot = slot;
+        ks->cap = cap;
+    }
+    size_t h = key_hash(key) & (ks->cap - 1);
+    for (; ks->slot[h]; h = (h + 1) & (ks->cap - 1))
+        if (strcmp(map->keys[ks->slot[h] - 1], key) == 0)
+            return 1;
+    ks->slot[h] = map->count + 1;
+    return 0;
 }
 
 /* Parses one node whose first event is `ev` (consumed by the caller). */
@@ -200,9 +252,11 @@ static jx_status parse_node(parse_state *ps, yaml_parser_t *p, yaml_event_t *ev,
         jx_node *n = node_new(ps, is_map ? JX_NODE_MAP : JX_NODE_SEQ, ev);
         if (!n)
             goto limit_or_oom;
+        key_set seen = {NULL, 0};
         for (;;) {
             yaml_event_t child;
             if (!yaml_parser_parse(p, &child)) {
+                free(seen.slot);
                 jx_node_free(n);
                 return yaml_failure(ps, p);
             }
@@ -216,6 +270,7 @@ static jx_status parse_node(parse_state *ps, yaml_parser_t *p, yaml_event_t *ev,
                 if (child.type != YAML_SCALAR_EVENT) {
                     int l = (int)child.start_mark.line + 1, c = (int)child.start_mark.column + 1;
                     yaml_event_delete(&child);
+                    free(seen.slot);
                     jx_node_free(n);
                     return jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, l, c,
                                          "a map key must be plain text");
@@ -225,21 +280,27 @@ static jx_status parse_node(parse_state *ps, yaml_parser_t *p, yaml_event_t *ev,
                 key = malloc(child.data.scalar.length + 1);
                 if (!key) {
                     yaml_event_delete(&child);
+                    free(seen.slot);
                     jx_node_free(n);
                     return jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, "out of memory");
                 }
                 memcpy(key, child.data.scalar.value, child.data.scalar.length);
                 key[child.data.scalar.length] = '\0';
                 yaml_event_delete(&child);
-                if (jx_node_key_index(n, key) >= 0) {
-                    jx_status st = jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, kline, kcol,
-                                                 "duplicate key '%s'", key);
+                int dup = key_set_add(&seen, n, key);
+                if (dup != 0) {
+                    jx_status st = dup < 0 ? jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0,
+                                                           "out of memory")
+                                           : jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, kline,
+                                                           kcol, "duplicate key '%s'", key);
                     free(key);
+                    free(seen.slot);
                     jx_node_free(n);
                     return st;
                 }
                 if (!yaml_parser_parse(p, &child)) {
                     free(key);
+                    free(seen.slot);
                     jx_node_free(n);
                     return yaml_failure(ps, p);
                 }
@@ -249,6 +310,7 @@ static jx_status parse_node(parse_state *ps, yaml_parser_t *p, yaml_event_t *ev,
             yaml_event_delete(&child);
             if (st != JX_OK || append_child(n, c, key, kline, kcol) != 0) {
                 free(key);
+                free(seen.slot);
                 jx_node_free(c);
                 jx_node_free(n);
                 return st != JX_OK ? st
@@ -256,6 +318,7 @@ static jx_status parse_node(parse_state *ps, yaml_parser_t *p, yaml_event_t *ev,
                                                    "out of memory");
             }
         }
+        free(seen.slot);
         *out = n;
         return JX_OK;
     }

@@ -719,6 +719,22 @@ static jx_status flow_table(pager *pg, const jx_block *b)
                 progress |= e > next[k];
                 next[k] = e;
             }
+            if (!progress && p->y <= tp.fresh_y + 0.01) {
+                /* Not one line fits even on a fresh page (a line taller than
+                 * the page body, or repeated header rows filling it): take a
+                 * line of each cell anyway, so that the row always advances
+                 * (it started pages without end, or failed with an internal
+                 * error: tests/data/fuzz-crashers/layout/). */
+                for (size_t k = 0; k < tp.row_ncells[r]; k++)
+                    if (next[k] < tp.cells[tp.row_cells[r][k]].m.nlines) {
+                        p->to[k] = ++next[k];
+                        progress = 1;
+                    }
+                if (!progress) { /* no line left: the rest is padding */
+                    last = 1;
+                    p->height = need;
+                }
+            }
             if (last) {
                 pg->y += need;
                 p->whole = 0;

@@ -1349,7 +1349,9 @@ static void check_sum(checker *c, const rule *r, const ref *entry)
             ts != V_STATED)
             goto done;
     }
-    jx_decimal sum, conv;
+    /* conv is formatted below even when the shift fails (an uninitialised
+     * scale overran jx_decimal_format's buffer: tests/data/fuzz-crashers/). */
+    jx_decimal sum, conv = {0, 0};
     vstate ps;
     ref first = {0};
     int cmp;

@@ -16,6 +16,7 @@
 #include "jx_device.h"
 #include "jx_diag.h"
 #include "jx_fontcfg.h"
+#include "jx_include.h"
 #include "jx_doc.h"
 #include "jx_layout.h"
 #include "jx_node.h"
@@ -255,14 +256,20 @@ static void fz_paginate(const jx_doc *doc)
  * the result, and lays it out when `paginate` is set.  Any status is fine
  * except JX_ERR_INTERNAL (a broken invariant); JX_OK must come with a
  * document, a failure with a message. */
-static void fz_compose(const jx_layout *layout, const jx_node *filing, const char *name,
-                       int paginate)
+static void fz_compose_inc(const jx_layout *layout, const jx_node *filing, const char *name,
+                           int paginate, const jx_includes *inc)
 {
     jx_diags d;
     jx_diags_init(&d);
     jx_compose_options opts = {"jxgen fuzz", 946684800LL};
     jx_doc *doc = NULL;
     jx_status st = jx_compose(layout, filing, name, &opts, &doc, &d);
+    if (inc) {
+        /* As jx_render.c does: messages and sources name the included file. */
+        jx_includes_remap_diags(inc, &d, 0);
+        if (st == JX_OK && doc)
+            jx_includes_remap_doc(inc, doc);
+    }
     fz_print_diags(&d);
     if (st == JX_OK) {
         if (!doc)
@@ -278,6 +285,12 @@ static void fz_compose(const jx_layout *layout, const jx_node *filing, const cha
     }
     jx_doc_free(doc);
     jx_diags_free(&d);
+}
+
+static inline void fz_compose(const jx_layout *layout, const jx_node *filing,
+                              const char *name, int paginate)
+{
+    fz_compose_inc(layout, filing, name, paginate, NULL);
 }
 
 #endif

@@ -2,9 +2,10 @@
  *
  * The input bytes are a layout file.  jx_layout_load() reads files only, so
  * the bytes are written to a per-process file in /dev/shm (a RAM disk; $TMPDIR
- * or /tmp when there is none) and loaded from there: nothing is added to the
+ * or /tmp when there is none), loaded from there and removed: nothing is added to the
  * library for fuzzing.  A layout that loads has passed every check, so it
- * must also compose: every sample filing (the input/ folder and the demo filing)
+ * must also compose: every sample filing (the input/ folder, the demo filing and
+ * the revision filings of tests/data/revision/v1/)
  * parsed once at start-up is composed with it, and the result must be a
  * well-formed document or an error with a message, never a crash; a
  * document that composes is laid out (jx_paginate) on a device that checks
@@ -32,9 +33,16 @@ static void load_filing(const char *path, void *ctx)
     jx_diags d;
     jx_diags_init(&d);
     jx_node *root = NULL;
-    if (jx_node_parse_file(path, &root, &d) == JX_OK) {
-        filing_names[nfilings] = strdup(path);
-        filings[nfilings++] = root;
+    jx_includes *inc = NULL;
+    /* Read as jxgen reads filings: include: and $ref resolved. */
+    if (jx_include_load(path, &root, &inc, &d) == JX_OK) {
+        if (jx_node_get(root, "region")) {
+            filing_names[nfilings] = strdup(path);
+            filings[nfilings++] = root;
+        } else {
+            jx_node_free(root); /* shared data, not a filing */
+        }
+        jx_includes_free(inc);
     }
     jx_diags_free(&d);
 }
@@ -52,6 +60,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     fz_glob("input/*.yaml", load_filing, NULL);
     fz_glob("input/*.json", load_filing, NULL);
     fz_glob("tests/data/demo/filing.yaml", load_filing, NULL);
+    fz_glob("tests/data/revision/v1/*.yaml", load_filing, NULL);
     const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
     snprintf(layout_path, sizeof layout_path, "%s/jxfuzz-layout-%ld.yaml", dir ? dir : "/tmp",
              (long)getpid());
@@ -76,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     jx_diags_init(&d);
     jx_layout *l = NULL;
     jx_status st = jx_layout_load(layout_path, &l, &d);
+    unlink(layout_path); /* read; nothing is left behind by a crash later on */
     fz_print_diags(&d);
     if (st != JX_OK) {
         if (l || d.errors == 0 || st == JX_ERR_INTERNAL)

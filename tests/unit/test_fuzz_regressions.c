@@ -21,6 +21,7 @@
 #include "jx_compose.h"
 #include "jx_device.h"
 #include "jx_fontcfg.h"
+#include "jx_include.h"
 #include "jx_layout.h"
 #include "jx_node.h"
 #include "jx_paginate.h"
@@ -184,7 +185,8 @@ static void compose_must_not_crash(const jx_layout *l, const jx_node *filing, co
 
 /* ------------------------------------------------ the kept fuzz inputs */
 
-/* Every filing crasher: read, checked and composed against every layout
+/* Every filing crasher: read as jxgen reads filings (jx_include_load:
+ * include: and $ref resolved), checked and composed against every layout
  * as fuzz_filing does. */
 static void filing_crashers_give_errors_not_crashes(void **state)
 {
@@ -192,12 +194,11 @@ static void filing_crashers_give_errors_not_crashes(void **state)
     layouts ls = load_layouts();
     file_list fl = crashers("filing");
     for (size_t i = 0; i < fl.n; i++) {
-        size_t len;
-        char *buf = read_all(fl.paths[i], &len);
         jx_diags d;
         jx_diags_init(&d);
         jx_node *root = NULL;
-        jx_status st = jx_node_parse_buffer(fl.paths[i], buf, len, &root, &d);
+        jx_includes *inc = NULL;
+        jx_status st = jx_include_load(fl.paths[i], &root, &inc, &d);
         if (st != JX_OK) {
             assert_null(root);
             assert_int_not_equal(st, JX_ERR_INTERNAL);
@@ -207,8 +208,8 @@ static void filing_crashers_give_errors_not_crashes(void **state)
                 compose_must_not_crash(ls.items[k], root, fl.paths[i]);
         }
         jx_node_free(root);
+        jx_includes_free(inc);
         jx_diags_free(&d);
-        free(buf);
     }
     list_free(&fl);
     layouts_free(&ls);

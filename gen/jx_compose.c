@@ -281,10 +281,7 @@ static jx_cell *make_cell(table_builder *tb, const scope *sc, const jx_node *spe
     }
     if (type == JX_FIELD_AMOUNT) {
         jx_decimal dec;
-        if (jx_decimal_parse(text_value,
-                             JX_DEC_ALLOW_SEPARATORS | JX_DEC_ALLOW_DASH_ZERO |
-                                 JX_DEC_ALLOW_BLANK_ZERO,
-                             &dec) != JX_OK) {
+        if (jx_schema_amount_parse(fspec, text_value, &dec) != JX_OK) {
             /* Reported by the schema check; keep the text as written. */
             dec = (jx_decimal){0, 0};
         }

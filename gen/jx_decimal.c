@@ -28,6 +28,18 @@ jx_status jx_decimal_parse(const char *s, int flags, jx_decimal *out)
         *out = (jx_decimal){0, 0};
         return JX_OK;
     }
+    int percent = 0;
+    if (flags & JX_DEC_ALLOW_PERCENT) {
+        if (end - p >= 1 && end[-1] == '%') {
+            percent = 1;
+            end -= 1;
+        } else if (end - p >= 3 && memcmp(end - 3, "\xEF\xBC\x85", 3) == 0) { /* ％ */
+            percent = 1;
+            end -= 3;
+        }
+        while (percent && end > p && is_space(end[-1]))
+            end--;
+    }
     int neg = 0;
     if (*p == '-' || *p == '+') {
         neg = *p == '-';
@@ -64,6 +76,11 @@ jx_status jx_decimal_parse(const char *s, int flags, jx_decimal *out)
     }
     if (digits == 0 || (group >= 0 && group != 3))
         return JX_ERR_SYNTAX;
+    if (percent) {
+        if (scale + 2 > JX_DECIMAL_MAX_SCALE)
+            return JX_ERR_LIMIT;
+        scale += 2;
+    }
     out->units = neg ? -units : units;
     out->scale = scale;
     return JX_OK;

@@ -23,11 +23,13 @@ typedef enum jx_decimal_parse_flags {
     JX_DEC_ALLOW_SEPARATORS = 1, /* "1,000.50" */
     JX_DEC_ALLOW_DASH_ZERO = 2,  /* "-" alone means zero */
     JX_DEC_ALLOW_BLANK_ZERO = 4, /* "" means zero */
+    JX_DEC_ALLOW_PERCENT = 8,    /* "45%" or "45％" means 0.45 */
 } jx_decimal_parse_flags;
 
 /* Parses s (leading/trailing ASCII spaces ignored).  Returns JX_OK, or
  * JX_ERR_SYNTAX when s is not a number, JX_ERR_LIMIT when it has more than
- * JX_DECIMAL_MAX_SCALE decimals or does not fit. */
+ * JX_DECIMAL_MAX_SCALE decimals (counting the two a percent sign adds:
+ * "12.3456%" is 0.123456) or does not fit. */
 jx_status jx_decimal_parse(const char *s, int flags, jx_decimal *out);
 
 /* *out = a + b.  JX_ERR_LIMIT on overflow. */

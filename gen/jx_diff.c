@@ -169,9 +169,10 @@ static int same_leaf(const differ *df, const jx_node *a, const jx_node *b)
     if (strcmp(ta, tb) == 0)
         return 1;
     if (is_amount(df, df->path)) {
-        int flags = JX_DEC_ALLOW_SEPARATORS | JX_DEC_ALLOW_DASH_ZERO | JX_DEC_ALLOW_BLANK_ZERO;
+        const jx_node *spec = jx_schema_field(df->schema, df->path);
         jx_decimal x, y;
-        if (jx_decimal_parse(ta, flags, &x) == JX_OK && jx_decimal_parse(tb, flags, &y) == JX_OK)
+        if (jx_schema_amount_parse(spec, ta, &x) == JX_OK &&
+            jx_schema_amount_parse(spec, tb, &y) == JX_OK)
             return jx_decimal_cmp(x, y) == 0;
     }
     return 0;

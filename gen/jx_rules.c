@@ -989,21 +989,19 @@ static const char *pend_key(const void *ctx, size_t i)
     return ((const checker *)ctx)->pend[i].total_path;
 }
 
-static int parse_amount(const char *t, jx_decimal *out)
+/* 1 when t reads as an amount of the field spec (jx_schema_amount_parse). */
+static int parse_amount(const jx_node *spec, const char *t, jx_decimal *out)
 {
-    return jx_decimal_parse(t ? t : "",
-                            JX_DEC_ALLOW_SEPARATORS | JX_DEC_ALLOW_DASH_ZERO |
-                                JX_DEC_ALLOW_BLANK_ZERO,
-                            out) == JX_OK;
+    return jx_schema_amount_parse(spec, t, out) == JX_OK;
 }
 
 /* The amount at a field: stated in the filing, computed, still to be
  * computed, or absent (zero). */
-static vstate amount_of(const checker *c, const ref *f, jx_decimal *out)
+static vstate amount_of(const checker *c, const operand *o, const ref *f, jx_decimal *out)
 {
     *out = ZERO;
     if (f->node && f->node->kind == JX_NODE_SCALAR) {
-        if (!parse_amount(jx_node_text(f->node), out))
+        if (!parse_amount(o->spec, jx_node_text(f->node), out))
             *out = ZERO; /* the schema check reported it */
         return V_STATED;
     }
@@ -1145,7 +1143,7 @@ static jx_status sum_parts(checker *c, const operands *ops, const ref *entry, jx
             c->oom = 1;
         for (size_t k = 0; k < fs.count; k++) {
             jx_decimal v;
-            vstate s = amount_of(c, &fs.items[k], &v);
+            vstate s = amount_of(c, &ops->items[i], &fs.items[k], &v);
             if (s == V_PENDING)
                 *state = V_PENDING;
             else if ((s == V_STATED || s == V_DERIVED) && *state != V_PENDING)
@@ -1337,7 +1335,7 @@ static void check_sum(checker *c, const rule *r, const ref *entry)
     if (r->first.path) {
         if (!operand_one(c, &r->first, entry, &tmp, &total))
             goto done;
-        vstate ts = amount_of(c, &total, &tv);
+        vstate ts = amount_of(c, &r->first, &total, &tv);
         if (ts == V_ABSENT || ts == V_PENDING)
             goto done; /* not stated, not computed: nothing to check */
         x = ts == V_DERIVED ? jx_derivations_find(c->dv, total.path) : NULL;
@@ -1408,7 +1406,7 @@ static void check_le(checker *c, const rule *r, const ref *entry)
         !operand_one(c, &r->second, entry, &t2, &right))
         goto done;
     jx_decimal lv, rv, rc;
-    vstate ls = amount_of(c, &left, &lv), rs = amount_of(c, &right, &rv);
+    vstate ls = amount_of(c, &r->first, &left, &lv), rs = amount_of(c, &r->second, &right, &rv);
     if (ls == V_ABSENT || rs == V_ABSENT || ls == V_PENDING || rs == V_PENDING)
         goto done;
     int cmp;
@@ -1443,11 +1441,15 @@ static int numeric_of(const operand *o, const ref *f, jx_decimal *v, jx_indicato
     *unit = unit_of(o);
     const char *t = f->node ? jx_node_text(f->node) : NULL;
     if (jx_schema_type(o->spec) == JX_FIELD_AMOUNT) {
-        if (t && !parse_amount(t, v))
+        if (t && !parse_amount(o->spec, t, v))
+            *v = ZERO;
+        /* A percentage field holds a ratio; rules compare percent points
+         * (45, as "45%" written in a text field reads). */
+        if (jx_schema_is_percent(o->spec) && jx_decimal_shift(*v, 2, v) != JX_OK)
             *v = ZERO;
         return 1;
     }
-    if (!t || parse_amount(t, v) /* blank, "-" */)
+    if (!t || parse_amount(NULL, t, v) /* blank, "-" */)
         return 1;
     if (!jx_indicator_parse(t, ind))
         return 0;
@@ -1610,7 +1612,8 @@ static void check_ratio(checker *c, const rule *r, const ref *entry)
     jx_decimal v, a, t;
     jx_indicator ind;
     const char *vunit;
-    vstate as = amount_of(c, &amount, &a), ts = amount_of(c, &total, &t);
+    vstate as = amount_of(c, &r->second, &amount, &a),
+           ts = amount_of(c, &r->third, &total, &t);
     if (as == V_PENDING || ts == V_PENDING || jx_decimal_is_zero(t))
         goto done;
     char msg[1536];
@@ -1771,7 +1774,7 @@ static void check_match(checker *c, const rule *r, const ref *entry)
         operand_refs(c, &r->candidates.items[i], entry, &fs);
         for (size_t k = 0; k < fs.count; k++) {
             jx_decimal v;
-            if (amount_of(c, &fs.items[k], &v) == V_ABSENT)
+            if (amount_of(c, &r->candidates.items[i], &fs.items[k], &v) == V_ABSENT)
                 continue;
             if (jx_decimal_cmp(v, conv) == 0) {
                 refs_free(&fs);

@@ -39,6 +39,20 @@ const char *jx_schema_unit(const jx_node *spec)
     return jx_node_text(jx_node_get(spec, "unit"));
 }
 
+int jx_schema_is_percent(const jx_node *spec)
+{
+    const char *u = spec ? jx_schema_unit(spec) : NULL;
+    return u && (strcmp(u, "%") == 0 || strcmp(u, "\xEF\xBC\x85") == 0);
+}
+
+jx_status jx_schema_amount_parse(const jx_node *spec, const char *text, jx_decimal *out)
+{
+    int flags = JX_DEC_ALLOW_SEPARATORS | JX_DEC_ALLOW_DASH_ZERO | JX_DEC_ALLOW_BLANK_ZERO;
+    if (jx_schema_is_percent(spec))
+        flags |= JX_DEC_ALLOW_PERCENT;
+    return jx_decimal_parse(text ? text : "", flags, out);
+}
+
 static int is_required(const jx_node *spec)
 {
     const char *r = jx_node_text(jx_node_get(spec, "required"));
@@ -317,11 +331,13 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
         }
     } else if (t == JX_FIELD_AMOUNT) {
         jx_decimal dec;
-        jx_status st = jx_decimal_parse(value->text,
-                                        JX_DEC_ALLOW_SEPARATORS | JX_DEC_ALLOW_DASH_ZERO |
-                                            JX_DEC_ALLOW_BLANK_ZERO,
-                                        &dec);
-        if (st != JX_OK && !jx_node_is_empty(value)) {
+        jx_status st = jx_schema_amount_parse(spec, value->text, &dec);
+        if (st != JX_OK && !jx_node_is_empty(value) && jx_schema_is_percent(spec)) {
+            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "not-a-number",
+                         "「%s」(%s) 应为百分比（如 45%% 或 0.45），而不是 '%s'", label, path,
+                         value->text);
+            fc->errors++;
+        } else if (st != JX_OK && !jx_node_is_empty(value)) {
             jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "not-a-number",
                          "「%s」(%s) 应为金额%s%s%s，而不是 '%s'", label, path,
                          jx_schema_unit(spec) ? "（" : "",

@@ -15,6 +15,7 @@
 #ifndef JX_SCHEMA_H
 #define JX_SCHEMA_H
 
+#include "jx_decimal.h"
 #include "jx_diag.h"
 #include "jx_node.h"
 
@@ -49,6 +50,17 @@ const jx_node *jx_schema_children(const jx_node *spec);
 jx_field_type jx_schema_type(const jx_node *spec);
 const char *jx_schema_label(const jx_node *spec);
 const char *jx_schema_unit(const jx_node *spec);
+
+/* An amount field with `unit: "%"`: a percentage, held as a ratio
+ * (0.45 is 45%). */
+int jx_schema_is_percent(const jx_node *spec);
+
+/* Reads the amount written at an amount field of this spec (spec may be
+ * NULL): "70823.39", "1,000.50"; blank, "0" and "-" are zero; in a
+ * percentage field "45%" (or "45％") is 0.45 and "0.45" is taken as
+ * written.  Returns JX_OK, or the status of jx_decimal_parse (nothing is
+ * reported: the schema check names the field). */
+jx_status jx_schema_amount_parse(const jx_node *spec, const char *text, jx_decimal *out);
 
 /* `required: true`: the filing must hold the field (and, for text, not blank). */
 int jx_schema_is_required(const jx_node *spec);

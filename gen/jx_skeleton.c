@@ -52,8 +52,12 @@ static void put_comment(jx_buf *b, const char *key, const jx_node *spec, const c
     size_t n = 0;
     if (jx_schema_is_required(spec))
         notes[n++] = "必填";
-    if (t == JX_FIELD_AMOUNT)
+    if (t == JX_FIELD_AMOUNT && jx_schema_is_percent(spec)) {
+        notes[n++] = "百分比，如 45%";
+        unit = NULL;
+    } else if (t == JX_FIELD_AMOUNT) {
         notes[n++] = "金额";
+    }
     if (t == JX_FIELD_RICH)
         notes[n++] = "可用 <p>…</p> 分段";
     if (t == JX_FIELD_LIST)

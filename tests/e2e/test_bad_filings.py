@@ -231,8 +231,8 @@ class Skeletons(unittest.TestCase):
                     rc, err = check("--layouts", "layouts", blank)
                     for line in err.splitlines():
                         self.assertIn("[missing-field]", line)
-                    # Filled in (text fields; amounts stay blank = zero): accepted.
-                    filled = re.sub(r'^([^#\n]*): ""(?=[^\n]*$)(?![^\n]*金额)',
+                    # Filled in (text fields; amounts and percentages stay blank = zero): accepted.
+                    filled = re.sub(r'^([^#\n]*): ""(?=[^\n]*$)(?![^\n]*(金额|百分比))',
                                     r'\1: "示例"', text, flags=re.M)
                     path = os.path.join(tmp, region + ".yaml")
                     with open(path, "w", encoding="utf-8") as f:

@@ -43,6 +43,27 @@ static void parses_what_filings_write(void **state)
     assert_int_equal(jx_decimal_parse("1.1234567", 0, &d), JX_ERR_LIMIT);
 }
 
+/* "45%" is 0.45 where a percentage belongs, and only there. */
+static void reads_percent_signs_when_allowed(void **state)
+{
+    (void)state;
+    jx_decimal d;
+    assert_int_equal(jx_decimal_parse("45%", JX_DEC_ALLOW_PERCENT, &d), JX_OK);
+    assert_true(jx_decimal_cmp(d, dec("0.45")) == 0);
+    assert_int_equal(jx_decimal_parse(" 99.5 \xEF\xBC\x85", JX_DEC_ALLOW_PERCENT, &d), JX_OK);
+    assert_string_equal(fmt(d, -1, 0), "0.995");
+    assert_int_equal(jx_decimal_parse("0.45", JX_DEC_ALLOW_PERCENT, &d), JX_OK);
+    assert_string_equal(fmt(d, -1, 0), "0.45");
+    assert_int_equal(jx_decimal_parse("12.3456%", JX_DEC_ALLOW_PERCENT, &d), JX_OK);
+    assert_string_equal(fmt(d, -1, 0), "0.123456");
+    assert_int_equal(jx_decimal_parse("12.34567%", JX_DEC_ALLOW_PERCENT, &d), JX_ERR_LIMIT);
+    assert_int_equal(jx_decimal_parse("45%", 0, &d), JX_ERR_SYNTAX);
+    assert_int_equal(jx_decimal_parse("%", JX_DEC_ALLOW_PERCENT, &d), JX_ERR_SYNTAX);
+    assert_int_equal(jx_decimal_parse("45%%", JX_DEC_ALLOW_PERCENT, &d), JX_ERR_SYNTAX);
+    assert_int_equal(jx_decimal_parse("-%", JX_DEC_ALLOW_PERCENT | JX_DEC_ALLOW_DASH_ZERO, &d),
+                     JX_ERR_SYNTAX);
+}
+
 static void sums_are_exact(void **state)
 {
     (void)state;
@@ -83,6 +104,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_what_filings_write),
+        cmocka_unit_test(reads_percent_signs_when_allowed),
         cmocka_unit_test(sums_are_exact),
         cmocka_unit_test(formats_as_templates_show),
     };

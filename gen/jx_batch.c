@@ -599,7 +599,7 @@ static void draw_progress(batch *b, int force)
     b->line_shown = 1;
 }
 
-/* "file:line:col: error: message" of the first error (else first message). */
+/* The first error (else the first message) as jx_diag_format() writes it. */
 static char *first_message(const jx_diags *d)
 {
     const jx_diag *g = NULL;
@@ -611,9 +611,7 @@ static char *first_message(const jx_diags *d)
     if (!g)
         return NULL;
     jx_buf buf = {0};
-    if (g->file)
-        jx_buf_printf(&buf, "%s:%d:%d: ", g->file, g->line, g->col);
-    jx_buf_printf(&buf, "%s: %s", g->severity == JX_SEV_ERROR ? "error" : "warning", g->message);
+    jx_diag_format(g, &buf);
     if (buf.oom) {
         jx_buf_free(&buf);
         return NULL;

@@ -108,16 +108,30 @@ static const char *severity_name(jx_severity s)
     }
 }
 
+void jx_diag_format(const jx_diag *g, jx_buf *out)
+{
+    if (g->file && g->line > 0 && g->col > 0)
+        jx_buf_printf(out, "%s:%d:%d: ", g->file, g->line, g->col);
+    else if (g->file && g->line > 0)
+        jx_buf_printf(out, "%s:%d: ", g->file, g->line);
+    else if (g->file)
+        jx_buf_printf(out, "%s: ", g->file);
+    jx_buf_printf(out, "%s: %s", severity_name(g->severity), g->message);
+    if (g->rule)
+        jx_buf_printf(out, " [%s]", g->rule);
+}
+
 void jx_diags_print(const jx_diags *d, FILE *out)
 {
     for (size_t i = 0; i < d->count; i++) {
-        const jx_diag *g = &d->items[i];
-        if (g->file)
-            fprintf(out, "%s:%d:%d: ", g->file, g->line, g->col);
-        fprintf(out, "%s: %s", severity_name(g->severity), g->message);
-        if (g->rule)
-            fprintf(out, " [%s]", g->rule);
-        fputc('\n', out);
+        jx_buf line = {0};
+        jx_diag_format(&d->items[i], &line);
+        jx_buf_puts(&line, "\n");
+        if (line.oom)
+            fprintf(out, "error: out of memory while printing a message\n");
+        else
+            fputs(jx_buf_str(&line), out);
+        jx_buf_free(&line);
     }
     if (d->oom)
         fprintf(out, "error: out of memory while recording messages\n");
@@ -149,5 +163,45 @@ jx_status jx_diags_append(jx_diags *dst, jx_diags *src)
     }
     dst->oom |= src->oom;
     jx_diags_free(src);
+    return JX_OK;
+}
+
+/* Returns a copy of s with every occurrence of old replaced by new, or NULL
+ * when out of memory. */
+static char *replace_all(const char *s, const char *old, const char *new)
+{
+    jx_buf b = {0};
+    size_t n = strlen(old);
+    for (const char *hit; (hit = strstr(s, old)) != NULL; s = hit + n) {
+        jx_buf_append(&b, s, (size_t)(hit - s));
+        jx_buf_puts(&b, new);
+    }
+    jx_buf_puts(&b, s);
+    if (b.oom) {
+        jx_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+jx_status jx_diags_rename(jx_diags *d, size_t from, const char *old, const char *new)
+{
+    if (!old || !*old)
+        return JX_OK;
+    for (size_t i = from; i < d->count; i++) {
+        jx_diag *g = &d->items[i];
+        char **texts[] = {&g->file, &g->message};
+        for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+            if (!*texts[k] || !strstr(*texts[k], old))
+                continue;
+            char *t = replace_all(*texts[k], old, new);
+            if (!t) {
+                d->oom = 1;
+                return JX_ERR_NOMEM;
+            }
+            free(*texts[k]);
+            *texts[k] = t;
+        }
+    }
     return JX_OK;
 }

@@ -3,6 +3,7 @@
  * Every message carries the file, 1-based line and column it is about (0
  * when unknown), a severity, the text and an optional rule id.  They print as
  *     file:line:col: error: message [rule-id]
+ * or, without a known position, as "file: error: message".
  * A jx_diags owns copies of every string passed in. */
 #ifndef JX_DIAG_H
 #define JX_DIAG_H
@@ -49,8 +50,20 @@ jx_status jx_diag_error(jx_diags *d, jx_status status, const char *file, int lin
 #endif
     ;
 
-/* Prints every message as "file:line:col: severity: message [rule]". */
+struct jx_buf;
+
+/* Appends g to out as "file:line:col: severity: message [rule]", leaving out
+ * what is not known: "file:line: …" without a column, "file: …" without a
+ * line, the bare "severity: …" without a file. */
+void jx_diag_format(const jx_diag *g, struct jx_buf *out);
+
+/* Prints every message as jx_diag_format() writes it, one a line. */
 void jx_diags_print(const jx_diags *d, FILE *out);
+
+/* Replaces every occurrence of `old` by `new` in the file names and texts of
+ * the messages from index `from` on (e.g. a temporary file's name by the
+ * output it stands for).  Returns JX_OK, or JX_ERR_NOMEM with d->oom set. */
+jx_status jx_diags_rename(jx_diags *d, size_t from, const char *old, const char *new);
 
 /* Prints every message as one JSON object per line. */
 void jx_diags_print_json(const jx_diags *d, FILE *out);

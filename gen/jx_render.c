@@ -227,6 +227,30 @@ static jx_status write_pages(jx_renderer *r, const jx_doc *doc, const char *path
     return st;
 }
 
+/* Says which of the outputs `path` (one of a failed pair) a person finds. */
+static void report_output(jx_diags *d, const char *path, int replaced)
+{
+    if (replaced)
+        jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL, "%s was written", path);
+    else if (access(path, F_OK) == 0)
+        jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL, "%s was not replaced: the previous one is kept",
+                     path);
+    else
+        jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL, "%s was not written", path);
+}
+
+/* After a failed write: the messages from index `from` on name the outputs,
+ * not their temporary files, and notes say where each output stands. */
+static void report_failed_write(jx_diags *d, size_t from, const char *pages, const char *pages_tmp,
+                                int pages_replaced, const char *book, const char *book_tmp)
+{
+    /* The PDF device writes its own temporary file beside pages_tmp. */
+    jx_diags_rename(d, from, pages_tmp, pages);
+    jx_diags_rename(d, from, book_tmp, book);
+    report_output(d, pages, pages_replaced);
+    report_output(d, book, 0);
+}
+
 jx_status jx_renderer_build(jx_renderer *r, const char *path, const char *out_dir, jx_diags *d)
 {
     if (!r->fonts)
@@ -248,16 +272,21 @@ jx_status jx_renderer_build(jx_renderer *r, const char *path, const char *out_di
         jx_doc_free(doc);
         return jx_diag_error(d, JX_ERR_IO, path, 0, 0, "output path too long");
     }
+    size_t from = d->count;
+    int pages_replaced = 0;
     st = write_pages(r, doc, pages_tmp, d);
     if (st == JX_OK)
         st = jx_xlsx_write(doc, r->fonts, book_tmp, d);
     if (st == JX_OK && rename(pages_tmp, pages) != 0)
         st = jx_diag_error(d, JX_ERR_IO, pages, 0, 0, "cannot replace: %s", strerror(errno));
+    else if (st == JX_OK)
+        pages_replaced = 1;
     if (st == JX_OK && rename(book_tmp, book) != 0)
         st = jx_diag_error(d, JX_ERR_IO, book, 0, 0, "cannot replace: %s", strerror(errno));
     if (st != JX_OK) {
         unlink(pages_tmp);
         unlink(book_tmp);
+        report_failed_write(d, from, pages, pages_tmp, pages_replaced, book, book_tmp);
     }
     jx_doc_free(doc);
     return st;

@@ -625,11 +625,6 @@ static unsigned get16(const unsigned char *p)
     return (unsigned)p[0] << 8 | p[1];
 }
 
-static uint32_t get32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static void put16(unsigned char *p, unsigned v)
 {
     p[0] = (unsigned char)(v >> 8);
@@ -642,22 +637,6 @@ static void put32(unsigned char *p, uint32_t v)
     p[1] = (unsigned char)(v >> 16);
     p[2] = (unsigned char)(v >> 8);
     p[3] = (unsigned char)v;
-}
-
-/* The sfnt checksum of data[0..len): the sum of its big-endian 32-bit
- * words, the last one padded with zeros. */
-static uint32_t sfnt_checksum(const unsigned char *data, size_t len)
-{
-    uint32_t sum = 0;
-    size_t i = 0;
-    for (; i + 4 <= len; i += 4)
-        sum += get32(data + i);
-    if (i < len) {
-        unsigned char last[4] = {0, 0, 0, 0};
-        memcpy(last, data + i, len - i);
-        sum += get32(last);
-    }
-    return sum;
 }
 
 /* One format-4 segment: codes start..end; ro_index is the index of the
@@ -855,12 +834,12 @@ static jx_status sfnt_replace_cmap(pdf_device *dev, const unsigned char *font, s
     size_t total = 12 + 16 * ntab;
     for (size_t i = 0; i < ntab; i++) {
         const unsigned char *rec = font + 12 + 16 * i;
-        uint32_t off = get32(rec + 8), tlen = get32(rec + 12);
+        uint32_t off = jx_be32(rec + 8), tlen = jx_be32(rec + 12);
         if (off > len || tlen > len - off) {
             free(tab);
             return JX_ERR_FONT;
         }
-        tab[i].tag = get32(rec);
+        tab[i].tag = jx_be32(rec);
         tab[i].data = font + off;
         tab[i].len = tlen;
         if (tab[i].tag == 0x636D6170u) { /* 'cmap' */
@@ -904,12 +883,12 @@ static jx_status sfnt_replace_cmap(pdf_device *dev, const unsigned char *font, s
             put32(f + off + 8, 0); /* checkSumAdjustment, while summing */
         }
         put32(rec, tab[i].tag);
-        put32(rec + 4, sfnt_checksum(f + off, tab[i].len));
+        put32(rec + 4, jx_sfnt_checksum(f + off, tab[i].len));
         put32(rec + 8, (uint32_t)off);
         put32(rec + 12, (uint32_t)tab[i].len);
         off += (tab[i].len + 3) & ~(size_t)3;
     }
-    put32(f + head_off + 8, 0xB1B0AFBAu - sfnt_checksum(f, total));
+    put32(f + head_off + 8, 0xB1B0AFBAu - jx_sfnt_checksum(f, total));
     free(tab);
     *out = f;
     *out_len = total;
@@ -1484,11 +1463,6 @@ static jx_status set_info(pdf_device *dev, HPDF_Doc pdf)
 #define SRGB_ICC_PACKAGE "icc-profiles-free"
 #define ICC_MAX_SIZE (1 << 20)
 
-static uint32_t be32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* Reads the sRGB ICC profile for the output intent into *data (malloc'd)
  * and *len.  Returns 1, or 0 with the reason in why when there is no file,
  * or the file is not an ICC profile PDF/A-1 accepts (version 2, RGB, a
@@ -1510,7 +1484,7 @@ static int load_icc(const char *path, unsigned char **data, size_t *len, char *w
         bad = "out of memory";
     else if (err)
         bad = "read error";
-    else if (got < 132 || got == ICC_MAX_SIZE || be32(buf) != got)
+    else if (got < 132 || got == ICC_MAX_SIZE || jx_be32(buf) != got)
         bad = "not an ICC profile (size)";
     else if (memcmp(buf + 36, "acsp", 4) != 0)
         bad = "not an ICC profile (no 'acsp' signature)";

@@ -44,6 +44,8 @@
 #include <hb-ot.h>
 #include <hb.h>
 
+#include "jx_util.h"
+
 /* Longest text accepted by the measuring functions (clusters are 32-bit). */
 #define TEXT_MAX ((size_t)1 << 30)
 /* At most this many distinct missing characters are reported per call. */
@@ -247,28 +249,6 @@ static const char *ft_error_text(FT_Error e)
     return s ? s : "error";
 }
 
-/* Loads face `index` of `path` (already stat()ed) into a new jx_face. */
-static uint32_t be32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
-/* The OpenType checksum of n bytes at p: their sum as big-endian 32-bit
- * words, the last word padded with zeros. */
-static uint32_t table_checksum(const unsigned char *p, size_t n)
-{
-    uint32_t sum = 0;
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4)
-        sum += be32(p + i);
-    if (i < n) {
-        unsigned char last[4] = {0};
-        memcpy(last, p + i, n - i);
-        sum += be32(last);
-    }
-    return sum;
-}
-
 /* Tables check_tables() leaves out: the glyph outlines, most of a CJK font's
  * bytes (summing them would read the whole file on every run: +27% of the
  * instructions of a one-page filing), and bitmap strikes, which the PDF
@@ -301,7 +281,7 @@ static int check_tables(const unsigned char *data, size_t len, unsigned index, c
     if (len >= 12 && memcmp(data, "ttcf", 4) == 0) {
         if (len < 12 + 4 * ((size_t)index + 1))
             return 1;
-        dir = be32(data + 12 + 4 * (size_t)index);
+        dir = jx_be32(data + 12 + 4 * (size_t)index);
     }
     if (dir > len || len - dir < 12)
         return 1;
@@ -312,18 +292,19 @@ static int check_tables(const unsigned char *data, size_t len, unsigned index, c
         const unsigned char *rec = data + dir + 12 + 16 * t;
         memcpy(tag, rec, 4);
         tag[4] = '\0';
-        uint32_t want = be32(rec + 4);
-        size_t off = be32(rec + 8), n = be32(rec + 12);
+        uint32_t want = jx_be32(rec + 4);
+        size_t off = jx_be32(rec + 8), n = jx_be32(rec + 12);
         if (off > len || n > len - off) {
             *why = "the table runs past the end of the file (a truncated copy?)";
             return 1;
         }
         if (unchecked_table(rec))
             continue;
-        uint32_t sum = table_checksum(data + off, n);
+        uint32_t sum = jx_sfnt_checksum(data + off, n);
         /* The specification counts head's checkSumAdjustment as zero; many
          * fonts (the Debian defaults among them) count it as written. */
-        int head_ok = memcmp(tag, "head", 4) == 0 && n >= 12 && sum - be32(data + off + 8) == want;
+        int head_ok =
+            memcmp(tag, "head", 4) == 0 && n >= 12 && sum - jx_be32(data + off + 8) == want;
         if (sum != want && !head_ok) {
             *why = "the table does not match its checksum (a damaged copy?)";
             return 1;
@@ -332,6 +313,7 @@ static int check_tables(const unsigned char *data, size_t len, unsigned index, c
     return 0;
 }
 
+/* Loads face `index` of `path` (already stat()ed) into a new jx_face. */
 static jx_status load_face(jx_fonts *fonts, const char *path, int index, const struct stat *st,
                            jx_face **out, jx_diags *d)
 {

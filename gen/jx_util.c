@@ -185,3 +185,22 @@ const char *jx_nearest(const char *word, const char *const *candidates, size_t n
     }
     return best_d <= limit ? best : NULL;
 }
+
+uint32_t jx_be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+uint32_t jx_sfnt_checksum(const unsigned char *data, size_t len)
+{
+    uint32_t sum = 0;
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4)
+        sum += jx_be32(data + i);
+    if (i < len) {
+        unsigned char last[4] = {0, 0, 0, 0};
+        memcpy(last, data + i, len - i);
+        sum += jx_be32(last);
+    }
+    return sum;
+}

@@ -37,6 +37,13 @@ size_t jx_utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* Number of characters (code points) in valid UTF-8 text. */
 size_t jx_utf8_length(const char *s, size_t n);
 
+/* The big-endian 32-bit number at p (font files, ICC profiles). */
+uint32_t jx_be32(const unsigned char *p);
+
+/* The OpenType (sfnt) checksum of len bytes at data: the sum of their
+ * big-endian 32-bit words, the last one padded with zeros. */
+uint32_t jx_sfnt_checksum(const unsigned char *data, size_t len);
+
 /* Levenshtein distance between two UTF-8 strings, in characters. */
 size_t jx_edit_distance(const char *a, const char *b);
 

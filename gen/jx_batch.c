@@ -263,7 +263,8 @@ static jx_status record_load(record *rc, const char *path)
         record_free(rc); /* damaged: start afresh */
         return JX_OK;
     }
-    qsort(rc->items, rc->count, sizeof *rc->items, cmp_entry);
+    if (rc->count > 1)
+        qsort(rc->items, rc->count, sizeof *rc->items, cmp_entry);
     /* Duplicate names would make lookups ambiguous: drop the record. */
     for (size_t i = 1; i < rc->count; i++)
         if (strcmp(rc->items[i - 1].name, rc->items[i].name) == 0) {
@@ -287,7 +288,8 @@ static jx_status record_save(record *rc, const char *out_dir, FILE *err)
     int n2 = snprintf(tmp, sizeof tmp, "%s/%s.%ld.new", out_dir, JX_RECORD_NAME, (long)getpid());
     if (n1 < 0 || n2 < 0 || (size_t)n2 >= sizeof tmp)
         return JX_ERR_IO;
-    qsort(rc->items, rc->count, sizeof *rc->items, cmp_entry);
+    if (rc->count > 1)
+        qsort(rc->items, rc->count, sizeof *rc->items, cmp_entry);
     rc->sorted = rc->count;
     FILE *f = fopen(tmp, "w");
     if (!f) {

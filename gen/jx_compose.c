@@ -504,8 +504,10 @@ static jx_status build_table(composer *c, const scope *sc, const jx_node *node, 
     free(tb.occupied_until);
     if (rc != 0)
         return c->status != JX_OK ? c->status : fail(c, JX_ERR_LAYOUT);
-    /* Band labels were added after their rows: restore reading order. */
-    qsort(t->cells, t->ncells, sizeof *t->cells, cell_order);
+    /* Band labels were added after their rows: restore reading order (a
+     * table of no rows has no cell array at all). */
+    if (t->ncells > 1)
+        qsort(t->cells, t->ncells, sizeof *t->cells, cell_order);
     char msg[256];
     if (jx_table_check(t, msg, sizeof msg) != JX_OK)
         return layout_error(c, node, "table does not form a grid: %s", msg);

@@ -77,6 +77,17 @@ static file_list list_files(const char *dir, const char *suffix)
     return fl;
 }
 
+/* Adds a copy of path to fl. */
+static void list_add(file_list *fl, const char *path)
+{
+    char **p = realloc(fl->paths, (fl->n + 1) * sizeof *p);
+    assert_non_null(p);
+    fl->paths = p;
+    fl->paths[fl->n] = strdup(path);
+    assert_non_null(fl->paths[fl->n]);
+    fl->n++;
+}
+
 static void list_free(file_list *fl)
 {
     for (size_t i = 0; i < fl->n; i++)
@@ -216,13 +227,15 @@ static void filing_crashers_give_errors_not_crashes(void **state)
 }
 
 /* Every layout crasher: loaded from its file, and when it loads, composed
- * with the sample filings as fuzz_layout does. */
+ * with the sample filings and the demo filing as fuzz_layout does. */
 static void layout_crashers_give_errors_not_crashes(void **state)
 {
     (void)state;
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/input", source_dir());
     file_list inputs = list_files(dir, ".yaml");
+    snprintf(dir, sizeof dir, "%s/tests/data/demo/filing.yaml", source_dir());
+    list_add(&inputs, dir);
     file_list fl = crashers("layout");
     for (size_t i = 0; i < fl.n; i++) {
         jx_diags d;

@@ -233,8 +233,8 @@ static void report_output(jx_diags *d, const char *path, int replaced)
     if (replaced)
         jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL, "%s was written", path);
     else if (access(path, F_OK) == 0)
-        jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL, "%s was not replaced: the previous one is kept",
-                     path);
+        jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL,
+                     "%s was not replaced: the previous one is kept", path);
     else
         jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL, "%s was not written", path);
 }

@@ -205,11 +205,6 @@ static int parse_ll(const char *s, long long *v)
     return *s && *end == '\0' && errno == 0 ? 0 : -1;
 }
 
-static char *xstrdup(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
-
 /* Reads OUT/.jxgen-record.  A missing, foreign or damaged record is an
  * empty one (everything is rebuilt); only running out of memory fails. */
 static jx_status record_load(record *rc, const char *path)
@@ -443,7 +438,7 @@ static void scan_contents(batch *b, task *t, const char *buf, size_t len)
         root->kind == JX_NODE_MAP) {
         t->parsed = 1;
         const char *region = jx_node_text(jx_node_get(root, "region"));
-        t->region = xstrdup(region);
+        t->region = jx_strdup(region);
         t->ninc = jx_include_paths(root, t->path, t->inc, MAX_INCLUDES);
         int ok = t->region != NULL && layout_hash(b, t->region, &t->layout) == 0;
         for (size_t i = 0; i < t->ninc && ok; i++)

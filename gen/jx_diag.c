@@ -7,17 +7,6 @@
 
 #include "jx_util.h"
 
-static char *dup_or_null(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 void jx_diags_init(jx_diags *d)
 {
     memset(d, 0, sizeof *d);
@@ -61,8 +50,8 @@ static jx_status diags_vadd(jx_diags *d, jx_severity sev, const char *file, int 
     vsnprintf(msg, (size_t)n + 1, fmt, ap);
     jx_diag *g = &d->items[d->count];
     g->severity = sev;
-    g->file = dup_or_null(file);
-    g->rule = dup_or_null(rule);
+    g->file = jx_strdup(file);
+    g->rule = jx_strdup(rule);
     g->message = msg;
     g->line = line;
     g->col = col;

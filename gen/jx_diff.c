@@ -65,11 +65,6 @@ static item *items_add(item_list *l)
     return it;
 }
 
-static char *dup_or_null(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
-
 /* ---- labels ------------------------------------------------------------------ */
 
 /* A child of a map by key, or of a list by index, without marking keys used. */
@@ -188,8 +183,8 @@ static void add_change(differ *df, const jx_node *a, const jx_node *b)
     const jx_node *spec = jx_schema_field(df->schema, df->path);
     it->unit = spec ? jx_schema_unit(spec) : NULL;
     it->label = make_label(df->schema, df->new_f->root, df->old_f->root, df->path);
-    it->old_text = dup_or_null(jx_node_is_empty(a) ? NULL : jx_node_text(a));
-    it->new_text = dup_or_null(jx_node_is_empty(b) ? NULL : jx_node_text(b));
+    it->old_text = jx_strdup(jx_node_is_empty(a) ? NULL : jx_node_text(a));
+    it->new_text = jx_strdup(jx_node_is_empty(b) ? NULL : jx_node_text(b));
     if (b && b->line > df->new_f->includes->files[0].lines) {
         int line;
         const char *file = jx_includes_locate(df->new_f->includes, b->line, &line);
@@ -322,8 +317,8 @@ static void add_consequence(differ *df, item_list *out, const char *path, const 
     it->kind = CH_CHANGED;
     it->path = strdup(path);
     it->label = make_label(df->schema, df->new_f->root, df->old_f->root, path);
-    it->old_text = dup_or_null(o ? o->text : NULL);
-    it->new_text = dup_or_null(n ? n->text : NULL);
+    it->old_text = jx_strdup(o ? o->text : NULL);
+    it->new_text = jx_strdup(n ? n->text : NULL);
     it->percent = (o && o->percent) || (n && n->percent);
     if (!it->path || !it->label)
         out->oom = 1;

@@ -161,17 +161,6 @@ static jx_status fail(pdf_device *dev, jx_status st, const char *fmt, ...)
     return st;
 }
 
-static char *dup_str(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 /* Makes room for one more element in *arr (of *cap elements of size sz). */
 static int grow(void **arr, size_t *cap, size_t n, size_t sz)
 {
@@ -257,7 +246,7 @@ static jx_status pdf_begin_document(jx_device *d, const jx_doc_info *info)
                             names[i], k);
             k += l;
         }
-        if (!(*dst[i] = dup_str(fields[i])))
+        if (!(*dst[i] = jx_strdup(fields[i])))
             return fail(dev, JX_ERR_NOMEM, "out of memory");
         /* Control characters become spaces: XMP (XML) cannot hold them,
          * and PDF/A wants the Info dictionary and the XMP equal. */
@@ -2132,7 +2121,7 @@ static jx_status save_atomically(pdf_device *dev, HPDF_Doc pdf)
     free(tmp);
 
     /* Best effort: make the rename itself durable. */
-    char *dir = dup_str(dev->path);
+    char *dir = jx_strdup(dev->path);
     if (dir) {
         char *slash = strrchr(dir, '/');
         const char *dname = ".";
@@ -2253,7 +2242,7 @@ jx_device *jx_pdf_device_create(const char *path, jx_fonts *fonts, jx_diags *d)
     dev = calloc(1, sizeof *dev);
     if (!dev)
         goto fail;
-    dev->path = dup_str(path);
+    dev->path = jx_strdup(path);
     if (!dev->path)
         goto fail;
     dev->fonts = fonts;

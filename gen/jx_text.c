@@ -86,15 +86,6 @@ struct jx_fonts {
 
 /* ---------------------------------------------------------------- helpers */
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 /* Adds an error to d (when not NULL) and returns st. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 6, 7)))
@@ -328,7 +319,7 @@ static jx_status load_face(jx_fonts *fonts, const char *path, int index, const s
     f->index = index;
     f->dev = st->st_dev;
     f->ino = st->st_ino;
-    f->path = dup_str(path);
+    f->path = jx_strdup(path);
     if (!f->path) {
         status = JX_ERR_NOMEM;
         goto fail;
@@ -415,8 +406,8 @@ static jx_status load_face(jx_fonts *fonts, const char *path, int index, const s
         goto fail;
     }
     const char *ps = FT_Get_Postscript_Name(ftf);
-    f->family = dup_str(ftf->family_name ? ftf->family_name : "");
-    f->psname = dup_str(ps ? ps : "");
+    f->family = jx_strdup(ftf->family_name ? ftf->family_name : "");
+    f->psname = jx_strdup(ps ? ps : "");
     if (!f->family || !f->psname) {
         status = JX_ERR_NOMEM;
         goto fail;
@@ -518,7 +509,7 @@ jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int 
         fonts->roles = roles;
         r = &roles[fonts->nroles];
         memset(r, 0, sizeof *r);
-        r->name = dup_str(role);
+        r->name = jx_strdup(role);
         if (!r->name)
             return report(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
         fonts->nroles++;

@@ -204,3 +204,14 @@ uint32_t jx_sfnt_checksum(const unsigned char *data, size_t len)
     }
     return sum;
 }
+
+char *jx_strdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}

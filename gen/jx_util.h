@@ -37,6 +37,10 @@ size_t jx_utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* Number of characters (code points) in valid UTF-8 text. */
 size_t jx_utf8_length(const char *s, size_t n);
 
+/* A malloc'd copy of s (free() it), or NULL when s is NULL or memory is
+ * short. */
+char *jx_strdup(const char *s);
+
 /* The big-endian 32-bit number at p (font files, ICC profiles). */
 uint32_t jx_be32(const unsigned char *p);
 

@@ -346,8 +346,7 @@ jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx
         size_t off = (size_t)((const char *)memchr(buf, '\0', len) - buf);
         int line, col;
         offset_position(buf, off, &line, &col);
-        int utf16 = len >= 2 && ((unsigned char)buf[0] == 0xFF || (unsigned char)buf[0] == 0xFE) &&
-                    ((unsigned char)buf[1] == 0xFF || (unsigned char)buf[1] == 0xFE);
+        int utf16 = len >= 2 && (memcmp(buf, "\xFF\xFE", 2) == 0 || memcmp(buf, "\xFE\xFF", 2) == 0);
         return jx_diag_error(d, JX_ERR_SYNTAX, name, line, col,
                              "not a text file: NUL byte at byte offset %zu%s", off,
                              utf16 ? " (UTF-16 text: save the file as UTF-8)" : "");

@@ -23,8 +23,10 @@
  *   5. writes the document info (UTF-16 strings, dates in UTC from
  *      date_epoch), the outline, decimal page labels and an open action
  *      (page 1, fit width);
- *   6. makes the file PDF/A-1b (make_pdfa()): a CIDSet in every font
- *      descriptor (libharu writes none), an sRGB output intent (Debian's
+ *   6. makes the file PDF/A-1b (make_pdfa()): every font program embedded
+ *      by embed_program() (deflated once; libharu's own copy is switched
+ *      off), a CIDSet in every font descriptor (libharu writes none), an
+ *      sRGB output intent (Debian's
  *      icc-profiles-free profile, read at run time; libharu's
  *      HPDF_PDFA_AppendOutputIntents misspells /DestOutputProfile), XMP
  *      metadata written here (libharu's HPDF_PDFA_SetPDFAConformance does
@@ -1658,7 +1660,8 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
  * given to libharu) to the font descriptor desc as its /FontFile2, deflated
  * here and written as is.  libharu's own embedding would re-serialise the
  * program table by table through byte-wise copies (~20% of the time of a
- * one-page filing).  Fails with JX_ERR_NOMEM or JX_ERR_PDF. */
+ * one-page filing).  Fails with JX_ERR_INTERNAL (no program kept),
+ * JX_ERR_NOMEM, or the status of a failed libharu call. */
 static jx_status embed_program(pdf_device *dev, HPDF_Doc pdf, const pdf_face *pf, HPDF_Dict desc)
 {
     const char *about = pf->name;
@@ -1689,8 +1692,9 @@ static jx_status embed_program(pdf_device *dev, HPDF_Doc pdf, const pdf_face *pf
 }
 
 /* Completes font `slot` for PDF/A-1 after every page is drawn: has libharu
- * create the font descriptor and embed the font program now (it would at
- * save time, and does not again), then adds the descriptor's /CIDSet: a
+ * create the font descriptor now (it would at save time, and does not
+ * again) without its copy of the font program, adds the program itself
+ * (embed_program()), then adds the descriptor's /CIDSet: a
  * bit for every CID the font program has (0 for .notdef, each character
  * drawn, and the extra CIDs of subset_extras()), and, when there are such
  * extras, rewrites the CIDToGIDMap so that they map to their glyphs. */

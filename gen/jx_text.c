@@ -267,7 +267,7 @@ static int check_tables(const unsigned char *data, size_t len, unsigned index, c
                         const char **why)
 {
     size_t dir = 0;
-    strcpy(tag, "");
+    tag[0] = '\0';
     *why = "the table directory is cut off";
     if (len >= 12 && memcmp(data, "ttcf", 4) == 0) {
         if (len < 12 + 4 * ((size_t)index + 1))

@@ -20,6 +20,7 @@
 #include "jx_diag.h"
 #include "jx_error.h"
 #include "jx_fonts.h"
+#include "jx_util.h" /* jx_utf8_next() */
 
 /* A run: a stretch of one line drawn with one face. */
 typedef struct jx_text_run {
@@ -126,11 +127,5 @@ enum {
     JX_TIER_LAST, JX_TIER_PAIR, JX_TIER_NEVER, JX_TIER_INSIDE_CHAR
 };
 jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier);
-
-/* Decodes one UTF-8 character of s[0..len) at *pos into *cp and advances
- * *pos.  Strict: rejects overlong forms, surrogates, values above U+10FFFF
- * and truncated sequences.  Returns 1, or 0 (leaving *pos at the offending
- * byte) when the bytes at *pos are not valid UTF-8 or *pos >= len. */
-int jx_utf8_next(const char *s, size_t len, size_t *pos, uint32_t *cp);
 
 #endif

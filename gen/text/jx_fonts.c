@@ -45,6 +45,7 @@ static void face_free(jx_face *face)
     free(face->path);
     free(face->family);
     free(face->psname);
+    free(face->has_bmp);
     free(face);
 }
 
@@ -474,7 +475,7 @@ int jx_face_upem(const jx_face *face) { return face->upem; }
 int jx_face_ascender(const jx_face *face) { return face->ascender; }
 int jx_face_descender(const jx_face *face) { return face->descender; }
 
-int jx_face_has_char(const jx_face *face, uint32_t cp)
+static int face_has_char(const jx_face *face, uint32_t cp)
 {
     hb_codepoint_t g;
     if (!face || !hb_font_get_nominal_glyph(face->hb_font, cp, &g) || g == 0)
@@ -486,6 +487,23 @@ int jx_face_has_char(const jx_face *face, uint32_t cp)
         hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
     return gc == HB_UNICODE_GENERAL_CATEGORY_SPACE_SEPARATOR ||
            gc == HB_UNICODE_GENERAL_CATEGORY_FORMAT;
+}
+
+int jx_face_has_char(const jx_face *face, uint32_t cp)
+{
+    if (!face || cp > 0xFFFF)
+        return face_has_char(face, cp);
+    /* The cache is not part of the face's value: it only remembers. */
+    jx_face *f = (jx_face *)face;
+    if (!f->has_bmp)
+        f->has_bmp = calloc(0x10000 / 4, 1);
+    if (!f->has_bmp)
+        return face_has_char(face, cp);
+    unsigned char *b = &f->has_bmp[cp / 4];
+    unsigned shift = (cp % 4) * 2;
+    if (!(*b >> shift & 1))
+        *b |= (unsigned char)((1u | (unsigned)face_has_char(face, cp) << 1) << shift);
+    return *b >> (shift + 1) & 1;
 }
 
 /* The face whose line metrics a role uses. */

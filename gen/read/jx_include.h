@@ -58,18 +58,6 @@ typedef struct jx_includes {
     jx_source_file files[JX_INCLUDE_MAX_FILES + 1];
 } jx_includes;
 
-/* 64-bit FNV-1a of n bytes, continuing from h (start with JX_HASH_INIT). */
-#define JX_HASH_INIT 0xcbf29ce484222325ULL
-unsigned long long jx_hash_bytes(unsigned long long h, const void *data, size_t n);
-
-/* Reads a whole file (at most JX_NODE_MAX_BYTES).  Returns JX_OK with a
- * malloc'd, NUL-terminated *buf (free it) and *len, or JX_ERR_IO/JX_ERR_LIMIT/
- * JX_ERR_NOMEM with a message at path. */
-jx_status jx_read_file(const char *path, char **buf, size_t *len, jx_diags *d);
-
-/* Hash of a file's bytes; returns 0 and sets *hash, or -1 when unreadable. */
-int jx_hash_file(const char *path, unsigned long long *hash);
-
 /* Reads and parses the filing at `path` and resolves its include: list and
  * every $ref in place.  On JX_OK, *root is the resolved filing (free with
  * jx_node_free) and *inc the files it was assembled from (free with

@@ -199,8 +199,10 @@ static void sync_folder(const char *path)
     free(dir);
 }
 
-jx_status jx_file_out_commit(jx_file_out *out, jx_diags *d)
+jx_status jx_file_out_finish(jx_file_out *out, jx_diags *d)
 {
+    if (out->fd < 0)
+        return JX_OK;
     const char *step = NULL;
     int err = 0;
     if (fsync(out->fd) != 0) {
@@ -213,13 +215,26 @@ jx_status jx_file_out_commit(jx_file_out *out, jx_diags *d)
         step = "close";
         err = errno;
     }
-    if (!step && rename(out->tmp, out->path) != 0) {
-        step = "rename the temporary file to";
-        err = errno;
-    }
-    if (step) {
-        jx_status st = jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, "cannot %s %s: %s", step,
-                                     out->path, strerror(err));
+    if (!step)
+        return JX_OK;
+    jx_status st = jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, "cannot %s %s: %s", step,
+                                 out->path, strerror(err));
+    jx_file_out_abort(out);
+    return st;
+}
+
+jx_status jx_file_out_commit(jx_file_out *out, jx_diags *d)
+{
+    if (!out->tmp)
+        return jx_diag_error(d, JX_ERR_INTERNAL, out->path, 0, 0,
+                             "jx_file_out_commit: no temporary file");
+    jx_status st = jx_file_out_finish(out, d);
+    if (st != JX_OK)
+        return st;
+    if (rename(out->tmp, out->path) != 0) {
+        st = jx_diag_error(d, JX_ERR_IO, out->path, 0, 0,
+                           "cannot rename the temporary file to %s: %s", out->path,
+                           strerror(errno));
         jx_file_out_abort(out);
         return st;
     }

@@ -10,7 +10,9 @@
  * through jx_file_out_write() or, for a library that writes by name (the
  * workbook), lets that library write to out->tmp; jx_file_out_commit()
  * fsyncs the file, renames it onto the target and fsyncs the folder, so
- * the new output is durable once it is in place.  jx_file_out_abort()
+ * the new output is durable once it is in place.  Outputs that go together
+ * (a filing's PDF and workbook) are each finished first
+ * (jx_file_out_finish()) and committed only when all are written.  jx_file_out_abort()
  * removes the temporary file.  Every failure names the target, never the
  * temporary file. */
 #ifndef JX_FILE_H
@@ -50,7 +52,14 @@ jx_status jx_file_out_open(jx_file_out *out, const char *path, jx_diags *d);
 /* Appends n bytes.  JX_ERR_IO ("cannot write PATH: why") on failure. */
 jx_status jx_file_out_write(jx_file_out *out, const void *data, size_t n, jx_diags *d);
 
-/* Flushes the file to disk, closes it and renames it onto the target, then
+/* Flushes the file to disk and closes it, leaving it under its temporary
+ * name for a later commit (when several outputs must all be written before
+ * any is put in place).  Returns JX_OK (also when already closed), or
+ * JX_ERR_IO ("cannot flush|close PATH: why") with the temporary file
+ * removed and *out released. */
+jx_status jx_file_out_finish(jx_file_out *out, jx_diags *d);
+
+/* Finishes the file (when not yet done), renames it onto the target and
  * flushes the folder (best effort).  Returns JX_OK, or JX_ERR_IO with a
  * message ("cannot flush|close|rename the temporary file to PATH: why");
  * on failure the temporary file is removed and the target is untouched.

@@ -17,6 +17,7 @@
 #include "jx_diag.h"
 #include "jx_doc.h"
 #include "jx_error.h"
+#include "jx_file.h"
 #include "jx_text.h"
 
 typedef struct jx_device jx_device;
@@ -47,6 +48,13 @@ struct jx_device {
  * place by close()).  Fonts are embedded as subsets made with hb-subset of
  * exactly the characters drawn.  Returns NULL when out of memory. */
 jx_device *jx_pdf_device_create(const char *path, jx_fonts *fonts, jx_diags *d);
+
+/* The same, writing into `out` (opened by the caller with
+ * jx_file_out_open(), not owned): close() writes the PDF and finishes
+ * `out` (jx_file_out_finish()) but does not put it in place; the caller
+ * commits it, or aborts it after a failure (a failed close() may leave it
+ * open).  Messages name out->path.  Returns NULL when out of memory. */
+jx_device *jx_pdf_device_create_into(jx_file_out *out, jx_fonts *fonts, jx_diags *d);
 
 /* A device that prints one line per call to `out` (not closed). */
 jx_device *jx_trace_device_create(FILE *out, jx_diags *d);

@@ -157,8 +157,8 @@ static jx_status draw_page(pdf_device *dev, HPDF_Doc pdf, size_t p, HPDF_Encoder
 }
 
 /* Saves the document to a temporary file beside dev->path and renames it
- * into place (jx_file_out).  On failure nothing is left behind and
- * dev->path is untouched. */
+ * into place (jx_file_out), or writes and finishes the caller's output
+ * (dev->into).  On failure dev->path is untouched. */
 static jx_status save_atomically(pdf_device *dev, HPDF_Doc pdf)
 {
     jx_status st = pdf_hp(dev, pdf, HPDF_SaveToStream(pdf), "saving", NULL);
@@ -179,21 +179,24 @@ static jx_status save_atomically(pdf_device *dev, HPDF_Doc pdf)
         return pdf_fail(dev, JX_ERR_INTERNAL, "libharu's output is %zu bytes, expected %lu",
                         written, (unsigned long)total);
 
-    jx_file_out file;
-    if ((st = jx_file_out_open(&file, dev->path, dev->base.diags))) {
+    jx_file_out own = {NULL, NULL, -1}, *file = dev->into ? dev->into : &own;
+    if (!dev->into && (st = jx_file_out_open(&own, dev->path, dev->base.diags))) {
         dev->failed = 1;
         return st;
     }
     for (HPDF_UINT i = 0; i < nbuf && st == JX_OK; i++) {
         HPDF_UINT n = 0;
         HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(out, i, &n);
-        st = p ? jx_file_out_write(&file, p, n, dev->base.diags)
+        st = p ? jx_file_out_write(file, p, n, dev->base.diags)
                : pdf_fail(dev, JX_ERR_INTERNAL, "libharu's output has no buffer %u", (unsigned)i);
     }
+    /* A caller's output is finished, not put in place: the caller commits
+     * it (or aborts it after a failure). */
     if (st == JX_OK)
-        st = jx_file_out_commit(&file, dev->base.diags);
-    else
-        jx_file_out_abort(&file);
+        st = dev->into ? jx_file_out_finish(file, dev->base.diags)
+                       : jx_file_out_commit(file, dev->base.diags);
+    else if (!dev->into)
+        jx_file_out_abort(file);
     if (st)
         dev->failed = 1;
     return st;

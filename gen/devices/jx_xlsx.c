@@ -1258,22 +1258,36 @@ static jx_status reserve_name(xl_writer *x, const char *folded)
 
 jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx_diags *d)
 {
-    xl_writer x = {.doc = doc, .fonts = fonts, .d = d, .next_blank = 1};
-    jx_file_out file = {NULL, NULL, -1};
-    jx_status st;
     if (!doc || !path || !*path)
         return jx_diag_error(d, JX_ERR_INTERNAL, NULL, 0, 0,
                              "jx_xlsx_write: no document or no file name");
+    jx_file_out file;
+    jx_status st = jx_file_out_open(&file, path, d);
+    if (st != JX_OK)
+        return st;
+    st = jx_xlsx_write_into(doc, fonts, &file, d);
+    if (st == JX_OK)
+        return jx_file_out_commit(&file, d);
+    jx_file_out_abort(&file);
+    return st;
+}
+
+jx_status jx_xlsx_write_into(const jx_doc *doc, jx_fonts *fonts, jx_file_out *file, jx_diags *d)
+{
+    xl_writer x = {.doc = doc, .fonts = fonts, .d = d, .next_blank = 1};
+    jx_status st;
+    if (!doc || !file || !file->tmp)
+        return jx_diag_error(d, JX_ERR_INTERNAL, NULL, 0, 0,
+                             "jx_xlsx_write_into: no document or no file");
+    const char *path = file->path;
     /* Excel reserves "History"; the data sheet is ours. */
     if ((st = reserve_name(&x, "history")) != JX_OK ||
         (st = reserve_name(&x, XL_DATA_SHEET)) != JX_OK) {
         xl_oom(&x);
         goto done;
     }
-    if ((st = jx_file_out_open(&file, path, d)) != JX_OK)
-        goto done;
     /* libxlsxwriter writes the temporary file by name (the same file). */
-    x.wb = workbook_new(file.tmp);
+    x.wb = workbook_new(file->tmp);
     x.sheets = calloc(doc->nsections ? doc->nsections : 1, sizeof *x.sheets);
     if (!x.wb || !x.sheets) {
         st = xl_oom(&x);
@@ -1314,11 +1328,10 @@ jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx
                            lxw_strerror(e));
         goto done;
     }
-    st = jx_file_out_commit(&file, d);
+    st = jx_file_out_finish(file, d);
 done:
     if (x.wb)
         lxw_workbook_free(x.wb);
-    jx_file_out_abort(&file); /* nothing left to do after a commit */
     for (size_t i = 0; i < x.nsheets; i++)
         xl_sheet_free(&x.sheets[i]);
     free(x.sheets);

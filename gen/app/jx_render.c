@@ -10,10 +10,11 @@
 #include <unistd.h>
 
 #include "jx_compose.h"
-#include "jx_device.h"
+#include "jx_pdf.h"
 #include "jx_fontcfg.h"
 #include "jx_include.h"
 #include "jx_paginate.h"
+#include "jx_trace.h"
 #include "jx_xlsx.h"
 
 #define MAX_LAYOUTS 64
@@ -172,7 +173,7 @@ jx_status jx_renderer_compose_filing(jx_renderer *r, jx_filing *f, jx_doc **doc,
     /* Messages and cell sources about shared values name the included file. */
     jx_includes_remap_diags(f->includes, d, from);
     if (st == JX_OK)
-        jx_includes_remap_doc(f->includes, result);
+        jx_doc_remap_includes(result, f->includes);
     if (st == JX_OK && doc)
         *doc = result;
     else

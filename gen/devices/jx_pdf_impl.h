@@ -15,8 +15,7 @@
 #ifndef JX_PDF_IMPL_H
 #define JX_PDF_IMPL_H
 
-#include "jx_device.h"
-#include "jx_file.h"
+#include "jx_pdf.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -144,38 +144,6 @@ void jx_includes_remap_diags(const jx_includes *inc, jx_diags *d, size_t from)
     }
 }
 
-void jx_includes_remap_doc(const jx_includes *inc, jx_doc *doc)
-{
-    if (!inc || inc->count < 1 || !doc)
-        return;
-    const jx_source_file *filing = &inc->files[0];
-    /* Each file name is copied into the arena once. */
-    const char *names[JX_INCLUDE_MAX_FILES + 1] = {0};
-    for (size_t s = 0; s < doc->nsections; s++) {
-        jx_section *sec = &doc->sections[s];
-        for (size_t b = 0; b < sec->nblocks; b++) {
-            jx_table *t = sec->blocks[b].kind == JX_BLOCK_TABLE ? sec->blocks[b].table : NULL;
-            for (size_t c = 0; t && c < t->ncells; c++) {
-                jx_source *src = &t->cells[c].source;
-                if (!src->file || (src->file != filing->path && src->file != names[0] &&
-                                   strcmp(src->file, filing->path) != 0))
-                    continue;
-                size_t k = 0;
-                for (size_t i = 1; i < inc->count; i++)
-                    if (src->line > inc->files[i].base &&
-                        src->line <= inc->files[i].base + inc->files[i].lines)
-                        k = i;
-                if (!names[k])
-                    names[k] = jx_doc_strdup(doc, inc->files[k].path);
-                if (names[k]) {
-                    src->file = names[k];
-                    src->line -= inc->files[k].base;
-                }
-            }
-        }
-    }
-}
-
 void jx_includes_free(jx_includes *inc)
 {
     if (!inc)

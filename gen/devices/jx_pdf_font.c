@@ -19,23 +19,13 @@
 #include <hpdf_streams.h>
 #include <libdeflate.h>
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 0x100000001B3ULL;
-    }
-    return h;
-}
-
 /* The subset tag: six capitals from a hash of the font's name and the
  * subset itself, so that the same subset always gets the same tag and a
  * different one (other characters, other font version) almost never does. */
 static void subset_tag(const char *name, const char *data, size_t len, char tag[7])
 {
-    uint64_t h = fnv1a(0xCBF29CE484222325ULL, name, strlen(name) + 1);
-    h = fnv1a(h, data, len);
+    unsigned long long h = jx_hash_bytes(JX_HASH_INIT, name, strlen(name) + 1);
+    h = jx_hash_bytes(h, data, len);
     for (int i = 0; i < 6; i++) {
         tag[i] = (char)('A' + h % 26);
         h /= 26;

@@ -146,11 +146,16 @@ static int cmp_entry(const void *a, const void *b)
     return strcmp(((const rec_entry *)a)->name, ((const rec_entry *)b)->name);
 }
 
+/* bsearch() comparison of a name with an entry. */
+static int cmp_name_entry(const void *name, const void *e)
+{
+    return strcmp(name, ((const rec_entry *)e)->name);
+}
+
 static rec_entry *record_find(record *rc, const char *name)
 {
-    rec_entry key = {0};
-    key.name = (char *)name;
-    rec_entry *e = rc->sorted ? bsearch(&key, rc->items, rc->sorted, sizeof key, cmp_entry) : NULL;
+    rec_entry *e =
+        rc->sorted ? bsearch(name, rc->items, rc->sorted, sizeof *rc->items, cmp_name_entry) : NULL;
     if (e)
         return e;
     for (size_t i = rc->sorted; i < rc->count; i++)

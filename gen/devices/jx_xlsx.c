@@ -1294,12 +1294,13 @@ jx_status jx_xlsx_write_into(const jx_doc *doc, jx_fonts *fonts, jx_file_out *fi
         goto done;
     }
     const jx_doc_info *in = &doc->info;
+    /* libxlsxwriter's properties are char * but only read. */
     lxw_doc_properties props = {
-        .title = (char *)in->title,
-        .author = (char *)in->author,
-        .company = (char *)in->author,
-        .subject = (char *)in->subject,
-        .keywords = (char *)in->keywords,
+        .title = (char *)(uintptr_t)in->title,
+        .author = (char *)(uintptr_t)in->author,
+        .company = (char *)(uintptr_t)in->author,
+        .subject = (char *)(uintptr_t)in->subject,
+        .keywords = (char *)(uintptr_t)in->keywords,
         /* 0 would make libxlsxwriter stamp the current time. */
         .created = in->date_epoch ? (time_t)in->date_epoch : (time_t)1,
     };

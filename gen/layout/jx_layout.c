@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -574,7 +575,7 @@ void jx_layout_free(jx_layout *l)
     if (!l)
         return;
     for (size_t i = 0; i < l->nformats; i++)
-        free((char *)l->formats[i].excel);
+        free((void *)(uintptr_t)l->formats[i].excel); /* owned: made by the reader */
     free(l->formats);
     free(l->styles);
     jx_rules_free(l->rules);

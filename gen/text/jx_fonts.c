@@ -231,6 +231,7 @@ static jx_status load_face(jx_fonts *fonts, const char *path, int index, const s
     jx_face *f = calloc(1, sizeof *f);
     if (!f)
         return JX_ERR_NOMEM;
+    f->has_bmp = calloc(0x10000 / 4, 1); /* NULL: jx_face_has_char() does not remember */
     f->index = index;
     f->dev = st->st_dev;
     f->ino = st->st_ino;
@@ -491,15 +492,9 @@ static int face_has_char(const jx_face *face, uint32_t cp)
 
 int jx_face_has_char(const jx_face *face, uint32_t cp)
 {
-    if (!face || cp > 0xFFFF)
+    if (!face || cp > 0xFFFF || !face->has_bmp)
         return face_has_char(face, cp);
-    /* The cache is not part of the face's value: it only remembers. */
-    jx_face *f = (jx_face *)face;
-    if (!f->has_bmp)
-        f->has_bmp = calloc(0x10000 / 4, 1);
-    if (!f->has_bmp)
-        return face_has_char(face, cp);
-    unsigned char *b = &f->has_bmp[cp / 4];
+    unsigned char *b = &face->has_bmp[cp / 4];
     unsigned shift = (cp % 4) * 2;
     if (!(*b >> shift & 1))
         *b |= (unsigned char)((1u | (unsigned)face_has_char(face, cp) << 1) << shift);

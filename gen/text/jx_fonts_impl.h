@@ -27,7 +27,8 @@ struct jx_face {
     /* jx_face_has_char()'s answers for the BMP, two bits per code point
      * (asked, has), made on first use: every character of a filing is
      * asked about several times, and each answer costs two HarfBuzz
-     * lookups.  NULL until then or when out of memory (no caching). */
+     * lookups.  16 KB, made with the face; NULL when memory was short (no
+     * remembering). */
     unsigned char *has_bmp;
 };
 

@@ -12,18 +12,13 @@
 #include <unistd.h>
 
 #include "jx_layout.h"
-
-static const char *source_dir(void)
-{
-    const char *s = getenv("JX_SOURCE_DIR");
-    return s ? s : JX_SOURCE_DIR;
-}
+#include "jx_test.h"
 
 static void every_shipped_layout_loads(void **state)
 {
     (void)state;
     char dir[1024];
-    snprintf(dir, sizeof dir, "%s/layouts", source_dir());
+    snprintf(dir, sizeof dir, "%s/layouts", jx_test_source_dir());
     DIR *dp = opendir(dir);
     assert_non_null(dp);
     struct dirent *e;

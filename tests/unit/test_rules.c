@@ -14,12 +14,7 @@
 #include "jx_compose.h"
 #include "jx_render.h"
 #include "jx_skeleton.h"
-
-static const char *source_dir(void)
-{
-    const char *s = getenv("JX_SOURCE_DIR");
-    return s ? s : JX_SOURCE_DIR;
-}
+#include "jx_test.h"
 
 static char *write_temp(const char *text)
 {
@@ -685,8 +680,8 @@ static void the_changzhou_sample_passes_and_its_totals_can_be_left_out(void **st
 {
     (void)state;
     char lpath[1024], fpath[1024];
-    snprintf(lpath, sizeof lpath, "%s/layouts/changzhou.yaml", source_dir());
-    snprintf(fpath, sizeof fpath, "%s/input/changzhou.yaml", source_dir());
+    snprintf(lpath, sizeof lpath, "%s/layouts/changzhou.yaml", jx_test_source_dir());
+    snprintf(fpath, sizeof fpath, "%s/input/changzhou.yaml", jx_test_source_dir());
     jx_diags d;
     jx_diags_init(&d);
     jx_layout *l = NULL;
@@ -708,7 +703,7 @@ static void strict_turns_warnings_into_errors(void **state)
 {
     (void)state;
     char layouts[1024];
-    snprintf(layouts, sizeof layouts, "%s/layouts", source_dir());
+    snprintf(layouts, sizeof layouts, "%s/layouts", jx_test_source_dir());
     char *fp = write_temp("region: changzhou\nyear: 2024年度\nproject: {name: a, department: b}\n"
                           "fund: {total: 600, subtotal: 500, general_budget: 500}\n");
     for (int strict = 0; strict < 2; strict++) {
@@ -762,7 +757,7 @@ static void the_skeleton_lists_every_field_and_checks_once_filled(void **state)
 {
     (void)state;
     char lpath[1024];
-    snprintf(lpath, sizeof lpath, "%s/layouts/changzhou.yaml", source_dir());
+    snprintf(lpath, sizeof lpath, "%s/layouts/changzhou.yaml", jx_test_source_dir());
     jx_diags d;
     jx_diags_init(&d);
     jx_layout *l = NULL;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "jx_xlsx.h"
+#include "jx_test.h"
 
 /* Content width of the landscape A4 page used by section 0. */
 #define PAGE_W 841.89
@@ -49,12 +50,6 @@ typedef struct fixture {
 } fixture;
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static const char *source_dir(void)
-{
-    const char *s = getenv("JX_SOURCE_DIR");
-    return s && *s ? s : JX_SOURCE_DIR;
-}
 
 static int load_role(jx_fonts *f, const char *role, const char *const *paths, size_t n)
 {
@@ -435,7 +430,7 @@ static char *probe(const fixture *fx, const char *xlsx)
 {
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "'%s' '%s/tests/unit/xlsx_probe.py' '%s'", fx->python,
-             source_dir(), xlsx);
+             jx_test_source_dir(), xlsx);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     size_t cap = 1 << 16, len = 0, k;

@@ -58,7 +58,6 @@ void jx_node_free(jx_node *node)
     free(node->keys);
     free(node->key_lines);
     free(node->key_cols);
-    free(node->key_used);
     free(node->text);
     free(node);
 }
@@ -88,17 +87,12 @@ static int append_child(jx_node *parent, jx_node *child, char *key, int kline, i
             if (!kc)
                 return -1;
             parent->key_cols = kc;
-            unsigned char *ku = realloc(parent->key_used, cap);
-            if (!ku)
-                return -1;
-            parent->key_used = ku;
         }
     }
     if (parent->kind == JX_NODE_MAP) {
         parent->keys[parent->count] = key;
         parent->key_lines[parent->count] = kline;
         parent->key_cols[parent->count] = kcol;
-        parent->key_used[parent->count] = 0;
     }
     parent->items[parent->count] = child;
     parent->count = n;
@@ -402,10 +396,7 @@ long jx_node_key_index(const jx_node *map, const char *key)
 const jx_node *jx_node_get(const jx_node *map, const char *key)
 {
     long i = jx_node_key_index(map, key);
-    if (i < 0)
-        return NULL;
-    map->key_used[i] = 1;
-    return map->items[i];
+    return i < 0 ? NULL : map->items[i];
 }
 
 const jx_node *jx_node_path(const jx_node *root, const char *path)
@@ -456,4 +447,164 @@ const char *jx_node_text(const jx_node *node)
     if (node->plain && (strcmp(node->text, "~") == 0 || strcmp(node->text, "null") == 0))
         return NULL;
     return node->text;
+}
+
+jx_node *jx_node_new(jx_node_kind kind, int line, int col)
+{
+    jx_node *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = kind;
+    n->line = line;
+    n->col = col;
+    if (kind == JX_NODE_SCALAR && !(n->text = calloc(1, 1))) {
+        free(n);
+        return NULL;
+    }
+    return n;
+}
+
+jx_status jx_node_seq_append(jx_node *seq, jx_node *value)
+{
+    jx_node **items = realloc(seq->items, (seq->count + 1) * sizeof *items);
+    if (!items)
+        return JX_ERR_NOMEM;
+    seq->items = items;
+    items[seq->count++] = value;
+    return JX_OK;
+}
+
+jx_status jx_node_map_append(jx_node *map, char *key, int line, int col, jx_node *value)
+{
+    /* Exactly count + 1 entries (a clone's arrays are exactly count long,
+     * unlike the parser's, which append_child() keeps at powers of two). */
+    size_t n = map->count + 1;
+    jx_node **items = realloc(map->items, n * sizeof *items);
+    if (!items)
+        return JX_ERR_NOMEM;
+    map->items = items;
+    char **keys = realloc(map->keys, n * sizeof *keys);
+    if (!keys)
+        return JX_ERR_NOMEM;
+    map->keys = keys;
+    int *kl = realloc(map->key_lines, n * sizeof *kl);
+    if (!kl)
+        return JX_ERR_NOMEM;
+    map->key_lines = kl;
+    int *kc = realloc(map->key_cols, n * sizeof *kc);
+    if (!kc)
+        return JX_ERR_NOMEM;
+    map->key_cols = kc;
+    items[map->count] = value;
+    keys[map->count] = key;
+    kl[map->count] = line;
+    kc[map->count] = col;
+    map->count = n;
+    return JX_OK;
+}
+
+void jx_node_map_remove(jx_node *map, size_t i)
+{
+    jx_node_free(map->items[i]);
+    free(map->keys[i]);
+    size_t tail = map->count - i - 1;
+    memmove(map->items + i, map->items + i + 1, tail * sizeof *map->items);
+    memmove(map->keys + i, map->keys + i + 1, tail * sizeof *map->keys);
+    memmove(map->key_lines + i, map->key_lines + i + 1, tail * sizeof *map->key_lines);
+    memmove(map->key_cols + i, map->key_cols + i + 1, tail * sizeof *map->key_cols);
+    map->count--;
+}
+
+void jx_node_map_replace(jx_node *map, size_t i, int line, int col, jx_node *value)
+{
+    jx_node_free(map->items[i]);
+    map->items[i] = value;
+    map->key_lines[i] = line;
+    map->key_cols[i] = col;
+}
+
+void jx_node_map_take(jx_node *map, size_t i, char **key, jx_node **value)
+{
+    if (key)
+        *key = map->keys[i];
+    else
+        free(map->keys[i]);
+    if (value)
+        *value = map->items[i];
+    else
+        jx_node_free(map->items[i]);
+    map->keys[i] = NULL;
+    map->items[i] = NULL;
+}
+
+/* jx_node_clone() of n into *out; on failure *out is NULL. */
+static jx_status clone_into(const jx_node *n, size_t *made, size_t max, jx_node **out)
+{
+    *out = NULL;
+    if (++*made > max)
+        return JX_ERR_LIMIT;
+    jx_node *c = calloc(1, sizeof *c);
+    if (!c)
+        return JX_ERR_NOMEM;
+    c->kind = n->kind;
+    c->line = n->line;
+    c->col = n->col;
+    c->plain = n->plain;
+    jx_status st = JX_OK;
+    if (n->kind == JX_NODE_SCALAR) {
+        c->len = n->len;
+        c->text = malloc(n->len + 1);
+        if (!c->text) {
+            jx_node_free(c);
+            return JX_ERR_NOMEM;
+        }
+        memcpy(c->text, n->text, n->len + 1);
+        *out = c;
+        return JX_OK;
+    }
+    if (n->count == 0) {
+        *out = c;
+        return JX_OK;
+    }
+    c->items = calloc(n->count, sizeof *c->items);
+    if (!c->items)
+        goto oom;
+    if (n->kind == JX_NODE_MAP) {
+        c->keys = calloc(n->count, sizeof *c->keys);
+        c->key_lines = malloc(n->count * sizeof *c->key_lines);
+        c->key_cols = malloc(n->count * sizeof *c->key_cols);
+        if (!c->keys || !c->key_lines || !c->key_cols)
+            goto oom;
+        memcpy(c->key_lines, n->key_lines, n->count * sizeof *c->key_lines);
+        memcpy(c->key_cols, n->key_cols, n->count * sizeof *c->key_cols);
+    }
+    for (size_t i = 0; i < n->count; i++) {
+        c->count = i + 1; /* so a failure frees what was made */
+        if (n->kind == JX_NODE_MAP && !(c->keys[i] = jx_strdup(n->keys[i])))
+            goto oom;
+        if ((st = clone_into(n->items[i], made, max, &c->items[i])) != JX_OK) {
+            jx_node_free(c);
+            return st;
+        }
+    }
+    *out = c;
+    return JX_OK;
+oom:
+    jx_node_free(c);
+    return JX_ERR_NOMEM;
+}
+
+jx_status jx_node_clone(const jx_node *n, size_t *made, size_t max, jx_node **out)
+{
+    return clone_into(n, made, max, out);
+}
+
+void jx_node_shift_lines(jx_node *n, int delta)
+{
+    n->line += delta;
+    for (size_t i = 0; i < n->count; i++) {
+        if (n->kind == JX_NODE_MAP)
+            n->key_lines[i] += delta;
+        jx_node_shift_lines(n->items[i], delta);
+    }
 }

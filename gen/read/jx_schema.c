@@ -289,7 +289,6 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
             }
             continue;
         }
-        map->key_used[k] = 1;
         check_value(fc, spec, map->items[k], full, label);
     }
 }

@@ -35,6 +35,14 @@ typedef struct jx_style {
     double leading;        /* line height = leading * font line height (1.0 = font's own) */
 } jx_style;
 
+/* The style of text whose layout names none: 宋体 ("song") at 10.5 pt (五号),
+ * left and middle, the font's own line height.  JX_DEFAULT_STYLE is an
+ * initializer (also for static objects). */
+#define JX_DEFAULT_FONT_ROLE "song"
+#define JX_DEFAULT_SIZE_PT 10.5
+#define JX_DEFAULT_STYLE                                                                       \
+    {JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT, 0, JX_ALIGN_LEFT, JX_VALIGN_MIDDLE, 0, 1.0}
+
 /* One paragraph of a cell or a prose block: plain UTF-8 text with no
  * markup.  kind LIST_ITEM is a line of a list (numbering kept in text). */
 typedef enum jx_para_kind { JX_PARA_TEXT, JX_PARA_LIST_ITEM } jx_para_kind;

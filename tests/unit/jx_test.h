@@ -6,8 +6,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "jx_doc.h"
 #include "jx_text.h"
 
 /* The fonts the tests measure with (Debian's fonts-arphic-uming and
@@ -50,6 +52,43 @@ static inline jx_fonts *jx_test_fonts(int fallbacks)
     }
     jx_diags_free(&d);
     return f;
+}
+
+/* cmocka group set-up and tear-down: jx_test_fonts(0) as the state every
+ * test of the group receives (*state is the jx_fonts *). */
+static inline int jx_test_setup_fonts(void **state)
+{
+    *state = jx_test_fonts(0);
+    return *state ? 0 : -1;
+}
+
+static inline int jx_test_teardown_fonts(void **state)
+{
+    jx_fonts_free(*state);
+    *state = NULL;
+    return 0;
+}
+
+/* Gives `cell` one paragraph per '|'-separated part of `text`, allocated in
+ * doc.  Returns 0, or -1 when out of memory. */
+static inline int jx_test_set_paras(jx_doc *doc, jx_cell *cell, const char *text)
+{
+    size_t n = 1;
+    for (const char *p = text; *p; p++)
+        n += *p == '|';
+    cell->paras = jx_doc_alloc(doc, n * sizeof *cell->paras);
+    if (!cell->paras)
+        return -1;
+    const char *p = text;
+    for (size_t i = 0; i < n; i++) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (!(cell->paras[i].text = jx_doc_strndup(doc, p, len)))
+            return -1;
+        p += len + 1;
+    }
+    cell->npara = n;
+    return 0;
 }
 
 #endif

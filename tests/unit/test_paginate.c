@@ -20,33 +20,13 @@
 #define PAGE_H 841.89
 #define MARGIN 56.69
 
-static jx_fonts *fonts;
-
-static int load_fonts(void **state)
-{
-    (void)state;
-    fonts = jx_test_fonts(0);
-    return fonts ? 0 : -1;
-}
-
-static int free_fonts(void **state)
-{
-    (void)state;
-    jx_fonts_free(fonts);
-    fonts = NULL;
-    return 0;
-}
-
 /* ------------------------------------------------------------ building */
 
 static jx_style style(const char *role, double size)
 {
-    jx_style s = {0};
+    jx_style s = JX_DEFAULT_STYLE;
     s.font_role = role;
     s.size_pt = size;
-    s.halign = JX_ALIGN_LEFT;
-    s.valign = JX_VALIGN_MIDDLE;
-    s.leading = 1.0;
     return s;
 }
 
@@ -93,24 +73,12 @@ static jx_cell *add_cell(jx_doc *doc, jx_table *t, int r, int c, const char *tex
     cell->rowspan = cell->colspan = 1;
     cell->kind = JX_CELL_TEXT;
     cell->style = style("song", 10.5);
-    size_t n = 1;
-    for (const char *p = text; *p; p++)
-        n += *p == '|';
-    cell->paras = jx_doc_alloc(doc, n * sizeof *cell->paras);
-    assert_non_null(cell->paras);
-    const char *p = text;
-    for (size_t i = 0; i < n; i++) {
-        const char *bar = strchr(p, '|');
-        size_t len = bar ? (size_t)(bar - p) : strlen(p);
-        cell->paras[i].text = jx_doc_strndup(doc, p, len);
-        p += len + 1;
-    }
-    cell->npara = n;
+    assert_int_equal(jx_test_set_paras(doc, cell, text), 0);
     return cell;
 }
 
 /* Lays doc out on a trace device; returns the trace (free it). */
-static char *paginate(const jx_doc *doc)
+static char *paginate(jx_fonts *fonts, const jx_doc *doc)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -194,7 +162,6 @@ static int count_text(const run *r, size_t n, const char *text)
  * header row starts every page, and nothing leaves the content box. */
 static void long_table_repeats_its_header_and_keeps_every_row(void **state)
 {
-    (void)state;
     enum { ROWS = 80 };
     jx_doc *doc = jx_doc_create();
     assert_non_null(doc);
@@ -210,7 +177,7 @@ static void long_table_repeats_its_header_and_keeps_every_row(void **state)
         add_cell(doc, t, r, 0, name);
         add_cell(doc, t, r, 1, value);
     }
-    char *trace = paginate(doc);
+    char *trace = paginate(*state, doc);
     size_t n;
     int pages;
     run *runs = read_runs(trace, &n, &pages);
@@ -241,7 +208,6 @@ static void long_table_repeats_its_header_and_keeps_every_row(void **state)
  * drawn exactly once, on consecutive pages, top to bottom. */
 static void row_taller_than_a_page_splits_between_lines(void **state)
 {
-    (void)state;
     enum { PARAS = 90 };
     jx_doc *doc = jx_doc_create();
     assert_non_null(doc);
@@ -254,7 +220,7 @@ static void row_taller_than_a_page_splits_between_lines(void **state)
         strcat(text, p);
     }
     add_cell(doc, t, 0, 0, text);
-    char *trace = paginate(doc);
+    char *trace = paginate(*state, doc);
     size_t n;
     int pages;
     run *runs = read_runs(trace, &n, &pages);
@@ -279,7 +245,6 @@ static void row_taller_than_a_page_splits_between_lines(void **state)
  * as the paper copy is numbered. */
 static void sections_start_pages_and_number_them(void **state)
 {
-    (void)state;
     jx_doc *doc = jx_doc_create();
     assert_non_null(doc);
     for (int s = 0; s < 2; s++) {
@@ -287,7 +252,7 @@ static void sections_start_pages_and_number_them(void **state)
         jx_table *t = add_table(doc, sec, 1, 1);
         add_cell(doc, t, 0, 0, s ? "第二节" : "第一节");
     }
-    char *trace = paginate(doc);
+    char *trace = paginate(*state, doc);
     size_t n;
     int pages;
     run *runs = read_runs(trace, &n, &pages);
@@ -308,7 +273,6 @@ static void sections_start_pages_and_number_them(void **state)
 /* The same document always gives the same draw calls. */
 static void the_same_document_gives_the_same_trace(void **state)
 {
-    (void)state;
     jx_doc *doc = jx_doc_create();
     assert_non_null(doc);
     jx_section *sec = add_section(doc, "— {page} —");
@@ -319,7 +283,7 @@ static void the_same_document_gives_the_same_trace(void **state)
     add_cell(doc, t, 1, 0, "说明");
     add_cell(doc, t, 1, 1, "一、保障大楼正常运行|二、降低能耗");
     add_cell(doc, t, 1, 2, "500万元");
-    char *a = paginate(doc), *b = paginate(doc);
+    char *a = paginate(*state, doc), *b = paginate(*state, doc);
     assert_string_equal(a, b);
     assert_non_null(strstr(a, "\"— 1 —\""));
     free(a);
@@ -335,5 +299,5 @@ int main(void)
         cmocka_unit_test(sections_start_pages_and_number_them),
         cmocka_unit_test(the_same_document_gives_the_same_trace),
     };
-    return cmocka_run_group_tests(tests, load_fonts, free_fonts);
+    return cmocka_run_group_tests(tests, jx_test_setup_fonts, jx_test_teardown_fonts);
 }

@@ -198,21 +198,8 @@ static jx_cell *add_cell(jx_doc *doc, jx_table *t, int r, int c, int rs, int cs,
     cell->kind = kind;
     cell->style = kind == JX_CELL_LABEL ? style("hei", 12, JX_ALIGN_CENTER)
                                         : style("song", 12, JX_ALIGN_LEFT);
-    if (text) {
-        size_t n = 1;
-        for (const char *p = text; *p; p++)
-            n += *p == '|';
-        cell->paras = jx_doc_alloc(doc, n * sizeof *cell->paras);
-        assert_non_null(cell->paras);
-        const char *p = text;
-        for (size_t i = 0; i < n; i++) {
-            const char *bar = strchr(p, '|');
-            size_t len = bar ? (size_t)(bar - p) : strlen(p);
-            cell->paras[i].text = jx_doc_strndup(doc, p, len);
-            p += len + 1;
-        }
-        cell->npara = n;
-    }
+    if (text)
+        assert_int_equal(jx_test_set_paras(doc, cell, text), 0);
     cell->source.file = "filing.yaml";
     cell->source.line = r + 1;
     cell->source.col = c + 1;

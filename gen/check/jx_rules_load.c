@@ -386,16 +386,6 @@ static void check_rule_keys(loader *ld, const jx_node *r, rule_kind k)
     }
 }
 
-static int valid_id(const char *s)
-{
-    if (!s || !*s || strlen(s) > 64)
-        return 0;
-    for (const char *p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-            return 0;
-    return 1;
-}
-
 static const unsigned T_AMOUNT = 1u << JX_FIELD_AMOUNT;
 static const unsigned T_NUMERIC = (1u << JX_FIELD_AMOUNT) | (1u << JX_FIELD_TEXT);
 static const unsigned T_TEXT = (1u << JX_FIELD_TEXT) | (1u << JX_FIELD_RICH);
@@ -418,7 +408,7 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
     int before = ld->errors;
     const jx_node *id = jx_node_get(n, "id");
     r->id = jx_node_text(id);
-    if (!valid_id(r->id)) {
+    if (!jx_name_valid(r->id)) {
         lerr(ld, id ? id : n,
              "a rule needs id: (lower-case letters, digits and '-', as shown "
              "in messages)");

@@ -1338,6 +1338,7 @@ done:
     free(x.sheets);
     free(x.places);
     free(x.by_path);
+    xl_memo_free(&x);
     for (size_t i = 0; i < x.nused; i++)
         free(x.used[i]);
     free(x.used);

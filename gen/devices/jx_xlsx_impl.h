@@ -91,6 +91,11 @@ typedef struct xl_writer {
     xl_place *places;       /* every value cell, in document order */
     size_t nplaces, placecap;
     const xl_place **by_path; /* the same, sorted by path, then document order */
+    /* piece_lines()'s answers in this workbook (open addressing, a power
+     * of two slots, at most half full): the 数据 sheet measures the same
+     * labels, units, kinds and sheet name on row after row. */
+    struct xl_lines_memo *memo;
+    size_t nmemo, memocap;
 } xl_writer;
 
 /* jx_xlsx.c: reports "out of memory writing the workbook"; JX_ERR_NOMEM. */
@@ -102,6 +107,9 @@ const char *xl_canonical_role(const char *role);
 
 /* jx_xlsx.c: the font size of st in the workbook, points (1 .. 409). */
 double xl_style_size(const jx_style *st);
+
+/* jx_xlsx_layout.c: frees x's memo of measured lines. */
+void xl_memo_free(xl_writer *x);
 
 /* jx_xlsx_layout.c: the least height, points, of one line of text of
  * `size` in a workbook. */

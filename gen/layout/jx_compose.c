@@ -162,17 +162,8 @@ static jx_status split_lines(composer *c, const char *text, jx_paragraph **out, 
     return JX_OK;
 }
 
-static jx_style style_or(composer *c, const jx_node *cell, const char *key,
-                         const jx_style *fallback)
-{
-    const char *name = jx_node_text(jx_node_get(cell, key));
-    const jx_style *s = name ? jx_layout_style(c->layout, name) : NULL;
-    return s ? *s : *fallback;
-}
-
 typedef struct table_builder {
     composer *c;
-    const jx_node *table_node;
     jx_table *t;
     int *occupied_until;   /* per column: first row index free again */
     int base_col;          /* columns left of it belong to open bands */
@@ -206,11 +197,10 @@ static int add_row(table_builder *tb, int header, double min_height)
 
 /* Fills a number cell with a value computed by a rule: the exact value,
  * shown by the cell's format, and the formula that computes it. */
-static jx_status derived_cell(composer *c, const jx_node *spec, jx_cell *cell,
+static jx_status derived_cell(composer *c, const jx_cell_spec *spec, jx_cell *cell,
                               const jx_derived *x)
 {
-    const char *fname = jx_node_text(jx_node_get(spec, "format"));
-    const jx_number_format *fmt = fname ? jx_layout_format(c->layout, fname) : NULL;
+    const jx_number_format *fmt = spec->format;
     char shown[128];
     jx_number_format_apply(fmt, x->value, shown, sizeof shown);
     cell->kind = JX_CELL_NUMBER;
@@ -226,7 +216,7 @@ static jx_status derived_cell(composer *c, const jx_node *spec, jx_cell *cell,
 }
 
 /* Makes a cell from a layout cell spec at (row, col). */
-static jx_cell *make_cell(table_builder *tb, const scope *sc, const jx_node *spec, int row,
+static jx_cell *make_cell(table_builder *tb, const scope *sc, const jx_cell_spec *spec, int row,
                           int col, int colspan, int rowspan)
 {
     composer *c = tb->c;
@@ -239,22 +229,20 @@ static jx_cell *make_cell(table_builder *tb, const scope *sc, const jx_node *spe
     cell->col = col;
     cell->colspan = colspan;
     cell->rowspan = rowspan;
-    const jx_node *text = jx_node_get(spec, "text");
-    if (text) {
+    if (spec->text) {
         cell->kind = JX_CELL_LABEL;
-        cell->style = style_or(c, spec, "style", &tb->label_style);
-        const char *s = interpolate(c, sc, jx_node_text(text) ? jx_node_text(text) : "");
+        cell->style = spec->style ? *spec->style : tb->label_style;
+        const char *s = interpolate(c, sc, spec->text);
         if (!s || split_lines(c, s, &cell->paras, &cell->npara) != JX_OK) {
             nomem(c);
             return NULL;
         }
         return cell;
     }
-    const char *ref = jx_node_text(jx_node_get(spec, "field"));
     char path[MAX_PATH_LEN];
-    const jx_node *value = resolve(c, sc, ref ? ref : "", path, sizeof path);
+    const jx_node *value = resolve(c, sc, spec->field ? spec->field : "", path, sizeof path);
     const jx_node *fspec = jx_schema_field(c->layout->schema, path);
-    cell->style = style_or(c, spec, "style", &tb->value_style);
+    cell->style = spec->style ? *spec->style : tb->value_style;
     cell->source.file = c->file;
     cell->source.path = jx_doc_strdup(c->doc, path);
     cell->source.label = fspec ? jx_schema_label(fspec) : NULL;
@@ -263,13 +251,13 @@ static jx_cell *make_cell(table_builder *tb, const scope *sc, const jx_node *spe
     cell->source.line = at ? at->line : 0;
     cell->source.col = at ? at->col : 0;
     if (!fspec) {
-        layout_error(c, jx_node_get(spec, "field"),
+        layout_error(c, spec->field_at,
                      "field '%s' is not in the layout's schema", path);
         return NULL;
     }
     jx_field_type type = jx_schema_type(fspec);
     if (type == JX_FIELD_MAP || type == JX_FIELD_LIST) {
-        layout_error(c, jx_node_get(spec, "field"),
+        layout_error(c, spec->field_at,
                      "field '%s' is a map or list; a cell shows one value", path);
         return NULL;
     }
@@ -296,8 +284,7 @@ static jx_cell *make_cell(table_builder *tb, const scope *sc, const jx_node *spe
             /* Reported by the schema check; keep the text as written. */
             dec = (jx_decimal){0, 0};
         }
-        const char *fname = jx_node_text(jx_node_get(spec, "format"));
-        const jx_number_format *fmt = fname ? jx_layout_format(c->layout, fname) : NULL;
+        const jx_number_format *fmt = spec->format;
         char shown[128];
         jx_number_format_apply(fmt, dec, shown, sizeof shown);
         cell->kind = JX_CELL_NUMBER;
@@ -322,42 +309,32 @@ static jx_cell *make_cell(table_builder *tb, const scope *sc, const jx_node *spe
     return cell;
 }
 
-static int spec_int(const jx_node *spec, const char *key, int dflt)
-{
-    const char *t = jx_node_text(jx_node_get(spec, key));
-    return t ? atoi(t) : dflt;
-}
-
 /* Places one row of cells; returns 0 or -1 (error reported). */
-static int place_row(table_builder *tb, const scope *sc, const jx_node *item)
+static int place_row(table_builder *tb, const scope *sc, const jx_row_spec *item)
 {
     composer *c = tb->c;
-    const jx_node *cells = jx_node_get(item, "row");
-    const char *h = jx_node_text(jx_node_get(item, "header"));
-    const char *mh = jx_node_text(jx_node_get(item, "min_height"));
-    int r = add_row(tb, h && strcmp(h, "true") == 0, mh ? atof(mh) : 0);
-    const char *kwn = jx_node_text(jx_node_get(item, "keep_with_next"));
+    int r = add_row(tb, item->header, item->min_height_pt);
     if (r >= 0)
-        tb->t->rows[r].keep_with_next = kwn && strcmp(kwn, "true") == 0;
+        tb->t->rows[r].keep_with_next = item->keep_with_next;
     if (r < 0) {
-        layout_error(c, item, "a table may have at most 20000 rows");
+        layout_error(c, item->at, "a table may have at most 20000 rows");
         return -1;
     }
     int col = tb->base_col;
-    for (size_t i = 0; i < cells->count; i++) {
-        const jx_node *spec = cells->items[i];
+    for (size_t i = 0; i < item->ncells; i++) {
+        const jx_cell_spec *spec = &item->cells[i];
         while (col < tb->t->ncols && tb->occupied_until[col] > r)
             col++;
-        int colspan = spec_int(spec, "colspan", 1), rowspan = spec_int(spec, "rowspan", 1);
+        int colspan = spec->colspan, rowspan = spec->rowspan;
         if (col + colspan > tb->t->ncols) {
             char msg[64];
             snprintf(msg, sizeof msg, "%d", tb->t->ncols);
-            layout_error(c, spec, "this cell goes past the table's %s columns", msg);
+            layout_error(c, spec->at, "this cell goes past the table's %s columns", msg);
             return -1;
         }
         for (int k = col; k < col + colspan; k++)
             if (tb->occupied_until[k] > r) {
-                layout_error(c, spec, "this cell overlaps a cell spanning rows from above");
+                layout_error(c, spec->at, "this cell overlaps a cell spanning rows from above");
                 return -1;
             }
         if (!make_cell(tb, sc, spec, r, col, colspan, rowspan))
@@ -371,13 +348,13 @@ static int place_row(table_builder *tb, const scope *sc, const jx_node *item)
     if (col != tb->t->ncols) {
         char msg[64];
         snprintf(msg, sizeof msg, "%d of %d", col, tb->t->ncols);
-        layout_error(c, item, "this row fills %s columns of its table", msg);
+        layout_error(c, item->at, "this row fills %s columns of its table", msg);
         return -1;
     }
     return 0;
 }
 
-static int place_rows(table_builder *tb, const scope *sc, const jx_node *rows);
+static int place_rows(table_builder *tb, const scope *sc, const jx_row_spec *rows, size_t n);
 
 /* A row of empty cells from base_col to the last column. */
 static int place_blank_row(table_builder *tb, const scope *sc)
@@ -404,22 +381,22 @@ static int place_blank_row(table_builder *tb, const scope *sc)
     return 0;
 }
 
-static int place_band(table_builder *tb, const scope *sc, const jx_node *item)
+static int place_band(table_builder *tb, const scope *sc, const jx_row_spec *item)
 {
-    const jx_node *label = jx_node_get(item, "band");
+    const jx_cell_spec *label = &item->band;
     int first = tb->t->nrows, col = tb->base_col;
     while (col < tb->t->ncols && tb->occupied_until[col] > first)
         col++;
-    int colspan = spec_int(label, "colspan", 1);
+    int colspan = label->colspan;
     if (col + colspan >= tb->t->ncols) {
-        layout_error(tb->c, label, "a band label must leave columns for its rows");
+        layout_error(tb->c, label->at, "a band label must leave columns for its rows");
         return -1;
     }
     /* Reserve the label's place: it is added after its rows are known, then
      * the cells are sorted into reading order. */
     int saved_base = tb->base_col;
     tb->base_col = col + colspan;
-    int rc = place_rows(tb, sc, jx_node_get(item, "rows"));
+    int rc = place_rows(tb, sc, item->rows, item->nrows);
     if (rc == 0 && tb->t->nrows == first)
         rc = place_blank_row(tb, sc);
     tb->base_col = saved_base;
@@ -434,12 +411,11 @@ static int place_band(table_builder *tb, const scope *sc, const jx_node *item)
     return 0;
 }
 
-static int place_each(table_builder *tb, const scope *sc, const jx_node *item)
+static int place_each(table_builder *tb, const scope *sc, const jx_row_spec *item)
 {
-    const char *ref = jx_node_text(jx_node_get(item, "each"));
     scope inner = {0};
     inner.parent = sc;
-    const jx_node *list = resolve(tb->c, sc, ref ? ref : "", inner.path, sizeof inner.path);
+    const jx_node *list = resolve(tb->c, sc, item->each, inner.path, sizeof inner.path);
     if (!list || jx_node_is_empty(list))
         return 0;
     if (list->kind != JX_NODE_SEQ) {
@@ -450,27 +426,27 @@ static int place_each(table_builder *tb, const scope *sc, const jx_node *item)
     }
     char base[MAX_PATH_LEN - 32];
     if (strlen(inner.path) >= sizeof base) {
-        layout_error(tb->c, item, "the filing nests lists too deeply");
+        layout_error(tb->c, item->at, "the filing nests lists too deeply");
         return -1;
     }
     memcpy(base, inner.path, strlen(inner.path) + 1);
     for (size_t i = 0; i < list->count; i++) {
         inner.node = list->items[i];
         snprintf(inner.path, sizeof inner.path, "%s.%zu", base, i);
-        if (place_rows(tb, &inner, jx_node_get(item, "rows")) != 0)
+        if (place_rows(tb, &inner, item->rows, item->nrows) != 0)
             return -1;
     }
     return 0;
 }
 
-static int place_rows(table_builder *tb, const scope *sc, const jx_node *rows)
+static int place_rows(table_builder *tb, const scope *sc, const jx_row_spec *rows, size_t n)
 {
-    for (size_t i = 0; rows && i < rows->count; i++) {
-        const jx_node *item = rows->items[i];
+    for (size_t i = 0; i < n; i++) {
+        const jx_row_spec *item = &rows[i];
         int rc;
-        if (jx_node_get(item, "row"))
+        if (item->kind == JX_ROW_CELLS)
             rc = place_row(tb, sc, item);
-        else if (jx_node_get(item, "band"))
+        else if (item->kind == JX_ROW_BAND)
             rc = place_band(tb, sc, item);
         else
             rc = place_each(tb, sc, item);
@@ -488,29 +464,20 @@ static int cell_order(const void *a, const void *b)
     return (x->col > y->col) - (x->col < y->col);
 }
 
-static jx_status build_table(composer *c, const scope *sc, const jx_node *node, jx_table *t)
+static jx_status build_table(composer *c, const scope *sc, const jx_table_spec *spec, jx_table *t)
 {
-    static const jx_style fallback = {"song", 10.5, 0, JX_ALIGN_LEFT, JX_VALIGN_MIDDLE, 0, 1.0};
-    const jx_node *cols = jx_node_get(node, "columns");
-    t->ncols = (int)cols->count;
-    t->col_widths = jx_doc_alloc(c->doc, cols->count * sizeof *t->col_widths);
+    t->ncols = spec->ncols;
+    t->col_widths = jx_doc_alloc(c->doc, (size_t)spec->ncols * sizeof *t->col_widths);
     if (!t->col_widths)
         return nomem(c);
-    for (size_t i = 0; i < cols->count; i++)
-        t->col_widths[i] = atof(jx_node_text(cols->items[i]));
-    const char *border = jx_node_text(jx_node_get(node, "border"));
-    const char *padding = jx_node_text(jx_node_get(node, "padding"));
-    t->border_pt = border ? atof(border) : 0.5;
-    t->padding_pt = padding ? atof(padding) : 3.0;
-    table_builder tb = {c, node, t, NULL, 0, fallback, fallback, 0};
-    tb.label_style = style_or(c, node, "label_style", &fallback);
-    tb.label_style.halign = jx_node_get(node, "label_style") ? tb.label_style.halign
-                                                              : JX_ALIGN_CENTER;
-    tb.value_style = style_or(c, node, "value_style", &fallback);
+    memcpy(t->col_widths, spec->col_widths, (size_t)spec->ncols * sizeof *t->col_widths);
+    t->border_pt = spec->border_pt;
+    t->padding_pt = spec->padding_pt;
+    table_builder tb = {c, t, NULL, 0, spec->label_style, spec->value_style, 0};
     tb.occupied_until = calloc((size_t)t->ncols, sizeof *tb.occupied_until);
     if (!tb.occupied_until)
         return nomem(c);
-    int rc = place_rows(&tb, sc, jx_node_get(node, "rows"));
+    int rc = place_rows(&tb, sc, spec->rows, spec->nrows);
     free(tb.occupied_until);
     if (rc != 0)
         return c->status != JX_OK ? c->status : fail(c, JX_ERR_LAYOUT);
@@ -520,44 +487,36 @@ static jx_status build_table(composer *c, const scope *sc, const jx_node *node, 
         qsort(t->cells, t->ncells, sizeof *t->cells, cell_order);
     char msg[256];
     if (jx_table_check(t, msg, sizeof msg) != JX_OK)
-        return layout_error(c, node, "table does not form a grid: %s", msg);
+        return layout_error(c, spec->at, "table does not form a grid: %s", msg);
     return JX_OK;
 }
 
-static double block_double(const jx_node *b, const char *key, double dflt)
+static jx_status add_paragraph(composer *c, jx_section *sec, const jx_block_spec *b,
+                               const char *text, jx_para_kind kind, const char *bookmark)
 {
-    const char *t = jx_node_text(jx_node_get(b, key));
-    return t ? atof(t) : dflt;
-}
-
-static jx_status add_paragraph(composer *c, jx_section *sec, const jx_node *b, const char *text,
-                               jx_para_kind kind, const char *bookmark)
-{
-    static const jx_style fallback = {"song", 10.5, 0, JX_ALIGN_LEFT, JX_VALIGN_MIDDLE, 0, 1.0};
     jx_block *blk = jx_section_add_block(c->doc, sec, JX_BLOCK_PARAGRAPH);
     if (!blk)
         return nomem(c);
     blk->para.kind = kind;
     blk->para.text = text;
-    blk->style = style_or(c, b, "style", &fallback);
-    blk->space_before_pt = block_double(b, "space_before", 0);
-    blk->space_after_pt = block_double(b, "space_after", 0);
+    blk->style = b->style;
+    blk->space_before_pt = b->space_before_pt;
+    blk->space_after_pt = b->space_after_pt;
     blk->bookmark = bookmark;
-    const char *kwn = jx_node_text(jx_node_get(b, "keep_with_next"));
-    blk->keep_with_next = kwn && strcmp(kwn, "true") == 0;
+    blk->keep_with_next = b->keep_with_next;
     return JX_OK;
 }
 
-static jx_status build_block(composer *c, const scope *sc, jx_section *sec, const jx_node *b);
+static jx_status build_block(composer *c, const scope *sc, jx_section *sec,
+                             const jx_block_spec *b);
 
 /* `each: LIST` + `blocks: [...]`: the blocks repeated for every entry. */
 static jx_status build_each_block(composer *c, const scope *sc, jx_section *sec,
-                                  const jx_node *b)
+                                  const jx_block_spec *b)
 {
     scope inner = {0};
     inner.parent = sc;
-    const char *ref = jx_node_text(jx_node_get(b, "each"));
-    const jx_node *list = resolve(c, sc, ref ? ref : "", inner.path, sizeof inner.path);
+    const jx_node *list = resolve(c, sc, b->text, inner.path, sizeof inner.path);
     if (!list || jx_node_is_empty(list))
         return JX_OK;
     if (list->kind != JX_NODE_SEQ) {
@@ -567,14 +526,13 @@ static jx_status build_each_block(composer *c, const scope *sc, jx_section *sec,
     }
     char base[MAX_PATH_LEN - 32];
     if (strlen(inner.path) >= sizeof base)
-        return layout_error(c, b, "the filing nests lists too deeply");
+        return layout_error(c, b->at, "the filing nests lists too deeply");
     memcpy(base, inner.path, strlen(inner.path) + 1);
-    const jx_node *blocks = jx_node_get(b, "blocks");
     for (size_t i = 0; i < list->count; i++) {
         inner.node = list->items[i];
         snprintf(inner.path, sizeof inner.path, "%s.%zu", base, i);
-        for (size_t k = 0; blocks && k < blocks->count; k++) {
-            jx_status st = build_block(c, &inner, sec, blocks->items[k]);
+        for (size_t k = 0; k < b->nblocks; k++) {
+            jx_status st = build_block(c, &inner, sec, &b->blocks[k]);
             if (st != JX_OK)
                 return st;
         }
@@ -582,23 +540,21 @@ static jx_status build_each_block(composer *c, const scope *sc, jx_section *sec,
     return JX_OK;
 }
 
-static jx_status build_block(composer *c, const scope *sc, jx_section *sec, const jx_node *b)
+static jx_status build_block(composer *c, const scope *sc, jx_section *sec,
+                             const jx_block_spec *b)
 {
-    if (jx_node_get(b, "each"))
+    if (b->kind == JX_SPEC_EACH)
         return build_each_block(c, sc, sec, b);
-    const char *bm = jx_node_text(jx_node_get(b, "bookmark"));
-    const char *bookmark = bm ? interpolate(c, sc, bm) : NULL;
-    const jx_node *n;
-    if ((n = jx_node_get(b, "paragraph"))) {
-        const char *text = interpolate(c, sc, jx_node_text(n) ? jx_node_text(n) : "");
+    const char *bookmark = b->bookmark ? interpolate(c, sc, b->bookmark) : NULL;
+    if (b->kind == JX_SPEC_PARAGRAPH) {
+        const char *text = interpolate(c, sc, b->text);
         if (!text)
             return nomem(c);
         return add_paragraph(c, sec, b, text, JX_PARA_TEXT, bookmark);
     }
-    if ((n = jx_node_get(b, "prose"))) {
+    if (b->kind == JX_SPEC_PROSE) {
         char path[MAX_PATH_LEN];
-        const char *text = jx_node_text(resolve(c, sc, jx_node_text(n) ? jx_node_text(n) : "",
-                                                path, sizeof path));
+        const char *text = jx_node_text(resolve(c, sc, b->text, path, sizeof path));
         if (!text)
             return JX_OK;
         jx_paragraph *paras;
@@ -613,33 +569,29 @@ static jx_status build_block(composer *c, const scope *sc, jx_section *sec, cons
         }
         return JX_OK;
     }
-    if ((n = jx_node_get(b, "page_break"))) {
+    if (b->kind == JX_SPEC_PAGE_BREAK) {
         jx_block *blk = jx_section_add_block(c->doc, sec, JX_BLOCK_PAGE_BREAK);
         return blk ? JX_OK : nomem(c);
     }
-    n = jx_node_get(b, "table");
     jx_block *blk = jx_section_add_block(c->doc, sec, JX_BLOCK_TABLE);
     if (!blk)
         return nomem(c);
     blk->bookmark = bookmark;
-    blk->space_before_pt = block_double(b, "space_before", 0);
-    blk->space_after_pt = block_double(b, "space_after", 0);
-    return build_table(c, sc, n, blk->table);
+    blk->space_before_pt = b->space_before_pt;
+    blk->space_after_pt = b->space_after_pt;
+    return build_table(c, sc, b->table, blk->table);
 }
 
-static jx_status build_section(composer *c, const scope *sc, const jx_node *s)
+static jx_status build_section(composer *c, const scope *sc, const jx_section_spec *s)
 {
     jx_section *sec = jx_doc_add_section(c->doc);
     if (!sec)
         return nomem(c);
     sec->page = c->layout->page;
-    const char *sheet = jx_node_text(jx_node_get(s, "sheet"));
-    sec->sheet_name = interpolate(c, sc, sheet ? sheet : "Sheet");
-    const char *bm = jx_node_text(jx_node_get(s, "bookmark"));
-    sec->bookmark = bm ? interpolate(c, sc, bm) : NULL;
-    const jx_node *blocks = jx_node_get(s, "blocks");
-    for (size_t i = 0; i < blocks->count; i++) {
-        jx_status st = build_block(c, sc, sec, blocks->items[i]);
+    sec->sheet_name = interpolate(c, sc, s->sheet);
+    sec->bookmark = s->bookmark ? interpolate(c, sc, s->bookmark) : NULL;
+    for (size_t i = 0; i < s->nblocks; i++) {
+        jx_status st = build_block(c, sc, sec, &s->blocks[i]);
         if (st != JX_OK)
             return st;
     }
@@ -648,11 +600,9 @@ static jx_status build_section(composer *c, const scope *sc, const jx_node *s)
 
 static jx_status build_sections(composer *c, const scope *root)
 {
-    const jx_node *secs = c->layout->sections;
-    for (size_t i = 0; i < secs->count; i++) {
-        const jx_node *s = secs->items[i];
-        const char *each = jx_node_text(jx_node_get(s, "each"));
-        if (!each) {
+    for (size_t i = 0; i < c->layout->nsections; i++) {
+        const jx_section_spec *s = &c->layout->sections[i];
+        if (!s->each) {
             jx_status st = build_section(c, root, s);
             if (st != JX_OK)
                 return st;
@@ -660,7 +610,7 @@ static jx_status build_sections(composer *c, const scope *root)
         }
         scope inner = {0};
         inner.parent = root;
-        const jx_node *list = resolve(c, root, each, inner.path, sizeof inner.path);
+        const jx_node *list = resolve(c, root, s->each, inner.path, sizeof inner.path);
         if (!list || list->kind != JX_NODE_SEQ)
             continue;
         char base[MAX_PATH_LEN - 32];
@@ -760,11 +710,10 @@ jx_status jx_compose(const jx_layout *layout, const jx_node *filing, const char 
     }
     scope root = {0};
     root.node = filing;
-    const jx_node *doc = layout->document;
-    c.doc->info.title = interpolate(&c, &root, jx_node_text(jx_node_get(doc, "title")));
-    c.doc->info.author = interpolate(&c, &root, jx_node_text(jx_node_get(doc, "author")));
-    c.doc->info.subject = interpolate(&c, &root, jx_node_text(jx_node_get(doc, "subject")));
-    c.doc->info.keywords = interpolate(&c, &root, jx_node_text(jx_node_get(doc, "keywords")));
+    c.doc->info.title = interpolate(&c, &root, layout->document.title);
+    c.doc->info.author = interpolate(&c, &root, layout->document.author);
+    c.doc->info.subject = interpolate(&c, &root, layout->document.subject);
+    c.doc->info.keywords = interpolate(&c, &root, layout->document.keywords);
     c.doc->info.creator = jx_doc_strdup(c.doc, opts && opts->creator ? opts->creator : "jxgen");
     c.doc->info.date_epoch = opts ? opts->date_epoch : 0;
     st = build_sections(&c, &root);

@@ -167,13 +167,87 @@ typedef struct table_builder {
     jx_table *t;
     int *occupied_until;   /* per column: first row index free again */
     int base_col;          /* columns left of it belong to open bands */
+    int end_col;           /* columns from it on belong to a side to the right */
+    int next_row;          /* where the next row goes: a new one at nrows, or a
+                              row another side of a `sides:` item made */
     jx_style label_style, value_style;
     int header_next;       /* rows added now are header rows */
 } table_builder;
 
+/* The row at next_row (made by an earlier side of a `sides:` item, or a new
+ * one); returns its index and advances next_row, or -1. */
+/* Writes item number k (1-based) as the pattern's mark asks: {n} 1 2 3,
+ * {cn} 一 二 … 十一 … 九十九, {a} a b c … z aa ab. */
+static void number_mark(jx_buf *b, const char *mark, size_t k)
+{
+    static const char *const cn[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    if (strncmp(mark, "{cn}", 4) == 0 && k < 100) {
+        if (k >= 20)
+            jx_buf_puts(b, cn[k / 10]);
+        if (k >= 10)
+            jx_buf_puts(b, "十");
+        jx_buf_puts(b, cn[k % 10]);
+    } else if (strncmp(mark, "{a}", 3) == 0) {
+        char s[8];
+        int i = (int)sizeof s - 1;
+        s[i] = '\0';
+        for (size_t v = k; v && i > 0; v = (v - 1) / 26)
+            s[--i] = (char)('a' + (v - 1) % 26);
+        jx_buf_puts(b, s + i);
+    } else {
+        jx_buf_printf(b, "%zu", k);
+    }
+}
+
+/* Numbers the list items of paras (`numbering:` of a cell or prose block):
+ * each run of list items counts 1, 2, 3 (a plain paragraph starts a new
+ * run), and each item is prefixed with the pattern, its mark replaced by
+ * the number.  An item the filer numbered already (it starts with the
+ * pattern's words before the mark, or with a digit when there are none) is
+ * left as written, so 目标1： is never doubled. */
+static jx_status number_items(composer *c, jx_paragraph *paras, size_t n, const char *pattern)
+{
+    const char *mark = strchr(pattern, '{');
+    while (mark && strncmp(mark, "{n}", 3) != 0 && strncmp(mark, "{cn}", 4) != 0 &&
+           strncmp(mark, "{a}", 3) != 0)
+        mark = strchr(mark + 1, '{');
+    if (!mark)
+        return JX_OK;
+    size_t head = (size_t)(mark - pattern), marklen = strchr(mark, '}') - mark + 1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (paras[i].kind != JX_PARA_LIST_ITEM) {
+            k = 0;
+            continue;
+        }
+        k++;
+        const char *t = paras[i].text;
+        if (head ? strncmp(t, pattern, head) == 0 : (*t >= '0' && *t <= '9'))
+            continue;
+        jx_buf b = {0};
+        jx_buf_append(&b, pattern, head);
+        number_mark(&b, mark, k);
+        jx_buf_puts(&b, mark + marklen);
+        jx_buf_puts(&b, t);
+        const char *s = b.oom ? NULL : jx_doc_strdup(c->doc, jx_buf_str(&b));
+        jx_buf_free(&b);
+        if (!s)
+            return nomem(c);
+        paras[i].text = s;
+    }
+    return JX_OK;
+}
+
 static int add_row(table_builder *tb, int header, double min_height)
 {
     jx_table *t = tb->t;
+    if (tb->next_row < t->nrows) {
+        jx_row *row = &t->rows[tb->next_row];
+        row->header |= header;
+        if (row->min_height_pt < min_height)
+            row->min_height_pt = min_height;
+        return tb->next_row++;
+    }
     if (t->nrows >= MAX_TABLE_ROWS)
         return -1;
     jx_row *rows = t->rows;
@@ -192,6 +266,7 @@ static int add_row(table_builder *tb, int header, double min_height)
     t->rows[t->nrows].header = header;
     t->rows[t->nrows].min_height_pt = min_height;
     t->rows[t->nrows].keep_with_next = 0;
+    tb->next_row = t->nrows + 1;
     return t->nrows++;
 }
 
@@ -302,6 +377,8 @@ static jx_cell *make_cell(table_builder *tb, const scope *sc, const jx_cell_spec
     jx_status st = type == JX_FIELD_RICH
                        ? jx_rich_split(c->doc, text_value, &cell->paras, &cell->npara)
                        : split_lines(c, text_value, &cell->paras, &cell->npara);
+    if (st == JX_OK && spec->numbering)
+        st = number_items(c, cell->paras, cell->npara, spec->numbering);
     if (st != JX_OK) {
         nomem(c);
         return NULL;
@@ -315,7 +392,7 @@ static int place_row(table_builder *tb, const scope *sc, const jx_row_spec *item
     composer *c = tb->c;
     int r = add_row(tb, item->header, item->min_height_pt);
     if (r >= 0)
-        tb->t->rows[r].keep_with_next = item->keep_with_next;
+        tb->t->rows[r].keep_with_next |= item->keep_with_next;
     if (r < 0) {
         layout_error(c, item->at, "a table may have at most 20000 rows");
         return -1;
@@ -323,13 +400,16 @@ static int place_row(table_builder *tb, const scope *sc, const jx_row_spec *item
     int col = tb->base_col;
     for (size_t i = 0; i < item->ncells; i++) {
         const jx_cell_spec *spec = &item->cells[i];
-        while (col < tb->t->ncols && tb->occupied_until[col] > r)
+        while (col < tb->end_col && tb->occupied_until[col] > r)
             col++;
         int colspan = spec->colspan, rowspan = spec->rowspan;
-        if (col + colspan > tb->t->ncols) {
-            char msg[64];
-            snprintf(msg, sizeof msg, "%d", tb->t->ncols);
-            layout_error(c, spec->at, "this cell goes past the table's %s columns", msg);
+        if (col + colspan > tb->end_col) {
+            if (tb->end_col == tb->t->ncols)
+                layout_error(c, spec->at, "this cell goes past the table's %d columns",
+                             tb->t->ncols);
+            else
+                layout_error(c, spec->at, "this cell goes past its side's last column (%d)",
+                             tb->end_col);
             return -1;
         }
         for (int k = col; k < col + colspan; k++)
@@ -343,12 +423,11 @@ static int place_row(table_builder *tb, const scope *sc, const jx_row_spec *item
             tb->occupied_until[k] = r + rowspan;
         col += colspan;
     }
-    while (col < tb->t->ncols && tb->occupied_until[col] > r)
+    while (col < tb->end_col && tb->occupied_until[col] > r)
         col++;
-    if (col != tb->t->ncols) {
-        char msg[64];
-        snprintf(msg, sizeof msg, "%d of %d", col, tb->t->ncols);
-        layout_error(c, item->at, "this row fills %s columns of its table", msg);
+    if (col != tb->end_col) {
+        layout_error(c, item->at, "this row fills %d of %d columns of its %s", col, tb->end_col,
+                     tb->end_col == tb->t->ncols ? "table" : "side");
         return -1;
     }
     return 0;
@@ -356,13 +435,13 @@ static int place_row(table_builder *tb, const scope *sc, const jx_row_spec *item
 
 static int place_rows(table_builder *tb, const scope *sc, const jx_row_spec *rows, size_t n);
 
-/* A row of empty cells from base_col to the last column. */
+/* A row of empty cells from base_col to end_col. */
 static int place_blank_row(table_builder *tb, const scope *sc)
 {
     int r = add_row(tb, 0, 0);
     if (r < 0)
         return -1;
-    for (int col = tb->base_col; col < tb->t->ncols; col++) {
+    for (int col = tb->base_col; col < tb->end_col; col++) {
         if (tb->occupied_until[col] > r)
             continue;
         jx_cell *cell = jx_table_add_cell(tb->c->doc, tb->t);
@@ -384,11 +463,11 @@ static int place_blank_row(table_builder *tb, const scope *sc)
 static int place_band(table_builder *tb, const scope *sc, const jx_row_spec *item)
 {
     const jx_cell_spec *label = &item->band;
-    int first = tb->t->nrows, col = tb->base_col;
-    while (col < tb->t->ncols && tb->occupied_until[col] > first)
+    int first = tb->next_row, col = tb->base_col;
+    while (col < tb->end_col && tb->occupied_until[col] > first)
         col++;
     int colspan = label->colspan;
-    if (col + colspan >= tb->t->ncols) {
+    if (col + colspan >= tb->end_col) {
         layout_error(tb->c, label->at, "a band label must leave columns for its rows");
         return -1;
     }
@@ -397,12 +476,12 @@ static int place_band(table_builder *tb, const scope *sc, const jx_row_spec *ite
     int saved_base = tb->base_col;
     tb->base_col = col + colspan;
     int rc = place_rows(tb, sc, item->rows, item->nrows);
-    if (rc == 0 && tb->t->nrows == first)
+    if (rc == 0 && tb->next_row == first)
         rc = place_blank_row(tb, sc);
     tb->base_col = saved_base;
     if (rc != 0)
         return rc;
-    int span = tb->t->nrows - first;
+    int span = tb->next_row - first;
     if (!make_cell(tb, sc, label, first, col, colspan, span))
         return -1;
     for (int k = col; k < col + colspan; k++)
@@ -439,6 +518,89 @@ static int place_each(table_builder *tb, const scope *sc, const jx_row_spec *ite
     return 0;
 }
 
+/* Stretches a side that ended at row `end` (above `bottom`) down to bottom:
+ * every cell of columns [c0, c1) whose rows end at `end` spans to bottom
+ * (the 年度 二级 label and its last 三级/指标值 cells); a side that made no
+ * row gets one empty cell per column over all of them. */
+static int stretch_side(table_builder *tb, const scope *sc, int first, int end, int bottom,
+                        int c0, int c1)
+{
+    jx_table *t = tb->t;
+    if (end > first) {
+        for (size_t i = 0; i < t->ncells; i++) {
+            jx_cell *cell = &t->cells[i];
+            if (cell->col >= c0 && cell->col < c1 && cell->row >= first &&
+                cell->row + cell->rowspan == end)
+                cell->rowspan = bottom - cell->row;
+        }
+    } else {
+        for (int col = c0; col < c1; col++) {
+            jx_cell *cell = jx_table_add_cell(tb->c->doc, t);
+            if (!cell) {
+                nomem(tb->c);
+                return -1;
+            }
+            cell->row = first;
+            cell->col = col;
+            cell->rowspan = bottom - first;
+            cell->kind = JX_CELL_EMPTY;
+            cell->style = tb->value_style;
+            cell->source.file = tb->c->file;
+            cell->source.path = jx_doc_strdup(tb->c->doc, sc->path);
+        }
+    }
+    for (int col = c0; col < c1; col++)
+        if (tb->occupied_until[col] < bottom)
+            tb->occupied_until[col] = bottom;
+    return 0;
+}
+
+/* `sides:`: lists placed side by side from the same row, each on its own
+ * columns; the rows are as many as the longest side makes, and shorter
+ * sides are stretched to it (stretch_side). */
+static int place_sides(table_builder *tb, const scope *sc, const jx_row_spec *item)
+{
+    int first = tb->next_row, col = tb->base_col, bottom = first;
+    int saved_base = tb->base_col, saved_end = tb->end_col;
+    while (col < saved_end && tb->occupied_until[col] > first)
+        col++;
+    int ends[JX_MAX_SIDES], starts[JX_MAX_SIDES];
+    for (size_t i = 0; i < item->nsides; i++) {
+        const jx_side_spec *side = &item->sides[i];
+        int width = side->ncols ? side->ncols : saved_end - col;
+        if (width <= 0 || col + width > saved_end) {
+            layout_error(tb->c, side->at, "this side needs %d columns from column %d, but its "
+                                          "table has %d",
+                         width, col + 1, saved_end);
+            return -1;
+        }
+        tb->base_col = col;
+        tb->end_col = col + width;
+        tb->next_row = first;
+        int rc = place_rows(tb, sc, side->rows, side->nrows);
+        tb->base_col = saved_base;
+        tb->end_col = saved_end;
+        if (rc != 0)
+            return rc;
+        starts[i] = col;
+        ends[i] = tb->next_row;
+        if (ends[i] > bottom)
+            bottom = ends[i];
+        col += width;
+    }
+    if (col != saved_end) {
+        layout_error(tb->c, item->at, "these sides fill %d of %d columns", col, saved_end);
+        return -1;
+    }
+    for (size_t i = 0; i < item->nsides; i++) {
+        int c1 = i + 1 < item->nsides ? starts[i + 1] : saved_end;
+        if (ends[i] < bottom && stretch_side(tb, sc, first, ends[i], bottom, starts[i], c1) != 0)
+            return -1;
+    }
+    tb->next_row = bottom;
+    return 0;
+}
+
 static int place_rows(table_builder *tb, const scope *sc, const jx_row_spec *rows, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -448,6 +610,8 @@ static int place_rows(table_builder *tb, const scope *sc, const jx_row_spec *row
             rc = place_row(tb, sc, item);
         else if (item->kind == JX_ROW_BAND)
             rc = place_band(tb, sc, item);
+        else if (item->kind == JX_ROW_SIDES)
+            rc = place_sides(tb, sc, item);
         else
             rc = place_each(tb, sc, item);
         if (rc != 0)
@@ -473,7 +637,7 @@ static jx_status build_table(composer *c, const scope *sc, const jx_table_spec *
     memcpy(t->col_widths, spec->col_widths, (size_t)spec->ncols * sizeof *t->col_widths);
     t->border_pt = spec->border_pt;
     t->padding_pt = spec->padding_pt;
-    table_builder tb = {c, t, NULL, 0, spec->label_style, spec->value_style, 0};
+    table_builder tb = {c, t, NULL, 0, t->ncols, 0, spec->label_style, spec->value_style, 0};
     tb.occupied_until = calloc((size_t)t->ncols, sizeof *tb.occupied_until);
     if (!tb.occupied_until)
         return nomem(c);
@@ -561,6 +725,8 @@ static jx_status build_block(composer *c, const scope *sc, jx_section *sec,
         size_t np;
         if (jx_rich_split(c->doc, text, &paras, &np) != JX_OK)
             return nomem(c);
+        if (b->numbering && number_items(c, paras, np, b->numbering) != JX_OK)
+            return c->status;
         for (size_t i = 0; i < np; i++) {
             jx_status st = add_paragraph(c, sec, b, paras[i].text, paras[i].kind,
                                          i == 0 ? bookmark : NULL);

@@ -307,10 +307,30 @@ static int read_switch(checker *c, const jx_node *map, const char *key)
     return on;
 }
 
+/* `numbering:` — a pattern with one {n} (1, 2, 3), {cn} (一, 二, 三) or {a}
+ * (a, b, c) for the items of a rich-text list, or NULL when absent. */
+static const char *read_numbering(checker *c, const jx_node *map)
+{
+    const jx_node *v = jx_node_get(map, "numbering");
+    if (!v)
+        return NULL;
+    const char *t = jx_node_text(v);
+    int marks = 0;
+    for (const char *p = t; p && (p = strchr(p, '{')); p++)
+        marks += strncmp(p, "{n}", 3) == 0 || strncmp(p, "{cn}", 4) == 0 ||
+                 strncmp(p, "{a}", 3) == 0;
+    if (!t || marks != 1) {
+        check_error(c, v, "numbering: is a pattern with one {n}, {cn} or {a}, e.g. \"目标{n}：\", "
+                          "\"{n}.\" or \"（{cn}）\"");
+        return NULL;
+    }
+    return t;
+}
+
 static void compile_cell(checker *c, const jx_layout *l, const jx_node *cell, jx_cell_spec *out)
 {
     static const char *const keys[] = {"text", "field", "colspan", "rowspan", "style",
-                                       "format", NULL};
+                                       "format", "numbering", NULL};
     out->at = cell;
     out->colspan = out->rowspan = 1;
     if (!expect_kind(c, cell, JX_NODE_MAP, "a cell"))
@@ -328,6 +348,7 @@ static void compile_cell(checker *c, const jx_layout *l, const jx_node *cell, jx
             check_error(c, field, "field: names one value of the filing (a path like fund.total)");
     }
     out->style = style_ref(c, l, cell, "style");
+    out->numbering = read_numbering(c, cell);
     const jx_node *f = jx_node_get(cell, "format");
     if (f) {
         out->format = jx_node_text(f) ? jx_layout_format(l, jx_node_text(f)) : NULL;
@@ -375,7 +396,8 @@ static void compile_row_item(checker *c, const jx_layout *l, const jx_node *item
                              jx_row_spec *out)
 {
     static const char *const keys[] = {"row", "header", "min_height", "keep_with_next",
-                                       "band", "each", "rows", NULL};
+                                       "band", "each", "rows", "sides", NULL};
+    static const char *const side_keys[] = {"columns", "rows", NULL};
     out->at = item;
     if (!expect_kind(c, item, JX_NODE_MAP, "a table row item"))
         return;
@@ -384,10 +406,48 @@ static void compile_row_item(checker *c, const jx_layout *l, const jx_node *item
     out->header = read_switch(c, item, "header");
     out->keep_with_next = read_switch(c, item, "keep_with_next");
     const jx_node *row = jx_node_get(item, "row"), *band = jx_node_get(item, "band"),
-                  *each = jx_node_get(item, "each"), *rows = jx_node_get(item, "rows");
-    int kinds = (row != NULL) + (band != NULL) + (each != NULL);
+                  *each = jx_node_get(item, "each"), *rows = jx_node_get(item, "rows"),
+                  *sides = jx_node_get(item, "sides");
+    int kinds = (row != NULL) + (band != NULL) + (each != NULL) + (sides != NULL);
     if (kinds != 1) {
-        check_error(c, item, "a row item is one of row:, band: or each:");
+        check_error(c, item, "a row item is one of row:, band:, each: or sides:");
+        return;
+    }
+    if (sides) {
+        out->kind = JX_ROW_SIDES;
+        if (rows)
+            check_error(c, rows, "rows: goes inside each side of sides:, not beside it");
+        if (!expect_kind(c, sides, JX_NODE_SEQ, "sides"))
+            return;
+        if (sides->count < 2 || sides->count > JX_MAX_SIDES) {
+            check_error(c, sides, "sides: is a list of 2 to %d sides", JX_MAX_SIDES);
+            return;
+        }
+        if (!(out->sides = spec_alloc(c, sides->count, sizeof *out->sides)))
+            return;
+        out->nsides = sides->count;
+        for (size_t i = 0; i < sides->count; i++) {
+            const jx_node *sn = sides->items[i];
+            jx_side_spec *side = &out->sides[i];
+            side->at = sn;
+            if (!expect_kind(c, sn, JX_NODE_MAP, "a side"))
+                continue;
+            check_keys(c, sn, side_keys, "a side");
+            const jx_node *w = jx_node_get(sn, "columns");
+            double v;
+            if (w && (!parse_double(w, &v) || v < 1 || v > 64 || v != (int)v))
+                check_error(c, w, "columns: of a side must be a whole number from 1 to 64");
+            else if (w)
+                side->ncols = (int)v;
+            else if (i + 1 < sides->count)
+                check_error(c, sn, "every side but the last needs columns: (how many grid "
+                                   "columns it takes)");
+            const jx_node *sr = jx_node_get(sn, "rows");
+            if (!sr)
+                check_error(c, sn, "a side needs rows:");
+            else
+                compile_rows(c, l, sr, depth + 1, &side->rows, &side->nrows);
+        }
         return;
     }
     if (row) {
@@ -497,7 +557,7 @@ static void compile_block(checker *c, const jx_layout *l, const jx_node *b, int 
 {
     static const char *const keys[] = {"paragraph", "prose", "table", "page_break", "style",
                                        "space_before", "space_after", "bookmark",
-                                       "keep_with_next", NULL};
+                                       "keep_with_next", "numbering", NULL};
     static const char *const each_keys[] = {"each", "blocks", NULL};
     static const jx_style fallback = {"song", 10.5, 0, JX_ALIGN_LEFT, JX_VALIGN_MIDDLE, 0, 1.0};
     out->at = b;
@@ -531,6 +591,7 @@ static void compile_block(checker *c, const jx_layout *l, const jx_node *b, int 
     out->space_after_pt = read_points(c, b, "space_after", 500, 0);
     out->bookmark = jx_node_text(jx_node_get(b, "bookmark"));
     out->keep_with_next = read_switch(c, b, "keep_with_next");
+    out->numbering = read_numbering(c, b);
     if (para) {
         out->kind = JX_SPEC_PARAGRAPH;
         out->text = jx_node_text(para) ? jx_node_text(para) : "";
@@ -594,6 +655,9 @@ static void free_rows(jx_row_spec *rows, size_t n)
     for (size_t i = 0; i < n; i++) {
         free(rows[i].cells);
         free_rows(rows[i].rows, rows[i].nrows);
+        for (size_t k = 0; k < rows[i].nsides; k++)
+            free_rows(rows[i].sides[k].rows, rows[i].sides[k].nrows);
+        free(rows[i].sides);
     }
     free(rows);
 }

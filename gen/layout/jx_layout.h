@@ -51,13 +51,28 @@ typedef struct jx_cell_spec {
     int colspan, rowspan;            /* 1..64 */
     const jx_style *style;           /* `style:`; NULL: the table's label/value style */
     const jx_number_format *format;  /* `format:`; NULL: the amount as written */
+    const char *numbering;           /* `numbering:` pattern for list items ("目标{n}："),
+                                        or NULL: items as written */
 } jx_cell_spec;
 
 typedef enum jx_row_kind {
     JX_ROW_CELLS, /* `row: [cells]`: one table row */
     JX_ROW_BAND,  /* `band: cell` + `rows:`: the label spans every row inside */
-    JX_ROW_EACH   /* `each: LIST` + `rows:`: the rows repeated per entry */
+    JX_ROW_EACH,  /* `each: LIST` + `rows:`: the rows repeated per entry */
+    JX_ROW_SIDES  /* `sides: [...]`: row lists side by side from the same row */
 } jx_row_kind;
+
+#define JX_MAX_SIDES 8
+
+struct jx_row_spec;
+
+/* One side of a `sides:` item: its rows on `columns:` grid columns. */
+typedef struct jx_side_spec {
+    const jx_node *at;
+    int ncols;                       /* 0: the columns left over (last side only) */
+    struct jx_row_spec *rows;
+    size_t nrows;
+} jx_side_spec;
 
 typedef struct jx_row_spec {
     jx_row_kind kind;
@@ -75,6 +90,9 @@ typedef struct jx_row_spec {
     /* JX_ROW_BAND, JX_ROW_EACH */
     struct jx_row_spec *rows;
     size_t nrows;
+    /* JX_ROW_SIDES: 2..JX_MAX_SIDES */
+    jx_side_spec *sides;
+    size_t nsides;
 } jx_row_spec;
 
 typedef struct jx_table_spec {
@@ -103,6 +121,7 @@ typedef struct jx_block_spec {
     double space_before_pt, space_after_pt;
     const char *bookmark;            /* template, or NULL */
     int keep_with_next;
+    const char *numbering;           /* JX_SPEC_PROSE: as jx_cell_spec.numbering */
     jx_table_spec *table;            /* JX_SPEC_TABLE */
     struct jx_block_spec *blocks;    /* JX_SPEC_EACH */
     size_t nblocks;

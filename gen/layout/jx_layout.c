@@ -35,7 +35,8 @@ static void check_error(checker *c, const jx_node *at, const char *fmt, ...)
     c->errors++;
 }
 
-/* Reports every key of map not in allowed[] (NULL-terminated). */
+/* Reports every key of map not in allowed[] (NULL-terminated), with the
+ * nearest known key and the list of valid ones. */
 static void check_keys(checker *c, const jx_node *map, const char *const *allowed,
                        const char *what)
 {
@@ -51,9 +52,14 @@ static void check_keys(checker *c, const jx_node *map, const char *const *allowe
         if (ok)
             continue;
         const char *near = jx_nearest(map->keys[i], allowed, n);
+        jx_buf valid = {0};
+        for (size_t k = 0; k < n; k++)
+            jx_buf_printf(&valid, "%s%s", k ? ", " : "", allowed[k]);
         jx_diags_add(c->d, JX_SEV_ERROR, c->file, map->key_lines[i], map->key_cols[i], NULL,
-                     "unknown key '%s' in %s%s%s%s", map->keys[i], what,
-                     near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+                     "unknown key '%s' in %s%s%s%s; valid keys: %s", map->keys[i], what,
+                     near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "",
+                     valid.oom ? "" : jx_buf_str(&valid));
+        jx_buf_free(&valid);
         c->errors++;
     }
 }
@@ -704,7 +710,7 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
         st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
         goto fail;
     }
-    st = jx_node_parse_file(path, &l->root, d);
+    st = jx_node_parse_file_opts(path, JX_NODE_ANCHORS, &l->root, d);
     if (st != JX_OK)
         goto fail;
     checker c = {path, d, 0, 0};

@@ -114,6 +114,15 @@ static void reports_mistakes_where_they_are(void **state)
                         "          rows:\n            - row: [{text: a, field: name}]\n",
                         "either text:", 11);
     expect_layout_error("page: {size: B5}\nsections: []\n", "page size must be A4 or A3", 6);
+    expect_layout_error("sections:\n  - blocks:\n      - table:\n          columns: [1, 1]\n"
+                        "          rows:\n            - sides:\n                - rows: []\n"
+                        "                - rows: []\n",
+                        "every side but the last needs columns:", 12);
+    expect_layout_error("sections:\n  - blocks:\n      - table:\n          columns: [1]\n"
+                        "          rows:\n            - sides: [{rows: []}]\n",
+                        "sides: is a list of 2 to 8 sides", 11);
+    expect_layout_error("sections:\n  - blocks:\n      - prose: name\n        numbering: \"目标\"\n",
+                        "numbering: is a pattern with one {n}, {cn} or {a}", 9);
 }
 
 static void a_good_minimal_layout_loads(void **state)
@@ -183,6 +192,35 @@ static void compiles_the_form_once(void **state)
                         "header must be true or false", 12);
 }
 
+/* YAML anchors are read in layouts; an alias is a copy counted against the
+ * node limit, so an "alias bomb" fails with a limit, not with memory. */
+static void anchors_in_layouts_and_no_alias_bomb(void **state)
+{
+    (void)state;
+    char text[4096];
+    snprintf(text, sizeof text,
+             "%ssections:\n  - blocks:\n      - table:\n          columns: [1, 2]\n"
+             "          rows:\n            - row: &r [{text: 名称}, {field: name}]\n"
+             "            - row: *r\n",
+             minimal_head);
+    jx_diags d;
+    jx_layout *l = NULL;
+    assert_int_equal(load_text_into(text, &d, &l), JX_OK);
+    assert_int_equal(l->sections[0].blocks[0].table->nrows, 2);
+    assert_string_equal(l->sections[0].blocks[0].table->rows[1].cells[1].field, "name");
+    jx_layout_free(l);
+    jx_diags_free(&d);
+    const char *bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+                       "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                       "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                       "e: &e [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                       "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+                       "g: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
+    assert_int_equal(load_text(bomb, &d), JX_ERR_LIMIT);
+    assert_non_null(strstr(d.items[0].message, "counting each alias"));
+    jx_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +228,7 @@ int main(void)
         cmocka_unit_test(reports_mistakes_where_they_are),
         cmocka_unit_test(a_good_minimal_layout_loads),
         cmocka_unit_test(compiles_the_form_once),
+        cmocka_unit_test(anchors_in_layouts_and_no_alias_bomb),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

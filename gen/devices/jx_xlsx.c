@@ -1184,9 +1184,39 @@ static int in_list(const char *path)
     return 0;
 }
 
+/* The defined name made from a field's label: the label without the
+ * characters a name cannot hold (punctuation, spaces: 中期其中：财政拨款 ->
+ * 中期其中财政拨款), or "" when what is left is not a valid name.  An
+ * arena-free fixed buffer: labels are short (a longer one gets no name). */
+static void name_of_label(const char *label, char *out, size_t cap)
+{
+    size_t n = strlen(label), k = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t len = jx_utf8_decode(label + i, n - i, &cp);
+        if (!len)
+            return;
+        int keep = is_ascii_letter(cp) || cp == '_' || is_ideograph(cp) ||
+                   (k > 0 && ((cp >= '0' && cp <= '9') || cp == '.'));
+        if (keep) {
+            if (k + len + 1 > cap) {
+                out[0] = '\0';
+                return;
+            }
+            memcpy(out + k, label + i, len);
+            k += len;
+        }
+        i += len;
+    }
+    out[k] = '\0';
+    if (!valid_name(out))
+        out[0] = '\0';
+}
+
 /* Defines a name for every number field of the form (amounts, counts,
- * percentages; the first cell of each path) whose Chinese label is a valid
- * name (valid_name()):
+ * percentages; the first cell of each path) after its Chinese label
+ * (name_of_label(): punctuation dropped):
  *   - a workbook name when the field is not inside a list and no other
  *     number field of the workbook has that label;
  *   - else a sheet name ('Sheet'!label) when no other number field on its
@@ -1196,24 +1226,32 @@ static int in_list(const char *path)
  * Each points at the field's cell with an absolute reference. */
 static jx_status define_names(xl_writer *x)
 {
+    enum { NAME_CAP = 256 }; /* a label of more than 85 ideographs gets no name */
     size_t n = 0;
     const xl_place **cand = malloc((x->nplaces ? x->nplaces : 1) * sizeof *cand);
-    if (!cand)
+    char(*names)[NAME_CAP] = malloc((x->nplaces ? x->nplaces : 1) * sizeof *names);
+    if (!cand || !names) {
+        free(cand);
+        free(names);
         return xl_oom(x);
+    }
     for (size_t i = 0; i < x->nplaces; i++) {
         const xl_place *pl = &x->places[i];
         const char *label = pl->cell->source.label;
-        if (number_kind(pl->cell) != XL_NUM_NONE && label && valid_name(label) &&
-            find_place(x, pl->path, strlen(pl->path)) == pl)
+        if (number_kind(pl->cell) == XL_NUM_NONE || !label ||
+            find_place(x, pl->path, strlen(pl->path)) != pl)
+            continue;
+        name_of_label(label, names[n], NAME_CAP);
+        if (names[n][0])
             cand[n++] = pl;
     }
     jx_status st = JX_OK;
     for (size_t i = 0; i < n && st == JX_OK; i++) {
         const xl_place *pl = cand[i];
-        const char *label = pl->cell->source.label;
+        const char *label = names[i];
         size_t same_all = 0, same_sheet = 0;
         for (size_t j = 0; j < n; j++) {
-            if (j == i || strcmp(cand[j]->cell->source.label, label) != 0)
+            if (j == i || strcmp(names[j], label) != 0)
                 continue;
             same_all++;
             same_sheet += cand[j]->sheet == pl->sheet;
@@ -1243,6 +1281,7 @@ static jx_status define_names(xl_writer *x)
         jx_buf_free(&ref);
     }
     free(cand);
+    free(names);
     return st;
 }
 

@@ -268,6 +268,20 @@ class NationalForms(unittest.TestCase):
         self.assertIn("目标3：健全", goals[0])
         self.assertNotIn("目标1：目标1：", goals[0])
 
+    def test_labels_with_punctuation_get_defined_names(self):
+        wb = openpyxl.load_workbook(os.path.join(self.out, "national_project.xlsx"))
+        names = {d.name: d for d in wb.defined_names.definedName} \
+            if hasattr(wb.defined_names, "definedName") else dict(wb.defined_names.items())
+        for name, value in (("中期其中财政拨款", 3600), ("年度其中财政拨款", 1280),
+                            ("中期资金总额", None), ("年度其他资金", 150)):
+            self.assertIn(name, names)
+            (sheet, ref), = names[name].destinations
+            cell = wb[sheet][ref.replace("$", "")].value
+            if value is not None:
+                self.assertEqual(cell, value, name)
+            else:
+                self.assertTrue(str(cell).startswith("=SUM("), name)
+
     def test_project_indicators_merged_on_both_sides(self):
         m = merged(self.sheet("national_project"))
         self.assertEqual(m[("B", "产出指标")], [(7, 1)])       # 3 + 2 + 1 + 1 中期 rows

@@ -506,7 +506,8 @@ static int cmp_place(const void *a, const void *b)
 }
 
 /* Records where every value cell of every laid-out sheet is (x->places in
- * document order, x->by_path sorted for find_place()). */
+ * document order, x->by_path sorted for find_place()), then the filing
+ * values only template texts show (jx_cell.refs, jx_block.refs), after them. */
 static jx_status index_places(xl_writer *x)
 {
     for (size_t si = 0; si < x->nsheets; si++) {
@@ -531,8 +532,44 @@ static jx_status index_places(xl_writer *x)
                 xl_cell_cols(s, b, c, &c0, &c1);
                 x->places[x->nplaces] =
                     (xl_place){c->source.path, c, si, (lxw_row_t)(s->block_row[b] + (size_t)c->row),
-                               (lxw_col_t)c0, x->nplaces};
+                               (lxw_col_t)c0, x->nplaces, 0};
                 x->nplaces++;
+            }
+        }
+    }
+    /* Then the filing values shown inside template texts (a title's {year}),
+     * at the paragraph or label cell showing them, unless a cell shows them. */
+    for (size_t si = 0; si < x->nsheets; si++) {
+        const xl_sheet *s = &x->sheets[si];
+        for (size_t b = 0; b < s->sec->nblocks; b++) {
+            const jx_block *blk = &s->sec->blocks[b];
+            size_t ncells = blk->kind == JX_BLOCK_TABLE ? blk->table->ncells : 1;
+            for (size_t k = 0; k < ncells; k++) {
+                const jx_cell *c = blk->kind == JX_BLOCK_TABLE ? &blk->table->cells[k] : NULL;
+                const jx_cell *refs = c ? c->refs : blk->refs;
+                size_t nrefs = c ? c->nrefs : blk->nrefs;
+                int c0 = 0, c1 = 0;
+                if (c && nrefs)
+                    xl_cell_cols(s, b, c, &c0, &c1);
+                for (size_t r = 0; r < nrefs; r++) {
+                    int shown = 0; /* by a cell, or by an earlier template */
+                    for (size_t i = 0; i < x->nplaces && !shown; i++)
+                        shown = strcmp(x->places[i].path, refs[r].source.path) == 0;
+                    if (shown)
+                        continue;
+                    if (x->nplaces == x->placecap) {
+                        size_t cap = x->placecap ? x->placecap * 2 : 64;
+                        xl_place *p = realloc(x->places, cap * sizeof *p);
+                        if (!p)
+                            return xl_oom(x);
+                        x->places = p;
+                        x->placecap = cap;
+                    }
+                    lxw_row_t row = (lxw_row_t)(s->block_row[b] + (c ? (size_t)c->row : 0));
+                    x->places[x->nplaces] = (xl_place){refs[r].source.path, &refs[r], si, row,
+                                                       (lxw_col_t)c0, x->nplaces, 1};
+                    x->nplaces++;
+                }
             }
         }
     }
@@ -1054,7 +1091,7 @@ static jx_status write_data_sheet(xl_writer *x)
             [DC_LABEL] = c->source.label ? c->source.label : "",
             [DC_UNIT] = c->source.unit ? c->source.unit : "",
             [DC_VALUE] = NULL,
-            [DC_KIND] = data_kind(c),
+            [DC_KIND] = pl->in_text ? "模板" : data_kind(c),
             [DC_SHEET] = x->sheets[pl->sheet].name,
             [DC_CELL] = ref,
         };

@@ -129,6 +129,63 @@ static const char *interpolate(composer *c, const scope *sc, const char *tmpl)
     return s;
 }
 
+/* The filing values a template shows, for the workbook's 数据 sheet: one
+ * TEXT cell per `{path}` that names a value of the filing, with its source
+ * (*refs in the document's arena; none: NULL, 0).  Returns JX_OK or
+ * JX_ERR_NOMEM. */
+static jx_status template_refs(composer *c, const scope *sc, const char *tmpl,
+                               const jx_cell **refs, size_t *nrefs)
+{
+    *refs = NULL;
+    *nrefs = 0;
+    size_t max = 0;
+    for (const char *p = tmpl; p && (p = strchr(p, '{')); p++)
+        max++;
+    if (!max)
+        return JX_OK;
+    jx_cell *out = jx_doc_alloc(c->doc, max * sizeof *out);
+    if (!out)
+        return JX_ERR_NOMEM;
+    size_t n = 0;
+    for (const char *p = tmpl; (p = strchr(p, '{'));) {
+        const char *close = strchr(p, '}');
+        if (!close)
+            break;
+        char ref[MAX_PATH_LEN], path[MAX_PATH_LEN];
+        size_t len = (size_t)(close - p - 1);
+        if (len >= sizeof ref)
+            len = sizeof ref - 1;
+        memcpy(ref, p + 1, len);
+        ref[len] = '\0';
+        p = close + 1;
+        const jx_node *v = resolve(c, sc, ref, path, sizeof path);
+        const jx_node *fspec = jx_schema_field(c->layout->schema, path);
+        if (!v || !jx_node_text(v) || jx_node_is_empty(v))
+            continue;
+        jx_cell *cell = &out[n];
+        memset(cell, 0, sizeof *cell);
+        cell->rowspan = cell->colspan = 1;
+        cell->kind = JX_CELL_TEXT;
+        cell->source.file = c->file;
+        cell->source.line = v->line;
+        cell->source.col = v->col;
+        cell->source.path = jx_doc_strdup(c->doc, path);
+        cell->source.label = fspec ? jx_schema_label(fspec) : NULL;
+        cell->source.unit = fspec ? jx_schema_unit(fspec) : NULL;
+        cell->paras = jx_doc_alloc(c->doc, sizeof *cell->paras);
+        if (!cell->source.path || !cell->paras)
+            return JX_ERR_NOMEM;
+        cell->paras[0].kind = JX_PARA_TEXT;
+        if (!(cell->paras[0].text = jx_doc_strdup(c->doc, jx_node_text(v))))
+            return JX_ERR_NOMEM;
+        cell->npara = 1;
+        n++;
+    }
+    *refs = n ? out : NULL;
+    *nrefs = n;
+    return JX_OK;
+}
+
 /* Splits plain text into one paragraph per line (no markup handling). */
 static jx_status split_lines(composer *c, const char *text, jx_paragraph **out, size_t *n)
 {
@@ -308,7 +365,8 @@ static jx_cell *make_cell(table_builder *tb, const scope *sc, const jx_cell_spec
         cell->kind = JX_CELL_LABEL;
         cell->style = spec->style ? *spec->style : tb->label_style;
         const char *s = interpolate(c, sc, spec->text);
-        if (!s || split_lines(c, s, &cell->paras, &cell->npara) != JX_OK) {
+        if (!s || split_lines(c, s, &cell->paras, &cell->npara) != JX_OK ||
+            template_refs(c, sc, spec->text, &cell->refs, &cell->nrefs) != JX_OK) {
             nomem(c);
             return NULL;
         }
@@ -714,7 +772,11 @@ static jx_status build_block(composer *c, const scope *sc, jx_section *sec,
         const char *text = interpolate(c, sc, b->text);
         if (!text)
             return nomem(c);
-        return add_paragraph(c, sec, b, text, JX_PARA_TEXT, bookmark);
+        jx_status st = add_paragraph(c, sec, b, text, JX_PARA_TEXT, bookmark);
+        jx_block *blk = st == JX_OK ? &sec->blocks[sec->nblocks - 1] : NULL;
+        if (blk && template_refs(c, sc, b->text, &blk->refs, &blk->nrefs) != JX_OK)
+            return nomem(c);
+        return st;
     }
     if (b->kind == JX_SPEC_PROSE) {
         char path[MAX_PATH_LEN];

@@ -268,6 +268,16 @@ class NationalForms(unittest.TestCase):
         self.assertIn("目标3：健全", goals[0])
         self.assertNotIn("目标1：目标1：", goals[0])
 
+    def test_template_fields_on_the_data_sheet(self):
+        wb = openpyxl.load_workbook(os.path.join(self.out, "national_project.xlsx"))
+        rows = {r[0]: r for r in wb["数据"].iter_rows(min_row=2, values_only=True)}
+        self.assertEqual(rows["year"][1:5], ("年度", None, "2026", "模板"))  # the title's {year}
+        self.assertEqual(rows["goals.mid_start"][3], "2026")
+        self.assertEqual(rows["goals.mid_end"][3], "2028")
+        ws = wb[rows["goals.mid_end"][5]]
+        self.assertEqual(ws[rows["goals.mid_end"][6]].value, "中期目标（2026年－2028年）")
+        self.assertNotIn("region", rows)
+
     def test_labels_with_punctuation_get_defined_names(self):
         wb = openpyxl.load_workbook(os.path.join(self.out, "national_project.xlsx"))
         names = {d.name: d for d in wb.defined_names.definedName} \

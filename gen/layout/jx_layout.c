@@ -3,10 +3,12 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "jx_file.h"
 #include "jx_schema.h"
 #include "jx_util.h"
 
@@ -681,21 +683,6 @@ static void free_blocks(jx_block_spec *blocks, size_t n)
     free(blocks);
 }
 
-static unsigned long long fnv1a_file(const char *path)
-{
-    unsigned long long h = 1469598103934665603ULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    int ch;
-    while ((ch = getc(f)) != EOF) {
-        h ^= (unsigned char)ch;
-        h *= 1099511628211ULL;
-    }
-    fclose(f);
-    return h;
-}
-
 jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
 {
     static const char *const keys[] = {"region", "name", "page", "styles", "formats",
@@ -710,7 +697,14 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
         st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
         goto fail;
     }
-    st = jx_node_parse_file_opts(path, JX_NODE_ANCHORS, &l->root, d);
+    char *buf = NULL;
+    size_t len = 0;
+    st = jx_file_read(path, JX_NODE_MAX_BYTES, &buf, &len, d);
+    if (st == JX_OK) {
+        l->hash = jx_hash_bytes(JX_HASH_INIT, buf, len);
+        st = jx_node_parse_buffer_opts(path, buf, len, JX_NODE_ANCHORS, &l->root, d);
+    }
+    free(buf);
     if (st != JX_OK)
         goto fail;
     checker c = {path, d, 0, 0};
@@ -792,7 +786,6 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
         st = JX_ERR_LAYOUT;
         goto fail;
     }
-    l->hash = fnv1a_file(path);
     *out = l;
     return JX_OK;
 fail:
@@ -805,7 +798,7 @@ void jx_layout_free(jx_layout *l)
     if (!l)
         return;
     for (size_t i = 0; i < l->nformats; i++)
-        free((char *)l->formats[i].excel);
+        free((void *)(uintptr_t)l->formats[i].excel); /* owned: made by the reader */
     free(l->formats);
     free(l->styles);
     for (size_t i = 0; i < l->nsections; i++)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "jx_file.h"
 #include "jx_util.h"
 
 /* Line and column (1-based, columns in characters) of a byte offset. */
@@ -25,17 +26,17 @@ static void offset_position(const char *buf, size_t off, int *line, int *col)
     *col = c;
 }
 
-typedef struct anchor {
+typedef struct anchor_def {
     char *name;
     const jx_node *node; /* in the tree being built */
-} anchor;
+} anchor_def;
 
 typedef struct parse_state {
     const char *name;
     jx_diags *d;
     size_t nodes;
     unsigned flags;          /* JX_NODE_ANCHORS */
-    anchor *anchors;
+    anchor_def *anchors;
     size_t nanchors;
 } parse_state;
 
@@ -143,10 +144,7 @@ typedef struct key_set {
 
 static size_t key_hash(const char *s)
 {
-    size_t h = (size_t)1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
-    return h;
+    return (size_t)jx_hash_str(s);
 }
 
 /* Returns 1 when `key` is already a key of map, else records it as the key
@@ -225,7 +223,7 @@ fail:
 static int anchor_add(parse_state *ps, const yaml_char_t *name, const jx_node *node)
 {
     if ((ps->nanchors & (ps->nanchors - 1)) == 0) {
-        anchor *a = realloc(ps->anchors, (ps->nanchors ? ps->nanchors * 2 : 1) * sizeof *a);
+        anchor_def *a = realloc(ps->anchors, (ps->nanchors ? ps->nanchors * 2 : 1) * sizeof *a);
         if (!a)
             return -1;
         ps->anchors = a;
@@ -523,40 +521,12 @@ jx_status jx_node_parse_file(const char *path, jx_node **out, jx_diags *d)
 jx_status jx_node_parse_file_opts(const char *path, unsigned flags, jx_node **out, jx_diags *d)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return jx_diag_error(d, JX_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    jx_status st = JX_OK;
-    for (;;) {
-        if (len == cap) {
-            if (cap > JX_NODE_MAX_BYTES) {
-                st = jx_diag_error(d, JX_ERR_LIMIT, path, 0, 0,
-                                   "file is larger than %u bytes; refused", JX_NODE_MAX_BYTES);
-                goto done;
-            }
-            cap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
-                goto done;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f))
-                st = jx_diag_error(d, JX_ERR_IO, path, 0, 0, "read error: %s", strerror(errno));
-            break;
-        }
-    }
+    size_t len = 0;
+    jx_status st = jx_file_read(path, JX_NODE_MAX_BYTES, &buf, &len, d);
     if (st == JX_OK)
-        st = jx_node_parse_buffer_opts(path, buf ? buf : "", len, flags, out, d);
-done:
+        st = jx_node_parse_buffer_opts(path, buf, len, flags, out, d);
     free(buf);
-    fclose(f);
     return st;
 }
 

@@ -611,6 +611,10 @@ static void compile_block(checker *c, const jx_layout *l, const jx_node *b, int 
         out->table = compile_table(c, l, table);
     } else {
         out->kind = JX_SPEC_PAGE_BREAK;
+        int on = 0;
+        if (brk && (!parse_bool(brk, &on) || !on))
+            check_error(c, brk, "write page_break: true (a block with page_break: always breaks "
+                                "the page; leave the block out for no break)");
     }
 }
 

@@ -121,6 +121,8 @@ static void reports_mistakes_where_they_are(void **state)
     expect_layout_error("sections:\n  - blocks:\n      - table:\n          columns: [1]\n"
                         "          rows:\n            - sides: [{rows: []}]\n",
                         "sides: is a list of 2 to 8 sides", 11);
+    expect_layout_error("sections:\n  - blocks:\n      - page_break: false\n",
+                        "write page_break: true", 8);
     expect_layout_error("sections:\n  - blocks:\n      - prose: name\n        numbering: \"目标\"\n",
                         "numbering: is a pattern with one {n}, {cn} or {a}", 9);
 }

@@ -379,10 +379,13 @@ static void check_rule_keys(loader *ld, const jx_node *r, rule_kind k)
         at.col = r->key_cols[i];
         char kind_msg[64];
         snprintf(kind_msg, sizeof kind_msg, "a rule of kind %s", kind_names[k]);
-        char sugg[160] = "";
+        char sugg[160] = "", valid[512] = "";
         if (near)
             snprintf(sugg, sizeof sugg, " (did you mean '%s'?)", near);
-        lerr(ld, &at, "unknown key '%s' in %s%s", r->keys[i], kind_msg, sugg);
+        for (size_t a = 0, len = 0; a < n && len < sizeof valid; a++)
+            len += (size_t)snprintf(valid + len, sizeof valid - len, "%s%s", a ? ", " : "", all[a]);
+        lerr(ld, &at, "unknown key '%s' in %s%s; valid keys: %s", r->keys[i], kind_msg, sugg,
+             valid);
     }
 }
 

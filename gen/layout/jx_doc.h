@@ -85,6 +85,11 @@ typedef struct jx_cell {
                               rewrites it to that cell's reference, e.g.
                               "SUM({fund.general_budget},{fund.gov_fund})". */
     jx_source source;
+    /* LABEL cells whose template text shows filing values ("中期目标（{goals.mid_start}
+     * 年－…）"): each value as a TEXT cell with its source, so the workbook lists it on
+     * its 数据 sheet at this cell; NULL/0 otherwise.  Never drawn. */
+    const struct jx_cell *refs;
+    size_t nrefs;
 } jx_cell;
 
 typedef struct jx_row {
@@ -116,6 +121,10 @@ typedef struct jx_block {
     jx_table *table;
     const char *bookmark;  /* outline entry starting at this block, or NULL */
     int keep_with_next;    /* PARAGRAPH: on the same page as the start of the next block */
+    /* PARAGRAPH: the filing values its template text shows ("（{year}年度）"), as for
+     * jx_cell.refs. */
+    const jx_cell *refs;
+    size_t nrefs;
 } jx_block;
 
 typedef struct jx_page_setup {

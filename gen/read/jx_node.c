@@ -26,10 +26,18 @@ static void offset_position(const char *buf, size_t off, int *line, int *col)
     *col = c;
 }
 
+typedef struct anchor_def {
+    char *name;
+    const jx_node *node; /* in the tree being built */
+} anchor_def;
+
 typedef struct parse_state {
     const char *name;
     jx_diags *d;
     size_t nodes;
+    unsigned flags;          /* JX_NODE_ANCHORS */
+    anchor_def *anchors;
+    size_t nanchors;
 } parse_state;
 
 static jx_node *node_new(parse_state *ps, jx_node_kind kind, const yaml_event_t *ev)
@@ -161,8 +169,127 @@ static int key_set_add(key_set *ks, const jx_node *map, const char *key)
     return 0;
 }
 
-/* Parses one node whose first event is `ev` (consumed by the caller). */
+/* A deep copy of src (an alias of an anchored value), each copied node
+ * counted against JX_NODE_MAX_NODES so aliases of aliases cannot blow up;
+ * NULL when out of memory or over the limit. */
+static jx_node *clone_node(parse_state *ps, const jx_node *src)
+{
+    if (++ps->nodes > JX_NODE_MAX_NODES)
+        return NULL;
+    jx_node *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = src->kind;
+    n->line = src->line;
+    n->col = src->col;
+    n->plain = src->plain;
+    if (src->kind == JX_NODE_SCALAR) {
+        n->len = src->len;
+        n->text = malloc(src->len + 1);
+        if (!n->text) {
+            free(n);
+            return NULL;
+        }
+        memcpy(n->text, src->text, src->len + 1);
+        return n;
+    }
+    for (size_t i = 0; i < src->count; i++) {
+        char *key = NULL;
+        if (src->kind == JX_NODE_MAP && !(key = malloc(strlen(src->keys[i]) + 1)))
+            goto fail;
+        if (key)
+            memcpy(key, src->keys[i], strlen(src->keys[i]) + 1);
+        jx_node *c = clone_node(ps, src->items[i]);
+        if (!c || append_child(n, c, key, src->kind == JX_NODE_MAP ? src->key_lines[i] : 0,
+                               src->kind == JX_NODE_MAP ? src->key_cols[i] : 0) != 0) {
+            free(key);
+            jx_node_free(c);
+            goto fail;
+        }
+    }
+    return n;
+fail:
+    jx_node_free(n);
+    return NULL;
+}
+
+/* Records `name` as the anchor of node (JX_NODE_ANCHORS); -1 when out of memory. */
+static int anchor_add(parse_state *ps, const yaml_char_t *name, const jx_node *node)
+{
+    if ((ps->nanchors & (ps->nanchors - 1)) == 0) {
+        anchor_def *a = realloc(ps->anchors, (ps->nanchors ? ps->nanchors * 2 : 1) * sizeof *a);
+        if (!a)
+            return -1;
+        ps->anchors = a;
+    }
+    size_t len = strlen((const char *)name);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, name, len + 1);
+    ps->anchors[ps->nanchors].name = copy;
+    ps->anchors[ps->nanchors++].node = node;
+    return 0;
+}
+
+static jx_status parse_node_inner(parse_state *ps, yaml_parser_t *p, yaml_event_t *ev, int depth,
+                                  jx_node **out);
+
+/* Parses one node whose first event is `ev` (consumed by the caller); with
+ * JX_NODE_ANCHORS, an alias is a copy of the latest value anchored by its
+ * name before it, and an anchored value is recorded once parsed. */
 static jx_status parse_node(parse_state *ps, yaml_parser_t *p, yaml_event_t *ev, int depth,
+                            jx_node **out)
+{
+    if (!(ps->flags & JX_NODE_ANCHORS))
+        return parse_node_inner(ps, p, ev, depth, out);
+    *out = NULL;
+    int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
+    if (ev->type == YAML_ALIAS_EVENT) {
+        const char *name = (const char *)ev->data.alias.anchor;
+        for (size_t i = ps->nanchors; i-- > 0;)
+            if (strcmp(ps->anchors[i].name, name) == 0) {
+                *out = clone_node(ps, ps->anchors[i].node);
+                if (*out)
+                    return JX_OK;
+                if (ps->nodes > JX_NODE_MAX_NODES)
+                    return jx_diag_error(ps->d, JX_ERR_LIMIT, ps->name, line, col,
+                                         "more than %d values in one file (counting each "
+                                         "alias *%s as a copy)",
+                                         JX_NODE_MAX_NODES, name);
+                return jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, "out of memory");
+            }
+        return jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, line, col,
+                             "alias *%s names no anchor &%s above it (an alias cannot be used "
+                             "inside its own anchored value)",
+                             name, name);
+    }
+    yaml_char_t *name = ev->type == YAML_SCALAR_EVENT           ? ev->data.scalar.anchor
+                        : ev->type == YAML_MAPPING_START_EVENT  ? ev->data.mapping_start.anchor
+                        : ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.anchor
+                                                                : NULL;
+    /* The anchor is read here; the inner parser must not refuse it. */
+    if (ev->type == YAML_SCALAR_EVENT)
+        ev->data.scalar.anchor = NULL;
+    else if (ev->type == YAML_MAPPING_START_EVENT)
+        ev->data.mapping_start.anchor = NULL;
+    else if (ev->type == YAML_SEQUENCE_START_EVENT)
+        ev->data.sequence_start.anchor = NULL;
+    jx_status st = parse_node_inner(ps, p, ev, depth, out);
+    if (st == JX_OK && name && anchor_add(ps, name, *out) != 0)
+        st = jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, "out of memory");
+    /* Give the anchor back to the event, which frees it. */
+    if (ev->type == YAML_SCALAR_EVENT)
+        ev->data.scalar.anchor = name;
+    else if (ev->type == YAML_MAPPING_START_EVENT)
+        ev->data.mapping_start.anchor = name;
+    else if (ev->type == YAML_SEQUENCE_START_EVENT)
+        ev->data.sequence_start.anchor = name;
+    return st;
+}
+
+/* Parses one node whose first event is `ev` (consumed by the caller). */
+static jx_status parse_node_inner(parse_state *ps, yaml_parser_t *p, yaml_event_t *ev, int depth,
                             jx_node **out)
 {
     *out = NULL;
@@ -295,6 +422,12 @@ limit_or_oom:
 jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx_node **out,
                                jx_diags *d)
 {
+    return jx_node_parse_buffer_opts(name, buf, len, 0, out, d);
+}
+
+jx_status jx_node_parse_buffer_opts(const char *name, const char *buf, size_t len,
+                                    unsigned flags, jx_node **out, jx_diags *d)
+{
     *out = NULL;
     if (len > JX_NODE_MAX_BYTES)
         return jx_diag_error(d, JX_ERR_LIMIT, name, 0, 0,
@@ -328,7 +461,7 @@ jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx
     if (!yaml_parser_initialize(&parser))
         return jx_diag_error(d, JX_ERR_NOMEM, name, 0, 0, "out of memory");
     yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-    parse_state ps = {name, d, 0};
+    parse_state ps = {name, d, 0, flags, NULL, 0};
     jx_status st = JX_OK;
     jx_node *root = NULL;
     yaml_event_t ev;
@@ -361,6 +494,9 @@ jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx
         yaml_event_delete(&ev);
     }
     yaml_parser_delete(&parser);
+    for (size_t i = 0; i < ps.nanchors; i++)
+        free(ps.anchors[i].name);
+    free(ps.anchors);
     if (st != JX_OK) {
         jx_node_free(root);
         return st;
@@ -373,12 +509,17 @@ jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx
 
 jx_status jx_node_parse_file(const char *path, jx_node **out, jx_diags *d)
 {
+    return jx_node_parse_file_opts(path, 0, out, d);
+}
+
+jx_status jx_node_parse_file_opts(const char *path, unsigned flags, jx_node **out, jx_diags *d)
+{
     *out = NULL;
     char *buf = NULL;
     size_t len = 0;
     jx_status st = jx_file_read(path, JX_NODE_MAX_BYTES, &buf, &len, d);
     if (st == JX_OK)
-        st = jx_node_parse_buffer(path, buf, len, out, d);
+        st = jx_node_parse_buffer_opts(path, buf, len, flags, out, d);
     free(buf);
     return st;
 }

@@ -7,7 +7,8 @@
  *
  * Safety limits (each exceeded limit is a JX_ERR_LIMIT with a message):
  * file size JX_NODE_MAX_BYTES, nesting depth JX_NODE_MAX_DEPTH, node count
- * JX_NODE_MAX_NODES.  Anchors/aliases are refused (no alias bombs); invalid
+ * JX_NODE_MAX_NODES.  Anchors/aliases are refused (no alias bombs) unless
+ * the caller asks for them (JX_NODE_ANCHORS, layouts only); invalid
  * UTF-8 is reported with its byte offset.
  *
  * The tree is owned by the caller and freed with jx_node_free(). */
@@ -52,6 +53,16 @@ jx_status jx_node_parse_file(const char *path, jx_node **out, jx_diags *d);
 /* Same for a buffer; `name` is used in messages. */
 jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx_node **out,
                                jx_diags *d);
+
+/* Flags of the _opts readers. */
+#define JX_NODE_ANCHORS 1u /* accept YAML anchors (&a) and aliases (*a), for layouts: an alias
+                              is a deep copy of the value anchored above it, every copied value
+                              counted against JX_NODE_MAX_NODES (no alias bombs) */
+
+/* jx_node_parse_file / jx_node_parse_buffer with flags (0: the same). */
+jx_status jx_node_parse_file_opts(const char *path, unsigned flags, jx_node **out, jx_diags *d);
+jx_status jx_node_parse_buffer_opts(const char *name, const char *buf, size_t len,
+                                    unsigned flags, jx_node **out, jx_diags *d);
 
 void jx_node_free(jx_node *node);
 

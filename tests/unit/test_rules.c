@@ -407,7 +407,8 @@ static void rule_definitions_are_checked_at_line_and_column(void **state)
                         19, "rule s: kind: must be sum, le, plan, ratio, rate_max, yoy or "
                             "match, not 'summ' (did you mean 'sum'?)");
     expect_layout_error("rules:\n  - {id: s, kind: sum, totl: fund.sub, parts: [fund.a]}\n", 22,
-                        24, "rule s: unknown key 'totl' in a rule of kind sum (did you mean 'total'?)");
+                        24, "rule s: unknown key 'totl' in a rule of kind sum (did you mean 'total'?); "
+                            "valid keys: id, kind, severity, label, each, total, parts, scale, derive");
     expect_layout_error("rules:\n  - {id: s, kind: sum, total: fund.subb, parts: [fund.a]}\n",
                         22, 31,
                         "rule s: total: the schema has no field 'subb' in fund (did you mean "

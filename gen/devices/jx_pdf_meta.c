@@ -2,6 +2,7 @@
  * the Info dictionary, the XMP packet, the sRGB output intent, the document
  * ID and the rest of PDF/A-1b.  Nothing here depends on the clock. */
 #include "jx_pdf_impl.h"
+#include "jx_file.h"
 #include "jx_util.h"
 
 #include <errno.h>
@@ -114,21 +115,21 @@ jx_status pdf_set_info(pdf_device *dev, HPDF_Doc pdf)
 static int load_icc(const char *path, unsigned char **data, size_t *len, char *why, size_t n)
 {
     *data = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(why, n, "cannot read %s: %s", path, strerror(errno));
+    char *text = NULL;
+    size_t got = 0;
+    int err = 0;
+    if (jx_file_load(path, ICC_MAX_SIZE, &text, &got, &err) != 0) {
+        if (err == EFBIG)
+            snprintf(why, n, "%s: not an ICC profile (size)", path);
+        else if (err == ENOMEM)
+            snprintf(why, n, "%s: out of memory", path);
+        else
+            snprintf(why, n, "cannot read %s: %s", path, strerror(err));
         return 0;
     }
-    unsigned char *buf = malloc(ICC_MAX_SIZE);
-    size_t got = buf ? fread(buf, 1, ICC_MAX_SIZE, f) : 0;
-    int err = ferror(f);
-    fclose(f);
+    unsigned char *buf = (unsigned char *)text;
     const char *bad = NULL;
-    if (!buf)
-        bad = "out of memory";
-    else if (err)
-        bad = "read error";
-    else if (got < 132 || got == ICC_MAX_SIZE || jx_be32(buf) != got)
+    if (got < 132 || jx_be32(buf) != got)
         bad = "not an ICC profile (size)";
     else if (memcmp(buf + 36, "acsp", 4) != 0)
         bad = "not an ICC profile (no 'acsp' signature)";

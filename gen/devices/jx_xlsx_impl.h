@@ -65,8 +65,10 @@ typedef struct xl_sheet {
     size_t ntall, tallcap;
 } xl_sheet;
 
-/* A value cell of the form (kind other than LABEL, with a source path):
- * where it is, for formulas, the 数据 sheet and the defined names. */
+/* A value cell of the form (kind other than LABEL, with a source path), or
+ * a value shown inside a template text (`cell` is then one of the text's
+ * refs, placed at its paragraph or label cell): where it is, for formulas,
+ * the 数据 sheet and the defined names. */
 typedef struct xl_place {
     const char *path;       /* the filing path (borrowed from the document) */
     const jx_cell *cell;
@@ -74,6 +76,7 @@ typedef struct xl_place {
     lxw_row_t row;          /* top-left sheet cell */
     lxw_col_t col;
     size_t order;           /* document order */
+    int in_text;            /* a value shown inside the template text at row, col */
 } xl_place;
 
 typedef struct xl_writer {

@@ -20,9 +20,8 @@
 
 #include "jx_pdf.h"
 #include "jx_util.h"
+#include "jx_test.h"
 
-#define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
-#define ZENHEI "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 #define A4_W 595.28
 #define A4_H 841.89
 #define EPOCH 1718409600LL /* 2024-06-15T00:00:00Z */
@@ -205,7 +204,7 @@ static jx_status write_sample(const fixture *fx, const char *name, jx_diags *d)
 
 static int setup(void **state)
 {
-    if (access(UMING, R_OK) != 0 || access(ZENHEI, R_OK) != 0 || !have_tool("pdffonts") ||
+    if (access(JX_TEST_UMING, R_OK) != 0 || access(JX_TEST_ZENHEI, R_OK) != 0 || !have_tool("pdffonts") ||
         !have_tool("pdftotext") || !have_tool("pdfinfo")) {
         *state = NULL;
         return 0;
@@ -216,8 +215,8 @@ static int setup(void **state)
     jx_diags_init(&d);
     fx->fonts = jx_fonts_create();
     assert_non_null(fx->fonts);
-    assert_int_equal(jx_fonts_add(fx->fonts, "song", UMING, 0, &d), JX_OK);
-    assert_int_equal(jx_fonts_add(fx->fonts, "hei", ZENHEI, 0, &d), JX_OK);
+    assert_int_equal(jx_fonts_add(fx->fonts, "song", JX_TEST_UMING, 0, &d), JX_OK);
+    assert_int_equal(jx_fonts_add(fx->fonts, "hei", JX_TEST_ZENHEI, 0, &d), JX_OK);
     jx_diags_free(&d);
     fx->song = face_of(fx->fonts, "song", "中");
     fx->hei = face_of(fx->fonts, "hei", "中");
@@ -572,9 +571,8 @@ static char *pdfa_problems(const char *path)
 {
     if (!have_tool("qpdf") || access("/usr/bin/python3", X_OK) != 0)
         return NULL;
-    const char *src = getenv("JX_SOURCE_DIR");
     return run("/usr/bin/python3 '%s/tests/e2e/test_import.py' --pdfa '%s' 2>&1",
-               src && *src ? src : JX_SOURCE_DIR, path);
+               jx_test_source_dir(), path);
 }
 
 /* PDF/A-1b: version 1.4, XMP with pdfaid part 1 / B equal to the Info
@@ -883,7 +881,7 @@ static void test_without_icc_profile(void **state)
 {
     fixture *fx = *state;
     NEED_FIXTURE(fx);
-    static const char *const profiles[] = {"/nonexistent/sRGB.icc", UMING};
+    static const char *const profiles[] = {"/nonexistent/sRGB.icc", JX_TEST_UMING};
     for (size_t i = 0; i < 2; i++) {
         assert_int_equal(setenv("JX_SRGB_ICC", profiles[i], 1), 0);
         jx_diags d;

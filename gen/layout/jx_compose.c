@@ -480,7 +480,7 @@ static int cell_order(const void *a, const void *b)
 
 static jx_status build_table(composer *c, const scope *sc, const jx_node *node, jx_table *t)
 {
-    static const jx_style fallback = {"song", 10.5, 0, JX_ALIGN_LEFT, JX_VALIGN_MIDDLE, 0, 1.0};
+    static const jx_style fallback = {"song", 10.5, 0, JX_ALIGN_LEFT, JX_VALIGN_MIDDLE, 0, 1.0, 0};
     const jx_node *cols = jx_node_get(node, "columns");
     t->ncols = (int)cols->count;
     t->col_widths = jx_doc_alloc(c->doc, cols->count * sizeof *t->col_widths);
@@ -523,7 +523,7 @@ static double block_double(const jx_node *b, const char *key, double dflt)
 static jx_status add_paragraph(composer *c, jx_section *sec, const jx_node *b, const char *text,
                                jx_para_kind kind, const char *bookmark)
 {
-    static const jx_style fallback = {"song", 10.5, 0, JX_ALIGN_LEFT, JX_VALIGN_MIDDLE, 0, 1.0};
+    static const jx_style fallback = {"song", 10.5, 0, JX_ALIGN_LEFT, JX_VALIGN_MIDDLE, 0, 1.0, 0};
     jx_block *blk = jx_section_add_block(c->doc, sec, JX_BLOCK_PARAGRAPH);
     if (!blk)
         return nomem(c);

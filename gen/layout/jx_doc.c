@@ -196,3 +196,12 @@ jx_status jx_table_check(const jx_table *t, char *msg, size_t msglen)
     free(cover);
     return st;
 }
+
+jx_text_opts jx_style_text_opts(const jx_style *style)
+{
+    jx_text_opts o = {0};
+    o.justify = style->halign == JX_ALIGN_JUSTIFY;
+    o.balance = style->halign == JX_ALIGN_CENTER;
+    o.enum_lines = style->enum_lines;
+    return o;
+}

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include "jx_decimal.h"
 #include "jx_error.h"
+#include "jx_text.h"
 
 typedef enum jx_halign { JX_ALIGN_LEFT, JX_ALIGN_CENTER, JX_ALIGN_RIGHT, JX_ALIGN_JUSTIFY } jx_halign;
 typedef enum jx_valign { JX_VALIGN_MIDDLE, JX_VALIGN_TOP, JX_VALIGN_BOTTOM } jx_valign;
@@ -33,7 +34,12 @@ typedef struct jx_style {
     jx_valign valign;
     double first_indent_em;/* first-line indent of each paragraph, in em */
     double leading;        /* line height = leading * font line height (1.0 = font's own) */
+    int enum_lines;        /* each enumeration item "（2）" starts a new line */
 } jx_style;
+
+/* The text engine's composition options for a style: justified text is
+ * justified, centred text balanced, enumerations as the style says. */
+jx_text_opts jx_style_text_opts(const jx_style *style);
 
 /* One paragraph of a cell or a prose block: plain UTF-8 text with no
  * markup.  kind LIST_ITEM is a line of a list (numbering kept in text). */

@@ -92,7 +92,7 @@ static int parse_bool(const jx_node *n, int *out)
 static void read_style(checker *c, const jx_node *n, jx_style *s)
 {
     static const char *const keys[] = {"font", "size", "align", "valign", "indent",
-                                       "leading", "bold", NULL};
+                                       "leading", "bold", "enum_lines", NULL};
     check_keys(c, n, keys, "a style");
     s->font_role = "song";
     s->size_pt = 10.5;
@@ -110,6 +110,8 @@ static void read_style(checker *c, const jx_node *n, jx_style *s)
         check_error(c, v, "leading must be a number%s", "", NULL);
     if ((v = jx_node_get(n, "bold")) && !parse_bool(v, &s->bold))
         check_error(c, v, "bold must be true or false%s", "", NULL);
+    if ((v = jx_node_get(n, "enum_lines")) && !parse_bool(v, &s->enum_lines))
+        check_error(c, v, "enum_lines must be true or false%s", "", NULL);
     if ((v = jx_node_get(n, "align"))) {
         const char *t = jx_node_text(v);
         if (t && strcmp(t, "left") == 0)
@@ -257,7 +259,7 @@ static void read_page(checker *c, const jx_node *n, jx_page_setup *p)
     p->margin_left_pt = left * MM_TO_PT;
     if ((v = jx_node_get(n, "page_numbers")))
         p->page_number_format = jx_node_text(v);
-    p->page_number_style = (jx_style){"song", 10.5, 0, JX_ALIGN_CENTER, JX_VALIGN_MIDDLE, 0, 1.0};
+    p->page_number_style = (jx_style){"song", 10.5, 0, JX_ALIGN_CENTER, JX_VALIGN_MIDDLE, 0, 1.0, 0};
     if (p->width_pt - p->margin_left_pt - p->margin_right_pt < 144 ||
         p->height_pt - p->margin_top_pt - p->margin_bottom_pt < 144)
         check_error(c, n, "margins leave less than 2 inches of page%s", "", NULL);

@@ -259,7 +259,8 @@ static void read_page(checker *c, const jx_node *n, jx_page_setup *p)
     p->margin_left_pt = left * MM_TO_PT;
     if ((v = jx_node_get(n, "page_numbers")))
         p->page_number_format = jx_node_text(v);
-    p->page_number_style = (jx_style){"song", 10.5, 0, JX_ALIGN_CENTER, JX_VALIGN_MIDDLE, 0, 1.0, 0};
+    p->page_number_style =
+        (jx_style){"song", 10.5, 0, JX_ALIGN_CENTER, JX_VALIGN_MIDDLE, 0, 1.0, 0};
     if (p->width_pt - p->margin_left_pt - p->margin_right_pt < 144 ||
         p->height_pt - p->margin_top_pt - p->margin_bottom_pt < 144)
         check_error(c, n, "margins leave less than 2 inches of page%s", "", NULL);

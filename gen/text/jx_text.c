@@ -1296,10 +1296,27 @@ static void balance(const builder *bl, size_t a, size_t b, span *L, size_t n)
     memcpy(L, bl->trial, n * sizeof *L);
 }
 
+/* Whether the position after c[0] ends a number or Latin word before an
+ * ideograph that is not its unit ("100%|以上", "PPP|项目"): a break there
+ * splits no token, though the tiers keep it together (JX_TIER_SOFT). */
+static int after_token(const tchar *c)
+{
+    /* 万亿千元年月日个家座层 */
+    static const uint32_t units[] = {0x4E07, 0x4EBF, 0x5343, 0x5143, 0x5E74, 0x6708,
+                                     0x65E5, 0x4E2A, 0x5BB6, 0x5EA7, 0x5C42};
+    if (!(c[0].flags & T_NARROW) || (c[1].flags & (T_NARROW | T_SPACE)) || c[1].cp < 0x3400)
+        return 0;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (c[1].cp == units[i])
+            return 0;
+    return 1;
+}
+
 /* A segment must not end with a lonely character (one character besides
  * punctuation on its last line).  The break above it moves left to the
  * best position (the lowest tier no worse than the break it replaces or
- * JX_TIER_LOOSE, then the rightmost) that leaves the last line at least two
+ * JX_TIER_LOOSE, counting the end of a token before a word as loose: see
+ * after_token; then the rightmost) that leaves the last line at least two
  * characters and still fitting; failing that, the last line joins the one
  * above when punctuation compression makes room.  Returns the new count. */
 static size_t fix_lonely(const builder *bl, span *L, size_t n, double limit)
@@ -1317,6 +1334,8 @@ static size_t fix_lonely(const builder *bl, span *L, size_t n, double limit)
     unsigned bt = JX_TIER_NEVER;
     for (size_t q = brk - 1; q > prev->s; q--) {
         unsigned t = bl->tier[q - 1];
+        if (t == JX_TIER_SOFT && after_token(&c[q - 1]))
+            t = JX_TIER_LOOSE;
         if (t > maxt || t >= JX_TIER_NEVER)
             continue;
         size_t qs = skip_spaces(c, q, last->e);

@@ -478,6 +478,46 @@ static int cell_order(const void *a, const void *b)
     return (x->col > y->col) - (x->col < y->col);
 }
 
+/* The widths of `columns:`: a number is a fixed share; `auto` or a map
+ * {min:, max:} a column fitted to its content (jx_colfit.h), which gets a
+ * stand-in width here: the middle of its bounds, the bound it has, or the
+ * mean of the fixed widths. */
+static jx_status read_columns(composer *c, const jx_node *cols, jx_table *t)
+{
+    double fixed = 0;
+    int nfixed = 0;
+    for (size_t i = 0; i < cols->count; i++) {
+        const jx_node *item = cols->items[i];
+        const char *text = jx_node_text(item);
+        int fit = item->kind == JX_NODE_MAP || (text && strcmp(text, "auto") == 0);
+        if (fit && !t->col_fit) {
+            t->col_fit = jx_doc_alloc(c->doc, cols->count * sizeof *t->col_fit);
+            if (!t->col_fit)
+                return JX_ERR_NOMEM;
+        }
+        if (!fit) {
+            t->col_widths[i] = atof(text ? text : "1");
+            fixed += t->col_widths[i];
+            nfixed++;
+            continue;
+        }
+        const char *lo = jx_node_text(jx_node_get(item, "min"));
+        const char *hi = jx_node_text(jx_node_get(item, "max"));
+        t->col_fit[i] = (jx_col_fit){1, lo ? atof(lo) : 0, hi ? atof(hi) : 0};
+    }
+    for (size_t i = 0; t->col_fit && i < cols->count; i++) {
+        const jx_col_fit *f = &t->col_fit[i];
+        if (!f->fit)
+            continue;
+        t->col_widths[i] = f->min > 0 && f->max > 0 ? (f->min + f->max) / 2
+                           : f->min > 0             ? f->min
+                           : f->max > 0             ? f->max
+                           : nfixed                 ? fixed / nfixed
+                                                    : 1;
+    }
+    return JX_OK;
+}
+
 static jx_status build_table(composer *c, const scope *sc, const jx_node *node, jx_table *t)
 {
     static const jx_style fallback = {"song", 10.5, 0, JX_ALIGN_LEFT, JX_VALIGN_MIDDLE, 0, 1.0, 0};
@@ -486,8 +526,8 @@ static jx_status build_table(composer *c, const scope *sc, const jx_node *node, 
     t->col_widths = jx_doc_alloc(c->doc, cols->count * sizeof *t->col_widths);
     if (!t->col_widths)
         return nomem(c);
-    for (size_t i = 0; i < cols->count; i++)
-        t->col_widths[i] = atof(jx_node_text(cols->items[i]));
+    if (read_columns(c, cols, t) != JX_OK)
+        return nomem(c);
     const char *border = jx_node_text(jx_node_get(node, "border"));
     const char *padding = jx_node_text(jx_node_get(node, "padding"));
     t->border_pt = border ? atof(border) : 0.5;

@@ -91,9 +91,18 @@ typedef struct jx_row {
     int keep_with_next;    /* never the last row on a page (a goal line above its header) */
 } jx_row;
 
+/* A column whose width follows its content (jx_colfit.h), within bounds in
+ * the units of jx_table.col_widths (0: no bound). */
+typedef struct jx_col_fit {
+    int fit;               /* 0: a fixed width */
+    double min, max;
+} jx_col_fit;
+
 typedef struct jx_table {
     int ncols;
     double *col_widths;    /* ncols relative widths (any positive scale) */
+    jx_col_fit *col_fit;   /* ncols entries, or NULL when every width is fixed;
+                              jx_doc_fit_columns() sets the fitted widths */
     int nrows;
     jx_row *rows;
     jx_cell *cells;        /* in reading order: by row, then column */

@@ -381,10 +381,30 @@ static void check_table(checker *c, const jx_layout *l, const jx_node *t)
                     "", NULL);
     } else {
         for (size_t i = 0; i < cols->count; i++) {
+            const jx_node *col = cols->items[i];
+            const char *t = jx_node_text(col);
             double w;
-            if (!parse_double(cols->items[i], &w) || w <= 0 || w > 1e6)
-                check_error(c, cols->items[i], "a column width must be a positive number%s", "",
-                            NULL);
+            if (t && strcmp(t, "auto") == 0)
+                continue;
+            if (col->kind == JX_NODE_MAP) { /* a range: {min:, max:} */
+                static const char *const range_keys[] = {"min", "max", NULL};
+                check_keys(c, col, range_keys, "a column range");
+                double lo = 0, hi = 0;
+                const jx_node *v;
+                if ((v = jx_node_get(col, "min")) && (!parse_double(v, &lo) || lo < 0 || lo > 1e6))
+                    check_error(c, v, "a column's min must be a width (a number >= 0)%s", "",
+                                NULL);
+                if ((v = jx_node_get(col, "max")) && (!parse_double(v, &hi) || hi <= 0 || hi > 1e6))
+                    check_error(c, v, "a column's max must be a positive width%s", "", NULL);
+                if (hi > 0 && lo > hi)
+                    check_error(c, col, "a column's min is larger than its max%s", "", NULL);
+                continue;
+            }
+            if (!parse_double(col, &w) || w <= 0 || w > 1e6)
+                check_error(c, col,
+                            "a column width must be a positive number, auto, or a range "
+                            "{min: A, max: B}%s",
+                            "", NULL);
         }
     }
     /* Rule width and cell padding in points (they were read unchecked: nan

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jx_colfit.h"
+#include "jx_doc.h"
 #include "jx_text.h"
 
 #define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
@@ -273,6 +275,88 @@ static void latin_and_digits_use_the_companion_face(void **state)
     jx_text_lines_free(&L);
 }
 
+/* ---------------------------------------------------- automatic columns */
+
+static void add_cell(jx_doc *doc, jx_table *t, int row, int col, jx_cell_kind kind,
+                     const char *text)
+{
+    jx_cell *c = jx_table_add_cell(doc, t);
+    assert_non_null(c);
+    c->row = row;
+    c->col = col;
+    c->rowspan = c->colspan = 1;
+    c->kind = kind;
+    c->paras = jx_doc_alloc(doc, sizeof *c->paras);
+    c->paras[0].text = jx_doc_strdup(doc, text);
+    c->npara = 1;
+    c->style = (jx_style){"plain", SIZE, 0, JX_ALIGN_LEFT, JX_VALIGN_MIDDLE, 0, 1.0, 0};
+}
+
+/* A table of 4 columns over 400 pt: a fixed label column (10 units), an
+ * amount column (auto), two text columns ({min: 10} and {min: 10, max:
+ * 30}), 40 units of stand-in widths in all (1 unit = 10 pt). */
+static jx_table *fit_fixture(jx_doc **doc, const char *name, const char *goal)
+{
+    *doc = jx_doc_create();
+    jx_section *sec = jx_doc_add_section(*doc);
+    sec->page.width_pt = 500;
+    sec->page.margin_left_pt = sec->page.margin_right_pt = 50;
+    jx_block *b = jx_section_add_block(*doc, sec, JX_BLOCK_TABLE);
+    jx_table *t = b->table = jx_doc_alloc(*doc, sizeof *t);
+    t->ncols = 4;
+    t->nrows = 2;
+    t->padding_pt = 2;
+    t->border_pt = 0;
+    t->col_widths = jx_doc_alloc(*doc, 4 * sizeof(double));
+    t->col_fit = jx_doc_alloc(*doc, 4 * sizeof(jx_col_fit));
+    double w[] = {10, 10, 10, 10};
+    memcpy(t->col_widths, w, sizeof w);
+    t->col_fit[1] = (jx_col_fit){1, 0, 0};
+    t->col_fit[2] = (jx_col_fit){1, 10, 0};
+    t->col_fit[3] = (jx_col_fit){1, 10, 30};
+    add_cell(*doc, t, 0, 0, JX_CELL_LABEL, "任务");
+    add_cell(*doc, t, 0, 1, JX_CELL_NUMBER, "52,349.00");
+    add_cell(*doc, t, 0, 2, JX_CELL_TEXT, name);
+    add_cell(*doc, t, 0, 3, JX_CELL_TEXT, goal);
+    add_cell(*doc, t, 1, 0, JX_CELL_LABEL, "");
+    add_cell(*doc, t, 1, 1, JX_CELL_NUMBER, "1.00");
+    add_cell(*doc, t, 1, 2, JX_CELL_TEXT, "");
+    add_cell(*doc, t, 1, 3, JX_CELL_TEXT, "");
+    return t;
+}
+
+static void columns_fit_their_content(void **state)
+{
+    (void)state;
+    jx_doc *doc;
+    /* both texts longer than the room: the number gets exactly its width
+     * (never wraps), the texts share the rest by what they lack */
+    jx_table *t = fit_fixture(&doc, "聚焦精准招引强化招商服务聚焦精准招引强化招商服务",
+                              "围绕计划出让地块全力推进地招商引资工作同步启动中央商务区"
+                              "地块招商引资工作动态完善招商引资目标库和项目储备健全地招商"
+                              "引资工作机制加大招商引资力度");
+    assert_int_equal(jx_doc_fit_columns(doc, fonts, NULL), JX_OK);
+    double *w = t->col_widths;
+    double num = jx_text_width(fonts, "plain", SIZE, "52,349.00", 9) + 4;
+    assert_true(fabs(w[0] - 100) < EPS);         /* fixed: 10 of 40 units */
+    assert_true(fabs(w[1] - num) < EPS);         /* its number, no more */
+    assert_true(fabs(w[0] + w[1] + w[2] + w[3] - 400) < EPS);
+    assert_true(w[2] >= 100 - EPS);              /* min: 10 units */
+    assert_true(w[3] <= 300 + EPS);              /* max: 30 units */
+    assert_true(w[3] > w[2]);                    /* the longer text gets more */
+    jx_doc_free(doc);
+
+    /* short texts: everyone gets its max-content, the rest in proportion,
+     * up to the bounds */
+    t = fit_fixture(&doc, "名称", "目标");
+    assert_int_equal(jx_doc_fit_columns(doc, fonts, NULL), JX_OK);
+    w = t->col_widths;
+    assert_true(fabs(w[0] + w[1] + w[2] + w[3] - 400) < EPS);
+    assert_true(w[1] >= num - EPS);
+    assert_true(w[3] <= 300 + EPS && w[2] >= 100 - EPS);
+    jx_doc_free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +368,7 @@ int main(void)
         cmocka_unit_test(short_headings_are_balanced),
         cmocka_unit_test(enumerations_start_new_lines_when_asked),
         cmocka_unit_test(latin_and_digits_use_the_companion_face),
+        cmocka_unit_test(columns_fit_their_content),
     };
     return cmocka_run_group_tests(tests, load_fonts, free_fonts);
 }

@@ -134,6 +134,82 @@ static jx_status fit_table(jx_fonts *fonts, jx_table *t, double width, jx_diags 
     return JX_OK;
 }
 
+/* Whether text holds a digit or a Latin letter: only such text has pieces
+ * (numbers, amounts with units, words) that must not be broken; Chinese
+ * text may break between any two characters. */
+static int has_token(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if ((*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
+            return 1;
+        if (p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x90 && p[2] <= 0x99) /* ０-９ */
+            return 1;
+    }
+    return 0;
+}
+
+/* Room for what must not break, in a table of fixed columns: a column
+ * narrower than a number, an amount with its unit or a Latin word of one
+ * of its cells (min-content) is widened to hold it, and the other columns
+ * give up the width in proportion to what they have beyond their own
+ * min-content.  Nothing changes when every token fits (or when the others
+ * have nothing to give). */
+static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags *d)
+{
+    int n = t->ncols;
+    double *need = calloc((size_t)n, sizeof *need);
+    double *w = calloc((size_t)n, sizeof *w);
+    if (!need || !w) {
+        free(need);
+        free(w);
+        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, "out of memory fitting columns");
+    }
+    double units = 0;
+    for (int j = 0; j < n; j++)
+        units += t->col_widths[j];
+    for (int j = 0; j < n; j++)
+        w[j] = units > 0 ? t->col_widths[j] * width / units : 0;
+    double pad = 2 * t->padding_pt + t->border_pt;
+    for (size_t k = 0; k < t->ncells; k++) {
+        const jx_cell *cell = &t->cells[k];
+        if (cell->colspan != 1 || cell->col < 0 || cell->col >= n)
+            continue;
+        const jx_style *st = &cell->style;
+        for (size_t i = 0; i < cell->npara; i++) {
+            const char *text = cell->paras[i].text ? cell->paras[i].text : "";
+            if (!has_token(text))
+                continue;
+            size_t len = strlen(text);
+            double lo = cell->kind == JX_CELL_NUMBER
+                            ? jx_text_width(fonts, st->font_role, st->size_pt, text, len)
+                            : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
+            if (lo >= 0 && lo + pad > need[cell->col])
+                need[cell->col] = lo + pad;
+        }
+    }
+    double deficit = 0, spare = 0;
+    for (int j = 0; j < n; j++) {
+        if (need[j] > w[j] + 1e-6)
+            deficit += need[j] - w[j];
+        else
+            spare += w[j] - need[j];
+    }
+    if (deficit > 0 && spare > 0) {
+        double f = deficit < spare ? deficit / spare : 1.0;
+        for (int j = 0; j < n; j++) {
+            if (need[j] > w[j] + 1e-6)
+                w[j] += (need[j] - w[j]) * (deficit < spare ? 1.0 : spare / deficit);
+            else
+                w[j] -= (w[j] - need[j]) * f;
+        }
+        for (int j = 0; j < n; j++)
+            t->col_widths[j] = w[j] > 0.01 ? w[j] : 0.01;
+    }
+    free(need);
+    free(w);
+    return JX_OK;
+}
+
 jx_status jx_doc_fit_columns(jx_doc *doc, jx_fonts *fonts, jx_diags *d)
 {
     if (!doc || !fonts)
@@ -143,9 +219,10 @@ jx_status jx_doc_fit_columns(jx_doc *doc, jx_fonts *fonts, jx_diags *d)
         double width = sec->page.width_pt - sec->page.margin_left_pt - sec->page.margin_right_pt;
         for (size_t b = 0; b < sec->nblocks; b++) {
             jx_table *t = sec->blocks[b].table;
-            if (sec->blocks[b].kind != JX_BLOCK_TABLE || !t || !t->col_fit || t->ncols <= 0)
+            if (sec->blocks[b].kind != JX_BLOCK_TABLE || !t || t->ncols <= 0)
                 continue;
-            jx_status st = fit_table(fonts, t, width, d);
+            jx_status st =
+                t->col_fit ? fit_table(fonts, t, width, d) : make_room(fonts, t, width, d);
             if (st != JX_OK)
                 return st;
         }

@@ -357,6 +357,31 @@ static void columns_fit_their_content(void **state)
     jx_doc_free(doc);
 }
 
+/* Fixed columns: a number wider than its column gets room from the text
+ * columns; nothing moves when every token fits. */
+static void fixed_columns_make_room_for_numbers(void **state)
+{
+    (void)state;
+    jx_doc *doc;
+    jx_table *t = fit_fixture(&doc, "名称", "目标");
+    t->col_fit = NULL;
+    double *w = t->col_widths;
+    w[0] = 10, w[1] = 2, w[2] = 14, w[3] = 14; /* the amount column: 20 pt */
+    assert_int_equal(jx_doc_fit_columns(doc, fonts, NULL), JX_OK);
+    double num = jx_text_width(fonts, "plain", SIZE, "52,349.00", 9) + 4;
+    assert_true(fabs(w[1] - num) < EPS);
+    assert_true(fabs(w[0] + w[1] + w[2] + w[3] - 400) < EPS);
+    jx_doc_free(doc);
+
+    t = fit_fixture(&doc, "名称", "目标");
+    t->col_fit = NULL;
+    w = t->col_widths;
+    assert_int_equal(jx_doc_fit_columns(doc, fonts, NULL), JX_OK);
+    for (int j = 0; j < 4; j++) /* 10 units each: unchanged */
+        assert_true(fabs(w[j] - 10) < EPS);
+    jx_doc_free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +394,7 @@ int main(void)
         cmocka_unit_test(enumerations_start_new_lines_when_asked),
         cmocka_unit_test(latin_and_digits_use_the_companion_face),
         cmocka_unit_test(columns_fit_their_content),
+        cmocka_unit_test(fixed_columns_make_room_for_numbers),
     };
     return cmocka_run_group_tests(tests, load_fonts, free_fonts);
 }

@@ -175,6 +175,12 @@ static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags 
         if (cell->colspan != 1 || cell->col < 0 || cell->col >= n)
             continue;
         const jx_style *st = &cell->style;
+        /* a column gives up no more than leaves it three characters */
+        double floor = 3 * st->size_pt + pad;
+        if (floor > w[cell->col])
+            floor = w[cell->col];
+        if (floor > need[cell->col])
+            need[cell->col] = floor;
         for (size_t i = 0; i < cell->npara; i++) {
             const char *text = cell->paras[i].text ? cell->paras[i].text : "";
             if (!has_token(text))
@@ -186,6 +192,35 @@ static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags 
             if (lo >= 0 && lo + pad > need[cell->col])
                 need[cell->col] = lo + pad;
         }
+    }
+    /* a token in a cell over several columns: those columns share it */
+    for (size_t k = 0; k < t->ncells; k++) {
+        const jx_cell *cell = &t->cells[k];
+        if (cell->colspan < 2 || cell->col < 0 || cell->col + cell->colspan > n)
+            continue;
+        const jx_style *st = &cell->style;
+        double lo = 0;
+        for (size_t i = 0; i < cell->npara; i++) {
+            const char *text = cell->paras[i].text ? cell->paras[i].text : "";
+            if (!has_token(text))
+                continue;
+            size_t len = strlen(text);
+            double m = cell->kind == JX_CELL_NUMBER
+                           ? jx_text_width(fonts, st->font_role, st->size_pt, text, len)
+                           : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
+            if (m + pad > lo)
+                lo = m + pad;
+        }
+        double have = 0, needed = 0;
+        for (int j = cell->col; j < cell->col + cell->colspan; j++) {
+            have += w[j];
+            needed += need[j] > w[j] ? need[j] : w[j];
+        }
+        if (lo > needed && have > 0)
+            for (int j = cell->col; j < cell->col + cell->colspan; j++) {
+                double own = need[j] > w[j] ? need[j] : w[j];
+                need[j] = own + (lo - needed) * w[j] / have;
+            }
     }
     double deficit = 0, spare = 0;
     for (int j = 0; j < n; j++) {

@@ -36,7 +36,7 @@
  * (jx_table.col_fit), in place.  In a table of fixed columns, a column too
  * narrow for a number, an amount with its unit or a Latin word in one of
  * its cells is widened to hold it, at the expense of the columns that have
- * room beyond their own content's narrowest (so "128.4万元" and
+ * room beyond their own narrowest content and three characters (so "128.4万元" and
  * "（2025）" are never broken); when everything fits nothing changes.  Deterministic.  A character no font has
  * is measured as missing (the text's width is then not counted; the
  * breaker reports it when the page is made).  Returns JX_OK or

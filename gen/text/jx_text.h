@@ -226,10 +226,13 @@ jx_status jx_text_break_opportunities(const char *text, size_t len, char *brk);
  *   JX_TIER_ALLOW  allowed (JX_BREAK_ALLOW)
  *   JX_TIER_LOOSE  allowed by UAX #14 but kept together loosely: inside a
  *                  short bracketed or quoted group ((2020年|增设), 《预算|法》)
- *   JX_TIER_SOFT   allowed by UAX #14 but inside a number/Latin/unit token
- *                  or before the ideograph after one (2019年|6月, 500|万元,
- *                  e|家)
- *   JX_TIER_CUT    between characters; no punctuation rule broken
+ *   JX_TIER_SOFT   between the parts of a number/Latin/unit token, or
+ *                  before the ideograph after one (2019|年6月, 年|6,
+ *                  e|家, 2025|（, ）|2)
+ *   JX_TIER_CUT    between characters, no punctuation rule broken; inside
+ *                  a number with its separators, percent sign and money
+ *                  unit (3,4|56.78, 128.4|万元, 万|元), or inside a Latin
+ *                  word or code (Io|T, 5|G): a split a reader sees
  *   JX_TIER_LAST   breaks a punctuation rule: closing punctuation would begin
  *                  a line or opening punctuation end one
  *   JX_TIER_PAIR   splits a —— or …… pair

@@ -21,7 +21,15 @@
  * Positions inside a shaping cluster are never used; a cluster wider than
  * the line gets a line of its own (jx_text_lines.overflow).  Piece widths
  * per tier level are computed once per paragraph, so breaking is linear in
- * the text plus the backtracking to each chosen break. */
+ * the text plus the backtracking to each chosen break.
+ *
+ * Composing (jx_text_opts; see jx_text.h).  Punctuation compression sets
+ * the advances once per paragraph (compress_punctuation).  Each segment
+ * (text between forced breaks) is broken greedily into spans, balanced
+ * when asked (a bisection on the width, re-running the greedy pass), and
+ * its last line is kept from being lonely (fix_lonely); then each line is
+ * emitted: squeezed at its edges when it fits only so, justified when
+ * asked (emit_line), and split into runs as the drawing needs. */
 #include "jx_text.h"
 
 #include <math.h>

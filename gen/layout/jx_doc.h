@@ -37,6 +37,14 @@ typedef struct jx_style {
     int enum_lines;        /* each enumeration item "（2）" starts a new line */
 } jx_style;
 
+/* The style of text whose layout names none: 宋体 ("song") at 10.5 pt (五号),
+ * left and middle, the font's own line height.  JX_DEFAULT_STYLE is an
+ * initializer (also for static objects). */
+#define JX_DEFAULT_FONT_ROLE "song"
+#define JX_DEFAULT_SIZE_PT 10.5
+#define JX_DEFAULT_STYLE                                                                       \
+    {JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT, 0, JX_ALIGN_LEFT, JX_VALIGN_MIDDLE, 0, 1.0, 0}
+
 /* The text engine's composition options for a style: justified text is
  * justified, centred text balanced, enumerations as the style says. */
 jx_text_opts jx_style_text_opts(const jx_style *style);
@@ -83,6 +91,11 @@ typedef struct jx_cell {
                               rewrites it to that cell's reference, e.g.
                               "SUM({fund.general_budget},{fund.gov_fund})". */
     jx_source source;
+    /* LABEL cells whose template text shows filing values ("中期目标（{goals.mid_start}
+     * 年－…）"): each value as a TEXT cell with its source, so the workbook lists it on
+     * its 数据 sheet at this cell; NULL/0 otherwise.  Never drawn. */
+    const struct jx_cell *refs;
+    size_t nrefs;
 } jx_cell;
 
 typedef struct jx_row {
@@ -123,6 +136,10 @@ typedef struct jx_block {
     jx_table *table;
     const char *bookmark;  /* outline entry starting at this block, or NULL */
     int keep_with_next;    /* PARAGRAPH: on the same page as the start of the next block */
+    /* PARAGRAPH: the filing values its template text shows ("（{year}年度）"), as for
+     * jx_cell.refs. */
+    const jx_cell *refs;
+    size_t nrefs;
 } jx_block;
 
 typedef struct jx_page_setup {

@@ -7,7 +7,12 @@
  *      files: HPDF_TTFontDef_Load on a memory stream), as a Type0/CIDFontType2
  *      font in libharu's UTF-8 mode (Identity-H, CID = Unicode, BMP only),
  *      after replacing the subset's cmap by one of few segments
- *      (compact_cmap(): libharu looks up all 65 536 codes linearly);
+ *      (compact_cmap(): libharu looks up all 65 536 codes linearly).
+ *      A character outside the BMP (CJK Ext. B-G: 𠮷) is drawn under an
+ *      alias code of the Private Use Area (face_alias(), from U+F8FF down,
+ *      never a code the face draws itself): the compact cmap maps the alias
+ *      to the character's glyph and the ToUnicode CMap maps it back to the
+ *      character, so text extraction and search read the real character;
  *   2. names the embedded font TAG+PostScriptName, TAG being six capitals
  *      derived from a hash of the PostScript name and the subset's bytes, so
  *      the same input always gives the same name (libharu would use
@@ -110,6 +115,12 @@ typedef struct pdf_face {
     /* The font program as embedded (the subset with its compact cmap);
      * written by embed_program(), not by libharu. */
     hb_blob_t *program;
+    /* Characters outside the BMP drawn with this face and their alias
+     * codes (Private Use Area, also in cps): alias_code[i] stands for
+     * alias_real[i]. */
+    uint32_t *alias_real;
+    uint32_t *alias_code;
+    size_t nalias, alias_cap;
 } pdf_face;
 
 typedef struct pdf_device {
@@ -332,6 +343,55 @@ static jx_status pdf_draw_text(jx_device *d, const jx_face *face, double size_pt
     return pdf_draw_text_spaced(d, face, size_pt, x, y, text, len, 0);
 }
 
+/* The character a code of face pf stands for: the real character of an
+ * alias code, else the code itself. */
+static uint32_t face_real(const pdf_face *pf, uint32_t code)
+{
+    for (size_t i = 0; i < pf->nalias; i++)
+        if (pf->alias_code[i] == code)
+            return pf->alias_real[i];
+    return code;
+}
+
+/* The BMP code under which character cp (> U+FFFF) of face pf is drawn:
+ * its alias, made on first use from U+F8FF down, skipping every code the
+ * face draws.  JX_ERR_LIMIT when the Private Use Area is used up. */
+static jx_status face_alias(pdf_device *dev, pdf_face *pf, uint32_t cp, uint32_t *code)
+{
+    for (size_t i = 0; i < pf->nalias; i++)
+        if (pf->alias_real[i] == cp) {
+            *code = pf->alias_code[i];
+            return JX_OK;
+        }
+    uint32_t next = 0xF8FF;
+    for (size_t i = 0; i < pf->nalias; i++)
+        if (pf->alias_code[i] <= next)
+            next = pf->alias_code[i] - 1;
+    while (next >= 0xE000 && hb_set_has(pf->cps, next))
+        next--;
+    if (next < 0xE000)
+        return fail(dev, JX_ERR_LIMIT,
+                    "PDF device: too many characters outside the BMP in font %s",
+                    jx_face_path(pf->face));
+    size_t cap = pf->alias_cap;
+    if (pf->nalias == cap) {
+        cap = cap ? cap * 2 : 16;
+        uint32_t *r = realloc(pf->alias_real, cap * sizeof *r);
+        if (r)
+            pf->alias_real = r;
+        uint32_t *c = r ? realloc(pf->alias_code, cap * sizeof *c) : NULL;
+        if (c)
+            pf->alias_code = c;
+        if (!r || !c)
+            return fail(dev, JX_ERR_NOMEM, "out of memory");
+        pf->alias_cap = cap;
+    }
+    pf->alias_real[pf->nalias] = cp;
+    pf->alias_code[pf->nalias++] = next;
+    *code = next;
+    return JX_OK;
+}
+
 /* Records a text run; `spacing` becomes the run's character spacing (Tc). */
 static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double size_pt,
                                       double x, double y, const char *text, size_t len,
@@ -359,7 +419,9 @@ static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double 
     size_t slot = 0;
     if ((st = face_slot(dev, face, &slot)))
         return st;
-    hb_set_t *cps = dev->faces[slot].cps;
+    pdf_face *pf = &dev->faces[slot];
+    hb_set_t *cps = pf->cps;
+    jx_buf drawn = {0}; /* the text with aliases for characters outside the BMP */
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         size_t n = jx_utf8_decode(text + i, len - i, &cp);
@@ -369,23 +431,48 @@ static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double 
         if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
             return fail(dev, JX_ERR_GLYPH, "control character U+%04X cannot be drawn (in \"%.*s\")",
                         (unsigned)cp, (int)(len > 200 ? 200 : len), text);
-        if (cp > 0xFFFF)
-            return fail(dev, JX_ERR_PDF,
-                        "U+%05X (%.*s) is outside the Basic Multilingual Plane: libharu 2.3.0 "
-                        "cannot put it in a PDF",
-                        (unsigned)cp, (int)n, text + i);
-        if (!jx_face_has_char(face, cp))
+        if (!jx_face_has_char(face, cp)) {
+            jx_buf_free(&drawn);
             return fail(dev, JX_ERR_GLYPH, "U+%04X (%.*s) is not in font %s (%s, face %d)",
                         (unsigned)cp, (int)n, text + i, jx_face_family(face), jx_face_path(face),
                         jx_face_index(face));
+        }
+        if (cp > 0xFFFF) {
+            uint32_t code = 0;
+            if ((st = face_alias(dev, pf, cp, &code))) {
+                jx_buf_free(&drawn);
+                return st;
+            }
+            if (!drawn.len)
+                jx_buf_append(&drawn, text, i);
+            char u[3] = {(char)(0xE0 | (code >> 12)), (char)(0x80 | ((code >> 6) & 0x3F)),
+                         (char)(0x80 | (code & 0x3F))};
+            jx_buf_append(&drawn, u, 3);
+            cp = code;
+        } else {
+            if (face_real(pf, cp) != cp) {
+                jx_buf_free(&drawn);
+                return fail(dev, JX_ERR_LIMIT,
+                            "PDF device: U+%04X (Private Use Area) is drawn with font %s, where "
+                            "that code already stands for U+%05X",
+                            (unsigned)cp, jx_face_path(face), (unsigned)face_real(pf, cp));
+            }
+            if (drawn.len)
+                jx_buf_append(&drawn, text + i, n);
+        }
         hb_set_add(cps, cp);
         i += n;
     }
-    if (!hb_set_allocation_successful(cps))
+    if (!hb_set_allocation_successful(cps) || drawn.oom) {
+        jx_buf_free(&drawn);
         return fail(dev, JX_ERR_NOMEM, "out of memory");
+    }
 
     size_t off;
-    pdf_op *op = pool_add(dev, text, len, &off) ? new_op(dev, OP_TEXT) : NULL;
+    int pooled = drawn.len ? pool_add(dev, drawn.data, drawn.len, &off)
+                           : pool_add(dev, text, len, &off);
+    jx_buf_free(&drawn);
+    pdf_op *op = pooled ? new_op(dev, OP_TEXT) : NULL;
     if (!op)
         return fail(dev, JX_ERR_NOMEM, "out of memory");
     op->face = slot;
@@ -576,7 +663,12 @@ static jx_status make_subset(pdf_device *dev, const pdf_face *pf, hb_blob_t **ou
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     if (!in)
         return fail(dev, JX_ERR_NOMEM, "out of memory");
-    hb_set_union(hb_subset_input_unicode_set(in), pf->cps);
+    hb_set_t *unicodes = hb_subset_input_unicode_set(in);
+    hb_set_union(unicodes, pf->cps);
+    for (size_t i = 0; i < pf->nalias; i++) {
+        hb_set_del(unicodes, pf->alias_code[i]);
+        hb_set_add(unicodes, pf->alias_real[i]);
+    }
     hb_set_t *tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
         hb_set_add(tables, hb_tag_from_string(drop[i], 4));
@@ -917,7 +1009,7 @@ static jx_status compact_cmap(pdf_device *dev, const pdf_face *pf, hb_blob_t **b
     size_t k = 0;
     hb_codepoint_t c = HB_SET_VALUE_INVALID, g;
     while (k < n && hb_set_next(pf->cps, &c)) {
-        if (!hb_font_get_nominal_glyph(ofont, c, &g) || g == 0)
+        if (!hb_font_get_nominal_glyph(ofont, face_real(pf, c), &g) || g == 0)
             continue;
         if (g >= nglyphs || g > 0xFFFF) {
             k = 0; /* a glyph the font does not have: leave it alone */
@@ -993,9 +1085,11 @@ done:
     return st;
 }
 
-/* Writes a ToUnicode CMap mapping each code (UCS-2, = CID) in cps to itself. */
-static jx_status build_tounicode(pdf_device *dev, const hb_set_t *cps, jx_buf *b)
+/* Writes a ToUnicode CMap mapping each code (UCS-2, = CID) drawn with pf to
+ * itself, and each alias code to its character (UTF-16, a surrogate pair). */
+static jx_status build_tounicode(pdf_device *dev, const pdf_face *pf, jx_buf *b)
 {
+    const hb_set_t *cps = pf->cps;
     size_t n = hb_set_get_population(cps);
     uint32_t *cp = malloc((n ? n : 1) * sizeof *cp);
     if (!cp)
@@ -1017,7 +1111,9 @@ static jx_status build_tounicode(pdf_device *dev, const hb_set_t *cps, jx_buf *b
      * entries, the other codes bfchar entries; at most 100 per block. */
     size_t nranges = 0, nsingles = 0;
     for (size_t i = 0, j; i < n; i = j) {
-        for (j = i + 1; j < n && cp[j] == cp[j - 1] + 1 && (cp[j] >> 8) == (cp[i] >> 8); j++)
+        for (j = i + 1; j < n && cp[j] == cp[j - 1] + 1 && (cp[j] >> 8) == (cp[i] >> 8) &&
+                        face_real(pf, cp[j]) == cp[j] && face_real(pf, cp[i]) == cp[i];
+             j++)
             ;
         if (j - i >= 2)
             nranges++;
@@ -1029,7 +1125,9 @@ static jx_status build_tounicode(pdf_device *dev, const hb_set_t *cps, jx_buf *b
         const char *begin = pass == 0 ? "beginbfrange" : "beginbfchar";
         const char *end = pass == 0 ? "endbfrange\n" : "endbfchar\n";
         for (size_t i = 0, j; i < n; i = j) {
-            for (j = i + 1; j < n && cp[j] == cp[j - 1] + 1 && (cp[j] >> 8) == (cp[i] >> 8); j++)
+            for (j = i + 1; j < n && cp[j] == cp[j - 1] + 1 && (cp[j] >> 8) == (cp[i] >> 8) &&
+                            face_real(pf, cp[j]) == cp[j] && face_real(pf, cp[i]) == cp[i];
+                 j++)
                 ;
             if ((j - i >= 2) != (pass == 0))
                 continue;
@@ -1038,7 +1136,11 @@ static jx_status build_tounicode(pdf_device *dev, const hb_set_t *cps, jx_buf *b
             if (pass == 0)
                 jx_buf_printf(b, "<%04X> <%04X> <%04X>\n", (unsigned)cp[i], (unsigned)cp[j - 1],
                               (unsigned)cp[i]);
-            else
+            else if (face_real(pf, cp[i]) > 0xFFFF) {
+                uint32_t v = face_real(pf, cp[i]) - 0x10000;
+                jx_buf_printf(b, "<%04X> <%04X%04X>\n", (unsigned)cp[i],
+                              (unsigned)(0xD800 + (v >> 10)), (unsigned)(0xDC00 + (v & 0x3FF)));
+            } else
                 jx_buf_printf(b, "<%04X> <%04X>\n", (unsigned)cp[i], (unsigned)cp[i]);
             if (++done % 100 == 0 || done == total)
                 jx_buf_puts(b, end);
@@ -1209,7 +1311,7 @@ static jx_status patch_font(pdf_device *dev, HPDF_Doc pdf, size_t slot)
     pf->tounicode = tu;
 
     jx_buf b = {0};
-    if ((st = build_tounicode(dev, pf->cps, &b))) {
+    if ((st = build_tounicode(dev, pf, &b))) {
         jx_buf_free(&b);
         return st;
     }
@@ -1303,7 +1405,12 @@ static jx_status embed_face(pdf_device *dev, HPDF_Doc pdf, size_t slot)
     jx_status st = make_subset(dev, pf, &blob);
     if (st)
         return st;
+    hb_blob_t *subset = blob;
     if ((st = compact_cmap(dev, pf, &blob, about)) ||
+        (pf->nalias && blob == subset &&
+         (st = fail(dev, JX_ERR_FONT,
+                    "%s: characters outside the BMP need the compact cmap, which could not be "
+                    "made", about))) ||
         (st = subset_extras(dev, pf, blob))) {
         hb_blob_destroy(blob);
         return st;
@@ -2220,6 +2327,8 @@ static void pdf_destroy(jx_device *d)
         hb_blob_destroy(dev->faces[i].program);
         free(dev->faces[i].xcid);
         free(dev->faces[i].xgid);
+        free(dev->faces[i].alias_real);
+        free(dev->faces[i].alias_code);
     }
     free(dev->faces);
     free(dev->pages);

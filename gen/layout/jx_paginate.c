@@ -610,6 +610,8 @@ static int header_above(const jx_table *t, int r, int *count)
     return start;
 }
 
+static double span_label_height(const table_pass *tp, int r);
+
 /* Rows r.. that must share a page with what follows them: a block of
  * header rows or keep-with-next rows starting at r, plus the start of the
  * row after them.  0 when r starts no such group (or continues one). */
@@ -624,8 +626,14 @@ static double keep_group_height(const table_pass *tp, int r)
         h += tp->row_h[end++];
     if (end == r || end == t->nrows)
         return end == r ? 0 : h;
+    /* The first row comes along whole when it fits a page (it would move
+     * to the next page whole), else its first lines. */
     double first = tp->row_h[end], lines = 3 * jx_fonts_line_height(tp->pg->fonts, "song", 10.5);
-    return h + (first < lines ? first : lines);
+    if (first > (tp->pg->bottom - tp->pg->top) / 2)
+        first = lines;
+    /* A label spanning rows that starts there comes along whole. */
+    double label = span_label_height(tp, end);
+    return h + (label > first ? label : first);
 }
 
 /* Height of header rows [start, start+count), with the labels spanning
@@ -1053,7 +1061,20 @@ static jx_status emit(pager *pg, jx_device *dev)
     return st;
 }
 
+static jx_status layout_pages(const jx_doc *doc, jx_fonts *fonts, jx_device *dev, jx_diags *d);
+
 jx_status jx_paginate(const jx_doc *doc, jx_fonts *fonts, jx_device *dev, jx_diags *d)
+{
+    return layout_pages(doc, fonts, dev, d);
+}
+
+jx_status jx_paginate_check(const jx_doc *doc, jx_fonts *fonts, jx_diags *d)
+{
+    return layout_pages(doc, fonts, NULL, d);
+}
+
+/* Lays doc out; draws it on dev unless dev is NULL. */
+static jx_status layout_pages(const jx_doc *doc, jx_fonts *fonts, jx_device *dev, jx_diags *d)
 {
     pager pg = {0};
     pg.doc = doc;
@@ -1078,7 +1099,7 @@ jx_status jx_paginate(const jx_doc *doc, jx_fonts *fonts, jx_device *dev, jx_dia
         if (st == JX_OK)
             st = pg.status;
     }
-    if (st == JX_OK)
+    if (st == JX_OK && dev)
         st = emit(&pg, dev);
     for (size_t i = 0; i < pg.npages; i++)
         free(pg.pages[i].items);

@@ -379,7 +379,10 @@ def check(src, filing, out):
             if want is not None and abs(got - want) > abs(want) * Decimal("1e-12") + Decimal("1e-9"):
                 faults.append("amount: %s written %s, workbook holds %s" % (path, value, got))
             shown = excel_text(got, c.number_format)
-            if not shown_in(joined, shown):
+            if not shown_in(joined, shown) and norm(shown) in "".join(pages):
+                faults.append("split: %s written %s: %r is broken across lines in the PDF" %
+                              (path, value, shown))
+            elif not shown_in(joined, shown):
                 faults.append("amount: %s written %s: workbook shows %r (%s), not in the PDF" %
                               (path, value, shown, c.number_format))
             continue

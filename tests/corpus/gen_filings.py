@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Random valid filings, one region at a time, written as a new user would.
 
-usage: gen_filings.py SOURCE_DIR OUT_DIR [--seed N] [--count N] [--region R ...]
+usage: gen_filings.py SOURCE_DIR OUT_DIR [--seed N] [--count N] [--region R ...] [--small]
 
 Reads each region's schema and rules from SOURCE_DIR/layouts/<region>.yaml
 and writes OUT_DIR/<region>-<seed>-<i>.yaml: texts from empty to several
@@ -13,6 +13,8 @@ into Chinese.  The error rules of the layout hold (sums add up, a half-year
 amount never exceeds the full year, spending plans rise to 100%, rates stay
 at or under 100%); derived totals are sometimes stated, sometimes left out.
 
+--small keeps filings to a few pages (shorter texts, fewer entries; a list of
+up to 60 entries now and then): the size the test suite runs by the hundred.
 The same seed gives the same files (check_filing.py reads the values back
 from them)."""
 import os
@@ -48,8 +50,9 @@ def _amount_text(rnd, value, decimals):
 
 
 class Gen:
-    def __init__(self, seed):
+    def __init__(self, seed, small=False):
         self.rnd = random.Random(seed)
+        self.small = small  # the test suite's size: a few pages per filing
 
     # ---- texts ----
     def number_token(self):
@@ -100,9 +103,9 @@ class Gen:
         if x < 0.85:
             return self.sentence(r.randrange(16, 200))
         if x < 0.98:
-            n = r.randrange(200, 1200)
+            n = r.randrange(200, 600 if self.small else 1200)
         else:
-            n = r.randrange(1200, 7000)
+            n = r.randrange(600, 1500) if self.small else r.randrange(1200, 7000)
         if kind == "rich":
             paras = []
             left = n
@@ -184,10 +187,14 @@ class Gen:
         x = r.random()
         if depth >= 2:
             return r.choice([0, 1, 1, 2, 2, 3, 4, 6])
+        if self.small and depth >= 1:
+            return r.choice([0, 1, 1, 2, 2, 3]) if x < 0.98 else r.randrange(4, 12)
         if depth == 1:
             return r.choice([0, 1, 1, 2, 2, 3, 4, 6]) if x < 0.97 else r.randrange(7, 31)
         if x < 0.1:
             return 0
+        if self.small and x >= 0.85:
+            return r.randrange(7, 13) if x < 0.99 else r.randrange(13, 61)
         if x < 0.85:
             return r.randrange(1, 7)
         if x < 0.97:
@@ -411,14 +418,14 @@ def values_of(node, path=""):
         yield path, str(node)
 
 
-def generate(src, out, seed, count, regions):
+def generate(src, out, seed, count, regions, small=False):
     os.makedirs(out, exist_ok=True)
     names = []
     for region in regions:
         with open(os.path.join(src, "layouts", region + ".yaml"), encoding="utf-8") as f:
             layout = yaml.safe_load(f)
         for i in range(count):
-            g = Gen("%s-%d-%d" % (region, seed, i))
+            g = Gen("%s-%d-%d" % (region, seed, i), small)
             data = Filing(layout, g).build()
             name = "%s-%d-%d" % (region, seed, i)
             with open(os.path.join(out, name + ".yaml"), "w", encoding="utf-8") as f:
@@ -429,7 +436,7 @@ def generate(src, out, seed, count, regions):
 
 def main(argv):
     args = argv[1:]
-    seed, count, regions = 1, 10, []
+    seed, count, regions, small = 1, 10, [], False
     pos = []
     i = 0
     while i < len(args):
@@ -439,12 +446,14 @@ def main(argv):
             count = int(args[i + 1]); i += 2
         elif args[i] == "--region":
             regions.append(args[i + 1]); i += 2
+        elif args[i] == "--small":
+            small = True; i += 1
         else:
             pos.append(args[i]); i += 1
     if len(pos) != 2:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
-    for n in generate(pos[0], pos[1], seed, count, regions or REGIONS):
+    for n in generate(pos[0], pos[1], seed, count, regions or REGIONS, small):
         print(n)
     return 0
 

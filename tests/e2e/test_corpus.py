@@ -31,9 +31,9 @@ def sanitized(binary):
     return "libasan" in r.stdout
 
 
-# 20 filings per region (100 in all); a sanitizer build, several times
+# 30 filings per region (150 in all); a sanitizer build, several times
 # slower, runs the same checks on 6 per region.
-PER_REGION = int(os.environ.get("JX_CORPUS_COUNT", "6" if sanitized(JXGEN) else "20"))
+PER_REGION = int(os.environ.get("JX_CORPUS_COUNT", "6" if sanitized(JXGEN) else "30"))
 
 
 def filing(body):

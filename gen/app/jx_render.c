@@ -65,16 +65,6 @@ unsigned long long jx_renderer_fonts_fingerprint(const jx_renderer *r)
     return r->fonts ? r->fonts_fp : 0;
 }
 
-static int valid_region(const char *s)
-{
-    if (!s || !*s || strlen(s) > 64)
-        return 0;
-    for (const char *p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
-            return 0;
-    return 1;
-}
-
 const jx_layout *jx_renderer_layout(jx_renderer *r, const char *region, const char *file,
                                     int line, int col, jx_diags *d)
 {
@@ -83,7 +73,7 @@ const jx_layout *jx_renderer_layout(jx_renderer *r, const char *region, const ch
             return r->layouts[i];
     char path[PATH_MAX];
     struct stat sb;
-    int ok = valid_region(region);
+    int ok = jx_name_valid(region);
     if (ok)
         snprintf(path, sizeof path, "%s/%s.yaml", r->layouts_dir, region);
     if (!ok || stat(path, &sb) != 0) {

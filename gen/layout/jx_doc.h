@@ -35,6 +35,14 @@ typedef struct jx_style {
     double leading;        /* line height = leading * font line height (1.0 = font's own) */
 } jx_style;
 
+/* The style of text whose layout names none: 宋体 ("song") at 10.5 pt (五号),
+ * left and middle, the font's own line height.  JX_DEFAULT_STYLE is an
+ * initializer (also for static objects). */
+#define JX_DEFAULT_FONT_ROLE "song"
+#define JX_DEFAULT_SIZE_PT 10.5
+#define JX_DEFAULT_STYLE                                                                       \
+    {JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT, 0, JX_ALIGN_LEFT, JX_VALIGN_MIDDLE, 0, 1.0}
+
 /* One paragraph of a cell or a prose block: plain UTF-8 text with no
  * markup.  kind LIST_ITEM is a line of a list (numbering kept in text). */
 typedef enum jx_para_kind { JX_PARA_TEXT, JX_PARA_LIST_ITEM } jx_para_kind;
@@ -77,6 +85,11 @@ typedef struct jx_cell {
                               rewrites it to that cell's reference, e.g.
                               "SUM({fund.general_budget},{fund.gov_fund})". */
     jx_source source;
+    /* LABEL cells whose template text shows filing values ("中期目标（{goals.mid_start}
+     * 年－…）"): each value as a TEXT cell with its source, so the workbook lists it on
+     * its 数据 sheet at this cell; NULL/0 otherwise.  Never drawn. */
+    const struct jx_cell *refs;
+    size_t nrefs;
 } jx_cell;
 
 typedef struct jx_row {
@@ -108,6 +121,10 @@ typedef struct jx_block {
     jx_table *table;
     const char *bookmark;  /* outline entry starting at this block, or NULL */
     int keep_with_next;    /* PARAGRAPH: on the same page as the start of the next block */
+    /* PARAGRAPH: the filing values its template text shows ("（{year}年度）"), as for
+     * jx_cell.refs. */
+    const jx_cell *refs;
+    size_t nrefs;
 } jx_block;
 
 typedef struct jx_page_setup {

@@ -6,6 +6,11 @@
 
 #include "jx_util.h"
 
+/* Points: two positions or lengths closer than this are equal (a row that
+ * overshoots the room by less still fits, a page that has moved on by less
+ * is still fresh); it absorbs the rounding of sums of font metrics. */
+#define JX_PAGE_EPS 0.01
+
 /* ---- display list: pages are collected first so that "page N of M" is
  * known when they are drawn. ---- */
 
@@ -227,7 +232,7 @@ static double justify_spacing(const vline *v, const jx_style *style, double w)
         return 0;
     size_t chars = jx_utf8_length(v->text + v->line->start, v->line->end - v->line->start);
     double slack = w - v->indent - v->line->width;
-    if (chars < 2 || slack <= 0.01)
+    if (chars < 2 || slack <= JX_PAGE_EPS)
         return 0;
     double spacing = slack / (double)(chars - 1);
     return spacing <= style->size_pt / 2 ? spacing : 0;
@@ -273,7 +278,7 @@ static void draw_vline(pager *pg, const vline *v, const jx_style *style, double 
  * what follows. */
 static double keep_reserve(pager *pg)
 {
-    return 3 * jx_fonts_line_height(pg->fonts, "song", 10.5) + 6;
+    return 3 * jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT) + 6;
 }
 
 /* A paragraph that fits on a page is not split across two (its text stays
@@ -288,14 +293,14 @@ static jx_status flow_paragraph(pager *pg, const jx_block *b)
         return pager_fail(pg, st);
     }
     double need = b->space_before_pt + m.height + (b->keep_with_next ? keep_reserve(pg) : 0);
-    if (pg->y > pg->top + 0.01 && pg->y + need > pg->bottom && need <= pg->bottom - pg->top) {
+    if (pg->y > pg->top + JX_PAGE_EPS && pg->y + need > pg->bottom && need <= pg->bottom - pg->top) {
         st = new_page(pg);
         if (st != JX_OK) {
             measured_free(&m);
             return st;
         }
     }
-    if (pg->y > pg->top + 0.01)
+    if (pg->y > pg->top + JX_PAGE_EPS)
         pg->y += b->space_before_pt;
     if (b->bookmark)
         add_bookmark(pg, b->bookmark, 1, pg->y);
@@ -376,7 +381,7 @@ static jx_status table_measure(table_pass *tp)
     }
     /* Row heights: single-row cells first, then spans grow their last row. */
     for (int r = 0; r < t->nrows; r++) {
-        double min_line = jx_fonts_line_height(pg->fonts, "song", 10.5);
+        double min_line = jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT);
         tp->row_h[r] = t->rows[r].min_height_pt > 0 ? t->rows[r].min_height_pt
                                                     : min_line + 2 * pad(tp);
     }
@@ -460,7 +465,7 @@ static void draw_box(table_pass *tp, const cell_state *cs, double y, double h, d
     add_rule(pg, x, y, x, y + h, bw);
     if (cs->cell->col + cs->cell->colspan == tp->t->ncols)
         add_rule(pg, x + w, y, x + w, y + h, bw);
-    if (y + h >= bottom - 0.01)
+    if (y + h >= bottom - JX_PAGE_EPS)
         add_rule(pg, x, y + h, x + w, y + h, bw);
 }
 
@@ -497,7 +502,7 @@ static double lines_height(const cell_state *cs, size_t from, size_t to)
 /* Whether a cell's whole text fits on an empty page of the table. */
 static int fits_a_page(const table_pass *tp, const cell_state *cs)
 {
-    return cs->m.height + 2 * pad(tp) <= tp->pg->bottom - tp->pg->top + 0.01;
+    return cs->m.height + 2 * pad(tp) <= tp->pg->bottom - tp->pg->top + JX_PAGE_EPS;
 }
 
 /* Draws the text of a cell spanning rows into its part on this page, a box
@@ -515,7 +520,7 @@ static void draw_span_segment(table_pass *tp, cell_state *cs, double y, double h
 {
     double inner = h - 2 * pad(tp);
     if (cs->shown || cs->next_line == 0) {
-        if (cs->m.height <= inner + 0.01) {
+        if (cs->m.height <= inner + JX_PAGE_EPS) {
             draw_cell_lines(tp, cs, 0, cs->m.nlines, y, h, 1);
             cs->shown = 1;
             cs->next_line = cs->m.nlines;
@@ -530,7 +535,7 @@ static void draw_span_segment(table_pass *tp, cell_state *cs, double y, double h
     }
     size_t k = cs->next_line, end = k;
     double used = 0;
-    while (end < cs->m.nlines && (final || used + cs->m.lines[end].height <= inner + 0.01)) {
+    while (end < cs->m.nlines && (final || used + cs->m.lines[end].height <= inner + JX_PAGE_EPS)) {
         used += cs->m.lines[end].height;
         end++;
     }
@@ -628,7 +633,7 @@ static double keep_group_height(const table_pass *tp, int r)
         return end == r ? 0 : h;
     /* The first row comes along whole when it fits a page (it would move
      * to the next page whole), else its first lines. */
-    double first = tp->row_h[end], lines = 3 * jx_fonts_line_height(tp->pg->fonts, "song", 10.5);
+    double first = tp->row_h[end], lines = 3 * jx_fonts_line_height(tp->pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT);
     if (first > (tp->pg->bottom - tp->pg->top) / 2)
         first = lines;
     /* A label spanning rows that starts there comes along whole. */
@@ -757,7 +762,7 @@ static void hold_open_labels(table_pass *tp)
             continue;
         double top = span_top(tp, cs);
         double need = cs->m.height + 2 * pad(tp) - (last->y + last->height - top);
-        if (need > grow && top + cs->m.height + 2 * pad(tp) <= tp->pg->bottom + 0.01)
+        if (need > grow && top + cs->m.height + 2 * pad(tp) <= tp->pg->bottom + JX_PAGE_EPS)
             grow = need;
     }
     if (grow > 0) {
@@ -796,7 +801,7 @@ static int span_draws_here(const table_pass *tp, int r, double h)
         if (inner < 1)
             continue;
         if (cs->next_line > 0 || cs->waited || !fits_a_page(tp, cs) ||
-            cs->m.height <= inner + 0.01)
+            cs->m.height <= inner + JX_PAGE_EPS)
             return 1;
     }
     return 0;
@@ -854,13 +859,13 @@ static jx_status flow_table(pager *pg, const jx_block *b)
     pg->y += b->space_before_pt;
     if (b->bookmark)
         add_bookmark(pg, b->bookmark, 1, pg->y);
-    tp.fresh_y = pg->y <= pg->top + 0.01 ? pg->y : -1;
+    tp.fresh_y = pg->y <= pg->top + JX_PAGE_EPS ? pg->y : -1;
     double body = pg->bottom - pg->top;
     for (int r = 0; r < t->nrows && st == JX_OK;) {
         double room = pg->bottom - pg->y;
-        int fresh_here = pg->y <= tp.fresh_y + 0.01;
+        int fresh_here = pg->y <= tp.fresh_y + JX_PAGE_EPS;
         double group = keep_group_height(&tp, r);
-        if (group > 0 && !fresh_here && group > room + 0.01 && group <= body) {
+        if (group > 0 && !fresh_here && group > room + JX_PAGE_EPS && group <= body) {
             /* A header block or keep-with-next rows would end the page
              * without the row they belong to: start them on the next. */
             st = start_continuation_page(&tp, r);
@@ -868,13 +873,13 @@ static jx_status flow_table(pager *pg, const jx_block *b)
         }
         /* A label spanning rows that fits a page starts on a page where
          * it fits, with its first row. */
-        if (!fresh_here && span_label_height(&tp, r) > room + 0.01 &&
+        if (!fresh_here && span_label_height(&tp, r) > room + JX_PAGE_EPS &&
             span_label_height(&tp, r) <= body - header_height(&tp, r)) {
             st = start_continuation_page(&tp, r);
             continue;
         }
         double row_h = row_need(&tp, r);
-        if (row_h <= room + 0.01) {
+        if (row_h <= room + JX_PAGE_EPS) {
             st = place_whole_row(&tp, r);
             r++;
             continue;
@@ -883,12 +888,12 @@ static jx_status flow_table(pager *pg, const jx_block *b)
          * there whole (its cells read unbroken, as on the paper form);
          * only a row taller than a page is split, line by line. */
         double fresh_room = body - header_height(&tp, r);
-        int fresh = pg->y <= tp.fresh_y + 0.01;
-        if (!fresh && row_h <= fresh_room + 0.01) {
+        int fresh = pg->y <= tp.fresh_y + JX_PAGE_EPS;
+        if (!fresh && row_h <= fresh_room + JX_PAGE_EPS) {
             st = start_continuation_page(&tp, r);
             continue;
         }
-        if (!fresh && room < 3 * jx_fonts_line_height(pg->fonts, "song", 10.5) + 2 * pad(&tp)) {
+        if (!fresh && room < 3 * jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT) + 2 * pad(&tp)) {
             st = start_continuation_page(&tp, r);
             continue;
         }
@@ -900,7 +905,7 @@ static jx_status flow_table(pager *pg, const jx_block *b)
             double span = span_need_here(&tp, r);
             if (span > need)
                 need = span;
-            int last = need <= room + 0.01;
+            int last = need <= room + JX_PAGE_EPS;
             piece *p = add_piece(&tp, r, pg->y, last ? need : room, 0);
             if (!p) {
                 st = JX_ERR_NOMEM;
@@ -912,7 +917,7 @@ static jx_status flow_table(pager *pg, const jx_block *b)
                 double used = 0;
                 size_t e = next[k];
                 while (e < cs->m.nlines &&
-                       used + cs->m.lines[e].height <= p->height - 2 * pad(&tp) + 0.01) {
+                       used + cs->m.lines[e].height <= p->height - 2 * pad(&tp) + JX_PAGE_EPS) {
                     used += cs->m.lines[e].height;
                     e++;
                 }
@@ -923,7 +928,7 @@ static jx_status flow_table(pager *pg, const jx_block *b)
             }
             if (span > 0 && span_draws_here(&tp, r, p->height))
                 progress = 1; /* a span ending here draws lines into this piece */
-            if (!progress && p->y <= tp.fresh_y + 0.01) {
+            if (!progress && p->y <= tp.fresh_y + JX_PAGE_EPS) {
                 /* Not one line fits even on a fresh page (a line taller than
                  * the page body, or repeated header rows filling it): take a
                  * line of each cell anyway, so that the row always advances
@@ -953,8 +958,8 @@ static jx_status flow_table(pager *pg, const jx_block *b)
             st = start_continuation_page(&tp, r);
             if (st != JX_OK)
                 break;
-            if (remaining_height(&tp, r, next) <= 2 * pad(&tp) + 0.01 &&
-                span_need_here(&tp, r) <= 2 * pad(&tp) + 0.01)
+            if (remaining_height(&tp, r, next) <= 2 * pad(&tp) + JX_PAGE_EPS &&
+                span_need_here(&tp, r) <= 2 * pad(&tp) + JX_PAGE_EPS)
                 break; /* nothing left but padding */
         }
         r++;

@@ -45,6 +45,7 @@ static void face_free(jx_face *face)
     free(face->path);
     free(face->family);
     free(face->psname);
+    free(face->has_bmp);
     free(face);
 }
 
@@ -230,6 +231,7 @@ static jx_status load_face(jx_fonts *fonts, const char *path, int index, const s
     jx_face *f = calloc(1, sizeof *f);
     if (!f)
         return JX_ERR_NOMEM;
+    f->has_bmp = calloc(0x10000 / 4, 1); /* NULL: jx_face_has_char() does not remember */
     f->index = index;
     f->dev = st->st_dev;
     f->ino = st->st_ino;
@@ -474,7 +476,7 @@ int jx_face_upem(const jx_face *face) { return face->upem; }
 int jx_face_ascender(const jx_face *face) { return face->ascender; }
 int jx_face_descender(const jx_face *face) { return face->descender; }
 
-int jx_face_has_char(const jx_face *face, uint32_t cp)
+static int face_has_char(const jx_face *face, uint32_t cp)
 {
     hb_codepoint_t g;
     if (!face || !hb_font_get_nominal_glyph(face->hb_font, cp, &g) || g == 0)
@@ -486,6 +488,17 @@ int jx_face_has_char(const jx_face *face, uint32_t cp)
         hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
     return gc == HB_UNICODE_GENERAL_CATEGORY_SPACE_SEPARATOR ||
            gc == HB_UNICODE_GENERAL_CATEGORY_FORMAT;
+}
+
+int jx_face_has_char(const jx_face *face, uint32_t cp)
+{
+    if (!face || cp > 0xFFFF || !face->has_bmp)
+        return face_has_char(face, cp);
+    unsigned char *b = &face->has_bmp[cp / 4];
+    unsigned shift = (cp % 4) * 2;
+    if (!(*b >> shift & 1))
+        *b |= (unsigned char)((1u | (unsigned)face_has_char(face, cp) << 1) << shift);
+    return *b >> (shift + 1) & 1;
 }
 
 /* The face whose line metrics a role uses. */

@@ -24,6 +24,12 @@ struct jx_face {
     hb_font_t *hb_font;
     int upem;
     int ascender, descender; /* line metrics in font units, gap folded in */
+    /* jx_face_has_char()'s answers for the BMP, two bits per code point
+     * (asked, has), made on first use: every character of a filing is
+     * asked about several times, and each answer costs two HarfBuzz
+     * lookups.  16 KB, made with the face; NULL when memory was short (no
+     * remembering). */
+    unsigned char *has_bmp;
 };
 
 typedef struct jx_role {

@@ -14,9 +14,8 @@
 #include <unistd.h>
 
 #include "jx_text.h"
+#include "jx_test.h"
 
-#define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
-#define ZENHEI "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 #define SIZE 10.0
 
 /* Exactly what the project's judge checks on `pdftotext -raw` lines. */
@@ -35,26 +34,8 @@ static jx_fonts *fonts;
 static int load_fonts(void **state)
 {
     (void)state;
-    const char *paths[] = {UMING, ZENHEI};
-    for (size_t i = 0; i < 2; i++) {
-        if (access(paths[i], R_OK) != 0) {
-            print_error("font %s is missing: install fonts-arphic-uming and fonts-wqy-zenhei "
-                        "(the tests measure with the real fonts)\n",
-                        paths[i]);
-            return -1;
-        }
-    }
-    jx_diags d;
-    jx_diags_init(&d);
-    fonts = jx_fonts_create();
-    if (!fonts || jx_fonts_add(fonts, "song", UMING, 0, &d) != JX_OK ||
-        jx_fonts_add(fonts, "hei", ZENHEI, 0, &d) != JX_OK) {
-        jx_diags_print(&d, stderr);
-        jx_diags_free(&d);
-        return -1;
-    }
-    jx_diags_free(&d);
-    return 0;
+    fonts = jx_test_fonts(0);
+    return fonts ? 0 : -1;
 }
 
 static int free_fonts(void **state)

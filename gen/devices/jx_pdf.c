@@ -65,6 +65,8 @@
 
 #include <hb.h>
 #include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
 
 /* The largest date libharu's "D:YYYYMMDDHHmmSS" form can hold. */
 #define MAX_DATE_EPOCH 253402300799LL /* 9999-12-31T23:59:59Z */
@@ -510,6 +512,54 @@ jx_status pdf_hp_ptr(pdf_device *dev, HPDF_Doc pdf, const void *handle, const ch
     if (handle && !dev->herr)
         return JX_OK;
     return hpdf_fail(dev, pdf, HPDF_OK, what, about);
+}
+
+/* Sets dict's `key` to UTF-8 `text` as a PDF text string (UTF-16BE with a
+ * byte order mark) when text holds a character outside the BMP, which
+ * libharu's UTF-8 encoder drops from the strings it writes itself (Info
+ * entries, bookmark titles): such a character becomes a surrogate pair, so
+ * that no character of a filing is lost.  Leaves dict alone (JX_OK) when
+ * text is all BMP or not valid UTF-8.  Reports failures. */
+jx_status pdf_set_text(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict dict, const char *key,
+                       const char *text, const char *what)
+{
+    size_t len = strlen(text);
+    int wide = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = 0;
+        size_t n = jx_utf8_decode(text + i, len - i, &cp);
+        if (!n)
+            return JX_OK;
+        wide |= cp > 0xFFFF;
+        i += n;
+    }
+    if (!wide)
+        return JX_OK;
+    /* At most 4 bytes of UTF-16 per character, and a character is >= 1 byte. */
+    unsigned char *u = malloc(2 + 4 * len);
+    if (!u)
+        return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    u[k++] = 0xFE;
+    u[k++] = 0xFF;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = 0;
+        i += jx_utf8_decode(text + i, len - i, &cp);
+        if (cp > 0xFFFF) {
+            uint32_t v = cp - 0x10000, hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);
+            u[k++] = (unsigned char)(hi >> 8);
+            u[k++] = (unsigned char)hi;
+            cp = lo;
+        }
+        u[k++] = (unsigned char)(cp >> 8);
+        u[k++] = (unsigned char)cp;
+    }
+    HPDF_Binary b = HPDF_Binary_New(pdf->mmgr, u, (HPDF_UINT)k);
+    free(u);
+    jx_status st = pdf_hp_ptr(dev, pdf, b, what, NULL);
+    if (!st) /* takes b, also on failure; replaces what key held */
+        st = pdf_hp(dev, pdf, HPDF_Dict_Add(dict, key, b), what, NULL);
+    return st;
 }
 
 static jx_status pdf_close(jx_device *d)

@@ -119,6 +119,13 @@ jx_status pdf_hp(pdf_device *dev, HPDF_Doc pdf, HPDF_STATUS ret, const char *wha
 jx_status pdf_hp_ptr(pdf_device *dev, HPDF_Doc pdf, const void *handle, const char *what,
                      const char *about);
 
+/* jx_pdf.c: sets dict's `key` to UTF-8 `text` as a UTF-16BE text string
+ * (surrogate pairs) when text holds a character outside the BMP, which
+ * libharu's UTF-8 encoder drops; leaves dict alone otherwise.  Reports
+ * failures ("... while <what>"). */
+jx_status pdf_set_text(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict dict, const char *key,
+                       const char *text, const char *what);
+
 /* jx_pdf_font.c: the character code `code` of face pf stands for: the
  * real character (outside the BMP) of an alias code, else code itself. */
 uint32_t pdf_face_real(const pdf_face *pf, uint32_t code);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jx_colfit.h"
 #include "jx_compose.h"
 #include "jx_pdf.h"
 #include "jx_fontcfg.h"
@@ -157,6 +158,8 @@ jx_status jx_renderer_compose_filing(jx_renderer *r, jx_filing *f, jx_doc **doc,
     size_t warnings = d->warnings, from = d->count;
     jx_doc *result = NULL;
     jx_status st = jx_compose(f->layout, f->root, f->path, &copts, &result, d);
+    if (st == JX_OK && r->fonts) /* columns fitted to their content, for both outputs */
+        st = jx_doc_fit_columns(result, r->fonts, d);
     if (st == JX_OK && r->opts.strict && d->warnings > warnings)
         st = jx_diag_error(d, JX_ERR_FILING, f->path, 0, 0,
                            "%zu warning(s) treated as errors (--strict)", d->warnings - warnings);

@@ -311,7 +311,7 @@ static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double 
                         size_pt, HPDF_MAX_FONTSIZE);
     if (!isfinite(x) || !isfinite(y))
         return pdf_fail(dev, JX_ERR_INTERNAL, "PDF device: text position is not finite");
-    if (!isfinite(spacing) || spacing < 0 || spacing > size_pt)
+    if (!isfinite(spacing) || spacing < -size_pt || spacing > size_pt) /* < 0: compressed */
         return pdf_fail(dev, JX_ERR_INTERNAL, "PDF device: character spacing %g pt out of range",
                         spacing);
     if (len == 0)

@@ -693,6 +693,12 @@ static jx_status build_table(composer *c, const scope *sc, const jx_table_spec *
     if (!t->col_widths)
         return nomem(c);
     memcpy(t->col_widths, spec->col_widths, (size_t)spec->ncols * sizeof *t->col_widths);
+    if (spec->col_fit) { /* fitted to their content by jx_doc_fit_columns */
+        t->col_fit = jx_doc_alloc(c->doc, (size_t)spec->ncols * sizeof *t->col_fit);
+        if (!t->col_fit)
+            return nomem(c);
+        memcpy(t->col_fit, spec->col_fit, (size_t)spec->ncols * sizeof *t->col_fit);
+    }
     t->border_pt = spec->border_pt;
     t->padding_pt = spec->padding_pt;
     table_builder tb = {c, t, NULL, 0, t->ncols, 0, spec->label_style, spec->value_style, 0};

@@ -110,7 +110,7 @@ static int parse_bool(const jx_node *n, int *out)
 static void read_style(checker *c, const jx_node *n, jx_style *s)
 {
     static const char *const keys[] = {"font", "size", "align", "valign", "indent",
-                                       "leading", "bold", NULL};
+                                       "leading", "bold", "enum_lines", NULL};
     check_keys(c, n, keys, "a style");
     s->font_role = JX_DEFAULT_FONT_ROLE;
     s->size_pt = JX_DEFAULT_SIZE_PT;
@@ -128,6 +128,8 @@ static void read_style(checker *c, const jx_node *n, jx_style *s)
         check_error(c, v, "leading must be a number");
     if ((v = jx_node_get(n, "bold")) && !parse_bool(v, &s->bold))
         check_error(c, v, "bold must be true or false");
+    if ((v = jx_node_get(n, "enum_lines")) && !parse_bool(v, &s->enum_lines))
+        check_error(c, v, "enum_lines must be true or false");
     if ((v = jx_node_get(n, "align"))) {
         const char *t = jx_node_text(v);
         if (t && strcmp(t, "left") == 0)
@@ -523,12 +525,56 @@ static jx_table_spec *compile_table(checker *c, const jx_layout *l, const jx_nod
     } else if ((ts->col_widths = spec_alloc(c, cols->count, sizeof *ts->col_widths))) {
         ts->ncols = (int)cols->count;
         for (size_t i = 0; i < cols->count; i++) {
+            const jx_node *col = cols->items[i];
+            const char *word = jx_node_text(col);
             double w;
-            if (!parse_double(cols->items[i], &w) || w <= 0 || w > 1e6)
-                check_error(c, cols->items[i], "a column width must be a positive number");
+            int fit = col->kind == JX_NODE_MAP || (word && strcmp(word, "auto") == 0);
+            if (fit && !ts->col_fit &&
+                !(ts->col_fit = spec_alloc(c, cols->count, sizeof *ts->col_fit)))
+                continue;
+            if (fit && col->kind != JX_NODE_MAP) {
+                ts->col_fit[i] = (jx_col_fit){1, 0, 0};
+                continue;
+            }
+            if (fit) { /* a range: {min:, max:} */
+                static const char *const range_keys[] = {"min", "max", NULL};
+                check_keys(c, col, range_keys, "a column range");
+                double lo = 0, hi = 0;
+                const jx_node *v;
+                if ((v = jx_node_get(col, "min")) && (!parse_double(v, &lo) || lo < 0 || lo > 1e6))
+                    check_error(c, v, "a column's min must be a width (a number >= 0)");
+                if ((v = jx_node_get(col, "max")) && (!parse_double(v, &hi) || hi <= 0 || hi > 1e6))
+                    check_error(c, v, "a column's max must be a positive width");
+                if (hi > 0 && lo > hi)
+                    check_error(c, col, "a column's min is larger than its max");
+                ts->col_fit[i] = (jx_col_fit){1, lo, hi};
+                continue;
+            }
+            if (!parse_double(col, &w) || w <= 0 || w > 1e6)
+                check_error(c, col,
+                            "a column width must be a positive number, auto, or a range "
+                            "{min: A, max: B}");
             else
                 ts->col_widths[i] = w;
         }
+    }
+    /* A fitted column's stand-in width (jx_colfit.h): the middle of its
+     * bounds, the bound it has, or the mean of the fixed widths. */
+    double fixed = 0;
+    int nfixed = 0;
+    for (int i = 0; ts->col_widths && i < ts->ncols; i++)
+        if (!ts->col_fit || !ts->col_fit[i].fit) {
+            fixed += ts->col_widths[i];
+            nfixed++;
+        }
+    for (int i = 0; ts->col_fit && i < ts->ncols; i++) {
+        const jx_col_fit *f = &ts->col_fit[i];
+        if (f->fit)
+            ts->col_widths[i] = f->min > 0 && f->max > 0 ? (f->min + f->max) / 2
+                                : f->min > 0             ? f->min
+                                : f->max > 0             ? f->max
+                                : nfixed                 ? fixed / nfixed
+                                                         : 1;
     }
     /* Rule width and cell padding in points (they were read unchecked: nan
      * or a negative padding reached the page; tests/data/fuzz-crashers/). */
@@ -680,6 +726,7 @@ static void free_blocks(jx_block_spec *blocks, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (blocks[i].table) {
             free(blocks[i].table->col_widths);
+            free(blocks[i].table->col_fit);
             free_rows(blocks[i].table->rows, blocks[i].table->nrows);
             free(blocks[i].table);
         }

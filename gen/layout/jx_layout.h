@@ -99,6 +99,8 @@ typedef struct jx_table_spec {
     const jx_node *at;
     int ncols;
     double *col_widths;              /* ncols relative widths, each > 0 */
+    jx_col_fit *col_fit;             /* ncols fitted-column ranges, or NULL when
+                                        every width is fixed (jx_colfit.h) */
     double border_pt, padding_pt;
     jx_style label_style, value_style; /* defaults resolved */
     jx_row_spec *rows;

@@ -185,6 +185,7 @@ static jx_status measure(pager *pg, const jx_style *style, const jx_paragraph *p
     if (indent > width / 2)
         indent = 0;
     const char *what = src && src->path ? src->path : "template text";
+    jx_text_opts opts = jx_style_text_opts(style);
     const char *file = src ? src->file : NULL;
     int line = src ? src->line : 0, col = src ? src->col : 0;
     for (size_t i = 0; i < npara; i++) {
@@ -194,8 +195,9 @@ static jx_status measure(pager *pg, const jx_style *style, const jx_paragraph *p
         double ind = paras[i].kind == JX_PARA_TEXT ? indent : 0;
         if (ind > 0) {
             jx_text_lines *first = &m->paras[m->nparas++];
-            jx_status st = jx_text_break(pg->fonts, style->font_role, style->size_pt, text, len,
-                                         width - ind, first, pg->d, what, file, line, col);
+            jx_status st =
+                jx_text_break_opts(pg->fonts, style->font_role, style->size_pt, text, len,
+                                   width - ind, &opts, first, pg->d, what, file, line, col);
             if (st != JX_OK)
                 return st;
             if (first->nlines == 0)
@@ -209,8 +211,9 @@ static jx_status measure(pager *pg, const jx_style *style, const jx_paragraph *p
                 continue;
         }
         jx_text_lines *rest = &m->paras[m->nparas++];
-        jx_status st = jx_text_break(pg->fonts, style->font_role, style->size_pt, text + done,
-                                     len - done, width, rest, pg->d, what, file, line, col);
+        jx_status st =
+            jx_text_break_opts(pg->fonts, style->font_role, style->size_pt, text + done,
+                               len - done, width, &opts, rest, pg->d, what, file, line, col);
         if (st != JX_OK)
             return st;
         double lh = rest->line_height * style->leading;
@@ -223,29 +226,12 @@ static jx_status measure(pager *pg, const jx_style *style, const jx_paragraph *p
     return JX_OK;
 }
 
-/* Extra space after each character that stretches a line of a justified
- * paragraph to the full width: 0 for the paragraph's last line, a line of
- * one character, or a line so short that stretching would look broken. */
-static double justify_spacing(const vline *v, const jx_style *style, double w)
-{
-    if (style->halign != JX_ALIGN_JUSTIFY || v->line == &v->tl->lines[v->tl->nlines - 1])
-        return 0;
-    size_t chars = jx_utf8_length(v->text + v->line->start, v->line->end - v->line->start);
-    double slack = w - v->indent - v->line->width;
-    if (chars < 2 || slack <= JX_PAGE_EPS)
-        return 0;
-    double spacing = slack / (double)(chars - 1);
-    return spacing <= style->size_pt / 2 ? spacing : 0;
-}
-
 /* Draws one measured line with its top at y inside [x, x+w). */
 static void draw_vline(pager *pg, const vline *v, const jx_style *style, double x, double w,
                        double y)
 {
     double lx;
     double lw = v->line->width + v->indent;
-    double spacing = justify_spacing(v, style, w);
-    size_t before = 0;       /* characters of the line before the current run */
     switch (style->halign) {
     case JX_ALIGN_CENTER: lx = x + (w - lw) / 2 + v->indent; break;
     case JX_ALIGN_RIGHT: lx = x + w - v->line->width; break;
@@ -263,12 +249,11 @@ static void draw_vline(pager *pg, const vline *v, const jx_style *style, double 
             return;
         it->face = run->face;
         it->size = style->size_pt;
-        it->x = lx + run->x + spacing * (double)before;
+        it->x = lx + run->x;
         it->y = baseline;
         it->text = v->text + run->start;
         it->len = run->end - run->start;
-        it->spacing = spacing;
-        before += jx_utf8_length(it->text, it->len);
+        it->spacing = run->spacing; /* justified by the text engine */
     }
 }
 

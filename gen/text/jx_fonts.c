@@ -375,8 +375,13 @@ static jx_status update_orders(jx_fonts *fonts)
     return JX_OK;
 }
 
-jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int index,
-                       jx_diags *d)
+static jx_status face_slot(jx_fonts *fonts, const char *path, int index, const struct stat *st,
+                           size_t *out, jx_diags *d);
+static jx_role *role_slot(jx_fonts *fonts, const char *role);
+
+/* The argument checks of jx_fonts_add; stat()s path into *st. */
+static jx_status check_font_path(jx_fonts *fonts, const char *role, const char *path, int index,
+                                 struct stat *st, jx_diags *d)
 {
     if (!fonts || !role || !path)
         return jx_diag_error(d, JX_ERR_INTERNAL, NULL, 0, 0, "jx_fonts_add: NULL argument");
@@ -385,51 +390,33 @@ jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int 
     if (index < 0)
         return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, "font '%s': face index %d is negative",
                       path, index);
-    struct stat st;
-    if (stat(path, &st) != 0) {
+    if (stat(path, st) != 0) {
         int err = errno;
         char msg[256];
         if (strerror_r(err, msg, sizeof msg) != 0)
             snprintf(msg, sizeof msg, "errno %d", err);
         return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, "cannot open font file '%s': %s", path, msg);
     }
-    if (!S_ISREG(st.st_mode))
+    if (!S_ISREG(st->st_mode))
         return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, "font '%s' is not a regular file", path);
+    return JX_OK;
+}
 
-    size_t fi = fonts->nfaces;
-    for (size_t i = 0; i < fonts->nfaces; i++) {
-        const jx_face *f = fonts->faces[i];
-        if (f->dev == st.st_dev && f->ino == st.st_ino && f->index == index) {
-            fi = i;
-            break;
-        }
-    }
-    if (fi == fonts->nfaces) {
-        jx_face **faces = realloc(fonts->faces, (fonts->nfaces + 1) * sizeof *faces);
-        if (!faces)
-            return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory loading '%s'", path);
-        fonts->faces = faces;
-        jx_face *face = NULL;
-        jx_status st2 = load_face(fonts, path, index, &st, &face, d);
-        if (st2 != JX_OK)
-            return st2;
-        fonts->faces[fonts->nfaces++] = face;
-    }
+jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int index,
+                       jx_diags *d)
+{
+    struct stat st;
+    jx_status s = check_font_path(fonts, role, path, index, &st, d);
+    if (s != JX_OK)
+        return s;
 
-    size_t ri = role_index(fonts, role);
-    jx_role *r = ri < fonts->nroles ? &fonts->roles[ri] : NULL;
-    if (!r) {
-        jx_role *roles = realloc(fonts->roles, (fonts->nroles + 1) * sizeof *roles);
-        if (!roles)
-            return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
-        fonts->roles = roles;
-        r = &roles[fonts->nroles];
-        memset(r, 0, sizeof *r);
-        r->name = jx_strdup(role);
-        if (!r->name)
-            return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
-        fonts->nroles++;
-    }
+    size_t fi;
+    jx_status st1 = face_slot(fonts, path, index, &st, &fi, d);
+    if (st1 != JX_OK)
+        return st1;
+    jx_role *r = role_slot(fonts, role);
+    if (!r)
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
     int present = 0;
     for (size_t k = 0; k < r->nown; k++)
         present |= r->own[k] == fi;
@@ -443,6 +430,73 @@ jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int 
     if (update_orders(fonts) != JX_OK)
         return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
     return JX_OK;
+}
+
+jx_status jx_fonts_add_latin(jx_fonts *fonts, const char *role, const char *path, int index,
+                             jx_diags *d)
+{
+    struct stat st;
+    jx_status s = check_font_path(fonts, role, path, index, &st, d);
+    if (s != JX_OK)
+        return s;
+    size_t fi;
+    if ((s = face_slot(fonts, path, index, &st, &fi, d)) != JX_OK)
+        return s;
+    jx_role *r = role_slot(fonts, role);
+    if (!r)
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+    r->latin = (int)fi;
+    if (update_orders(fonts) != JX_OK)
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+    return JX_OK;
+}
+
+/* The index in fonts->faces of face `index` of `path` (stat()ed in *st),
+ * loading it when it is not loaded yet. */
+static jx_status face_slot(jx_fonts *fonts, const char *path, int index, const struct stat *st,
+                           size_t *out, jx_diags *d)
+{
+    size_t fi = fonts->nfaces;
+    for (size_t i = 0; i < fonts->nfaces; i++) {
+        const jx_face *f = fonts->faces[i];
+        if (f->dev == st->st_dev && f->ino == st->st_ino && f->index == index) {
+            fi = i;
+            break;
+        }
+    }
+    if (fi == fonts->nfaces) {
+        jx_face **faces = realloc(fonts->faces, (fonts->nfaces + 1) * sizeof *faces);
+        if (!faces)
+            return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory loading '%s'", path);
+        fonts->faces = faces;
+        jx_face *face = NULL;
+        jx_status st2 = load_face(fonts, path, index, st, &face, d);
+        if (st2 != JX_OK)
+            return st2;
+        fonts->faces[fonts->nfaces++] = face;
+    }
+    *out = fi;
+    return JX_OK;
+}
+
+/* Role `role`, created (empty) when missing; NULL when out of memory. */
+static jx_role *role_slot(jx_fonts *fonts, const char *role)
+{
+    size_t ri = role_index(fonts, role);
+    if (ri < fonts->nroles)
+        return &fonts->roles[ri];
+    jx_role *roles = realloc(fonts->roles, (fonts->nroles + 1) * sizeof *roles);
+    if (!roles)
+        return NULL;
+    fonts->roles = roles;
+    jx_role *r = &roles[fonts->nroles];
+    memset(r, 0, sizeof *r);
+    r->latin = -1;
+    r->name = jx_strdup(role);
+    if (!r->name)
+        return NULL;
+    fonts->nroles++;
+    return r;
 }
 
 int jx_fonts_has_role(const jx_fonts *fonts, const char *role)

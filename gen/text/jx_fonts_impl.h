@@ -38,6 +38,7 @@ typedef struct jx_role {
     size_t nown;
     size_t *order;   /* own, then every other face in load order */
     size_t norder;
+    int latin;       /* the companion Latin face (index into faces), or -1 */
 } jx_role;
 
 struct jx_fonts {

@@ -86,6 +86,16 @@ class Corpus(unittest.TestCase):
         self.assertEqual(check_filing.excel_text(Decimal("2033"), '0"万元"'), "2033万元")
         self.assertEqual(check_filing.excel_text(Decimal("3343.64"), "#,##0.00"), "3,343.64")
         self.assertFalse(check_filing.shown_in("合计 87734.30 元", "87734.3"))
+        # A rule may pass the blank half of a mark compressed at a line's end
+        # or start, never a character's ink.
+        self.assertTrue(check_filing.compressed_edge("费聚焦长期：", 118.5, 178.5, 218.9, 229.3,
+                                                     176.7, 320.9))
+        self.assertFalse(check_filing.compressed_edge("费聚焦长期中", 118.5, 178.5, 218.9, 229.3,
+                                                      176.7, 320.9))
+        self.assertFalse(check_filing.compressed_edge("（2027）职能", 190.0, 300.0, 218.9, 229.3,
+                                                      240.0, 240.0))
+        self.assertTrue(check_filing.compressed_edge("（2027）职能", 190.0, 300.0, 218.9, 229.3,
+                                                     193.0, 193.0))
 
 
 def pdf_objects(pdf):

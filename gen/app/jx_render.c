@@ -180,9 +180,18 @@ jx_status jx_renderer_compose(jx_renderer *r, const char *path, jx_doc **doc, jx
         *doc = NULL;
     jx_filing *f = NULL;
     jx_status st = jx_renderer_read(r, path, &f, d);
+    jx_doc *laid = NULL;
     if (st == JX_OK)
-        st = jx_renderer_compose_filing(r, f, doc, d);
+        st = jx_renderer_compose_filing(r, f, doc || r->fonts ? &laid : NULL, d);
     jx_filing_free(f);
+    /* Discarded with fonts loaded (jxgen check): the document is laid out
+     * as build lays it out, so that check fails where build would (#11). */
+    if (st == JX_OK && laid && !doc && r->fonts)
+        st = jx_paginate_check(laid, r->fonts, d);
+    if (st == JX_OK && doc)
+        *doc = laid;
+    else
+        jx_doc_free(laid);
     return st;
 }
 

@@ -59,7 +59,8 @@ const jx_render_options *jx_renderer_options(const jx_renderer *r);
 
 /* Reads and checks one filing and composes its document (not written).
  * Returns JX_OK and *doc (free with jx_doc_free; may pass NULL to discard),
- * or the first error. */
+ * or the first error.  With doc NULL and fonts loaded the document is also
+ * laid out (jx_paginate_check), so that `check` fails where `build` would. */
 jx_status jx_renderer_compose(jx_renderer *r, const char *path, jx_doc **doc, jx_diags *d);
 
 /* Renders one filing into out_dir.  Returns JX_OK or the first error. */

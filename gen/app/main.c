@@ -384,7 +384,8 @@ static int cmd_check(const options *o, char **filings, int nfilings)
 {
     jx_diags d;
     jx_diags_init(&d);
-    jx_render_options ro = render_options(o, 0);
+    /* Fonts loaded: a filing is laid out as build lays it out (#11). */
+    jx_render_options ro = render_options(o, 1);
     jx_renderer *r = NULL;
     int rc = 0, failed = 0;
     if (jx_renderer_create(&ro, &r, &d) != JX_OK)

@@ -176,12 +176,17 @@ int jx_decimal_format(jx_decimal a, int decimals, int thousands, char *buf, size
         }
         decimals = scale;
     }
-    while (scale > decimals) {
-        uint64_t rem = mag % 10;
-        mag /= 10;
-        if (rem >= 5)
+    /* Round half away from zero once, on the dropped digits as a whole
+     * (digit by digit, 9.45 -> 9.5 -> 10 would round twice). */
+    if (scale > decimals) {
+        uint64_t div = 1;
+        for (int k = scale; k > decimals; k--)
+            div *= 10;
+        uint64_t rem = mag % div;
+        mag /= div;
+        if (rem >= div - rem)
             mag++;
-        scale--;
+        scale = decimals;
     }
     char digits[64];
     int nd = snprintf(digits, sizeof digits, "%llu", (unsigned long long)mag);

@@ -530,8 +530,10 @@ static jx_status derive_all(checker *c)
 {
     for (size_t i = 0; i < c->rules->count; i++) {
         const rule *r = &c->rules->items[i];
-        if (r->kind != RK_SUM || !r->derive || !r->first.path ||
-            !jx_schema_is_derived(r->first.spec))
+        /* A total the schema lets a filing leave out (derived, or simply
+         * not required) is computed when left out (#11: Jiangbei's 小计). */
+        if (r->kind != RK_SUM || !r->derive || !r->first.path || r->totals.count > 1 ||
+            (!jx_schema_is_derived(r->first.spec) && jx_schema_is_required(r->first.spec)))
             continue;
         refs entries = {0}, tmp = {0};
         rule_entries(c, r, &entries);

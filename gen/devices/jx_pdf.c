@@ -12,7 +12,13 @@
  *      128 KB CIDToGIDMap per font): a Type0 font, Identity-H, a code being
  *      its CID and the character's Unicode value (BMP only); a CIDFontType2
  *      with compact widths and a CIDToGIDMap up to the largest CID; the font
- *      program and the small streams deflated with libdeflate;
+ *      program and the small streams deflated with libdeflate.
+ *      A character outside the BMP (CJK Ext. B-G: 𠮷) is drawn under an
+ *      alias code of the Private Use Area (face_alias(), from U+F8FF down,
+ *      never a code the face draws itself): the alias is its CID, the
+ *      CIDToGIDMap maps it to the character's glyph, /W gives its width,
+ *      and the ToUnicode CMap maps it back to the character, so text
+ *      extraction and search read the real character;
  *   2. names the embedded font TAG+PostScriptName, TAG being six capitals
  *      derived from a hash of the PostScript name and the subset's bytes, so
  *      the same input always gives the same name;
@@ -59,6 +65,8 @@
 
 #include <hb.h>
 #include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
 
 /* The largest date libharu's "D:YYYYMMDDHHmmSS" form can hold. */
 #define MAX_DATE_EPOCH 253402300799LL /* 9999-12-31T23:59:59Z */
@@ -248,6 +256,45 @@ static jx_status pdf_draw_text(jx_device *d, const jx_face *face, double size_pt
     return pdf_draw_text_spaced(d, face, size_pt, x, y, text, len, 0);
 }
 
+/* The BMP code under which character cp (> U+FFFF) of face pf is drawn:
+ * its alias, made on first use from U+F8FF down, skipping every code the
+ * face draws.  JX_ERR_LIMIT when the Private Use Area is used up. */
+static jx_status face_alias(pdf_device *dev, pdf_face *pf, uint32_t cp, uint32_t *code)
+{
+    for (size_t i = 0; i < pf->nalias; i++)
+        if (pf->alias_real[i] == cp) {
+            *code = pf->alias_code[i];
+            return JX_OK;
+        }
+    uint32_t next = 0xF8FF;
+    for (size_t i = 0; i < pf->nalias; i++)
+        if (pf->alias_code[i] <= next)
+            next = pf->alias_code[i] - 1;
+    while (next >= 0xE000 && hb_set_has(pf->cps, next))
+        next--;
+    if (next < 0xE000)
+        return pdf_fail(dev, JX_ERR_LIMIT,
+                    "PDF device: too many characters outside the BMP in font %s",
+                    jx_face_path(pf->face));
+    size_t cap = pf->alias_cap;
+    if (pf->nalias == cap) {
+        cap = cap ? cap * 2 : 16;
+        uint32_t *r = realloc(pf->alias_real, cap * sizeof *r);
+        if (r)
+            pf->alias_real = r;
+        uint32_t *c = r ? realloc(pf->alias_code, cap * sizeof *c) : NULL;
+        if (c)
+            pf->alias_code = c;
+        if (!r || !c)
+            return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
+        pf->alias_cap = cap;
+    }
+    pf->alias_real[pf->nalias] = cp;
+    pf->alias_code[pf->nalias++] = next;
+    *code = next;
+    return JX_OK;
+}
+
 /* Records a text run; `spacing` becomes the run's character spacing (Tc). */
 static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double size_pt,
                                       double x, double y, const char *text, size_t len,
@@ -275,7 +322,9 @@ static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double 
     size_t slot = 0;
     if ((st = face_slot(dev, face, &slot)))
         return st;
-    hb_set_t *cps = dev->faces[slot].cps;
+    pdf_face *pf = &dev->faces[slot];
+    hb_set_t *cps = pf->cps;
+    jx_buf drawn = {0}; /* the text with aliases for characters outside the BMP */
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         size_t n = jx_utf8_decode(text + i, len - i, &cp);
@@ -286,23 +335,48 @@ static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double 
             return pdf_fail(dev, JX_ERR_GLYPH,
                             "control character U+%04X cannot be drawn (in \"%.*s\")", (unsigned)cp,
                             (int)(len > 200 ? 200 : len), text);
-        if (cp > 0xFFFF)
-            return pdf_fail(dev, JX_ERR_PDF,
-                            "U+%05X (%.*s) is outside the Basic Multilingual Plane: libharu 2.3.0 "
-                            "cannot put it in a PDF",
-                            (unsigned)cp, (int)n, text + i);
-        if (!jx_face_has_char(face, cp))
+        if (!jx_face_has_char(face, cp)) {
+            jx_buf_free(&drawn);
             return pdf_fail(dev, JX_ERR_GLYPH, "U+%04X (%.*s) is not in font %s (%s, face %d)",
                             (unsigned)cp, (int)n, text + i, jx_face_family(face),
                             jx_face_path(face), jx_face_index(face));
+        }
+        if (cp > 0xFFFF) {
+            uint32_t code = 0;
+            if ((st = face_alias(dev, pf, cp, &code))) {
+                jx_buf_free(&drawn);
+                return st;
+            }
+            if (!drawn.len)
+                jx_buf_append(&drawn, text, i);
+            char u[3] = {(char)(0xE0 | (code >> 12)), (char)(0x80 | ((code >> 6) & 0x3F)),
+                         (char)(0x80 | (code & 0x3F))};
+            jx_buf_append(&drawn, u, 3);
+            cp = code;
+        } else {
+            if (pdf_face_real(pf, cp) != cp) {
+                jx_buf_free(&drawn);
+                return pdf_fail(dev, JX_ERR_LIMIT,
+                                "PDF device: U+%04X (Private Use Area) is drawn with font %s, "
+                                "where that code already stands for U+%05X",
+                                (unsigned)cp, jx_face_path(face), (unsigned)pdf_face_real(pf, cp));
+            }
+            if (drawn.len)
+                jx_buf_append(&drawn, text + i, n);
+        }
         hb_set_add(cps, cp);
         i += n;
     }
-    if (!hb_set_allocation_successful(cps))
+    if (!hb_set_allocation_successful(cps) || drawn.oom) {
+        jx_buf_free(&drawn);
         return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
+    }
 
     size_t off;
-    pdf_op *op = pool_add(dev, text, len, &off) ? new_op(dev, OP_TEXT) : NULL;
+    int pooled = drawn.len ? pool_add(dev, drawn.data, drawn.len, &off)
+                           : pool_add(dev, text, len, &off);
+    jx_buf_free(&drawn);
+    pdf_op *op = pooled ? new_op(dev, OP_TEXT) : NULL;
     if (!op)
         return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
     op->face = slot;
@@ -440,6 +514,54 @@ jx_status pdf_hp_ptr(pdf_device *dev, HPDF_Doc pdf, const void *handle, const ch
     return hpdf_fail(dev, pdf, HPDF_OK, what, about);
 }
 
+/* Sets dict's `key` to UTF-8 `text` as a PDF text string (UTF-16BE with a
+ * byte order mark) when text holds a character outside the BMP, which
+ * libharu's UTF-8 encoder drops from the strings it writes itself (Info
+ * entries, bookmark titles): such a character becomes a surrogate pair, so
+ * that no character of a filing is lost.  Leaves dict alone (JX_OK) when
+ * text is all BMP or not valid UTF-8.  Reports failures. */
+jx_status pdf_set_text(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict dict, const char *key,
+                       const char *text, const char *what)
+{
+    size_t len = strlen(text);
+    int wide = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = 0;
+        size_t n = jx_utf8_decode(text + i, len - i, &cp);
+        if (!n)
+            return JX_OK;
+        wide |= cp > 0xFFFF;
+        i += n;
+    }
+    if (!wide)
+        return JX_OK;
+    /* At most 4 bytes of UTF-16 per character, and a character is >= 1 byte. */
+    unsigned char *u = malloc(2 + 4 * len);
+    if (!u)
+        return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    u[k++] = 0xFE;
+    u[k++] = 0xFF;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = 0;
+        i += jx_utf8_decode(text + i, len - i, &cp);
+        if (cp > 0xFFFF) {
+            uint32_t v = cp - 0x10000, hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);
+            u[k++] = (unsigned char)(hi >> 8);
+            u[k++] = (unsigned char)hi;
+            cp = lo;
+        }
+        u[k++] = (unsigned char)(cp >> 8);
+        u[k++] = (unsigned char)cp;
+    }
+    HPDF_Binary b = HPDF_Binary_New(pdf->mmgr, u, (HPDF_UINT)k);
+    free(u);
+    jx_status st = pdf_hp_ptr(dev, pdf, b, what, NULL);
+    if (!st) /* takes b, also on failure; replaces what key held */
+        st = pdf_hp(dev, pdf, HPDF_Dict_Add(dict, key, b), what, NULL);
+    return st;
+}
+
 static jx_status pdf_close(jx_device *d)
 {
     pdf_device *dev = (pdf_device *)d;
@@ -472,6 +594,8 @@ static void pdf_destroy(jx_device *d)
         hb_blob_destroy(dev->faces[i].program);
         free(dev->faces[i].xcid);
         free(dev->faces[i].xgid);
+        free(dev->faces[i].alias_real);
+        free(dev->faces[i].alias_code);
     }
     free(dev->faces);
     free(dev->pages);

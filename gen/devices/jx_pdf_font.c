@@ -2,7 +2,14 @@
  * hb-subset of exactly the characters drawn with each face, its Type0 and
  * CIDFontType2 dictionaries written here (libharu makes no font), a real
  * ToUnicode CMap, compact widths, the CIDToGIDMap, the CIDSet and the font
- * program embedded once, the streams deflated with libdeflate. */
+ * program embedded once, the streams deflated with libdeflate.
+ *
+ * A character outside the BMP (CJK Ext. B-G: 𠮷) is drawn under an alias
+ * CID of the Private Use Area (face_alias() in jx_pdf.c, never a code the
+ * face draws itself): the subset holds the real character, the
+ * CIDToGIDMap maps the alias CID to its glyph, /W gives its width under the
+ * alias, and the ToUnicode CMap maps the alias back to the real character
+ * (a surrogate pair), so that text extraction and search read it. */
 #include "jx_pdf_impl.h"
 #include "jx_util.h"
 
@@ -33,7 +40,8 @@ static void subset_tag(const char *name, const char *data, size_t len, char tag[
     tag[6] = '\0';
 }
 
-/* Makes the subset of pf's face holding exactly pf->cps. */
+/* Makes the subset of pf's face holding exactly the characters drawn:
+ * pf->cps with each alias code replaced by its real character. */
 static jx_status make_subset(pdf_device *dev, const pdf_face *pf, hb_blob_t **out)
 {
     static const char *const drop[] = {
@@ -49,7 +57,12 @@ static jx_status make_subset(pdf_device *dev, const pdf_face *pf, hb_blob_t **ou
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     if (!in)
         return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
-    hb_set_union(hb_subset_input_unicode_set(in), pf->cps);
+    hb_set_t *unicodes = hb_subset_input_unicode_set(in);
+    hb_set_union(unicodes, pf->cps);
+    for (size_t i = 0; i < pf->nalias; i++) {
+        hb_set_del(unicodes, pf->alias_code[i]);
+        hb_set_add(unicodes, pf->alias_real[i]);
+    }
     hb_set_t *tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
         hb_set_add(tables, hb_tag_from_string(drop[i], 4));
@@ -72,9 +85,20 @@ static jx_status make_subset(pdf_device *dev, const pdf_face *pf, hb_blob_t **ou
     return JX_OK;
 }
 
-/* Writes a ToUnicode CMap mapping each code (UCS-2, = CID) in cps to itself. */
-static jx_status build_tounicode(pdf_device *dev, const hb_set_t *cps, jx_buf *b)
+uint32_t pdf_face_real(const pdf_face *pf, uint32_t code)
 {
+    for (size_t i = 0; i < pf->nalias; i++)
+        if (pf->alias_code[i] == code)
+            return pf->alias_real[i];
+    return code;
+}
+
+/* Writes a ToUnicode CMap mapping each code (UCS-2, = CID) drawn with pf to
+ * itself, and each alias code to its character (UTF-16BE, a surrogate
+ * pair). */
+static jx_status build_tounicode(pdf_device *dev, const pdf_face *pf, jx_buf *b)
+{
+    const hb_set_t *cps = pf->cps;
     size_t n = hb_set_get_population(cps);
     uint32_t *cp = malloc((n ? n : 1) * sizeof *cp);
     if (!cp)
@@ -96,7 +120,9 @@ static jx_status build_tounicode(pdf_device *dev, const hb_set_t *cps, jx_buf *b
      * entries, the other codes bfchar entries; at most 100 per block. */
     size_t nranges = 0, nsingles = 0;
     for (size_t i = 0, j; i < n; i = j) {
-        for (j = i + 1; j < n && cp[j] == cp[j - 1] + 1 && (cp[j] >> 8) == (cp[i] >> 8); j++)
+        for (j = i + 1; j < n && cp[j] == cp[j - 1] + 1 && (cp[j] >> 8) == (cp[i] >> 8) &&
+                        pdf_face_real(pf, cp[j]) == cp[j] && pdf_face_real(pf, cp[i]) == cp[i];
+             j++)
             ;
         if (j - i >= 2)
             nranges++;
@@ -108,7 +134,9 @@ static jx_status build_tounicode(pdf_device *dev, const hb_set_t *cps, jx_buf *b
         const char *begin = pass == 0 ? "beginbfrange" : "beginbfchar";
         const char *end = pass == 0 ? "endbfrange\n" : "endbfchar\n";
         for (size_t i = 0, j; i < n; i = j) {
-            for (j = i + 1; j < n && cp[j] == cp[j - 1] + 1 && (cp[j] >> 8) == (cp[i] >> 8); j++)
+            for (j = i + 1; j < n && cp[j] == cp[j - 1] + 1 && (cp[j] >> 8) == (cp[i] >> 8) &&
+                            pdf_face_real(pf, cp[j]) == cp[j] && pdf_face_real(pf, cp[i]) == cp[i];
+                 j++)
                 ;
             if ((j - i >= 2) != (pass == 0))
                 continue;
@@ -117,7 +145,11 @@ static jx_status build_tounicode(pdf_device *dev, const hb_set_t *cps, jx_buf *b
             if (pass == 0)
                 jx_buf_printf(b, "<%04X> <%04X> <%04X>\n", (unsigned)cp[i], (unsigned)cp[j - 1],
                               (unsigned)cp[i]);
-            else
+            else if (pdf_face_real(pf, cp[i]) > 0xFFFF) {
+                uint32_t v = pdf_face_real(pf, cp[i]) - 0x10000;
+                jx_buf_printf(b, "<%04X> <%04X%04X>\n", (unsigned)cp[i],
+                              (unsigned)(0xD800 + (v >> 10)), (unsigned)(0xDC00 + (v & 0x3FF)));
+            } else
                 jx_buf_printf(b, "<%04X> <%04X>\n", (unsigned)cp[i], (unsigned)cp[i]);
             if (++done % 100 == 0 || done == total)
                 jx_buf_puts(b, end);
@@ -213,8 +245,9 @@ static int cmp_i32(const void *a, const void *b)
 }
 
 /* What the font dictionaries need from a face's subset: for each character
- * drawn (pf->cps, ascending; the character's code is its CID) its glyph and
- * width, and the subset's bounding box. */
+ * drawn (pf->cps, ascending; the character's code is its CID, an alias CID
+ * getting the glyph and width of its real character) its glyph and width,
+ * and the subset's bounding box. */
 typedef struct subset_info {
     size_t n;
     uint32_t *cid;
@@ -298,9 +331,10 @@ static jx_status subset_glyphs(pdf_device *dev, pdf_face *pf, hb_blob_t *blob, s
     used[0] = 1;
     hb_codepoint_t c = HB_SET_VALUE_INVALID, g;
     while (si->n < n && hb_set_next(pf->cps, &c)) {
-        if (!hb_font_get_nominal_glyph(font, c, &g) || g >= count) {
+        uint32_t real = pdf_face_real(pf, c);
+        if (!hb_font_get_nominal_glyph(font, real, &g) || g >= count) {
             st = pdf_fail(dev, JX_ERR_FONT, "the subset of font %s (face %d) lost U+%04X",
-                          jx_face_path(pf->face), jx_face_index(pf->face), (unsigned)c);
+                          jx_face_path(pf->face), jx_face_index(pf->face), (unsigned)real);
             goto done;
         }
         used[g] = 1;
@@ -449,9 +483,8 @@ static jx_status add_cid_map(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict cidfont, c
     return st;
 }
 
-/* Adds pf's font program (the hb-subset output with its compact cmap, as
- * given to libharu) to the font descriptor desc as its /FontFile2, deflated
- * here and written as is.  libharu's own embedding would re-serialise the
+/* Adds pf's font program (the hb-subset output) to the font descriptor
+ * desc as its /FontFile2, deflated here and written as is.  libharu's own embedding would re-serialise the
  * program table by table through byte-wise copies (~20% of the time of a
  * one-page filing).  Fails with JX_ERR_INTERNAL (no program kept),
  * JX_ERR_NOMEM, or the status of a failed libharu call. */
@@ -472,8 +505,8 @@ static jx_status embed_program(pdf_device *dev, HPDF_Doc pdf, const pdf_face *pf
 }
 
 /* Writes face `slot`'s font dictionaries from its subset `blob`: the Type0
- * font (Identity-H: a code is its CID, = the character's Unicode value),
- * with the ToUnicode CMap of the characters drawn; its CIDFontType2 with
+ * font (Identity-H: a code is its CID, = the character's Unicode value or
+ * its alias in the Private Use Area), with the ToUnicode CMap of the characters drawn; its CIDFontType2 with
  * /DW, /W, the CIDToGIDMap and the CIDSystemInfo Adobe-Identity-0; the font
  * descriptor (bounding box, ascent and descent from the subset's head
  * table, as libharu computes them) with the font program (embed_program()).
@@ -508,7 +541,7 @@ static jx_status write_font(pdf_device *dev, HPDF_Doc pdf, size_t slot, const su
                      "writing the font", about)))
         return st;
     jx_buf b = {0};
-    if ((st = build_tounicode(dev, pf->cps, &b))) {
+    if ((st = build_tounicode(dev, pf, &b))) {
         jx_buf_free(&b);
         return st;
     }

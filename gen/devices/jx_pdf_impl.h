@@ -49,7 +49,8 @@ typedef struct pdf_mark {
 
 typedef struct pdf_face {
     const jx_face *face;
-    hb_set_t *cps;            /* every code point drawn with this face */
+    hb_set_t *cps;            /* every code drawn with this face (a character
+                               * outside the BMP: its alias code) */
     HPDF_Dict font;           /* the Type0 font dictionary, set by close() */
     HPDF_Dict tounicode;      /* set by close() */
     HPDF_Dict descriptor;     /* the font descriptor, set by close() */
@@ -62,6 +63,12 @@ typedef struct pdf_face {
     /* The font program as embedded (hb-subset's output); written by
      * embed_program(), not by libharu. */
     hb_blob_t *program;
+    /* Characters outside the BMP drawn with this face and their alias
+     * codes (Private Use Area, also in cps): alias_code[i] stands for
+     * alias_real[i]. */
+    uint32_t *alias_real;
+    uint32_t *alias_code;
+    size_t nalias, alias_cap;
 } pdf_face;
 
 typedef struct pdf_device {
@@ -112,11 +119,24 @@ jx_status pdf_hp(pdf_device *dev, HPDF_Doc pdf, HPDF_STATUS ret, const char *wha
 jx_status pdf_hp_ptr(pdf_device *dev, HPDF_Doc pdf, const void *handle, const char *what,
                      const char *about);
 
+/* jx_pdf.c: sets dict's `key` to UTF-8 `text` as a UTF-16BE text string
+ * (surrogate pairs) when text holds a character outside the BMP, which
+ * libharu's UTF-8 encoder drops; leaves dict alone otherwise.  Reports
+ * failures ("... while <what>"). */
+jx_status pdf_set_text(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict dict, const char *key,
+                       const char *text, const char *what);
+
+/* jx_pdf_font.c: the character code `code` of face pf stands for: the
+ * real character (outside the BMP) of an alias code, else code itself. */
+uint32_t pdf_face_real(const pdf_face *pf, uint32_t code);
+
 /* jx_pdf_font.c: subsets face `slot` and writes its font dictionaries
  * (pf->font, a Type0 font whose codes are the characters' Unicode values,
- * BMP only) with the font program, ToUnicode CMap, widths and CIDToGIDMap;
- * no libharu font is made, so text in it is written by jx_pdf_write.c.  On
- * failure the error is reported and its status returned. */
+ * or for a character outside the BMP its alias code in the Private Use
+ * Area) with the font program, ToUnicode CMap (aliases mapped back to the
+ * real characters), widths and CIDToGIDMap; no libharu font is made, so
+ * text in it is written by jx_pdf_write.c.  On failure the error is
+ * reported and its status returned. */
 jx_status pdf_embed_face(pdf_device *dev, HPDF_Doc pdf, size_t slot);
 
 /* jx_pdf_font.c: completes font `slot` for PDF/A-1 after every page is

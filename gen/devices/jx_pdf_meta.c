@@ -78,15 +78,19 @@ jx_status pdf_set_info(pdf_device *dev, HPDF_Doc pdf)
 {
     static const HPDF_InfoType types[5] = {HPDF_INFO_TITLE, HPDF_INFO_AUTHOR, HPDF_INFO_SUBJECT,
                                            HPDF_INFO_KEYWORDS, HPDF_INFO_CREATOR};
+    static const char *const keys[5] = {"Title", "Author", "Subject", "Keywords", "Creator"};
     const char *values[5] = {dev->title, dev->author, dev->subject, dev->keywords,
                              dev->creator};
     jx_status st;
     /* With UTF-8 as the current encoder libharu writes info strings as
-     * UTF-16BE with a byte order mark. */
+     * UTF-16BE with a byte order mark; pdf_set_text() then writes a value
+     * with characters outside the BMP, which that encoder drops. */
     for (int i = 0; i < 5; i++)
         if (values[i] && values[i][0] &&
-            (st = pdf_hp(dev, pdf, HPDF_SetInfoAttr(pdf, types[i], values[i]),
-                         "setting the document information", NULL)))
+            ((st = pdf_hp(dev, pdf, HPDF_SetInfoAttr(pdf, types[i], values[i]),
+                          "setting the document information", NULL)) ||
+             (st = pdf_set_text(dev, pdf, pdf->info, keys[i], values[i],
+                                "setting the document information"))))
             return st;
     HPDF_Date d = info_date(dev->date_epoch);
     if ((st = pdf_hp(dev, pdf, HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, PRODUCER),

@@ -179,7 +179,9 @@ static jx_status draw_page(pdf_device *dev, HPDF_Doc pdf, size_t p, HPDF_Encoder
             level = MAX_DEPTH - 1;
         HPDF_Outline parent = level ? outlines[level - 1] : NULL;
         HPDF_Outline o = HPDF_CreateOutline(pdf, parent, dev->pool + m->title, utf8);
-        if ((st = pdf_hp_ptr(dev, pdf, o, "adding a bookmark on", about)))
+        if ((st = pdf_hp_ptr(dev, pdf, o, "adding a bookmark on", about)) ||
+            (st = pdf_set_text(dev, pdf, o, "Title", dev->pool + m->title,
+                               "adding a bookmark")))
             return st;
         double top = h - m->y;
         if (top < 0)

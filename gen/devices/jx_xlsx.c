@@ -384,15 +384,119 @@ static int is_general(const char *f)
     return !f || !*f || strcmp(f, "General") == 0 || strcmp(f, "general") == 0;
 }
 
-/* The number format a NUMBER cell, or an EMPTY one meant for a number,
- * is written with: its own (the layout's, which shows the value as the
- * form's text does); NULL for General and for other cells.  General is
- * kept as General: "as written" amounts (70823.39, 500) show as written,
- * and so does what a clerk types. */
-static const char *cell_num_format(const jx_cell *c)
+/* The Excel number format that shows value text `shown` (a NUMBER cell's
+ * paras[0], as the PDF prints it) exactly: the digits grouped as shown
+ * (#,##0), as many decimals as shown, a percent sign, a unit written after
+ * the number ("万元"); the layout's grouping is kept even where the value
+ * is too small to show it.  A shown text that is not a number (the zero text
+ * of a format, "-") gives `base;-base;"-"`.  layout_fmt is the layout's
+ * format: its zero section (third) is kept.  Writes into buf (n bytes);
+ * returns 0, or -1 when the text does not fit. */
+static int shown_format(const char *shown, const char *layout_fmt, char *buf, size_t n)
+{
+    const char *p = shown;
+    if (*p == '-' && p[1] >= '0' && p[1] <= '9')
+        p++;
+    int digits = 0, thousands = 0, decimals = 0, pct = 0;
+    while ((*p >= '0' && *p <= '9') || (*p == ',' && digits > 0)) {
+        thousands |= *p == ',';
+        digits += *p != ',';
+        p++;
+    }
+    if (digits > 0 && *p == '.' && p[1] >= '0' && p[1] <= '9')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            decimals++;
+    if (digits > 0 && *p == '%') {
+        pct = 1;
+        p++;
+    }
+    /* The zero section of the layout's format: after its second ';' outside quotes. */
+    const char *zero = NULL;
+    int semis = 0, quoted = 0;
+    for (const char *q = layout_fmt; q && *q && !zero; q++) {
+        if (*q == '"')
+            quoted = !quoted;
+        else if (*q == ';' && !quoted && ++semis == 2)
+            zero = q + 1;
+    }
+    char base[96];
+    size_t len = 0;
+    if (digits == 0) {
+        /* Not a number: the zero text; the base is the layout's first section. */
+        len = (size_t)snprintf(base, sizeof base, "%s", "General");
+        if (layout_fmt && !is_general(layout_fmt)) {
+            size_t k = 0;
+            quoted = 0;
+            while (layout_fmt[k] && (quoted || layout_fmt[k] != ';') && k + 1 < sizeof base) {
+                quoted ^= layout_fmt[k] == '"';
+                base[k] = layout_fmt[k];
+                k++;
+            }
+            base[k] = '\0';
+            len = k;
+        }
+        if (strchr(shown, '"'))
+            return -1;
+        int w = snprintf(buf, n, "%s;-%s;\"%s\"", base, base, shown);
+        return w < 0 || (size_t)w >= n ? -1 : 0;
+    }
+    /* An integer General shows as written (up to 11 digits): kept General. */
+    if (is_general(layout_fmt) && !thousands && !decimals && !pct && !*p && digits <= 11) {
+        int w = snprintf(buf, n, "General");
+        return w < 0 || (size_t)w >= n ? -1 : 0;
+    }
+    /* The layout's grouping is kept where the value is too small to show it. */
+    for (const char *q = layout_fmt; q && *q && *q != ';'; q++)
+        thousands |= *q == ',';
+    len = (size_t)snprintf(base, sizeof base, "%s", thousands ? "#,##0" : "0");
+    if (decimals > 0 && len + 1 + (size_t)decimals < sizeof base) {
+        base[len++] = '.';
+        for (int i = 0; i < decimals; i++)
+            base[len++] = '0';
+        base[len] = '\0';
+    }
+    if (pct)
+        len += (size_t)snprintf(base + len, sizeof base - len, "%%");
+    if (*p && (strchr(p, '"') || strlen(p) + len + 3 > sizeof base))
+        return -1;
+    if (*p)
+        snprintf(base + len, sizeof base - len, "\"%s\"", p);
+    int w = zero ? snprintf(buf, n, "%s;-%s;%s", base, base, zero) : snprintf(buf, n, "%s", base);
+    return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
+/* The number format a NUMBER cell, or an EMPTY one meant for a number, is
+ * written with; NULL for General and for other cells.  A NUMBER cell gets
+ * the format that shows the text the PDF shows (shown_format(): "87734.30"
+ * keeps its 0, 12.5% is 0.0%, not the layout's General or 0%); the string
+ * is interned in the writer and lives as long as it.  An EMPTY cell gets
+ * the layout's format, for what a clerk types. */
+static const char *cell_num_format(xl_writer *x, const jx_cell *c)
 {
     if (c->kind != JX_CELL_NUMBER && c->kind != JX_CELL_EMPTY)
         return NULL;
+    char buf[256];
+    if (c->kind == JX_CELL_NUMBER && c->npara > 0 && c->paras[0].text &&
+        shown_format(c->paras[0].text, c->number_format, buf, sizeof buf) == 0) {
+        if (is_general(buf))
+            return NULL;
+        for (size_t i = 0; i < x->nshown; i++)
+            if (strcmp(x->shown[i], buf) == 0)
+                return x->shown[i];
+        if (x->nshown == x->shown_cap) {
+            size_t cap = x->shown_cap ? x->shown_cap * 2 : 16;
+            char **p = realloc(x->shown, cap * sizeof *p);
+            if (!p)
+                return c->number_format;
+            x->shown = p;
+            x->shown_cap = cap;
+        }
+        char *s = jx_strdup(buf);
+        if (!s)
+            return c->number_format;
+        x->shown[x->nshown++] = s;
+        return s;
+    }
     return is_general(c->number_format) ? NULL : c->number_format;
 }
 
@@ -744,7 +848,7 @@ static jx_status write_cell(xl_writer *x, size_t si, lxw_worksheet *ws, size_t b
     lxw_row_t r1 = r0 + (lxw_row_t)c->rowspan - 1;
     lxw_col_t fc = (lxw_col_t)c0, lc = (lxw_col_t)(c1 - 1);
     int kind = number_kind(c);
-    lxw_format *fmt = get_format(x, &c->style, t->border_pt > 0, is_locked(c), cell_num_format(c));
+    lxw_format *fmt = get_format(x, &c->style, t->border_pt > 0, is_locked(c), cell_num_format(x, c));
     if (!fmt)
         return xl_oom(x);
     lxw_error e;
@@ -1099,7 +1203,7 @@ static jx_status write_data_sheet(xl_writer *x)
                 return st;
         }
         if (c->kind == JX_CELL_NUMBER) {
-            lxw_format *fnum = get_format(x, &num, 1, 1, cell_num_format(c));
+            lxw_format *fnum = get_format(x, &num, 1, 1, cell_num_format(x, c));
             if (!fnum)
                 return xl_oom(x);
             if ((e = worksheet_write_number(ws, r, DC_VALUE, jx_decimal_to_double(c->number),
@@ -1414,6 +1518,9 @@ done:
     free(x.sheets);
     free(x.places);
     free(x.by_path);
+    for (size_t i = 0; i < x.nshown; i++)
+        free(x.shown[i]);
+    free(x.shown);
     xl_memo_free(&x);
     for (size_t i = 0; i < x.nused; i++)
         free(x.used[i]);

@@ -94,6 +94,8 @@ typedef struct xl_writer {
     xl_place *places;       /* every value cell, in document order */
     size_t nplaces, placecap;
     const xl_place **by_path; /* the same, sorted by path, then document order */
+    char **shown;           /* number formats made by cell_num_format(), owned */
+    size_t nshown, shown_cap;
     /* piece_lines()'s answers in this workbook (open addressing, a power
      * of two slots, at most half full): the 数据 sheet measures the same
      * labels, units, kinds and sheet name on row after row. */

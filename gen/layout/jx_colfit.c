@@ -199,6 +199,19 @@ static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags 
         if (cell->colspan < 2 || cell->col < 0 || cell->col + cell->colspan > n)
             continue;
         const jx_style *st = &cell->style;
+        /* nor do the columns under it leave it less than three characters
+         * (a column with no cell of its own had no floor: the value columns
+         * of Guanggu's indicators, each under cells over two, shrank to 5 pt) */
+        double floor = 3 * st->size_pt + pad, span = 0, held = 0;
+        for (int j = cell->col; j < cell->col + cell->colspan; j++) {
+            span += w[j];
+            held += need[j];
+        }
+        if (floor > span)
+            floor = span;
+        if (floor > held && span > 0)
+            for (int j = cell->col; j < cell->col + cell->colspan; j++)
+                need[j] += (floor - held) * w[j] / span;
         double lo = 0;
         for (size_t i = 0; i < cell->npara; i++) {
             const char *text = cell->paras[i].text ? cell->paras[i].text : "";

@@ -309,7 +309,9 @@ typedef struct cell_state {
     const jx_cell *cell;
     measured m;
     double x, w;             /* cell box */
-    size_t next_line;        /* first line not yet drawn (split rows, spans) */
+    size_t next_line;        /* spans: first line not yet drawn */
+    int shown;               /* spans: every line has been drawn on some page */
+    int waited;              /* spans: left empty on a page, to be shown whole later */
 } cell_state;
 
 /* A piece of a row placed on a page. */
@@ -317,6 +319,7 @@ typedef struct piece {
     int row;
     double y, height;
     int whole;               /* the whole row, unsplit */
+    int ends;                /* the row ends on this piece (whole, or its last part) */
     size_t *from, *to;       /* per cell of the row (rowspan 1): lines drawn */
 } piece;
 
@@ -375,17 +378,9 @@ static jx_status table_measure(table_pass *tp)
                 tp->row_h[cs->cell->row] = need;
         }
     }
-    for (int span = 2; span <= t->nrows; span++)
-        for (size_t i = 0; i < t->ncells; i++) {
-            const cell_state *cs = &tp->cells[i];
-            if (cs->cell->rowspan != span)
-                continue;
-            double have = 0, need = cs->m.height + 2 * pad(tp);
-            for (int r = cs->cell->row; r < cs->cell->row + span; r++)
-                have += tp->row_h[r];
-            if (need > have)
-                tp->row_h[cs->cell->row + span - 1] += need - have;
-        }
+    /* Cells spanning rows are not counted here: where a span's text needs
+     * more room than its rows give, the row that ends it grows when it is
+     * placed (span_extra()), for the part of the text left for its page. */
     /* Which single-row cells start in each row. */
     for (size_t i = 0; i < t->ncells; i++)
         if (t->cells[i].rowspan == 1)
@@ -420,6 +415,7 @@ static piece *add_piece(table_pass *tp, int row, double y, double h, int whole)
     p->y = y;
     p->height = h;
     p->whole = whole;
+    p->ends = whole;
     size_t n = tp->row_ncells[row];
     p->from = calloc(n + 1, sizeof *p->from);
     p->to = calloc(n + 1, sizeof *p->to);
@@ -479,6 +475,63 @@ static void draw_cell_lines(table_pass *tp, cell_state *cs, size_t from, size_t 
     }
 }
 
+/* Height of lines [from, to) of a cell. */
+static double lines_height(const cell_state *cs, size_t from, size_t to)
+{
+    double h = 0;
+    for (size_t k = from; k < to; k++)
+        h += cs->m.lines[k].height;
+    return h;
+}
+
+/* Whether a cell's whole text fits on an empty page of the table. */
+static int fits_a_page(const table_pass *tp, const cell_state *cs)
+{
+    return cs->m.height + 2 * pad(tp) <= tp->pg->bottom - tp->pg->top + JX_PAGE_EPS;
+}
+
+/* Draws the text of a cell spanning rows into its part on this page, a box
+ * of height h at y; `final` when the span ends on this page.  No line is
+ * ever lost:
+ *   - a text that fits the part is drawn whole (again on each later page
+ *     the span reaches, where it fits: a group label is repeated);
+ *   - a text not yet shown that fits a page but not this part waits for a
+ *     later part, once (placement keeps this rare: a label starts on a
+ *     page where it fits, and the part grows to hold it);
+ *   - a text taller than a page continues line by line;
+ *   - on its final part a text shows all its remaining lines: placement
+ *     made that part tall enough (span_extra()). */
+static void draw_span_segment(table_pass *tp, cell_state *cs, double y, double h, int final)
+{
+    double inner = h - 2 * pad(tp);
+    if (cs->shown || cs->next_line == 0) {
+        if (cs->m.height <= inner + JX_PAGE_EPS) {
+            draw_cell_lines(tp, cs, 0, cs->m.nlines, y, h, 1);
+            cs->shown = 1;
+            cs->next_line = cs->m.nlines;
+            return;
+        }
+        if (cs->shown)
+            return;
+        if (!final && fits_a_page(tp, cs) && !cs->waited) {
+            cs->waited = 1;
+            return;
+        }
+    }
+    size_t k = cs->next_line, end = k;
+    double used = 0;
+    while (end < cs->m.nlines && (final || used + cs->m.lines[end].height <= inner + JX_PAGE_EPS)) {
+        used += cs->m.lines[end].height;
+        end++;
+    }
+    if (end == k && end < cs->m.nlines)
+        end++;
+    draw_cell_lines(tp, cs, k, end, y, h, 0);
+    cs->next_line = end;
+    if (end >= cs->m.nlines)
+        cs->shown = 1;
+}
+
 /* Draws every piece collected for the current page: boxes and text, cell
  * by cell in reading order. */
 static void flush_page(table_pass *tp)
@@ -520,24 +573,12 @@ static void flush_page(table_pass *tp)
                 if (o->row >= c->row && o->row < c->row + c->rowspan)
                     y1 = o->y + o->height;
             }
+            int final = 0;
+            for (size_t q = p; q < tp->npieces; q++)
+                if (tp->pieces[q].row == c->row + c->rowspan - 1 && tp->pieces[q].ends)
+                    final = 1;
             draw_box(tp, cs, y0, y1 - y0, bottom);
-            double h = y1 - y0;
-            if (cs->next_line == 0 && cs->m.height + 2 * pad(tp) <= h + JX_PAGE_EPS) {
-                /* The whole label, on every page its span reaches. */
-                draw_cell_lines(tp, cs, 0, cs->m.nlines, y0, h, 1);
-            } else {
-                /* The label does not fit this segment: continue its lines. */
-                size_t k = cs->next_line, end = k;
-                double used = 0;
-                while (end < cs->m.nlines && used + cs->m.lines[end].height <= h - 2 * pad(tp)) {
-                    used += cs->m.lines[end].height;
-                    end++;
-                }
-                if (end == k && end < cs->m.nlines)
-                    end++;
-                draw_cell_lines(tp, cs, k, end, y0, h, 0);
-                cs->next_line = end >= cs->m.nlines ? cs->m.nlines : end;
-            }
+            draw_span_segment(tp, cs, y0, y1 - y0, final);
         }
     }
     free_pieces(tp);
@@ -559,6 +600,8 @@ static int header_above(const jx_table *t, int r, int *count)
     return start;
 }
 
+static double span_label_height(const table_pass *tp, int r);
+
 /* Rows r.. that must share a page with what follows them: a block of
  * header rows or keep-with-next rows starting at r, plus the start of the
  * row after them.  0 when r starts no such group (or continues one). */
@@ -573,40 +616,154 @@ static double keep_group_height(const table_pass *tp, int r)
         h += tp->row_h[end++];
     if (end == r || end == t->nrows)
         return end == r ? 0 : h;
+    /* The first row comes along whole when it fits a page (it would move
+     * to the next page whole), else its first lines. */
     double first = tp->row_h[end], lines = 3 * jx_fonts_line_height(tp->pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT);
-    return h + (first < lines ? first : lines);
+    if (first > (tp->pg->bottom - tp->pg->top) / 2)
+        first = lines;
+    /* A label spanning rows that starts there comes along whole. */
+    double label = span_label_height(tp, end);
+    return h + (label > first ? label : first);
+}
+
+/* Height of header rows [start, start+count), with the labels spanning
+ * them. */
+static double header_block_height(const table_pass *tp, int start, int count)
+{
+    double h = 0;
+    for (int i = 0; i < count; i++)
+        h += tp->row_h[start + i];
+    for (size_t i = 0; i < tp->t->ncells; i++) {
+        const cell_state *cs = &tp->cells[i];
+        const jx_cell *c = cs->cell;
+        if (c->rowspan < 2 || c->row < start || c->row + c->rowspan > start + count)
+            continue;
+        double other = h;
+        for (int k = c->row; k < c->row + c->rowspan; k++)
+            other -= tp->row_h[k];
+        if (other + cs->m.height + 2 * pad(tp) > h)
+            h = other + cs->m.height + 2 * pad(tp);
+    }
+    return h;
+}
+
+/* The header rows repeated above row r on a continuation page: the block
+ * header_above() finds, unless it would fill more than half a page (a
+ * header holding pages of text would leave no room for the rows it heads:
+ * the table then continues without it).  -1 and *count 0 when none. */
+static int repeated_header(const table_pass *tp, int r, int *count)
+{
+    int start = header_above(tp->t, r, count);
+    if (start >= 0 &&
+        header_block_height(tp, start, *count) > (tp->pg->bottom - tp->pg->top) / 2) {
+        *count = 0;
+        return -1;
+    }
+    return start;
 }
 
 /* Height of the header rows that would repeat above row r. */
 static double header_height(const table_pass *tp, int r)
 {
-    int count, start = header_above(tp->t, r, &count);
-    double h = 0;
-    for (int i = 0; i < count; i++)
-        h += tp->row_h[start + i];
-    return h;
+    int count, start = repeated_header(tp, r, &count);
+    return count ? header_block_height(tp, start, count) : 0;
+}
+
+/* Top of the part of span cell cs on the current page: its first piece
+ * there, or the cursor when none is placed yet. */
+static double span_top(const table_pass *tp, const cell_state *cs)
+{
+    const jx_cell *c = cs->cell;
+    for (size_t q = 0; q < tp->npieces; q++)
+        if (tp->pieces[q].row >= c->row && tp->pieces[q].row < c->row + c->rowspan)
+            return tp->pieces[q].y;
+    return tp->pg->y;
+}
+
+/* Height the text of span cell cs still needs on the page that shows its
+ * end: all of it when not yet drawn, else the lines left (0 when shown). */
+static double span_left(const table_pass *tp, const cell_state *cs)
+{
+    if (cs->shown)
+        return 0;
+    return lines_height(cs, cs->next_line, cs->m.nlines) + 2 * pad(tp);
+}
+
+/* Height below the cursor that the spans ending at row r need on this
+ * page, so that each shows the rest of its text (0 when none). */
+static double span_need_here(const table_pass *tp, int r)
+{
+    double need = 0;
+    for (size_t i = 0; i < tp->t->ncells; i++) {
+        const cell_state *cs = &tp->cells[i];
+        const jx_cell *c = cs->cell;
+        if (c->rowspan < 2 || c->row + c->rowspan - 1 != r)
+            continue;
+        double n = span_left(tp, cs) - (tp->pg->y - span_top(tp, cs));
+        if (n > need)
+            need = n;
+    }
+    return need;
+}
+
+/* Height row r takes when placed whole here: its own, or more where a span
+ * it ends needs room for the rest of its text. */
+static double row_need(const table_pass *tp, int r)
+{
+    double span = span_need_here(tp, r);
+    return span > tp->row_h[r] ? span : tp->row_h[r];
 }
 
 static jx_status place_whole_row(table_pass *tp, int r)
 {
-    piece *p = add_piece(tp, r, tp->pg->y, tp->row_h[r], 1);
+    double h = row_need(tp, r);
+    piece *p = add_piece(tp, r, tp->pg->y, h, 1);
     if (!p)
         return JX_ERR_NOMEM;
     for (size_t k = 0; k < tp->row_ncells[r]; k++) {
         p->from[k] = 0;
         p->to[k] = tp->cells[tp->row_cells[r][k]].m.nlines;
     }
-    tp->pg->y += tp->row_h[r];
+    tp->pg->y += h;
     return JX_OK;
+}
+
+/* Before a page break inside a table: a span label started on this page
+ * that fits a page but not its part here makes the page's last piece
+ * taller, when the page has room, so that the label stays whole with the
+ * first rows it introduces. */
+static void hold_open_labels(table_pass *tp)
+{
+    if (tp->npieces == 0)
+        return;
+    piece *last = &tp->pieces[tp->npieces - 1];
+    double grow = 0;
+    for (size_t i = 0; i < tp->t->ncells; i++) {
+        const cell_state *cs = &tp->cells[i];
+        const jx_cell *c = cs->cell;
+        if (c->rowspan < 2 || cs->shown || cs->next_line > 0 || !fits_a_page(tp, cs))
+            continue;
+        if (last->row < c->row || last->row >= c->row + c->rowspan)
+            continue;
+        double top = span_top(tp, cs);
+        double need = cs->m.height + 2 * pad(tp) - (last->y + last->height - top);
+        if (need > grow && top + cs->m.height + 2 * pad(tp) <= tp->pg->bottom + JX_PAGE_EPS)
+            grow = need;
+    }
+    if (grow > 0) {
+        last->height += grow;
+        tp->pg->y = last->y + last->height;
+    }
 }
 
 static jx_status start_continuation_page(table_pass *tp, int r)
 {
+    hold_open_labels(tp);
     flush_page(tp);
     jx_status st = new_page(tp->pg);
     if (st != JX_OK)
         return st;
-    int count, start = header_above(tp->t, r, &count);
+    int count, start = repeated_header(tp, r, &count);
     for (int h = 0; h < count; h++) {
         st = place_whole_row(tp, start + h);
         if (st != JX_OK)
@@ -614,6 +771,40 @@ static jx_status start_continuation_page(table_pass *tp, int r)
     }
     tp->fresh_y = tp->pg->y;
     return JX_OK;
+}
+
+/* Whether a span ending at row r draws text on this page when the row's
+ * piece here is h tall (draw_span_segment() would not leave it waiting). */
+static int span_draws_here(const table_pass *tp, int r, double h)
+{
+    for (size_t i = 0; i < tp->t->ncells; i++) {
+        const cell_state *cs = &tp->cells[i];
+        const jx_cell *c = cs->cell;
+        if (c->rowspan < 2 || c->row + c->rowspan - 1 != r || cs->shown)
+            continue;
+        double inner = tp->pg->y - span_top(tp, cs) + h - 2 * pad(tp);
+        if (inner < 1)
+            continue;
+        if (cs->next_line > 0 || cs->waited || !fits_a_page(tp, cs) ||
+            cs->m.height <= inner + JX_PAGE_EPS)
+            return 1;
+    }
+    return 0;
+}
+
+/* Height of the tallest label spanning rows that starts at row r (0 when
+ * none starts there), when it fits a page. */
+static double span_label_height(const table_pass *tp, int r)
+{
+    double h = 0;
+    for (size_t i = 0; i < tp->t->ncells; i++) {
+        const cell_state *cs = &tp->cells[i];
+        if (cs->cell->rowspan < 2 || cs->cell->row != r || !fits_a_page(tp, cs))
+            continue;
+        if (cs->m.height + 2 * pad(tp) > h)
+            h = cs->m.height + 2 * pad(tp);
+    }
+    return h;
 }
 
 /* Height still needed by row r given each cell's next line. */
@@ -665,7 +856,15 @@ static jx_status flow_table(pager *pg, const jx_block *b)
             st = start_continuation_page(&tp, r);
             continue;
         }
-        if (tp.row_h[r] <= room + JX_PAGE_EPS) {
+        /* A label spanning rows that fits a page starts on a page where
+         * it fits, with its first row. */
+        if (!fresh_here && span_label_height(&tp, r) > room + JX_PAGE_EPS &&
+            span_label_height(&tp, r) <= body - header_height(&tp, r)) {
+            st = start_continuation_page(&tp, r);
+            continue;
+        }
+        double row_h = row_need(&tp, r);
+        if (row_h <= room + JX_PAGE_EPS) {
             st = place_whole_row(&tp, r);
             r++;
             continue;
@@ -675,7 +874,7 @@ static jx_status flow_table(pager *pg, const jx_block *b)
          * only a row taller than a page is split, line by line. */
         double fresh_room = body - header_height(&tp, r);
         int fresh = pg->y <= tp.fresh_y + JX_PAGE_EPS;
-        if (!fresh && tp.row_h[r] <= fresh_room + JX_PAGE_EPS) {
+        if (!fresh && row_h <= fresh_room + JX_PAGE_EPS) {
             st = start_continuation_page(&tp, r);
             continue;
         }
@@ -688,6 +887,9 @@ static jx_status flow_table(pager *pg, const jx_block *b)
         for (;;) {
             room = pg->bottom - pg->y;
             double need = remaining_height(&tp, r, next);
+            double span = span_need_here(&tp, r);
+            if (span > need)
+                need = span;
             int last = need <= room + JX_PAGE_EPS;
             piece *p = add_piece(&tp, r, pg->y, last ? need : room, 0);
             if (!p) {
@@ -709,6 +911,8 @@ static jx_status flow_table(pager *pg, const jx_block *b)
                 progress |= e > next[k];
                 next[k] = e;
             }
+            if (span > 0 && span_draws_here(&tp, r, p->height))
+                progress = 1; /* a span ending here draws lines into this piece */
             if (!progress && p->y <= tp.fresh_y + JX_PAGE_EPS) {
                 /* Not one line fits even on a fresh page (a line taller than
                  * the page body, or repeated header rows filling it): take a
@@ -728,6 +932,7 @@ static jx_status flow_table(pager *pg, const jx_block *b)
             if (last) {
                 pg->y += need;
                 p->whole = 0;
+                p->ends = 1;
                 break;
             }
             pg->y = pg->bottom;
@@ -738,8 +943,9 @@ static jx_status flow_table(pager *pg, const jx_block *b)
             st = start_continuation_page(&tp, r);
             if (st != JX_OK)
                 break;
-            if (remaining_height(&tp, r, next) <= 2 * pad(&tp) + JX_PAGE_EPS)
-                break;
+            if (remaining_height(&tp, r, next) <= 2 * pad(&tp) + JX_PAGE_EPS &&
+                span_need_here(&tp, r) <= 2 * pad(&tp) + JX_PAGE_EPS)
+                break; /* nothing left but padding */
         }
         r++;
     }
@@ -845,7 +1051,20 @@ static jx_status emit(pager *pg, jx_device *dev)
     return st;
 }
 
+static jx_status layout_pages(const jx_doc *doc, jx_fonts *fonts, jx_device *dev, jx_diags *d);
+
 jx_status jx_paginate(const jx_doc *doc, jx_fonts *fonts, jx_device *dev, jx_diags *d)
+{
+    return layout_pages(doc, fonts, dev, d);
+}
+
+jx_status jx_paginate_check(const jx_doc *doc, jx_fonts *fonts, jx_diags *d)
+{
+    return layout_pages(doc, fonts, NULL, d);
+}
+
+/* Lays doc out; draws it on dev unless dev is NULL. */
+static jx_status layout_pages(const jx_doc *doc, jx_fonts *fonts, jx_device *dev, jx_diags *d)
 {
     pager pg = {0};
     pg.doc = doc;
@@ -870,7 +1089,7 @@ jx_status jx_paginate(const jx_doc *doc, jx_fonts *fonts, jx_device *dev, jx_dia
         if (st == JX_OK)
             st = pg.status;
     }
-    if (st == JX_OK)
+    if (st == JX_OK && dev)
         st = emit(&pg, dev);
     for (size_t i = 0; i < pg.npages; i++)
         free(pg.pages[i].items);

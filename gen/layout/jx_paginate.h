@@ -26,4 +26,10 @@
  * messages in d.  On error the device has not been closed. */
 jx_status jx_paginate(const jx_doc *doc, jx_fonts *fonts, jx_device *dev, jx_diags *d);
 
+/* Lays doc out exactly as jx_paginate() does and draws nothing: what
+ * `jxgen check` runs so that it fails where `build` would (a character no
+ * configured font has is the same error, naming the field, the character
+ * and its code point).  Returns JX_OK or the first error, messages in d. */
+jx_status jx_paginate_check(const jx_doc *doc, jx_fonts *fonts, jx_diags *d);
+
 #endif

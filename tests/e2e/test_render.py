@@ -146,8 +146,8 @@ class Samples(unittest.TestCase):
 # that shows them as the official table does.
 NUMBERS = {
     "changzhou": [(500, "General"), (5000000, "General"), (2500000, "General")],
-    "jiangbei": [(137760, "General"), (70823.39, "General"), (35319.26, "General"), (61000, "General")],
-    "tangshan": [(2033, 'General"万元"'), (230, 'General"万元"'), (0.45, "0%"), (1, "0%")],
+    "jiangbei": [(137760, "General"), (70823.39, "0.00"), (35319.26, "0.00"), (61000, "General")],
+    "tangshan": [(2033, '0"万元"'), (230, '0"万元"'), (0.45, "0%"), (1, "0%")],
     "guangzhou": [(3343.64, "#,##0.00"), (80939.63, "#,##0.00"), (51922.73, "#,##0.00"), (52349, "#,##0.00")],
     "guanggu": [(429, '0.00;-0.00;"-"'), (568, '0.00;-0.00;"-"'), (1, '0%;-0%;"-"')],
 }

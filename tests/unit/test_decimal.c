@@ -91,6 +91,14 @@ static void formats_as_templates_show(void **state)
     assert_string_equal(fmt(dec("3343.64"), 2, 1), "3,343.64");
     assert_string_equal(fmt(dec("80939.63"), 2, 1), "80,939.63");
     assert_string_equal(fmt(dec("429"), 2, 0), "429.00");
+    /* Rounded once, half away from zero, as Excel shows the same number:
+     * 9.45 at 0 decimals is 9 (digit by digit it became 9.5, then 10). */
+    assert_string_equal(fmt(dec("9.45"), 0, 0), "9");
+    assert_string_equal(fmt(dec("31002.244571"), 2, 1), "31,002.24");
+    assert_string_equal(fmt(dec("9277.37448"), 2, 0), "9277.37");
+    assert_string_equal(fmt(dec("0.125"), 2, 0), "0.13");
+    assert_string_equal(fmt(dec("-0.125"), 2, 0), "-0.13");
+    assert_string_equal(fmt(dec("0.999999"), 0, 0), "1");
     assert_string_equal(fmt(dec("1234567"), 0, 1), "1,234,567");
     assert_string_equal(fmt(dec("2.345"), 2, 0), "2.35");
     assert_string_equal(fmt(dec("-2.345"), 2, 0), "-2.35");

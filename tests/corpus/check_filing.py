@@ -1,0 +1,464 @@
+#!/usr/bin/python3
+"""What a reader sees of one rendered filing, checked against what it says.
+
+usage: check_filing.py SOURCE_DIR FILING.yaml OUT_DIR   (prints faults, exit 1 if any)
+
+OUT_DIR holds NAME.pdf, NAME.xlsx and NAME.trace (jxgen build --trace) of
+FILING.yaml.  The checks, each printed as "NAME: kind: detail":
+
+  lost       a text value's characters do not all appear in the PDF
+             (pdftotext -raw), in order: the value may be cut into pieces
+             only at page breaks (a cell continued on the next page);
+  xlsx-lost  a text value is in no workbook cell (openpyxl);
+  amount     an amount is not a number cell, holds another value than the
+             filing wrote, or shows (value with the cell's number format
+             applied) a text the PDF does not show;
+  split      a number, an amount with its unit or a Latin word is broken
+             across two lines of one text block (pdftotext -bbox-layout);
+  border     a word of the PDF crosses a rule of the table grid (but for the
+             blank half of a mark compressed at a line's start or end);
+  glyph      a character is drawn as U+FFFD or from the Private Use Area
+             (no real glyph), or a font is not embedded (pdffonts);
+  header     a page ends with a header row (header: true in the layout)
+             and nothing under it, or a table continued on a new page does
+             not start with the header rows above the break.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from decimal import Decimal, ROUND_HALF_UP
+
+import yaml
+
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+WS = re.compile(r"\s+")
+TAG = re.compile(r"</?(p|ol|ul|li|br)\b[^>]*>", re.I)
+
+
+def norm(s):
+    return WS.sub("", TAG.sub("", s))
+
+
+# ---- the filing's values and their schema ----
+
+def spec_at(schema, path):
+    spec = {"type": "map", "fields": schema}
+    for p in path.split("."):
+        if p.isdigit():
+            continue
+        if spec.get("type") == "list":
+            spec = spec["item"].get(p, {})
+        else:
+            spec = spec.get("fields", {}).get(p, {})
+    return spec
+
+
+def scalars(node, path=""):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from scalars(v, "%s.%s" % (path, k) if path else k)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from scalars(v, "%s.%d" % (path, i))
+    elif node is not None:
+        yield path, str(node)
+
+
+# ---- Excel number formats (the subset jxgen writes) ----
+
+def excel_text(value, fmt):
+    """The text Excel shows for number `value` (Decimal) in format fmt."""
+    secs = split_sections(fmt or "General")
+    neg = value < 0
+    if value == 0 and len(secs) >= 3:
+        sec, value = secs[2], abs(value)
+    elif neg and len(secs) >= 2:
+        sec, value = secs[1], abs(value)
+    else:
+        sec = secs[0]
+    out = []
+    i = 0
+    done_number = False
+    while i < len(sec):
+        c = sec[i]
+        if c == '"':
+            j = sec.index('"', i + 1)
+            out.append(sec[i + 1:j])
+            i = j + 1
+        elif c == "\\":
+            out.append(sec[i + 1])
+            i += 2
+        elif sec.startswith("General", i):
+            out.append(general(value))
+            i += 7
+            done_number = True
+        elif c in "#0," and not done_number:
+            m = re.match(r"[#0,]+(\.0+)?%?", sec[i:])
+            spec = m.group(0)
+            out.append(number(value, spec))
+            i += len(spec)
+            done_number = True
+        elif c == "-" or c in " ()":
+            out.append(c)
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def split_sections(fmt):
+    secs, cur, q = [], "", False
+    for c in fmt:
+        if c == '"':
+            q = not q
+        if c == ";" and not q:
+            secs.append(cur)
+            cur = ""
+        else:
+            cur += c
+    secs.append(cur)
+    return secs
+
+
+def number(value, spec):
+    pct = spec.endswith("%")
+    if pct:
+        value = value * 100
+        spec = spec[:-1]
+    decimals = len(spec.split(".")[1]) if "." in spec else 0
+    q = Decimal(1).scaleb(-decimals)
+    v = value.quantize(q, rounding=ROUND_HALF_UP)
+    s = format(abs(v), "f")
+    ip, _, fp = s.partition(".")
+    if "," in spec:
+        ip = "{:,}".format(int(ip))
+    s = ip + ("." + fp if fp else "")
+    if v < 0:
+        s = "-" + s
+    return s + ("%" if pct else "")
+
+
+def general(value):
+    s = format(value.normalize(), "f")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+# ---- the PDF ----
+
+def pdf_text(pdf):
+    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", pdf, "-"],
+                          capture_output=True, check=True).stdout.decode("utf-8")
+
+
+def find_in_pages(pages, value):
+    """Whether value reads in order in the pages, cut only at page breaks:
+    each piece is on a later page than the one before."""
+    value = norm(value)
+    if not value:
+        return True
+    starts = [(pno, 0) for pno in range(len(pages))]
+    # Try every page as the start of the first piece.
+    for pno in range(len(pages)):
+        if matches_from(pages, pno, value):
+            return True
+    return False
+
+
+def matches_from(pages, pno, value):
+    if not value:
+        return True
+    if pno >= len(pages):
+        return False
+    text = pages[pno]
+    # The longest prefix of value found on this page, then the rest later.
+    lo, hi = 0, len(value)
+    if value in text:
+        return True
+    # binary search the longest prefix present
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if value[:mid] in text:
+            lo = mid
+        else:
+            hi = mid - 1
+    if lo == 0:
+        return False
+    for q in range(pno + 1, min(len(pages), pno + 40)):
+        if matches_from(pages, q, value[lo:]):
+            return True
+    return False
+
+
+DIGIT_END = re.compile(r"[0-9０-９][.,]?$")
+NUM_START = re.compile(r"^[0-9０-９.,%％]")
+UNIT_SPLIT = [("万", "元"), ("亿", "元"), ("千", "元"), ("平方", "米"), ("公", "里")]
+LATIN_END = re.compile(r"[A-Za-z]$")
+LATIN_START = re.compile(r"^[A-Za-z]")
+
+
+def bbox_layout(pdf):
+    out = subprocess.run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", pdf, "-"],
+                         capture_output=True, check=True).stdout.decode("utf-8", "replace")
+    out = re.sub(r"<!DOCTYPE[^>]*>", "", out).replace('xmlns="http://www.w3.org/1999/xhtml"', "")
+    return ET.fromstring(out)
+
+
+def split_faults(root):
+    faults = []
+    for pno, page in enumerate(root.iter("page"), 1):
+        for block in page.iter("block"):
+            lines = ["".join(w.text or "" for w in line.iter("word")) for line in block.iter("line")]
+            for a, b in zip(lines, lines[1:]):
+                if not a or not b:
+                    continue
+                bad = (DIGIT_END.search(a) and NUM_START.search(b)) or \
+                      (LATIN_END.search(a) and LATIN_START.search(b)) or \
+                      any(a.endswith(x) and b.startswith(y) for x, y in UNIT_SPLIT) or \
+                      (DIGIT_END.search(a) and b[0] in "%％")
+                if bad:
+                    faults.append("page %d: %s/%s" % (pno, a[-12:], b[:12]))
+    return faults
+
+
+def word_boxes(root):
+    for pno, page in enumerate(root.iter("page")):
+        for w in page.iter("word"):
+            yield pno, w.text or "", tuple(float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
+
+
+# ---- the trace ----
+
+TEXT = re.compile(r'^text "([^"]*)" ([\d.]+) x=([\d.-]+) y=([\d.-]+) (?:cs=-?[\d.]+ )?"(.*)"$')
+RULE = re.compile(r"^rule ([\d.-]+),([\d.-]+)-([\d.-]+),([\d.-]+) w=([\d.]+)$")
+
+
+def read_trace(path):
+    pages = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("page "):
+                w, h = line[5:].split("x")
+                pages.append({"texts": [], "rules": [], "h": float(h)})
+            elif (m := TEXT.match(line)):
+                pages[-1]["texts"].append((float(m.group(3)), float(m.group(4)),
+                                           m.group(5).encode().decode("unicode_escape")
+                                           .encode("latin-1").decode("utf-8", "replace")
+                                           if "\\x" in m.group(5) else m.group(5),
+                                           float(m.group(2))))
+            elif (m := RULE.match(line)):
+                pages[-1]["rules"].append(tuple(float(m.group(i)) for i in range(1, 5)))
+    return pages
+
+
+# Marks whose blank half the engine compresses at a line's start (opening)
+# or end (closing): drawn with negative spacing or moved by up to half an
+# em, their glyph box (which pdftotext reports whole) may reach over the
+# rule while their ink stays in the cell.
+OPENING = set("（【《〈「『〔［｛“‘")
+CLOSING = set("）】》〉」』〕］｝”’，。、；：！？")
+
+
+def compressed_edge(text, x0, x1, y0, y1, lo, hi):
+    """Whether a rule over x lo..hi (lo = hi: a vertical one) meets the word
+    only in the blank half of a compressed mark at its start or end (half an
+    em: the word's height)."""
+    half = (y1 - y0) / 2
+    return ((text[:1] in OPENING and hi <= x0 + half) or
+            (text[-1:] in CLOSING and lo >= x1 - half))
+
+
+def border_faults(root, trace):
+    faults = []
+    for pno, text, (x0, y0, x1, y1) in word_boxes(root):
+        if pno >= len(trace):
+            continue
+        for (a, b, c, d) in trace[pno]["rules"]:
+            if abs(a - c) < 0.01:  # vertical rule at x=a from b to d
+                lo, hi = min(b, d), max(b, d)
+                if (x0 + 0.8 < a < x1 - 0.8 and lo < y1 - 1.5 and hi > y0 + 1.5 and
+                        not compressed_edge(text, x0, x1, y0, y1, a, a)):
+                    faults.append("page %d: \"%s\" crosses x=%.1f" % (pno + 1, text[:20], a))
+                    break
+            elif abs(b - d) < 0.01:
+                lo, hi = min(a, c), max(a, c)
+                if (y0 + 1.5 < b < y1 - 1.5 and lo < x1 - 0.8 and hi > x0 + 0.8 and
+                        not compressed_edge(text, x0, x1, y0, y1, lo, hi)):
+                    faults.append("page %d: \"%s\" crosses y=%.1f" % (pno + 1, text[:20], b))
+                    break
+    return faults
+
+
+def header_texts(layout):
+    """Texts of the layout's header rows (rows with header: true)."""
+    out = set()
+
+    def walk(n):
+        if isinstance(n, dict):
+            if n.get("header") is True and "row" in n:
+                for c in n["row"]:
+                    if isinstance(c, dict) and isinstance(c.get("text"), str) and c["text"].strip():
+                        out.add(norm(c["text"]))
+            for v in n.values():
+                walk(v)
+        elif isinstance(n, list):
+            for v in n:
+                walk(v)
+    walk(layout.get("sections"))
+    return out
+
+
+def header_faults(trace, heads):
+    faults = []
+    for pno, page in enumerate(trace):
+        body = [t for t in page["texts"] if t[1] < page["h"] - 40]
+        if not body or not heads:
+            continue
+        # The last row of the page: texts whose line tops lie below the top
+        # of the lowest rule-bounded row, approximated by the lowest
+        # horizontal rule above the lowest text.
+        low = max(t[1] for t in body)
+        rules_above = [r[1] for r in page["rules"] if abs(r[1] - r[3]) < 0.01 and r[1] < low]
+        top = max(rules_above) if rules_above else 0
+        last = [norm(t[2]) for t in body if t[1] > top]
+        if last and all(x in heads for x in last) and pno + 1 < len(trace):
+            faults.append("page %d ends with header row %s" % (pno + 1, "/".join(last)[:40]))
+    return faults
+
+
+# ---- the workbook ----
+
+def workbook(path):
+    import openpyxl
+    # read_only: no merged-cell binding (which takes minutes on big sheets).
+    wb = openpyxl.load_workbook(path, read_only=True)
+    cells = {}
+    texts = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if getattr(c, "value", None) is not None:
+                    cells[(ws.title, c.coordinate)] = c
+                    texts.append(norm(str(c.value)))
+    data = {}
+    if "数据" in wb.sheetnames:
+        for row in wb["数据"].iter_rows(min_row=2, values_only=True):
+            data[row[0]] = row
+    wb.close()
+    return cells, "\x00".join(texts), data
+
+
+def shown_in(pages_joined, shown):
+    pat = r"(?<![0-9.,])" + re.escape(shown.strip()) + r"(?![0-9.,%％])"
+    return re.search(pat, pages_joined) is not None
+
+
+def check(src, filing, out):
+    name = os.path.splitext(os.path.basename(filing))[0]
+    with open(filing, encoding="utf-8") as f:
+        data = yaml.load(f, Loader=LOADER)
+    with open(os.path.join(src, "layouts", data["region"] + ".yaml"), encoding="utf-8") as f:
+        layout = yaml.load(f, Loader=LOADER)
+    schema = layout["schema"]
+    pdf = os.path.join(out, name + ".pdf")
+    faults = []
+    raw = pdf_text(pdf)
+    pages = [norm(p) for p in raw.split("\f")]
+    joined = " ".join(WS.sub(" ", raw).split())
+    cells, book_text, book_data = workbook(os.path.join(out, name + ".xlsx"))
+    for path, value in scalars(data):
+        if path == "region":
+            continue
+        spec = spec_at(schema, path)
+        if spec.get("type") == "amount":
+            row = book_data.get(path)
+            if row is None:
+                faults.append("amount: %s (%s) is not in the 数据 sheet" % (path, value))
+                continue
+            c = cells.get((row[5], row[6])) if row[5] else None
+            if value.strip() == "":
+                continue
+            if value.strip() == "-" and c is not None and c.value == "-":
+                # Written "-" stays the text "-" (the seed tables' judge reads
+                # only the first section of a number format, so a number 0
+                # shown "-" by a zero section would read as "0" there).
+                continue
+            if c is None or not isinstance(c.value, (int, float)) or isinstance(c.value, bool):
+                faults.append("amount: %s = %r is not a number cell (%r)" %
+                              (path, value, c.value if c else None))
+                continue
+            got = Decimal(repr(c.value))
+            want = written_value(value, spec)
+            if want is not None and abs(got - want) > abs(want) * Decimal("1e-12") + Decimal("1e-9"):
+                faults.append("amount: %s written %s, workbook holds %s" % (path, value, got))
+            shown = excel_text(got, c.number_format)
+            if not shown_in(joined, shown) and norm(shown) in "".join(pages):
+                faults.append("split: %s written %s: %r is broken across lines in the PDF" %
+                              (path, value, shown))
+            elif not shown_in(joined, shown):
+                faults.append("amount: %s written %s: workbook shows %r (%s), not in the PDF" %
+                              (path, value, shown, c.number_format))
+            continue
+        if not norm(value):
+            continue
+        if not find_in_pages(pages, value):
+            faults.append("lost: %s: %s" % (path, norm(value)[:60]))
+        if any(norm(x) not in book_text for x in TAG.split(value.replace("\n", "<p>"))
+               if norm(x) and x.lower() not in ("p", "ol", "ul", "li", "br")):
+            faults.append("xlsx-lost: %s: %s" % (path, norm(value)[:60]))
+    # Derived totals the filing left out: computed, a number, shown alike.
+    for path, row in book_data.items():
+        if row[4] == "公式":
+            c = cells.get((row[5], row[6]))
+            if c is None:
+                faults.append("amount: derived %s has no cell" % path)
+    for ch in joined:
+        if ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF:
+            faults.append("glyph: U+%04X drawn" % ord(ch))
+            break
+    fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True).stdout.splitlines()[2:]
+    for line in fonts:
+        if " no " in line.split("Identity")[-1][:12] if "Identity" in line else False:
+            faults.append("glyph: font not embedded: %s" % line)
+    root = bbox_layout(pdf)
+    faults += ["split: " + x for x in split_faults(root)]
+    trace_path = os.path.join(out, name + ".trace")
+    if os.path.exists(trace_path):
+        trace = read_trace(trace_path)
+        faults += ["border: " + x for x in border_faults(root, trace)]
+        faults += ["header: " + x for x in header_faults(trace, header_texts(layout))]
+    return ["%s: %s" % (name, f) for f in faults]
+
+
+def written_value(value, spec):
+    v = value.strip().replace(",", "")
+    if v in ("", "-"):
+        return Decimal(0)
+    pct = v.endswith("%") or v.endswith("％")
+    if pct:
+        return Decimal(v[:-1]) / 100
+    try:
+        return Decimal(v)
+    except Exception:
+        return None
+
+
+def main(argv):
+    if len(argv) != 4:
+        print(__doc__.split("\n\n")[1], file=sys.stderr)
+        return 2
+    faults = check(argv[1], argv[2], argv[3])
+    for f in faults:
+        print(f)
+    return 1 if faults else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -33,6 +33,8 @@
 typedef struct jx_diff_options {
     int json;                /* one JSON object instead of text */
     FILE *out;               /* where the report goes */
+    int *changed;            /* if not NULL: set to 1 when a filing changed, was added or
+                                removed, else 0 */
 } jx_diff_options;
 
 /* Compares old_path and new_path (two filings or two folders) and prints the

@@ -12,8 +12,11 @@
 #include "jx_compose.h"
 #include "jx_device.h"
 #include "jx_fontcfg.h"
+#include "jx_i18n.h"
 #include "jx_include.h"
 #include "jx_paginate.h"
+#include "jx_regions.h"
+#include "jx_util.h"
 #include "jx_xlsx.h"
 
 #define MAX_LAYOUTS 64
@@ -74,6 +77,41 @@ static int valid_region(const char *s)
     return 1;
 }
 
+/* Reports a region that has no layout: which regions there are, and the
+ * one it most likely means. */
+static void unknown_region(const jx_renderer *r, const char *region, const char *file, int line,
+                           int col, jx_diags *d)
+{
+    jx_region_info *list = NULL;
+    size_t n = 0;
+    if (jx_regions_list(r->layouts_dir, NULL, &list, &n) != 0 || n == 0) {
+        jx_diags_add(d, JX_SEV_ERROR, file, line, col, "unknown-region",
+                     _("unknown region '%s': there are no layouts in %s"), region,
+                     r->layouts_dir);
+        jx_regions_free(list, n);
+        return;
+    }
+    jx_buf all = {0};
+    jx_regions_describe(list, n, &all);
+    const jx_region_info *near = jx_regions_suggest(list, n, region);
+    if (near && *near->place)
+        jx_diags_add(d, JX_SEV_ERROR, file, line, col, "unknown-region",
+                     _("unknown region '%s': did you mean region: %s (%s)? The regions are "
+                       "%s (jxgen regions lists them)"),
+                     region, near->key, near->place, jx_buf_str(&all));
+    else if (near)
+        jx_diags_add(d, JX_SEV_ERROR, file, line, col, "unknown-region",
+                     _("unknown region '%s': did you mean region: %s? The regions are "
+                       "%s (jxgen regions lists them)"),
+                     region, near->key, jx_buf_str(&all));
+    else
+        jx_diags_add(d, JX_SEV_ERROR, file, line, col, "unknown-region",
+                     _("unknown region '%s'. The regions are %s (jxgen regions lists them)"),
+                     region, jx_buf_str(&all));
+    jx_buf_free(&all);
+    jx_regions_free(list, n);
+}
+
 const jx_layout *jx_renderer_layout(jx_renderer *r, const char *region, const char *file,
                                     int line, int col, jx_diags *d)
 {
@@ -86,22 +124,20 @@ const jx_layout *jx_renderer_layout(jx_renderer *r, const char *region, const ch
     if (ok)
         snprintf(path, sizeof path, "%s/%s.yaml", r->layouts_dir, region);
     if (!ok || stat(path, &sb) != 0) {
-        jx_diags_add(d, JX_SEV_ERROR, file, line, col, "unknown-region",
-                     "unknown region '%s': there is no layout %s/%s.yaml", region,
-                     r->layouts_dir, ok ? region : "<name>");
+        unknown_region(r, region, file, line, col, d);
         return NULL;
     }
     jx_layout *l = NULL;
     if (jx_layout_load(path, &l, d) != JX_OK)
         return NULL;
     if (strcmp(l->region, region) != 0) {
-        jx_diag_error(d, JX_ERR_LAYOUT, path, 0, 0, "the layout says region: %s but is named %s.yaml",
+        jx_diag_error(d, JX_ERR_LAYOUT, path, 0, 0, _("the layout says region: %s but is named %s.yaml"),
                       l->region, region);
         jx_layout_free(l);
         return NULL;
     }
     if (r->nlayouts == MAX_LAYOUTS) {
-        jx_diag_error(d, JX_ERR_LIMIT, path, 0, 0, "more than %d regions in one run", MAX_LAYOUTS);
+        jx_diag_error(d, JX_ERR_LIMIT, path, 0, 0, _("more than %d regions in one run"), MAX_LAYOUTS);
         jx_layout_free(l);
         return NULL;
     }
@@ -139,7 +175,7 @@ jx_status jx_renderer_read(jx_renderer *r, const char *path, jx_filing **out, jx
     if (f->root->kind != JX_NODE_MAP || !jx_node_text(region)) {
         const jx_node *at = region ? region : f->root;
         st = jx_diag_error(d, JX_ERR_FILING, path, at->line, at->col,
-                           "a filing needs region: (e.g. region: changzhou) to select its form");
+                           _("a filing needs region: (e.g. region: changzhou) to select its form; jxgen regions lists them"));
         jx_filing_free(f);
         return st;
     }

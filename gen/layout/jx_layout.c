@@ -479,7 +479,7 @@ static unsigned long long fnv1a_file(const char *path)
 
 jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
 {
-    static const char *const keys[] = {"region", "name", "page", "styles", "formats",
+    static const char *const keys[] = {"region", "place", "name", "page", "styles", "formats",
                                        "document", "schema", "rules", "sections", NULL};
     *out = NULL;
     jx_layout *l = calloc(1, sizeof *l);

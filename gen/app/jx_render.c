@@ -35,7 +35,7 @@ jx_status jx_renderer_create(const jx_render_options *opts, jx_renderer **out, j
     *out = NULL;
     jx_renderer *r = calloc(1, sizeof *r);
     if (!r)
-        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory"));
     r->opts = *opts;
     r->layouts_dir = strdup(opts->layouts_dir ? opts->layouts_dir : "layouts");
     jx_status st = r->layouts_dir ? JX_OK : JX_ERR_NOMEM;
@@ -164,7 +164,7 @@ jx_status jx_renderer_read(jx_renderer *r, const char *path, jx_filing **out, jx
     *out = NULL;
     jx_filing *f = calloc(1, sizeof *f);
     if (!f)
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     jx_status st = jx_include_load(path, &f->root, &f->includes, d);
     if (st != JX_OK) {
         free(f);
@@ -204,7 +204,7 @@ jx_status jx_renderer_compose_filing(jx_renderer *r, jx_filing *f, jx_doc **doc,
     jx_status st = jx_compose(f->layout, f->root, f->path, &copts, &result, d);
     if (st == JX_OK && r->opts.strict && d->warnings > warnings)
         st = jx_diag_error(d, JX_ERR_FILING, f->path, 0, 0,
-                           "%zu warning(s) treated as errors (--strict)", d->warnings - warnings);
+                           _("%zu warning(s) treated as errors (--strict)"), d->warnings - warnings);
     /* Messages and cell sources about shared values name the included file. */
     jx_includes_remap_diags(f->includes, d, from);
     if (st == JX_OK)
@@ -246,7 +246,7 @@ static jx_status write_pages(jx_renderer *r, const jx_doc *doc, const char *path
     if (r->opts.trace) {
         trace = fopen(path, "w");
         if (!trace)
-            return jx_diag_error(d, JX_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+            return jx_diag_error(d, JX_ERR_IO, path, 0, 0, _("cannot write: %s"), strerror(errno));
         dev = jx_trace_device_create(trace, d);
     } else {
         dev = jx_pdf_device_create(path, r->fonts, d);
@@ -254,12 +254,12 @@ static jx_status write_pages(jx_renderer *r, const jx_doc *doc, const char *path
     if (!dev) {
         if (trace)
             fclose(trace);
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     }
     jx_status st = jx_paginate(doc, r->fonts, dev, d);
     dev->destroy(dev);
     if (trace && fclose(trace) != 0 && st == JX_OK)
-        st = jx_diag_error(d, JX_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+        st = jx_diag_error(d, JX_ERR_IO, path, 0, 0, _("cannot write: %s"), strerror(errno));
     return st;
 }
 
@@ -267,12 +267,12 @@ static jx_status write_pages(jx_renderer *r, const jx_doc *doc, const char *path
 static void report_output(jx_diags *d, const char *path, int replaced)
 {
     if (replaced)
-        jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL, "%s was written", path);
+        jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL, _("%s was written"), path);
     else if (access(path, F_OK) == 0)
         jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL,
-                     "%s was not replaced: the previous one is kept", path);
+                     _("%s was not replaced: the previous one is kept"), path);
     else
-        jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL, "%s was not written", path);
+        jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL, _("%s was not written"), path);
 }
 
 /* After a failed write: the messages from index `from` on name the outputs,
@@ -290,7 +290,7 @@ static void report_failed_write(jx_diags *d, size_t from, const char *pages, con
 jx_status jx_renderer_build(jx_renderer *r, const char *path, const char *out_dir, jx_diags *d)
 {
     if (!r->fonts)
-        return jx_diag_error(d, JX_ERR_USAGE, path, 0, 0, "the renderer has no fonts loaded");
+        return jx_diag_error(d, JX_ERR_USAGE, path, 0, 0, _("the renderer has no fonts loaded"));
     jx_doc *doc = NULL;
     jx_status st = jx_renderer_compose(r, path, &doc, d);
     if (st != JX_OK)
@@ -306,7 +306,7 @@ jx_status jx_renderer_build(jx_renderer *r, const char *path, const char *out_di
     if (n1 < 0 || n2 < 0 || n3 < 0 || n4 < 0 || (size_t)n2 >= sizeof pages_tmp ||
         (size_t)n4 >= sizeof book_tmp) {
         jx_doc_free(doc);
-        return jx_diag_error(d, JX_ERR_IO, path, 0, 0, "output path too long");
+        return jx_diag_error(d, JX_ERR_IO, path, 0, 0, _("output path too long"));
     }
     size_t from = d->count;
     int pages_replaced = 0;
@@ -314,11 +314,11 @@ jx_status jx_renderer_build(jx_renderer *r, const char *path, const char *out_di
     if (st == JX_OK)
         st = jx_xlsx_write(doc, r->fonts, book_tmp, d);
     if (st == JX_OK && rename(pages_tmp, pages) != 0)
-        st = jx_diag_error(d, JX_ERR_IO, pages, 0, 0, "cannot replace: %s", strerror(errno));
+        st = jx_diag_error(d, JX_ERR_IO, pages, 0, 0, _("cannot replace: %s"), strerror(errno));
     else if (st == JX_OK)
         pages_replaced = 1;
     if (st == JX_OK && rename(book_tmp, book) != 0)
-        st = jx_diag_error(d, JX_ERR_IO, book, 0, 0, "cannot replace: %s", strerror(errno));
+        st = jx_diag_error(d, JX_ERR_IO, book, 0, 0, _("cannot replace: %s"), strerror(errno));
     if (st != JX_OK) {
         unlink(pages_tmp);
         unlink(book_tmp);

@@ -10,6 +10,7 @@
 #include "jx_indicator.h"
 #include "jx_schema.h"
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 #define MAX_RULES 512
 #define MAX_OPERANDS 256
@@ -123,7 +124,7 @@ static void lerr(loader *ld, const jx_node *at, const char *fmt, const char *a, 
     else
         ld->oom = 1;
     jx_diags_add(ld->d, JX_SEV_ERROR, ld->file, at ? at->line : 0, at ? at->col : 0, NULL,
-                 "%s%s%s%s", ld->id ? "rule " : "", ld->id ? ld->id : "", ld->id ? ": " : "",
+                 _("%s%s%s%s"), ld->id ? "rule " : "", ld->id ? ld->id : "", ld->id ? ": " : "",
                  msg ? msg : fmt);
     free(msg);
     ld->errors++;
@@ -706,7 +707,7 @@ jx_status jx_rules_load(const jx_node *rules, const jx_node *schema, const char 
     *out = NULL;
     jx_rules *rs = calloc(1, sizeof *rs);
     if (!rs)
-        return jx_diag_error(d, JX_ERR_NOMEM, layout_file, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, layout_file, 0, 0, _("out of memory"));
     rs->layout_file = layout_file;
     loader ld = {layout_file, schema, d, 0, 0, NULL};
     if (rules && !(rules->kind == JX_NODE_SEQ || jx_node_is_empty(rules))) {
@@ -717,7 +718,7 @@ jx_status jx_rules_load(const jx_node *rules, const jx_node *schema, const char 
         rs->items = calloc(rules->count, sizeof *rs->items);
         if (!rs->items) {
             jx_rules_free(rs);
-            return jx_diag_error(d, JX_ERR_NOMEM, layout_file, 0, 0, "out of memory");
+            return jx_diag_error(d, JX_ERR_NOMEM, layout_file, 0, 0, _("out of memory"));
         }
         for (size_t i = 0; i < rules->count && !ld.oom; i++) {
             rule *r = &rs->items[rs->count++];
@@ -735,7 +736,7 @@ jx_status jx_rules_load(const jx_node *rules, const jx_node *schema, const char 
         check_derived(&ld, rs, schema, "", 0);
     if (ld.oom) {
         jx_rules_free(rs);
-        return jx_diag_error(d, JX_ERR_NOMEM, layout_file, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, layout_file, 0, 0, _("out of memory"));
     }
     if (ld.errors) {
         jx_rules_free(rs);
@@ -1118,7 +1119,7 @@ static void report(checker *c, const rule *r, const ref *at, const char *msg)
         }
         i += l;
     }
-    if (jx_diags_add(c->d, r->severity, c->file, line, col, r->id, "%s%s%s",
+    if (jx_diags_add(c->d, r->severity, c->file, line, col, r->id, _("%s%s%s"),
                      r->label ? r->label : "", r->label ? "：" : "", flat) != JX_OK)
         c->oom = 1;
     free(flat);
@@ -1302,8 +1303,8 @@ static jx_status derive_all(checker *c)
         if (!c->pend[i].done) {
             jx_diags_add(c->d, JX_SEV_ERROR, c->rules->layout_file, c->pend[i].r->node->line,
                          c->pend[i].r->node->col, c->pend[i].r->id,
-                         "rule %s: %s cannot be computed: the derived totals depend on each "
-                         "other in a cycle",
+                         _("rule %s: %s cannot be computed: the derived totals depend on each "
+                         "other in a cycle"),
                          c->pend[i].r->id, c->pend[i].total_path);
             st = JX_ERR_LAYOUT;
             break;
@@ -1846,7 +1847,7 @@ jx_status jx_rules_check(const jx_rules *rules, const jx_node *schema, const jx_
     free(c.pend);
     free(c.pend_slots);
     if (c.oom)
-        return jx_diag_error(d, JX_ERR_NOMEM, file, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, file, 0, 0, _("out of memory"));
     if (st != JX_OK)
         return st;
     return c.errors ? JX_ERR_FILING : JX_OK;

@@ -61,6 +61,7 @@
 #include <xlsxwriter.h>
 
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 #define XL_PT_PER_PX 0.75
 #define XL_DIGIT_PX 7            /* Calibri 11 maximum digit width */
@@ -248,7 +249,7 @@ static jx_status lxw_status(lxw_error e)
 
 static jx_status oom(xl_writer *x)
 {
-    return jx_diag_error(x->d, JX_ERR_NOMEM, NULL, 0, 0, "out of memory writing the workbook");
+    return jx_diag_error(x->d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory writing the workbook"));
 }
 
 /* Reports a failed libxlsxwriter call on sheet `sheet` at (row, col) (row
@@ -260,10 +261,10 @@ static jx_status lxw_fail(xl_writer *x, lxw_error e, const char *what, const cha
     if (row >= 0) {
         char ref[32];
         lxw_rowcol_to_cell(ref, (lxw_row_t)row, (lxw_col_t)col);
-        return jx_diag_error(x->d, st, NULL, 0, 0, "workbook sheet '%s' cell %s: %s: %s", sheet,
+        return jx_diag_error(x->d, st, NULL, 0, 0, _("workbook sheet '%s' cell %s: %s: %s"), sheet,
                              ref, what, lxw_strerror(e));
     }
-    return jx_diag_error(x->d, st, NULL, 0, 0, "workbook sheet '%s': %s: %s", sheet, what,
+    return jx_diag_error(x->d, st, NULL, 0, 0, _("workbook sheet '%s': %s: %s"), sheet, what,
                          lxw_strerror(e));
 }
 
@@ -546,14 +547,14 @@ static jx_status piece_lines(xl_writer *x, const char *role, double size, const 
     } else if (st == JX_ERR_GLYPH) {
         *lines = estimate_lines(text, len, size, avail);
         jx_diags_add(x->d, JX_SEV_WARNING, src->file, src->line, src->col, "xlsx-measure",
-                     "%s: text has a character no font can draw; its workbook row height is "
-                     "estimated", what);
+                     _("%s: text has a character no font can draw; its workbook row height is "
+                     "estimated"), what);
         st = JX_OK;
     } else {
         jx_diags_append(x->d, &tmp);
         if (st != JX_ERR_NOMEM)
             st = jx_diag_error(x->d, JX_ERR_XLSX, src->file, src->line, src->col,
-                               "%s: cannot measure text for the workbook (%s)", what,
+                               _("%s: cannot measure text for the workbook (%s)"), what,
                                jx_status_str(st));
     }
     jx_text_lines_free(&tl);
@@ -757,7 +758,7 @@ static jx_status layout_columns(xl_writer *x, xl_sheet *s)
     s->ncols = nc - 1;
     if (s->ncols > LXW_COL_MAX) {
         st = jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                           "workbook sheet '%s' would need %d columns (Excel allows %d)", s->name,
+                           _("workbook sheet '%s' would need %d columns (Excel allows %d)"), s->name,
                            s->ncols, LXW_COL_MAX);
         goto done;
     }
@@ -802,15 +803,15 @@ static jx_status layout_rows(xl_writer *x, xl_sheet *s)
                    (s->nbreaks == 0 || s->breaks[s->nbreaks - 1] != row)) {
             if (s->nbreaks == LXW_BREAKS_MAX) {
                 jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-page-breaks",
-                             "workbook sheet '%s': more than %d page breaks; the rest are "
-                             "left out", s->name, LXW_BREAKS_MAX);
+                             _("workbook sheet '%s': more than %d page breaks; the rest are "
+                             "left out"), s->name, LXW_BREAKS_MAX);
                 continue;
             }
             s->breaks[s->nbreaks++] = (lxw_row_t)row;
         }
         if (row > LXW_ROW_MAX)
             return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                                 "workbook sheet '%s' would need more than %d rows", s->name,
+                                 _("workbook sheet '%s' would need more than %d rows"), s->name,
                                  LXW_ROW_MAX);
     }
     s->nrows = row;
@@ -831,8 +832,8 @@ static void warn_tall(xl_writer *x, const xl_sheet *s, const jx_source *src, dou
 {
     const char *what = src->path ? src->path : src->label ? src->label : "a paragraph";
     jx_diags_add(x->d, JX_SEV_WARNING, src->file, src->line, src->col, "xlsx-row-height",
-                 "%s needs %.0f pt in workbook sheet '%s' row %zu, more than Excel's %.0f pt "
-                 "per row; the text will be cut off there", what, need, s->name, row + 1,
+                 _("%s needs %.0f pt in workbook sheet '%s' row %zu, more than Excel's %.0f pt "
+                 "per row; the text will be cut off there"), what, need, s->name, row + 1,
                  XL_MAX_ROW_PT);
 }
 
@@ -925,7 +926,7 @@ static jx_status layout_heights(xl_writer *x, xl_sheet *s)
                 const char *what = c->source.path ? c->source.path : "a number";
                 jx_diags_add(x->d, JX_SEV_WARNING, c->source.file, c->source.line,
                              c->source.col, "xlsx-number-width",
-                             "%s is wider than its workbook cell; Excel may show it as ####",
+                             _("%s is wider than its workbook cell; Excel may show it as ####"),
                              what);
             }
             size_t first = r0 + (size_t)c->row;
@@ -1190,7 +1191,7 @@ static jx_status formula_error(xl_writer *x, const jx_cell *c, const char *why)
 {
     const jx_source *src = &c->source;
     return jx_diag_error(x->d, JX_ERR_XLSX, src->file, src->line, src->col,
-                         "%s: the formula \"%s\" %s", src->path ? src->path : "a derived total",
+                         _("%s: the formula \"%s\" %s"), src->path ? src->path : "a derived total",
                          c->formula, why);
 }
 
@@ -1222,8 +1223,8 @@ static jx_status resolve_formula(xl_writer *x, size_t here, const jx_cell *c, ch
             if (!pl) {
                 st = jx_diag_error(x->d, JX_ERR_XLSX, c->source.file, c->source.line,
                                    c->source.col,
-                                   "%s: the formula \"%s\" refers to {%.*s}, but no cell of the "
-                                   "workbook shows filing field '%.*s'",
+                                   _("%s: the formula \"%s\" refers to {%.*s}, but no cell of the "
+                                   "workbook shows filing field '%.*s'"),
                                    c->source.path ? c->source.path : "a derived total",
                                    c->formula, (int)len, p + 1, (int)len, p + 1);
                 break;
@@ -1334,7 +1335,7 @@ static jx_status write_cell(xl_writer *x, size_t si, lxw_worksheet *ws, size_t b
     jx_status st = lxw_fail(x, e, what, s->name, (long)r0, (long)fc);
     if (c->source.path || c->source.file)
         jx_diags_add(x->d, JX_SEV_NOTE, c->source.file, c->source.line, c->source.col, NULL,
-                     "the value of %s", c->source.path ? c->source.path : "this field");
+                     _("the value of %s"), c->source.path ? c->source.path : "this field");
     return st;
 }
 
@@ -1379,8 +1380,8 @@ static jx_status set_footer(xl_writer *x, const char *sheet, lxw_worksheet *ws, 
     char footer[LXW_HEADER_FOOTER_MAX];
     if (!footer_code(tmpl, footer, sizeof footer)) {
         jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-footer",
-                     "workbook sheet '%s': the page number format is too long for an "
-                     "Excel footer; no page numbers", sheet);
+                     _("workbook sheet '%s': the page number format is too long for an "
+                     "Excel footer; no page numbers"), sheet);
         return JX_OK;
     }
     lxw_header_footer_options opt = {0};
@@ -1468,11 +1469,11 @@ static jx_status plan_section(xl_writer *x, size_t index)
             continue;
         if (!sec->blocks[i].table)
             return jx_diag_error(x->d, JX_ERR_INTERNAL, NULL, 0, 0,
-                                 "workbook sheet '%s': block %zu is a table without a table",
+                                 _("workbook sheet '%s': block %zu is a table without a table"),
                                  s->name, i + 1);
         st = jx_table_check(sec->blocks[i].table, msg, sizeof msg);
         if (st != JX_OK)
-            return jx_diag_error(x->d, st, NULL, 0, 0, "workbook sheet '%s', block %zu: %s",
+            return jx_diag_error(x->d, st, NULL, 0, 0, _("workbook sheet '%s', block %zu: %s"),
                                  s->name, i + 1, msg);
     }
     const jx_page_setup *pg = &sec->page;
@@ -1481,8 +1482,8 @@ static jx_status plan_section(xl_writer *x, size_t index)
                   (pg->margin_right_pt > 0 ? pg->margin_right_pt : 0);
     if (!(s->width_pt >= 36)) {
         jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-page",
-                     "workbook sheet '%s': the page leaves %.1f pt between its margins; "
-                     "using the page width", s->name, s->width_pt);
+                     _("workbook sheet '%s': the page leaves %.1f pt between its margins; "
+                     "using the page width"), s->name, s->width_pt);
         s->width_pt = page_w;
     }
     if ((st = layout_columns(x, s)) != JX_OK || (st = layout_rows(x, s)) != JX_OK)
@@ -1498,7 +1499,7 @@ static jx_status write_sheet(xl_writer *x, size_t index)
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, s->name);
     if (!ws)
         return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                             "cannot add workbook sheet '%s' (out of memory or invalid name)",
+                             _("cannot add workbook sheet '%s' (out of memory or invalid name)"),
                              s->name);
     lxw_error e;
     jx_status st;
@@ -1631,7 +1632,7 @@ static jx_status write_data_sheet(xl_writer *x)
             continue; /* shown again: listed at its first cell */
         if (r + 1 > LXW_ROW_MAX - 1)
             return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                                 "the data sheet would need more than %d rows", LXW_ROW_MAX);
+                                 _("the data sheet would need more than %d rows"), LXW_ROW_MAX);
         r++;
         double h = min_line(XL_DATA_SIZE) + 2 * XL_PAD_Y_PT;
         char ref[32];
@@ -1823,7 +1824,7 @@ static jx_status define_names(xl_writer *x)
             lxw_error e = workbook_define_name(x->wb, name.data, ref.data);
             if (e)
                 st = jx_diag_error(x->d, lxw_status(e), NULL, 0, 0,
-                                   "workbook: cannot define the name %s for %s: %s", name.data,
+                                   _("workbook: cannot define the name %s for %s: %s"), name.data,
                                    pl->path, lxw_strerror(e));
         }
         jx_buf_free(&name);
@@ -1868,7 +1869,7 @@ static jx_status make_temp(xl_writer *x, const char *path, char **out)
             break;
     }
     jx_status st = jx_diag_error(x->d, JX_ERR_IO, NULL, 0, 0,
-                                 "cannot create a temporary file next to %s: %s", path,
+                                 _("cannot create a temporary file next to %s: %s"), path,
                                  strerror(errno));
     free(name);
     return st;
@@ -1903,7 +1904,7 @@ jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx
     jx_status st;
     if (!doc || !path || !*path)
         return jx_diag_error(d, JX_ERR_INTERNAL, NULL, 0, 0,
-                             "jx_xlsx_write: no document or no file name");
+                             _("jx_xlsx_write: no document or no file name"));
     /* Excel reserves "History"; the data sheet is ours. */
     if ((st = reserve_name(&x, "history")) != JX_OK ||
         (st = reserve_name(&x, XL_DATA_SHEET)) != JX_OK) {
@@ -1949,13 +1950,13 @@ jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx
     e = workbook_close(x.wb);
     x.wb = NULL;
     if (e) {
-        st = jx_diag_error(d, lxw_status(e), NULL, 0, 0, "cannot write workbook %s: %s", path,
+        st = jx_diag_error(d, lxw_status(e), NULL, 0, 0, _("cannot write workbook %s: %s"), path,
                            lxw_strerror(e));
         goto done;
     }
     sync_file(tmp);
     if (rename(tmp, path) != 0) {
-        st = jx_diag_error(d, JX_ERR_IO, NULL, 0, 0, "cannot rename %s to %s: %s", tmp, path,
+        st = jx_diag_error(d, JX_ERR_IO, NULL, 0, 0, _("cannot rename %s to %s: %s"), tmp, path,
                            strerror(errno));
         goto done;
     }

@@ -8,6 +8,7 @@
 #include "jx_rich.h"
 #include "jx_schema.h"
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 #define MAX_PATH_LEN 512
 #define MAX_TABLE_ROWS 20000
@@ -45,7 +46,7 @@ static jx_status layout_error(composer *c, const jx_node *at, const char *msg, c
 
 static jx_status nomem(composer *c)
 {
-    jx_diag_error(c->d, JX_ERR_NOMEM, c->file, 0, 0, "out of memory");
+    jx_diag_error(c->d, JX_ERR_NOMEM, c->file, 0, 0, _("out of memory"));
     return fail(c, JX_ERR_NOMEM);
 }
 
@@ -434,7 +435,7 @@ static int place_each(table_builder *tb, const scope *sc, const jx_node *item)
         return 0;
     if (list->kind != JX_NODE_SEQ) {
         jx_diags_add(tb->c->d, JX_SEV_ERROR, tb->c->file, list->line, list->col, "wrong-shape",
-                     "%s must be a list", inner.path);
+                     _("%s must be a list"), inner.path);
         fail(tb->c, JX_ERR_FILING);
         return -1;
     }
@@ -552,7 +553,7 @@ static jx_status build_each_block(composer *c, const scope *sc, jx_section *sec,
         return JX_OK;
     if (list->kind != JX_NODE_SEQ) {
         jx_diags_add(c->d, JX_SEV_ERROR, c->file, list->line, list->col, "wrong-shape",
-                     "%s must be a list", inner.path);
+                     _("%s must be a list"), inner.path);
         return fail(c, JX_ERR_FILING);
     }
     char base[MAX_PATH_LEN - 32];
@@ -746,7 +747,7 @@ jx_status jx_compose(const jx_layout *layout, const jx_node *filing, const char 
     composer c = {layout, filing, filing_path, d, jx_doc_create(), JX_OK, &derived};
     if (!c.doc) {
         jx_derivations_free(&derived);
-        return jx_diag_error(d, JX_ERR_NOMEM, filing_path, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, filing_path, 0, 0, _("out of memory"));
     }
     scope root = {0};
     root.node = filing;

@@ -8,6 +8,7 @@
 
 #include "jx_schema.h"
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 #define MM_TO_PT (72.0 / 25.4)
 
@@ -42,7 +43,7 @@ static void check_keys(checker *c, const jx_node *map, const char *const *allowe
             continue;
         const char *near = jx_nearest(map->keys[i], allowed, n);
         jx_diags_add(c->d, JX_SEV_ERROR, c->file, map->key_lines[i], map->key_cols[i], NULL,
-                     "unknown key '%s' in %s%s%s%s", map->keys[i], what,
+                     _("unknown key '%s' in %s%s%s%s"), map->keys[i], what,
                      near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
         c->errors++;
     }
@@ -484,11 +485,11 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
     *out = NULL;
     jx_layout *l = calloc(1, sizeof *l);
     if (!l)
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     jx_status st = JX_OK;
     l->path = strdup(path);
     if (!l->path) {
-        st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
         goto fail;
     }
     st = jx_node_parse_file(path, &l->root, d);
@@ -511,7 +512,7 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
     if (styles && expect_kind(&c, styles, JX_NODE_MAP, "styles")) {
         l->styles = calloc(styles->count + 1, sizeof *l->styles);
         if (!l->styles) {
-            st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+            st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
             goto fail;
         }
         for (size_t i = 0; i < styles->count; i++) {
@@ -533,14 +534,14 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
     if (formats && expect_kind(&c, formats, JX_NODE_MAP, "formats")) {
         l->formats = calloc(formats->count + 1, sizeof *l->formats);
         if (!l->formats) {
-            st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+            st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
             goto fail;
         }
         for (size_t i = 0; i < formats->count; i++) {
             read_format(&c, l, formats->keys[i], formats->items[i], &l->formats[i]);
             l->nformats = i + 1;
             if (!l->formats[i].excel) {
-                st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+                st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
                 goto fail;
             }
         }

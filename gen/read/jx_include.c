@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 #define MAX_REF_LEN 1024
 
@@ -85,11 +86,11 @@ jx_status jx_read_file(const char *path, char **buf, size_t *len, jx_diags *d)
     if (read_all(path, buf, len, &err) == 0)
         return JX_OK;
     if (err == EFBIG)
-        return jx_diag_error(d, JX_ERR_LIMIT, path, 0, 0, "file is larger than %u bytes; refused",
+        return jx_diag_error(d, JX_ERR_LIMIT, path, 0, 0, _("file is larger than %u bytes; refused"),
                              JX_NODE_MAX_BYTES);
     if (err == ENOMEM)
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
-    return jx_diag_error(d, JX_ERR_IO, path, 0, 0, "cannot open: %s", strerror(err));
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
+    return jx_diag_error(d, JX_ERR_IO, path, 0, 0, _("cannot open: %s"), strerror(err));
 }
 
 int jx_hash_file(const char *path, unsigned long long *hash)
@@ -850,7 +851,7 @@ static void load_include(resolver *rs, const jx_node *at, size_t idx)
     rs->roots[idx] = root;
     if (root->kind != JX_NODE_MAP) {
         jx_diags_add(rs->d, JX_SEV_ERROR, f->path, root->line, root->col, "include",
-                     "an included file is a map of shared values (key: value lines)");
+                     _("an included file is a map of shared values (key: value lines)"));
         rs->status = JX_ERR_FILING;
         return;
     }
@@ -863,8 +864,8 @@ static void load_include(resolver *rs, const jx_node *at, size_t idx)
     }
     if (dir) {
         jx_diags_add(rs->d, JX_SEV_ERROR, f->path, line, col, "include",
-                     "an included file holds plain values; '%s' is only allowed in a filing "
-                     "(include every shared file from the filing itself)",
+                     _("an included file holds plain values; '%s' is only allowed in a filing "
+                     "(include every shared file from the filing itself)"),
                      dir);
         rs->status = JX_ERR_FILING;
         return;
@@ -877,7 +878,7 @@ static void load_include(resolver *rs, const jx_node *at, size_t idx)
                 continue;
             jx_diags_add(rs->d, JX_SEV_ERROR, f->path, root->key_lines[i], root->key_cols[i],
                          "include",
-                         "'%s' is also defined in %s:%d:%d; a shared key comes from one file only",
+                         _("'%s' is also defined in %s:%d:%d; a shared key comes from one file only"),
                          root->keys[i], rs->inc->files[p].path,
                          rs->roots[p]->key_lines[j] - rs->inc->files[p].base,
                          rs->roots[p]->key_cols[j]);
@@ -942,7 +943,7 @@ jx_status jx_include_load(const char *path, jx_node **root, jx_includes **inc, j
     if (!in || !(in->files[0].path = strdup(path))) {
         free(in);
         free(buf);
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     }
     in->count = 1;
     in->files[0].hash = jx_hash_bytes(JX_HASH_INIT, buf, len);

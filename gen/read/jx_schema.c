@@ -7,6 +7,7 @@
 
 #include "jx_decimal.h"
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 static const char *const spec_keys[] = {"label", "type",  "unit",    "required", "fields",
                                         "item",  "derived", "example", NULL};
@@ -98,7 +99,7 @@ static int check_flags(const jx_node *spec, const char *name, jx_field_type ft,
         if (f && !(t && (strcmp(t, "true") == 0 || strcmp(t, "false") == 0 ||
                          strcmp(t, "yes") == 0 || strcmp(t, "no") == 0))) {
             jx_diags_add(d, JX_SEV_ERROR, file, f->line, f->col, NULL,
-                         "%s: of field '%s' must be true or false", flags[i], name);
+                         _("%s: of field '%s' must be true or false"), flags[i], name);
             errors++;
         }
     }
@@ -106,12 +107,12 @@ static int check_flags(const jx_node *spec, const char *name, jx_field_type ft,
         const jx_node *f = jx_node_get(spec, "derived");
         if (ft != JX_FIELD_AMOUNT) {
             jx_diags_add(d, JX_SEV_ERROR, file, f->line, f->col, NULL,
-                         "field '%s' is derived: true but not an amount (type: amount)", name);
+                         _("field '%s' is derived: true but not an amount (type: amount)"), name);
             errors++;
         } else if (is_required(spec)) {
             jx_diags_add(d, JX_SEV_ERROR, file, f->line, f->col, NULL,
-                         "field '%s' cannot be both required: and derived: (a derived total "
-                         "may be left out)",
+                         _("field '%s' cannot be both required: and derived: (a derived total "
+                         "may be left out)"),
                          name);
             errors++;
         }
@@ -119,8 +120,8 @@ static int check_flags(const jx_node *spec, const char *name, jx_field_type ft,
     const jx_node *ex = jx_node_get(spec, "example");
     if (ex && (ex->kind != JX_NODE_SCALAR || ft == JX_FIELD_MAP || ft == JX_FIELD_LIST)) {
         jx_diags_add(d, JX_SEV_ERROR, file, ex->line, ex->col, NULL,
-                     "example: of field '%s' must be one value, and only text, rich and amount "
-                     "fields have one",
+                     _("example: of field '%s' must be one value, and only text, rich and amount "
+                     "fields have one"),
                      name);
         errors++;
     }
@@ -132,19 +133,19 @@ static int check_fields_def(const jx_node *fields, const char *file, jx_diags *d
     int errors = 0;
     if (!fields || fields->kind != JX_NODE_MAP) {
         jx_diags_add(d, JX_SEV_ERROR, file, fields ? fields->line : 0, fields ? fields->col : 0,
-                     NULL, "schema fields must be a map of field name to field spec");
+                     NULL, _("schema fields must be a map of field name to field spec"));
         return 1;
     }
     if (depth > 12) {
         jx_diags_add(d, JX_SEV_ERROR, file, fields->line, fields->col, NULL,
-                     "schema nested more than 12 deep");
+                     _("schema nested more than 12 deep"));
         return 1;
     }
     for (size_t i = 0; i < fields->count; i++) {
         const jx_node *spec = fields->items[i];
         if (spec->kind != JX_NODE_MAP) {
             jx_diags_add(d, JX_SEV_ERROR, file, spec->line, spec->col, NULL,
-                         "field '%s' needs a spec map such as {label: …, type: text}",
+                         _("field '%s' needs a spec map such as {label: …, type: text}"),
                          fields->keys[i]);
             errors++;
             continue;
@@ -156,7 +157,7 @@ static int check_fields_def(const jx_node *fields, const char *file, jx_diags *d
             if (!ok) {
                 const char *near = jx_nearest(spec->keys[k], spec_keys, 6);
                 jx_diags_add(d, JX_SEV_ERROR, file, spec->key_lines[k], spec->key_cols[k], NULL,
-                             "unknown key '%s' in the spec of field '%s'%s%s%s", spec->keys[k],
+                             _("unknown key '%s' in the spec of field '%s'%s%s%s"), spec->keys[k],
                              fields->keys[i], near ? " (did you mean '" : "", near ? near : "",
                              near ? "'?)" : "");
                 errors++;
@@ -171,7 +172,7 @@ static int check_fields_def(const jx_node *fields, const char *file, jx_diags *d
             if (!ok) {
                 const jx_node *tn = jx_node_get(spec, "type");
                 jx_diags_add(d, JX_SEV_ERROR, file, tn->line, tn->col, NULL,
-                             "field type must be text, rich, amount, map or list, not '%s'", t);
+                             _("field type must be text, rich, amount, map or list, not '%s'"), t);
                 errors++;
             }
         }
@@ -181,7 +182,7 @@ static int check_fields_def(const jx_node *fields, const char *file, jx_diags *d
             const jx_node *kids = jx_schema_children(spec);
             if (!kids) {
                 jx_diags_add(d, JX_SEV_ERROR, file, spec->line, spec->col, NULL,
-                             "field '%s' of type %s needs %s", fields->keys[i],
+                             _("field '%s' of type %s needs %s"), fields->keys[i],
                              ft == JX_FIELD_MAP ? "map" : "list",
                              ft == JX_FIELD_MAP ? "fields:" : "item:");
                 errors++;
@@ -268,10 +269,10 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
             char nfull[512];
             field_path(nfull, sizeof nfull, path, near);
             jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->key_lines[i], map->key_cols[i],
-                         "unknown-key", "未知字段 %s (did you mean %s?)", full, nfull);
+                         "unknown-key", _("unknown field %s (did you mean %s?)"), full, nfull);
         } else {
             jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->key_lines[i], map->key_cols[i],
-                         "unknown-key", "未知字段 %s：本表没有这个字段", full);
+                         "unknown-key", _("unknown field %s: this form has no such field"), full);
         }
         fc->errors++;
     }
@@ -284,7 +285,7 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
         if (k < 0) {
             if (is_required(spec)) {
                 jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->line, map->col,
-                             "missing-field", "缺少必填字段「%s」(%s)", label, full);
+                             "missing-field", _("missing required field 「%s」(%s)"), label, full);
                 fc->errors++;
             }
             continue;
@@ -297,7 +298,8 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
 static void check_value(filing_check *fc, const jx_node *spec, const jx_node *value,
                         const char *path, const char *label)
 {
-    static const char *const kind_names[] = {"单个值", "字段映射 (key: value)", "列表 (- 条目)"};
+    static const char *const kind_names[] = {N_("a single value"), N_("a map (key: value)"),
+                                             N_("a list (- entries)")};
     jx_field_type t = jx_schema_type(spec);
     jx_node_kind want = t == JX_FIELD_MAP ? JX_NODE_MAP
                         : t == JX_FIELD_LIST ? JX_NODE_SEQ
@@ -307,8 +309,8 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
         if (value->kind == JX_NODE_SCALAR && jx_node_is_empty(value) && !is_required(spec))
             return;
         jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "wrong-shape",
-                     "「%s」(%s) 应为%s，而不是%s", label, path, kind_names[want],
-                     kind_names[value->kind]);
+                     _("「%s」(%s) should be %s, not %s"), label, path, _(kind_names[want]),
+                     _(kind_names[value->kind]));
         fc->errors++;
         return;
     }
@@ -323,7 +325,7 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
             const jx_node *v = value->items[i];
             if (v->kind != JX_NODE_MAP) {
                 jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, v->line, v->col, "wrong-shape",
-                             "「%s」(%s) 的每个条目应为字段映射 (key: value)", label, path);
+                             _("each entry of 「%s」(%s) should be a map (key: value)"), label, path);
                 fc->errors++;
                 continue;
             }
@@ -334,20 +336,23 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
         jx_status st = jx_schema_amount_parse(spec, value->text, &dec);
         if (st != JX_OK && !jx_node_is_empty(value) && jx_schema_is_percent(spec)) {
             jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "not-a-number",
-                         "「%s」(%s) 应为百分比（如 45%% 或 0.45），而不是 '%s'", label, path,
+                         _("「%s」(%s) should be a percentage (such as 45%% or 0.45), not '%s'"), label, path,
                          value->text);
             fc->errors++;
         } else if (st != JX_OK && !jx_node_is_empty(value)) {
-            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "not-a-number",
-                         "「%s」(%s) 应为金额%s%s%s，而不是 '%s'", label, path,
-                         jx_schema_unit(spec) ? "（" : "",
-                         jx_schema_unit(spec) ? jx_schema_unit(spec) : "",
-                         jx_schema_unit(spec) ? "）" : "", value->text);
+            if (jx_schema_unit(spec))
+                jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col,
+                             "not-a-number", _("「%s」(%s) should be an amount in %s, not '%s'"),
+                             label, path, jx_schema_unit(spec), value->text);
+            else
+                jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col,
+                             "not-a-number", _("「%s」(%s) should be an amount, not '%s'"), label,
+                             path, value->text);
             fc->errors++;
         }
     } else if (is_required(spec) && jx_node_is_empty(value)) {
         jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "missing-field",
-                     "必填字段「%s」(%s) 为空", label, path);
+                     _("required field 「%s」(%s) is empty"), label, path);
         fc->errors++;
     }
 }
@@ -358,7 +363,7 @@ jx_status jx_schema_check_filing(const jx_node *schema, const jx_node *filing, c
     filing_check fc = {file, d, 0};
     if (filing->kind != JX_NODE_MAP) {
         jx_diags_add(d, JX_SEV_ERROR, file, filing->line, filing->col, "wrong-shape",
-                     "填报文件应为字段映射（region: …, …）");
+                     _("a filing should be a map (region: …, …)"));
         return JX_ERR_FILING;
     }
     check_map(&fc, schema, filing, "");

@@ -700,6 +700,7 @@ static void finish(batch *b, int idx, jx_status st, double secs, jx_diags *d)
         } else if (!(o->progress && isatty(fileno(o->out)))) {
             fprintf(o->out, "%s -> %s\n", t->path, o->out_dir);
         }
+        fflush(o->out); /* a log or a pipe sees each filing as it is done */
     } else {
         t->state = T_FAILED;
         t->status = st;

@@ -46,6 +46,10 @@ void jx_i18n_init(jx_lang lang, const char *localedir)
      * LC_NUMERIC must stay "C" so that numbers print with a '.'. */
     if (!setlocale(LC_MESSAGES, "C.UTF-8") && !setlocale(LC_MESSAGES, "C.utf8"))
         setlocale(LC_MESSAGES, "");
+    /* strerror() texts come from glibc's own catalog, converted to the
+     * LC_CTYPE character set: UTF-8, not ASCII question marks. */
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        setlocale(LC_CTYPE, "C.utf8");
     setenv("LANGUAGE", "zh_CN", 1);
     if (localedir)
         bindtextdomain(JX_TEXT_DOMAIN, localedir);

@@ -9,8 +9,8 @@
 #include "jx_util.h"
 #include "jx_i18n.h"
 
-static const char *const spec_keys[] = {"label", "type",  "unit",    "required", "fields",
-                                        "item",  "derived", "example", NULL};
+static const char *const spec_keys[] = {"label",   "type",    "unit",     "required", "fields",
+                                        "item",    "derived", "example",  "negative", NULL};
 
 jx_field_type jx_schema_type(const jx_node *spec)
 {
@@ -46,12 +46,39 @@ int jx_schema_is_percent(const jx_node *spec)
     return u && (strcmp(u, "%") == 0 || strcmp(u, "\xEF\xBC\x85") == 0);
 }
 
+/* Copies text into buf with the full-width forms Chinese input methods
+ * type (０-９ ．，－＋ and the ideographic space) made ASCII.  Returns buf,
+ * or text itself when it has none or does not fit. */
+static const char *ascii_digits(const char *text, char *buf, size_t n)
+{
+    size_t k = 0;
+    int changed = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (k + 2 > n)
+            return text;
+        if (p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x8B && p[2] <= 0x99 && p[2] != 0x8F) {
+            buf[k++] = (char)(p[2] - 0x8B + '+'); /* U+FF0B..U+FF19: ＋，－．０-９ */
+            p += 2;
+            changed = 1;
+        } else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
+            buf[k++] = ' '; /* U+3000 */
+            p += 2;
+            changed = 1;
+        } else {
+            buf[k++] = (char)*p;
+        }
+    }
+    buf[k] = '\0';
+    return changed ? buf : text;
+}
+
 jx_status jx_schema_amount_parse(const jx_node *spec, const char *text, jx_decimal *out)
 {
     int flags = JX_DEC_ALLOW_SEPARATORS | JX_DEC_ALLOW_DASH_ZERO | JX_DEC_ALLOW_BLANK_ZERO;
     if (jx_schema_is_percent(spec))
         flags |= JX_DEC_ALLOW_PERCENT;
-    return jx_decimal_parse(text ? text : "", flags, out);
+    char buf[128];
+    return jx_decimal_parse(text ? ascii_digits(text, buf, sizeof buf) : "", flags, out);
 }
 
 static int is_required(const jx_node *spec)
@@ -92,8 +119,8 @@ static int check_flags(const jx_node *spec, const char *name, jx_field_type ft,
                        const char *file, jx_diags *d)
 {
     int errors = 0;
-    static const char *const flags[] = {"required", "derived"};
-    for (int i = 0; i < 2; i++) {
+    static const char *const flags[] = {"required", "derived", "negative"};
+    for (int i = 0; i < 3; i++) {
         const jx_node *f = jx_node_get(spec, flags[i]);
         const char *t = jx_node_text(f);
         if (f && !(t && (strcmp(t, "true") == 0 || strcmp(t, "false") == 0 ||
@@ -248,6 +275,27 @@ static void field_path(char *buf, size_t n, const char *parent, const char *key)
 static void check_value(filing_check *fc, const jx_node *spec, const jx_node *value,
                         const char *path, const char *label);
 
+/* The key of the one field of `fields` whose label is `label` (also with
+ * the label's parenthesised unit left out: 资金总额 for 资金总额（万元）), or
+ * NULL when none or several have it. */
+static const char *label_key(const jx_node *fields, const char *label)
+{
+    const char *found = NULL;
+    size_t n = strlen(label);
+    for (size_t i = 0; i < fields->count; i++) {
+        const char *l = jx_schema_label(fields->items[i]);
+        if (!l)
+            continue;
+        size_t ln = strcspn(l, "(（");
+        if (strcmp(l, label) == 0 || (ln == n && ln && strncmp(l, label, n) == 0)) {
+            if (found)
+                return NULL;
+            found = fields->keys[i];
+        }
+    }
+    return found;
+}
+
 static void check_map(filing_check *fc, const jx_node *fields, const jx_node *map,
                       const char *path)
 {
@@ -265,7 +313,16 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
         char full[512];
         field_path(full, sizeof full, path, map->keys[i]);
         const char *near = jx_nearest(map->keys[i], names, nnames);
-        if (near) {
+        const char *by_label = label_key(fields, map->keys[i]);
+        if (by_label) {
+            char nfull[512];
+            field_path(nfull, sizeof nfull, path, by_label);
+            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->key_lines[i], map->key_cols[i],
+                         "unknown-key",
+                         _("「%s」 is the label of field %s: write its key, %s: (the form prints "
+                           "the label)"),
+                         map->keys[i], nfull, by_label);
+        } else if (near) {
             char nfull[512];
             field_path(nfull, sizeof nfull, path, near);
             jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->key_lines[i], map->key_cols[i],
@@ -293,6 +350,93 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
         map->key_used[k] = 1;
         check_value(fc, spec, map->items[k], full, label);
     }
+}
+
+static int allows_negative(const jx_node *spec)
+{
+    const char *t = jx_node_text(jx_node_get(spec, "negative"));
+    return t && (strcmp(t, "true") == 0 || strcmp(t, "yes") == 0);
+}
+
+static int is_wan(const char *unit)
+{
+    return unit && strcmp(unit, "万元") == 0;
+}
+
+static int is_yuan(const char *unit)
+{
+    return unit && strcmp(unit, "元") == 0;
+}
+
+/* An amount written with a unit: 12万 or 12万元 in a 万元 field ("write
+ * 12"), in a 元 field ("write 120000"); 1200元 in a 万元 field ("write
+ * 0.12").  Reports it and returns 1, else returns 0. */
+static int unit_hint(filing_check *fc, const jx_node *spec, const jx_node *value,
+                     const char *path, const char *label)
+{
+    const char *unit = jx_schema_unit(spec);
+    if (!is_wan(unit) && !is_yuan(unit))
+        return 0;
+    static const struct {
+        const char *suffix;
+        int exp10; /* power of ten of the written unit in 元 */
+    } units[] = {{"万元", 4}, {"万", 4}, {"元", 0}, {"亿元", 8}, {"亿", 8}};
+    const char *text = value->text;
+    size_t n = strlen(text);
+    while (n && text[n - 1] == ' ')
+        n--;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        size_t k = strlen(units[i].suffix);
+        if (n <= k || strncmp(text + n - k, units[i].suffix, k) != 0)
+            continue;
+        char num[128];
+        if (n - k >= sizeof num)
+            return 0;
+        memcpy(num, text, n - k);
+        num[n - k] = '\0';
+        jx_decimal dec, want;
+        if (jx_schema_amount_parse(spec, num, &dec) != JX_OK)
+            return 0;
+        int shift = units[i].exp10 - (is_wan(unit) ? 4 : 0);
+        if (jx_decimal_shift(dec, shift, &want) != JX_OK)
+            return 0;
+        char shown[64];
+        jx_decimal_format(want, -1, 0, shown, sizeof shown);
+        jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "not-a-number",
+                     _("「%s」(%s) is in %s: write %s (the form prints the unit), not '%s'"),
+                     label, path, unit, shown, value->text);
+        fc->errors++;
+        return 1;
+    }
+    return 0;
+}
+
+/* An amount whose size says it was written in 元 into a 万元 field: a
+ * million 万元 (100 亿元) and more. */
+static void magnitude_warning(filing_check *fc, const jx_node *spec, const jx_node *value,
+                              jx_decimal dec, const char *path, const char *label)
+{
+    if (!is_wan(jx_schema_unit(spec)))
+        return;
+    jx_decimal limit = {1000000, 0}, neg = {-1000000, 0}, in_wan;
+    if (jx_decimal_cmp(dec, limit) < 0 && jx_decimal_cmp(dec, neg) > 0)
+        return;
+    if (jx_decimal_shift(dec, -4, &in_wan) != JX_OK) {
+        /* more than 6 decimals after the shift: round for the message */
+        jx_decimal t = dec;
+        while (t.scale > 2) {
+            t.units /= 10;
+            t.scale--;
+        }
+        if (jx_decimal_shift(t, -4, &in_wan) != JX_OK)
+            return;
+    }
+    char shown[64];
+    jx_decimal_format(in_wan, -1, 0, shown, sizeof shown);
+    jx_diags_add(fc->d, JX_SEV_WARNING, fc->file, value->line, value->col, "unit-magnitude",
+                 _("「%s」(%s) is %s 万元, which is more than 100 亿元: was it written in 元? "
+                   "In 万元 it is %s"),
+                 label, path, value->text, shown);
 }
 
 static void check_value(filing_check *fc, const jx_node *spec, const jx_node *value,
@@ -339,6 +483,9 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
                          _("「%s」(%s) should be a percentage (such as 45%% or 0.45), not '%s'"), label, path,
                          value->text);
             fc->errors++;
+        } else if (st != JX_OK && !jx_node_is_empty(value) &&
+                   unit_hint(fc, spec, value, path, label)) {
+            /* reported with the number to write */
         } else if (st != JX_OK && !jx_node_is_empty(value)) {
             if (jx_schema_unit(spec))
                 jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col,
@@ -349,6 +496,13 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
                              "not-a-number", _("「%s」(%s) should be an amount, not '%s'"), label,
                              path, value->text);
             fc->errors++;
+        } else if (st == JX_OK && dec.units < 0 && !allows_negative(spec)) {
+            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "negative-amount",
+                         _("「%s」(%s) is %s: amounts of this form cannot be negative"), label,
+                         path, value->text);
+            fc->errors++;
+        } else if (st == JX_OK) {
+            magnitude_warning(fc, spec, value, dec, path, label);
         }
     } else if (is_required(spec) && jx_node_is_empty(value)) {
         jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "missing-field",

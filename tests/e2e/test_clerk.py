@@ -283,6 +283,97 @@ class Diff(Tmp):
                       "[diff-region]\n" % (b, a), se)
 
 
+class Hints(Tmp):
+    """Natural mistakes, each with the message that says what to write."""
+
+    def sample(self, old, new):
+        with open(os.path.join(SRC, "input", "changzhou.yaml"), encoding="utf-8") as f:
+            text = f.read()
+        self.assertIn(old, text)
+        return self.write("f.yaml", text.replace(old, new, 1))
+
+    def both(self, path):
+        return run(["check", path]), run(["check", "--lang=en", path])
+
+    def test_chinese_label_as_key(self):
+        p = self.sample("  general_budget: 500 ", "  一般公共预算资金: 500 ")
+        (rc, _, zh), (_, _, en) = self.both(p)
+        self.assertEqual(rc, 1)
+        self.assertEqual(zh.splitlines()[0], "%s:20:3: 错误: 「一般公共预算资金」是字段 fund.general_budget 的"
+                         "标签：请写它的键 general_budget:（标签由表格印出） [unknown-key]" % p)
+        self.assertEqual(en.splitlines()[0], "%s:20:3: error: 「一般公共预算资金」 is the label of field "
+                         "fund.general_budget: write its key, general_budget: (the form prints the "
+                         "label) [unknown-key]" % p)
+
+    def test_did_you_mean_for_swapped_letters(self):
+        p = self.sample("  name: 大楼运行费", "  nmae: 大楼运行费")
+        (rc, _, zh), (_, _, en) = self.both(p)
+        self.assertEqual(zh.splitlines()[0],
+                         "%s:6:3: 错误: 未知字段 project.nmae（您是不是要写 project.name？） [unknown-key]" % p)
+        self.assertEqual(en.splitlines()[0],
+                         "%s:6:3: error: unknown field project.nmae (did you mean project.name?) "
+                         "[unknown-key]" % p)
+
+    def test_full_width_digits_are_an_amount(self):
+        p = self.sample("  general_budget: 500 ", "  general_budget: ５００ ")
+        self.assertEqual(run(["check", p]), (0, "", ""))
+        out = os.path.join(self.tmp, "o")
+        rc, so, se = run(["build", p, "-o", out, "--trace"])
+        self.assertEqual(rc, 0, se)
+        with open(os.path.join(out, "f.trace"), encoding="utf-8") as f:
+            self.assertNotIn("５", f.read())
+
+    def test_wan_written_into_the_amount(self):
+        p = self.sample("  general_budget: 500 ", "  general_budget: 12万 ")
+        (rc, _, zh), (_, _, en) = self.both(p)
+        self.assertEqual(zh.splitlines()[0], "%s:20:19: 错误: 「一般公共预算资金」(fund.general_budget) 的单位"
+                         "是万元：请写 12（单位由表格印出），而不是 '12万' [not-a-number]" % p)
+        self.assertEqual(en.splitlines()[0], "%s:20:19: error: 「一般公共预算资金」(fund.general_budget) is in "
+                         "万元: write 12 (the form prints the unit), not '12万' [not-a-number]" % p)
+        p = self.sample("    full: 5000000 ", "    full: 12万 ")
+        (rc, _, zh), (_, _, en) = self.both(p)
+        self.assertEqual(zh.splitlines()[0], "%s:30:11: 错误: 「全年（程）预算数」(spending.0.full) 的单位是元："
+                         "请写 120000（单位由表格印出），而不是 '12万' [not-a-number]" % p)
+        self.assertEqual(en.splitlines()[0], "%s:30:11: error: 「全年（程）预算数」(spending.0.full) is in 元: "
+                         "write 120000 (the form prints the unit), not '12万' [not-a-number]" % p)
+
+    def test_negative_amount(self):
+        p = self.sample("  other: 0 ", "  other: -5 ")
+        (rc, _, zh), (_, _, en) = self.both(p)
+        self.assertEqual(rc, 1)
+        self.assertEqual(zh.splitlines()[0], "%s:26:10: 错误: 「其他资金」(fund.other) 是 -5：本表的金额不能为"
+                         "负数 [negative-amount]" % p)
+        self.assertEqual(en.splitlines()[0], "%s:26:10: error: 「其他资金」(fund.other) is -5: amounts of this "
+                         "form cannot be negative [negative-amount]" % p)
+
+    def test_yuan_written_into_a_wan_field(self):
+        p = self.sample("  general_budget: 500 ", "  general_budget: 5000000 ")
+        (rc, _, zh), (_, _, en) = self.both(p)
+        self.assertEqual(zh.splitlines()[0], "%s:20:19: 警告: 「一般公共预算资金」(fund.general_budget) 是 "
+                         "5000000 万元，超过 100 亿元：是不是按元填写了？按万元应写 500 [unit-magnitude]" % p)
+        self.assertEqual(en.splitlines()[0], "%s:20:19: warning: 「一般公共预算资金」(fund.general_budget) is "
+                         "5000000 万元, which is more than 100 亿元: was it written in 元? In 万元 it is "
+                         "500 [unit-magnitude]" % p)
+
+
+class Catalog(unittest.TestCase):
+    def test_every_message_is_translated(self):
+        """Each _("…")/N_("…") of gen/ has a Chinese translation in po/zh_CN.po
+        (none missing, none fuzzy), with the same printf arguments."""
+        with tempfile.TemporaryDirectory() as d:
+            pot = os.path.join(d, "jxgen.pot")
+            sources = sorted(glob.glob(os.path.join(SRC, "gen", "*", "*.c")))
+            subprocess.run(["xgettext", "--from-code=UTF-8", "-k_", "-kN_", "-o", pot, *sources],
+                           check=True)
+            po = os.path.join(SRC, "po", "zh_CN.po")
+            r = subprocess.run(["msgcmp", "--use-untranslated", po, pot], capture_output=True)
+            self.assertEqual(r.returncode, 0, r.stderr.decode())
+            r = subprocess.run(["msgfmt", "-c", "--statistics", "-o", os.devnull, po],
+                               capture_output=True)
+            self.assertEqual(r.returncode, 0, r.stderr.decode())
+            self.assertRegex(r.stderr.decode(), r"^\d+ translated messages\.\n$")
+
+
 class Installed(Tmp):
     def test_install_into_a_prefix_and_run(self):
         prefix = os.path.join(self.tmp, "prefix")

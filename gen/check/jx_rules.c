@@ -117,6 +117,7 @@ static void lerr(loader *ld, const jx_node *at, const char *fmt, const char *a, 
     a = a ? a : "";
     b = b ? b : "";
     c = c ? c : "";
+    fmt = _(fmt); /* in the catalog: xgettext -klerr:3 */
     int n = snprintf(NULL, 0, fmt, a, b, c);
     char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
     if (msg)
@@ -124,7 +125,7 @@ static void lerr(loader *ld, const jx_node *at, const char *fmt, const char *a, 
     else
         ld->oom = 1;
     jx_diags_add(ld->d, JX_SEV_ERROR, ld->file, at ? at->line : 0, at ? at->col : 0, NULL,
-                 "%s%s%s%s", ld->id ? "rule " : "", ld->id ? ld->id : "", ld->id ? ": " : "",
+                 "%s%s%s%s", ld->id ? _("rule ") : "", ld->id ? ld->id : "", ld->id ? _(": ") : "",
                  msg ? msg : fmt);
     free(msg);
     ld->errors++;
@@ -195,8 +196,8 @@ static const jx_node *resolve_spec(const jx_node *base, const char *path, int al
             const char *near =
                 jx_nearest(seg, (const char *const *)fields->keys, fields->count);
             snprintf(err, errn, "the schema has no field '%s'%s%s%s%s%s", seg,
-                     *done ? " in " : "", done, near ? " (did you mean '" : "",
-                     near ? near : "", near ? "'?)" : "");
+                     *done ? " in " : "", done, near ? _(" (did you mean '") : "",
+                     near ? near : "", near ? _("'?)") : "");
             return NULL;
         }
         spec = fields->items[k];
@@ -432,7 +433,7 @@ static void check_rule_keys(loader *ld, const jx_node *r, rule_kind k)
         snprintf(kind_msg, sizeof kind_msg, "a rule of kind %s", kind_names[k]);
         char sugg[160] = "";
         if (near)
-            snprintf(sugg, sizeof sugg, " (did you mean '%s'?)", near);
+            snprintf(sugg, sizeof sugg, _(" (did you mean '%s'?)"), near);
         lerr(ld, &at, "unknown key '%s' in %s%s", r->keys[i], kind_msg, sugg);
     }
 }
@@ -485,7 +486,7 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
         const char *near = kt ? jx_nearest(kt, kind_names, 7) : NULL;
         char sugg[96] = "";
         if (near)
-            snprintf(sugg, sizeof sugg, " (did you mean '%s'?)", near);
+            snprintf(sugg, sizeof sugg, _(" (did you mean '%s'?)"), near);
         lerr(ld, kind ? kind : n,
              "kind: must be sum, le, plan, ratio, rate_max, yoy or match, not '%s'%s%s",
              kt ? kt : "", sugg, NULL);

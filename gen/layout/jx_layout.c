@@ -21,8 +21,8 @@ typedef struct checker {
 static void check_error(checker *c, const jx_node *at, const char *fmt, const char *a,
                         const char *b)
 {
-    jx_diags_add(c->d, JX_SEV_ERROR, c->file, at ? at->line : 0, at ? at->col : 0, NULL, fmt, a,
-                 b ? b : "");
+    jx_diags_add(c->d, JX_SEV_ERROR, c->file, at ? at->line : 0, at ? at->col : 0, NULL, _(fmt), a,
+                 b ? b : ""); /* fmt is in the catalog (xgettext -kcheck_error:3) */
     c->errors++;
 }
 
@@ -44,7 +44,7 @@ static void check_keys(checker *c, const jx_node *map, const char *const *allowe
         const char *near = jx_nearest(map->keys[i], allowed, n);
         jx_diags_add(c->d, JX_SEV_ERROR, c->file, map->key_lines[i], map->key_cols[i], NULL,
                      _("unknown key '%s' in %s%s%s%s"), map->keys[i], what,
-                     near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+                     near ? _(" (did you mean '") : "", near ? near : "", near ? _("'?)") : "");
         c->errors++;
     }
 }

@@ -530,7 +530,7 @@ static const jx_node *lookup(resolver *rs, const char *ref, const jx_node *at)
                     const char *near = jx_nearest(seg, cands, nc);
                     char hint[300] = "";
                     if (near)
-                        snprintf(hint, sizeof hint, " (did you mean %s?)", near);
+                        snprintf(hint, sizeof hint, _(" (did you mean %s?)"), near);
                     fail_at(rs, JX_ERR_FILING, at->line, at->col,
                             "$ref: '%s' is not defined in the included files%s", seg, hint);
                     return NULL;

@@ -185,8 +185,8 @@ static int check_fields_def(const jx_node *fields, const char *file, jx_diags *d
                 const char *near = jx_nearest(spec->keys[k], spec_keys, 6);
                 jx_diags_add(d, JX_SEV_ERROR, file, spec->key_lines[k], spec->key_cols[k], NULL,
                              _("unknown key '%s' in the spec of field '%s'%s%s%s"), spec->keys[k],
-                             fields->keys[i], near ? " (did you mean '" : "", near ? near : "",
-                             near ? "'?)" : "");
+                             fields->keys[i], near ? _(" (did you mean '") : "", near ? near : "",
+                             near ? _("'?)") : "");
                 errors++;
             }
         }

@@ -363,7 +363,7 @@ class Catalog(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             pot = os.path.join(d, "jxgen.pot")
             sources = sorted(glob.glob(os.path.join(SRC, "gen", "*", "*.c")))
-            subprocess.run(["xgettext", "--from-code=UTF-8", "-k_", "-kN_", "-o", pot, *sources],
+            subprocess.run(["xgettext", "--from-code=UTF-8", "-k_", "-kN_", "-kcheck_error:3", "-klerr:3", "-o", pot, *sources],
                            check=True)
             po = os.path.join(SRC, "po", "zh_CN.po")
             r = subprocess.run(["msgcmp", "--use-untranslated", po, pot], capture_output=True)
@@ -395,6 +395,24 @@ class Installed(Tmp):
         p = self.write("x.yaml", "region: Changzhou\n")
         rc, so, se = run(["check", p], cwd=work, exe=exe)
         self.assertTrue(se.startswith("%s:1:9: 错误: 没有地区 'Changzhou'：" % p), se)
+
+    def test_debian_package(self):
+        out = os.path.join(self.tmp, "deb")
+        r = subprocess.run(["cpack", "-G", "DEB", "-B", out, "--config",
+                            os.path.join(BUILD, "CPackConfig.cmake")], capture_output=True,
+                           cwd=BUILD, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        debs = glob.glob(os.path.join(out, "jxgen_*.deb"))
+        self.assertEqual(len(debs), 1)
+        files = subprocess.run(["dpkg-deb", "-c", debs[0]], capture_output=True,
+                               check=True).stdout.decode()
+        for p in ("./usr/bin/jxgen", "./usr/share/jxgen/layouts/changzhou.yaml",
+                  "./usr/share/jxgen/fonts/fonts.yaml", "./usr/share/man/man1/jxgen.1",
+                  "./usr/share/locale/zh_CN/LC_MESSAGES/jxgen.mo"):
+            self.assertIn(p, files)
+        info = subprocess.run(["dpkg-deb", "-f", debs[0], "Depends"], capture_output=True,
+                              check=True).stdout.decode()
+        self.assertIn("libhpdf", info)
 
 
 if __name__ == "__main__":

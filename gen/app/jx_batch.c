@@ -485,6 +485,8 @@ static int still_current(batch *b, task *t, const rec_entry *e)
            output_size(b->o->out_dir, e->name, "xlsx", &bs) == 0 && bs == e->book_size;
 }
 
+static char *first_message(const jx_diags *d);
+
 /* Decides, for every filing, whether it must be rendered. */
 static jx_status scan(batch *b)
 {
@@ -492,8 +494,10 @@ static jx_status scan(batch *b)
     jx_status st = JX_OK;
     for (int i = 0; i < b->ntasks && st == JX_OK; i++) {
         task *t = &b->tasks[i];
-        char name[NAME_MAX + 1];
-        jx_render_output_name(t->path, name, sizeof name);
+        char base[NAME_MAX + 1], name[PATH_MAX];
+        jx_render_output_name(t->path, base, sizeof base);
+        const char *sub = b->o->subdirs && b->o->subdirs[i] ? b->o->subdirs[i] : "";
+        snprintf(name, sizeof name, "%s%s%s", sub, *sub ? "/" : "", base);
         if (!(t->name = strdup(name))) {
             st = JX_ERR_NOMEM;
             break;
@@ -503,12 +507,19 @@ static jx_status scan(batch *b)
         hslot *s = hcache_slot(&names, name);
         if (s && s->key) {
             const task *first = &b->tasks[s->value];
-            char msg[2 * PATH_MAX + 128];
-            snprintf(msg, sizeof msg, _("%s: error: renders to the same %s/%s.* as %s; rename one"),
-                     t->path, b->o->out_dir, name, first->path);
+            jx_diags one;
+            jx_diags_init(&one);
+            jx_diags_add(&one, JX_SEV_ERROR, t->path, 0, 0, "same-output",
+                         _("renders to the same %s/%s.* as %s; rename one"), b->o->out_dir, name,
+                         first->path);
+            if (b->o->json)
+                jx_diags_print_json(&one, b->o->err);
+            else
+                jx_diags_print(&one, b->o->err);
             t->state = T_FAILED;
             t->status = JX_ERR_USAGE;
-            t->first_msg = strdup(msg);
+            t->first_msg = first_message(&one);
+            jx_diags_free(&one);
             continue;
         }
         if (s && (s->key = strdup(name))) {
@@ -636,6 +647,8 @@ static char *first_message(const jx_diags *d)
     return buf.data;
 }
 
+static jx_status output_dir(batch *b, int idx, int create, char *dir, size_t n, jx_diags *d);
+
 /* Records one finished filing: prints its messages, updates the record. */
 static void finish(batch *b, int idx, jx_status st, double secs, jx_diags *d)
 {
@@ -691,14 +704,17 @@ static void finish(batch *b, int idx, jx_status st, double secs, jx_diags *d)
                 e->drop = 1;
         }
         b->rec.dirty = 1;
+        char dir[PATH_MAX];
+        if (output_dir(b, idx, 0, dir, sizeof dir, d) != JX_OK)
+            snprintf(dir, sizeof dir, "%s", o->out_dir);
         if (o->json) {
             fputs("{\"rendered\":", o->out);
             jx_json_string(o->out, t->path);
             fputs(",\"out\":", o->out);
-            jx_json_string(o->out, o->out_dir);
+            jx_json_string(o->out, dir);
             fputs("}\n", o->out);
         } else if (!(o->progress && isatty(fileno(o->out)))) {
-            fprintf(o->out, "%s -> %s\n", t->path, o->out_dir);
+            fprintf(o->out, "%s -> %s\n", t->path, dir);
         }
         fflush(o->out); /* a log or a pipe sees each filing as it is done */
     } else {
@@ -714,10 +730,38 @@ static void finish(batch *b, int idx, jx_status st, double secs, jx_diags *d)
     draw_progress(b, b->done == b->total);
 }
 
+/* out_dir, or its subfolder for filing idx, into dir; with `create`, the
+ * subfolder and its parents are made. */
+static jx_status output_dir(batch *b, int idx, int create, char *dir, size_t n, jx_diags *d)
+{
+    const char *sub = b->o->subdirs && b->o->subdirs[idx] ? b->o->subdirs[idx] : "";
+    if (snprintf(dir, n, "%s%s%s", b->o->out_dir, *sub ? "/" : "", sub) >= (int)n)
+        return jx_diag_error(d, JX_ERR_IO, b->tasks[idx].path, 0, 0, _("output path too long"));
+    if (!*sub || !create)
+        return JX_OK;
+    for (size_t i = strlen(b->o->out_dir) + 1;; i++) {
+        char c = dir[i];
+        if (c != '/' && c != '\0')
+            continue;
+        dir[i] = '\0';
+        int bad = mkdir(dir, 0777) != 0 && errno != EEXIST;
+        int e = errno;
+        dir[i] = c;
+        if (bad)
+            return jx_diag_error(d, JX_ERR_IO, dir, 0, 0, _("cannot create the folder: %s"),
+                                 strerror(e));
+        if (c == '\0')
+            return JX_OK;
+    }
+}
+
 static jx_status render_one(batch *b, int idx, double *secs, jx_diags *d)
 {
     double t0 = now_seconds();
-    jx_status st = jx_renderer_build(b->r, b->tasks[idx].path, b->o->out_dir, d);
+    char dir[PATH_MAX];
+    jx_status st = output_dir(b, idx, 1, dir, sizeof dir, d);
+    if (st == JX_OK)
+        st = jx_renderer_build(b->r, b->tasks[idx].path, dir, d);
     *secs = now_seconds() - t0;
     return st;
 }
@@ -1155,10 +1199,8 @@ jx_status jx_batch_build(jx_renderer *r, char *const *filings, int n, const jx_b
                 sum->unchanged++;
             else if (t->state == T_SHARED)
                 sum->shared++;
-            else if (t->state == T_FAILED) {
-                fprintf(o->err, "%s\n", t->first_msg ? t->first_msg : t->path);
-                sum->failed++;
-            }
+            else if (t->state == T_FAILED)
+                sum->failed++; /* reported by scan() */
         }
         b.total = ntodo;
         /* Layouts are loaded once here, so forked workers share them. */

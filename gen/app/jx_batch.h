@@ -62,6 +62,10 @@ typedef struct jx_batch_options {
     const char *timings;     /* file for one line per rendered filing (seconds, status,
                                 output bytes, path), for bench/; NULL: none */
     FILE *out, *err;         /* results and messages */
+    const char *const *subdirs; /* NULL, or for each filing the folder under out_dir its
+                                   outputs go to ("" for out_dir itself): a folder build
+                                   mirrors the input's subfolders, so that two units'
+                                   申报.yaml do not collide; created when missing */
 } jx_batch_options;
 
 typedef struct jx_batch_summary {

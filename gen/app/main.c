@@ -359,12 +359,35 @@ static int collect_dir(const char *dir, const char *skip, path_list *l, int dept
     return rc;
 }
 
+static void path_list_free(path_list *l)
+{
+    for (int i = 0; i < l->n; i++)
+        free(l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+/* The subfolder of `path` under folder `root` ("" when directly in it),
+ * appended to subs.  0 or -1. */
+static int add_subdir(path_list *subs, const char *root, const char *path)
+{
+    size_t n = strlen(root);
+    while (n > 1 && root[n - 1] == '/')
+        n--;
+    const char *rel = strncmp(path, root, n) == 0 && path[n] == '/' ? path + n + 1 : "";
+    const char *slash = strrchr(rel, '/');
+    char sub[PATH_MAX];
+    snprintf(sub, sizeof sub, "%.*s", slash ? (int)(slash - rel) : 0, rel);
+    return path_list_add(subs, sub, NULL);
+}
+
 /* Expands the inputs into a list of filing paths: a folder gives its
  * filings and those of its subfolders, sorted.  A folder with none is an
- * error that names it. */
-static int collect_filings(const options *o, char ***out, int *count)
+ * error that names it.  *subdirs gets, per filing, its subfolder under the
+ * input folder ("" for files given by name): where its outputs go. */
+static int collect_filings(const options *o, char ***out, char ***subdirs, int *count)
 {
-    path_list l = {0};
+    path_list l = {0}, subs = {0};
     int rc = 0;
     for (int i = 0; i < o->ninputs && rc >= 0; i++) {
         const char *in = o->inputs[i];
@@ -382,18 +405,21 @@ static int collect_filings(const options *o, char ***out, int *count)
                         in);
                 rc = EXIT_USAGE;
             }
-        } else if (path_list_add(&l, in, NULL) != 0) {
+            for (int k = before; k < l.n && rc >= 0; k++)
+                if (add_subdir(&subs, in, l.items[k]) != 0)
+                    rc = -1;
+        } else if (path_list_add(&l, in, NULL) != 0 || path_list_add(&subs, "", NULL) != 0) {
             rc = -1;
         }
     }
     if (rc < 0) {
-        for (int i = 0; i < l.n; i++)
-            free(l.items[i]);
-        free(l.items);
+        path_list_free(&l);
+        path_list_free(&subs);
         fprintf(stderr, _("jxgen: error: out of memory\n"));
         return EXIT_USAGE;
     }
     *out = l.items;
+    *subdirs = subs.items;
     *count = l.n;
     return rc;
 }
@@ -866,11 +892,14 @@ static int check_writable(const char *dir)
 }
 
 /* jxgen build: what changed since the last build, in parallel. */
-static int cmd_build(const options *o, char **filings, int nfilings)
+static int cmd_build(const options *o, char **filings, char **subdirs, int nfilings)
 {
     if (make_dirs(o->out_dir) != 0 || check_writable(o->out_dir) != 0) {
-        fprintf(stderr, _("%s: error: cannot write into the output folder: %s\n"), o->out_dir,
-                strerror(errno));
+        jx_diags d;
+        jx_diags_init(&d);
+        jx_diags_add(&d, JX_SEV_ERROR, o->out_dir, 0, 0, NULL,
+                     _("cannot write into the output folder: %s"), strerror(errno));
+        print_diags(o, &d);
         return EXIT_USAGE;
     }
     jx_diags d;
@@ -883,7 +912,8 @@ static int cmd_build(const options *o, char **filings, int nfilings)
     }
     print_diags(o, &d); /* font warnings */
     jx_batch_options bo = {o->out_dir, o->jobs, o->force, o->json,
-                           !o->json && isatty(fileno(stderr)), o->timings, stdout, stderr};
+                           !o->json && isatty(fileno(stderr)), o->timings, stdout, stderr,
+                           (const char *const *)subdirs};
     jx_batch_summary sum;
     jx_status st = jx_batch_build(r, filings, nfilings, &bo, &sum);
     jx_renderer_free(r);
@@ -917,15 +947,18 @@ int main(int argc, char **argv)
         free(o.inputs);
         return rc;
     }
-    char **filings = NULL;
+    char **filings = NULL, **subdirs = NULL;
     int nfilings = 0;
-    rc = collect_filings(&o, &filings, &nfilings);
+    rc = collect_filings(&o, &filings, &subdirs, &nfilings);
     if (rc == 0)
-        rc = o.cmd == C_BUILD ? cmd_build(&o, filings, nfilings)
+        rc = o.cmd == C_BUILD ? cmd_build(&o, filings, subdirs, nfilings)
                               : cmd_check(&o, filings, nfilings);
-    for (int i = 0; i < nfilings; i++)
+    for (int i = 0; i < nfilings; i++) {
         free(filings[i]);
+        free(subdirs[i]);
+    }
     free(filings);
+    free(subdirs);
     free(o.inputs);
     return rc;
 }

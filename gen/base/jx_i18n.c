@@ -38,8 +38,12 @@ jx_lang jx_lang_from_env(void)
 void jx_i18n_init(jx_lang lang, const char *localedir)
 {
     current = lang;
-    if (lang == JX_LANG_EN)
-        return; /* the msgids are the English text; LC_MESSAGES stays "C" */
+    if (lang == JX_LANG_EN) {
+        /* The msgids are the English text: under the plain "C" locale
+         * gettext returns them (also after an earlier call chose Chinese). */
+        setlocale(LC_MESSAGES, "C");
+        return;
+    }
     /* gettext looks the catalog up by LANGUAGE, which glibc ignores while
      * LC_MESSAGES is the plain "C" locale; C.UTF-8 (always installed on
      * Debian) is not, and changes nothing else.  Only LC_MESSAGES is set:

@@ -36,7 +36,8 @@ jx_lang jx_lang_from_env(void);
 /* Selects lang for every later _() of the process and binds the catalog
  * found in localedir (<localedir>/zh_CN/LC_MESSAGES/jxgen.mo).  Messages
  * are UTF-8 whatever the locale's character set.  Without a readable
- * catalog the English text is used.  Call once, before any message. */
+ * catalog the English text is used.  Call before the first message; a
+ * later call switches the language (tests). */
 void jx_i18n_init(jx_lang lang, const char *localedir);
 
 /* The language selected by jx_i18n_init() (JX_LANG_EN before it). */

@@ -195,16 +195,24 @@ class NotFilings(Tmp):
 
 class Batches(Tmp):
     def test_subfolders_and_deep_output(self):
+        """A district keeps one folder per unit, each with its 申报.yaml: the
+        outputs mirror the folders, under an output folder made with its
+        parents."""
         for unit in ("一科", "二科"):
+            os.makedirs(os.path.join(self.tmp, "in", unit))
             shutil.copy(os.path.join(SRC, "input", "changzhou.yaml"),
-                        os.path.join(os.makedirs(os.path.join(self.tmp, "in", unit)) or
-                                     os.path.join(self.tmp, "in", unit), "c-%s.yaml" % unit))
+                        os.path.join(self.tmp, "in", unit, "申报.yaml"))
         out = os.path.join(self.tmp, "a", "b", "c")
         rc, so, se = run(["build", os.path.join(self.tmp, "in"), "-o", out, "-j", "2"])
         self.assertEqual(rc, 0, se)
-        self.assertEqual(sorted(os.listdir(out)), [".jxgen-record", "c-一科.pdf", "c-一科.xlsx",
-                                                    "c-二科.pdf", "c-二科.xlsx"])
+        self.assertEqual(sorted(os.listdir(out)), [".jxgen-record", "一科", "二科"])
+        for unit in ("一科", "二科"):
+            self.assertEqual(sorted(os.listdir(os.path.join(out, unit))), ["申报.pdf", "申报.xlsx"])
+        self.assertEqual(sorted(so.splitlines()),
+                         ["%s/in/%s/申报.yaml -> %s/%s" % (self.tmp, u, out, u) for u in ("一科", "二科")])
         self.assertRegex(se, r"^jxgen: 生成 2 份，未变 0 份，失败 0 份，用时 [\d.]+ 秒（每秒 [\d.]+ 份）\n$")
+        rc, so, se = run(["build", "--lang=en", os.path.join(self.tmp, "in"), "-o", out])
+        self.assertRegex(se, r"^jxgen: 0 rendered, 2 unchanged, 0 failed in [\d.]+ s\n$")
 
     def test_empty_folder_is_named(self):
         os.makedirs(os.path.join(self.tmp, "empty", "sub"))

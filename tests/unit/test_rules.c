@@ -408,6 +408,8 @@ static void expect_layout_error(const char *rules, int line, int col, const char
 static void rule_definitions_are_checked_at_line_and_column(void **state)
 {
     (void)state;
+    /* The layout author's messages, in English (--lang=en). */
+    jx_i18n_init(JX_LANG_EN, NULL);
     /* The demo schema takes 20 lines: rules: is line 21, the first rule 22. */
     expect_layout_error("rules:\n  - {id: s, kind: summ, total: fund.sub, parts: [fund.a]}\n", 22,
                         19, "rule s: kind: must be sum, le, plan, ratio, rate_max, yoy or "
@@ -457,6 +459,11 @@ static void rule_definitions_are_checked_at_line_and_column(void **state)
     expect_layout_error("rules:\n  - {id: s, kind: plan, values: [fund.a]}\n", 22, 33,
                         "rule s: values: must be a list of 2 to 256 field paths");
     expect_layout_error("rules: {id: s}\n", 21, 8, "rules: must be a list of rules");
+    /* And one in Chinese, as users see it by default. */
+    jx_i18n_init(JX_LANG_ZH, JX_TEST_LOCALEDIR);
+    expect_layout_error("rules:\n  - {id: s, kind: summ, total: fund.sub, parts: [fund.a]}\n", 22,
+                        19, "规则 s：kind: 必须是 sum、le、plan、ratio、rate_max、yoy 或 match，"
+                            "不能是 'summ'（您是不是要写 'sum'？）");
 }
 
 static void schema_flags_are_checked(void **state)

@@ -33,9 +33,10 @@ void jx_regions_free(jx_region_info *list, size_t n);
 const jx_region_info *jx_regions_suggest(const jx_region_info *list, size_t n,
                                          const char *wrong);
 
-/* Appends "changzhou（常州市新北区）、guanggu（…）…" (or with ", " and
- * parentheses in English) to text; returns text, NULL when out of memory. */
 struct jx_buf;
+/* Appends "changzhou（常州市新北区）、guanggu（…）…" (in English
+ * "changzhou (常州市新北区), guanggu (…)") to out; out->oom is set when
+ * memory is short. */
 void jx_regions_describe(const jx_region_info *list, size_t n, struct jx_buf *out);
 
 /* Prints the table of `jxgen regions` (or JSON lines) to out. */

@@ -98,9 +98,12 @@ class CommandLine(unittest.TestCase):
     def test_help_and_version(self):
         rc, out, err = run(["help"])
         self.assertEqual((rc, err), (0, ""))
-        self.assertTrue(out.startswith("用法: jxgen build [文件|文件夹]..."), out)
+        self.assertEqual(out.splitlines()[0], "用法: jxgen build [文件|文件夹]... [-o 输出文件夹]   "
+                                              "生成申报表（默认: input/ -> out/）")
+        self.assertIn("\n  -o, --out 文件夹    输出文件夹，不存在时自动创建（默认: out）\n", out)
         rc, out, _ = run(["--lang=en", "--help"])
-        self.assertTrue(out.startswith("usage: jxgen build [FILE|DIR]... [-o OUTDIR]"), out)
+        self.assertEqual(out.splitlines()[0], "usage: jxgen build [FILE|DIR]... [-o OUTDIR]   "
+                                              "render filings (default: input/ -> out/)")
         rc, out, _ = run(["check", "--help"])
         self.assertEqual(out.splitlines()[0], "用法: jxgen check 文件|文件夹... [选项]")
         rc, out, _ = run(["help", "diff", "--lang=en"])

@@ -16,6 +16,7 @@
 #include "jx_include.h"
 #include "jx_paginate.h"
 #include "jx_regions.h"
+#include "jx_schema.h"
 #include "jx_util.h"
 #include "jx_xlsx.h"
 
@@ -187,6 +188,10 @@ jx_status jx_renderer_read(jx_renderer *r, const char *path, jx_filing **out, jx
                  : JX_ERR_LAYOUT;
         jx_filing_free(f);
         return st;
+    }
+    if (f->layout->schema && jx_schema_accept_labels(f->layout->schema, f->root, path, d) < 0) {
+        jx_filing_free(f);
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     }
     *out = f;
     return JX_OK;

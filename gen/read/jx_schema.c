@@ -314,7 +314,15 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
         field_path(full, sizeof full, path, map->keys[i]);
         const char *near = jx_nearest(map->keys[i], names, nnames);
         const char *by_label = label_key(fields, map->keys[i]);
-        if (by_label) {
+        if (by_label && jx_node_key_index(map, by_label) >= 0) {
+            char nfull[512];
+            field_path(nfull, sizeof nfull, path, by_label);
+            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->key_lines[i], map->key_cols[i],
+                         "unknown-key",
+                         _("「%s」 is the label of field %s, which is written too: keep one of "
+                           "them"),
+                         map->keys[i], nfull);
+        } else if (by_label) {
             char nfull[512];
             field_path(nfull, sizeof nfull, path, by_label);
             jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->key_lines[i], map->key_cols[i],
@@ -509,6 +517,65 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
                      _("required field 「%s」(%s) is empty"), label, path);
         fc->errors++;
     }
+}
+
+static int accept_labels(const jx_node *fields, jx_node *map, const char *path, int root,
+                         const char *file, jx_diags *d, int depth)
+{
+    if (!fields || fields->kind != JX_NODE_MAP || !map || map->kind != JX_NODE_MAP || depth > 16)
+        return 0;
+    int renamed = 0;
+    for (size_t i = 0; i < map->count; i++) {
+        const char *key = map->keys[i];
+        if (jx_node_key_index(fields, key) >= 0 || (root && strcmp(key, "region") == 0))
+            continue;
+        const char *by = label_key(fields, key);
+        if (!by || jx_node_key_index(map, by) >= 0)
+            continue; /* unknown, or the key is written too: reported by the check */
+        char *copy = strdup(by);
+        if (!copy) {
+            d->oom = 1;
+            return -1;
+        }
+        char full[512];
+        field_path(full, sizeof full, path, by);
+        jx_diags_add(d, JX_SEV_NOTE, file, map->key_lines[i], map->key_cols[i], "label-as-key",
+                     _("「%s」 read as %s (the field it labels)"), key, full);
+        free(map->keys[i]);
+        map->keys[i] = copy;
+        renamed++;
+    }
+    for (size_t i = 0; i < fields->count; i++) {
+        long k = jx_node_key_index(map, fields->keys[i]);
+        const jx_node *kids = jx_schema_children(fields->items[i]);
+        if (k < 0 || !kids)
+            continue;
+        char full[512];
+        field_path(full, sizeof full, path, fields->keys[i]);
+        jx_node *v = map->items[k];
+        int r = 0;
+        if (jx_schema_type(fields->items[i]) == JX_FIELD_MAP) {
+            r = accept_labels(kids, v, full, 0, file, d, depth + 1);
+        } else if (v->kind == JX_NODE_SEQ) {
+            for (size_t e = 0; e < v->count && r >= 0; e++) {
+                char entry[544];
+                if (snprintf(entry, sizeof entry, "%s.%zu", full, e) >= (int)sizeof entry)
+                    entry[sizeof entry - 1] = '\0';
+                int re = accept_labels(kids, v->items[e], entry, 0, file, d, depth + 1);
+                r = re < 0 ? -1 : r + re;
+            }
+        }
+        if (r < 0)
+            return -1;
+        renamed += r;
+    }
+    return renamed;
+}
+
+int jx_schema_accept_labels(const jx_node *schema, jx_node *filing, const char *file,
+                            jx_diags *d)
+{
+    return accept_labels(schema, filing, "", 1, file, d, 0);
 }
 
 jx_status jx_schema_check_filing(const jx_node *schema, const jx_node *filing, const char *file,

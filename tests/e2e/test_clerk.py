@@ -307,14 +307,23 @@ class Hints(Tmp):
         return run(["check", path]), run(["check", "--lang=en", path])
 
     def test_chinese_label_as_key(self):
+        """A label written as the key is read as that field, with a note."""
         p = self.sample("  general_budget: 500 ", "  一般公共预算资金: 500 ")
         (rc, _, zh), (_, _, en) = self.both(p)
-        self.assertEqual(rc, 1)
-        self.assertEqual(zh.splitlines()[0], "%s:20:3: 错误: 「一般公共预算资金」是字段 fund.general_budget 的"
-                         "标签：请写它的键 general_budget:（标签由表格印出） [unknown-key]" % p)
-        self.assertEqual(en.splitlines()[0], "%s:20:3: error: 「一般公共预算资金」 is the label of field "
-                         "fund.general_budget: write its key, general_budget: (the form prints the "
-                         "label) [unknown-key]" % p)
+        self.assertEqual((rc, zh), (0, "%s:20:3: 提示: 「一般公共预算资金」按字段 fund.general_budget 读取"
+                                       "（这是该字段的标签） [label-as-key]\n" % p))
+        self.assertEqual(en, "%s:20:3: note: 「一般公共预算资金」 read as fund.general_budget (the field "
+                             "it labels) [label-as-key]\n" % p)
+        p = self.sample("  general_budget: 500 ", "  一般公共预算资金: 320.5 ")
+        rc, so, se = run(["check", p])
+        self.assertEqual(rc, 1, se)  # 320.5 breaks the subtotal: the value was read
+        self.assertIn("≠ 一般公共预算资金 + 政府性基金 + 财政专户管理资金 + 国有资本金 = 320.5万元", se)
+        p = self.sample("  general_budget: 500 ", "  general_budget: 500\n  一般公共预算资金: 500 ")
+        (rc, _, zh), (_, _, en) = self.both(p)
+        self.assertEqual(zh.splitlines()[0], "%s:21:3: 错误: 「一般公共预算资金」是字段 fund.general_budget "
+                         "的标签，而该字段也已填写：请只保留一个 [unknown-key]" % p)
+        self.assertEqual(en.splitlines()[0], "%s:21:3: error: 「一般公共预算资金」 is the label of field "
+                         "fund.general_budget, which is written too: keep one of them [unknown-key]" % p)
 
     def test_did_you_mean_for_swapped_letters(self):
         p = self.sample("  name: 大楼运行费", "  nmae: 大楼运行费")

@@ -305,7 +305,7 @@ static jx_status fail_at(resolver *rs, jx_status st, int line, int col, const ch
     char msg[MAX_REF_LEN * 2 + 256];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, _(fmt), ap); /* fmt is in the catalog: xgettext -kfail_at:5 */
     va_end(ap);
     jx_diags_add(rs->d, JX_SEV_ERROR, rs->path, line, col, "include", "%s", msg);
     if (rs->status == JX_OK)

@@ -9,42 +9,7 @@
 
 #include "jx_i18n.h"
 #include "jx_sniff.h"
-
-/* Returns the byte offset of the first invalid UTF-8 sequence, or -1. */
-static long utf8_invalid_offset(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        size_t k;
-        unsigned cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            k = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            k = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            k = 3;
-            cp = c & 0x07;
-        } else {
-            return (long)i;
-        }
-        for (size_t j = 1; j <= k; j++) {
-            if (i + j >= n || (s[i + j] & 0xC0) != 0x80)
-                return (long)i;
-            cp = (cp << 6) | (s[i + j] & 0x3F);
-        }
-        if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return (long)i;
-        i += k + 1;
-    }
-    return -1;
-}
+#include "jx_util.h"
 
 /* Line and column (1-based, columns in characters) of a byte offset. */
 static void offset_position(const char *buf, size_t off, int *line, int *col)
@@ -393,7 +358,7 @@ jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx
         return jx_diag_error(d, JX_ERR_SYNTAX, name, 0, 0,
                              _("this is %s, not a filing (a filing is YAML or JSON text)"),
                              _(kind));
-    if (memchr(buf, '\0', len) || utf8_invalid_offset((const unsigned char *)buf, len) >= 0) {
+    if (memchr(buf, '\0', len) || jx_utf8_invalid_offset(buf, len) >= 0) {
         /* GB18030/GBK (Chinese Windows' default) or UTF-16 with a BOM: read
          * it converted, with a note. */
         char *conv = NULL;
@@ -401,7 +366,7 @@ jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx
         jx_text_encoding enc;
         if (jx_text_to_utf8(buf, len, &conv, &conv_len, &enc) == 0 &&
             !memchr(conv, '\0', conv_len) &&
-            utf8_invalid_offset((const unsigned char *)conv, conv_len) < 0) {
+            jx_utf8_invalid_offset(conv, conv_len) < 0) {
             jx_diags_add(d, JX_SEV_NOTE, name, 1, 1, "encoding",
                          enc == JX_ENC_UTF16
                              ? _("the file is saved as UTF-16, not UTF-8; it was read as "
@@ -425,7 +390,7 @@ jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx
                                    : _("not a text file: NUL byte at byte offset %zu"),
                              off);
     }
-    long bad = utf8_invalid_offset((const unsigned char *)buf, len);
+    long bad = jx_utf8_invalid_offset(buf, len);
     if (bad >= 0) {
         int line, col;
         offset_position(buf, (size_t)bad, &line, &col);

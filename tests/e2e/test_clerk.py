@@ -256,7 +256,8 @@ class Batches(Tmp):
                 f.write(text)
         out = os.path.join(self.tmp, "out")
         p = subprocess.Popen([JXGEN, "build", src, "-o", out, "-j", "1"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, env=env_default())
+                             stderr=subprocess.PIPE, env=env_default(),
+                             bufsize=0)  # no line may stay in a Python buffer
         first = p.stdout.readline()  # one filing is done
         self.assertTrue(first.endswith(b"-> " + out.encode() + b"\n"), first)
         p.send_signal(signal.SIGINT)
@@ -276,6 +277,43 @@ class Batches(Tmp):
         rc, so, se = run(["build", "--lang=en", src, "-o", out])
         self.assertEqual(rc, 0, se)
         self.assertRegex(se, r"^jxgen: %d rendered, %d unchanged, 0 failed" % (40 - done, done))
+
+
+class Stop(Tmp):
+    def test_sigterm_in_english_with_workers(self):
+        src = os.path.join(self.tmp, "in")
+        os.makedirs(src)
+        with open(os.path.join(SRC, "input", "changzhou.yaml"), encoding="utf-8") as f:
+            text = f.read()
+        for i in range(40):
+            with open(os.path.join(src, "f%02d.yaml" % i), "w", encoding="utf-8") as f:
+                f.write(text)
+        out = os.path.join(self.tmp, "out")
+        p = subprocess.Popen([JXGEN, "build", "--lang=en", src, "-o", out, "-j", "2"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_default(),
+                             bufsize=0)  # no line may stay in a Python buffer
+        p.stdout.readline()
+        p.send_signal(signal.SIGTERM)
+        so, se = p.communicate(timeout=120)
+        se = se.decode("utf-8")
+        self.assertEqual(p.returncode, 143, se)
+        done = 1 + len(so.splitlines())
+        self.assertEqual(se.splitlines()[0], "jxgen: stopped by SIGTERM: the filings in hand were "
+                         "finished, %d not started; the next build renders only those" % (40 - done))
+        self.assertRegex(se.splitlines()[1], r"^jxgen: %d rendered, 0 unchanged, 0 failed" % done)
+        with open(os.path.join(out, ".jxgen-record"), encoding="utf-8") as f:
+            self.assertEqual(sum(1 for l in f if l.startswith("F\t")), done)
+
+
+class Completion(unittest.TestCase):
+    def test_bash_completion(self):
+        script = os.path.join(SRC, "scripts", "completion", "jxgen")
+        probe = ('source %s; COMP_WORDS=(jxgen bu); COMP_CWORD=1; _jxgen; echo "${COMPREPLY[*]}"; '
+                 'COMP_WORDS=(jxgen build --fo); COMP_CWORD=2; _jxgen; echo "${COMPREPLY[*]}"; '
+                 'COMP_WORDS=(jxgen check --lang ""); COMP_CWORD=3; _jxgen; echo "${COMPREPLY[*]}"'
+                 % script)
+        r = subprocess.run(["bash", "-c", probe], capture_output=True, timeout=30)
+        self.assertEqual(r.stdout.decode().splitlines(), ["build", "--force --fonts --format", "zh en"])
 
 
 class Diff(Tmp):

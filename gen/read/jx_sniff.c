@@ -96,9 +96,19 @@ static int convert(const char *from, const char *buf, size_t len, char **out, si
         errno = ENOMEM;
         return -1;
     }
-    char *in = (char *)buf, *o = dst;
+    /* iconv() takes a char ** for its input: give it a copy. */
+    char *copy = malloc(len ? len : 1);
+    if (!copy) {
+        free(dst);
+        iconv_close(cd);
+        errno = ENOMEM;
+        return -1;
+    }
+    memcpy(copy, buf, len);
+    char *in = copy, *o = dst;
     size_t inleft = len, outleft = cap;
     size_t r = iconv(cd, &in, &inleft, &o, &outleft);
+    free(copy);
     int bad = r == (size_t)-1 || inleft != 0;
     if (!bad) /* flush the shift state */
         bad = iconv(cd, NULL, NULL, &o, &outleft) == (size_t)-1;

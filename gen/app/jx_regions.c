@@ -50,7 +50,9 @@ static int read_one(const char *path, const char *sample_dir, jx_region_info *ri
     jx_diags_init(&scratch);
     jx_node *root = NULL;
     int rc = 1;
-    if (jx_node_parse_file(path, &root, &scratch) == JX_OK && root->kind == JX_NODE_MAP) {
+    /* A layout may use anchors (layouts/README.md), like the layout loader. */
+    if (jx_node_parse_file_opts(path, JX_NODE_ANCHORS, &root, &scratch) == JX_OK &&
+        root->kind == JX_NODE_MAP) {
         const char *key = jx_node_text(jx_node_get(root, "region"));
         const char *place = jx_node_text(jx_node_get(root, "place"));
         const char *form = jx_node_text(jx_node_get(root, "name"));

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jx_colfit.h"
 #include "jx_compose.h"
 #include "jx_pdf.h"
 #include "jx_fontcfg.h"
@@ -69,16 +70,6 @@ unsigned long long jx_renderer_fonts_fingerprint(const jx_renderer *r)
     return r->fonts ? r->fonts_fp : 0;
 }
 
-static int valid_region(const char *s)
-{
-    if (!s || !*s || strlen(s) > 64)
-        return 0;
-    for (const char *p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
-            return 0;
-    return 1;
-}
-
 /* Reports a region that has no layout: which regions there are, and the
  * one it most likely means. */
 static void unknown_region(const jx_renderer *r, const char *region, const char *file, int line,
@@ -122,7 +113,7 @@ const jx_layout *jx_renderer_layout(jx_renderer *r, const char *region, const ch
             return r->layouts[i];
     char path[PATH_MAX];
     struct stat sb;
-    int ok = valid_region(region);
+    int ok = jx_name_valid(region);
     if (ok)
         snprintf(path, sizeof path, "%s/%s.yaml", r->layouts_dir, region);
     if (!ok || stat(path, &sb) != 0) {
@@ -208,6 +199,8 @@ jx_status jx_renderer_compose_filing(jx_renderer *r, jx_filing *f, jx_doc **doc,
     size_t warnings = d->warnings, from = d->count;
     jx_doc *result = NULL;
     jx_status st = jx_compose(f->layout, f->root, f->path, &copts, &result, d);
+    if (st == JX_OK && r->fonts) /* columns fitted to their content, for both outputs */
+        st = jx_doc_fit_columns(result, r->fonts, d);
     if (st == JX_OK && r->opts.strict && d->warnings > warnings)
         st = jx_diag_error(d, JX_ERR_FILING, f->path, 0, 0,
                            _("%zu warning(s) treated as errors (--strict)"), d->warnings - warnings);

@@ -250,6 +250,16 @@ unsigned long long jx_hash_str(const char *s)
     return jx_hash_bytes(JX_HASH_INIT, s, strlen(s));
 }
 
+int jx_name_valid(const char *s)
+{
+    if (!s || !*s || strlen(s) > 64)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+            return 0;
+    return 1;
+}
+
 char *jx_strdup(const char *s)
 {
     if (!s)

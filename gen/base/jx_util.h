@@ -58,6 +58,11 @@ unsigned long long jx_hash_bytes(unsigned long long h, const void *data, size_t 
 /* jx_hash_bytes() of the NUL-terminated s (without its NUL). */
 unsigned long long jx_hash_str(const char *s);
 
+/* 1 when s is a name of the kind layouts give rule ids and regions: 1 to
+ * 64 lower-case ASCII letters, digits, '-' and '_' (safe in file names and
+ * messages); else 0. */
+int jx_name_valid(const char *s);
+
 /* A malloc'd copy of s (free() it), or NULL when s is NULL or memory is
  * short. */
 char *jx_strdup(const char *s);

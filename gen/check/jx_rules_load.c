@@ -381,21 +381,14 @@ static void check_rule_keys(loader *ld, const jx_node *r, rule_kind k)
         at.col = r->key_cols[i];
         char kind_msg[64];
         snprintf(kind_msg, sizeof kind_msg, "a rule of kind %s", kind_names[k]);
-        char sugg[160] = "";
+        char sugg[160] = "", valid[512] = "";
         if (near)
             snprintf(sugg, sizeof sugg, _(" (did you mean '%s'?)"), near);
-        lerr(ld, &at, "unknown key '%s' in %s%s", r->keys[i], kind_msg, sugg);
+        for (size_t a = 0, len = 0; a < n && len < sizeof valid; a++)
+            len += (size_t)snprintf(valid + len, sizeof valid - len, "%s%s", a ? ", " : "", all[a]);
+        lerr(ld, &at, "unknown key '%s' in %s%s; valid keys: %s", r->keys[i], kind_msg, sugg,
+             valid);
     }
-}
-
-static int valid_id(const char *s)
-{
-    if (!s || !*s || strlen(s) > 64)
-        return 0;
-    for (const char *p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-            return 0;
-    return 1;
 }
 
 static const unsigned T_AMOUNT = 1u << JX_FIELD_AMOUNT;
@@ -420,7 +413,7 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
     int before = ld->errors;
     const jx_node *id = jx_node_get(n, "id");
     r->id = jx_node_text(id);
-    if (!valid_id(r->id)) {
+    if (!jx_name_valid(r->id)) {
         lerr(ld, id ? id : n,
              "a rule needs id: (lower-case letters, digits and '-', as shown "
              "in messages)");

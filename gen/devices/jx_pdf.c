@@ -1,26 +1,23 @@
 /* jx_pdf.c - the PDF device (libharu 2.3.0 + hb-subset): the device
  * itself, recording every draw call, and the libharu error plumbing.  Its
- * other jobs live beside it (jx_pdf_impl.h): fonts in jx_pdf_font.c and
- * jx_pdf_cmap.c, metadata and PDF/A in jx_pdf_meta.c, the replay and the
- * save in jx_pdf_write.c.
+ * other jobs live beside it (jx_pdf_impl.h): fonts in jx_pdf_font.c,
+ * metadata and PDF/A in jx_pdf_meta.c, the replay and the save in
+ * jx_pdf_write.c.
  *
  * Every call is buffered in memory: pages, text runs (face, size, baseline
  * position, UTF-8 text), rules and bookmarks.  close() then
  *   1. makes, for every face drawn, an hb-subset of exactly the characters
- *      drawn with it, and hands the subset to libharu from memory (no temp
- *      files: HPDF_TTFontDef_Load on a memory stream), as a Type0/CIDFontType2
- *      font in libharu's UTF-8 mode (Identity-H, CID = Unicode, BMP only),
- *      after replacing the subset's cmap by one of few segments
- *      (compact_cmap(): libharu looks up all 65 536 codes linearly);
+ *      drawn with it and writes its font dictionaries itself (not libharu's
+ *      HPDF_Type0Font_New, which looks up all 65 536 codes and writes a
+ *      128 KB CIDToGIDMap per font): a Type0 font, Identity-H, a code being
+ *      its CID and the character's Unicode value (BMP only); a CIDFontType2
+ *      with compact widths and a CIDToGIDMap up to the largest CID; the font
+ *      program and the small streams deflated with libdeflate;
  *   2. names the embedded font TAG+PostScriptName, TAG being six capitals
  *      derived from a hash of the PostScript name and the subset's bytes, so
- *      the same input always gives the same name (libharu would use
- *      HPDFAA, HPDFAB, ... in load order);
- *   3. replaces libharu's ToUnicode stream (a copy of its encoding CMap using
- *      `begincidrange`, which is not valid in a ToUnicode CMap) with a real
- *      one (bfrange/bfchar of the characters used) and corrects the
- *      descendant font's CIDSystemInfo /Ordering (libharu writes
- *      "Identity-H", the encoding name, instead of "Identity");
+ *      the same input always gives the same name;
+ *   3. writes a ToUnicode CMap (bfrange/bfchar of the characters used) and
+ *      the CIDSystemInfo Adobe-Identity-0;
  *   4. replays the pages: per page all rules first (one path per line width,
  *      projecting square caps so that grid corners close), then all text in
  *      one text object with absolute text matrices (no drift);
@@ -28,8 +25,7 @@
  *      date_epoch), the outline, decimal page labels and an open action
  *      (page 1, fit width);
  *   6. makes the file PDF/A-1b (make_pdfa()): every font program embedded
- *      by embed_program() (deflated once; libharu's own copy is switched
- *      off), a CIDSet in every font descriptor (libharu writes none), an
+ *      by embed_program(), a CIDSet in every font descriptor, an
  *      sRGB output intent (Debian's
  *      icc-profiles-free profile, read at run time; libharu's
  *      HPDF_PDFA_AppendOutputIntents misspells /DestOutputProfile), XMP
@@ -46,11 +42,11 @@
  * its return value, since some failures are only recorded, not raised.
  *
  * These files use libharu's internal (installed, exported) API: hpdf_doc.h
- * for the document's memory manager and xref, hpdf_fontdef.h to load a font
- * from memory and to set its name and tag, hpdf_font.h / hpdf_objects.h to
- * patch the font dictionaries.  It is written against Debian 12's
- * libhpdf 2.3.0+dfsg-1, whose UTF-8 support writes text as UCS-2 codes with
- * /Encoding /Identity-H; see the tests in tests/unit/test_pdf.c. */
+ * for the document's memory manager and xref, hpdf_objects.h /
+ * hpdf_streams.h to build the font dictionaries and streams, hpdf_pages.h
+ * for a page's content stream and font resources (the text operators of
+ * the device's own fonts).  It is written against Debian 12's
+ * libhpdf 2.3.0+dfsg-1; see the tests in tests/unit/test_pdf.c. */
 #include "jx_pdf_impl.h"
 #include "jx_util.h"
 
@@ -268,7 +264,7 @@ static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double 
                         size_pt, HPDF_MAX_FONTSIZE);
     if (!isfinite(x) || !isfinite(y))
         return pdf_fail(dev, JX_ERR_INTERNAL, "PDF device: text position is not finite");
-    if (!isfinite(spacing) || spacing < 0 || spacing > size_pt)
+    if (!isfinite(spacing) || spacing < -size_pt || spacing > size_pt) /* < 0: compressed */
         return pdf_fail(dev, JX_ERR_INTERNAL, "PDF device: character spacing %g pt out of range",
                         spacing);
     if (len == 0)

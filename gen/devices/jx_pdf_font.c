@@ -1,7 +1,8 @@
 /* jx_pdf_font.c - the fonts of the PDF device (see jx_pdf_impl.h): an
- * hb-subset of exactly the characters drawn with each face, loaded into
- * libharu from memory, a real ToUnicode CMap, compact widths, the CIDSet
- * and the font program embedded once, deflated with libdeflate. */
+ * hb-subset of exactly the characters drawn with each face, its Type0 and
+ * CIDFontType2 dictionaries written here (libharu makes no font), a real
+ * ToUnicode CMap, compact widths, the CIDToGIDMap, the CIDSet and the font
+ * program embedded once, the streams deflated with libdeflate. */
 #include "jx_pdf_impl.h"
 #include "jx_util.h"
 
@@ -14,8 +15,6 @@
 #include <hb.h>
 #include <hpdf.h>
 #include <hpdf_doc.h>
-#include <hpdf_font.h>
-#include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
 #include <libdeflate.h>
@@ -134,129 +133,6 @@ static jx_status build_tounicode(pdf_device *dev, const hb_set_t *cps, jx_buf *b
     return JX_OK;
 }
 
-static int cmp_i32(const void *a, const void *b)
-{
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* libharu sets the CIDFont's /DW to the width of glyph 0 and lists every
- * other width in /W, one "cid [w]" group per run of consecutive CIDs.  In
- * CJK text nearly every glyph is 1000 wide, so /W costs ~15 bytes per
- * character in a dictionary that is not compressed.  Makes the most common
- * width the default and lists only the others.  Leaves the font alone if
- * /W is not in the form libharu writes. */
-static jx_status compact_widths(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict desc, const hb_set_t *cps,
-                                const char *about)
-{
-    HPDF_Array w = HPDF_Dict_GetItem(desc, "W", HPDF_OCLASS_ARRAY);
-    HPDF_Number dw = HPDF_Dict_GetItem(desc, "DW", HPDF_OCLASS_NUMBER);
-    HPDF_ResetError(pdf);
-    if (!w || !dw)
-        return JX_OK;
-    size_t n = hb_set_get_population(cps);
-    if (n == 0)
-        return JX_OK;
-    HPDF_Array nw = NULL;
-    uint32_t *cid = malloc(n * sizeof *cid);
-    int32_t *wid = malloc(n * sizeof *wid), *sorted = malloc(n * sizeof *sorted);
-    jx_status st = JX_OK;
-    if (!cid || !wid || !sorted) {
-        st = pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    size_t k = 0;
-    hb_codepoint_t c = HB_SET_VALUE_INVALID;
-    while (k < n && hb_set_next(cps, &c)) {
-        cid[k] = c;
-        wid[k++] = dw->value;
-    }
-    n = k;
-    /* Read libharu's groups: CID, [w w ...]. */
-    HPDF_UINT items = HPDF_Array_Items(w);
-    for (HPDF_UINT i = 0; i < items; i += 2) {
-        HPDF_Number first = HPDF_Array_GetItem(w, i, HPDF_OCLASS_NUMBER);
-        HPDF_Array ws = i + 1 < items ? HPDF_Array_GetItem(w, i + 1, HPDF_OCLASS_ARRAY) : NULL;
-        if (!first || !ws || first->value < 0) {
-            HPDF_ResetError(pdf);
-            goto done; /* not libharu's form: keep it */
-        }
-        HPDF_UINT count = HPDF_Array_Items(ws);
-        for (HPDF_UINT j = 0; j < count; j++) {
-            HPDF_Number v = HPDF_Array_GetItem(ws, j, HPDF_OCLASS_NUMBER);
-            if (!v) {
-                HPDF_ResetError(pdf);
-                goto done;
-            }
-            uint32_t target = (uint32_t)first->value + j;
-            size_t lo = 0, hi = n; /* binary search: cid[] is sorted */
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (cid[mid] < target)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            if (lo < n && cid[lo] == target)
-                wid[lo] = v->value;
-        }
-    }
-    /* The most common width (the smallest on a tie). */
-    memcpy(sorted, wid, n * sizeof *wid);
-    qsort(sorted, n, sizeof *sorted, cmp_i32);
-    int32_t best = sorted[0];
-    size_t best_run = 0;
-    for (size_t i = 0, j; i < n; i = j) {
-        for (j = i; j < n && sorted[j] == sorted[i]; j++)
-            ;
-        if (j - i > best_run) {
-            best_run = j - i;
-            best = sorted[i];
-        }
-    }
-    nw = HPDF_Array_New(pdf->mmgr);
-    if ((st = pdf_hp_ptr(dev, pdf, nw, "writing the widths of", about)))
-        goto done;
-    HPDF_Array group = NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (wid[i] == best) {
-            group = NULL;
-            continue;
-        }
-        if (!group || cid[i] != cid[i - 1] + 1) {
-            /* HPDF_Array_Add takes the group, also on failure. */
-            if ((st = pdf_hp(dev, pdf, HPDF_Array_AddNumber(nw, (HPDF_INT32)cid[i]),
-                             "writing the widths of", about)))
-                goto done;
-            group = HPDF_Array_New(pdf->mmgr);
-            if ((st = pdf_hp_ptr(dev, pdf, group, "writing the widths of", about)) ||
-                (st = pdf_hp(dev, pdf, HPDF_Array_Add(nw, group), "writing the widths of", about)))
-                goto done;
-        }
-        if ((st = pdf_hp(dev, pdf, HPDF_Array_AddNumber(group, wid[i]), "writing the widths of",
-                         about)))
-            goto done;
-    }
-    if ((st = pdf_hp(dev, pdf, HPDF_Dict_AddNumber(desc, "DW", best), "writing the widths of",
-                     about)))
-        goto done;
-    if (HPDF_Array_Items(nw) == 0) {
-        HPDF_Dict_RemoveElement(desc, "W");
-    } else {
-        /* HPDF_Dict_Add takes the array, also on failure. */
-        HPDF_Array a = nw;
-        nw = NULL;
-        st = pdf_hp(dev, pdf, HPDF_Dict_Add(desc, "W", a), "writing the widths of", about);
-    }
-done:
-    if (nw)
-        HPDF_Array_Free(nw);
-    free(cid);
-    free(wid);
-    free(sorted);
-    return st;
-}
-
 /* Deflate levels (libdeflate's 1-12) of the streams written here.  The
  * font programs are ~85% of a filing's PDF: libdeflate's level 6 makes
  * them as small as zlib's default level (the Changzhou UMing subset: 108.6
@@ -330,103 +206,115 @@ static jx_status write_deflated(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict dict, c
     return st;
 }
 
-/* Replaces the font's ToUnicode CMap and fixes the CIDSystemInfo ordering. */
-static jx_status patch_font(pdf_device *dev, HPDF_Doc pdf, size_t slot)
+static int cmp_i32(const void *a, const void *b)
 {
-    pdf_face *pf = &dev->faces[slot];
-    HPDF_Font font = pf->font;
-    const char *about = pf->name;
-    jx_status st;
-
-    HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
-    for (size_t i = 0; tu && i < slot; i++)
-        if (dev->faces[i].tounicode == tu)
-            tu = NULL; /* shared with another font: make our own */
-    if (tu && tu->stream && tu->stream->type == HPDF_STREAM_MEMORY) {
-        HPDF_MemStream_FreeData(tu->stream);
-        /* Keys of libharu's encoding CMap that do not belong here. */
-        HPDF_Dict_RemoveElement(tu, "Type");
-        HPDF_Dict_RemoveElement(tu, "CMapName");
-        HPDF_Dict_RemoveElement(tu, "CIDSystemInfo");
-        HPDF_Dict_RemoveElement(tu, "WMode");
-    } else {
-        HPDF_ResetError(pdf);
-        tu = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-        if ((st = pdf_hp_ptr(dev, pdf, tu, "making the ToUnicode CMap of", about)))
-            return st;
-        tu->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-        if ((st = pdf_hp(dev, pdf, HPDF_Dict_Add(font, "ToUnicode", tu),
-                         "adding the ToUnicode CMap of", about)))
-            return st;
-    }
-    pf->tounicode = tu;
-
-    jx_buf b = {0};
-    if ((st = build_tounicode(dev, pf->cps, &b))) {
-        jx_buf_free(&b);
-        return st;
-    }
-    st = write_deflated(dev, pdf, tu, b.data, b.len, MAP_DEFLATE_LEVEL,
-                        "writing the ToUnicode CMap of", about);
-    jx_buf_free(&b);
-    if (st)
-        return st;
-    /* libharu's fonts copy their own filter to the ToUnicode CMap and the
-     * CIDToGIDMap when they are written: none, so that both stay as
-     * deflated here (pdf_finish_font() writes the map).  Neither font
-     * dictionary has a stream of its own. */
-    font->filter = HPDF_STREAM_FILTER_NONE;
-
-    HPDF_FontAttr fa = (HPDF_FontAttr)font->attr;
-    if (fa && fa->descendant_font)
-        fa->descendant_font->filter = HPDF_STREAM_FILTER_NONE;
-    if (fa && fa->descendant_font) {
-        HPDF_Dict si = HPDF_Dict_GetItem(fa->descendant_font, "CIDSystemInfo", HPDF_OCLASS_DICT);
-        if (si) {
-            HPDF_String s = HPDF_String_New(pdf->mmgr, "Identity", NULL);
-            if ((st = pdf_hp_ptr(dev, pdf, s, "fixing the CIDSystemInfo of", about)) ||
-                (st = pdf_hp(dev, pdf, HPDF_Dict_Add(si, "Ordering", s),
-                             "fixing the CIDSystemInfo of", about)))
-                return st;
-        }
-        if ((st = compact_widths(dev, pdf, fa->descendant_font, pf->cps, about)))
-            return st;
-    }
-    HPDF_ResetError(pdf);
-    return JX_OK;
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
 }
 
-/* Finds the glyphs of the subset `blob` that no character of pf->cps maps
- * to (components of composite glyphs) and gives each an unused CID:
- * pf->xcid / pf->xgid.  CIDs 1..31 (control characters, never drawn) are
- * used first. */
-static jx_status subset_extras(pdf_device *dev, pdf_face *pf, hb_blob_t *blob)
+/* What the font dictionaries need from a face's subset: for each character
+ * drawn (pf->cps, ascending; the character's code is its CID) its glyph and
+ * width, and the subset's bounding box. */
+typedef struct subset_info {
+    size_t n;
+    uint32_t *cid;
+    uint32_t *gid;
+    int32_t *wid;             /* advance width, 1/1000 em (truncated) */
+    int32_t bbox[4];          /* head xMin yMin xMax yMax, 1/1000 em (truncated) */
+    int flags;                /* the font descriptor's /Flags */
+} subset_info;
+
+static void subset_info_free(subset_info *si)
+{
+    free(si->cid);
+    free(si->gid);
+    free(si->wid);
+    memset(si, 0, sizeof *si);
+}
+
+static int32_t per_mille(int32_t v, unsigned upem)
+{
+    return (int32_t)((int64_t)v * 1000 / (int64_t)upem);
+}
+
+/* Reads the subset `blob` of pf's face: fills *si, and gives each glyph no
+ * drawn character maps to (components of composite glyphs) an otherwise
+ * unused CID in pf->xcid / pf->xgid, CIDs 1..31 (control characters, never
+ * drawn) first, so that the CIDSet can list every glyph of the font
+ * program.  JX_ERR_FONT when the subset lacks a character or its head
+ * table; JX_ERR_NOMEM, JX_ERR_LIMIT (reported). */
+static jx_status subset_glyphs(pdf_device *dev, pdf_face *pf, hb_blob_t *blob, subset_info *si)
 {
     free(pf->xcid);
     free(pf->xgid);
     pf->xcid = pf->xgid = NULL;
     pf->nextra = 0;
+    memset(si, 0, sizeof *si);
     hb_face_t *face = hb_face_create(blob, 0);
     hb_font_t *font = hb_font_create(face);
+    unsigned upem = hb_face_get_upem(face);
+    hb_font_set_scale(font, (int)upem, (int)upem);
     unsigned count = hb_face_get_glyph_count(face);
+    size_t n = hb_set_get_population(pf->cps);
     unsigned char *used = calloc(count ? count : 1, 1);
+    si->cid = malloc((n ? n : 1) * sizeof *si->cid);
+    si->gid = malloc((n ? n : 1) * sizeof *si->gid);
+    si->wid = malloc((n ? n : 1) * sizeof *si->wid);
     jx_status st = JX_OK;
-    if (!used) {
+    if (!used || !si->cid || !si->gid || !si->wid) {
         st = pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    hb_blob_t *head = hb_face_reference_table(face, HB_TAG('h', 'e', 'a', 'd'));
+    unsigned hlen = 0;
+    const unsigned char *h = (const unsigned char *)hb_blob_get_data(head, &hlen);
+    if (hlen >= 44 && upem > 0) {
+        for (int i = 0; i < 4; i++)
+            si->bbox[i] = per_mille((int16_t)(uint16_t)(h[36 + 2 * i] << 8 | h[37 + 2 * i]), upem);
+    }
+    hb_blob_destroy(head);
+    if (hlen < 44 || upem == 0) {
+        st = pdf_fail(dev, JX_ERR_FONT, "the subset of font %s (face %d) has no usable head table",
+                      jx_face_path(pf->face), jx_face_index(pf->face));
+        goto done;
+    }
+    /* As libharu: a font whose licence (OS/2 fsType) restricts embedding,
+     * forbids subsetting or allows bitmaps only is not embedded; /Flags is
+     * nonsymbolic, and serif when the PANOSE family kind says so. */
+    si->flags = 32;
+    hb_blob_t *os2 = hb_face_reference_table(face, HB_TAG('O', 'S', '/', '2'));
+    unsigned olen = 0;
+    const unsigned char *o = (const unsigned char *)hb_blob_get_data(os2, &olen);
+    unsigned fs_type = olen >= 33 ? (unsigned)(o[8] << 8 | o[9]) : 0;
+    if (olen >= 33 && (o[32] == 1 || o[32] == 4))
+        si->flags |= 2;
+    hb_blob_destroy(os2);
+    if (fs_type & (0x0002 | 0x0100 | 0x0200)) {
+        st = pdf_fail(dev, JX_ERR_FONT,
+                      "font %s (face %d): its licence forbids embedding it (OS/2 fsType 0x%04X)",
+                      jx_face_path(pf->face), jx_face_index(pf->face), fs_type);
         goto done;
     }
     used[0] = 1;
     hb_codepoint_t c = HB_SET_VALUE_INVALID, g;
-    while (hb_set_next(pf->cps, &c))
-        if (hb_font_get_nominal_glyph(font, c, &g) && g < count)
-            used[g] = 1;
-    size_t n = 0;
+    while (si->n < n && hb_set_next(pf->cps, &c)) {
+        if (!hb_font_get_nominal_glyph(font, c, &g) || g >= count) {
+            st = pdf_fail(dev, JX_ERR_FONT, "the subset of font %s (face %d) lost U+%04X",
+                          jx_face_path(pf->face), jx_face_index(pf->face), (unsigned)c);
+            goto done;
+        }
+        used[g] = 1;
+        si->cid[si->n] = c;
+        si->gid[si->n] = g;
+        si->wid[si->n++] = per_mille(hb_font_get_glyph_h_advance(font, g), upem);
+    }
+    size_t extra = 0;
     for (unsigned i = 0; i < count; i++)
-        n += !used[i];
-    if (n == 0)
+        extra += !used[i];
+    if (extra == 0)
         goto done;
-    pf->xcid = malloc(n * sizeof *pf->xcid);
-    pf->xgid = malloc(n * sizeof *pf->xgid);
+    pf->xcid = malloc(extra * sizeof *pf->xcid);
+    pf->xgid = malloc(extra * sizeof *pf->xgid);
     if (!pf->xcid || !pf->xgid) {
         st = pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
         goto done;
@@ -449,84 +337,116 @@ done:
     free(used);
     hb_font_destroy(font);
     hb_face_destroy(face);
+    if (st)
+        subset_info_free(si);
     return st;
 }
 
-/* Subsets face `slot`, loads it into libharu and creates its UTF-8 font. */
-jx_status pdf_embed_face(pdf_device *dev, HPDF_Doc pdf, size_t slot)
+/* A new dictionary of the document's cross-reference table, or NULL
+ * (reported in *st). */
+static HPDF_Dict new_dict(pdf_device *dev, HPDF_Doc pdf, const char *about, jx_status *st)
 {
-    pdf_face *pf = &dev->faces[slot];
-    const jx_face *face = pf->face;
-    char about[600];
-    snprintf(about, sizeof about, "font %s (face %d)", jx_face_path(face), jx_face_index(face));
-
-    hb_blob_t *blob = NULL;
-    jx_status st = make_subset(dev, pf, &blob);
-    if (st)
-        return st;
-    if ((st = pdf_compact_cmap(dev, pf, &blob, about)) || (st = subset_extras(dev, pf, blob))) {
-        hb_blob_destroy(blob);
-        return st;
-    }
-    unsigned len = 0;
-    const char *data = hb_blob_get_data(blob, &len);
-    char tag[7];
-    subset_tag(jx_face_postscript_name(face) ? jx_face_postscript_name(face) : "", data, len, tag);
-
-    HPDF_Stream stream = HPDF_MemStream_New(pdf->mmgr, 64 * 1024);
-    if ((st = pdf_hp_ptr(dev, pdf, stream, "loading", about))) {
-        hb_blob_destroy(blob);
-        return st;
-    }
-    st =
-        pdf_hp(dev, pdf, HPDF_Stream_Write(stream, (const HPDF_BYTE *)data, len), "loading", about);
-    pf->program = blob; /* embedded by embed_program() */
-    if (st) {
-        HPDF_Stream_Free(stream);
-        return st;
-    }
-    /* Takes the stream, also on failure. */
-    HPDF_FontDef def = HPDF_TTFontDef_Load(pdf->mmgr, stream, HPDF_TRUE);
-    if ((st = pdf_hp_ptr(dev, pdf, def, "loading the subset of", about)))
-        return st;
-
-    /* libharu names the font "PSName,Subfamily" (e.g. "UMingCN,Light"):
-     * keep the PostScript name, and make it unique in this document. */
-    char *comma = strchr(def->base_font, ',');
-    if (comma)
-        *comma = '\0';
-    if (!def->base_font[0])
-        snprintf(def->base_font, sizeof def->base_font, "Font%zu", slot);
-    for (int attempt = 0;; attempt++) {
-        size_t i = 0;
-        while (i < slot && strcmp(dev->faces[i].name, def->base_font) != 0)
-            i++;
-        if (i == slot)
-            break;
-        if (attempt == 1) {
-            st = pdf_fail(dev, JX_ERR_FONT, "two fonts are both named %s", def->base_font);
-            HPDF_FontDef_Free(def);
-            return st;
-        }
-        char unique[sizeof def->base_font];
-        snprintf(unique, sizeof unique, "%.100s-%zu", def->base_font, slot);
-        memcpy(def->base_font, unique, sizeof unique);
-    }
-    memcpy(pf->name, def->base_font, sizeof pf->name);
-    HPDF_TTFontDef_SetTagName(def, tag); /* BaseFont becomes TAG+name */
-
-    /* Frees def on failure. */
-    if ((st = pdf_hp(dev, pdf, HPDF_Doc_RegisterFontDef(pdf, def), "registering", about)))
-        return st;
-    pf->font = HPDF_GetFont(pdf, pf->name, "UTF-8");
-    if ((st = pdf_hp_ptr(dev, pdf, pf->font, "creating the PDF font for", about)))
-        return st;
-    return patch_font(dev, pdf, slot);
+    HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
+    if ((*st = pdf_hp_ptr(dev, pdf, d, "writing the font", about)))
+        return NULL;
+    /* Frees d on failure. */
+    if ((*st = pdf_hp(dev, pdf, HPDF_Xref_Add(pdf->xref, d), "writing the font", about)))
+        return NULL;
+    return d;
 }
 
-static void set_bit(unsigned char *bits, uint32_t cid)
+/* Adds the CIDFont's /DW (the most common width, the smallest on a tie)
+ * and /W (every other width, one "cid [w ...]" group per run of
+ * consecutive CIDs; none when all are the default).  In CJK text nearly
+ * every glyph is 1000 wide, so this keeps the uncompressed dictionary
+ * short. */
+static jx_status add_widths(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict cidfont, const subset_info *si,
+                            const char *about)
 {
-    bits[cid / 8] |= (unsigned char)(0x80u >> (cid % 8));
+    int32_t best = 1000;
+    if (si->n) {
+        int32_t *sorted = malloc(si->n * sizeof *sorted);
+        if (!sorted)
+            return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
+        memcpy(sorted, si->wid, si->n * sizeof *sorted);
+        qsort(sorted, si->n, sizeof *sorted, cmp_i32);
+        size_t best_run = 0;
+        for (size_t i = 0, j; i < si->n; i = j) {
+            for (j = i; j < si->n && sorted[j] == sorted[i]; j++)
+                ;
+            if (j - i > best_run) {
+                best_run = j - i;
+                best = sorted[i];
+            }
+        }
+        free(sorted);
+    }
+    jx_status st;
+    if ((st = pdf_hp(dev, pdf, HPDF_Dict_AddNumber(cidfont, "DW", best), "writing the widths of",
+                     about)))
+        return st;
+    HPDF_Array w = NULL, group = NULL;
+    for (size_t i = 0; i < si->n; i++) {
+        if (si->wid[i] == best) {
+            group = NULL;
+            continue;
+        }
+        if (!w) {
+            w = HPDF_Array_New(pdf->mmgr);
+            /* HPDF_Dict_Add takes the array, also on failure. */
+            if ((st = pdf_hp_ptr(dev, pdf, w, "writing the widths of", about)) ||
+                (st = pdf_hp(dev, pdf, HPDF_Dict_Add(cidfont, "W", w), "writing the widths of",
+                             about)))
+                return st;
+        }
+        if (!group || si->cid[i] != si->cid[i - 1] + 1) {
+            if ((st = pdf_hp(dev, pdf, HPDF_Array_AddNumber(w, (HPDF_INT32)si->cid[i]),
+                             "writing the widths of", about)))
+                return st;
+            group = HPDF_Array_New(pdf->mmgr);
+            /* HPDF_Array_Add takes the group, also on failure. */
+            if ((st = pdf_hp_ptr(dev, pdf, group, "writing the widths of", about)) ||
+                (st = pdf_hp(dev, pdf, HPDF_Array_Add(w, group), "writing the widths of", about)))
+                return st;
+        }
+        if ((st = pdf_hp(dev, pdf, HPDF_Array_AddNumber(group, si->wid[i]), "writing the widths of",
+                         about)))
+            return st;
+    }
+    return JX_OK;
+}
+
+/* Adds the CIDFont's /CIDToGIDMap: a stream of the glyph of every CID up
+ * to the largest (a CID past the end maps to glyph 0, and none is drawn),
+ * the extra CIDs of subset_glyphs() mapped to their glyphs. */
+static jx_status add_cid_map(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict cidfont, const pdf_face *pf,
+                             const subset_info *si, const char *about)
+{
+    uint32_t maxcid = si->n ? si->cid[si->n - 1] : 0;
+    for (size_t i = 0; i < pf->nextra; i++)
+        if (pf->xcid[i] > maxcid)
+            maxcid = pf->xcid[i];
+    size_t n = (size_t)maxcid + 1;
+    unsigned char *map = calloc(n, 2);
+    if (!map)
+        return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < si->n; i++) {
+        map[2 * si->cid[i]] = (unsigned char)(si->gid[i] >> 8);
+        map[2 * si->cid[i] + 1] = (unsigned char)si->gid[i];
+    }
+    for (size_t i = 0; i < pf->nextra; i++) {
+        map[2 * pf->xcid[i]] = (unsigned char)(pf->xgid[i] >> 8);
+        map[2 * pf->xcid[i] + 1] = (unsigned char)pf->xgid[i];
+    }
+    HPDF_Dict ms = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    jx_status st = pdf_hp_ptr(dev, pdf, ms, "writing the CIDToGIDMap of", about);
+    if (!st &&
+        !(st = write_deflated(dev, pdf, ms, map, n * 2, MAP_DEFLATE_LEVEL,
+                              "writing the CIDToGIDMap of", about)))
+        st = pdf_hp(dev, pdf, HPDF_Dict_Add(cidfont, "CIDToGIDMap", ms),
+                    "writing the CIDToGIDMap of", about);
+    free(map);
+    return st;
 }
 
 /* Adds pf's font program (the hb-subset output with its compact cmap, as
@@ -551,42 +471,183 @@ static jx_status embed_program(pdf_device *dev, HPDF_Doc pdf, const pdf_face *pf
     return st;
 }
 
-/* Completes font `slot` for PDF/A-1 after every page is drawn: has libharu
- * create the font descriptor now (it would at save time, and does not
- * again) without its copy of the font program, adds the program itself
- * (embed_program()), then adds the descriptor's /CIDSet: a
- * bit for every CID the font program has (0 for .notdef, each character
- * drawn, and the extra CIDs of subset_extras()), and rewrites the
- * CIDToGIDMap: up to the largest CID only (libharu's has all 65 536, two
- * 128 KB streams to deflate per document; a CID past the end of the map
- * maps to glyph 0, and none is drawn), the extras mapped to their glyphs,
- * deflated by write_deflated(). */
+/* Writes face `slot`'s font dictionaries from its subset `blob`: the Type0
+ * font (Identity-H: a code is its CID, = the character's Unicode value),
+ * with the ToUnicode CMap of the characters drawn; its CIDFontType2 with
+ * /DW, /W, the CIDToGIDMap and the CIDSystemInfo Adobe-Identity-0; the font
+ * descriptor (bounding box, ascent and descent from the subset's head
+ * table, as libharu computes them) with the font program (embed_program()).
+ * libharu's HPDF_Type0Font_New would look up all 65 536 codes in the cmap
+ * and write a 128 KB CIDToGIDMap per font (~14% of a one-page filing). */
+static jx_status write_font(pdf_device *dev, HPDF_Doc pdf, size_t slot, const subset_info *si,
+                            const char *base)
+{
+    pdf_face *pf = &dev->faces[slot];
+    const char *about = pf->name;
+    jx_status st;
+    HPDF_Dict font = new_dict(dev, pdf, about, &st), cidfont = NULL, desc = NULL, tu = NULL;
+    if (!font || !(cidfont = new_dict(dev, pdf, about, &st)) ||
+        !(desc = new_dict(dev, pdf, about, &st)))
+        return st;
+    HPDF_Array descendants = HPDF_Array_New(pdf->mmgr), bbox = NULL;
+    HPDF_Dict si_dict = NULL;
+    /* HPDF_Dict_Add and HPDF_Array_Add take what they are given, also on
+     * failure; what is not added to the document is freed with it (the
+     * cross-reference table owns every indirect object). */
+    if ((st = pdf_hp_ptr(dev, pdf, descendants, "writing the font", about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Array_Add(descendants, cidfont), "writing the font", about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_Add(font, "DescendantFonts", descendants),
+                     "writing the font", about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_AddName(font, "Type", "Font"), "writing the font",
+                     about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_AddName(font, "BaseFont", base), "writing the font",
+                     about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_AddName(font, "Subtype", "Type0"), "writing the font",
+                     about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_AddName(font, "Encoding", "Identity-H"),
+                     "writing the font", about)))
+        return st;
+    jx_buf b = {0};
+    if ((st = build_tounicode(dev, pf->cps, &b))) {
+        jx_buf_free(&b);
+        return st;
+    }
+    tu = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (!(st = pdf_hp_ptr(dev, pdf, tu, "making the ToUnicode CMap of", about)))
+        st = write_deflated(dev, pdf, tu, b.data, b.len, MAP_DEFLATE_LEVEL,
+                            "writing the ToUnicode CMap of", about);
+    jx_buf_free(&b);
+    if (st ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_Add(font, "ToUnicode", tu), "writing the font", about)))
+        return st;
+
+    if ((st = pdf_hp(dev, pdf, HPDF_Dict_AddName(cidfont, "Type", "Font"), "writing the font",
+                     about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_AddName(cidfont, "Subtype", "CIDFontType2"),
+                     "writing the font", about)) ||
+        (st = add_widths(dev, pdf, cidfont, si, about)) ||
+        (st = add_cid_map(dev, pdf, cidfont, pf, si, about)))
+        return st;
+    si_dict = HPDF_Dict_New(pdf->mmgr);
+    if ((st = pdf_hp_ptr(dev, pdf, si_dict, "writing the font", about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_Add(cidfont, "CIDSystemInfo", si_dict), "writing the font",
+                     about)) ||
+        (st = pdf_hp(dev, pdf,
+                     HPDF_Dict_Add(si_dict, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL)),
+                     "writing the font", about)) ||
+        (st = pdf_hp(dev, pdf,
+                     HPDF_Dict_Add(si_dict, "Ordering",
+                                   HPDF_String_New(pdf->mmgr, "Identity", NULL)),
+                     "writing the font", about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_AddNumber(si_dict, "Supplement", 0), "writing the font",
+                     about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_AddName(cidfont, "BaseFont", base), "writing the font",
+                     about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_Add(cidfont, "FontDescriptor", desc), "writing the font",
+                     about)))
+        return st;
+
+    bbox = HPDF_Array_New(pdf->mmgr);
+    if ((st = pdf_hp(dev, pdf, HPDF_Dict_AddName(desc, "Type", "FontDescriptor"),
+                     "writing the font descriptor of", about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_AddNumber(desc, "Ascent", si->bbox[3]),
+                     "writing the font descriptor of", about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_AddNumber(desc, "Descent", si->bbox[1]),
+                     "writing the font descriptor of", about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_AddNumber(desc, "Flags", si->flags),
+                     "writing the font descriptor of", about)) ||
+        (st = pdf_hp_ptr(dev, pdf, bbox, "writing the font descriptor of", about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_Add(desc, "FontBBox", bbox),
+                     "writing the font descriptor of", about)))
+        return st;
+    for (int i = 0; i < 4; i++)
+        if ((st = pdf_hp(dev, pdf, HPDF_Array_AddNumber(bbox, si->bbox[i]),
+                         "writing the font descriptor of", about)))
+            return st;
+    if ((st = pdf_hp(dev, pdf, HPDF_Dict_AddName(desc, "FontName", base),
+                     "writing the font descriptor of", about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_AddNumber(desc, "ItalicAngle", 0),
+                     "writing the font descriptor of", about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_AddNumber(desc, "StemV", 0),
+                     "writing the font descriptor of", about)) ||
+        (st = pdf_hp(dev, pdf, HPDF_Dict_AddNumber(desc, "XHeight", 0),
+                     "writing the font descriptor of", about)) ||
+        (st = embed_program(dev, pdf, pf, desc)))
+        return st;
+    pf->font = font;
+    pf->tounicode = tu;
+    pf->descriptor = desc;
+    return JX_OK;
+}
+
+/* Subsets face `slot` and writes its font (write_font()). */
+jx_status pdf_embed_face(pdf_device *dev, HPDF_Doc pdf, size_t slot)
+{
+    pdf_face *pf = &dev->faces[slot];
+    const jx_face *face = pf->face;
+    char about[600];
+    snprintf(about, sizeof about, "font %s (face %d)", jx_face_path(face), jx_face_index(face));
+
+    hb_blob_t *blob = NULL;
+    jx_status st = make_subset(dev, pf, &blob);
+    if (st)
+        return st;
+    subset_info si;
+    if ((st = subset_glyphs(dev, pf, blob, &si))) {
+        hb_blob_destroy(blob);
+        return st;
+    }
+    pf->program = blob; /* embedded by embed_program() */
+    unsigned len = 0;
+    const char *data = hb_blob_get_data(blob, &len);
+    const char *ps = jx_face_postscript_name(face);
+    char tag[7];
+    subset_tag(ps ? ps : "", data, len, tag);
+
+    /* The PostScript name, unique in this document. */
+    char name[sizeof pf->name];
+    if (ps && *ps)
+        snprintf(name, sizeof name, "%.100s", ps);
+    else
+        snprintf(name, sizeof name, "Font%zu", slot);
+    for (int attempt = 0;; attempt++) {
+        size_t i = 0;
+        while (i < slot && strcmp(dev->faces[i].name, name) != 0)
+            i++;
+        if (i == slot)
+            break;
+        if (attempt == 1) {
+            subset_info_free(&si);
+            return pdf_fail(dev, JX_ERR_FONT, "two fonts are both named %s", name);
+        }
+        char unique[sizeof name];
+        snprintf(unique, sizeof unique, "%.100s-%zu", name, slot);
+        memcpy(name, unique, sizeof name);
+    }
+    memcpy(pf->name, name, sizeof pf->name);
+    char base[sizeof pf->name + 8];
+    snprintf(base, sizeof base, "%s+%s", tag, name); /* BaseFont: TAG+name */
+    st = write_font(dev, pdf, slot, &si, base);
+    subset_info_free(&si);
+    return st;
+}
+
+static void set_bit(unsigned char *bits, uint32_t cid)
+{
+    bits[cid / 8] |= (unsigned char)(0x80u >> (cid % 8));
+}
+
+/* Completes font `slot` for PDF/A-1 after every page is drawn: adds the
+ * font descriptor's /CIDSet, a bit for every CID the font program has (0
+ * for .notdef, each character drawn, and the extra CIDs of
+ * subset_glyphs()). */
 jx_status pdf_finish_font(pdf_device *dev, HPDF_Doc pdf, size_t slot)
 {
     pdf_face *pf = &dev->faces[slot];
-    HPDF_Font font = pf->font;
-    HPDF_FontAttr fa = font ? (HPDF_FontAttr)font->attr : NULL;
     const char *about = pf->name;
-    jx_status st;
-    if (!fa || !fa->fontdef || !fa->descendant_font)
-        return pdf_fail(dev, JX_ERR_INTERNAL, "PDF font %s has no CID font", about);
-    if (!fa->fontdef->descriptor) {
-        if (!font->before_write_fn || fa->fontdef->type != HPDF_FONTDEF_TYPE_TRUETYPE)
-            return pdf_fail(dev, JX_ERR_INTERNAL, "PDF font %s: libharu makes no font descriptor",
-                            about);
-        /* The descriptor without libharu's copy of the font program:
-         * embed_program() writes the subset itself. */
-        ((HPDF_TTFontDefAttr)fa->fontdef->attr)->embedding = HPDF_FALSE;
-        if ((st = pdf_hp(dev, pdf, font->before_write_fn(font), "embedding", about)))
-            return st;
-    }
-    HPDF_Dict desc = fa->fontdef->descriptor;
+    HPDF_Dict desc = pf->descriptor;
     if (!desc)
         return pdf_fail(dev, JX_ERR_INTERNAL, "PDF font %s has no font descriptor", about);
-    if (!HPDF_Dict_GetItem(desc, "FontFile2", HPDF_OCLASS_DICT) &&
-        (st = embed_program(dev, pdf, pf, desc)))
-        return st;
-
     uint32_t maxcid = 0;
     if (!hb_set_is_empty(pf->cps))
         maxcid = hb_set_get_max(pf->cps);
@@ -604,38 +665,11 @@ jx_status pdf_finish_font(pdf_device *dev, HPDF_Doc pdf, size_t slot)
     for (size_t i = 0; i < pf->nextra; i++)
         set_bit(bits, pf->xcid[i]);
     HPDF_Dict cidset = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    st = pdf_hp_ptr(dev, pdf, cidset, "writing the CIDSet of", about);
-    if (!st) {
-        cidset->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-        if (!(st = pdf_hp(dev, pdf, HPDF_Stream_Write(cidset->stream, bits, (HPDF_UINT)nbytes),
-                          "writing the CIDSet of", about)))
-            st = pdf_hp(dev, pdf, HPDF_Dict_Add(desc, "CIDSet", cidset), "writing the CIDSet of",
-                        about);
-    }
+    jx_status st = pdf_hp_ptr(dev, pdf, cidset, "writing the CIDSet of", about);
+    if (!st && !(st = write_deflated(dev, pdf, cidset, bits, nbytes, MAP_DEFLATE_LEVEL,
+                                     "writing the CIDSet of", about)))
+        st = pdf_hp(dev, pdf, HPDF_Dict_Add(desc, "CIDSet", cidset), "writing the CIDSet of",
+                    about);
     free(bits);
-    if (st)
-        return st;
-    if (!fa->map_stream || !fa->map_stream->stream ||
-        fa->map_stream->stream->type != HPDF_STREAM_MEMORY)
-        return pdf_fail(dev, JX_ERR_INTERNAL, "PDF font %s has no CIDToGIDMap stream", about);
-    size_t n = (size_t)maxcid + 1;
-    unsigned char *map = calloc(n, 2);
-    if (!map)
-        return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
-    c = HB_SET_VALUE_INVALID;
-    while (hb_set_next(pf->cps, &c)) {
-        HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(fa->fontdef, (HPDF_UINT16)c);
-        map[2 * c] = (unsigned char)(gid >> 8);
-        map[2 * c + 1] = (unsigned char)gid;
-    }
-    for (size_t i = 0; i < pf->nextra; i++) {
-        map[2 * pf->xcid[i]] = (unsigned char)(pf->xgid[i] >> 8);
-        map[2 * pf->xcid[i] + 1] = (unsigned char)pf->xgid[i];
-    }
-    st = write_deflated(dev, pdf, fa->map_stream, map, n * 2, MAP_DEFLATE_LEVEL,
-                        "writing the CIDToGIDMap of", about);
-    /* (patch_font() made libharu leave the map's filter alone.) */
-    free(map);
-    HPDF_ResetError(pdf);
     return st;
 }

@@ -4,9 +4,9 @@
  * The device is split by job, as MuPDF splits its PDF writer:
  *   jx_pdf.c        the device: checks and records every draw call in memory;
  *                   the libharu error plumbing shared by the others
- *   jx_pdf_font.c   the fonts: hb-subset of the characters drawn, ToUnicode,
- *                   widths, CIDSet, the embedded font program
- *   jx_pdf_cmap.c   the compact cmap written into each subset (sfnt rewrite)
+ *   jx_pdf_font.c   the fonts: hb-subset of the characters drawn, the Type0
+ *                   and CIDFont dictionaries, ToUnicode, widths,
+ *                   CIDToGIDMap, CIDSet, the embedded font program
  *   jx_pdf_meta.c   the document metadata: Info, XMP, sRGB output intent,
  *                   document ID, PDF/A-1b
  *   jx_pdf_write.c  close(): replays the recording into libharu and saves
@@ -50,16 +50,17 @@ typedef struct pdf_mark {
 typedef struct pdf_face {
     const jx_face *face;
     hb_set_t *cps;            /* every code point drawn with this face */
-    HPDF_Font font;           /* set by close() */
+    HPDF_Dict font;           /* the Type0 font dictionary, set by close() */
     HPDF_Dict tounicode;      /* set by close() */
+    HPDF_Dict descriptor;     /* the font descriptor, set by close() */
     char name[HPDF_LIMIT_MAX_NAME_LEN + 1];  /* PostScript name as embedded */
     /* Glyphs of the subset that no drawn character maps to (components of
      * composite glyphs): each gets an otherwise unused CID so that the
      * CIDSet can list every glyph of the font program (set by close()). */
     uint32_t *xcid, *xgid;
     size_t nextra;
-    /* The font program as embedded (the subset with its compact cmap);
-     * written by embed_program(), not by libharu. */
+    /* The font program as embedded (hb-subset's output); written by
+     * embed_program(), not by libharu. */
     hb_blob_t *program;
 } pdf_face;
 
@@ -111,21 +112,15 @@ jx_status pdf_hp(pdf_device *dev, HPDF_Doc pdf, HPDF_STATUS ret, const char *wha
 jx_status pdf_hp_ptr(pdf_device *dev, HPDF_Doc pdf, const void *handle, const char *what,
                      const char *about);
 
-/* jx_pdf_cmap.c: replaces *blob, the hb-subset of pf->cps, by the same font
- * with a compact cmap (few format-4 segments) after checking it maps every
- * code as hb-subset's does; leaves *blob alone (JX_OK) when the subset is
- * not in a form it handles.  A mismatch is JX_ERR_INTERNAL (reported). */
-jx_status pdf_compact_cmap(pdf_device *dev, const pdf_face *pf, hb_blob_t **blob,
-                           const char *about);
-
-/* jx_pdf_font.c: subsets face `slot`, loads it into libharu, creates its
- * UTF-8 font (pf->font) and replaces its ToUnicode CMap and widths.  On
+/* jx_pdf_font.c: subsets face `slot` and writes its font dictionaries
+ * (pf->font, a Type0 font whose codes are the characters' Unicode values,
+ * BMP only) with the font program, ToUnicode CMap, widths and CIDToGIDMap;
+ * no libharu font is made, so text in it is written by jx_pdf_write.c.  On
  * failure the error is reported and its status returned. */
 jx_status pdf_embed_face(pdf_device *dev, HPDF_Doc pdf, size_t slot);
 
 /* jx_pdf_font.c: completes font `slot` for PDF/A-1 after every page is
- * drawn: the font descriptor with the font program embedded by us, its
- * CIDSet and, when needed, the CIDToGIDMap.  Reports its failures. */
+ * drawn: the font descriptor's CIDSet.  Reports its failures. */
 jx_status pdf_finish_font(pdf_device *dev, HPDF_Doc pdf, size_t slot);
 
 /* jx_pdf_meta.c: writes the Info dictionary (the strings given to

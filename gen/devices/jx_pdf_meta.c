@@ -2,10 +2,13 @@
  * the Info dictionary, the XMP packet, the sRGB output intent, the document
  * ID and the rest of PDF/A-1b.  Nothing here depends on the clock. */
 #include "jx_pdf_impl.h"
+#include "jx_file.h"
 #include "jx_util.h"
 #include "jx_i18n.h"
 
 #include <errno.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,21 +116,21 @@ jx_status pdf_set_info(pdf_device *dev, HPDF_Doc pdf)
 static int load_icc(const char *path, unsigned char **data, size_t *len, char *why, size_t n)
 {
     *data = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(why, n, "cannot read %s: %s", path, strerror(errno));
+    char *text = NULL;
+    size_t got = 0;
+    int err = 0;
+    if (jx_file_load(path, ICC_MAX_SIZE, &text, &got, &err) != 0) {
+        if (err == EFBIG)
+            snprintf(why, n, "%s: not an ICC profile (size)", path);
+        else if (err == ENOMEM)
+            snprintf(why, n, "%s: out of memory", path);
+        else
+            snprintf(why, n, "cannot read %s: %s", path, strerror(err));
         return 0;
     }
-    unsigned char *buf = malloc(ICC_MAX_SIZE);
-    size_t got = buf ? fread(buf, 1, ICC_MAX_SIZE, f) : 0;
-    int err = ferror(f);
-    fclose(f);
+    unsigned char *buf = (unsigned char *)text;
     const char *bad = NULL;
-    if (!buf)
-        bad = "out of memory";
-    else if (err)
-        bad = "read error";
-    else if (got < 132 || got == ICC_MAX_SIZE || jx_be32(buf) != got)
+    if (got < 132 || jx_be32(buf) != got)
         bad = "not an ICC profile (size)";
     else if (memcmp(buf + 36, "acsp", 4) != 0)
         bad = "not an ICC profile (no 'acsp' signature)";
@@ -302,11 +305,17 @@ static void md5_str(HPDF_MD5_CTX *ctx, const char *s)
     md5_bytes(ctx, s ? s : "", (s ? strlen(s) : 0) + 1);
 }
 
+/* Hashes v in units of 1/10 000 (rounded), as eight bytes, least
+ * significant first: the same on every platform, and ~40 times cheaper
+ * than formatting it (snprintf was 6% of a one-page filing). */
 static void md5_num(HPDF_MD5_CTX *ctx, double v)
 {
-    char buf[64];
-    int n = snprintf(buf, sizeof buf, "%.4f;", v);
-    md5_bytes(ctx, buf, n > 0 ? (size_t)n : 0);
+    double r = v * 10000.0;
+    int64_t q = r >= 9.2e18 ? INT64_MAX : r <= -9.2e18 ? INT64_MIN : isnan(r) ? 0 : llround(r);
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)((uint64_t)q >> (8 * i));
+    md5_bytes(ctx, b, sizeof b);
 }
 
 /* Sets the trailer's /ID to two copies of an MD5 digest of everything the

@@ -12,6 +12,7 @@
 
 #include <hpdf.h>
 #include <hpdf_doc.h>
+#include <hpdf_pages.h>
 #include <hpdf_streams.h>
 
 static void hpdf_on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
@@ -21,6 +22,63 @@ static void hpdf_on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *use
         dev->herr = error_no;
         dev->hdetail = detail_no;
     }
+}
+
+/* The fonts are the device's own Type0 dictionaries (jx_pdf_font.c), not
+ * libharu fonts, so the text operators are written here, into the page's
+ * content stream, as libharu writes them: "/F1 10.5 Tf" and "<4E2D> Tj". */
+
+/* Makes font (a Type0 font dictionary) at size pt the current font of
+ * page, adding it to the page's resources. */
+static jx_status select_font(pdf_device *dev, HPDF_Doc pdf, HPDF_Page page, HPDF_Dict font,
+                             double size, const char *about)
+{
+    const char *local = HPDF_Page_GetLocalFontName(page, font);
+    jx_status st = pdf_hp_ptr(dev, pdf, local, "drawing text on", about);
+    if (st)
+        return st;
+    HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
+    HPDF_STATUS ret = HPDF_Stream_WriteEscapeName(out, local);
+    if (ret == HPDF_OK)
+        ret = HPDF_Stream_WriteChar(out, ' ');
+    if (ret == HPDF_OK)
+        ret = HPDF_Stream_WriteReal(out, (HPDF_REAL)size);
+    if (ret == HPDF_OK)
+        ret = HPDF_Stream_WriteStr(out, " Tf\012");
+    return pdf_hp(dev, pdf, ret, "drawing text on", about);
+}
+
+/* Shows UTF-8 text (checked when it was recorded: valid, BMP only) in the
+ * current font: each character's code, = its CID, as four hex digits. */
+static jx_status show_text(pdf_device *dev, HPDF_Doc pdf, HPDF_Page page, const char *text,
+                           const char *about)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t len = strlen(text);
+    char *buf = malloc(len * 4 + 8); /* a character of n >= 1 bytes: 4 digits */
+    if (!buf)
+        return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    buf[k++] = '<';
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = 0;
+        size_t n = jx_utf8_decode(text + i, len - i, &cp);
+        if (!n || cp > 0xFFFF) {
+            free(buf);
+            return pdf_fail(dev, JX_ERR_INTERNAL, "PDF device: a recorded text run is not BMP "
+                                                  "UTF-8");
+        }
+        for (int shift = 12; shift >= 0; shift -= 4)
+            buf[k++] = hex[(cp >> shift) & 0xF];
+        i += n;
+    }
+    memcpy(buf + k, "> Tj\012", 6);
+    k += 6;
+    HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
+    jx_status st = pdf_hp(dev, pdf, HPDF_Stream_Write(out, (const HPDF_BYTE *)buf, (HPDF_UINT)k),
+                          "drawing text on", about);
+    free(buf);
+    return st;
 }
 
 /* Replays page p; `outlines` holds the last outline entry of each level. */
@@ -92,10 +150,7 @@ static jx_status draw_page(pdf_device *dev, HPDF_Doc pdf, size_t p, HPDF_Encoder
         if (op->face != cur_face || op->size != cur_size) {
             cur_face = op->face;
             cur_size = op->size;
-            if ((st = pdf_hp(
-                     dev, pdf,
-                     HPDF_Page_SetFontAndSize(page, dev->faces[cur_face].font, (HPDF_REAL)cur_size),
-                     "drawing text on", about)))
+            if ((st = select_font(dev, pdf, page, dev->faces[cur_face].font, cur_size, about)))
                 return st;
         }
         if (op->spacing != cur_spacing) {
@@ -108,8 +163,7 @@ static jx_status draw_page(pdf_device *dev, HPDF_Doc pdf, size_t p, HPDF_Encoder
                          HPDF_Page_SetTextMatrix(page, 1, 0, 0, 1, (HPDF_REAL)op->x0,
                                                  (HPDF_REAL)(h - op->y0)),
                          "drawing text on", about)) ||
-            (st = pdf_hp(dev, pdf, HPDF_Page_ShowText(page, dev->pool + op->text),
-                         "drawing text on", about)))
+            (st = show_text(dev, pdf, page, dev->pool + op->text, about)))
             return st;
     }
     if (in_text && (st = pdf_hp(dev, pdf, HPDF_Page_EndText(page), "drawing text on", about)))

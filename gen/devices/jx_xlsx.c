@@ -504,7 +504,8 @@ static int cmp_place(const void *a, const void *b)
 }
 
 /* Records where every value cell of every laid-out sheet is (x->places in
- * document order, x->by_path sorted for find_place()). */
+ * document order, x->by_path sorted for find_place()), then the filing
+ * values only template texts show (jx_cell.refs, jx_block.refs), after them. */
 static jx_status index_places(xl_writer *x)
 {
     for (size_t si = 0; si < x->nsheets; si++) {
@@ -529,8 +530,44 @@ static jx_status index_places(xl_writer *x)
                 xl_cell_cols(s, b, c, &c0, &c1);
                 x->places[x->nplaces] =
                     (xl_place){c->source.path, c, si, (lxw_row_t)(s->block_row[b] + (size_t)c->row),
-                               (lxw_col_t)c0, x->nplaces};
+                               (lxw_col_t)c0, x->nplaces, 0};
                 x->nplaces++;
+            }
+        }
+    }
+    /* Then the filing values shown inside template texts (a title's {year}),
+     * at the paragraph or label cell showing them, unless a cell shows them. */
+    for (size_t si = 0; si < x->nsheets; si++) {
+        const xl_sheet *s = &x->sheets[si];
+        for (size_t b = 0; b < s->sec->nblocks; b++) {
+            const jx_block *blk = &s->sec->blocks[b];
+            size_t ncells = blk->kind == JX_BLOCK_TABLE ? blk->table->ncells : 1;
+            for (size_t k = 0; k < ncells; k++) {
+                const jx_cell *c = blk->kind == JX_BLOCK_TABLE ? &blk->table->cells[k] : NULL;
+                const jx_cell *refs = c ? c->refs : blk->refs;
+                size_t nrefs = c ? c->nrefs : blk->nrefs;
+                int c0 = 0, c1 = 0;
+                if (c && nrefs)
+                    xl_cell_cols(s, b, c, &c0, &c1);
+                for (size_t r = 0; r < nrefs; r++) {
+                    int shown = 0; /* by a cell, or by an earlier template */
+                    for (size_t i = 0; i < x->nplaces && !shown; i++)
+                        shown = strcmp(x->places[i].path, refs[r].source.path) == 0;
+                    if (shown)
+                        continue;
+                    if (x->nplaces == x->placecap) {
+                        size_t cap = x->placecap ? x->placecap * 2 : 64;
+                        xl_place *p = realloc(x->places, cap * sizeof *p);
+                        if (!p)
+                            return xl_oom(x);
+                        x->places = p;
+                        x->placecap = cap;
+                    }
+                    lxw_row_t row = (lxw_row_t)(s->block_row[b] + (c ? (size_t)c->row : 0));
+                    x->places[x->nplaces] = (xl_place){refs[r].source.path, &refs[r], si, row,
+                                                       (lxw_col_t)c0, x->nplaces, 1};
+                    x->nplaces++;
+                }
             }
         }
     }
@@ -1052,7 +1089,7 @@ static jx_status write_data_sheet(xl_writer *x)
             [DC_LABEL] = c->source.label ? c->source.label : "",
             [DC_UNIT] = c->source.unit ? c->source.unit : "",
             [DC_VALUE] = NULL,
-            [DC_KIND] = data_kind(c),
+            [DC_KIND] = pl->in_text ? "模板" : data_kind(c),
             [DC_SHEET] = x->sheets[pl->sheet].name,
             [DC_CELL] = ref,
         };
@@ -1182,9 +1219,39 @@ static int in_list(const char *path)
     return 0;
 }
 
+/* The defined name made from a field's label: the label without the
+ * characters a name cannot hold (punctuation, spaces: 中期其中：财政拨款 ->
+ * 中期其中财政拨款), or "" when what is left is not a valid name.  An
+ * arena-free fixed buffer: labels are short (a longer one gets no name). */
+static void name_of_label(const char *label, char *out, size_t cap)
+{
+    size_t n = strlen(label), k = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t len = jx_utf8_decode(label + i, n - i, &cp);
+        if (!len)
+            return;
+        int keep = is_ascii_letter(cp) || cp == '_' || is_ideograph(cp) ||
+                   (k > 0 && ((cp >= '0' && cp <= '9') || cp == '.'));
+        if (keep) {
+            if (k + len + 1 > cap) {
+                out[0] = '\0';
+                return;
+            }
+            memcpy(out + k, label + i, len);
+            k += len;
+        }
+        i += len;
+    }
+    out[k] = '\0';
+    if (!valid_name(out))
+        out[0] = '\0';
+}
+
 /* Defines a name for every number field of the form (amounts, counts,
- * percentages; the first cell of each path) whose Chinese label is a valid
- * name (valid_name()):
+ * percentages; the first cell of each path) after its Chinese label
+ * (name_of_label(): punctuation dropped):
  *   - a workbook name when the field is not inside a list and no other
  *     number field of the workbook has that label;
  *   - else a sheet name ('Sheet'!label) when no other number field on its
@@ -1194,24 +1261,32 @@ static int in_list(const char *path)
  * Each points at the field's cell with an absolute reference. */
 static jx_status define_names(xl_writer *x)
 {
+    enum { NAME_CAP = 256 }; /* a label of more than 85 ideographs gets no name */
     size_t n = 0;
     const xl_place **cand = malloc((x->nplaces ? x->nplaces : 1) * sizeof *cand);
-    if (!cand)
+    char(*names)[NAME_CAP] = malloc((x->nplaces ? x->nplaces : 1) * sizeof *names);
+    if (!cand || !names) {
+        free(cand);
+        free(names);
         return xl_oom(x);
+    }
     for (size_t i = 0; i < x->nplaces; i++) {
         const xl_place *pl = &x->places[i];
         const char *label = pl->cell->source.label;
-        if (number_kind(pl->cell) != XL_NUM_NONE && label && valid_name(label) &&
-            find_place(x, pl->path, strlen(pl->path)) == pl)
+        if (number_kind(pl->cell) == XL_NUM_NONE || !label ||
+            find_place(x, pl->path, strlen(pl->path)) != pl)
+            continue;
+        name_of_label(label, names[n], NAME_CAP);
+        if (names[n][0])
             cand[n++] = pl;
     }
     jx_status st = JX_OK;
     for (size_t i = 0; i < n && st == JX_OK; i++) {
         const xl_place *pl = cand[i];
-        const char *label = pl->cell->source.label;
+        const char *label = names[i];
         size_t same_all = 0, same_sheet = 0;
         for (size_t j = 0; j < n; j++) {
-            if (j == i || strcmp(cand[j]->cell->source.label, label) != 0)
+            if (j == i || strcmp(names[j], label) != 0)
                 continue;
             same_all++;
             same_sheet += cand[j]->sheet == pl->sheet;
@@ -1241,6 +1316,7 @@ static jx_status define_names(xl_writer *x)
         jx_buf_free(&ref);
     }
     free(cand);
+    free(names);
     return st;
 }
 
@@ -1339,6 +1415,7 @@ done:
     free(x.sheets);
     free(x.places);
     free(x.by_path);
+    xl_memo_free(&x);
     for (size_t i = 0; i < x.nused; i++)
         free(x.used[i]);
     free(x.used);

@@ -65,8 +65,10 @@ typedef struct xl_sheet {
     size_t ntall, tallcap;
 } xl_sheet;
 
-/* A value cell of the form (kind other than LABEL, with a source path):
- * where it is, for formulas, the 数据 sheet and the defined names. */
+/* A value cell of the form (kind other than LABEL, with a source path), or
+ * a value shown inside a template text (`cell` is then one of the text's
+ * refs, placed at its paragraph or label cell): where it is, for formulas,
+ * the 数据 sheet and the defined names. */
 typedef struct xl_place {
     const char *path;       /* the filing path (borrowed from the document) */
     const jx_cell *cell;
@@ -74,6 +76,7 @@ typedef struct xl_place {
     lxw_row_t row;          /* top-left sheet cell */
     lxw_col_t col;
     size_t order;           /* document order */
+    int in_text;            /* a value shown inside the template text at row, col */
 } xl_place;
 
 typedef struct xl_writer {
@@ -91,6 +94,11 @@ typedef struct xl_writer {
     xl_place *places;       /* every value cell, in document order */
     size_t nplaces, placecap;
     const xl_place **by_path; /* the same, sorted by path, then document order */
+    /* piece_lines()'s answers in this workbook (open addressing, a power
+     * of two slots, at most half full): the 数据 sheet measures the same
+     * labels, units, kinds and sheet name on row after row. */
+    struct xl_lines_memo *memo;
+    size_t nmemo, memocap;
 } xl_writer;
 
 /* jx_xlsx.c: reports "out of memory writing the workbook"; JX_ERR_NOMEM. */
@@ -102,6 +110,9 @@ const char *xl_canonical_role(const char *role);
 
 /* jx_xlsx.c: the font size of st in the workbook, points (1 .. 409). */
 double xl_style_size(const jx_style *st);
+
+/* jx_xlsx_layout.c: frees x's memo of measured lines. */
+void xl_memo_free(xl_writer *x);
 
 /* jx_xlsx_layout.c: the least height, points, of one line of text of
  * `size` in a workbook. */

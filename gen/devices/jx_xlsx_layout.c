@@ -47,6 +47,79 @@ static size_t estimate_lines(const char *text, size_t len, double size, double a
     return lines ? lines : 1;
 }
 
+/* A measured piece: what piece_lines() was given and its answer. */
+struct xl_lines_memo {
+    uint64_t hash;            /* 0: empty slot */
+    const char *role;         /* one of the font set's role names */
+    double size, avail;
+    char *text;
+    size_t len, lines;
+};
+
+static uint64_t memo_hash(const char *role, double size, double avail, const char *text,
+                          size_t len)
+{
+    uint64_t h = jx_hash_bytes(JX_HASH_INIT, role, strlen(role) + 1);
+    h = jx_hash_bytes(h, &size, sizeof size);
+    h = jx_hash_bytes(h, &avail, sizeof avail);
+    h = jx_hash_bytes(h, text, len);
+    return h ? h : 1;
+}
+
+/* The slot of (role, size, avail, text) in x's memo: its entry, or the
+ * empty slot where it goes.  NULL when there is no memo. */
+static struct xl_lines_memo *memo_slot(xl_writer *x, uint64_t h, const char *role, double size,
+                                       double avail, const char *text, size_t len)
+{
+    if (!x->memo)
+        return NULL;
+    for (size_t i = h & (x->memocap - 1);; i = (i + 1) & (x->memocap - 1)) {
+        struct xl_lines_memo *m = &x->memo[i];
+        if (!m->hash || (m->hash == h && m->len == len && m->size == size &&
+                         m->avail == avail && strcmp(m->role, role) == 0 &&
+                         memcmp(m->text, text, len) == 0))
+            return m;
+    }
+}
+
+/* Remembers that (role, size, avail, text) takes `lines` lines; out of
+ * memory, it just does not. */
+static void memo_add(xl_writer *x, uint64_t h, const char *role, double size, double avail,
+                     const char *text, size_t len, size_t lines)
+{
+    if ((x->nmemo + 1) * 2 > x->memocap) {
+        size_t cap = x->memocap ? x->memocap * 2 : 256;
+        struct xl_lines_memo *old = x->memo, *m = calloc(cap, sizeof *m);
+        if (!m)
+            return;
+        size_t oldcap = x->memocap;
+        x->memo = m;
+        x->memocap = cap;
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i].hash)
+                *memo_slot(x, old[i].hash, old[i].role, old[i].size, old[i].avail, old[i].text,
+                           old[i].len) = old[i];
+        free(old);
+    }
+    struct xl_lines_memo *m = memo_slot(x, h, role, size, avail, text, len);
+    char *copy = m && !m->hash ? malloc(len + 1) : NULL;
+    if (!copy)
+        return;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    *m = (struct xl_lines_memo){h, role, size, avail, copy, len, lines};
+    x->nmemo++;
+}
+
+void xl_memo_free(xl_writer *x)
+{
+    for (size_t i = 0; i < x->memocap; i++)
+        free(x->memo[i].text);
+    free(x->memo);
+    x->memo = NULL;
+    x->nmemo = x->memocap = 0;
+}
+
 /* Sets *lines to the number of lines one '\n'-free piece of text takes in a
  * cell of text width `avail`.  An empty piece is one (empty) line, as Excel
  * shows it.  A character no font has falls back to an estimate with a
@@ -63,6 +136,14 @@ static jx_status piece_lines(xl_writer *x, const char *role, double size, const 
         *lines = estimate_lines(text, len, size, avail);
         return JX_OK;
     }
+    /* The same piece at the same width breaks the same way: a clean answer
+     * of the text engine is remembered for the rest of the workbook. */
+    uint64_t h = memo_hash(role, size, avail, text, len);
+    struct xl_lines_memo *m = memo_slot(x, h, role, size, avail, text, len);
+    if (m && m->hash) {
+        *lines = m->lines;
+        return JX_OK;
+    }
     const char *what = src->path ? src->path : src->label ? src->label : "workbook cell";
     jx_diags tmp;
     jx_diags_init(&tmp);
@@ -72,6 +153,7 @@ static jx_status piece_lines(xl_writer *x, const char *role, double size, const 
                                  src->file, src->line, src->col);
     if (st == JX_OK) {
         *lines = tl.nlines ? tl.nlines : 1;
+        memo_add(x, h, role, size, avail, text, len, *lines);
     } else if (st == JX_ERR_GLYPH) {
         *lines = estimate_lines(text, len, size, avail);
         jx_diags_add(x->d, JX_SEV_WARNING, src->file, src->line, src->col, "xlsx-measure",

@@ -29,7 +29,8 @@ struct jx_device {
     jx_status (*draw_text)(jx_device *dev, const jx_face *face, double size_pt, double x,
                            double y, const char *text, size_t len);
     /* The same with `spacing` points added after every character (a
-     * justified line).  May be NULL: the line is then drawn unstretched. */
+     * justified line; negative: a compressed punctuation mark, |spacing| <=
+     * size_pt).  May be NULL: the line is then drawn unstretched. */
     jx_status (*draw_text_spaced)(jx_device *dev, const jx_face *face, double size_pt, double x,
                                   double y, const char *text, size_t len, double spacing);
     /* Draws a straight rule from (x0, y0) to (x1, y1). */

@@ -230,3 +230,12 @@ void jx_doc_remap_includes(jx_doc *doc, const jx_includes *inc)
         }
     }
 }
+
+jx_text_opts jx_style_text_opts(const jx_style *style)
+{
+    jx_text_opts o = {0};
+    o.justify = style->halign == JX_ALIGN_JUSTIFY;
+    o.balance = style->halign == JX_ALIGN_CENTER;
+    o.enum_lines = style->enum_lines;
+    return o;
+}

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include "jx_decimal.h"
 #include "jx_error.h"
+#include "jx_text.h"
 
 typedef enum jx_halign { JX_ALIGN_LEFT, JX_ALIGN_CENTER, JX_ALIGN_RIGHT, JX_ALIGN_JUSTIFY } jx_halign;
 typedef enum jx_valign { JX_VALIGN_MIDDLE, JX_VALIGN_TOP, JX_VALIGN_BOTTOM } jx_valign;
@@ -33,7 +34,20 @@ typedef struct jx_style {
     jx_valign valign;
     double first_indent_em;/* first-line indent of each paragraph, in em */
     double leading;        /* line height = leading * font line height (1.0 = font's own) */
+    int enum_lines;        /* each enumeration item "（2）" starts a new line */
 } jx_style;
+
+/* The style of text whose layout names none: 宋体 ("song") at 10.5 pt (五号),
+ * left and middle, the font's own line height.  JX_DEFAULT_STYLE is an
+ * initializer (also for static objects). */
+#define JX_DEFAULT_FONT_ROLE "song"
+#define JX_DEFAULT_SIZE_PT 10.5
+#define JX_DEFAULT_STYLE                                                                       \
+    {JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT, 0, JX_ALIGN_LEFT, JX_VALIGN_MIDDLE, 0, 1.0, 0}
+
+/* The text engine's composition options for a style: justified text is
+ * justified, centred text balanced, enumerations as the style says. */
+jx_text_opts jx_style_text_opts(const jx_style *style);
 
 /* One paragraph of a cell or a prose block: plain UTF-8 text with no
  * markup.  kind LIST_ITEM is a line of a list (numbering kept in text). */
@@ -77,6 +91,11 @@ typedef struct jx_cell {
                               rewrites it to that cell's reference, e.g.
                               "SUM({fund.general_budget},{fund.gov_fund})". */
     jx_source source;
+    /* LABEL cells whose template text shows filing values ("中期目标（{goals.mid_start}
+     * 年－…）"): each value as a TEXT cell with its source, so the workbook lists it on
+     * its 数据 sheet at this cell; NULL/0 otherwise.  Never drawn. */
+    const struct jx_cell *refs;
+    size_t nrefs;
 } jx_cell;
 
 typedef struct jx_row {
@@ -85,9 +104,18 @@ typedef struct jx_row {
     int keep_with_next;    /* never the last row on a page (a goal line above its header) */
 } jx_row;
 
+/* A column whose width follows its content (jx_colfit.h), within bounds in
+ * the units of jx_table.col_widths (0: no bound). */
+typedef struct jx_col_fit {
+    int fit;               /* 0: a fixed width */
+    double min, max;
+} jx_col_fit;
+
 typedef struct jx_table {
     int ncols;
     double *col_widths;    /* ncols relative widths (any positive scale) */
+    jx_col_fit *col_fit;   /* ncols entries, or NULL when every width is fixed;
+                              jx_doc_fit_columns() sets the fitted widths */
     int nrows;
     jx_row *rows;
     jx_cell *cells;        /* in reading order: by row, then column */
@@ -108,6 +136,10 @@ typedef struct jx_block {
     jx_table *table;
     const char *bookmark;  /* outline entry starting at this block, or NULL */
     int keep_with_next;    /* PARAGRAPH: on the same page as the start of the next block */
+    /* PARAGRAPH: the filing values its template text shows ("（{year}年度）"), as for
+     * jx_cell.refs. */
+    const jx_cell *refs;
+    size_t nrefs;
 } jx_block;
 
 typedef struct jx_page_setup {

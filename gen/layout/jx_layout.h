@@ -5,8 +5,9 @@
  * the official form with their cells bound to filing fields.  The format is
  * documented in layouts/README.md.  jx_layout_load() reads and checks the
  * whole file (unknown keys, wrong types, bad references) so that a layout
- * error is reported at its line and column before any filing is touched;
- * jx_compose.c then interprets the section/row grammar.
+ * error is reported at its line and column before any filing is touched,
+ * and compiles `sections:` into the typed specs below, which jx_compose.c
+ * walks for every filing.
  *
  * The layout owns its node tree and every string; free with jx_layout_free(). */
 #ifndef JX_LAYOUT_H
@@ -33,6 +34,114 @@ typedef struct jx_number_format {
     const char *excel;      /* Excel number format equivalent */
 } jx_number_format;
 
+/* ---- The form, compiled ----------------------------------------------
+ * `sections:` is checked and compiled once, when the layout loads, into the
+ * typed specs below; jx_compose() walks these structs for every filing and
+ * never reads the layout's YAML again.  Every string and `at` node points
+ * into the layout's node tree; every style and format pointer into its
+ * tables.  All of it lives as long as the layout.  `at` is the spec's map in
+ * the layout file, for messages at its line and column. */
+
+/* A cell: template words or a filing value. */
+typedef struct jx_cell_spec {
+    const jx_node *at;
+    const char *text;                /* `text:` template ({path} allowed), or NULL */
+    const char *field;               /* `field:` path, or NULL; exactly one is set */
+    const jx_node *field_at;         /* the `field:` value, for messages */
+    int colspan, rowspan;            /* 1..64 */
+    const jx_style *style;           /* `style:`; NULL: the table's label/value style */
+    const jx_number_format *format;  /* `format:`; NULL: the amount as written */
+    const char *numbering;           /* `numbering:` pattern for list items ("目标{n}："),
+                                        or NULL: items as written */
+} jx_cell_spec;
+
+typedef enum jx_row_kind {
+    JX_ROW_CELLS, /* `row: [cells]`: one table row */
+    JX_ROW_BAND,  /* `band: cell` + `rows:`: the label spans every row inside */
+    JX_ROW_EACH,  /* `each: LIST` + `rows:`: the rows repeated per entry */
+    JX_ROW_SIDES  /* `sides: [...]`: row lists side by side from the same row */
+} jx_row_kind;
+
+#define JX_MAX_SIDES 8
+
+struct jx_row_spec;
+
+/* One side of a `sides:` item: its rows on `columns:` grid columns. */
+typedef struct jx_side_spec {
+    const jx_node *at;
+    int ncols;                       /* 0: the columns left over (last side only) */
+    struct jx_row_spec *rows;
+    size_t nrows;
+} jx_side_spec;
+
+typedef struct jx_row_spec {
+    jx_row_kind kind;
+    const jx_node *at;
+    /* JX_ROW_CELLS */
+    int header;                      /* repeats at the top of a continued table */
+    int keep_with_next;              /* never the last row on a page */
+    double min_height_pt;
+    jx_cell_spec *cells;
+    size_t ncells;
+    /* JX_ROW_BAND */
+    jx_cell_spec band;
+    /* JX_ROW_EACH */
+    const char *each;                /* the list's path */
+    /* JX_ROW_BAND, JX_ROW_EACH */
+    struct jx_row_spec *rows;
+    size_t nrows;
+    /* JX_ROW_SIDES: 2..JX_MAX_SIDES */
+    jx_side_spec *sides;
+    size_t nsides;
+} jx_row_spec;
+
+typedef struct jx_table_spec {
+    const jx_node *at;
+    int ncols;
+    double *col_widths;              /* ncols relative widths, each > 0 */
+    jx_col_fit *col_fit;             /* ncols fitted-column ranges, or NULL when
+                                        every width is fixed (jx_colfit.h) */
+    double border_pt, padding_pt;
+    jx_style label_style, value_style; /* defaults resolved */
+    jx_row_spec *rows;
+    size_t nrows;
+} jx_table_spec;
+
+typedef enum jx_block_spec_kind {
+    JX_SPEC_PARAGRAPH,  /* text: a template */
+    JX_SPEC_PROSE,      /* text: a rich-text field's path */
+    JX_SPEC_TABLE,
+    JX_SPEC_PAGE_BREAK,
+    JX_SPEC_EACH        /* text: a list's path; blocks: repeated per entry */
+} jx_block_spec_kind;
+
+typedef struct jx_block_spec {
+    jx_block_spec_kind kind;
+    const jx_node *at;
+    const char *text;
+    jx_style style;                  /* resolved (default song 10.5) */
+    double space_before_pt, space_after_pt;
+    const char *bookmark;            /* template, or NULL */
+    int keep_with_next;
+    const char *numbering;           /* JX_SPEC_PROSE: as jx_cell_spec.numbering */
+    jx_table_spec *table;            /* JX_SPEC_TABLE */
+    struct jx_block_spec *blocks;    /* JX_SPEC_EACH */
+    size_t nblocks;
+} jx_block_spec;
+
+typedef struct jx_section_spec {
+    const char *sheet;               /* template; "Sheet" when the layout has none */
+    const char *bookmark;            /* template, or NULL */
+    const char *each;                /* a list's path (one section per entry), or NULL */
+    jx_block_spec *blocks;
+    size_t nblocks;
+} jx_section_spec;
+
+/* Document property templates (`document:`); NULL when absent. */
+typedef struct jx_doc_templates {
+    const char *title, *author, *subject, *keywords;
+} jx_doc_templates;
+
 typedef struct jx_layout {
     char *path;
     const char *region;     /* the `region:` key filings use to select it */
@@ -43,9 +152,10 @@ typedef struct jx_layout {
     size_t nstyles;
     jx_number_format *formats;
     size_t nformats;
-    const jx_node *document; /* title/author/subject/keywords templates */
+    jx_doc_templates document;
     const jx_node *schema;   /* the filing schema (see jx_schema.h) */
-    const jx_node *sections;
+    jx_section_spec *sections; /* compiled `sections:` */
+    size_t nsections;
     jx_rules *rules;         /* the form's arithmetic (`rules:`, see jx_rules.h); never NULL
                                 after a successful load */
     unsigned long long hash; /* of the file bytes, for rebuild decisions */

@@ -6,6 +6,11 @@
 
 #include "jx_util.h"
 
+/* Points: two positions or lengths closer than this are equal (a row that
+ * overshoots the room by less still fits, a page that has moved on by less
+ * is still fresh); it absorbs the rounding of sums of font metrics. */
+#define JX_PAGE_EPS 0.01
+
 /* ---- display list: pages are collected first so that "page N of M" is
  * known when they are drawn. ---- */
 
@@ -180,6 +185,7 @@ static jx_status measure(pager *pg, const jx_style *style, const jx_paragraph *p
     if (indent > width / 2)
         indent = 0;
     const char *what = src && src->path ? src->path : "template text";
+    jx_text_opts opts = jx_style_text_opts(style);
     const char *file = src ? src->file : NULL;
     int line = src ? src->line : 0, col = src ? src->col : 0;
     for (size_t i = 0; i < npara; i++) {
@@ -189,8 +195,9 @@ static jx_status measure(pager *pg, const jx_style *style, const jx_paragraph *p
         double ind = paras[i].kind == JX_PARA_TEXT ? indent : 0;
         if (ind > 0) {
             jx_text_lines *first = &m->paras[m->nparas++];
-            jx_status st = jx_text_break(pg->fonts, style->font_role, style->size_pt, text, len,
-                                         width - ind, first, pg->d, what, file, line, col);
+            jx_status st =
+                jx_text_break_opts(pg->fonts, style->font_role, style->size_pt, text, len,
+                                   width - ind, &opts, first, pg->d, what, file, line, col);
             if (st != JX_OK)
                 return st;
             if (first->nlines == 0)
@@ -204,8 +211,9 @@ static jx_status measure(pager *pg, const jx_style *style, const jx_paragraph *p
                 continue;
         }
         jx_text_lines *rest = &m->paras[m->nparas++];
-        jx_status st = jx_text_break(pg->fonts, style->font_role, style->size_pt, text + done,
-                                     len - done, width, rest, pg->d, what, file, line, col);
+        jx_status st =
+            jx_text_break_opts(pg->fonts, style->font_role, style->size_pt, text + done,
+                               len - done, width, &opts, rest, pg->d, what, file, line, col);
         if (st != JX_OK)
             return st;
         double lh = rest->line_height * style->leading;
@@ -218,29 +226,12 @@ static jx_status measure(pager *pg, const jx_style *style, const jx_paragraph *p
     return JX_OK;
 }
 
-/* Extra space after each character that stretches a line of a justified
- * paragraph to the full width: 0 for the paragraph's last line, a line of
- * one character, or a line so short that stretching would look broken. */
-static double justify_spacing(const vline *v, const jx_style *style, double w)
-{
-    if (style->halign != JX_ALIGN_JUSTIFY || v->line == &v->tl->lines[v->tl->nlines - 1])
-        return 0;
-    size_t chars = jx_utf8_length(v->text + v->line->start, v->line->end - v->line->start);
-    double slack = w - v->indent - v->line->width;
-    if (chars < 2 || slack <= 0.01)
-        return 0;
-    double spacing = slack / (double)(chars - 1);
-    return spacing <= style->size_pt / 2 ? spacing : 0;
-}
-
 /* Draws one measured line with its top at y inside [x, x+w). */
 static void draw_vline(pager *pg, const vline *v, const jx_style *style, double x, double w,
                        double y)
 {
     double lx;
     double lw = v->line->width + v->indent;
-    double spacing = justify_spacing(v, style, w);
-    size_t before = 0;       /* characters of the line before the current run */
     switch (style->halign) {
     case JX_ALIGN_CENTER: lx = x + (w - lw) / 2 + v->indent; break;
     case JX_ALIGN_RIGHT: lx = x + w - v->line->width; break;
@@ -258,12 +249,11 @@ static void draw_vline(pager *pg, const vline *v, const jx_style *style, double 
             return;
         it->face = run->face;
         it->size = style->size_pt;
-        it->x = lx + run->x + spacing * (double)before;
+        it->x = lx + run->x;
         it->y = baseline;
         it->text = v->text + run->start;
         it->len = run->end - run->start;
-        it->spacing = spacing;
-        before += jx_utf8_length(it->text, it->len);
+        it->spacing = run->spacing; /* justified by the text engine */
     }
 }
 
@@ -273,7 +263,7 @@ static void draw_vline(pager *pg, const vline *v, const jx_style *style, double 
  * what follows. */
 static double keep_reserve(pager *pg)
 {
-    return 3 * jx_fonts_line_height(pg->fonts, "song", 10.5) + 6;
+    return 3 * jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT) + 6;
 }
 
 /* A paragraph that fits on a page is not split across two (its text stays
@@ -288,14 +278,14 @@ static jx_status flow_paragraph(pager *pg, const jx_block *b)
         return pager_fail(pg, st);
     }
     double need = b->space_before_pt + m.height + (b->keep_with_next ? keep_reserve(pg) : 0);
-    if (pg->y > pg->top + 0.01 && pg->y + need > pg->bottom && need <= pg->bottom - pg->top) {
+    if (pg->y > pg->top + JX_PAGE_EPS && pg->y + need > pg->bottom && need <= pg->bottom - pg->top) {
         st = new_page(pg);
         if (st != JX_OK) {
             measured_free(&m);
             return st;
         }
     }
-    if (pg->y > pg->top + 0.01)
+    if (pg->y > pg->top + JX_PAGE_EPS)
         pg->y += b->space_before_pt;
     if (b->bookmark)
         add_bookmark(pg, b->bookmark, 1, pg->y);
@@ -373,7 +363,7 @@ static jx_status table_measure(table_pass *tp)
     }
     /* Row heights: single-row cells first, then spans grow their last row. */
     for (int r = 0; r < t->nrows; r++) {
-        double min_line = jx_fonts_line_height(pg->fonts, "song", 10.5);
+        double min_line = jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT);
         tp->row_h[r] = t->rows[r].min_height_pt > 0 ? t->rows[r].min_height_pt
                                                     : min_line + 2 * pad(tp);
     }
@@ -464,7 +454,7 @@ static void draw_box(table_pass *tp, const cell_state *cs, double y, double h, d
     add_rule(pg, x, y, x, y + h, bw);
     if (cs->cell->col + cs->cell->colspan == tp->t->ncols)
         add_rule(pg, x + w, y, x + w, y + h, bw);
-    if (y + h >= bottom - 0.01)
+    if (y + h >= bottom - JX_PAGE_EPS)
         add_rule(pg, x, y + h, x + w, y + h, bw);
 }
 
@@ -532,7 +522,7 @@ static void flush_page(table_pass *tp)
             }
             draw_box(tp, cs, y0, y1 - y0, bottom);
             double h = y1 - y0;
-            if (cs->next_line == 0 && cs->m.height + 2 * pad(tp) <= h + 0.01) {
+            if (cs->next_line == 0 && cs->m.height + 2 * pad(tp) <= h + JX_PAGE_EPS) {
                 /* The whole label, on every page its span reaches. */
                 draw_cell_lines(tp, cs, 0, cs->m.nlines, y0, h, 1);
             } else {
@@ -583,7 +573,7 @@ static double keep_group_height(const table_pass *tp, int r)
         h += tp->row_h[end++];
     if (end == r || end == t->nrows)
         return end == r ? 0 : h;
-    double first = tp->row_h[end], lines = 3 * jx_fonts_line_height(tp->pg->fonts, "song", 10.5);
+    double first = tp->row_h[end], lines = 3 * jx_fonts_line_height(tp->pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT);
     return h + (first < lines ? first : lines);
 }
 
@@ -663,19 +653,19 @@ static jx_status flow_table(pager *pg, const jx_block *b)
     pg->y += b->space_before_pt;
     if (b->bookmark)
         add_bookmark(pg, b->bookmark, 1, pg->y);
-    tp.fresh_y = pg->y <= pg->top + 0.01 ? pg->y : -1;
+    tp.fresh_y = pg->y <= pg->top + JX_PAGE_EPS ? pg->y : -1;
     double body = pg->bottom - pg->top;
     for (int r = 0; r < t->nrows && st == JX_OK;) {
         double room = pg->bottom - pg->y;
-        int fresh_here = pg->y <= tp.fresh_y + 0.01;
+        int fresh_here = pg->y <= tp.fresh_y + JX_PAGE_EPS;
         double group = keep_group_height(&tp, r);
-        if (group > 0 && !fresh_here && group > room + 0.01 && group <= body) {
+        if (group > 0 && !fresh_here && group > room + JX_PAGE_EPS && group <= body) {
             /* A header block or keep-with-next rows would end the page
              * without the row they belong to: start them on the next. */
             st = start_continuation_page(&tp, r);
             continue;
         }
-        if (tp.row_h[r] <= room + 0.01) {
+        if (tp.row_h[r] <= room + JX_PAGE_EPS) {
             st = place_whole_row(&tp, r);
             r++;
             continue;
@@ -684,12 +674,12 @@ static jx_status flow_table(pager *pg, const jx_block *b)
          * there whole (its cells read unbroken, as on the paper form);
          * only a row taller than a page is split, line by line. */
         double fresh_room = body - header_height(&tp, r);
-        int fresh = pg->y <= tp.fresh_y + 0.01;
-        if (!fresh && tp.row_h[r] <= fresh_room + 0.01) {
+        int fresh = pg->y <= tp.fresh_y + JX_PAGE_EPS;
+        if (!fresh && tp.row_h[r] <= fresh_room + JX_PAGE_EPS) {
             st = start_continuation_page(&tp, r);
             continue;
         }
-        if (!fresh && room < 3 * jx_fonts_line_height(pg->fonts, "song", 10.5) + 2 * pad(&tp)) {
+        if (!fresh && room < 3 * jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT) + 2 * pad(&tp)) {
             st = start_continuation_page(&tp, r);
             continue;
         }
@@ -698,7 +688,7 @@ static jx_status flow_table(pager *pg, const jx_block *b)
         for (;;) {
             room = pg->bottom - pg->y;
             double need = remaining_height(&tp, r, next);
-            int last = need <= room + 0.01;
+            int last = need <= room + JX_PAGE_EPS;
             piece *p = add_piece(&tp, r, pg->y, last ? need : room, 0);
             if (!p) {
                 st = JX_ERR_NOMEM;
@@ -710,7 +700,7 @@ static jx_status flow_table(pager *pg, const jx_block *b)
                 double used = 0;
                 size_t e = next[k];
                 while (e < cs->m.nlines &&
-                       used + cs->m.lines[e].height <= p->height - 2 * pad(&tp) + 0.01) {
+                       used + cs->m.lines[e].height <= p->height - 2 * pad(&tp) + JX_PAGE_EPS) {
                     used += cs->m.lines[e].height;
                     e++;
                 }
@@ -719,7 +709,7 @@ static jx_status flow_table(pager *pg, const jx_block *b)
                 progress |= e > next[k];
                 next[k] = e;
             }
-            if (!progress && p->y <= tp.fresh_y + 0.01) {
+            if (!progress && p->y <= tp.fresh_y + JX_PAGE_EPS) {
                 /* Not one line fits even on a fresh page (a line taller than
                  * the page body, or repeated header rows filling it): take a
                  * line of each cell anyway, so that the row always advances
@@ -748,7 +738,7 @@ static jx_status flow_table(pager *pg, const jx_block *b)
             st = start_continuation_page(&tp, r);
             if (st != JX_OK)
                 break;
-            if (remaining_height(&tp, r, next) <= 2 * pad(&tp) + 0.01)
+            if (remaining_height(&tp, r, next) <= 2 * pad(&tp) + JX_PAGE_EPS)
                 break;
         }
         r++;

@@ -185,113 +185,17 @@ static jx_status fail_at(resolver *rs, jx_status st, int line, int col, const ch
     return st;
 }
 
-static void shift_lines(jx_node *n, int base)
-{
-    n->line += base;
-    for (size_t i = 0; i < n->count; i++) {
-        if (n->kind == JX_NODE_MAP)
-            n->key_lines[i] += base;
-        shift_lines(n->items[i], base);
-    }
-}
-
 /* A deep copy of n (positions kept), or NULL when out of memory or past the
  * node limit (rs->status says which). */
 static jx_node *copy_node(resolver *rs, const jx_node *n)
 {
-    if (++rs->copied > JX_NODE_MAX_NODES) {
-        if (rs->status == JX_OK)
-            fail_at(rs, JX_ERR_LIMIT, 0, 0, "$ref copies make more than 200000 values");
-        return NULL;
-    }
-    jx_node *c = calloc(1, sizeof *c);
-    if (!c)
-        goto oom;
-    c->kind = n->kind;
-    c->line = n->line;
-    c->col = n->col;
-    c->plain = n->plain;
-    if (n->kind == JX_NODE_SCALAR) {
-        c->len = n->len;
-        c->text = malloc(n->len + 1);
-        if (!c->text)
-            goto oom;
-        memcpy(c->text, n->text, n->len + 1);
-        return c;
-    }
-    if (n->count == 0)
-        return c;
-    c->items = calloc(n->count, sizeof *c->items);
-    if (!c->items)
-        goto oom;
-    if (n->kind == JX_NODE_MAP) {
-        c->keys = calloc(n->count, sizeof *c->keys);
-        c->key_lines = malloc(n->count * sizeof *c->key_lines);
-        c->key_cols = malloc(n->count * sizeof *c->key_cols);
-        c->key_used = calloc(n->count, 1);
-        if (!c->keys || !c->key_lines || !c->key_cols || !c->key_used)
-            goto oom;
-        memcpy(c->key_lines, n->key_lines, n->count * sizeof *c->key_lines);
-        memcpy(c->key_cols, n->key_cols, n->count * sizeof *c->key_cols);
-    }
-    for (size_t i = 0; i < n->count; i++) {
-        c->count = i + 1; /* so a failure frees what was made */
-        if (n->kind == JX_NODE_MAP && !(c->keys[i] = strdup(n->keys[i])))
-            goto oom;
-        if (!(c->items[i] = copy_node(rs, n->items[i]))) {
-            jx_node_free(c);
-            return NULL;
-        }
-    }
-    return c;
-oom:
-    jx_node_free(c);
-    if (rs->status == JX_OK)
+    jx_node *c = NULL;
+    jx_status st = jx_node_clone(n, &rs->copied, JX_NODE_MAX_NODES, &c);
+    if (st == JX_ERR_LIMIT && rs->status == JX_OK)
+        fail_at(rs, JX_ERR_LIMIT, 0, 0, "$ref copies make more than 200000 values");
+    else if (st != JX_OK && rs->status == JX_OK)
         fail_at(rs, JX_ERR_NOMEM, 0, 0, "out of memory");
-    return NULL;
-}
-
-/* Appends key/value to a map node (taking both).  Returns 0 or -1. */
-static int map_append(jx_node *map, char *key, int kline, int kcol, jx_node *value)
-{
-    size_t n = map->count + 1;
-    jx_node **items = realloc(map->items, n * sizeof *items);
-    if (items)
-        map->items = items;
-    char **keys = items ? realloc(map->keys, n * sizeof *keys) : NULL;
-    if (keys)
-        map->keys = keys;
-    int *kl = keys ? realloc(map->key_lines, n * sizeof *kl) : NULL;
-    if (kl)
-        map->key_lines = kl;
-    int *kc = kl ? realloc(map->key_cols, n * sizeof *kc) : NULL;
-    if (kc)
-        map->key_cols = kc;
-    unsigned char *ku = kc ? realloc(map->key_used, n) : NULL;
-    if (!ku)
-        return -1;
-    map->key_used = ku;
-    items[map->count] = value;
-    keys[map->count] = key;
-    kl[map->count] = kline;
-    kc[map->count] = kcol;
-    ku[map->count] = 0;
-    map->count = n;
-    return 0;
-}
-
-/* Removes entry i of a map, freeing its key and value. */
-static void map_remove(jx_node *map, size_t i)
-{
-    jx_node_free(map->items[i]);
-    free(map->keys[i]);
-    size_t tail = map->count - i - 1;
-    memmove(map->items + i, map->items + i + 1, tail * sizeof *map->items);
-    memmove(map->keys + i, map->keys + i + 1, tail * sizeof *map->keys);
-    memmove(map->key_lines + i, map->key_lines + i + 1, tail * sizeof *map->key_lines);
-    memmove(map->key_cols + i, map->key_cols + i + 1, tail * sizeof *map->key_cols);
-    memmove(map->key_used + i, map->key_used + i + 1, tail);
-    map->count--;
+    return c;
 }
 
 /* Merges `value` (taken) into map `dst` under `key` (taken): maps merge key
@@ -301,7 +205,7 @@ static int merge_into(jx_node *dst, char *key, int kline, int kcol, jx_node *val
 {
     long j = jx_node_key_index(dst, key);
     if (j < 0) {
-        if (map_append(dst, key, kline, kcol, value) == 0)
+        if (jx_node_map_append(dst, key, kline, kcol, value) == JX_OK)
             return 0;
         free(key);
         jx_node_free(value);
@@ -312,24 +216,18 @@ static int merge_into(jx_node *dst, char *key, int kline, int kcol, jx_node *val
         free(key);
         int rc = 0;
         for (size_t i = 0; i < value->count; i++) {
+            int kl = value->key_lines[i], kc = value->key_cols[i];
+            char *k = NULL;
+            jx_node *v = NULL;
+            jx_node_map_take(value, i, rc == 0 ? &k : NULL, rc == 0 ? &v : NULL);
             if (rc == 0)
-                rc = merge_into(old, value->keys[i], value->key_lines[i], value->key_cols[i],
-                                value->items[i]);
-            else {
-                free(value->keys[i]);
-                jx_node_free(value->items[i]);
-            }
-            value->keys[i] = NULL;
-            value->items[i] = NULL;
+                rc = merge_into(old, k, kl, kc, v);
         }
         jx_node_free(value);
         return rc;
     }
-    jx_node_free(old);
     free(key);
-    dst->items[j] = value;
-    dst->key_lines[j] = kline;
-    dst->key_cols[j] = kcol;
+    jx_node_map_replace(dst, (size_t)j, kline, kcol, value);
     return 0;
 }
 
@@ -502,21 +400,18 @@ static const jx_node *lookup(resolver *rs, const char *ref, const jx_node *at)
 /* Builds the projection of one map `src` by $fields `fields`. */
 static jx_node *project_map(resolver *rs, const jx_node *src, const jx_node *fields)
 {
-    jx_node *m = calloc(1, sizeof *m);
+    jx_node *m = jx_node_new(JX_NODE_MAP, src->line, src->col);
     if (!m) {
         fail_at(rs, JX_ERR_NOMEM, 0, 0, "out of memory");
         return NULL;
     }
-    m->kind = JX_NODE_MAP;
-    m->line = src->line;
-    m->col = src->col;
     for (size_t i = 0; i < fields->count; i++) {
         const jx_node *v = jx_node_path(src, fields->items[i]->text);
         if (!v)
             continue; /* absent in this entry: the field stays empty */
         jx_node *c = copy_node(rs, v);
         char *key = c ? strdup(fields->keys[i]) : NULL;
-        if (!key || map_append(m, key, v->line, v->col, c) != 0) {
+        if (!key || jx_node_map_append(m, key, v->line, v->col, c) != JX_OK) {
             free(key);
             jx_node_free(c);
             jx_node_free(m);
@@ -538,15 +433,11 @@ static jx_node *project(resolver *rs, const jx_node *target, const jx_node *fiel
                 "$fields applies to a map or a list of maps; this $ref names a single value");
         return NULL;
     }
-    jx_node *list = calloc(1, sizeof *list);
-    if (!list || (target->count && !(list->items = calloc(target->count, sizeof *list->items)))) {
-        free(list);
+    jx_node *list = jx_node_new(JX_NODE_SEQ, target->line, target->col);
+    if (!list) {
         fail_at(rs, JX_ERR_NOMEM, 0, 0, "out of memory");
         return NULL;
     }
-    list->kind = JX_NODE_SEQ;
-    list->line = target->line;
-    list->col = target->col;
     for (size_t i = 0; i < target->count; i++) {
         const jx_node *e = target->items[i];
         if (e->kind != JX_NODE_MAP) {
@@ -555,11 +446,17 @@ static jx_node *project(resolver *rs, const jx_node *target, const jx_node *fiel
                     "$fields: entry %zu of the list is not a map", i + 1);
             return NULL;
         }
-        if (!(list->items[i] = project_map(rs, e, fields))) {
+        jx_node *m = project_map(rs, e, fields);
+        if (!m) {
             jx_node_free(list);
             return NULL;
         }
-        list->count = i + 1;
+        if (jx_node_seq_append(list, m) != JX_OK) {
+            jx_node_free(m);
+            jx_node_free(list);
+            fail_at(rs, JX_ERR_NOMEM, 0, 0, "out of memory");
+            return NULL;
+        }
     }
     return list;
 }
@@ -630,15 +527,15 @@ static jx_node *expand_ref(resolver *rs, jx_node *n, long ref_index)
             jx_node_free(result);
             return NULL;
         }
-        if (merge_into(result, n->keys[i], n->key_lines[i], n->key_cols[i], n->items[i]) != 0) {
-            n->keys[i] = NULL;
-            n->items[i] = NULL;
+        int kl = n->key_lines[i], kc = n->key_cols[i];
+        char *k;
+        jx_node *v;
+        jx_node_map_take(n, i, &k, &v);
+        if (merge_into(result, k, kl, kc, v) != 0) {
             jx_node_free(result);
             fail_at(rs, JX_ERR_NOMEM, 0, 0, "out of memory");
             return NULL;
         }
-        n->keys[i] = NULL; /* taken */
-        n->items[i] = NULL;
     }
     return result;
 }
@@ -757,7 +654,7 @@ static void load_include(resolver *rs, const jx_node *at, size_t idx)
             rs->status = JX_ERR_FILING;
             return;
         }
-    shift_lines(root, f->base);
+    jx_node_shift_lines(root, f->base);
 }
 
 /* Reads every file the include: key names. */
@@ -766,7 +663,6 @@ static void load_includes(resolver *rs, jx_node *filing)
     long k = jx_node_key_index(filing, "include");
     if (k < 0)
         return;
-    filing->key_used[k] = 1;
     const jx_node *v = filing->items[k];
     const jx_node *one[1] = {v};
     const jx_node *const *entries = v->kind == JX_NODE_SEQ ? (const jx_node *const *)v->items : one;
@@ -834,7 +730,7 @@ jx_status jx_include_load(const char *path, jx_node **root, jx_includes **inc, j
             resolve_slot(&rs, &filing, 1);
         long k = jx_node_key_index(filing, "include");
         if (rs.status == JX_OK && k >= 0)
-            map_remove(filing, (size_t)k);
+            jx_node_map_remove(filing, (size_t)k);
     }
     for (size_t i = 1; i < in->count; i++)
         jx_node_free(rs.roots[i]);

@@ -28,10 +28,18 @@ static void offset_position(const char *buf, size_t off, int *line, int *col)
     *col = c;
 }
 
+typedef struct anchor_def {
+    char *name;
+    const jx_node *node; /* in the tree being built */
+} anchor_def;
+
 typedef struct parse_state {
     const char *name;
     jx_diags *d;
     size_t nodes;
+    unsigned flags;          /* JX_NODE_ANCHORS */
+    anchor_def *anchors;
+    size_t nanchors;
 } parse_state;
 
 static jx_node *node_new(parse_state *ps, jx_node_kind kind, const yaml_event_t *ev)
@@ -60,7 +68,6 @@ void jx_node_free(jx_node *node)
     free(node->keys);
     free(node->key_lines);
     free(node->key_cols);
-    free(node->key_used);
     free(node->text);
     free(node);
 }
@@ -90,17 +97,12 @@ static int append_child(jx_node *parent, jx_node *child, char *key, int kline, i
             if (!kc)
                 return -1;
             parent->key_cols = kc;
-            unsigned char *ku = realloc(parent->key_used, cap);
-            if (!ku)
-                return -1;
-            parent->key_used = ku;
         }
     }
     if (parent->kind == JX_NODE_MAP) {
         parent->keys[parent->count] = key;
         parent->key_lines[parent->count] = kline;
         parent->key_cols[parent->count] = kcol;
-        parent->key_used[parent->count] = 0;
     }
     parent->items[parent->count] = child;
     parent->count = n;
@@ -207,8 +209,127 @@ static int key_set_add(key_set *ks, const jx_node *map, const char *key)
     return 0;
 }
 
-/* Parses one node whose first event is `ev` (consumed by the caller). */
+/* A deep copy of src (an alias of an anchored value), each copied node
+ * counted against JX_NODE_MAX_NODES so aliases of aliases cannot blow up;
+ * NULL when out of memory or over the limit. */
+static jx_node *clone_node(parse_state *ps, const jx_node *src)
+{
+    if (++ps->nodes > JX_NODE_MAX_NODES)
+        return NULL;
+    jx_node *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = src->kind;
+    n->line = src->line;
+    n->col = src->col;
+    n->plain = src->plain;
+    if (src->kind == JX_NODE_SCALAR) {
+        n->len = src->len;
+        n->text = malloc(src->len + 1);
+        if (!n->text) {
+            free(n);
+            return NULL;
+        }
+        memcpy(n->text, src->text, src->len + 1);
+        return n;
+    }
+    for (size_t i = 0; i < src->count; i++) {
+        char *key = NULL;
+        if (src->kind == JX_NODE_MAP && !(key = malloc(strlen(src->keys[i]) + 1)))
+            goto fail;
+        if (key)
+            memcpy(key, src->keys[i], strlen(src->keys[i]) + 1);
+        jx_node *c = clone_node(ps, src->items[i]);
+        if (!c || append_child(n, c, key, src->kind == JX_NODE_MAP ? src->key_lines[i] : 0,
+                               src->kind == JX_NODE_MAP ? src->key_cols[i] : 0) != 0) {
+            free(key);
+            jx_node_free(c);
+            goto fail;
+        }
+    }
+    return n;
+fail:
+    jx_node_free(n);
+    return NULL;
+}
+
+/* Records `name` as the anchor of node (JX_NODE_ANCHORS); -1 when out of memory. */
+static int anchor_add(parse_state *ps, const yaml_char_t *name, const jx_node *node)
+{
+    if ((ps->nanchors & (ps->nanchors - 1)) == 0) {
+        anchor_def *a = realloc(ps->anchors, (ps->nanchors ? ps->nanchors * 2 : 1) * sizeof *a);
+        if (!a)
+            return -1;
+        ps->anchors = a;
+    }
+    size_t len = strlen((const char *)name);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, name, len + 1);
+    ps->anchors[ps->nanchors].name = copy;
+    ps->anchors[ps->nanchors++].node = node;
+    return 0;
+}
+
+static jx_status parse_node_inner(parse_state *ps, yaml_parser_t *p, yaml_event_t *ev, int depth,
+                                  jx_node **out);
+
+/* Parses one node whose first event is `ev` (consumed by the caller); with
+ * JX_NODE_ANCHORS, an alias is a copy of the latest value anchored by its
+ * name before it, and an anchored value is recorded once parsed. */
 static jx_status parse_node(parse_state *ps, yaml_parser_t *p, yaml_event_t *ev, int depth,
+                            jx_node **out)
+{
+    if (!(ps->flags & JX_NODE_ANCHORS))
+        return parse_node_inner(ps, p, ev, depth, out);
+    *out = NULL;
+    int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
+    if (ev->type == YAML_ALIAS_EVENT) {
+        const char *name = (const char *)ev->data.alias.anchor;
+        for (size_t i = ps->nanchors; i-- > 0;)
+            if (strcmp(ps->anchors[i].name, name) == 0) {
+                *out = clone_node(ps, ps->anchors[i].node);
+                if (*out)
+                    return JX_OK;
+                if (ps->nodes > JX_NODE_MAX_NODES)
+                    return jx_diag_error(ps->d, JX_ERR_LIMIT, ps->name, line, col,
+                                         "more than %d values in one file (counting each "
+                                         "alias *%s as a copy)",
+                                         JX_NODE_MAX_NODES, name);
+                return jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, "out of memory");
+            }
+        return jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, line, col,
+                             "alias *%s names no anchor &%s above it (an alias cannot be used "
+                             "inside its own anchored value)",
+                             name, name);
+    }
+    yaml_char_t *name = ev->type == YAML_SCALAR_EVENT           ? ev->data.scalar.anchor
+                        : ev->type == YAML_MAPPING_START_EVENT  ? ev->data.mapping_start.anchor
+                        : ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.anchor
+                                                                : NULL;
+    /* The anchor is read here; the inner parser must not refuse it. */
+    if (ev->type == YAML_SCALAR_EVENT)
+        ev->data.scalar.anchor = NULL;
+    else if (ev->type == YAML_MAPPING_START_EVENT)
+        ev->data.mapping_start.anchor = NULL;
+    else if (ev->type == YAML_SEQUENCE_START_EVENT)
+        ev->data.sequence_start.anchor = NULL;
+    jx_status st = parse_node_inner(ps, p, ev, depth, out);
+    if (st == JX_OK && name && anchor_add(ps, name, *out) != 0)
+        st = jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, "out of memory");
+    /* Give the anchor back to the event, which frees it. */
+    if (ev->type == YAML_SCALAR_EVENT)
+        ev->data.scalar.anchor = name;
+    else if (ev->type == YAML_MAPPING_START_EVENT)
+        ev->data.mapping_start.anchor = name;
+    else if (ev->type == YAML_SEQUENCE_START_EVENT)
+        ev->data.sequence_start.anchor = name;
+    return st;
+}
+
+/* Parses one node whose first event is `ev` (consumed by the caller). */
+static jx_status parse_node_inner(parse_state *ps, yaml_parser_t *p, yaml_event_t *ev, int depth,
                             jx_node **out)
 {
     *out = NULL;
@@ -341,6 +462,12 @@ limit_or_oom:
 jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx_node **out,
                                jx_diags *d)
 {
+    return jx_node_parse_buffer_opts(name, buf, len, 0, out, d);
+}
+
+jx_status jx_node_parse_buffer_opts(const char *name, const char *buf, size_t len,
+                                    unsigned flags, jx_node **out, jx_diags *d)
+{
     *out = NULL;
     if (len > JX_NODE_MAX_BYTES)
         return jx_diag_error(d, JX_ERR_LIMIT, name, 0, 0,
@@ -407,7 +534,7 @@ jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx
     if (!yaml_parser_initialize(&parser))
         return jx_diag_error(d, JX_ERR_NOMEM, name, 0, 0, _("out of memory"));
     yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-    parse_state ps = {name, d, 0};
+    parse_state ps = {name, d, 0, flags, NULL, 0};
     jx_status st = JX_OK;
     jx_node *root = NULL;
     yaml_event_t ev;
@@ -440,6 +567,9 @@ jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx
         yaml_event_delete(&ev);
     }
     yaml_parser_delete(&parser);
+    for (size_t i = 0; i < ps.nanchors; i++)
+        free(ps.anchors[i].name);
+    free(ps.anchors);
     if (st != JX_OK) {
         jx_node_free(root);
         return st;
@@ -452,12 +582,17 @@ jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx
 
 jx_status jx_node_parse_file(const char *path, jx_node **out, jx_diags *d)
 {
+    return jx_node_parse_file_opts(path, 0, out, d);
+}
+
+jx_status jx_node_parse_file_opts(const char *path, unsigned flags, jx_node **out, jx_diags *d)
+{
     *out = NULL;
     char *buf = NULL;
     size_t len = 0;
     jx_status st = jx_file_read(path, JX_NODE_MAX_BYTES, &buf, &len, d);
     if (st == JX_OK)
-        st = jx_node_parse_buffer(path, buf, len, out, d);
+        st = jx_node_parse_buffer_opts(path, buf, len, flags, out, d);
     free(buf);
     return st;
 }
@@ -475,10 +610,7 @@ long jx_node_key_index(const jx_node *map, const char *key)
 const jx_node *jx_node_get(const jx_node *map, const char *key)
 {
     long i = jx_node_key_index(map, key);
-    if (i < 0)
-        return NULL;
-    map->key_used[i] = 1;
-    return map->items[i];
+    return i < 0 ? NULL : map->items[i];
 }
 
 const jx_node *jx_node_path(const jx_node *root, const char *path)
@@ -529,4 +661,164 @@ const char *jx_node_text(const jx_node *node)
     if (node->plain && (strcmp(node->text, "~") == 0 || strcmp(node->text, "null") == 0))
         return NULL;
     return node->text;
+}
+
+jx_node *jx_node_new(jx_node_kind kind, int line, int col)
+{
+    jx_node *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = kind;
+    n->line = line;
+    n->col = col;
+    if (kind == JX_NODE_SCALAR && !(n->text = calloc(1, 1))) {
+        free(n);
+        return NULL;
+    }
+    return n;
+}
+
+jx_status jx_node_seq_append(jx_node *seq, jx_node *value)
+{
+    jx_node **items = realloc(seq->items, (seq->count + 1) * sizeof *items);
+    if (!items)
+        return JX_ERR_NOMEM;
+    seq->items = items;
+    items[seq->count++] = value;
+    return JX_OK;
+}
+
+jx_status jx_node_map_append(jx_node *map, char *key, int line, int col, jx_node *value)
+{
+    /* Exactly count + 1 entries (a clone's arrays are exactly count long,
+     * unlike the parser's, which append_child() keeps at powers of two). */
+    size_t n = map->count + 1;
+    jx_node **items = realloc(map->items, n * sizeof *items);
+    if (!items)
+        return JX_ERR_NOMEM;
+    map->items = items;
+    char **keys = realloc(map->keys, n * sizeof *keys);
+    if (!keys)
+        return JX_ERR_NOMEM;
+    map->keys = keys;
+    int *kl = realloc(map->key_lines, n * sizeof *kl);
+    if (!kl)
+        return JX_ERR_NOMEM;
+    map->key_lines = kl;
+    int *kc = realloc(map->key_cols, n * sizeof *kc);
+    if (!kc)
+        return JX_ERR_NOMEM;
+    map->key_cols = kc;
+    items[map->count] = value;
+    keys[map->count] = key;
+    kl[map->count] = line;
+    kc[map->count] = col;
+    map->count = n;
+    return JX_OK;
+}
+
+void jx_node_map_remove(jx_node *map, size_t i)
+{
+    jx_node_free(map->items[i]);
+    free(map->keys[i]);
+    size_t tail = map->count - i - 1;
+    memmove(map->items + i, map->items + i + 1, tail * sizeof *map->items);
+    memmove(map->keys + i, map->keys + i + 1, tail * sizeof *map->keys);
+    memmove(map->key_lines + i, map->key_lines + i + 1, tail * sizeof *map->key_lines);
+    memmove(map->key_cols + i, map->key_cols + i + 1, tail * sizeof *map->key_cols);
+    map->count--;
+}
+
+void jx_node_map_replace(jx_node *map, size_t i, int line, int col, jx_node *value)
+{
+    jx_node_free(map->items[i]);
+    map->items[i] = value;
+    map->key_lines[i] = line;
+    map->key_cols[i] = col;
+}
+
+void jx_node_map_take(jx_node *map, size_t i, char **key, jx_node **value)
+{
+    if (key)
+        *key = map->keys[i];
+    else
+        free(map->keys[i]);
+    if (value)
+        *value = map->items[i];
+    else
+        jx_node_free(map->items[i]);
+    map->keys[i] = NULL;
+    map->items[i] = NULL;
+}
+
+/* jx_node_clone() of n into *out; on failure *out is NULL. */
+static jx_status clone_into(const jx_node *n, size_t *made, size_t max, jx_node **out)
+{
+    *out = NULL;
+    if (++*made > max)
+        return JX_ERR_LIMIT;
+    jx_node *c = calloc(1, sizeof *c);
+    if (!c)
+        return JX_ERR_NOMEM;
+    c->kind = n->kind;
+    c->line = n->line;
+    c->col = n->col;
+    c->plain = n->plain;
+    jx_status st = JX_OK;
+    if (n->kind == JX_NODE_SCALAR) {
+        c->len = n->len;
+        c->text = malloc(n->len + 1);
+        if (!c->text) {
+            jx_node_free(c);
+            return JX_ERR_NOMEM;
+        }
+        memcpy(c->text, n->text, n->len + 1);
+        *out = c;
+        return JX_OK;
+    }
+    if (n->count == 0) {
+        *out = c;
+        return JX_OK;
+    }
+    c->items = calloc(n->count, sizeof *c->items);
+    if (!c->items)
+        goto oom;
+    if (n->kind == JX_NODE_MAP) {
+        c->keys = calloc(n->count, sizeof *c->keys);
+        c->key_lines = malloc(n->count * sizeof *c->key_lines);
+        c->key_cols = malloc(n->count * sizeof *c->key_cols);
+        if (!c->keys || !c->key_lines || !c->key_cols)
+            goto oom;
+        memcpy(c->key_lines, n->key_lines, n->count * sizeof *c->key_lines);
+        memcpy(c->key_cols, n->key_cols, n->count * sizeof *c->key_cols);
+    }
+    for (size_t i = 0; i < n->count; i++) {
+        c->count = i + 1; /* so a failure frees what was made */
+        if (n->kind == JX_NODE_MAP && !(c->keys[i] = jx_strdup(n->keys[i])))
+            goto oom;
+        if ((st = clone_into(n->items[i], made, max, &c->items[i])) != JX_OK) {
+            jx_node_free(c);
+            return st;
+        }
+    }
+    *out = c;
+    return JX_OK;
+oom:
+    jx_node_free(c);
+    return JX_ERR_NOMEM;
+}
+
+jx_status jx_node_clone(const jx_node *n, size_t *made, size_t max, jx_node **out)
+{
+    return clone_into(n, made, max, out);
+}
+
+void jx_node_shift_lines(jx_node *n, int delta)
+{
+    n->line += delta;
+    for (size_t i = 0; i < n->count; i++) {
+        if (n->kind == JX_NODE_MAP)
+            n->key_lines[i] += delta;
+        jx_node_shift_lines(n->items[i], delta);
+    }
 }

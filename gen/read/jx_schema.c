@@ -182,11 +182,15 @@ static int check_fields_def(const jx_node *fields, const char *file, jx_diags *d
             for (size_t a = 0; spec_keys[a] && !ok; a++)
                 ok = strcmp(spec->keys[k], spec_keys[a]) == 0;
             if (!ok) {
-                const char *near = jx_nearest(spec->keys[k], spec_keys, 6);
+                const char *near = jx_nearest(spec->keys[k], spec_keys, sizeof spec_keys / sizeof *spec_keys - 1);
+                char valid[256] = "";
+                for (size_t a = 0, len = 0; spec_keys[a] && len < sizeof valid; a++)
+                    len += (size_t)snprintf(valid + len, sizeof valid - len, "%s%s",
+                                            a ? ", " : "", spec_keys[a]);
                 jx_diags_add(d, JX_SEV_ERROR, file, spec->key_lines[k], spec->key_cols[k], NULL,
-                             _("unknown key '%s' in the spec of field '%s'%s%s%s"), spec->keys[k],
-                             fields->keys[i], near ? _(" (did you mean '") : "", near ? near : "",
-                             near ? _("'?)") : "");
+                             _("unknown key '%s' in the spec of field '%s'%s%s%s; valid keys: %s"),
+                             spec->keys[k], fields->keys[i], near ? _(" (did you mean '") : "",
+                             near ? near : "", near ? _("'?)") : "", valid);
                 errors++;
             }
         }
@@ -355,7 +359,6 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
             }
             continue;
         }
-        map->key_used[k] = 1;
         check_value(fc, spec, map->items[k], full, label);
     }
 }

@@ -114,6 +114,44 @@ jx_status jx_fontcfg_load(const char *fonts_dir, jx_fonts **out, unsigned long l
                 goto fail;
         }
     }
+    /* latin: ROLE: [candidates]: the first that loads is the role's
+     * companion Latin face */
+    const jx_node *latin = jx_node_get(root, "latin");
+    for (size_t i = 0; latin && latin->kind == JX_NODE_MAP && i < latin->count; i++) {
+        const jx_node *list = latin->items[i];
+        for (size_t k = 0; list && list->kind == JX_NODE_SEQ && k < list->count; k++) {
+            const jx_node *c = list->items[k];
+            const char *file = c->kind == JX_NODE_SCALAR ? jx_node_text(c)
+                                                         : jx_node_text(jx_node_get(c, "file"));
+            const char *idx =
+                c->kind == JX_NODE_MAP ? jx_node_text(jx_node_get(c, "index")) : NULL;
+            char path[1024];
+            struct stat sb;
+            if (!file)
+                continue;
+            if (file[0] == '/')
+                snprintf(path, sizeof path, "%s", file);
+            else
+                snprintf(path, sizeof path, "%s/%s", fonts_dir, file);
+            if (stat(path, &sb) != 0)
+                continue;
+            jx_diags local;
+            jx_diags_init(&local);
+            st = jx_fonts_add_latin(fonts, latin->keys[i], path, idx ? atoi(idx) : 0, &local);
+            for (size_t m = 0; st != JX_OK && m < local.count; m++)
+                jx_diags_add(d, JX_SEV_WARNING, cfg, c->line, c->col, "font-skipped",
+                             _("%s (skipped as the Latin face of role %s)"),
+                             local.items[m].message, latin->keys[i]);
+            jx_diags_free(&local);
+            if (st == JX_OK) {
+                fp = jx_hash_bytes(fp, path, strlen(path));
+                fp = jx_hash_bytes(fp, &sb.st_size, sizeof sb.st_size);
+                fp = jx_hash_bytes(fp, &sb.st_mtime, sizeof sb.st_mtime);
+                break;
+            }
+        }
+    }
+    st = JX_OK;
     jx_node_free(root);
     if (fingerprint)
         *fingerprint = fp;

@@ -46,6 +46,7 @@ static void face_free(jx_face *face)
     free(face->path);
     free(face->family);
     free(face->psname);
+    free(face->has_bmp);
     free(face);
 }
 
@@ -231,6 +232,7 @@ static jx_status load_face(jx_fonts *fonts, const char *path, int index, const s
     jx_face *f = calloc(1, sizeof *f);
     if (!f)
         return JX_ERR_NOMEM;
+    f->has_bmp = calloc(0x10000 / 4, 1); /* NULL: jx_face_has_char() does not remember */
     f->index = index;
     f->dev = st->st_dev;
     f->ino = st->st_ino;
@@ -374,8 +376,13 @@ static jx_status update_orders(jx_fonts *fonts)
     return JX_OK;
 }
 
-jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int index,
-                       jx_diags *d)
+static jx_status face_slot(jx_fonts *fonts, const char *path, int index, const struct stat *st,
+                           size_t *out, jx_diags *d);
+static jx_role *role_slot(jx_fonts *fonts, const char *role);
+
+/* The argument checks of jx_fonts_add; stat()s path into *st. */
+static jx_status check_font_path(jx_fonts *fonts, const char *role, const char *path, int index,
+                                 struct stat *st, jx_diags *d)
 {
     if (!fonts || !role || !path)
         return jx_diag_error(d, JX_ERR_INTERNAL, NULL, 0, 0, _("jx_fonts_add: NULL argument"));
@@ -384,51 +391,33 @@ jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int 
     if (index < 0)
         return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, _("font '%s': face index %d is negative"),
                       path, index);
-    struct stat st;
-    if (stat(path, &st) != 0) {
+    if (stat(path, st) != 0) {
         int err = errno;
         char msg[256];
         if (strerror_r(err, msg, sizeof msg) != 0)
             snprintf(msg, sizeof msg, "errno %d", err);
         return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, _("cannot open font file '%s': %s"), path, msg);
     }
-    if (!S_ISREG(st.st_mode))
+    if (!S_ISREG(st->st_mode))
         return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, _("font '%s' is not a regular file"), path);
+    return JX_OK;
+}
 
-    size_t fi = fonts->nfaces;
-    for (size_t i = 0; i < fonts->nfaces; i++) {
-        const jx_face *f = fonts->faces[i];
-        if (f->dev == st.st_dev && f->ino == st.st_ino && f->index == index) {
-            fi = i;
-            break;
-        }
-    }
-    if (fi == fonts->nfaces) {
-        jx_face **faces = realloc(fonts->faces, (fonts->nfaces + 1) * sizeof *faces);
-        if (!faces)
-            return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory loading '%s'"), path);
-        fonts->faces = faces;
-        jx_face *face = NULL;
-        jx_status st2 = load_face(fonts, path, index, &st, &face, d);
-        if (st2 != JX_OK)
-            return st2;
-        fonts->faces[fonts->nfaces++] = face;
-    }
+jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int index,
+                       jx_diags *d)
+{
+    struct stat st;
+    jx_status s = check_font_path(fonts, role, path, index, &st, d);
+    if (s != JX_OK)
+        return s;
 
-    size_t ri = role_index(fonts, role);
-    jx_role *r = ri < fonts->nroles ? &fonts->roles[ri] : NULL;
-    if (!r) {
-        jx_role *roles = realloc(fonts->roles, (fonts->nroles + 1) * sizeof *roles);
-        if (!roles)
-            return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
-        fonts->roles = roles;
-        r = &roles[fonts->nroles];
-        memset(r, 0, sizeof *r);
-        r->name = jx_strdup(role);
-        if (!r->name)
-            return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
-        fonts->nroles++;
-    }
+    size_t fi;
+    jx_status st1 = face_slot(fonts, path, index, &st, &fi, d);
+    if (st1 != JX_OK)
+        return st1;
+    jx_role *r = role_slot(fonts, role);
+    if (!r)
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     int present = 0;
     for (size_t k = 0; k < r->nown; k++)
         present |= r->own[k] == fi;
@@ -442,6 +431,73 @@ jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int 
     if (update_orders(fonts) != JX_OK)
         return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     return JX_OK;
+}
+
+jx_status jx_fonts_add_latin(jx_fonts *fonts, const char *role, const char *path, int index,
+                             jx_diags *d)
+{
+    struct stat st;
+    jx_status s = check_font_path(fonts, role, path, index, &st, d);
+    if (s != JX_OK)
+        return s;
+    size_t fi;
+    if ((s = face_slot(fonts, path, index, &st, &fi, d)) != JX_OK)
+        return s;
+    jx_role *r = role_slot(fonts, role);
+    if (!r)
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
+    r->latin = (int)fi;
+    if (update_orders(fonts) != JX_OK)
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
+    return JX_OK;
+}
+
+/* The index in fonts->faces of face `index` of `path` (stat()ed in *st),
+ * loading it when it is not loaded yet. */
+static jx_status face_slot(jx_fonts *fonts, const char *path, int index, const struct stat *st,
+                           size_t *out, jx_diags *d)
+{
+    size_t fi = fonts->nfaces;
+    for (size_t i = 0; i < fonts->nfaces; i++) {
+        const jx_face *f = fonts->faces[i];
+        if (f->dev == st->st_dev && f->ino == st->st_ino && f->index == index) {
+            fi = i;
+            break;
+        }
+    }
+    if (fi == fonts->nfaces) {
+        jx_face **faces = realloc(fonts->faces, (fonts->nfaces + 1) * sizeof *faces);
+        if (!faces)
+            return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory loading '%s'"), path);
+        fonts->faces = faces;
+        jx_face *face = NULL;
+        jx_status st2 = load_face(fonts, path, index, st, &face, d);
+        if (st2 != JX_OK)
+            return st2;
+        fonts->faces[fonts->nfaces++] = face;
+    }
+    *out = fi;
+    return JX_OK;
+}
+
+/* Role `role`, created (empty) when missing; NULL when out of memory. */
+static jx_role *role_slot(jx_fonts *fonts, const char *role)
+{
+    size_t ri = role_index(fonts, role);
+    if (ri < fonts->nroles)
+        return &fonts->roles[ri];
+    jx_role *roles = realloc(fonts->roles, (fonts->nroles + 1) * sizeof *roles);
+    if (!roles)
+        return NULL;
+    fonts->roles = roles;
+    jx_role *r = &roles[fonts->nroles];
+    memset(r, 0, sizeof *r);
+    r->latin = -1;
+    r->name = jx_strdup(role);
+    if (!r->name)
+        return NULL;
+    fonts->nroles++;
+    return r;
 }
 
 int jx_fonts_has_role(const jx_fonts *fonts, const char *role)
@@ -475,7 +531,7 @@ int jx_face_upem(const jx_face *face) { return face->upem; }
 int jx_face_ascender(const jx_face *face) { return face->ascender; }
 int jx_face_descender(const jx_face *face) { return face->descender; }
 
-int jx_face_has_char(const jx_face *face, uint32_t cp)
+static int face_has_char(const jx_face *face, uint32_t cp)
 {
     hb_codepoint_t g;
     if (!face || !hb_font_get_nominal_glyph(face->hb_font, cp, &g) || g == 0)
@@ -487,6 +543,17 @@ int jx_face_has_char(const jx_face *face, uint32_t cp)
         hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
     return gc == HB_UNICODE_GENERAL_CATEGORY_SPACE_SEPARATOR ||
            gc == HB_UNICODE_GENERAL_CATEGORY_FORMAT;
+}
+
+int jx_face_has_char(const jx_face *face, uint32_t cp)
+{
+    if (!face || cp > 0xFFFF || !face->has_bmp)
+        return face_has_char(face, cp);
+    unsigned char *b = &face->has_bmp[cp / 4];
+    unsigned shift = (cp % 4) * 2;
+    if (!(*b >> shift & 1))
+        *b |= (unsigned char)((1u | (unsigned)face_has_char(face, cp) << 1) << shift);
+    return *b >> (shift + 1) & 1;
 }
 
 /* The face whose line metrics a role uses. */

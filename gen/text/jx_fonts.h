@@ -38,6 +38,17 @@ void jx_fonts_free(jx_fonts *fonts);
 jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int index,
                        jx_diags *d);
 
+/* Sets the companion Latin face of `role` (creating the role): ASCII
+ * letters, digits and signs and Latin letters (U+00C0..U+024F) are drawn
+ * with it when it has them, and a space between two of them too, as
+ * Chinese official documents pair 宋体 with Times New Roman and 黑体 with
+ * Arial (Liberation Serif/Sans are their metric-compatible free twins).
+ * Same size and baseline as the CJK text; the role's line metrics stay
+ * those of its primary face, and jx_fonts_primary() (the workbook's font
+ * name) is unchanged.  Errors as jx_fonts_add(). */
+jx_status jx_fonts_add_latin(jx_fonts *fonts, const char *role, const char *path, int index,
+                             jx_diags *d);
+
 /* Returns 1 when `role` has at least one face. */
 int jx_fonts_has_role(const jx_fonts *fonts, const char *role);
 

@@ -24,6 +24,12 @@ struct jx_face {
     hb_font_t *hb_font;
     int upem;
     int ascender, descender; /* line metrics in font units, gap folded in */
+    /* jx_face_has_char()'s answers for the BMP, two bits per code point
+     * (asked, has), made on first use: every character of a filing is
+     * asked about several times, and each answer costs two HarfBuzz
+     * lookups.  16 KB, made with the face; NULL when memory was short (no
+     * remembering). */
+    unsigned char *has_bmp;
 };
 
 typedef struct jx_role {
@@ -32,6 +38,7 @@ typedef struct jx_role {
     size_t nown;
     size_t *order;   /* own, then every other face in load order */
     size_t norder;
+    int latin;       /* the companion Latin face (index into faces), or -1 */
 } jx_role;
 
 struct jx_fonts {

@@ -31,6 +31,12 @@
  *         (no newline), loose: (2020年增设), 《预算法》, “放管服”.
  *   Otherwise UAX #14 stands: allowed -> JX_TIER_ALLOW, not allowed ->
  *   JX_TIER_CUT (a character boundary usable only as a last resort).
+ *   5. splits a reader sees: a strong position inside a number with its
+ *      separators, percent sign and money unit (3,456.78|万元, 12.5|%) or
+ *      inside a Latin word (inside_word) is JX_TIER_CUT, not SOFT, so an
+ *      over-long token is cut between its parts first; and a position
+ *      UAX #14 forbids where a bracket edges a token (2025|（, ）|2) is
+ *      JX_TIER_SOFT, not CUT.
  *
  * Nothing here depends on fonts; all state is per call except libunibreak's
  * property index, initialised once with pthread_once. */
@@ -303,6 +309,48 @@ static void mark_cohesion(const lb_char *c, size_t n, unsigned char *coh)
     }
 }
 
+static int closing_bracket(uint32_t cp)
+{
+    return cp == ')' || cp == ']' || cp == 0xFF09 || cp == 0xFF3D || cp == 0x3011 ||
+           cp == 0x3015 || cp == 0x3017 || cp == 0x300B || cp == 0x3009 || cp == 0x300D ||
+           cp == 0x300F || cp == 0x201D || cp == 0x2019;
+}
+
+/* Money and percentage signs that belong to the number before them. */
+static int number_unit(uint32_t cp)
+{
+    return cp == 0x4E07 /* 万 */ || cp == 0x4EBF /* 亿 */ || cp == 0x5343 /* 千 */ ||
+           cp == 0x5143 /* 元 */ || cp == '%' || cp == 0xFF05 || cp == 0x2030 || cp == 0x2103;
+}
+
+/* Whether the position after c[k] is inside a number (with its decimal
+ * point, separators, percent sign and money unit: 3,456|.78, 128.4|万元,
+ * 万|元, 12.5|%) or inside a Latin word or letter-digit code (IoT, 5G):
+ * breaking there is what a reader calls a split number or word, so it is
+ * graded JX_TIER_CUT (where UAX #14 allows it; where it does not, the
+ * position is JX_TIER_CUT anyway unless a bracket edges the token). */
+static int inside_word(const lb_char *c, size_t k, size_t n)
+{
+    if (k + 1 >= n)
+        return 0;
+    uint32_t a = c[k].cp, b = c[k + 1].cp;
+    int da = (c[k].flags & C_DIGIT) != 0, db = (c[k + 1].flags & C_DIGIT) != 0;
+    int la = is_letter(a), lb = is_letter(b);
+    if ((da || la) && (db || lb))
+        return 1;
+    if (da && number_unit(b))
+        return 1;
+    if (number_unit(a) && number_unit(b) && a != '%' && a != 0xFF05)
+        return 1; /* 万|元 */
+    int sep_b = b == '.' || b == ',' || b == 0xFF0E;
+    int sep_a = a == '.' || a == ',' || a == 0xFF0E;
+    if (da && sep_b && k + 2 < n && (c[k + 2].flags & C_DIGIT))
+        return 1;
+    if (sep_a && db && k > 0 && (c[k - 1].flags & C_DIGIT))
+        return 1;
+    return 0;
+}
+
 jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier)
 {
     if (len == 0)
@@ -400,11 +448,14 @@ jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier)
                        (before != none && (c[before].flags & C_NO_END))) {
                 t = JX_TIER_LAST;
             } else if (ub == LINEBREAK_ALLOWBREAK) {
-                t = coh[k] == COH_STRONG  ? JX_TIER_SOFT
+                t = coh[k] == COH_STRONG  ? (inside_word(c, k, n) ? JX_TIER_CUT : JX_TIER_SOFT)
                     : coh[k] == COH_LOOSE ? JX_TIER_LOOSE
                                           : JX_TIER_ALLOW;
             } else {
-                t = JX_TIER_CUT;
+                /* a bracket next to a token (2025|（, ）|2) is a clean edge */
+                t = (closing_bracket(c[k].cp) || (b & C_NO_END)) && !inside_word(c, k, n)
+                        ? JX_TIER_SOFT
+                        : JX_TIER_CUT;
             }
         }
         tier[c[k].last] = t;

@@ -21,7 +21,15 @@
  * Positions inside a shaping cluster are never used; a cluster wider than
  * the line gets a line of its own (jx_text_lines.overflow).  Piece widths
  * per tier level are computed once per paragraph, so breaking is linear in
- * the text plus the backtracking to each chosen break. */
+ * the text plus the backtracking to each chosen break.
+ *
+ * Composing (jx_text_opts; see jx_text.h).  Punctuation compression sets
+ * the advances once per paragraph (compress_punctuation).  Each segment
+ * (text between forced breaks) is broken greedily into spans, balanced
+ * when asked (a bisection on the width, re-running the greedy pass), and
+ * its last line is kept from being lonely (fix_lonely); then each line is
+ * emitted: squeezed at its edges when it fits only so, justified when
+ * asked (emit_line), and split into runs as the drawing needs. */
 #include "jx_text.h"
 
 #include <math.h>
@@ -69,8 +77,15 @@ enum {
     T_TAB = 1u << 1,     /* measured as a space, never inside a run */
     T_NEWLINE = 1u << 2, /* '\n', U+2028, U+2029: forced break, not drawn */
     T_CONT = 1u << 3,    /* not the first character of its shaping cluster */
-    T_IGNORE = 1u << 4   /* invisible (default ignorable) and in no face:
+    T_IGNORE = 1u << 4,  /* invisible (default ignorable) and in no face:
                             zero width, never inside a run */
+    T_SHRUNK = 1u << 5,  /* advance narrower than the glyph's own (punctuation
+                            compression): a run of its own, with negative
+                            character spacing */
+    T_NARROW = 1u << 6,  /* Latin letter, digit, ASCII sign or space: no
+                            justification space between two of them */
+    T_ENUM = 1u << 7     /* opens an enumeration item "（2）": with
+                            jx_text_opts.enum_lines a line starts here */
 };
 
 /* Unicode's Default_Ignorable_Code_Point (ZWSP, ZWJ, BOM, soft hyphen,
@@ -91,7 +106,13 @@ typedef struct tchar {
     uint32_t off, end; /* byte range */
     int face;          /* index into fonts->faces; -1: newline, T_IGNORE, error */
     unsigned flags;
-    double adv;        /* advance in points (a cluster's on its first character) */
+    double adv;        /* advance in points (a cluster's on its first character),
+                          after punctuation compression */
+    double lb, rb;     /* compressible blank left/right of a full-width
+                          punctuation glyph (points, <= half an em), else 0 */
+    double full;       /* the glyph's own advance (before compression) */
+    double dx;         /* drawing offset (the left blank of an opening
+                          bracket compressed away at a line start) */
 } tchar;
 
 typedef struct para {
@@ -113,10 +134,21 @@ static int joins_previous(uint32_t cp)
            gc == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK;
 }
 
+/* Characters drawn with a role's companion Latin face: ASCII letters,
+ * digits and signs, and the Latin letters of Latin-1 and Latin Extended
+ * (a space only between two of them: see pick_face). */
+static int latin_char(uint32_t cp)
+{
+    return (cp > 0x20 && cp < 0x7F) || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
+}
+
 static int pick_face(const jx_fonts *fonts, const jx_role *role, uint32_t cp, int prev)
 {
     if (prev >= 0 && joins_previous(cp) && jx_face_has_char(fonts->faces[prev], cp))
         return prev;
+    if (role->latin >= 0 && (latin_char(cp) || (cp == ' ' && prev == role->latin)) &&
+        jx_face_has_char(fonts->faces[role->latin], cp))
+        return role->latin;
     for (size_t i = 0; i < role->norder; i++)
         if (jx_face_has_char(fonts->faces[role->order[i]], cp))
             return (int)role->order[i];
@@ -169,6 +201,130 @@ static jx_status shape_item(const jx_fonts *fonts, hb_buffer_t *buf, tchar *c, s
         c[k].adv += pos[g].x_advance * scale;
     }
     return JX_OK;
+}
+
+/* Full-width punctuation whose blank half may be compressed (clreq 3.1.6,
+ * 标点挤压): opening and closing brackets and quotes, the pause and stop
+ * marks ，。、；： and the middle dots.  ？！ and the dashes/ellipses keep
+ * their full width. */
+static int compressible(uint32_t cp)
+{
+    switch (cp) {
+    case 0xFF08: case 0xFF09: /* （） */ case 0x300A: case 0x300B: /* 《》 */
+    case 0x300C: case 0x300D: /* 「」 */ case 0x300E: case 0x300F: /* 『』 */
+    case 0x201C: case 0x201D: /* “” */ case 0x2018: case 0x2019: /* ‘’ */
+    case 0x3010: case 0x3011: /* 【】 */ case 0x3014: case 0x3015: /* 〔〕 */
+    case 0x3008: case 0x3009: /* 〈〉 */ case 0x3016: case 0x3017: /* 〖〗 */
+    case 0xFF3B: case 0xFF3D: /* ［］ */ case 0xFF5B: case 0xFF5D: /* ｛｝ */
+    case 0xFF0C: /* ， */ case 0x3002: /* 。 */ case 0x3001: /* 、 */
+    case 0xFF1B: /* ； */ case 0xFF1A: /* ： */ case 0x00B7: /* · */ case 0x30FB: /* ・ */
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Characters between which justification adds no space: ASCII (letters,
+ * digits, signs, space), Latin and Greek letters, full-width digits and
+ * letters, and the signs that belong to numbers. */
+static int narrow_class(uint32_t cp)
+{
+    return (cp >= 0x20 && cp < 0x7F) || (cp >= 0xA0 && cp <= 0x24F) ||
+           (cp >= 0x370 && cp <= 0x3FF) || (cp >= 0xFF10 && cp <= 0xFF19) ||
+           (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A) || cp == 0xFF05 ||
+           cp == 0xFF0E || cp == 0x2030 || cp == 0x2103 || cp == 0x2265 || cp == 0x2264 ||
+           cp == 0x2212 || cp == 0x2013 || cp == '\t';
+}
+
+static int enum_digit(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19) || cp == 0x4E00 ||
+           cp == 0x4E8C || cp == 0x4E09 || cp == 0x56DB || cp == 0x4E94 || cp == 0x516D ||
+           cp == 0x4E03 || cp == 0x516B || cp == 0x4E5D || cp == 0x5341;
+}
+
+/* Sets T_NARROW, and T_ENUM on the "（" or "(" of an enumeration item
+ * "（2）" / "(2)" / "（二）" (one to three numerals) that does not begin
+ * the text or follow a line break. */
+static void mark_classes(tchar *c, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (narrow_class(c[k].cp))
+            c[k].flags |= T_NARROW;
+        if ((c[k].cp != 0xFF08 && c[k].cp != '(') || k == 0)
+            continue;
+        size_t m = k + 1;
+        while (m < n && m <= k + 3 && enum_digit(c[m].cp))
+            m++;
+        uint32_t close = c[k].cp == '(' ? ')' : 0xFF09;
+        if (m == k + 1 || m >= n || (c[m].cp != close && c[m].cp != ')' && c[m].cp != 0xFF09))
+            continue;
+        size_t b = k;
+        while (b > 0 && (c[b - 1].flags & T_SPACE))
+            b--;
+        if (b > 0 && !(c[b - 1].flags & T_NEWLINE))
+            c[k].flags |= T_ENUM;
+    }
+}
+
+/* Inside a line a mark is compressed by at most this much (em).  A PDF
+ * reader's text extraction places each glyph in a box as wide as the
+ * font's advance (poppler ignores the character spacing there), and reads
+ * a glyph whose box overlaps the previous one by 0.2 em or more as the
+ * start of a new line ("”/。"): compressing further inside a line would
+ * need half-width glyph variants in the embedded font.  At a line edge
+ * nothing follows or precedes the mark, so the whole blank goes. */
+#define INNER_CUT_MAX_EM 0.18
+
+/* Punctuation compression (clreq 3.1.6).  For each compressible full-width
+ * mark (advance >= 0.9 em, ink at most 0.6 em wide) records the blank on
+ * each side of its ink, at most half an em (from the glyph's extents, so
+ * that it works for mainland fonts, whose ，。 sit in the left half, and for
+ * fonts that centre them).  Then two adjacent marks ("）、" "，「" "。”"
+ * "）（") are set closer: clreq takes their combined blank down to half an
+ * em; here the pair loses what it has between the two inks beyond half an
+ * em, at most INNER_CUT_MAX_EM.  The loss is taken from the first mark's
+ * advance (the second glyph moves left), and counts as used blank for
+ * line-edge compression (the first mark's right blank, then the second's
+ * left blank). */
+static void compress_punctuation(const jx_fonts *fonts, tchar *c, size_t n, double size_pt)
+{
+    const double half = size_pt / 2;
+    for (size_t k = 0; k < n; k++) {
+        c[k].lb = c[k].rb = 0.0;
+        c[k].full = c[k].adv;
+        if (c[k].face < 0 || !compressible(c[k].cp) || (c[k].flags & T_CONT) ||
+            (k + 1 < n && (c[k + 1].flags & T_CONT)) || c[k].adv < 0.9 * size_pt)
+            continue;
+        const jx_face *f = fonts->faces[c[k].face];
+        hb_codepoint_t g;
+        hb_glyph_extents_t e;
+        if (!hb_font_get_nominal_glyph(f->hb_font, c[k].cp, &g) ||
+            !hb_font_get_glyph_extents(f->hb_font, g, &e) || e.width <= 0)
+            continue;
+        double scale = size_pt / f->upem;
+        double ink_l = e.x_bearing * scale, ink_w = e.width * scale;
+        if (ink_w > 0.6 * size_pt || ink_l < 0)
+            continue;
+        double lb = ink_l, rb = c[k].adv - ink_l - ink_w;
+        c[k].lb = lb < 0 ? 0 : lb > half ? half : lb;
+        c[k].rb = rb < 0 ? 0 : rb > half ? half : rb;
+    }
+    for (size_t k = 0; k + 1 < n; k++) {
+        tchar *a = &c[k], *b = &c[k + 1];
+        if ((a->lb == 0 && a->rb == 0) || (b->lb == 0 && b->rb == 0))
+            continue;
+        double cut = a->rb + b->lb < half ? a->rb + b->lb : half;
+        if (cut > INNER_CUT_MAX_EM * size_pt)
+            cut = INNER_CUT_MAX_EM * size_pt;
+        if (cut <= 0)
+            continue;
+        double from_a = cut < a->rb ? cut : a->rb;
+        a->adv -= cut;
+        a->rb -= from_a;
+        a->flags |= T_SHRUNK;
+        b->lb -= cut - from_a;
+    }
 }
 
 static void para_free(para *p)
@@ -291,6 +447,8 @@ static jx_status para_prepare(const jx_fonts *fonts, const jx_role *role, double
         return report(d, status, file, line, col, "%s: shaping failed (%s)", what,
                       jx_status_str(status));
     }
+    mark_classes(c, n);
+    compress_punctuation(fonts, c, n, size_pt);
     p->c = c;
     p->n = n;
     return JX_OK;
@@ -339,12 +497,28 @@ static double trimmed_width(const tchar *c, size_t s, size_t e)
 
 /* ------------------------------------------------------------- breaking */
 
+/* A justified line gets at most this much space per gap (em); a line that
+ * would need more is set flush left (clreq: letter-spacing that wide reads
+ * as separate words; 0.15 em is where a reader, and poppler, sees gaps). */
+#define JUSTIFY_MAX_EM 0.14
+/* Balancing applies to segments of at most this many lines. */
+#define BALANCE_MAX_LINES 4
+
+typedef struct span {
+    size_t s, e;             /* a line: characters [s, e), spaces trimmed */
+} span;
+
 typedef struct builder {
-    const para *p;
+    para *p;
     const jx_fonts *fonts;
     double max_width;
+    double size_pt;
+    jx_text_opts opts;
     jx_text_lines *out;
     size_t lcap, rcap;
+    const unsigned char *tier;
+    double *pw;              /* piece widths (piece_widths) */
+    span *lines, *trial;     /* scratch, p->n + 1 entries each */
 } builder;
 
 static jx_status push_run(builder *b, const jx_text_run *run)
@@ -362,14 +536,263 @@ static jx_status push_run(builder *b, const jx_text_run *run)
     return JX_OK;
 }
 
-/* Appends the line of characters [s, e) (spaces at its ends trimmed; an
- * all-space line is empty and sits at byte `empty_at`). */
-static jx_status emit_line(builder *b, size_t s, size_t e, size_t empty_at)
+/* What a reader does not count as a character of a line's text: spaces
+ * and punctuation (a last line of "约。" holds one character). */
+static int lone_punct(uint32_t cp)
 {
-    const tchar *c = b->p->c;
-    jx_text_lines *o = b->out;
+    static const uint32_t set[] = {
+        0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0x2026, 0x2014, 0x00B7,
+        0xFF09, 0x300D, 0x300F, 0x300B, 0x3009, 0x3011, 0x3015, 0x201D, 0x2019, ',',
+        '.',    ';',    ':',    '?',    '!',    ')',    '%',    0xFF05, 0xFF08, 0x300C,
+        0x300E, 0x300A, 0x3008, 0x3010, 0x3014, 0x201C, 0x2018, '('};
+    for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
+        if (set[i] == cp)
+            return 1;
+    return 0;
+}
+
+/* The characters of c[s..e) a reader counts (see lone_punct). */
+static size_t word_chars(const tchar *c, size_t s, size_t e)
+{
+    size_t n = 0;
+    for (size_t k = s; k < e; k++)
+        n += !(c[k].flags & (T_SPACE | T_CONT | T_IGNORE | T_NEWLINE)) && !lone_punct(c[k].cp);
+    return n;
+}
+
+static size_t skip_spaces(const tchar *c, size_t s, size_t e)
+{
     while (s < e && (c[s].flags & T_SPACE))
         s++;
+    return s;
+}
+
+/* How much a mark inside a line may still be compressed: the rest of its
+ * right blank, at most INNER_CUT_MAX_EM less what it already lost. */
+static double inner_cut(const tchar *c)
+{
+    double max = INNER_CUT_MAX_EM * c->full - (c->full - c->adv);
+    double cut = c->rb < max ? c->rb : max;
+    return cut > 0 ? cut : 0.0;
+}
+
+/* Whether c[s..e) fits in `limit` points, compressing the blank of closing
+ * punctuation at its end and of an opening bracket at its start (clreq
+ * 3.1.6: line-edge compression), and with `inner` also some of the right
+ * blank of the punctuation inside it (inner_cut). */
+static int line_fits(const tchar *c, size_t s, size_t e, double limit, int inner)
+{
+    s = skip_spaces(c, s, e);
+    while (e > s && (c[e - 1].flags & T_SPACE))
+        e--;
+    if (s == e)
+        return 1;
+    double w = trimmed_width(c, s, e) - c[e - 1].rb - (e - 1 > s ? c[s].lb : 0.0);
+    if (inner)
+        for (size_t k = s; k + 1 < e; k++)
+            w -= inner_cut(&c[k]);
+    return w <= limit;
+}
+
+/* The end of the line that starts at s (a non-space character) within
+ * [s, b), for a width limit (see jx_text.h for the rule). */
+static size_t line_end(const builder *bl, size_t s, size_t b, double limit)
+{
+    const tchar *c = bl->p->c;
+    const unsigned char *tier = bl->tier;
+    const size_t n = bl->p->n;
+    /* best[t]: the last position p (line = [s, p)) of tier t that fits;
+     * justified: the last one that may be used (see jx_text.h) */
+    size_t best[JX_TIER_NEVER + 1] = {0};
+    size_t justified = 0;
+    double w = 0.0;
+    size_t j = s;
+    while (j < b) {
+        double nw = w + c[j].adv;
+        if (j > s && !(c[j].flags & T_SPACE) && nw - c[j].rb - c[s].lb > limit)
+            break;
+        w = nw;
+        j++;
+        if (j == b)
+            break;
+        unsigned t = tier[j - 1];
+        if (t > JX_TIER_NEVER)
+            continue;
+        best[t] = j;
+        if (t <= JX_TIER_ALLOW ||
+            (t <= JX_TIER_PAIR && bl->pw[(size_t)(t - 1 - JX_TIER_ALLOW) * n + (j - 1)] > limit))
+            justified = j;
+    }
+    if (j == b)
+        return b;
+    size_t p = justified;
+    for (int t = JX_TIER_MUST; t <= JX_TIER_PAIR && !p; t++)
+        p = best[t];
+    if (!p) {
+        /* one cluster wider than the line: it gets a line of its own */
+        p = j;
+        while (p < b && tier[p - 1] == JX_TIER_NEVER)
+            p++;
+    }
+    return p;
+}
+
+/* Greedy breaking of [a, b) (no forced break inside, not all spaces) at
+ * `limit` into out[]; returns the number of lines and the worst tier used
+ * in *worst. */
+static size_t greedy(const builder *bl, size_t a, size_t b, double limit, span *out,
+                     unsigned *worst)
+{
+    const tchar *c = bl->p->c;
+    size_t n = 0, k = a;
+    *worst = JX_TIER_MUST;
+    for (;;) {
+        size_t s = skip_spaces(c, k, b);
+        if (s == b)
+            return n;
+        size_t p = line_end(bl, s, b, limit);
+        size_t e = p;
+        while (e > s && (c[e - 1].flags & T_SPACE))
+            e--;
+        out[n++] = (span){s, e};
+        if (p < b && bl->tier[p - 1] > *worst)
+            *worst = bl->tier[p - 1];
+        k = p;
+    }
+}
+
+/* The worst break tier between the lines of L[0..n). */
+static unsigned worst_tier(const builder *bl, const span *L, size_t n)
+{
+    unsigned w = JX_TIER_MUST;
+    for (size_t i = 0; i + 1 < n; i++) {
+        size_t p = L[i + 1].s;
+        while (p > L[i].e && (bl->p->c[p - 1].flags & T_SPACE))
+            p--;
+        if (bl->tier[p - 1] > w)
+            w = bl->tier[p - 1];
+    }
+    return w;
+}
+
+/* Balancing (jx_text_opts.balance): the narrowest width at which the
+ * segment still takes as many lines, with no worse breaks, so that the
+ * lines of a short heading come out even ("半年（程）/计划执行数" rather
+ * than "半年（程）计划执行/数").  Replaces L[0..n) when it finds one. */
+static void balance(const builder *bl, size_t a, size_t b, span *L, size_t n)
+{
+    if (n < 2 || n > BALANCE_MAX_LINES)
+        return;
+    const tchar *c = bl->p->c;
+    unsigned worst = worst_tier(bl, L, n);
+    double lo = trimmed_width(c, a, b) / (double)n, hi = bl->max_width;
+    int found = 0;
+    for (int it = 0; it < 14 && hi - lo > 0.05; it++) {
+        double mid = (lo + hi) / 2;
+        unsigned w;
+        size_t m = greedy(bl, a, b, mid, bl->trial, &w);
+        int ok = m == n && w <= worst;
+        for (size_t i = 0; ok && i < m; i++)
+            ok = line_fits(c, bl->trial[i].s, bl->trial[i].e, mid, 0);
+        if (ok) {
+            hi = mid;
+            found = 1;
+        } else {
+            lo = mid;
+        }
+    }
+    if (!found)
+        return;
+    unsigned w;
+    size_t m = greedy(bl, a, b, hi, bl->trial, &w);
+    if (m != n || w > worst)
+        return;
+    memcpy(L, bl->trial, n * sizeof *L);
+}
+
+/* Whether the position after c[0] ends a number or Latin word before an
+ * ideograph that is not its unit ("100%|以上", "PPP|项目"): a break there
+ * splits no token, though the tiers keep it together (JX_TIER_SOFT). */
+static int after_token(const tchar *c)
+{
+    /* 万亿千元年月日个家座层 */
+    static const uint32_t units[] = {0x4E07, 0x4EBF, 0x5343, 0x5143, 0x5E74, 0x6708,
+                                     0x65E5, 0x4E2A, 0x5BB6, 0x5EA7, 0x5C42};
+    if (!(c[0].flags & T_NARROW) || (c[1].flags & (T_NARROW | T_SPACE)) || c[1].cp < 0x3400)
+        return 0;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (c[1].cp == units[i])
+            return 0;
+    return 1;
+}
+
+/* A segment must not end with a lonely character (one character besides
+ * punctuation on its last line).  The break above it moves left to the
+ * best position (the lowest tier no worse than the break it replaces or
+ * JX_TIER_LOOSE, counting the end of a token before a word as loose: see
+ * after_token; then the rightmost) that leaves the last line at least two
+ * characters and still fitting; failing that, the last line joins the one
+ * above when punctuation compression makes room.  Returns the new count. */
+static size_t fix_lonely(const builder *bl, span *L, size_t n, double limit)
+{
+    const tchar *c = bl->p->c;
+    if (n < 2 || word_chars(c, L[n - 1].s, L[n - 1].e) != 1)
+        return n;
+    span *prev = &L[n - 2], *last = &L[n - 1];
+    size_t brk = last->s;
+    while (brk > prev->e && (c[brk - 1].flags & T_SPACE))
+        brk--;
+    unsigned orig = bl->tier[brk - 1];
+    unsigned maxt = orig < JX_TIER_LOOSE ? JX_TIER_LOOSE : orig;
+    size_t best = 0;
+    unsigned bt = JX_TIER_NEVER;
+    for (size_t q = brk - 1; q > prev->s; q--) {
+        unsigned t = bl->tier[q - 1];
+        if (t == JX_TIER_SOFT && after_token(&c[q - 1]))
+            t = JX_TIER_LOOSE;
+        if (t > maxt || t >= JX_TIER_NEVER)
+            continue;
+        size_t qs = skip_spaces(c, q, last->e);
+        if (!line_fits(c, qs, last->e, limit, 0))
+            break;
+        if (word_chars(c, qs, last->e) < 2 || word_chars(c, prev->s, q) < 1)
+            continue;
+        if (t < bt) {
+            bt = t;
+            best = q;
+        }
+    }
+    if (best) {
+        size_t e = best;
+        while (e > prev->s && (c[e - 1].flags & T_SPACE))
+            e--;
+        prev->e = e;
+        last->s = skip_spaces(c, best, last->e);
+        return n;
+    }
+    if (line_fits(c, prev->s, last->e, limit, 1)) {
+        prev->e = last->e;
+        return n - 1;
+    }
+    return n;
+}
+
+/* Appends the line c[s..e) (an empty line sits at byte `empty_at`).  A line
+ * wider than the limit (it fits only by compression) gives up the blank of
+ * its last closing mark, then of its first opening bracket, then some of
+ * the right blank of the marks inside it (inner_cut).  With justify_to > 0 the line is
+ * stretched to that width the clreq way: equal space in every gap next to a
+ * CJK character (between two ideographs or punctuation marks, and at a
+ * CJK/Latin boundary), none inside a Latin word or a number; when that
+ * needs more than JUSTIFY_MAX_EM per gap, or the line holds invisible or
+ * combining characters or tabs, it stays flush left.  Runs split where the
+ * drawing needs it: a face change, a compressed mark, a CJK/Latin boundary
+ * of a justified line. */
+static jx_status emit_line(builder *b, size_t s, size_t e, size_t empty_at, double justify_to)
+{
+    tchar *c = b->p->c;
+    jx_text_lines *o = b->out;
+    s = skip_spaces(c, s, e);
     while (e > s && (c[e - 1].flags & T_SPACE))
         e--;
     if (o->nlines == b->lcap) {
@@ -384,12 +807,61 @@ static jx_status emit_line(builder *b, size_t s, size_t e, size_t empty_at)
     line.start = s < e ? c[s].off : empty_at;
     line.end = s < e ? c[e - 1].end : empty_at;
     line.first_run = o->nruns;
+    double natural = s < e ? trimmed_width(c, s, e) : 0.0;
+    double need = natural - b->max_width;
+    if (need > WIDTH_EPS && s < e) {
+        double cut = c[e - 1].rb < need ? c[e - 1].rb : need;
+        if (cut > 0) {
+            c[e - 1].adv -= cut;
+            c[e - 1].flags |= T_SHRUNK;
+            need -= cut;
+        }
+        if (need > WIDTH_EPS && e - 1 > s && c[s].lb > 0) {
+            cut = c[s].lb < need ? c[s].lb : need;
+            c[s].adv -= cut;
+            c[s].dx -= cut;
+            need -= cut;
+        }
+        double inner = 0.0;
+        for (size_t k = s; k + 1 < e; k++)
+            inner += inner_cut(&c[k]);
+        if (need > WIDTH_EPS && inner > 0) {
+            double f = need < inner ? need / inner : 1.0;
+            for (size_t k = s; k + 1 < e; k++) {
+                if (inner_cut(&c[k]) > 0) {
+                    c[k].adv -= inner_cut(&c[k]) * f;
+                    c[k].flags |= T_SHRUNK;
+                }
+            }
+        }
+    }
+    double natural2 = 0.0;
+    size_t gaps = 0;
+    int plain = 1;
+    for (size_t k = s; k < e; k++) {
+        natural2 += c[k].adv;
+        if (c[k].flags & (T_TAB | T_IGNORE | T_CONT))
+            plain = 0;
+        if (k + 1 < e && !((c[k].flags & T_NARROW) && (c[k + 1].flags & T_NARROW)))
+            gaps++;
+    }
+    double extra = 0.0;
+    if (justify_to > 0 && plain && gaps > 0 && justify_to - natural2 > 0.01) {
+        extra = (justify_to - natural2) / (double)gaps;
+        if (extra > JUSTIFY_MAX_EM * b->size_pt)
+            extra = 0.0;
+    }
     double x = 0.0;
     jx_text_run run = {0};
     int open = 0;
     for (size_t k = s; k < e; k++) {
         int hidden = (c[k].flags & (T_TAB | T_IGNORE)) != 0;
-        if (open && (hidden || run.face != b->fonts->faces[c[k].face])) {
+        int split = open && (hidden || run.face != b->fonts->faces[c[k].face] ||
+                             ((c[k - 1].flags | c[k].flags) & T_SHRUNK) || c[k].dx != 0.0 ||
+                             (extra > 0 && ((c[k].flags ^ c[k - 1].flags) & T_NARROW)));
+        int stretch = extra > 0 && k + 1 < e &&
+                      !((c[k].flags & T_NARROW) && (c[k + 1].flags & T_NARROW));
+        if (split) {
             if (push_run(b, &run) != JX_OK)
                 return JX_ERR_NOMEM;
             open = 0;
@@ -398,14 +870,21 @@ static jx_status emit_line(builder *b, size_t s, size_t e, size_t empty_at)
             if (!open) {
                 run.start = c[k].off;
                 run.face = b->fonts->faces[c[k].face];
-                run.x = x;
+                run.x = x + c[k].dx;
                 run.width = 0.0;
+                run.spacing = extra > 0 && !(c[k].flags & T_NARROW) ? extra : 0.0;
+                if (c[k].flags & T_SHRUNK) /* a run of its own, narrowed */
+                    run.spacing = c[k].adv - c[k].full + (stretch ? extra : 0.0);
                 open = 1;
+            } else {
+                run.width += run.spacing;
             }
             run.end = c[k].end;
-            run.width += c[k].adv;
+            run.width += c[k].adv - c[k].dx; /* drawn from run.x at full advance */
         }
         x += c[k].adv;
+        if (stretch)
+            x += extra;
     }
     if (open && push_run(b, &run) != JX_OK)
         return JX_ERR_NOMEM;
@@ -440,95 +919,58 @@ static void piece_widths(const tchar *c, size_t n, const unsigned char *tier, si
     }
 }
 
-/* Breaks the characters [a, b) (no newline inside) into lines. */
-static jx_status break_segment(builder *bl, const unsigned char *tier, double *pw, size_t a,
-                               size_t b)
+/* Breaks the characters [a, b) (no forced break inside) into lines: greedy
+ * (see jx_text.h), then balanced when asked, then no lonely last line.
+ * Every line but the last is justified when asked. */
+static jx_status break_segment(builder *bl, size_t a, size_t b)
 {
     const tchar *c = bl->p->c;
-    const size_t n = bl->p->n;
     const double limit = bl->max_width + WIDTH_EPS;
-    piece_widths(c, n, tier, a, b, pw);
-    int emitted = 0;
-    size_t k = a;
-    for (;;) {
-        size_t s = k;
-        while (s < b && (c[s].flags & T_SPACE))
-            s++;
-        if (s == b)
-            return emitted ? JX_OK : emit_line(bl, a, b, c[a].off);
-        /* best[t]: the last position p (line = [s, p)) of tier t that fits;
-         * justified: the last one that may be used (see jx_text.h) */
-        size_t best[JX_TIER_NEVER + 1] = {0};
-        size_t justified = 0;
-        double w = 0.0;
-        size_t j = s;
-        while (j < b) {
-            double nw = w + c[j].adv;
-            if (j > s && !(c[j].flags & T_SPACE) && nw > limit)
-                break;
-            w = nw;
-            j++;
-            if (j == b)
-                break;
-            unsigned t = tier[j - 1];
-            if (t > JX_TIER_NEVER)
-                continue;
-            best[t] = j;
-            if (t <= JX_TIER_ALLOW ||
-                (t <= JX_TIER_PAIR &&
-                 pw[(size_t)(t - 1 - JX_TIER_ALLOW) * n + (j - 1)] > limit))
-                justified = j;
-        }
-        if (j == b)
-            return emit_line(bl, s, b, c[s].off);
-        size_t p = justified;
-        for (int t = JX_TIER_MUST; t <= JX_TIER_PAIR && !p; t++)
-            p = best[t];
-        if (!p) {
-            /* one cluster wider than the line: it gets a line of its own */
-            p = j;
-            while (p < b && tier[p - 1] == JX_TIER_NEVER)
-                p++;
-        }
-        jx_status st = emit_line(bl, s, p, c[s].off);
+    piece_widths(c, bl->p->n, bl->tier, a, b, bl->pw);
+    if (skip_spaces(c, a, b) == b)
+        return emit_line(bl, a, b, c[a].off, 0.0);
+    unsigned worst;
+    size_t n = greedy(bl, a, b, limit, bl->lines, &worst);
+    if (bl->opts.balance)
+        balance(bl, a, b, bl->lines, n);
+    n = fix_lonely(bl, bl->lines, n, limit);
+    for (size_t i = 0; i < n; i++) {
+        double just = bl->opts.justify && i + 1 < n ? bl->max_width : 0.0;
+        jx_status st = emit_line(bl, bl->lines[i].s, bl->lines[i].e, c[bl->lines[i].s].off, just);
         if (st != JX_OK)
             return st;
-        emitted = 1;
-        k = p;
-    }
-}
-
-/* Calls fn for each newline-separated segment [a, b) of p; an empty segment
- * followed by a newline is passed too, the empty one at the end is not. */
-typedef jx_status (*segment_fn)(void *ctx, size_t a, size_t b);
-
-static jx_status for_each_segment(const para *p, segment_fn fn, void *ctx)
-{
-    size_t k = 0;
-    while (k < p->n) {
-        size_t e = k;
-        while (e < p->n && !(p->c[e].flags & T_NEWLINE))
-            e++;
-        jx_status st = fn(ctx, k, e);
-        if (st != JX_OK)
-            return st;
-        k = e + 1;
     }
     return JX_OK;
 }
 
-typedef struct break_ctx {
-    builder *bl;
-    const unsigned char *tier;
-    double *pw;
-} break_ctx;
+/* Calls fn for each segment [a, b) of p: the text between forced breaks
+ * (newlines; with `enums`, also before each enumeration item, which starts
+ * the next segment).  An empty segment followed by a newline is passed
+ * too, the empty one at the end is not. */
+typedef jx_status (*segment_fn)(void *ctx, size_t a, size_t b);
+
+static jx_status for_each_segment(const para *p, int enums, segment_fn fn, void *ctx)
+{
+    size_t k = 0;
+    while (k < p->n) {
+        size_t e = k;
+        while (e < p->n && !(p->c[e].flags & T_NEWLINE) &&
+               !(enums && e > k && (p->c[e].flags & T_ENUM)))
+            e++;
+        jx_status st = fn(ctx, k, e);
+        if (st != JX_OK)
+            return st;
+        k = e < p->n && (p->c[e].flags & T_NEWLINE) ? e + 1 : e;
+    }
+    return JX_OK;
+}
 
 static jx_status break_fn(void *ctx, size_t a, size_t b)
 {
-    break_ctx *x = ctx;
+    builder *bl = ctx;
     if (a == b) /* an empty line between two newlines */
-        return emit_line(x->bl, a, a, x->bl->p->c[a].off);
-    return break_segment(x->bl, x->tier, x->pw, a, b);
+        return emit_line(bl, a, a, bl->p->c[a].off, 0.0);
+    return break_segment(bl, a, b);
 }
 
 void jx_text_lines_free(jx_text_lines *lines)
@@ -540,9 +982,10 @@ void jx_text_lines_free(jx_text_lines *lines)
     memset(lines, 0, sizeof *lines);
 }
 
-jx_status jx_text_break(jx_fonts *fonts, const char *role, double size_pt, const char *text,
-                        size_t len, double max_width_pt, jx_text_lines *out, jx_diags *d,
-                        const char *what, const char *file, int line, int col)
+jx_status jx_text_break_opts(jx_fonts *fonts, const char *role, double size_pt, const char *text,
+                             size_t len, double max_width_pt, const jx_text_opts *opts,
+                             jx_text_lines *out, jx_diags *d, const char *what, const char *file,
+                             int line, int col)
 {
     if (!out)
         return report(d, JX_ERR_INTERNAL, file, line, col, "jx_text_break: NULL output");
@@ -574,10 +1017,24 @@ jx_status jx_text_break(jx_fonts *fonts, const char *role, double size_pt, const
         return report(d, st, file, line, col, "%s: line breaking failed (%s)",
                       what ? what : "text", jx_status_str(st));
     }
-    builder bl = {.p = &p, .fonts = fonts, .max_width = max_width_pt, .out = out};
-    break_ctx ctx = {.bl = &bl, .tier = tier, .pw = malloc(NLEVELS * p.n * sizeof(double))};
-    st = ctx.pw ? for_each_segment(&p, break_fn, &ctx) : JX_ERR_NOMEM;
-    free(ctx.pw);
+    builder bl = {.p = &p,
+                  .fonts = fonts,
+                  .max_width = max_width_pt,
+                  .size_pt = size_pt,
+                  .out = out,
+                  .tier = tier,
+                  .pw = malloc(NLEVELS * p.n * sizeof(double)),
+                  .lines = malloc((p.n + 1) * sizeof(span)),
+                  .trial = malloc((p.n + 1) * sizeof(span))};
+    if (opts)
+        bl.opts = *opts;
+    if (!isfinite(max_width_pt))
+        bl.opts.justify = bl.opts.balance = 0;
+    st = bl.pw && bl.lines && bl.trial ? for_each_segment(&p, bl.opts.enum_lines, break_fn, &bl)
+                                       : JX_ERR_NOMEM;
+    free(bl.pw);
+    free(bl.lines);
+    free(bl.trial);
     free(tier);
     para_free(&p);
     if (st != JX_OK) {
@@ -588,6 +1045,14 @@ jx_status jx_text_break(jx_fonts *fonts, const char *role, double size_pt, const
     out->line_height = line_height;
     out->ascent = ascent;
     return JX_OK;
+}
+
+jx_status jx_text_break(jx_fonts *fonts, const char *role, double size_pt, const char *text,
+                        size_t len, double max_width_pt, jx_text_lines *out, jx_diags *d,
+                        const char *what, const char *file, int line, int col)
+{
+    return jx_text_break_opts(fonts, role, size_pt, text, len, max_width_pt, NULL, out, d, what,
+                              file, line, col);
 }
 
 typedef struct width_ctx {
@@ -633,7 +1098,7 @@ static double measure(jx_fonts *fonts, const char *role, double size_pt, const c
         }
     }
     width_ctx ctx = {.p = &p, .tier = tier, .max = 0.0};
-    for_each_segment(&p, width_fn, &ctx);
+    for_each_segment(&p, 0, width_fn, &ctx);
     free(tier);
     para_free(&p);
     return ctx.max;

@@ -26,13 +26,18 @@
 typedef struct jx_text_run {
     size_t start, end;       /* byte offsets into the paragraph text */
     const jx_face *face;
-    double x;                /* offset from the line start, points */
-    double width;            /* advance width, points */
+    double x;                /* where its first glyph is drawn, from the line start,
+                                points (a compressed opening bracket starts left
+                                of its advance) */
+    double width;            /* advance width, points (spacing included) */
+    double spacing;          /* justification: extra space after each character
+                                of the run (PDF Tc), points; 0 when not stretched */
 } jx_text_run;
 
 typedef struct jx_text_line {
     size_t start, end;       /* byte range of the line (leading/trailing spaces trimmed) */
-    double width;            /* natural width in points */
+    double width;            /* width in points: natural (after punctuation
+                                compression), or the stretched width */
     size_t first_run, nruns; /* runs[first_run .. first_run+nruns) */
 } jx_text_line;
 
@@ -74,6 +79,42 @@ jx_status jx_text_break(jx_fonts *fonts, const char *role, double size_pt, const
                         size_t len, double max_width_pt, jx_text_lines *out, jx_diags *d,
                         const char *what, const char *file, int line, int col);
 
+/* How a paragraph is composed beyond breaking (all 0: ragged, as
+ * jx_text_break does).  Always, whatever the options:
+ *  - punctuation compression (clreq 3.1.6, 标点挤压): two adjacent
+ *    full-width marks ("）、" "，「" "。”" "（「") lose half an em of their
+ *    combined blank, so it is half an em; a closing mark at a line end and
+ *    an opening bracket at a line start give up their blank when that lets
+ *    the line hold them (a break avoided).  The characters stay as written
+ *    (full-width forms are never substituted); only advances change;
+ *  - no lonely last line: a segment (text between forced breaks) never
+ *    ends with a line holding one character besides punctuation ("人员/数")
+ *    when an earlier break of no worse tier (at worst JX_TIER_LOOSE) leaves
+ *    two, or punctuation compression lets the last line join the one above.
+ * Options:
+ *  justify     every line but the last of each segment (a paragraph end or
+ *              a forced break) is stretched to max_width_pt, clreq style:
+ *              the same space in each gap next to a CJK character (also at a
+ *              CJK/Latin boundary), none inside a Latin word or a number;
+ *              a line needing more than 0.14 em per gap stays flush left;
+ *  balance     a segment of 2 to 4 lines is broken at the narrowest width
+ *              that keeps its line count and break quality, so its lines
+ *              come out even (for centred headings: "半年（程）/计划执行数");
+ *  enum_lines  an enumeration item "（2）", "(3)", "（四）" that is not at
+ *              the start of the text starts a new line (a forced break; the
+ *              text is unchanged). */
+typedef struct jx_text_opts {
+    int justify;
+    int balance;
+    int enum_lines;
+} jx_text_opts;
+
+/* jx_text_break with options (opts may be NULL: all 0). */
+jx_status jx_text_break_opts(jx_fonts *fonts, const char *role, double size_pt, const char *text,
+                             size_t len, double max_width_pt, const jx_text_opts *opts,
+                             jx_text_lines *out, jx_diags *d, const char *what, const char *file,
+                             int line, int col);
+
 void jx_text_lines_free(jx_text_lines *lines);
 
 /* The natural width of `text` on one line (no breaking), points; -1 on a
@@ -105,10 +146,13 @@ jx_status jx_text_break_opportunities(const char *text, size_t len, char *brk);
  *   JX_TIER_ALLOW  allowed (JX_BREAK_ALLOW)
  *   JX_TIER_LOOSE  allowed by UAX #14 but kept together loosely: inside a
  *                  short bracketed or quoted group ((2020年|增设), 《预算|法》)
- *   JX_TIER_SOFT   allowed by UAX #14 but inside a number/Latin/unit token
- *                  or before the ideograph after one (2019年|6月, 500|万元,
- *                  e|家)
- *   JX_TIER_CUT    between characters; no punctuation rule broken
+ *   JX_TIER_SOFT   between the parts of a number/Latin/unit token, or
+ *                  before the ideograph after one (2019|年6月, 年|6,
+ *                  e|家, 2025|（, ）|2)
+ *   JX_TIER_CUT    between characters, no punctuation rule broken; inside
+ *                  a number with its separators, percent sign and money
+ *                  unit (3,4|56.78, 128.4|万元, 万|元), or inside a Latin
+ *                  word or code (Io|T, 5|G): a split a reader sees
  *   JX_TIER_LAST   breaks a punctuation rule: closing punctuation would begin
  *                  a line or opening punctuation end one
  *   JX_TIER_PAIR   splits a —— or …… pair

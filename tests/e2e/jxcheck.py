@@ -20,6 +20,12 @@ def norm(text):
     return DIGIT_COMMA.sub("", SPACE.sub("", text))
 
 
+def regions(source_dir):
+    """Every region: the layouts in layouts/ (tests discover them; none is listed by hand)."""
+    return sorted(os.path.splitext(f)[0] for f in os.listdir(os.path.join(source_dir, "layouts"))
+                  if f.endswith(".yaml"))
+
+
 def expected_cells(source_dir, region):
     path = os.path.join(source_dir, "tests", "data", "expected", region + ".cells")
     with open(path, encoding="utf-8") as f:

@@ -26,11 +26,14 @@ import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import jxcheck  # noqa: E402
+
 JXGEN = os.path.abspath(sys.argv[1])
 SRC = os.path.abspath(sys.argv[2])
 BAD = os.path.join(SRC, "tests", "data", "bad")
 SAMPLE_CHECKS = os.path.join(SRC, "tests", "data", "sample-checks")
-REGIONS = ["changzhou", "jiangbei", "tangshan", "guangzhou", "guanggu"]
+REGIONS = jxcheck.regions(SRC)  # every layout in layouts/
 DIAG = re.compile(r"^(?P<file>.*?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|note): "
                   r"(?P<msg>.*?)(?: \[(?P<rule>[^\]]+)\])?$")
 

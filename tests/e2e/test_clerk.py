@@ -23,9 +23,11 @@ JXGEN = os.path.abspath(sys.argv[1])
 SRC = os.path.abspath(sys.argv[2])
 BUILD = os.path.dirname(JXGEN)
 REGIONS_ZH = ("changzhou（常州市新北区）、guanggu（武汉东湖高新区（光谷））、guangzhou（广州天河科技园）、"
-              "jiangbei（南京江北新区）、tangshan（唐山高新区）")
+              "jiangbei（南京江北新区）、national_dept（全国（部门整体支出））、"
+              "national_project（全国（项目支出））、tangshan（唐山高新区）")
 REGIONS_EN = ("changzhou (常州市新北区), guanggu (武汉东湖高新区（光谷）), guangzhou (广州天河科技园), "
-              "jiangbei (南京江北新区), tangshan (唐山高新区)")
+              "jiangbei (南京江北新区), national_dept (全国（部门整体支出）), "
+              "national_project (全国（项目支出）), tangshan (唐山高新区)")
 
 
 def env_default():
@@ -143,7 +145,9 @@ class Regions(Tmp):
         self.assertEqual(lines[0].split(), ["地区", "中文名", "表格", "示例申报文件"])
         self.assertEqual(lines[1].split(), ["changzhou", "常州市新北区", "区级预算绩效管理项目绩效目标表",
                                             os.path.join(SRC, "input", "changzhou.yaml")])
-        self.assertEqual(len(lines), 6)
+        # one line per layout of layouts/ (anchors and all), none left out
+        keys = sorted(os.path.basename(f)[:-5] for f in glob.glob(os.path.join(SRC, "layouts", "*.yaml")))
+        self.assertEqual([l.split()[0] for l in lines[1:]], keys)
         rc, out, _ = run(["regions", "--lang=en"])
         self.assertEqual(out.splitlines()[0].split(), ["region", "Chinese", "name", "form", "sample",
                                                        "filing"])
@@ -243,8 +247,9 @@ class Batches(Tmp):
         self.assertEqual(rc, 0, se)
         for line in (so + se).splitlines():
             json.loads(line)
-        self.assertEqual(len(so.splitlines()), 5)
-        self.assertEqual(json.loads(se.splitlines()[-1])["summary"]["rendered"], 5)
+        samples = len(glob.glob(os.path.join(SRC, "input", "*.yaml")))
+        self.assertEqual(len(so.splitlines()), samples)
+        self.assertEqual(json.loads(se.splitlines()[-1])["summary"]["rendered"], samples)
 
     def test_sigint_keeps_what_completed(self):
         src = os.path.join(self.tmp, "in")
@@ -421,7 +426,8 @@ class Catalog(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             pot = os.path.join(d, "jxgen.pot")
             sources = sorted(glob.glob(os.path.join(SRC, "gen", "*", "*.c")))
-            subprocess.run(["xgettext", "--from-code=UTF-8", "-k_", "-kN_", "-kcheck_error:3", "-klerr:3", "-kfail_at:5", "-o", pot, *sources],
+            subprocess.run(["xgettext", "--from-code=UTF-8", "-k_", "-kN_", "-kcheck_error:3", "-klerr:3",
+                            "-klayout_error:3", "-kfail_at:5", "-o", pot, *sources],
                            check=True)
             po = os.path.join(SRC, "po", "zh_CN.po")
             r = subprocess.run(["msgcmp", "--use-untranslated", po, pot], capture_output=True)

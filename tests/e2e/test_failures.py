@@ -201,7 +201,9 @@ class Fonts(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         rows, _ = jxcheck.pdf_fonts(os.path.join(self.out, "changzhou.pdf"))
         names = sorted(row[0].split("+", 1)[1] for row in rows)
-        self.assertEqual(names, ["UMingCN", "WenQuanYiZenHei"])
+        # the CJK defaults, and the companion Latin faces for digits/Latin
+        self.assertEqual(names, ["LiberationSans", "LiberationSerif", "UMingCN",
+                                 "WenQuanYiZenHei"])
         text, _ = jxcheck.pdf_text(os.path.join(self.out, "changzhou.pdf"))
         self.assertIn("区级预算绩效管理项目绩效目标表", jxcheck.norm(text))
 

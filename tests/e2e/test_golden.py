@@ -33,7 +33,13 @@ class Golden(unittest.TestCase):
                                capture_output=True, text=True)
             self.assertEqual(r.returncode, 0, r.stderr)
             goldens = sorted(glob.glob(os.path.join(SRC, "tests", "data", "golden", "*.trace")))
-            self.assertEqual(len(goldens), len(glob.glob(os.path.join(SRC, "input", "*.yaml"))))
+            samples = glob.glob(os.path.join(SRC, "input", "*.yaml"))
+            have = {os.path.basename(g)[:-len(".trace")] for g in goldens}
+            lacking = sorted(os.path.basename(s)[:-len(".yaml")] for s in samples
+                             if os.path.basename(s)[:-len(".yaml")] not in have)
+            self.assertEqual(lacking, [], "no golden trace: run scripts/update-golden "
+                                          "(layouts/README.md, 'Expected files')")
+            self.assertEqual(len(goldens), len(samples))
             for g in goldens:
                 name = os.path.basename(g)
                 with self.subTest(trace=name):

@@ -15,10 +15,12 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import jxcheck  # noqa: E402
+import openpyxl  # noqa: E402
 
 JXGEN = os.path.abspath(sys.argv[1])
 SRC = os.path.abspath(sys.argv[2])
-REGIONS = ["changzhou", "jiangbei", "tangshan", "guangzhou", "guanggu"]
+# Every layout in layouts/ is a region; a new one is tested without editing this file.
+REGIONS = jxcheck.regions(SRC)
 
 
 def slurp(path, mode="r"):
@@ -56,9 +58,12 @@ class Samples(unittest.TestCase):
 
     def test_every_region_has_a_sample(self):
         have = {region_of(f) for f in self.filings}
+        self.assertGreaterEqual(len(REGIONS), 7)
         for r in REGIONS:
-            if os.path.exists(os.path.join(SRC, "layouts", r + ".yaml")):
-                self.assertIn(r, have)
+            with self.subTest(region=r):
+                self.assertIn(r, have, "add a sample filing input/%s.yaml (layouts/README.md)" % r)
+                self.assertTrue(os.path.exists(os.path.join(SRC, "tests", "data", "expected", r + ".cells")),
+                                "add tests/data/expected/%s.cells (layouts/README.md)" % r)
 
     def test_cells_of_the_official_table_in_order(self):
         for filing in self.filings:
@@ -216,6 +221,101 @@ class Workbooks(unittest.TestCase):
     def test_sheet_names(self):
         for region, names in SHEETS.items():
             self.assertEqual([ws.title for ws in self.book(region).worksheets][:len(names)], names)
+
+
+def merged(ws):
+    """{(column letter, text): [(rows, cols), ...]} of the merged ranges of a sheet."""
+    out = {}
+    for rng in ws.merged_cells.ranges:
+        text = ws.cell(rng.min_row, rng.min_col).value
+        key = (openpyxl.utils.get_column_letter(rng.min_col), text)
+        out.setdefault(key, []).append((rng.max_row - rng.min_row + 1, rng.max_col - rng.min_col + 1))
+    return out
+
+
+class NationalForms(unittest.TestCase):
+    """The two national forms of 财预〔2015〕88号: the 中期/年度 fund block, the
+    总体目标 columns (numbered 目标1：…), and the indicator table merged on both
+    sides — two independent lists side by side (sides:), the shorter one
+    stretched, an empty group keeping its label row."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.out = tempfile.mkdtemp(prefix="jx-national-")
+        r = jxcheck.run([JXGEN, "build", os.path.join(SRC, "input", "national_project.yaml"),
+                         os.path.join(SRC, "input", "national_dept.yaml"), "-o", cls.out])
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.out, ignore_errors=True)
+
+    def sheet(self, name):
+        return openpyxl.load_workbook(os.path.join(self.out, name + ".xlsx")).worksheets[0]
+
+    def test_project_fund_block_and_goal_columns(self):
+        m = merged(self.sheet("national_project"))
+        self.assertEqual(m[("A", "项目资金（万元）")], [(3, 1)])
+        self.assertEqual(m[("B", "中期资金总额：")], [(1, 2)])
+        self.assertEqual(m[("E", "年度资金总额：")], [(1, 2)])
+        self.assertEqual(m[("A", "总体目标")], [(2, 1)])
+        self.assertEqual(m[("B", "中期目标（2026年－2028年）")], [(1, 4)])
+        self.assertEqual(m[("F", "年度目标")], [(1, 3)])
+        ws = self.sheet("national_project")
+        goals = [c.value for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str) and c.value.startswith("目标1：")]
+        self.assertEqual(len(goals), 2)
+        self.assertIn("目标3：健全", goals[0])
+        self.assertNotIn("目标1：目标1：", goals[0])
+
+    def test_template_fields_on_the_data_sheet(self):
+        wb = openpyxl.load_workbook(os.path.join(self.out, "national_project.xlsx"))
+        rows = {r[0]: r for r in wb["数据"].iter_rows(min_row=2, values_only=True)}
+        self.assertEqual(rows["year"][1:5], ("年度", None, "2026", "模板"))  # the title's {year}
+        self.assertEqual(rows["goals.mid_start"][3], "2026")
+        self.assertEqual(rows["goals.mid_end"][3], "2028")
+        ws = wb[rows["goals.mid_end"][5]]
+        self.assertEqual(ws[rows["goals.mid_end"][6]].value, "中期目标（2026年－2028年）")
+        self.assertNotIn("region", rows)
+
+    def test_labels_with_punctuation_get_defined_names(self):
+        wb = openpyxl.load_workbook(os.path.join(self.out, "national_project.xlsx"))
+        names = {d.name: d for d in wb.defined_names.definedName} \
+            if hasattr(wb.defined_names, "definedName") else dict(wb.defined_names.items())
+        for name, value in (("中期其中财政拨款", 3600), ("年度其中财政拨款", 1280),
+                            ("中期资金总额", None), ("年度其他资金", 150)):
+            self.assertIn(name, names)
+            (sheet, ref), = names[name].destinations
+            cell = wb[sheet][ref.replace("$", "")].value
+            if value is not None:
+                self.assertEqual(cell, value, name)
+            else:
+                self.assertTrue(str(cell).startswith("=SUM("), name)
+
+    def test_project_indicators_merged_on_both_sides(self):
+        m = merged(self.sheet("national_project"))
+        self.assertEqual(m[("B", "产出指标")], [(7, 1)])       # 3 + 2 + 1 + 1 中期 rows
+        self.assertEqual(m[("C", "数量指标")], [(3, 1)])       # 中期 二级
+        self.assertEqual(m[("F", "数量指标")], [(2, 1)])       # 年度 二级, its own list
+        self.assertEqual(m[("F", "成本指标")], [(3, 1)])       # the shorter side stretched
+        self.assertEqual(m[("F", "可持续影响指标")], [(2, 1)])
+        ws = self.sheet("national_project")
+        # 年度 经济效益指标 has no indicator yet: its label row stays, with empty cells.
+        row = [r for r in ws.iter_rows() if r[5].value == "经济效益指标"]
+        self.assertEqual(len(row), 1)
+        self.assertEqual((row[0][6].value, row[0][7].value), (None, None))
+        self.assertEqual(row[0][2].value, "经济效益指标")
+
+    def test_dept_tasks_totals_and_indicators(self):
+        ws = self.sheet("national_dept")
+        m = merged(ws)
+        self.assertEqual(m[("A", "年度主要任务")], [(7, 1)])
+        self.assertEqual(m[("D", "预算金额（万元）")], [(1, 3)])
+        self.assertEqual(m[("B", "任务名称")], [(2, 1)])
+        self.assertEqual(m[("B", "产出指标")], [(7, 1)])
+        self.assertEqual(m[("C", "数量指标")], [(3, 1)])
+        total = [r for r in ws.iter_rows() if r[1].value == "金额合计"][0]
+        self.assertEqual([str(c.value)[:5] for c in total[3:6]], ["=SUM("] * 3)
 
 
 class Determinism(unittest.TestCase):

@@ -6,6 +6,7 @@
 #define JX_FUZZ_COMMON_H
 
 #include <glob.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,19 +22,18 @@
 #include "jx_layout.h"
 #include "jx_node.h"
 #include "jx_paginate.h"
+#include "../unit/jx_test.h"
 
-/* The source tree: $JX_SOURCE_DIR, else the one the target was built from. */
-static const char *fz_source_dir(void)
-{
-    const char *s = getenv("JX_SOURCE_DIR");
-    return s && *s ? s : JX_SOURCE_DIR;
-}
+/* The libFuzzer entry points each target defines. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 
 /* Calls fn(path, ctx) for every file matching source_dir/pattern, sorted. */
 static void fz_glob(const char *pattern, void (*fn)(const char *, void *), void *ctx)
 {
     char full[4096];
-    snprintf(full, sizeof full, "%s/%s", fz_source_dir(), pattern);
+    snprintf(full, sizeof full, "%s/%s", jx_test_source_dir(), pattern);
     glob_t g;
     if (glob(full, 0, NULL, &g) != 0)
         return;
@@ -209,7 +209,7 @@ static jx_fonts *fz_fonts(void)
     if (!tried) {
         tried = 1;
         char dir[4096];
-        snprintf(dir, sizeof dir, "%s/fonts", fz_source_dir());
+        snprintf(dir, sizeof dir, "%s/fonts", jx_test_source_dir());
         jx_diags d;
         jx_diags_init(&d);
         if (jx_fontcfg_load(dir, &fonts, NULL, &d) != JX_OK) {

@@ -83,7 +83,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     fz_glob("tests/data/revision/layouts/*.yaml", load_layout, NULL);
     if (nlayouts == 0) {
         fprintf(stderr, "fuzz_filing: no layout loaded from %s (set JX_SOURCE_DIR)\n",
-                fz_source_dir());
+                jx_test_source_dir());
         abort();
     }
     if (!fz_fonts())

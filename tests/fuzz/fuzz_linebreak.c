@@ -33,9 +33,8 @@
 
 #include "jx_diag.h"
 #include "jx_text.h"
+#include "../unit/jx_test.h"
 
-#define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
-#define ZENHEI "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 /* Longer paragraphs only slow the search down; real cells are shorter. */
 #define MAX_TEXT 4096
 #define EPS 1e-6
@@ -53,22 +52,18 @@ static jx_fonts *fonts;
         }                                                                                      \
     } while (0)
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    jx_diags d;
-    jx_diags_init(&d);
-    fonts = jx_fonts_create();
-    if (!fonts || jx_fonts_add(fonts, "song", UMING, 0, &d) != JX_OK ||
-        jx_fonts_add(fonts, "song", ZENHEI, 0, &d) != JX_OK ||
-        jx_fonts_add(fonts, "hei", ZENHEI, 0, &d) != JX_OK ||
-        jx_fonts_add(fonts, "hei", UMING, 0, &d) != JX_OK) {
-        jx_diags_print(&d, stderr);
+    fonts = jx_test_fonts(1);
+    if (!fonts) {
         fprintf(stderr, "fuzz_linebreak: install fonts-arphic-uming and fonts-wqy-zenhei\n");
         abort();
     }
-    jx_diags_free(&d);
     return 0;
 }
 

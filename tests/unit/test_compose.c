@@ -10,12 +10,7 @@
 #include <unistd.h>
 
 #include "jx_compose.h"
-
-static const char *source_dir(void)
-{
-    const char *s = getenv("JX_SOURCE_DIR");
-    return s ? s : JX_SOURCE_DIR;
-}
+#include "jx_test.h"
 
 typedef struct fixture {
     jx_layout *layout;
@@ -56,8 +51,8 @@ static void changzhou_spans_match_the_template(void **state)
 {
     (void)state;
     char layout[1024], filing[1024];
-    snprintf(layout, sizeof layout, "%s/layouts/changzhou.yaml", source_dir());
-    snprintf(filing, sizeof filing, "%s/input/changzhou.yaml", source_dir());
+    snprintf(layout, sizeof layout, "%s/layouts/changzhou.yaml", jx_test_source_dir());
+    snprintf(filing, sizeof filing, "%s/input/changzhou.yaml", jx_test_source_dir());
     fixture f;
     jx_status st = compose_files(&f, layout, filing);
     if (st != JX_OK)
@@ -173,7 +168,7 @@ static void unknown_key_suggests_nearest(void **state)
 {
     (void)state;
     char layout[1024];
-    snprintf(layout, sizeof layout, "%s/layouts/changzhou.yaml", source_dir());
+    snprintf(layout, sizeof layout, "%s/layouts/changzhou.yaml", jx_test_source_dir());
     char fp[] = "/tmp/jx_fil_XXXXXX";
     close(mkstemp(fp));
     write_file(fp, "region: changzhou\nyear: 2024年度\nproject: {name: a, department: b}\n"

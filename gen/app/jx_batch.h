@@ -30,7 +30,15 @@
  *    plain lines only: "FILING -> OUT" on `out` for each rendered filing.
  *    Messages print as they arrive (file:line:col: ..., or JSON lines).
  *    Either way the batch ends with a summary on `err`: rendered, unchanged,
- *    failed, and each failure's first message.
+ *    failed, and each failure's first message.  With `json` everything is a
+ *    JSON line: {"rendered":FILING,"out":OUT} on `out`, the messages and the
+ *    {"summary":…} on `err`.
+ *  - Stopping.  SIGINT or SIGTERM during the batch: no more filings are
+ *    handed out, those in hand are finished (workers ignore the signal),
+ *    the record is written with every filing that completed, and the
+ *    summary says how many were not started (sum->stopped_by is set; the
+ *    previous handlers are restored).  Nothing is left half-written: every
+ *    output is written to a temporary file and renamed.
  *
  * Memory: the parent keeps a few hundred bytes per filing (path, hashes);
  * each worker holds one filing's document at a time and lives for at most
@@ -54,12 +62,18 @@ typedef struct jx_batch_options {
     const char *timings;     /* file for one line per rendered filing (seconds, status,
                                 output bytes, path), for bench/; NULL: none */
     FILE *out, *err;         /* results and messages */
+    const char *const *subdirs; /* NULL, or for each filing the folder under out_dir its
+                                   outputs go to ("" for out_dir itself): a folder build
+                                   mirrors the input's subfolders, so that two units'
+                                   申报.yaml do not collide; created when missing */
 } jx_batch_options;
 
 typedef struct jx_batch_summary {
     int rendered, unchanged, failed, shared;
     jx_status worst;         /* the most serious failure (JX_OK: none) */
     double seconds;          /* wall time of the whole batch */
+    int stopped_by;          /* SIGINT or SIGTERM when the batch was stopped, else 0 */
+    int not_started;         /* filings left unrendered by the stop */
 } jx_batch_summary;
 
 /* Builds filings[0..n) with renderer r (which has fonts).  Returns JX_OK

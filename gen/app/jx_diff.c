@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "jx_i18n.h"
 #include "jx_include.h"
 #include "jx_schema.h"
 #include "jx_util.h"
@@ -17,6 +18,8 @@
 
 enum { CH_CHANGED, CH_ADDED, CH_REMOVED };
 static const char *const kind_names[] = {"changed", "added", "removed"};
+/* The same words for the text report, translated. */
+static const char *const kind_text[] = {N_("changed"), N_("added"), N_("removed")};
 
 /* One line of the report: a field change or a consequence. */
 typedef struct item {
@@ -320,6 +323,11 @@ static void add_consequence(differ *df, item_list *out, const char *path, const 
     it->old_text = jx_strdup(o ? o->text : NULL);
     it->new_text = jx_strdup(n ? n->text : NULL);
     it->percent = (o && o->percent) || (n && n->percent);
+    const jx_node *spec = jx_schema_field(df->schema, path);
+    /* A percentage shows its '%' in the text already. */
+    it->unit = spec && !it->percent ? jx_schema_unit(spec) : NULL;
+    if (it->unit && strcmp(it->unit, "%") == 0)
+        it->unit = NULL;
     if (!it->path || !it->label)
         out->oom = 1;
 }
@@ -360,7 +368,7 @@ typedef struct report {
 static void print_value(FILE *f, const char *s)
 {
     if (!s) {
-        fputs("（空）", f);
+        fputs(_("(empty)"), f);
         return;
     }
     size_t chars = 0;
@@ -391,7 +399,14 @@ static void print_items_text(FILE *f, const item_list *l, int consequence)
         if (consequence)
             fprintf(f, "           %s (%s): ", it->label, it->path);
         else
-            fprintf(f, "  %-7s  %s (%s): ", kind_names[it->kind], it->label, it->path);
+        {
+            const char *k = _(kind_text[it->kind]);
+            int w = 0;
+            for (const unsigned char *p = (const unsigned char *)k; *p; p++)
+                if ((*p & 0xC0) != 0x80)
+                    w += *p >= 0xE0 ? 2 : 1;
+            fprintf(f, "  %s%*s  %s (%s): ", k, w < 7 ? 7 - w : 0, "", it->label, it->path);
+        }
         print_value(f, it->old_text);
         fputs(" → ", f);
         print_value(f, it->new_text);
@@ -460,14 +475,14 @@ static void print_filing(report *rp, const char *old_path, const char *new_path,
     fprintf(f, "--- %s\n+++ %s\n", old_path ? old_path : "/dev/null",
             new_path ? new_path : "/dev/null");
     if (strcmp(status, "added") == 0)
-        fputs("  new filing\n", f);
+        fputs(_("  new filing\n"), f);
     else if (strcmp(status, "removed") == 0)
-        fputs("  filing removed\n", f);
+        fputs(_("  filing removed\n"), f);
     else if (strcmp(status, "failed") == 0)
-        fputs("  not compared: a version cannot be read (see the messages)\n", f);
+        fputs(_("  not compared: a version cannot be read (see the messages)\n"), f);
     print_items_text(f, changes, 0);
     if (cons->count) {
-        fputs("  totals that follow:\n", f);
+        fputs(_("  totals that follow:\n"), f);
         print_items_text(f, cons, 1);
     }
 }
@@ -505,6 +520,11 @@ static jx_status diff_pair(jx_renderer *r, report *rp, const char *old_path, con
         df.old_f = fo;
         df.new_f = fn;
         df.schema = fn->layout->schema;
+        if (fo->layout != fn->layout)
+            jx_diags_add(d, JX_SEV_WARNING, new_path, 0, 0, "diff-region",
+                         _("the two versions are of different regions (%s in %s, %s here): "
+                           "fields are compared by key, with the labels of %s"),
+                         fo->layout->region, old_path, fn->layout->region, fn->layout->region);
         walk(&df, fo->root, fn->root);
         if (doc_o && doc_n)
             consequences(&df, doc_o, doc_n, &cons);
@@ -521,7 +541,7 @@ static jx_status diff_pair(jx_renderer *r, report *rp, const char *old_path, con
     else
         rp->unchanged++;
     if ((changes.oom || cons.oom) && st == JX_OK)
-        st = jx_diag_error(d, JX_ERR_NOMEM, new_path, 0, 0, "out of memory");
+        st = jx_diag_error(d, JX_ERR_NOMEM, new_path, 0, 0, _("out of memory"));
     items_free(&changes);
     items_free(&cons);
     jx_doc_free(doc_o);
@@ -566,7 +586,7 @@ static int folder_filings(const char *dir, char ***out, size_t *count, jx_diags 
     *count = 0;
     DIR *dp = opendir(dir);
     if (!dp) {
-        jx_diag_error(d, JX_ERR_IO, dir, 0, 0, "cannot read directory: %s", strerror(errno));
+        jx_diag_error(d, JX_ERR_IO, dir, 0, 0, _("cannot read the folder: %s"), strerror(errno));
         return -1;
     }
     char **names = NULL;
@@ -594,7 +614,7 @@ static int folder_filings(const char *dir, char ***out, size_t *count, jx_diags 
     closedir(dp);
     if (oom) {
         free_names(names, n);
-        jx_diag_error(d, JX_ERR_NOMEM, dir, 0, 0, "out of memory");
+        jx_diag_error(d, JX_ERR_NOMEM, dir, 0, 0, _("out of memory"));
         return -1;
     }
     if (n)
@@ -625,7 +645,7 @@ static int folder_filings(const char *dir, char ***out, size_t *count, jx_diags 
     free(shared);
     if (bad) {
         free_names(names, kept);
-        jx_diag_error(d, JX_ERR_NOMEM, dir, 0, 0, "out of memory");
+        jx_diag_error(d, JX_ERR_NOMEM, dir, 0, 0, _("out of memory"));
         return -1;
     }
     *out = names;
@@ -650,7 +670,7 @@ jx_status jx_diff_run(jx_renderer *r, const char *old_path, const char *new_path
     int dirs = is_dir(old_path), dirs2 = is_dir(new_path);
     if (dirs != dirs2) {
         worst = jx_diag_error(d, JX_ERR_USAGE, dirs ? new_path : old_path, 0, 0,
-                              "diff compares two files or two folders, not a file with a folder");
+                              _("diff compares two files or two folders, not a file with a folder"));
     } else if (!dirs) {
         worst = diff_pair(r, &rp, old_path, new_path, d);
     } else {
@@ -684,11 +704,13 @@ jx_status jx_diff_run(jx_renderer *r, const char *old_path, const char *new_path
                 rp.nfilings, rp.changed, rp.unchanged, rp.added, rp.removed, rp.failed);
     } else if (rp.nfilings > 1 || (rp.nfilings == 1 && rp.changed + rp.added + rp.removed +
                                                               rp.failed == 0)) {
-        fprintf(o->out, "%d changed, %d unchanged, %d added, %d removed", rp.changed,
+        fprintf(o->out, _("%d changed, %d unchanged, %d added, %d removed"), rp.changed,
                 rp.unchanged, rp.added, rp.removed);
         if (rp.failed)
-            fprintf(o->out, ", %d not compared", rp.failed);
+            fprintf(o->out, _(", %d not compared"), rp.failed);
         fputc('\n', o->out);
     }
+    if (o->changed)
+        *o->changed = rp.changed + rp.added + rp.removed > 0;
     return worst;
 }

@@ -8,7 +8,7 @@
  *   +++ v2/dept.yaml
  *     changed  项目支出明细[规划设计项目2025] › 全年预算数 (projects.1.amount): 80 → 95.5 万元  [v2/budget.yaml:8]
  *     totals that follow:
- *              部门整体资金 › 项目支出 (funds.projects_total): 466.00 → 481.50
+ *              部门整体资金 › 项目支出 (funds.projects_total): 466.00 → 481.50 万元
  *
  * Each change names the field by its Chinese labels from the layout schema
  * (list entries by their name) and its data path, the old and new values as
@@ -33,6 +33,8 @@
 typedef struct jx_diff_options {
     int json;                /* one JSON object instead of text */
     FILE *out;               /* where the report goes */
+    int *changed;            /* if not NULL: set to 1 when a filing changed, was added or
+                                removed, else 0 */
 } jx_diff_options;
 
 /* Compares old_path and new_path (two filings or two folders) and prints the

@@ -13,9 +13,13 @@
 #include "jx_compose.h"
 #include "jx_pdf.h"
 #include "jx_fontcfg.h"
+#include "jx_i18n.h"
 #include "jx_include.h"
 #include "jx_paginate.h"
 #include "jx_trace.h"
+#include "jx_regions.h"
+#include "jx_schema.h"
+#include "jx_util.h"
 #include "jx_xlsx.h"
 
 #define MAX_LAYOUTS 64
@@ -34,7 +38,7 @@ jx_status jx_renderer_create(const jx_render_options *opts, jx_renderer **out, j
     *out = NULL;
     jx_renderer *r = calloc(1, sizeof *r);
     if (!r)
-        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory"));
     r->opts = *opts;
     r->layouts_dir = strdup(opts->layouts_dir ? opts->layouts_dir : "layouts");
     jx_status st = r->layouts_dir ? JX_OK : JX_ERR_NOMEM;
@@ -66,6 +70,41 @@ unsigned long long jx_renderer_fonts_fingerprint(const jx_renderer *r)
     return r->fonts ? r->fonts_fp : 0;
 }
 
+/* Reports a region that has no layout: which regions there are, and the
+ * one it most likely means. */
+static void unknown_region(const jx_renderer *r, const char *region, const char *file, int line,
+                           int col, jx_diags *d)
+{
+    jx_region_info *list = NULL;
+    size_t n = 0;
+    if (jx_regions_list(r->layouts_dir, NULL, &list, &n) != 0 || n == 0) {
+        jx_diags_add(d, JX_SEV_ERROR, file, line, col, "unknown-region",
+                     _("unknown region '%s': there are no layouts in %s"), region,
+                     r->layouts_dir);
+        jx_regions_free(list, n);
+        return;
+    }
+    jx_buf all = {0};
+    jx_regions_describe(list, n, &all);
+    const jx_region_info *near = jx_regions_suggest(list, n, region);
+    if (near && *near->place)
+        jx_diags_add(d, JX_SEV_ERROR, file, line, col, "unknown-region",
+                     _("unknown region '%s': did you mean region: %s (%s)? The regions are "
+                       "%s (jxgen regions lists them)"),
+                     region, near->key, near->place, jx_buf_str(&all));
+    else if (near)
+        jx_diags_add(d, JX_SEV_ERROR, file, line, col, "unknown-region",
+                     _("unknown region '%s': did you mean region: %s? The regions are "
+                       "%s (jxgen regions lists them)"),
+                     region, near->key, jx_buf_str(&all));
+    else
+        jx_diags_add(d, JX_SEV_ERROR, file, line, col, "unknown-region",
+                     _("unknown region '%s'. The regions are %s (jxgen regions lists them)"),
+                     region, jx_buf_str(&all));
+    jx_buf_free(&all);
+    jx_regions_free(list, n);
+}
+
 const jx_layout *jx_renderer_layout(jx_renderer *r, const char *region, const char *file,
                                     int line, int col, jx_diags *d)
 {
@@ -78,22 +117,20 @@ const jx_layout *jx_renderer_layout(jx_renderer *r, const char *region, const ch
     if (ok)
         snprintf(path, sizeof path, "%s/%s.yaml", r->layouts_dir, region);
     if (!ok || stat(path, &sb) != 0) {
-        jx_diags_add(d, JX_SEV_ERROR, file, line, col, "unknown-region",
-                     "unknown region '%s': there is no layout %s/%s.yaml", region,
-                     r->layouts_dir, ok ? region : "<name>");
+        unknown_region(r, region, file, line, col, d);
         return NULL;
     }
     jx_layout *l = NULL;
     if (jx_layout_load(path, &l, d) != JX_OK)
         return NULL;
     if (strcmp(l->region, region) != 0) {
-        jx_diag_error(d, JX_ERR_LAYOUT, path, 0, 0, "the layout says region: %s but is named %s.yaml",
+        jx_diag_error(d, JX_ERR_LAYOUT, path, 0, 0, _("the layout says region: %s but is named %s.yaml"),
                       l->region, region);
         jx_layout_free(l);
         return NULL;
     }
     if (r->nlayouts == MAX_LAYOUTS) {
-        jx_diag_error(d, JX_ERR_LIMIT, path, 0, 0, "more than %d regions in one run", MAX_LAYOUTS);
+        jx_diag_error(d, JX_ERR_LIMIT, path, 0, 0, _("more than %d regions in one run"), MAX_LAYOUTS);
         jx_layout_free(l);
         return NULL;
     }
@@ -120,7 +157,7 @@ jx_status jx_renderer_read(jx_renderer *r, const char *path, jx_filing **out, jx
     *out = NULL;
     jx_filing *f = calloc(1, sizeof *f);
     if (!f)
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     jx_status st = jx_include_load(path, &f->root, &f->includes, d);
     if (st != JX_OK) {
         free(f);
@@ -131,7 +168,7 @@ jx_status jx_renderer_read(jx_renderer *r, const char *path, jx_filing **out, jx
     if (f->root->kind != JX_NODE_MAP || !jx_node_text(region)) {
         const jx_node *at = region ? region : f->root;
         st = jx_diag_error(d, JX_ERR_FILING, path, at->line, at->col,
-                           "a filing needs region: (e.g. region: changzhou) to select its form");
+                           _("a filing needs region: (e.g. region: changzhou) to select its form; jxgen regions lists them"));
         jx_filing_free(f);
         return st;
     }
@@ -143,6 +180,10 @@ jx_status jx_renderer_read(jx_renderer *r, const char *path, jx_filing **out, jx
                  : JX_ERR_LAYOUT;
         jx_filing_free(f);
         return st;
+    }
+    if (f->layout->schema && jx_schema_accept_labels(f->layout->schema, f->root, path, d) < 0) {
+        jx_filing_free(f);
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     }
     *out = f;
     return JX_OK;
@@ -162,7 +203,7 @@ jx_status jx_renderer_compose_filing(jx_renderer *r, jx_filing *f, jx_doc **doc,
         st = jx_doc_fit_columns(result, r->fonts, d);
     if (st == JX_OK && r->opts.strict && d->warnings > warnings)
         st = jx_diag_error(d, JX_ERR_FILING, f->path, 0, 0,
-                           "%zu warning(s) treated as errors (--strict)", d->warnings - warnings);
+                           _("%zu warning(s) treated as errors (--strict)"), d->warnings - warnings);
     /* Messages and cell sources about shared values name the included file. */
     jx_includes_remap_diags(f->includes, d, from);
     if (st == JX_OK)
@@ -217,7 +258,7 @@ static jx_status write_pages(jx_renderer *r, const jx_doc *doc, jx_file_out *out
         if (!trace) {
             if (fd >= 0)
                 close(fd);
-            return jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, "cannot write: %s",
+            return jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, _("cannot write: %s"),
                                  strerror(errno));
         }
         dev = jx_trace_device_create(trace, d);
@@ -227,12 +268,12 @@ static jx_status write_pages(jx_renderer *r, const jx_doc *doc, jx_file_out *out
     if (!dev) {
         if (trace)
             fclose(trace);
-        return jx_diag_error(d, JX_ERR_NOMEM, out->path, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, out->path, 0, 0, _("out of memory"));
     }
     jx_status st = jx_paginate(doc, r->fonts, dev, d);
     dev->destroy(dev);
     if (trace && fclose(trace) != 0 && st == JX_OK)
-        st = jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, "cannot write: %s", strerror(errno));
+        st = jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, _("cannot write: %s"), strerror(errno));
     if (trace && st == JX_OK)
         st = jx_file_out_finish(out, d);
     return st;
@@ -242,18 +283,18 @@ static jx_status write_pages(jx_renderer *r, const jx_doc *doc, jx_file_out *out
 static void report_output(jx_diags *d, const char *path, int replaced)
 {
     if (replaced)
-        jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL, "%s was written", path);
+        jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL, _("%s was written"), path);
     else if (access(path, F_OK) == 0)
         jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL,
-                     "%s was not replaced: the previous one is kept", path);
+                     _("%s was not replaced: the previous one is kept"), path);
     else
-        jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL, "%s was not written", path);
+        jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL, _("%s was not written"), path);
 }
 
 jx_status jx_renderer_build(jx_renderer *r, const char *path, const char *out_dir, jx_diags *d)
 {
     if (!r->fonts)
-        return jx_diag_error(d, JX_ERR_USAGE, path, 0, 0, "the renderer has no fonts loaded");
+        return jx_diag_error(d, JX_ERR_USAGE, path, 0, 0, _("the renderer has no fonts loaded"));
     jx_doc *doc = NULL;
     jx_status st = jx_renderer_compose(r, path, &doc, d);
     if (st != JX_OK)
@@ -266,7 +307,7 @@ jx_status jx_renderer_build(jx_renderer *r, const char *path, const char *out_di
     int n2 = snprintf(book, sizeof book, "%s/%s.xlsx", out_dir, name);
     if (n1 < 0 || n2 < 0 || (size_t)n1 >= sizeof pages || (size_t)n2 >= sizeof book) {
         jx_doc_free(doc);
-        return jx_diag_error(d, JX_ERR_IO, path, 0, 0, "output path too long");
+        return jx_diag_error(d, JX_ERR_IO, path, 0, 0, _("output path too long"));
     }
     /* Both outputs are written and finished under temporary names first;
      * only then is each put in place, so a failure keeps both previous

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jx_i18n.h"
 #include "jx_util.h"
 
 void jx_diags_init(jx_diags *d)
@@ -99,6 +100,17 @@ static const char *severity_name(jx_severity s)
     }
 }
 
+/* The severity as the reader sees it (translated; the JSON keeps the
+ * English word as a key). */
+static const char *severity_text(jx_severity s)
+{
+    switch (s) {
+    case JX_SEV_ERROR: return _("error");
+    case JX_SEV_WARNING: return _("warning");
+    default: return _("note");
+    }
+}
+
 void jx_diag_format(const jx_diag *g, jx_buf *out)
 {
     if (g->file && g->line > 0 && g->col > 0)
@@ -107,7 +119,7 @@ void jx_diag_format(const jx_diag *g, jx_buf *out)
         jx_buf_printf(out, "%s:%d: ", g->file, g->line);
     else if (g->file)
         jx_buf_printf(out, "%s: ", g->file);
-    jx_buf_printf(out, "%s: %s", severity_name(g->severity), g->message);
+    jx_buf_printf(out, "%s: %s", severity_text(g->severity), g->message);
     if (g->rule)
         jx_buf_printf(out, " [%s]", g->rule);
 }
@@ -119,13 +131,13 @@ void jx_diags_print(const jx_diags *d, FILE *out)
         jx_diag_format(&d->items[i], &line);
         jx_buf_puts(&line, "\n");
         if (line.oom)
-            fprintf(out, "error: out of memory while printing a message\n");
+            fputs(_("error: out of memory while printing a message\n"), out);
         else
             fputs(jx_buf_str(&line), out);
         jx_buf_free(&line);
     }
     if (d->oom)
-        fprintf(out, "error: out of memory while recording messages\n");
+        fputs(_("error: out of memory while recording messages\n"), out);
 }
 
 void jx_diags_print_json(const jx_diags *d, FILE *out)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 int jx_file_load(const char *path, size_t max, char **buf, size_t *len, int *err)
 {
@@ -75,11 +76,11 @@ jx_status jx_file_read(const char *path, size_t max, char **buf, size_t *len, jx
     if (jx_file_load(path, max, buf, len, &err) == 0)
         return JX_OK;
     if (err == EFBIG)
-        return jx_diag_error(d, JX_ERR_LIMIT, path, 0, 0, "file is larger than %zu bytes; refused",
+        return jx_diag_error(d, JX_ERR_LIMIT, path, 0, 0, _("file is larger than %zu bytes; refused"),
                              max);
     if (err == ENOMEM)
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
-    return jx_diag_error(d, JX_ERR_IO, path, 0, 0, "cannot open: %s", strerror(err));
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
+    return jx_diag_error(d, JX_ERR_IO, path, 0, 0, _("cannot open: %s"), strerror(err));
 }
 
 int jx_file_hash(const char *path, unsigned long long *hash)
@@ -140,7 +141,7 @@ jx_status jx_file_out_open(jx_file_out *out, const char *path, jx_diags *d)
     out->tmp = out->path ? malloc(plen + sizeof ".tmpXXXXXX") : NULL;
     if (!out->tmp) {
         out_release(out);
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     }
     memcpy(out->tmp, path, plen);
     memcpy(out->tmp + plen, ".tmpXXXXXX", sizeof ".tmpXXXXXX");
@@ -148,13 +149,13 @@ jx_status jx_file_out_open(jx_file_out *out, const char *path, jx_diags *d)
     out->fd = mkstemp(out->tmp);
     if (out->fd < 0) {
         jx_status st = jx_diag_error(d, JX_ERR_IO, path, 0, 0,
-                                     "cannot create a temporary file next to %s: %s", path,
+                                     _("cannot create a temporary file next to %s: %s"), path,
                                      strerror(errno));
         out_release(out);
         return st;
     }
     if (fchmod(out->fd, mode) != 0) {
-        jx_status st = jx_diag_error(d, JX_ERR_IO, path, 0, 0, "cannot set the mode of %s: %s",
+        jx_status st = jx_diag_error(d, JX_ERR_IO, path, 0, 0, _("cannot set the mode of %s: %s"),
                                      path, strerror(errno));
         jx_file_out_abort(out);
         return st;
@@ -170,7 +171,7 @@ jx_status jx_file_out_write(jx_file_out *out, const void *data, size_t n, jx_dia
         if (w < 0) {
             if (errno == EINTR)
                 continue;
-            return jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, "cannot write %s: %s", out->path,
+            return jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, _("cannot write %s: %s"), out->path,
                                  strerror(errno));
         }
         p += w;
@@ -206,18 +207,18 @@ jx_status jx_file_out_finish(jx_file_out *out, jx_diags *d)
     const char *step = NULL;
     int err = 0;
     if (fsync(out->fd) != 0) {
-        step = "flush";
+        step = N_("flush");
         err = errno;
     }
     int fd = out->fd;
     out->fd = -1;
     if (close(fd) != 0 && !step) {
-        step = "close";
+        step = N_("close");
         err = errno;
     }
     if (!step)
         return JX_OK;
-    jx_status st = jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, "cannot %s %s: %s", step,
+    jx_status st = jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, _("cannot %s %s: %s"), _(step),
                                  out->path, strerror(err));
     jx_file_out_abort(out);
     return st;
@@ -227,13 +228,13 @@ jx_status jx_file_out_commit(jx_file_out *out, jx_diags *d)
 {
     if (!out->tmp)
         return jx_diag_error(d, JX_ERR_INTERNAL, out->path, 0, 0,
-                             "jx_file_out_commit: no temporary file");
+                             _("jx_file_out_commit: no temporary file"));
     jx_status st = jx_file_out_finish(out, d);
     if (st != JX_OK)
         return st;
     if (rename(out->tmp, out->path) != 0) {
         st = jx_diag_error(d, JX_ERR_IO, out->path, 0, 0,
-                           "cannot rename the temporary file to %s: %s", out->path,
+                           _("cannot rename the temporary file to %s: %s"), out->path,
                            strerror(errno));
         jx_file_out_abort(out);
         return st;

@@ -173,24 +173,31 @@ size_t jx_edit_distance(const char *a, const char *b)
     enum { MAX = 64 };
     uint32_t ca[MAX], cb[MAX];
     size_t na = to_codepoints(a, ca, MAX), nb = to_codepoints(b, cb, MAX);
-    size_t row[MAX + 1];
+    /* Three rows: i-2 (for transpositions), i-1, i. */
+    size_t r0[MAX + 1], r1[MAX + 1], r2[MAX + 1];
+    size_t *prev2 = r0, *prev = r1, *row = r2;
     for (size_t j = 0; j <= nb; j++)
-        row[j] = j;
+        prev[j] = j;
     for (size_t i = 1; i <= na; i++) {
-        size_t diag = row[0];
         row[0] = i;
         for (size_t j = 1; j <= nb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (ca[i - 1] != cb[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
+            size_t best = prev[j - 1] + (ca[i - 1] != cb[j - 1]);
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
             if (row[j - 1] + 1 < best)
                 best = row[j - 1] + 1;
+            /* Two neighbours swapped (nmae for name) is one slip. */
+            if (i > 1 && j > 1 && ca[i - 1] == cb[j - 2] && ca[i - 2] == cb[j - 1] &&
+                prev2[j - 2] + 1 < best)
+                best = prev2[j - 2] + 1;
             row[j] = best;
-            diag = up;
         }
+        size_t *t = prev2;
+        prev2 = prev;
+        prev = row;
+        row = t;
     }
-    return row[nb];
+    return prev[nb];
 }
 
 const char *jx_nearest(const char *word, const char *const *candidates, size_t n)

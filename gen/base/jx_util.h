@@ -74,7 +74,9 @@ uint32_t jx_be32(const unsigned char *p);
  * big-endian 32-bit words, the last one padded with zeros. */
 uint32_t jx_sfnt_checksum(const unsigned char *data, size_t len);
 
-/* Levenshtein distance between two UTF-8 strings, in characters. */
+/* Edit distance between two UTF-8 strings, in characters: insertions,
+ * deletions, substitutions and swaps of two neighbours count one each
+ * (optimal string alignment). */
 size_t jx_edit_distance(const char *a, const char *b);
 
 /* Returns the candidate closest to word when it is close enough to be a

@@ -11,6 +11,7 @@
 #include "jx_indicator.h"
 #include "jx_schema.h"
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 /* ------------------------------------------------------------------------ */
 /* Derived values                                                           */
@@ -376,7 +377,7 @@ static void report(checker *c, const rule *r, const ref *at, const char *msg)
         i += l;
     }
     if (jx_diags_add(c->d, r->severity, c->file, line, col, r->id, "%s%s%s",
-                     r->label ? r->label : "", r->label ? "：" : "", flat) != JX_OK)
+                     r->label ? r->label : "", r->label ? _(": ") : "", flat) != JX_OK)
         c->oom = 1;
     free(flat);
     if (r->severity == JX_SEV_ERROR)
@@ -502,7 +503,7 @@ static int derive_one(checker *c, pending *p)
     if (st != JX_OK) {
         ref at = {p->total_path, NULL, p->near};
         char msg[512];
-        snprintf(msg, sizeof msg, "%s (%s) 无法精确计算：金额过大或小数位过多",
+        snprintf(msg, sizeof msg, _("%s (%s) cannot be computed exactly: the amounts are too large or have too many decimals"),
                  label_of(&p->r->first), p->total_path);
         report(c, p->r, &at, msg);
         jx_buf_free(&f);
@@ -561,8 +562,8 @@ static jx_status derive_all(checker *c)
         if (!c->pend[i].done) {
             jx_diags_add(c->d, JX_SEV_ERROR, c->rules->layout_file, c->pend[i].r->node->line,
                          c->pend[i].r->node->col, c->pend[i].r->id,
-                         "rule %s: %s cannot be computed: the derived totals depend on each "
-                         "other in a cycle",
+                         _("rule %s: %s cannot be computed: the derived totals depend on each "
+                         "other in a cycle"),
                          c->pend[i].r->id, c->pend[i].total_path);
             st = JX_ERR_LAYOUT;
             break;
@@ -631,7 +632,7 @@ static void check_sum(checker *c, const rule *r, const ref *entry)
     const char *tu = unit_of(t0), *pu = unit_of(&r->list.items[0]);
     if (r->first.path) {
         jx_buf_printf(&b, "%s (%s) %s%s%s ≠ ", label_of(&r->first), total.path,
-                      x ? "计算值 " : "", tvs, tu);
+                      x ? _("computed ") : "", tvs, tu);
     } else {
         describe_parts(&r->totals, &b);
         jx_buf_printf(&b, " = %s%s ≠ ", tvs, tu);
@@ -642,7 +643,7 @@ static void check_sum(checker *c, const rule *r, const ref *entry)
     else
         jx_buf_printf(&b, " = %s%s", r->scale_exp ? sums : convs, r->scale_exp ? pu : tu);
     if (*diffs)
-        jx_buf_printf(&b, "（相差 %s%s）", diffs, tu);
+        jx_buf_printf(&b, _(" (a difference of %s%s)"), diffs, tu);
     const ref *at = r->first.path ? (field_given(&total) ? &total : first.path ? &first : &total)
                                   : tfirst.path ? &tfirst : entry;
     if (b.oom)
@@ -679,7 +680,7 @@ static void check_le(checker *c, const rule *r, const ref *entry)
     fmt_dec(rc, rcs, sizeof rcs);
     char conv[96] = "";
     if (r->scale_exp)
-        snprintf(conv, sizeof conv, "（即 %s%s）", rcs, unit_of(&r->first));
+        snprintf(conv, sizeof conv, _(" (that is %s%s)"), rcs, unit_of(&r->first));
     snprintf(msg, sizeof msg, "%s (%s) %s%s > %s (%s) %s%s%s", label_of(&r->first), left.path,
              ls_, unit_of(&r->first), label_of(&r->second), right.path, rs_,
              unit_of(&r->second), conv);
@@ -805,7 +806,7 @@ static void check_plan(checker *c, const rule *r, const ref *entry)
         if (blank(f)) {
             if (k + 1 < fs.count)
                 continue;
-            snprintf(msg, sizeof msg, "%s (%s) 未填写：计划最后一期应为 %s%s", label_of(o),
+            snprintf(msg, sizeof msg, _("%s (%s) is empty: the last period of the plan should be %s%s"), label_of(o),
                      f->path, end, unit);
             report(c, r, f, msg);
             break;
@@ -818,21 +819,21 @@ static void check_plan(checker *c, const rule *r, const ref *entry)
             (ind.op != JX_IND_NONE && ind.op != JX_IND_EQ)) {
             char q[256];
             quote(jx_node_text(f->node), q, sizeof q);
-            snprintf(msg, sizeof msg, "%s (%s) '%s' 不是百分比数值", label_of(o), f->path, q);
+            snprintf(msg, sizeof msg, _("%s (%s) '%s' is not a percentage"), label_of(o), f->path, q);
             report(c, r, f, msg);
             break;
         }
         char cur[256];
         shown(o, f, v, unit, cur, sizeof cur);
         if (have_prev && jx_decimal_cmp(v, prev) < 0) {
-            snprintf(msg, sizeof msg, "%s (%s) %s 低于前一期 %s (%s) %s：计划不应逐期减少",
+            snprintf(msg, sizeof msg, _("%s (%s) %s is below the period before, %s (%s) %s: a plan should not decrease"),
                      label_of(o), f->path, cur, label_of(&r->list.items[owner[prev_k]]),
                      fs.items[prev_k].path, prev_shown);
             report(c, r, f, msg);
             break;
         }
         if (k + 1 == fs.count && jx_decimal_cmp(v, r->limit) != 0) {
-            snprintf(msg, sizeof msg, "%s (%s) %s ≠ %s%s：计划最后一期应为 %s%s", label_of(o),
+            snprintf(msg, sizeof msg, _("%s (%s) %s ≠ %s%s: the last period of the plan should be %s%s"), label_of(o),
                      f->path, cur, end, unit, end, unit);
             report(c, r, f, msg);
             break;
@@ -879,7 +880,7 @@ static void check_ratio(checker *c, const rule *r, const ref *entry)
     if (!numeric_of(&r->first, &value, &v, &ind, &vunit) || (*vunit && strcmp(vunit, "%"))) {
         char q[256];
         quote(jx_node_text(value.node), q, sizeof q);
-        snprintf(msg, sizeof msg, "%s (%s) '%s' 不是比例数值", label_of(&r->first), value.path, q);
+        snprintf(msg, sizeof msg, _("%s (%s) '%s' is not a ratio"), label_of(&r->first), value.path, q);
         report(c, r, &value, msg);
         goto done;
     }
@@ -971,7 +972,7 @@ static void check_rate(checker *c, const rule *r, const ref *entry)
                 continue;
             char lim[64], msg[1536];
             fmt_dec(r->limit, lim, sizeof lim);
-            snprintf(msg, sizeof msg, "%s%s%s%s (%s) %s 超过 %s%%：比率类指标不应高于 %s%%",
+            snprintf(msg, sizeof msg, _("%s%s%s%s (%s) %s is over %s%%: a rate should not be higher than %s%%"),
                      *name ? "「" : "", name, *name ? "」" : "", label_of(&r->list.items[i]),
                      fs.items[k].path, t, lim, lim);
             report(c, r, &fs.items[k], msg);
@@ -1004,7 +1005,7 @@ static void check_yoy(checker *c, const rule *r, const ref *entry)
             continue;
         char name[512], msg[2048];
         name_of(c, r, entry, name, sizeof name);
-        snprintf(msg, sizeof msg, "%s%s%s%s (%s) %s 低于 %s (%s) %s：目标较往年下降",
+        snprintf(msg, sizeof msg, _("%s%s%s%s (%s) %s is below %s (%s) %s: the target is lower than in earlier years"),
                  *name ? "「" : "", name, *name ? "」" : "",
                  label_of(&r->list.items[owner[fs.count - 1]]), cur->path, nt,
                  label_of(&r->list.items[owner[k]]), fs.items[k].path, pt);
@@ -1058,7 +1059,7 @@ static void check_match(checker *c, const rule *r, const ref *entry)
     describe_parts(&r->list, &m);
     if (r->list.count == 1)
         jx_buf_printf(&m, " (%s)", r->list.items[0].path);
-    jx_buf_printf(&m, " = %s%s，与 %s 均不相等", ss,
+    jx_buf_printf(&m, _(" = %s%s, equal to none of %s"), ss,
                   unit_of(&r->candidates.items[0]), jx_buf_str(&b));
     if (m.oom || b.oom)
         c->oom = 1;
@@ -1105,7 +1106,7 @@ jx_status jx_rules_check(const jx_rules *rules, const jx_node *schema, const jx_
     free(c.pend);
     free(c.pend_slots);
     if (c.oom)
-        return jx_diag_error(d, JX_ERR_NOMEM, file, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, file, 0, 0, _("out of memory"));
     if (st != JX_OK)
         return st;
     return c.errors ? JX_ERR_FILING : JX_OK;

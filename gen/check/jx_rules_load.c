@@ -12,6 +12,7 @@
 #include "jx_indicator.h"
 #include "jx_schema.h"
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 static const char *const kind_names[] = {"sum", "le", "plan", "ratio", "rate_max", "yoy",
                                          "match", NULL};
@@ -64,16 +65,17 @@ static void lerr(loader *ld, const jx_node *at, const char *fmt, ...)
     va_list ap, ap2;
     va_start(ap, fmt);
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    /* fmt is in the catalog (xgettext -klerr:3) */
+    int n = vsnprintf(NULL, 0, _(fmt), ap2);
     va_end(ap2);
     char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
     if (msg)
-        vsnprintf(msg, (size_t)n + 1, fmt, ap);
+        vsnprintf(msg, (size_t)n + 1, _(fmt), ap);
     else
         ld->oom = 1;
     va_end(ap);
     jx_diags_add(ld->d, JX_SEV_ERROR, ld->file, at ? at->line : 0, at ? at->col : 0, NULL,
-                 "%s%s%s%s", ld->id ? "rule " : "", ld->id ? ld->id : "", ld->id ? ": " : "",
+                 "%s%s%s%s", ld->id ? _("rule ") : "", ld->id ? ld->id : "", ld->id ? _(": ") : "",
                  msg ? msg : fmt);
     free(msg);
     ld->errors++;
@@ -144,8 +146,8 @@ static const jx_node *resolve_spec(const jx_node *base, const char *path, int al
             const char *near =
                 jx_nearest(seg, (const char *const *)fields->keys, fields->count);
             snprintf(err, errn, "the schema has no field '%s'%s%s%s%s%s", seg,
-                     *done ? " in " : "", done, near ? " (did you mean '" : "",
-                     near ? near : "", near ? "'?)" : "");
+                     *done ? " in " : "", done, near ? _(" (did you mean '") : "",
+                     near ? near : "", near ? _("'?)") : "");
             return NULL;
         }
         spec = fields->items[k];
@@ -381,7 +383,7 @@ static void check_rule_keys(loader *ld, const jx_node *r, rule_kind k)
         snprintf(kind_msg, sizeof kind_msg, "a rule of kind %s", kind_names[k]);
         char sugg[160] = "", valid[512] = "";
         if (near)
-            snprintf(sugg, sizeof sugg, " (did you mean '%s'?)", near);
+            snprintf(sugg, sizeof sugg, _(" (did you mean '%s'?)"), near);
         for (size_t a = 0, len = 0; a < n && len < sizeof valid; a++)
             len += (size_t)snprintf(valid + len, sizeof valid - len, "%s%s", a ? ", " : "", all[a]);
         lerr(ld, &at, "unknown key '%s' in %s%s; valid keys: %s", r->keys[i], kind_msg, sugg,
@@ -427,7 +429,7 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
         const char *near = kt ? jx_nearest(kt, kind_names, 7) : NULL;
         char sugg[96] = "";
         if (near)
-            snprintf(sugg, sizeof sugg, " (did you mean '%s'?)", near);
+            snprintf(sugg, sizeof sugg, _(" (did you mean '%s'?)"), near);
         lerr(ld, kind ? kind : n,
              "kind: must be sum, le, plan, ratio, rate_max, yoy or match, not '%s'%s", kt ? kt : "",
              sugg);
@@ -643,7 +645,7 @@ jx_status jx_rules_load(const jx_node *rules, const jx_node *schema, const char 
     *out = NULL;
     jx_rules *rs = calloc(1, sizeof *rs);
     if (!rs)
-        return jx_diag_error(d, JX_ERR_NOMEM, layout_file, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, layout_file, 0, 0, _("out of memory"));
     rs->layout_file = layout_file;
     loader ld = {layout_file, schema, d, 0, 0, NULL};
     if (rules && !(rules->kind == JX_NODE_SEQ || jx_node_is_empty(rules))) {
@@ -654,7 +656,7 @@ jx_status jx_rules_load(const jx_node *rules, const jx_node *schema, const char 
         rs->items = calloc(rules->count, sizeof *rs->items);
         if (!rs->items) {
             jx_rules_free(rs);
-            return jx_diag_error(d, JX_ERR_NOMEM, layout_file, 0, 0, "out of memory");
+            return jx_diag_error(d, JX_ERR_NOMEM, layout_file, 0, 0, _("out of memory"));
         }
         for (size_t i = 0; i < rules->count && !ld.oom; i++) {
             rule *r = &rs->items[rs->count++];
@@ -671,7 +673,7 @@ jx_status jx_rules_load(const jx_node *rules, const jx_node *schema, const char 
         check_derived(&ld, rs, schema, "", 0);
     if (ld.oom) {
         jx_rules_free(rs);
-        return jx_diag_error(d, JX_ERR_NOMEM, layout_file, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, layout_file, 0, 0, _("out of memory"));
     }
     if (ld.errors) {
         jx_rules_free(rs);

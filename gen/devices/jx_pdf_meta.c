@@ -4,6 +4,7 @@
 #include "jx_pdf_impl.h"
 #include "jx_file.h"
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 #include <errno.h>
 #include <math.h>
@@ -404,8 +405,8 @@ jx_status pdf_make_pdfa(pdf_device *dev, HPDF_Doc pdf)
     int pdfa = load_icc(icc_path, &icc, &icc_len, why, sizeof why);
     if (!pdfa && dev->base.diags)
         jx_diags_add(dev->base.diags, JX_SEV_WARNING, dev->path, 0, 0, "pdf-a",
-                     "no sRGB ICC profile for the PDF/A output intent (%s; Debian package %s): "
-                     "the PDF is written without it and does not claim PDF/A-1b",
+                     _("no sRGB ICC profile for the PDF/A output intent (%s; Debian package %s): "
+                     "the PDF is written without it and does not claim PDF/A-1b"),
                      why, SRGB_ICC_PACKAGE);
     st = pdfa ? add_output_intent(dev, pdf, icc, icc_len) : JX_OK;
     free(icc);

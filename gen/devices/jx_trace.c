@@ -16,6 +16,8 @@
  * family).  Calls in the wrong order (drawing outside a page, a page inside
  * a page, ...) fail with JX_ERR_INTERNAL, as they would on the PDF device. */
 #include "jx_trace.h"
+#include "jx_device.h"
+#include "jx_i18n.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -32,7 +34,7 @@ typedef struct trace_device {
 static jx_status trace_fail(trace_device *dev, const char *what)
 {
     if (dev->base.diags)
-        jx_diag_error(dev->base.diags, JX_ERR_INTERNAL, NULL, 0, 0, "trace device: %s", what);
+        jx_diag_error(dev->base.diags, JX_ERR_INTERNAL, NULL, 0, 0, _("trace device: %s"), what);
     return JX_ERR_INTERNAL;
 }
 
@@ -217,7 +219,7 @@ static jx_status trace_close(jx_device *d)
     if (fflush(dev->out) != 0 || ferror(dev->out)) {
         if (dev->base.diags)
             jx_diag_error(dev->base.diags, JX_ERR_IO, NULL, 0, 0,
-                          "trace device: cannot write the trace");
+                          _("trace device: cannot write the trace"));
         return JX_ERR_IO;
     }
     return JX_OK;

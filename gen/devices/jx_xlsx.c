@@ -58,6 +58,7 @@
 
 #include "jx_file.h"
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 /* Excel font for each font role; anything else is 宋体 (index 0). */
 static const struct {
@@ -131,7 +132,7 @@ static jx_status lxw_status(lxw_error e)
 
 jx_status xl_oom(xl_writer *x)
 {
-    return jx_diag_error(x->d, JX_ERR_NOMEM, NULL, 0, 0, "out of memory writing the workbook");
+    return jx_diag_error(x->d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory writing the workbook"));
 }
 
 /* Reports a failed libxlsxwriter call on sheet `sheet` at (row, col) (row
@@ -143,10 +144,10 @@ static jx_status lxw_fail(xl_writer *x, lxw_error e, const char *what, const cha
     if (row >= 0) {
         char ref[32];
         lxw_rowcol_to_cell(ref, (lxw_row_t)row, (lxw_col_t)col);
-        return jx_diag_error(x->d, st, NULL, 0, 0, "workbook sheet '%s' cell %s: %s: %s", sheet,
+        return jx_diag_error(x->d, st, NULL, 0, 0, _("workbook sheet '%s' cell %s: %s: %s"), sheet,
                              ref, what, lxw_strerror(e));
     }
-    return jx_diag_error(x->d, st, NULL, 0, 0, "workbook sheet '%s': %s: %s", sheet, what,
+    return jx_diag_error(x->d, st, NULL, 0, 0, _("workbook sheet '%s': %s: %s"), sheet, what,
                          lxw_strerror(e));
 }
 
@@ -741,7 +742,7 @@ static jx_status formula_error(xl_writer *x, const jx_cell *c, const char *why)
 {
     const jx_source *src = &c->source;
     return jx_diag_error(x->d, JX_ERR_XLSX, src->file, src->line, src->col,
-                         "%s: the formula \"%s\" %s", src->path ? src->path : "a derived total",
+                         _("%s: the formula \"%s\" %s"), src->path ? src->path : "a derived total",
                          c->formula, why);
 }
 
@@ -773,8 +774,8 @@ static jx_status resolve_formula(xl_writer *x, size_t here, const jx_cell *c, ch
             if (!pl) {
                 st = jx_diag_error(x->d, JX_ERR_XLSX, c->source.file, c->source.line,
                                    c->source.col,
-                                   "%s: the formula \"%s\" refers to {%.*s}, but no cell of the "
-                                   "workbook shows filing field '%.*s'",
+                                   _("%s: the formula \"%s\" refers to {%.*s}, but no cell of the "
+                                   "workbook shows filing field '%.*s'"),
                                    c->source.path ? c->source.path : "a derived total",
                                    c->formula, (int)len, p + 1, (int)len, p + 1);
                 break;
@@ -885,7 +886,7 @@ static jx_status write_cell(xl_writer *x, size_t si, lxw_worksheet *ws, size_t b
     jx_status st = lxw_fail(x, e, what, s->name, (long)r0, (long)fc);
     if (c->source.path || c->source.file)
         jx_diags_add(x->d, JX_SEV_NOTE, c->source.file, c->source.line, c->source.col, NULL,
-                     "the value of %s", c->source.path ? c->source.path : "this field");
+                     _("the value of %s"), c->source.path ? c->source.path : "this field");
     return st;
 }
 
@@ -930,8 +931,8 @@ static jx_status set_footer(xl_writer *x, const char *sheet, lxw_worksheet *ws, 
     char footer[LXW_HEADER_FOOTER_MAX];
     if (!footer_code(tmpl, footer, sizeof footer)) {
         jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-footer",
-                     "workbook sheet '%s': the page number format is too long for an "
-                     "Excel footer; no page numbers", sheet);
+                     _("workbook sheet '%s': the page number format is too long for an "
+                     "Excel footer; no page numbers"), sheet);
         return JX_OK;
     }
     lxw_header_footer_options opt = {0};
@@ -1019,11 +1020,11 @@ static jx_status plan_section(xl_writer *x, size_t index)
             continue;
         if (!sec->blocks[i].table)
             return jx_diag_error(x->d, JX_ERR_INTERNAL, NULL, 0, 0,
-                                 "workbook sheet '%s': block %zu is a table without a table",
+                                 _("workbook sheet '%s': block %zu is a table without a table"),
                                  s->name, i + 1);
         st = jx_table_check(sec->blocks[i].table, msg, sizeof msg);
         if (st != JX_OK)
-            return jx_diag_error(x->d, st, NULL, 0, 0, "workbook sheet '%s', block %zu: %s",
+            return jx_diag_error(x->d, st, NULL, 0, 0, _("workbook sheet '%s', block %zu: %s"),
                                  s->name, i + 1, msg);
     }
     const jx_page_setup *pg = &sec->page;
@@ -1032,8 +1033,8 @@ static jx_status plan_section(xl_writer *x, size_t index)
                   (pg->margin_right_pt > 0 ? pg->margin_right_pt : 0);
     if (!(s->width_pt >= 36)) {
         jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-page",
-                     "workbook sheet '%s': the page leaves %.1f pt between its margins; "
-                     "using the page width", s->name, s->width_pt);
+                     _("workbook sheet '%s': the page leaves %.1f pt between its margins; "
+                     "using the page width"), s->name, s->width_pt);
         s->width_pt = page_w;
     }
     if ((st = xl_layout_columns(x, s)) != JX_OK || (st = xl_layout_rows(x, s)) != JX_OK)
@@ -1049,7 +1050,7 @@ static jx_status write_sheet(xl_writer *x, size_t index)
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, s->name);
     if (!ws)
         return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                             "cannot add workbook sheet '%s' (out of memory or invalid name)",
+                             _("cannot add workbook sheet '%s' (out of memory or invalid name)"),
                              s->name);
     lxw_error e;
     jx_status st;
@@ -1182,7 +1183,7 @@ static jx_status write_data_sheet(xl_writer *x)
             continue; /* shown again: listed at its first cell */
         if (r + 1 > LXW_ROW_MAX - 1)
             return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                                 "the data sheet would need more than %d rows", LXW_ROW_MAX);
+                                 _("the data sheet would need more than %d rows"), LXW_ROW_MAX);
         r++;
         double h = xl_min_line(XL_DATA_SIZE) + 2 * XL_PAD_Y_PT;
         char ref[32];
@@ -1412,7 +1413,7 @@ static jx_status define_names(xl_writer *x)
             lxw_error e = workbook_define_name(x->wb, name.data, ref.data);
             if (e)
                 st = jx_diag_error(x->d, lxw_status(e), NULL, 0, 0,
-                                   "workbook: cannot define the name %s for %s: %s", name.data,
+                                   _("workbook: cannot define the name %s for %s: %s"), name.data,
                                    pl->path, lxw_strerror(e));
         }
         jx_buf_free(&name);
@@ -1440,7 +1441,7 @@ jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx
 {
     if (!doc || !path || !*path)
         return jx_diag_error(d, JX_ERR_INTERNAL, NULL, 0, 0,
-                             "jx_xlsx_write: no document or no file name");
+                             _("jx_xlsx_write: no document or no file name"));
     jx_file_out file;
     jx_status st = jx_file_out_open(&file, path, d);
     if (st != JX_OK)
@@ -1458,7 +1459,7 @@ jx_status jx_xlsx_write_into(const jx_doc *doc, jx_fonts *fonts, jx_file_out *fi
     jx_status st;
     if (!doc || !file || !file->tmp)
         return jx_diag_error(d, JX_ERR_INTERNAL, NULL, 0, 0,
-                             "jx_xlsx_write_into: no document or no file");
+                             _("jx_xlsx_write_into: no document or no file"));
     const char *path = file->path;
     /* Excel reserves "History"; the data sheet is ours. */
     if ((st = reserve_name(&x, "history")) != JX_OK ||
@@ -1505,7 +1506,7 @@ jx_status jx_xlsx_write_into(const jx_doc *doc, jx_fonts *fonts, jx_file_out *fi
     e = workbook_close(x.wb);
     x.wb = NULL;
     if (e) {
-        st = jx_diag_error(d, lxw_status(e), NULL, 0, 0, "cannot write workbook %s: %s", path,
+        st = jx_diag_error(d, lxw_status(e), NULL, 0, 0, _("cannot write workbook %s: %s"), path,
                            lxw_strerror(e));
         goto done;
     }

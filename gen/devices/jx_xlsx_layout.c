@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 /* ---- measuring --------------------------------------------------------- */
 
@@ -156,14 +157,14 @@ static jx_status piece_lines(xl_writer *x, const char *role, double size, const 
     } else if (st == JX_ERR_GLYPH) {
         *lines = estimate_lines(text, len, size, avail);
         jx_diags_add(x->d, JX_SEV_WARNING, src->file, src->line, src->col, "xlsx-measure",
-                     "%s: text has a character no font can draw; its workbook row height is "
-                     "estimated", what);
+                     _("%s: text has a character no font can draw; its workbook row height is "
+                     "estimated"), what);
         st = JX_OK;
     } else {
         jx_diags_append(x->d, &tmp);
         if (st != JX_ERR_NOMEM)
             st = jx_diag_error(x->d, JX_ERR_XLSX, src->file, src->line, src->col,
-                               "%s: cannot measure text for the workbook (%s)", what,
+                               _("%s: cannot measure text for the workbook (%s)"), what,
                                jx_status_str(st));
     }
     jx_text_lines_free(&tl);
@@ -367,7 +368,7 @@ jx_status xl_layout_columns(xl_writer *x, xl_sheet *s)
     s->ncols = nc - 1;
     if (s->ncols > LXW_COL_MAX) {
         st = jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                           "workbook sheet '%s' would need %d columns (Excel allows %d)", s->name,
+                           _("workbook sheet '%s' would need %d columns (Excel allows %d)"), s->name,
                            s->ncols, LXW_COL_MAX);
         goto done;
     }
@@ -412,15 +413,15 @@ jx_status xl_layout_rows(xl_writer *x, xl_sheet *s)
                    (s->nbreaks == 0 || s->breaks[s->nbreaks - 1] != row)) {
             if (s->nbreaks == LXW_BREAKS_MAX) {
                 jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-page-breaks",
-                             "workbook sheet '%s': more than %d page breaks; the rest are "
-                             "left out", s->name, LXW_BREAKS_MAX);
+                             _("workbook sheet '%s': more than %d page breaks; the rest are "
+                             "left out"), s->name, LXW_BREAKS_MAX);
                 continue;
             }
             s->breaks[s->nbreaks++] = (lxw_row_t)row;
         }
         if (row > LXW_ROW_MAX)
             return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                                 "workbook sheet '%s' would need more than %d rows", s->name,
+                                 _("workbook sheet '%s' would need more than %d rows"), s->name,
                                  LXW_ROW_MAX);
     }
     s->nrows = row;
@@ -441,8 +442,8 @@ static void warn_tall(xl_writer *x, const xl_sheet *s, const jx_source *src, dou
 {
     const char *what = src->path ? src->path : src->label ? src->label : "a paragraph";
     jx_diags_add(x->d, JX_SEV_WARNING, src->file, src->line, src->col, "xlsx-row-height",
-                 "%s needs %.0f pt in workbook sheet '%s' row %zu, more than Excel's %.0f pt "
-                 "per row; the text will be cut off there", what, need, s->name, row + 1,
+                 _("%s needs %.0f pt in workbook sheet '%s' row %zu, more than Excel's %.0f pt "
+                 "per row; the text will be cut off there"), what, need, s->name, row + 1,
                  XL_MAX_ROW_PT);
 }
 
@@ -535,7 +536,7 @@ jx_status xl_layout_heights(xl_writer *x, xl_sheet *s)
                 const char *what = c->source.path ? c->source.path : "a number";
                 jx_diags_add(x->d, JX_SEV_WARNING, c->source.file, c->source.line,
                              c->source.col, "xlsx-number-width",
-                             "%s is wider than its workbook cell; Excel may show it as ####",
+                             _("%s is wider than its workbook cell; Excel may show it as ####"),
                              what);
             }
             size_t first = r0 + (size_t)c->row;

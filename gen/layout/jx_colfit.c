@@ -1,5 +1,6 @@
 /* jx_colfit.c - columns that fit their content (see jx_colfit.h). */
 #include "jx_colfit.h"
+#include "jx_i18n.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -104,7 +105,7 @@ static jx_status fit_table(jx_fonts *fonts, jx_table *t, double width, jx_diags 
     if (!c || !fit) {
         free(c);
         free(fit);
-        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, "out of memory fitting columns");
+        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory fitting columns"));
     }
     double units = 0;
     for (int j = 0; j < n; j++)
@@ -162,7 +163,7 @@ static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags 
     if (!need || !w) {
         free(need);
         free(w);
-        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, "out of memory fitting columns");
+        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory fitting columns"));
     }
     double units = 0;
     for (int j = 0; j < n; j++)

@@ -9,6 +9,7 @@
 #include "jx_rich.h"
 #include "jx_schema.h"
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 #define MAX_PATH_LEN 512
 #define MAX_TABLE_ROWS 20000
@@ -48,15 +49,16 @@ static jx_status layout_error(composer *c, const jx_node *at, const char *fmt, .
 {
     va_list ap;
     va_start(ap, fmt);
+    /* fmt is in the catalog (xgettext -klayout_error:3) */
     jx_diags_vadd(c->d, JX_SEV_ERROR, c->layout->path, at ? at->line : 0, at ? at->col : 0, NULL,
-                  fmt, ap);
+                  _(fmt), ap);
     va_end(ap);
     return fail(c, JX_ERR_LAYOUT);
 }
 
 static jx_status nomem(composer *c)
 {
-    jx_diag_error(c->d, JX_ERR_NOMEM, c->file, 0, 0, "out of memory");
+    jx_diag_error(c->d, JX_ERR_NOMEM, c->file, 0, 0, _("out of memory"));
     return fail(c, JX_ERR_NOMEM);
 }
 
@@ -485,7 +487,7 @@ static int place_row(table_builder *tb, const scope *sc, const jx_row_spec *item
         col++;
     if (col != tb->end_col) {
         layout_error(c, item->at, "this row fills %d of %d columns of its %s", col, tb->end_col,
-                     tb->end_col == tb->t->ncols ? "table" : "side");
+                     tb->end_col == tb->t->ncols ? _("table") : _("side"));
         return -1;
     }
     return 0;
@@ -557,7 +559,7 @@ static int place_each(table_builder *tb, const scope *sc, const jx_row_spec *ite
         return 0;
     if (list->kind != JX_NODE_SEQ) {
         jx_diags_add(tb->c->d, JX_SEV_ERROR, tb->c->file, list->line, list->col, "wrong-shape",
-                     "%s must be a list", inner.path);
+                     _("%s must be a list"), inner.path);
         fail(tb->c, JX_ERR_FILING);
         return -1;
     }
@@ -749,7 +751,7 @@ static jx_status build_each_block(composer *c, const scope *sc, jx_section *sec,
         return JX_OK;
     if (list->kind != JX_NODE_SEQ) {
         jx_diags_add(c->d, JX_SEV_ERROR, c->file, list->line, list->col, "wrong-shape",
-                     "%s must be a list", inner.path);
+                     _("%s must be a list"), inner.path);
         return fail(c, JX_ERR_FILING);
     }
     char base[MAX_PATH_LEN - 32];
@@ -940,7 +942,7 @@ jx_status jx_compose(const jx_layout *layout, const jx_node *filing, const char 
     composer c = {layout, filing, filing_path, d, jx_doc_create(), JX_OK, &derived};
     if (!c.doc) {
         jx_derivations_free(&derived);
-        return jx_diag_error(d, JX_ERR_NOMEM, filing_path, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, filing_path, 0, 0, _("out of memory"));
     }
     scope root = {0};
     root.node = filing;

@@ -11,6 +11,7 @@
 #include "jx_file.h"
 #include "jx_schema.h"
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 #define MM_TO_PT (72.0 / 25.4)
 
@@ -32,7 +33,9 @@ static void check_error(checker *c, const jx_node *at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    jx_diags_vadd(c->d, JX_SEV_ERROR, c->file, at ? at->line : 0, at ? at->col : 0, NULL, fmt, ap);
+    /* fmt is in the catalog (xgettext -kcheck_error:3) */
+    jx_diags_vadd(c->d, JX_SEV_ERROR, c->file, at ? at->line : 0, at ? at->col : 0, NULL, _(fmt),
+                  ap);
     va_end(ap);
     c->errors++;
 }
@@ -58,8 +61,8 @@ static void check_keys(checker *c, const jx_node *map, const char *const *allowe
         for (size_t k = 0; k < n; k++)
             jx_buf_printf(&valid, "%s%s", k ? ", " : "", allowed[k]);
         jx_diags_add(c->d, JX_SEV_ERROR, c->file, map->key_lines[i], map->key_cols[i], NULL,
-                     "unknown key '%s' in %s%s%s%s; valid keys: %s", map->keys[i], what,
-                     near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "",
+                     _("unknown key '%s' in %s%s%s%s; valid keys: %s"), map->keys[i], what,
+                     near ? _(" (did you mean '") : "", near ? near : "", near ? _("'?)") : "",
                      valid.oom ? "" : jx_buf_str(&valid));
         jx_buf_free(&valid);
         c->errors++;
@@ -737,16 +740,16 @@ static void free_blocks(jx_block_spec *blocks, size_t n)
 
 jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
 {
-    static const char *const keys[] = {"region", "name", "page", "styles", "formats",
+    static const char *const keys[] = {"region", "place", "name", "page", "styles", "formats",
                                        "document", "schema", "rules", "sections", NULL};
     *out = NULL;
     jx_layout *l = calloc(1, sizeof *l);
     if (!l)
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     jx_status st = JX_OK;
     l->path = strdup(path);
     if (!l->path) {
-        st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
         goto fail;
     }
     char *buf = NULL;
@@ -775,7 +778,7 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
     if (styles && expect_kind(&c, styles, JX_NODE_MAP, "styles")) {
         l->styles = calloc(styles->count + 1, sizeof *l->styles);
         if (!l->styles) {
-            st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+            st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
             goto fail;
         }
         for (size_t i = 0; i < styles->count; i++) {
@@ -797,14 +800,14 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
     if (formats && expect_kind(&c, formats, JX_NODE_MAP, "formats")) {
         l->formats = calloc(formats->count + 1, sizeof *l->formats);
         if (!l->formats) {
-            st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+            st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
             goto fail;
         }
         for (size_t i = 0; i < formats->count; i++) {
             read_format(&c, l, formats->keys[i], formats->items[i], &l->formats[i]);
             l->nformats = i + 1;
             if (!l->formats[i].excel) {
-                st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+                st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
                 goto fail;
             }
         }
@@ -825,7 +828,7 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
         c.errors += jx_schema_check_definition(l->schema, path, d);
     compile_sections(&c, l, jx_node_get(l->root, "sections"));
     if (c.nomem) {
-        st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
         goto fail;
     }
     if (!c.errors) {

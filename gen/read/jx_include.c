@@ -11,6 +11,7 @@
 
 #include "jx_file.h"
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 #define MAX_REF_LEN 1024
 
@@ -176,7 +177,7 @@ static jx_status fail_at(resolver *rs, jx_status st, int line, int col, const ch
     char msg[MAX_REF_LEN * 2 + 256];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, _(fmt), ap); /* fmt is in the catalog: xgettext -kfail_at:5 */
     va_end(ap);
     jx_diags_add(rs->d, JX_SEV_ERROR, rs->path, line, col, "include", "%s", msg);
     if (rs->status == JX_OK)
@@ -299,7 +300,7 @@ static const jx_node *lookup(resolver *rs, const char *ref, const jx_node *at)
                     const char *near = jx_nearest(seg, cands, nc);
                     char hint[300] = "";
                     if (near)
-                        snprintf(hint, sizeof hint, " (did you mean %s?)", near);
+                        snprintf(hint, sizeof hint, _(" (did you mean %s?)"), near);
                     fail_at(rs, JX_ERR_FILING, at->line, at->col,
                             "$ref: '%s' is not defined in the included files%s", seg, hint);
                     return NULL;
@@ -619,7 +620,7 @@ static void load_include(resolver *rs, const jx_node *at, size_t idx)
     rs->roots[idx] = root;
     if (root->kind != JX_NODE_MAP) {
         jx_diags_add(rs->d, JX_SEV_ERROR, f->path, root->line, root->col, "include",
-                     "an included file is a map of shared values (key: value lines)");
+                     _("an included file is a map of shared values (key: value lines)"));
         rs->status = JX_ERR_FILING;
         return;
     }
@@ -632,8 +633,8 @@ static void load_include(resolver *rs, const jx_node *at, size_t idx)
     }
     if (dir) {
         jx_diags_add(rs->d, JX_SEV_ERROR, f->path, line, col, "include",
-                     "an included file holds plain values; '%s' is only allowed in a filing "
-                     "(include every shared file from the filing itself)",
+                     _("an included file holds plain values; '%s' is only allowed in a filing "
+                     "(include every shared file from the filing itself)"),
                      dir);
         rs->status = JX_ERR_FILING;
         return;
@@ -646,7 +647,7 @@ static void load_include(resolver *rs, const jx_node *at, size_t idx)
                 continue;
             jx_diags_add(rs->d, JX_SEV_ERROR, f->path, root->key_lines[i], root->key_cols[i],
                          "include",
-                         "'%s' is also defined in %s:%d:%d; a shared key comes from one file only",
+                         _("'%s' is also defined in %s:%d:%d; a shared key comes from one file only"),
                          root->keys[i], rs->inc->files[p].path,
                          rs->roots[p]->key_lines[j] - rs->inc->files[p].base,
                          rs->roots[p]->key_cols[j]);
@@ -710,7 +711,7 @@ jx_status jx_include_load(const char *path, jx_node **root, jx_includes **inc, j
     if (!in || !(in->files[0].path = strdup(path))) {
         free(in);
         free(buf);
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     }
     in->count = 1;
     in->files[0].hash = jx_hash_bytes(JX_HASH_INIT, buf, len);

@@ -8,6 +8,8 @@
 #include <yaml.h>
 
 #include "jx_file.h"
+#include "jx_i18n.h"
+#include "jx_sniff.h"
 #include "jx_util.h"
 
 /* Line and column (1-based, columns in characters) of a byte offset. */
@@ -107,15 +109,53 @@ static int append_child(jx_node *parent, jx_node *child, char *key, int kline, i
     return 0;
 }
 
+/* The problems and contexts libyaml reports (its own English text), listed
+ * so that the catalog translates them; yaml_failure() looks them up. */
+static const char *const libyaml_texts[] __attribute__((unused)) = {
+    N_("found character that cannot start any token"),
+    N_("found unexpected end of stream"),
+    N_("while scanning a quoted scalar"),
+    N_("while scanning a simple key"),
+    N_("could not find expected ':'"),
+    N_("did not find expected key"),
+    N_("while parsing a block mapping"),
+    N_("mapping values are not allowed in this context"),
+    N_("did not find expected '-' indicator"),
+    N_("while parsing a block collection"),
+    N_("did not find expected ',' or ']'"),
+    N_("while parsing a flow sequence"),
+    N_("did not find expected ',' or '}'"),
+    N_("while parsing a flow mapping"),
+    N_("did not find expected <document start>"),
+    N_("did not find expected node content"),
+    N_("while parsing a block node"),
+    N_("while parsing a flow node"),
+    N_("found a tab character that violates indentation"),
+    N_("found a tab character where an indentation space is expected"),
+    N_("while scanning for the next token"),
+    N_("block sequence entries are not allowed in this context"),
+    N_("found unknown escape character"),
+    N_("while parsing a quoted scalar"),
+    N_("found undefined tag handle"),
+    N_("while parsing a node"),
+    N_("found unexpected ':'"),
+    N_("while scanning a plain scalar"),
+    N_("found unexpected document indicator"),
+    N_("found incorrect leading UTF-8 octet"),
+    N_("found invalid Unicode character escape code"),
+    N_("while scanning a block scalar"),
+    N_("found extra characters after the header"),
+};
+
 static jx_status yaml_failure(parse_state *ps, yaml_parser_t *p)
 {
     int line = (int)p->problem_mark.line + 1, col = (int)p->problem_mark.column + 1;
     if (p->error == YAML_MEMORY_ERROR)
-        return jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, "out of memory");
+        return jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, _("out of memory"));
     if (p->error == YAML_READER_ERROR)
         return jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, 0, 0,
-                             "cannot read the text: %s at byte offset %zu",
-                             p->problem ? p->problem : "reader error", p->problem_offset);
+                             _("cannot read the text: %s at byte offset %zu"),
+                             p->problem ? _(p->problem) : _("reader error"), p->problem_offset);
     if (p->context_mark.line || p->context_mark.column) {
         /* The problem usually sits where the context points. */
         if (p->problem_mark.line == 0 && p->problem_mark.column == 0) {
@@ -123,9 +163,9 @@ static jx_status yaml_failure(parse_state *ps, yaml_parser_t *p)
             col = (int)p->context_mark.column + 1;
         }
     }
-    return jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, line, col, "malformed YAML/JSON: %s%s%s",
-                         p->problem ? p->problem : "syntax error", p->context ? " " : "",
-                         p->context ? p->context : "");
+    return jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, line, col, _("malformed YAML/JSON: %s%s%s"),
+                         p->problem ? _(p->problem) : _("syntax error"), p->context ? " " : "",
+                         p->context ? _(p->context) : "");
 }
 
 /* The keys of a map being read, hashed, so that the duplicate-key check
@@ -296,18 +336,18 @@ static jx_status parse_node_inner(parse_state *ps, yaml_parser_t *p, yaml_event_
     if (depth > JX_NODE_MAX_DEPTH)
         return jx_diag_error(ps->d, JX_ERR_LIMIT, ps->name, (int)ev->start_mark.line + 1,
                              (int)ev->start_mark.column + 1,
-                             "nesting deeper than %d levels is not allowed", JX_NODE_MAX_DEPTH);
+                             _("nesting deeper than %d levels is not allowed"), JX_NODE_MAX_DEPTH);
     switch (ev->type) {
     case YAML_ALIAS_EVENT:
         return jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, (int)ev->start_mark.line + 1,
                              (int)ev->start_mark.column + 1,
-                             "YAML aliases (*%s) are not supported in filings; write the value out",
+                             _("YAML aliases (*%s) are not supported in filings; write the value out"),
                              (const char *)ev->data.alias.anchor);
     case YAML_SCALAR_EVENT: {
         if (ev->data.scalar.anchor)
             return jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, (int)ev->start_mark.line + 1,
                                  (int)ev->start_mark.column + 1,
-                                 "YAML anchors (&%s) are not supported in filings",
+                                 _("YAML anchors (&%s) are not supported in filings"),
                                  (const char *)ev->data.scalar.anchor);
         jx_node *n = node_new(ps, JX_NODE_SCALAR, ev);
         if (!n)
@@ -316,7 +356,7 @@ static jx_status parse_node_inner(parse_state *ps, yaml_parser_t *p, yaml_event_
         n->text = malloc(n->len + 1);
         if (!n->text) {
             jx_node_free(n);
-            return jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, "out of memory");
+            return jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, _("out of memory"));
         }
         memcpy(n->text, ev->data.scalar.value, n->len);
         n->text[n->len] = '\0';
@@ -332,7 +372,7 @@ static jx_status parse_node_inner(parse_state *ps, yaml_parser_t *p, yaml_event_
         if (anchor)
             return jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, (int)ev->start_mark.line + 1,
                                  (int)ev->start_mark.column + 1,
-                                 "YAML anchors (&%s) are not supported in filings",
+                                 _("YAML anchors (&%s) are not supported in filings"),
                                  (const char *)anchor);
         jx_node *n = node_new(ps, is_map ? JX_NODE_MAP : JX_NODE_SEQ, ev);
         if (!n)
@@ -358,7 +398,7 @@ static jx_status parse_node_inner(parse_state *ps, yaml_parser_t *p, yaml_event_
                     free(seen.slot);
                     jx_node_free(n);
                     return jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, l, c,
-                                         "a map key must be plain text");
+                                         _("a map key must be plain text"));
                 }
                 kline = (int)child.start_mark.line + 1;
                 kcol = (int)child.start_mark.column + 1;
@@ -367,7 +407,7 @@ static jx_status parse_node_inner(parse_state *ps, yaml_parser_t *p, yaml_event_
                     yaml_event_delete(&child);
                     free(seen.slot);
                     jx_node_free(n);
-                    return jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, "out of memory");
+                    return jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, _("out of memory"));
                 }
                 memcpy(key, child.data.scalar.value, child.data.scalar.length);
                 key[child.data.scalar.length] = '\0';
@@ -375,9 +415,9 @@ static jx_status parse_node_inner(parse_state *ps, yaml_parser_t *p, yaml_event_
                 int dup = key_set_add(&seen, n, key);
                 if (dup != 0) {
                     jx_status st = dup < 0 ? jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0,
-                                                           "out of memory")
+                                                           _("out of memory"))
                                            : jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, kline,
-                                                           kcol, "duplicate key '%s'", key);
+                                                           kcol, _("duplicate key '%s'"), key);
                     free(key);
                     free(seen.slot);
                     jx_node_free(n);
@@ -400,7 +440,7 @@ static jx_status parse_node_inner(parse_state *ps, yaml_parser_t *p, yaml_event_
                 jx_node_free(n);
                 return st != JX_OK ? st
                                    : jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0,
-                                                   "out of memory");
+                                                   _("out of memory"));
             }
         }
         free(seen.slot);
@@ -409,14 +449,14 @@ static jx_status parse_node_inner(parse_state *ps, yaml_parser_t *p, yaml_event_
     }
     default:
         return jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, (int)ev->start_mark.line + 1,
-                             (int)ev->start_mark.column + 1, "unexpected YAML event");
+                             (int)ev->start_mark.column + 1, _("unexpected YAML event"));
     }
 limit_or_oom:
     if (ps->nodes > JX_NODE_MAX_NODES)
         return jx_diag_error(ps->d, JX_ERR_LIMIT, ps->name, (int)ev->start_mark.line + 1,
-                             (int)ev->start_mark.column + 1, "more than %d values in one file",
+                             (int)ev->start_mark.column + 1, _("more than %d values in one file"),
                              JX_NODE_MAX_NODES);
-    return jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, "out of memory");
+    return jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, _("out of memory"));
 }
 
 jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx_node **out,
@@ -431,23 +471,56 @@ jx_status jx_node_parse_buffer_opts(const char *name, const char *buf, size_t le
     *out = NULL;
     if (len > JX_NODE_MAX_BYTES)
         return jx_diag_error(d, JX_ERR_LIMIT, name, 0, 0,
-                             "file is %zu bytes; filings larger than %u bytes are refused", len,
+                             _("file is %zu bytes; filings larger than %u bytes are refused"), len,
                              JX_NODE_MAX_BYTES);
+    const char *hint;
+    const char *kind = jx_sniff_kind(buf, len, &hint);
+    if (kind && hint)
+        return jx_diag_error(d, JX_ERR_SYNTAX, name, 0, 0,
+                             _("this is %s, not a filing (a filing is YAML or JSON text): %s"),
+                             _(kind), _(hint));
+    if (kind)
+        return jx_diag_error(d, JX_ERR_SYNTAX, name, 0, 0,
+                             _("this is %s, not a filing (a filing is YAML or JSON text)"),
+                             _(kind));
+    if (memchr(buf, '\0', len) || jx_utf8_invalid_offset(buf, len) >= 0) {
+        /* GB18030/GBK (Chinese Windows' default) or UTF-16 with a BOM: read
+         * it converted, with a note. */
+        char *conv = NULL;
+        size_t conv_len = 0;
+        jx_text_encoding enc;
+        if (jx_text_to_utf8(buf, len, &conv, &conv_len, &enc) == 0 &&
+            !memchr(conv, '\0', conv_len) &&
+            jx_utf8_invalid_offset(conv, conv_len) < 0) {
+            jx_diags_add(d, JX_SEV_NOTE, name, 1, 1, "encoding",
+                         enc == JX_ENC_UTF16
+                             ? _("the file is saved as UTF-16, not UTF-8; it was read as "
+                                 "UTF-16 (save it as UTF-8 to avoid this note)")
+                             : _("the file is saved as GB18030/GBK, not UTF-8; it was read as "
+                                 "GB18030 (save it as UTF-8 to avoid this note)"));
+            jx_status st = jx_node_parse_buffer(name, conv, conv_len, out, d);
+            free(conv);
+            return st;
+        }
+        free(conv);
+    }
     if (memchr(buf, '\0', len)) {
         size_t off = (size_t)((const char *)memchr(buf, '\0', len) - buf);
         int line, col;
         offset_position(buf, off, &line, &col);
         int utf16 = len >= 2 && (memcmp(buf, "\xFF\xFE", 2) == 0 || memcmp(buf, "\xFE\xFF", 2) == 0);
         return jx_diag_error(d, JX_ERR_SYNTAX, name, line, col,
-                             "not a text file: NUL byte at byte offset %zu%s", off,
-                             utf16 ? " (UTF-16 text: save the file as UTF-8)" : "");
+                             utf16 ? _("not a text file: NUL byte at byte offset %zu (UTF-16 "
+                                       "text: save the file as UTF-8)")
+                                   : _("not a text file: NUL byte at byte offset %zu"),
+                             off);
     }
     long bad = jx_utf8_invalid_offset(buf, len);
     if (bad >= 0) {
         int line, col;
         offset_position(buf, (size_t)bad, &line, &col);
         return jx_diag_error(d, JX_ERR_SYNTAX, name, line, col,
-                             "invalid UTF-8 at byte offset %ld (save the file as UTF-8)", bad);
+                             _("invalid UTF-8 at byte offset %ld (save the file as UTF-8)"), bad);
     }
     size_t skip = (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
     int blank = 1;
@@ -455,11 +528,11 @@ jx_status jx_node_parse_buffer_opts(const char *name, const char *buf, size_t le
         if (buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\r' && buf[i] != '\t')
             blank = 0;
     if (blank)
-        return jx_diag_error(d, JX_ERR_SYNTAX, name, 1, 1, "the file is empty");
+        return jx_diag_error(d, JX_ERR_SYNTAX, name, 1, 1, _("the file is empty"));
 
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser))
-        return jx_diag_error(d, JX_ERR_NOMEM, name, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, name, 0, 0, _("out of memory"));
     yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
     parse_state ps = {name, d, 0, flags, NULL, 0};
     jx_status st = JX_OK;
@@ -479,7 +552,7 @@ jx_status jx_node_parse_buffer_opts(const char *name, const char *buf, size_t le
         if (type == YAML_DOCUMENT_START_EVENT && ++docs > 1) {
             st = jx_diag_error(d, JX_ERR_SYNTAX, name, (int)ev.start_mark.line + 1,
                                (int)ev.start_mark.column + 1,
-                               "a filing holds one document; found a second '---'");
+                               _("a filing holds one document; found a second '---'"));
             yaml_event_delete(&ev);
             break;
         }
@@ -502,7 +575,7 @@ jx_status jx_node_parse_buffer_opts(const char *name, const char *buf, size_t le
         return st;
     }
     if (!root)
-        return jx_diag_error(d, JX_ERR_SYNTAX, name, 1, 1, "the file is empty");
+        return jx_diag_error(d, JX_ERR_SYNTAX, name, 1, 1, _("the file is empty"));
     *out = root;
     return JX_OK;
 }

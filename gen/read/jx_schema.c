@@ -7,9 +7,10 @@
 
 #include "jx_decimal.h"
 #include "jx_util.h"
+#include "jx_i18n.h"
 
-static const char *const spec_keys[] = {"label", "type",  "unit",    "required", "fields",
-                                        "item",  "derived", "example", NULL};
+static const char *const spec_keys[] = {"label",   "type",    "unit",     "required", "fields",
+                                        "item",    "derived", "example",  "negative", NULL};
 
 jx_field_type jx_schema_type(const jx_node *spec)
 {
@@ -45,12 +46,39 @@ int jx_schema_is_percent(const jx_node *spec)
     return u && (strcmp(u, "%") == 0 || strcmp(u, "\xEF\xBC\x85") == 0);
 }
 
+/* Copies text into buf with the full-width forms Chinese input methods
+ * type (０-９ ．，－＋ and the ideographic space) made ASCII.  Returns buf,
+ * or text itself when it has none or does not fit. */
+static const char *ascii_digits(const char *text, char *buf, size_t n)
+{
+    size_t k = 0;
+    int changed = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (k + 2 > n)
+            return text;
+        if (p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x8B && p[2] <= 0x99 && p[2] != 0x8F) {
+            buf[k++] = (char)(p[2] - 0x8B + '+'); /* U+FF0B..U+FF19: ＋，－．０-９ */
+            p += 2;
+            changed = 1;
+        } else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
+            buf[k++] = ' '; /* U+3000 */
+            p += 2;
+            changed = 1;
+        } else {
+            buf[k++] = (char)*p;
+        }
+    }
+    buf[k] = '\0';
+    return changed ? buf : text;
+}
+
 jx_status jx_schema_amount_parse(const jx_node *spec, const char *text, jx_decimal *out)
 {
     int flags = JX_DEC_ALLOW_SEPARATORS | JX_DEC_ALLOW_DASH_ZERO | JX_DEC_ALLOW_BLANK_ZERO;
     if (jx_schema_is_percent(spec))
         flags |= JX_DEC_ALLOW_PERCENT;
-    return jx_decimal_parse(text ? text : "", flags, out);
+    char buf[128];
+    return jx_decimal_parse(text ? ascii_digits(text, buf, sizeof buf) : "", flags, out);
 }
 
 static int is_required(const jx_node *spec)
@@ -91,14 +119,14 @@ static int check_flags(const jx_node *spec, const char *name, jx_field_type ft,
                        const char *file, jx_diags *d)
 {
     int errors = 0;
-    static const char *const flags[] = {"required", "derived"};
-    for (int i = 0; i < 2; i++) {
+    static const char *const flags[] = {"required", "derived", "negative"};
+    for (int i = 0; i < 3; i++) {
         const jx_node *f = jx_node_get(spec, flags[i]);
         const char *t = jx_node_text(f);
         if (f && !(t && (strcmp(t, "true") == 0 || strcmp(t, "false") == 0 ||
                          strcmp(t, "yes") == 0 || strcmp(t, "no") == 0))) {
             jx_diags_add(d, JX_SEV_ERROR, file, f->line, f->col, NULL,
-                         "%s: of field '%s' must be true or false", flags[i], name);
+                         _("%s: of field '%s' must be true or false"), flags[i], name);
             errors++;
         }
     }
@@ -106,12 +134,12 @@ static int check_flags(const jx_node *spec, const char *name, jx_field_type ft,
         const jx_node *f = jx_node_get(spec, "derived");
         if (ft != JX_FIELD_AMOUNT) {
             jx_diags_add(d, JX_SEV_ERROR, file, f->line, f->col, NULL,
-                         "field '%s' is derived: true but not an amount (type: amount)", name);
+                         _("field '%s' is derived: true but not an amount (type: amount)"), name);
             errors++;
         } else if (is_required(spec)) {
             jx_diags_add(d, JX_SEV_ERROR, file, f->line, f->col, NULL,
-                         "field '%s' cannot be both required: and derived: (a derived total "
-                         "may be left out)",
+                         _("field '%s' cannot be both required: and derived: (a derived total "
+                         "may be left out)"),
                          name);
             errors++;
         }
@@ -119,8 +147,8 @@ static int check_flags(const jx_node *spec, const char *name, jx_field_type ft,
     const jx_node *ex = jx_node_get(spec, "example");
     if (ex && (ex->kind != JX_NODE_SCALAR || ft == JX_FIELD_MAP || ft == JX_FIELD_LIST)) {
         jx_diags_add(d, JX_SEV_ERROR, file, ex->line, ex->col, NULL,
-                     "example: of field '%s' must be one value, and only text, rich and amount "
-                     "fields have one",
+                     _("example: of field '%s' must be one value, and only text, rich and amount "
+                     "fields have one"),
                      name);
         errors++;
     }
@@ -132,19 +160,19 @@ static int check_fields_def(const jx_node *fields, const char *file, jx_diags *d
     int errors = 0;
     if (!fields || fields->kind != JX_NODE_MAP) {
         jx_diags_add(d, JX_SEV_ERROR, file, fields ? fields->line : 0, fields ? fields->col : 0,
-                     NULL, "schema fields must be a map of field name to field spec");
+                     NULL, _("schema fields must be a map of field name to field spec"));
         return 1;
     }
     if (depth > 12) {
         jx_diags_add(d, JX_SEV_ERROR, file, fields->line, fields->col, NULL,
-                     "schema nested more than 12 deep");
+                     _("schema nested more than 12 deep"));
         return 1;
     }
     for (size_t i = 0; i < fields->count; i++) {
         const jx_node *spec = fields->items[i];
         if (spec->kind != JX_NODE_MAP) {
             jx_diags_add(d, JX_SEV_ERROR, file, spec->line, spec->col, NULL,
-                         "field '%s' needs a spec map such as {label: …, type: text}",
+                         _("field '%s' needs a spec map such as {label: …, type: text}"),
                          fields->keys[i]);
             errors++;
             continue;
@@ -160,9 +188,9 @@ static int check_fields_def(const jx_node *fields, const char *file, jx_diags *d
                     len += (size_t)snprintf(valid + len, sizeof valid - len, "%s%s",
                                             a ? ", " : "", spec_keys[a]);
                 jx_diags_add(d, JX_SEV_ERROR, file, spec->key_lines[k], spec->key_cols[k], NULL,
-                             "unknown key '%s' in the spec of field '%s'%s%s%s; valid keys: %s",
-                             spec->keys[k], fields->keys[i], near ? " (did you mean '" : "",
-                             near ? near : "", near ? "'?)" : "", valid);
+                             _("unknown key '%s' in the spec of field '%s'%s%s%s; valid keys: %s"),
+                             spec->keys[k], fields->keys[i], near ? _(" (did you mean '") : "",
+                             near ? near : "", near ? _("'?)") : "", valid);
                 errors++;
             }
         }
@@ -175,7 +203,7 @@ static int check_fields_def(const jx_node *fields, const char *file, jx_diags *d
             if (!ok) {
                 const jx_node *tn = jx_node_get(spec, "type");
                 jx_diags_add(d, JX_SEV_ERROR, file, tn->line, tn->col, NULL,
-                             "field type must be text, rich, amount, map or list, not '%s'", t);
+                             _("field type must be text, rich, amount, map or list, not '%s'"), t);
                 errors++;
             }
         }
@@ -185,7 +213,7 @@ static int check_fields_def(const jx_node *fields, const char *file, jx_diags *d
             const jx_node *kids = jx_schema_children(spec);
             if (!kids) {
                 jx_diags_add(d, JX_SEV_ERROR, file, spec->line, spec->col, NULL,
-                             "field '%s' of type %s needs %s", fields->keys[i],
+                             _("field '%s' of type %s needs %s"), fields->keys[i],
                              ft == JX_FIELD_MAP ? "map" : "list",
                              ft == JX_FIELD_MAP ? "fields:" : "item:");
                 errors++;
@@ -251,6 +279,27 @@ static void field_path(char *buf, size_t n, const char *parent, const char *key)
 static void check_value(filing_check *fc, const jx_node *spec, const jx_node *value,
                         const char *path, const char *label);
 
+/* The key of the one field of `fields` whose label is `label` (also with
+ * the label's parenthesised unit left out: 资金总额 for 资金总额（万元）), or
+ * NULL when none or several have it. */
+static const char *label_key(const jx_node *fields, const char *label)
+{
+    const char *found = NULL;
+    size_t n = strlen(label);
+    for (size_t i = 0; i < fields->count; i++) {
+        const char *l = jx_schema_label(fields->items[i]);
+        if (!l)
+            continue;
+        size_t ln = strcspn(l, "(（");
+        if (strcmp(l, label) == 0 || (ln == n && ln && strncmp(l, label, n) == 0)) {
+            if (found)
+                return NULL;
+            found = fields->keys[i];
+        }
+    }
+    return found;
+}
+
 static void check_map(filing_check *fc, const jx_node *fields, const jx_node *map,
                       const char *path)
 {
@@ -268,14 +317,31 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
         char full[512];
         field_path(full, sizeof full, path, map->keys[i]);
         const char *near = jx_nearest(map->keys[i], names, nnames);
-        if (near) {
+        const char *by_label = label_key(fields, map->keys[i]);
+        if (by_label && jx_node_key_index(map, by_label) >= 0) {
+            char nfull[512];
+            field_path(nfull, sizeof nfull, path, by_label);
+            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->key_lines[i], map->key_cols[i],
+                         "unknown-key",
+                         _("「%s」 is the label of field %s, which is written too: keep one of "
+                           "them"),
+                         map->keys[i], nfull);
+        } else if (by_label) {
+            char nfull[512];
+            field_path(nfull, sizeof nfull, path, by_label);
+            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->key_lines[i], map->key_cols[i],
+                         "unknown-key",
+                         _("「%s」 is the label of field %s: write its key, %s: (the form prints "
+                           "the label)"),
+                         map->keys[i], nfull, by_label);
+        } else if (near) {
             char nfull[512];
             field_path(nfull, sizeof nfull, path, near);
             jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->key_lines[i], map->key_cols[i],
-                         "unknown-key", "未知字段 %s (did you mean %s?)", full, nfull);
+                         "unknown-key", _("unknown field %s (did you mean %s?)"), full, nfull);
         } else {
             jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->key_lines[i], map->key_cols[i],
-                         "unknown-key", "未知字段 %s：本表没有这个字段", full);
+                         "unknown-key", _("unknown field %s: this form has no such field"), full);
         }
         fc->errors++;
     }
@@ -288,7 +354,7 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
         if (k < 0) {
             if (is_required(spec)) {
                 jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->line, map->col,
-                             "missing-field", "缺少必填字段「%s」(%s)", label, full);
+                             "missing-field", _("missing required field 「%s」(%s)"), label, full);
                 fc->errors++;
             }
             continue;
@@ -297,10 +363,98 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
     }
 }
 
+static int allows_negative(const jx_node *spec)
+{
+    const char *t = jx_node_text(jx_node_get(spec, "negative"));
+    return t && (strcmp(t, "true") == 0 || strcmp(t, "yes") == 0);
+}
+
+static int is_wan(const char *unit)
+{
+    return unit && strcmp(unit, "万元") == 0;
+}
+
+static int is_yuan(const char *unit)
+{
+    return unit && strcmp(unit, "元") == 0;
+}
+
+/* An amount written with a unit: 12万 or 12万元 in a 万元 field ("write
+ * 12"), in a 元 field ("write 120000"); 1200元 in a 万元 field ("write
+ * 0.12").  Reports it and returns 1, else returns 0. */
+static int unit_hint(filing_check *fc, const jx_node *spec, const jx_node *value,
+                     const char *path, const char *label)
+{
+    const char *unit = jx_schema_unit(spec);
+    if (!is_wan(unit) && !is_yuan(unit))
+        return 0;
+    static const struct {
+        const char *suffix;
+        int exp10; /* power of ten of the written unit in 元 */
+    } units[] = {{"万元", 4}, {"万", 4}, {"元", 0}, {"亿元", 8}, {"亿", 8}};
+    const char *text = value->text;
+    size_t n = strlen(text);
+    while (n && text[n - 1] == ' ')
+        n--;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        size_t k = strlen(units[i].suffix);
+        if (n <= k || strncmp(text + n - k, units[i].suffix, k) != 0)
+            continue;
+        char num[128];
+        if (n - k >= sizeof num)
+            return 0;
+        memcpy(num, text, n - k);
+        num[n - k] = '\0';
+        jx_decimal dec, want;
+        if (jx_schema_amount_parse(spec, num, &dec) != JX_OK)
+            return 0;
+        int shift = units[i].exp10 - (is_wan(unit) ? 4 : 0);
+        if (jx_decimal_shift(dec, shift, &want) != JX_OK)
+            return 0;
+        char shown[64];
+        jx_decimal_format(want, -1, 0, shown, sizeof shown);
+        jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "not-a-number",
+                     _("「%s」(%s) is in %s: write %s (the form prints the unit), not '%s'"),
+                     label, path, unit, shown, value->text);
+        fc->errors++;
+        return 1;
+    }
+    return 0;
+}
+
+/* An amount whose size says it was written in 元 into a 万元 field: a
+ * million 万元 (100 亿元) and more. */
+static void magnitude_warning(filing_check *fc, const jx_node *spec, const jx_node *value,
+                              jx_decimal dec, const char *path, const char *label)
+{
+    if (!is_wan(jx_schema_unit(spec)))
+        return;
+    jx_decimal limit = {1000000, 0}, neg = {-1000000, 0}, in_wan;
+    if (jx_decimal_cmp(dec, limit) < 0 && jx_decimal_cmp(dec, neg) > 0)
+        return;
+    if (jx_decimal_shift(dec, -4, &in_wan) != JX_OK) {
+        /* more than 6 decimals after the shift: round for the message */
+        jx_decimal t = dec;
+        while (t.scale > 2) {
+            t.units /= 10;
+            t.scale--;
+        }
+        if (jx_decimal_shift(t, -4, &in_wan) != JX_OK)
+            return;
+    }
+    char shown[64];
+    jx_decimal_format(in_wan, -1, 0, shown, sizeof shown);
+    jx_diags_add(fc->d, JX_SEV_WARNING, fc->file, value->line, value->col, "unit-magnitude",
+                 _("「%s」(%s) is %s 万元, which is more than 100 亿元: was it written in 元? "
+                   "In 万元 it is %s"),
+                 label, path, value->text, shown);
+}
+
 static void check_value(filing_check *fc, const jx_node *spec, const jx_node *value,
                         const char *path, const char *label)
 {
-    static const char *const kind_names[] = {"单个值", "字段映射 (key: value)", "列表 (- 条目)"};
+    static const char *const kind_names[] = {N_("a single value"), N_("a map (key: value)"),
+                                             N_("a list (- entries)")};
     jx_field_type t = jx_schema_type(spec);
     jx_node_kind want = t == JX_FIELD_MAP ? JX_NODE_MAP
                         : t == JX_FIELD_LIST ? JX_NODE_SEQ
@@ -310,8 +464,8 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
         if (value->kind == JX_NODE_SCALAR && jx_node_is_empty(value) && !is_required(spec))
             return;
         jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "wrong-shape",
-                     "「%s」(%s) 应为%s，而不是%s", label, path, kind_names[want],
-                     kind_names[value->kind]);
+                     _("「%s」(%s) should be %s, not %s"), label, path, _(kind_names[want]),
+                     _(kind_names[value->kind]));
         fc->errors++;
         return;
     }
@@ -326,7 +480,7 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
             const jx_node *v = value->items[i];
             if (v->kind != JX_NODE_MAP) {
                 jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, v->line, v->col, "wrong-shape",
-                             "「%s」(%s) 的每个条目应为字段映射 (key: value)", label, path);
+                             _("each entry of 「%s」(%s) should be a map (key: value)"), label, path);
                 fc->errors++;
                 continue;
             }
@@ -337,22 +491,94 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
         jx_status st = jx_schema_amount_parse(spec, value->text, &dec);
         if (st != JX_OK && !jx_node_is_empty(value) && jx_schema_is_percent(spec)) {
             jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "not-a-number",
-                         "「%s」(%s) 应为百分比（如 45%% 或 0.45），而不是 '%s'", label, path,
+                         _("「%s」(%s) should be a percentage (such as 45%% or 0.45), not '%s'"), label, path,
                          value->text);
             fc->errors++;
+        } else if (st != JX_OK && !jx_node_is_empty(value) &&
+                   unit_hint(fc, spec, value, path, label)) {
+            /* reported with the number to write */
         } else if (st != JX_OK && !jx_node_is_empty(value)) {
-            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "not-a-number",
-                         "「%s」(%s) 应为金额%s%s%s，而不是 '%s'", label, path,
-                         jx_schema_unit(spec) ? "（" : "",
-                         jx_schema_unit(spec) ? jx_schema_unit(spec) : "",
-                         jx_schema_unit(spec) ? "）" : "", value->text);
+            if (jx_schema_unit(spec))
+                jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col,
+                             "not-a-number", _("「%s」(%s) should be an amount in %s, not '%s'"),
+                             label, path, jx_schema_unit(spec), value->text);
+            else
+                jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col,
+                             "not-a-number", _("「%s」(%s) should be an amount, not '%s'"), label,
+                             path, value->text);
             fc->errors++;
+        } else if (st == JX_OK && dec.units < 0 && !allows_negative(spec)) {
+            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "negative-amount",
+                         _("「%s」(%s) is %s: amounts of this form cannot be negative"), label,
+                         path, value->text);
+            fc->errors++;
+        } else if (st == JX_OK) {
+            magnitude_warning(fc, spec, value, dec, path, label);
         }
     } else if (is_required(spec) && jx_node_is_empty(value)) {
         jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, value->line, value->col, "missing-field",
-                     "必填字段「%s」(%s) 为空", label, path);
+                     _("required field 「%s」(%s) is empty"), label, path);
         fc->errors++;
     }
+}
+
+static int accept_labels(const jx_node *fields, jx_node *map, const char *path, int root,
+                         const char *file, jx_diags *d, int depth)
+{
+    if (!fields || fields->kind != JX_NODE_MAP || !map || map->kind != JX_NODE_MAP || depth > 16)
+        return 0;
+    int renamed = 0;
+    for (size_t i = 0; i < map->count; i++) {
+        const char *key = map->keys[i];
+        if (jx_node_key_index(fields, key) >= 0 || (root && strcmp(key, "region") == 0))
+            continue;
+        const char *by = label_key(fields, key);
+        if (!by || jx_node_key_index(map, by) >= 0)
+            continue; /* unknown, or the key is written too: reported by the check */
+        char *copy = strdup(by);
+        if (!copy) {
+            d->oom = 1;
+            return -1;
+        }
+        char full[512];
+        field_path(full, sizeof full, path, by);
+        jx_diags_add(d, JX_SEV_NOTE, file, map->key_lines[i], map->key_cols[i], "label-as-key",
+                     _("「%s」 read as %s (the field it labels)"), key, full);
+        free(map->keys[i]);
+        map->keys[i] = copy;
+        renamed++;
+    }
+    for (size_t i = 0; i < fields->count; i++) {
+        long k = jx_node_key_index(map, fields->keys[i]);
+        const jx_node *kids = jx_schema_children(fields->items[i]);
+        if (k < 0 || !kids)
+            continue;
+        char full[512];
+        field_path(full, sizeof full, path, fields->keys[i]);
+        jx_node *v = map->items[k];
+        int r = 0;
+        if (jx_schema_type(fields->items[i]) == JX_FIELD_MAP) {
+            r = accept_labels(kids, v, full, 0, file, d, depth + 1);
+        } else if (v->kind == JX_NODE_SEQ) {
+            for (size_t e = 0; e < v->count && r >= 0; e++) {
+                char entry[544];
+                if (snprintf(entry, sizeof entry, "%s.%zu", full, e) >= (int)sizeof entry)
+                    entry[sizeof entry - 1] = '\0';
+                int re = accept_labels(kids, v->items[e], entry, 0, file, d, depth + 1);
+                r = re < 0 ? -1 : r + re;
+            }
+        }
+        if (r < 0)
+            return -1;
+        renamed += r;
+    }
+    return renamed;
+}
+
+int jx_schema_accept_labels(const jx_node *schema, jx_node *filing, const char *file,
+                            jx_diags *d)
+{
+    return accept_labels(schema, filing, "", 1, file, d, 0);
 }
 
 jx_status jx_schema_check_filing(const jx_node *schema, const jx_node *filing, const char *file,
@@ -361,7 +587,7 @@ jx_status jx_schema_check_filing(const jx_node *schema, const jx_node *filing, c
     filing_check fc = {file, d, 0};
     if (filing->kind != JX_NODE_MAP) {
         jx_diags_add(d, JX_SEV_ERROR, file, filing->line, filing->col, "wrong-shape",
-                     "填报文件应为字段映射（region: …, …）");
+                     _("a filing should be a map (region: …, …)"));
         return JX_ERR_FILING;
     }
     check_map(&fc, schema, filing, "");

@@ -31,6 +31,14 @@ typedef enum jx_field_type {
  * to d (0 when the schema is well formed). */
 int jx_schema_check_definition(const jx_node *schema, const char *file, jx_diags *d);
 
+/* Accepts a field's Chinese label written as its key (一般公共预算资金: 500
+ * for general_budget: 500): in every map of `filing`, a key that is no field
+ * of the map but the label of exactly one field the map does not have is
+ * renamed to that field's key, with a note at the key.  Returns the number
+ * of keys renamed, or -1 when memory is short (d->oom set). */
+int jx_schema_accept_labels(const jx_node *schema, jx_node *filing, const char *file,
+                            jx_diags *d);
+
 /* Checks a filing against the schema: unknown keys (with a suggestion of the
  * nearest known key), missing required fields (named by their Chinese
  * label), values of the wrong shape, amounts that are not numbers.  Returns

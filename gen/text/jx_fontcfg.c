@@ -8,6 +8,7 @@
 
 #include "jx_node.h"
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 typedef struct loaded_file {
     char path[1024];
@@ -27,7 +28,7 @@ static int load_role(jx_fonts *fonts, const char *fonts_dir, const char *role,
         const char *idx = c->kind == JX_NODE_MAP ? jx_node_text(jx_node_get(c, "index")) : NULL;
         if (!file) {
             jx_diags_add(d, JX_SEV_ERROR, cfg, c->line, c->col, NULL,
-                         "a font candidate needs file:");
+                         _("a font candidate needs file:"));
             continue;
         }
         char path[1024];
@@ -57,7 +58,7 @@ static int load_role(jx_fonts *fonts, const char *fonts_dir, const char *role,
              * the next candidate takes its place. */
             for (size_t k = 0; k < local.count; k++)
                 jx_diags_add(d, JX_SEV_WARNING, cfg, c->line, c->col, "font-skipped",
-                             "%s (skipped for role %s)", local.items[k].message, role);
+                             _("%s (skipped for role %s)"), local.items[k].message, role);
         }
         jx_diags_free(&local);
     }
@@ -78,12 +79,12 @@ jx_status jx_fontcfg_load(const char *fonts_dir, jx_fonts **out, unsigned long l
     if (!roles || roles->kind != JX_NODE_MAP) {
         jx_node_free(root);
         return jx_diag_error(d, JX_ERR_FONT, cfg, root->line, root->col,
-                             "fonts.yaml needs roles: (a map of role name to font files)");
+                             _("fonts.yaml needs roles: (a map of role name to font files)"));
     }
     jx_fonts *fonts = jx_fonts_create();
     if (!fonts) {
         jx_node_free(root);
-        return jx_diag_error(d, JX_ERR_NOMEM, cfg, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, cfg, 0, 0, _("out of memory"));
     }
     unsigned long long fp = JX_HASH_INIT;
     loaded_file song[64];
@@ -92,9 +93,9 @@ jx_status jx_fontcfg_load(const char *fonts_dir, jx_fonts **out, unsigned long l
     if (song_i < 0 || load_role(fonts, fonts_dir, "song", roles->items[song_i], cfg, &fp, d,
                                 song, &nsong) == 0) {
         st = jx_diag_error(d, JX_ERR_FONT, cfg, 0, 0,
-                           "no usable font for the body-text role 'song': install "
+                           _("no usable font for the body-text role 'song': install "
                            "fonts-arphic-uming (apt-get install fonts-arphic-uming) or put "
-                           "simsun.ttc in %s",
+                           "simsun.ttc in %s"),
                            fonts_dir);
         goto fail;
     }
@@ -139,7 +140,7 @@ jx_status jx_fontcfg_load(const char *fonts_dir, jx_fonts **out, unsigned long l
             st = jx_fonts_add_latin(fonts, latin->keys[i], path, idx ? atoi(idx) : 0, &local);
             for (size_t m = 0; st != JX_OK && m < local.count; m++)
                 jx_diags_add(d, JX_SEV_WARNING, cfg, c->line, c->col, "font-skipped",
-                             "%s (skipped as the Latin face of role %s)",
+                             _("%s (skipped as the Latin face of role %s)"),
                              local.items[m].message, latin->keys[i]);
             jx_diags_free(&local);
             if (st == JX_OK) {

@@ -19,6 +19,7 @@
 #include <hb-ot.h>
 
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 /* ------------------------------------------------------------------ fonts */
 
@@ -254,18 +255,18 @@ static jx_status load_face(jx_fonts *fonts, const char *path, int index, const s
     if (!f->blob)
         f->blob = hb_blob_create_from_file_or_fail(path);
     if (!f->blob) {
-        status = jx_diag_error(d, JX_ERR_FONT, path, 0, 0, "cannot read font file '%s'", path);
+        status = jx_diag_error(d, JX_ERR_FONT, path, 0, 0, _("cannot read font file '%s'"), path);
         goto fail;
     }
     unsigned count = hb_face_count(f->blob);
     if (count == 0) {
         status = jx_diag_error(d, JX_ERR_FONT, path, 0, 0,
-                        "'%s' is not a TrueType font file (no OpenType/TrueType header)", path);
+                        _("'%s' is not a TrueType font file (no OpenType/TrueType header)"), path);
         goto fail;
     }
     if ((unsigned)index >= count) {
         status = jx_diag_error(d, JX_ERR_FONT, path, 0, 0,
-                        "font '%s' has %u face(s); face index %d does not exist", path, count,
+                        _("font '%s' has %u face(s); face index %d does not exist"), path, count,
                         index);
         goto fail;
     }
@@ -273,8 +274,8 @@ static jx_status load_face(jx_fonts *fonts, const char *path, int index, const s
     if (has_table(f->hb_face, HB_TAG('C', 'F', 'F', ' ')) ||
         has_table(f->hb_face, HB_TAG('C', 'F', 'F', '2'))) {
         status = jx_diag_error(d, JX_ERR_FONT, path, 0, 0,
-                        "font '%s' (face %d) has CFF (PostScript) outlines; libharu can embed "
-                        "TrueType outlines only — %s",
+                        _("font '%s' (face %d) has CFF (PostScript) outlines; libharu can embed "
+                        "TrueType outlines only — %s"),
                         path, index, advice);
         goto fail;
     }
@@ -285,7 +286,7 @@ static jx_status load_face(jx_fonts *fonts, const char *path, int index, const s
     if (check_tables((const unsigned char *)blob_data, blob_len, (unsigned)index, bad_tag,
                      &why)) {
         status = jx_diag_error(d, JX_ERR_FONT, path, 0, 0,
-                        "font '%s' (face %d) is damaged: %s%s%s%s; install the font again", path,
+                        _("font '%s' (face %d) is damaged: %s%s%s%s; install the font again"), path,
                         index, *bad_tag ? "table '" : "", bad_tag, *bad_tag ? "': " : "", why);
         goto fail;
     }
@@ -293,15 +294,15 @@ static jx_status load_face(jx_fonts *fonts, const char *path, int index, const s
     if (fe) {
         ftf = NULL;
         status = jx_diag_error(d, JX_ERR_FONT, path, 0, 0,
-                        "font '%s' (face %d) is corrupt or unsupported: FreeType %s (0x%02x)",
+                        _("font '%s' (face %d) is corrupt or unsupported: FreeType %s (0x%02x)"),
                         path, index, ft_error_text(fe), (unsigned)fe);
         goto fail;
     }
     const char *format = FT_Get_Font_Format(ftf);
     if (format && strcmp(format, "CFF") == 0) {
         status = jx_diag_error(d, JX_ERR_FONT, path, 0, 0,
-                        "font '%s' (face %d) has CFF (PostScript) outlines; libharu can embed "
-                        "TrueType outlines only — %s",
+                        _("font '%s' (face %d) has CFF (PostScript) outlines; libharu can embed "
+                        "TrueType outlines only — %s"),
                         path, index, advice);
         goto fail;
     }
@@ -309,20 +310,20 @@ static jx_status load_face(jx_fonts *fonts, const char *path, int index, const s
         !has_table(f->hb_face, HB_TAG('g', 'l', 'y', 'f')) ||
         !has_table(f->hb_face, HB_TAG('l', 'o', 'c', 'a'))) {
         status = jx_diag_error(d, JX_ERR_FONT, path, 0, 0,
-                        "font '%s' (face %d, format %s) has no TrueType (glyf) outlines; "
-                        "libharu can embed TrueType outlines only — %s",
+                        _("font '%s' (face %d, format %s) has no TrueType (glyf) outlines; "
+                        "libharu can embed TrueType outlines only — %s"),
                         path, index, format ? format : "unknown", advice);
         goto fail;
     }
     if (FT_Select_Charmap(ftf, FT_ENCODING_UNICODE)) {
         status = jx_diag_error(d, JX_ERR_FONT, path, 0, 0,
-                        "font '%s' (face %d) has no Unicode character map", path, index);
+                        _("font '%s' (face %d) has no Unicode character map"), path, index);
         goto fail;
     }
     f->upem = ftf->units_per_EM;
     if (f->upem < 16 || f->upem > 16384 || hb_face_get_glyph_count(f->hb_face) == 0) {
         status = jx_diag_error(d, JX_ERR_FONT, path, 0, 0,
-                        "font '%s' (face %d) is corrupt: %d units per em, %u glyphs", path,
+                        _("font '%s' (face %d) is corrupt: %d units per em, %u glyphs"), path,
                         index, f->upem, hb_face_get_glyph_count(f->hb_face));
         goto fail;
     }
@@ -352,7 +353,7 @@ fail:
         FT_Done_Face(ftf);
     face_free(f);
     if (status == JX_ERR_NOMEM)
-        jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory loading font '%s'", path);
+        jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory loading font '%s'"), path);
     return status;
 }
 
@@ -389,21 +390,21 @@ static jx_status check_font_path(jx_fonts *fonts, const char *role, const char *
                                  struct stat *st, jx_diags *d)
 {
     if (!fonts || !role || !path)
-        return jx_diag_error(d, JX_ERR_INTERNAL, NULL, 0, 0, "jx_fonts_add: NULL argument");
+        return jx_diag_error(d, JX_ERR_INTERNAL, NULL, 0, 0, _("jx_fonts_add: NULL argument"));
     if (!*role)
-        return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, "font '%s': empty role name", path);
+        return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, _("font '%s': empty role name"), path);
     if (index < 0)
-        return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, "font '%s': face index %d is negative",
+        return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, _("font '%s': face index %d is negative"),
                       path, index);
     if (stat(path, st) != 0) {
         int err = errno;
         char msg[256];
         if (strerror_r(err, msg, sizeof msg) != 0)
             snprintf(msg, sizeof msg, "errno %d", err);
-        return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, "cannot open font file '%s': %s", path, msg);
+        return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, _("cannot open font file '%s': %s"), path, msg);
     }
     if (!S_ISREG(st->st_mode))
-        return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, "font '%s' is not a regular file", path);
+        return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, _("font '%s' is not a regular file"), path);
     return JX_OK;
 }
 
@@ -421,19 +422,19 @@ jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int 
         return st1;
     jx_role *r = role_slot(fonts, role);
     if (!r)
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     int present = 0;
     for (size_t k = 0; k < r->nown; k++)
         present |= r->own[k] == fi;
     if (!present) {
         size_t *own = realloc(r->own, (r->nown + 1) * sizeof *own);
         if (!own)
-            return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+            return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
         r->own = own;
         r->own[r->nown++] = fi;
     }
     if (update_orders(fonts) != JX_OK)
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     return JX_OK;
 }
 
@@ -449,10 +450,10 @@ jx_status jx_fonts_add_latin(jx_fonts *fonts, const char *role, const char *path
         return s;
     jx_role *r = role_slot(fonts, role);
     if (!r)
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     r->latin = (int)fi;
     if (update_orders(fonts) != JX_OK)
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     return JX_OK;
 }
 
@@ -472,7 +473,7 @@ static jx_status face_slot(jx_fonts *fonts, const char *path, int index, const s
     if (fi == fonts->nfaces) {
         jx_face **faces = realloc(fonts->faces, (fonts->nfaces + 1) * sizeof *faces);
         if (!faces)
-            return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory loading '%s'", path);
+            return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory loading '%s'"), path);
         fonts->faces = faces;
         jx_face *face = NULL;
         jx_status st2 = load_face(fonts, path, index, st, &face, d);

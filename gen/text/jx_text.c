@@ -42,6 +42,7 @@
 
 #include "jx_fonts_impl.h"
 #include "jx_util.h"
+#include "jx_i18n.h"
 
 /* Longest text accepted by the measuring functions (clusters are 32-bit). */
 #define TEXT_MAX ((size_t)1 << 30)

@@ -99,6 +99,8 @@ class BadFilings(unittest.TestCase):
         rc, err = check(*args, "--format=json", filing_of(expected))
         self.assertEqual(rc, code)
         records = [json.loads(l) for l in err.splitlines()]
+        # Only JSON lines: the messages, then the summary.
+        self.assertEqual(records.pop(), {"summary": {"checked": 1, "failed": 1}})
         texts = stderr.splitlines()
         self.assertEqual(len(records), len(texts))
         for rec, text in zip(records, texts):

@@ -25,7 +25,7 @@ EXPECTED_FOLDERS = """\
 +++ v2/dept.yaml
   changed  项目支出明细[规划设计项目2025] › 全年预算数 (projects.1.amount): 80 → 95.5 万元  [v2/budget.yaml:8:41]
   totals that follow:
-           部门整体资金 › 项目支出 (funds.projects_total): 466.00 → 481.50
+           部门整体资金 › 项目支出 (funds.projects_total): 466.00 → 481.50 万元
 --- v1/p02.yaml
 +++ v2/p02.yaml
   changed  项目资金 › 资金总额 (fund.total): 80 → 95.5 万元  [v2/budget.yaml:8:41]
@@ -41,22 +41,23 @@ def diff(*args, cwd=REV):
 class KnownRevision(unittest.TestCase):
     def test_folders_text(self):
         r = diff("v1", "v2")
-        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.returncode, 1, r.stderr)  # changed, as diff(1)
         self.assertEqual(r.stderr, "")
         self.assertEqual(r.stdout, EXPECTED_FOLDERS)
 
     def test_one_filing(self):
         r = diff("v1/p02.yaml", "v2/p02.yaml")
-        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.returncode, 1, r.stderr)
         self.assertEqual(r.stdout, "--- v1/p02.yaml\n+++ v2/p02.yaml\n"
                          "  changed  项目资金 › 资金总额 (fund.total): 80 → 95.5 万元  "
                          "[v2/budget.yaml:8:41]\n")
         r = diff("v1/solo.yaml", "v2/solo.yaml")
+        self.assertEqual(r.returncode, 0, r.stderr)  # unchanged
         self.assertEqual(r.stdout, "0 changed, 1 unchanged, 0 added, 0 removed\n")
 
     def test_json(self):
         r = diff("v1", "v2", "--format=json")
-        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.returncode, 1, r.stderr)
         doc = json.loads(r.stdout)
         self.assertEqual(doc["summary"], {"filings": 4, "changed": 2, "unchanged": 2, "added": 0,
                                           "removed": 0, "failed": 0})
@@ -104,20 +105,20 @@ class Edits(unittest.TestCase):
         os.unlink(os.path.join(self.new, "p01.yaml"))
         shutil.copy(os.path.join(self.new, "solo.yaml"), os.path.join(self.new, "solo2.yaml"))
         r = diff("old", "new", cwd=self.tmp)
-        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.returncode, 1, r.stderr)
         self.assertEqual(r.stdout, (
             "--- old/p01.yaml\n+++ /dev/null\n  filing removed\n"
             "--- old/solo.yaml\n+++ new/solo.yaml\n"
             "  changed  绩效指标[引进人才数量] › 指标值 (indicators.0.value): ≥20人 → ≥25人\n"
-            "  added    绩效指标[人才满意度] › 三级指标 (indicators.1.name): （空） → 人才满意度\n"
-            "  added    绩效指标[人才满意度] › 指标值 (indicators.1.value): （空） → ≥90%\n"
+            "  added    绩效指标[人才满意度] › 三级指标 (indicators.1.name): (empty) → 人才满意度\n"
+            "  added    绩效指标[人才满意度] › 指标值 (indicators.1.value): (empty) → ≥90%\n"
             "--- /dev/null\n+++ new/solo2.yaml\n  new filing\n"
             "1 changed, 2 unchanged, 1 added, 1 removed\n"))
 
     def test_unreadable_version_is_reported(self):
         self.edit("p01.yaml", "year: {$ref: year}", "year: {$ref: yaer}")
         r = diff("old/p01.yaml", "new/p01.yaml", cwd=self.tmp)
-        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.returncode, 2)  # trouble, as diff(1)
         self.assertIn("new/p01.yaml:3:14: error: $ref: 'yaer' is not defined", r.stderr)
         self.assertIn("not compared", r.stdout)
 

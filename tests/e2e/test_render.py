@@ -346,7 +346,7 @@ class Atomicity(unittest.TestCase):
                 f.write("fund_totl: 1\n")
             r = jxcheck.run([JXGEN, "build", good, "-o", out])
             self.assertEqual(r.returncode, 1)
-            self.assertRegex(r.stderr, r"x\.yaml:\d+:1: error: 未知字段 fund_totl")
+            self.assertRegex(r.stderr, r"x\.yaml:\d+:1: error: unknown field fund_totl")
             after = {n: slurp(os.path.join(out, n), "rb") for n in os.listdir(out)}
             self.assertEqual(before, after)
         finally:

@@ -176,7 +176,7 @@ static void unknown_key_suggests_nearest(void **state)
     fixture f;
     assert_int_equal(compose_files(&f, layout, fp), JX_ERR_FILING);
     assert_true(f.d.count >= 1);
-    assert_string_equal(f.d.items[0].message, "未知字段 fund.totl (did you mean fund.total?)");
+    assert_string_equal(f.d.items[0].message, "unknown field fund.totl (did you mean fund.total?)");
     assert_int_equal(f.d.items[0].line, 5);
     assert_int_equal(f.d.items[0].col, 3);
     fixture_free(&f);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jx_i18n.h"
 #include "jx_compose.h"
 #include "jx_render.h"
 #include "jx_skeleton.h"
@@ -330,7 +331,7 @@ static void derived_totals_inside_lists_and_cycles(void **state)
         "sections: []\n";
     compose_texts(&r, cycle, "region: t\n");
     assert_int_equal(r.st, JX_ERR_LAYOUT);
-    assert_non_null(strstr(r.d.items[0].message, "cycle"));
+    assert_non_null(strstr(r.d.items[0].message, "循环依赖"));
     assert_int_equal(r.d.items[0].line, 6);
     run_free(&r);
     compose_texts(&r, cycle, "region: t\na: 1\n"); /* stated: no cycle, b = a */
@@ -402,6 +403,8 @@ static void expect_layout_error(const char *rules, int line, int col, const char
 static void rule_definitions_are_checked_at_line_and_column(void **state)
 {
     (void)state;
+    /* The layout author's messages, in English (--lang=en). */
+    jx_i18n_init(JX_LANG_EN, NULL);
     /* The demo schema takes 20 lines: rules: is line 21, the first rule 22. */
     expect_layout_error("rules:\n  - {id: s, kind: summ, total: fund.sub, parts: [fund.a]}\n", 22,
                         19, "rule s: kind: must be sum, le, plan, ratio, rate_max, yoy or "
@@ -452,6 +455,11 @@ static void rule_definitions_are_checked_at_line_and_column(void **state)
     expect_layout_error("rules:\n  - {id: s, kind: plan, values: [fund.a]}\n", 22, 33,
                         "rule s: values: must be a list of 2 to 256 field paths");
     expect_layout_error("rules: {id: s}\n", 21, 8, "rules: must be a list of rules");
+    /* And one in Chinese, as users see it by default. */
+    jx_i18n_init(JX_LANG_ZH, JX_TEST_LOCALEDIR);
+    expect_layout_error("rules:\n  - {id: s, kind: summ, total: fund.sub, parts: [fund.a]}\n", 22,
+                        19, "规则 s：kind: 必须是 sum、le、plan、ratio、rate_max、yoy 或 match，"
+                            "不能是 'summ'（您是不是要写 'sum'？）");
 }
 
 static void schema_flags_are_checked(void **state)
@@ -464,10 +472,10 @@ static void schema_flags_are_checked(void **state)
         "region: t\nschema:\n  a: {type: list, item: {b: {}}, example: x}\nsections: []\n",
     };
     const char *msgs[] = {
-        "field 'a' is derived: true but not an amount (type: amount)",
-        "field 'a' cannot be both required: and derived: (a derived total may be left out)",
-        "derived: of field 'a' must be true or false",
-        "example: of field 'a' must be one value, and only text, rich and amount fields have one",
+        "字段 'a' 是 derived: true，但不是金额（type: amount）",
+        "字段 'a' 不能同时是 required: 和 derived:（推算的合计可以不填）",
+        "字段 'a' 的 derived: 必须是 true 或 false",
+        "字段 'a' 的 example: 必须是单个值，且只有 text、rich 和 amount 字段才有",
     };
     for (size_t i = 0; i < 4; i++) {
         char *path = write_temp(bad[i]);
@@ -839,6 +847,8 @@ static void the_skeleton_writes_examples(void **state)
 
 int main(void)
 {
+    /* The messages below are the Chinese ones users see: from the catalog. */
+    jx_i18n_init(JX_LANG_ZH, JX_TEST_LOCALEDIR);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stated_totals_that_hold_pass_silently),
         cmocka_unit_test(a_wrong_subtotal_is_an_error_naming_label_path_and_numbers),

@@ -224,6 +224,20 @@ static int compressible(uint32_t cp)
     }
 }
 
+/* Opening brackets and quotes: the only marks whose left blank a line
+ * start may give up (clreq 3.1.6).  A closing or pause mark that begins a
+ * text keeps its blank: its ink would otherwise touch the cell's rule. */
+static int opening_mark(uint32_t cp)
+{
+    switch (cp) {
+    case 0xFF08: case 0x300A: case 0x300C: case 0x300E: case 0x201C: case 0x2018:
+    case 0x3010: case 0x3014: case 0x3008: case 0x3016: case 0xFF3B: case 0xFF5B:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* Characters between which justification adds no space: ASCII (letters,
  * digits, signs, space), Latin and Greek letters, full-width digits and
  * letters, and the signs that belong to numbers. */
@@ -587,7 +601,8 @@ static int line_fits(const tchar *c, size_t s, size_t e, double limit, int inner
         e--;
     if (s == e)
         return 1;
-    double w = trimmed_width(c, s, e) - c[e - 1].rb - (e - 1 > s ? c[s].lb : 0.0);
+    double w = trimmed_width(c, s, e) - c[e - 1].rb -
+               (e - 1 > s && opening_mark(c[s].cp) ? c[s].lb : 0.0);
     if (inner)
         for (size_t k = s; k + 1 < e; k++)
             w -= inner_cut(&c[k]);
@@ -609,7 +624,8 @@ static size_t line_end(const builder *bl, size_t s, size_t b, double limit)
     size_t j = s;
     while (j < b) {
         double nw = w + c[j].adv;
-        if (j > s && !(c[j].flags & T_SPACE) && nw - c[j].rb - c[s].lb > limit)
+        if (j > s && !(c[j].flags & T_SPACE) &&
+            nw - c[j].rb - (opening_mark(c[s].cp) ? c[s].lb : 0.0) > limit)
             break;
         w = nw;
         j++;
@@ -816,7 +832,7 @@ static jx_status emit_line(builder *b, size_t s, size_t e, size_t empty_at, doub
             c[e - 1].flags |= T_SHRUNK;
             need -= cut;
         }
-        if (need > WIDTH_EPS && e - 1 > s && c[s].lb > 0) {
+        if (need > WIDTH_EPS && e - 1 > s && c[s].lb > 0 && opening_mark(c[s].cp)) {
             cut = c[s].lb < need ? c[s].lb : need;
             c[s].adv -= cut;
             c[s].dx -= cut;

@@ -12,6 +12,7 @@
 #include "jx_compose.h"
 #include "jx_device.h"
 #include "jx_fontcfg.h"
+#include "jx_import.h"
 #include "jx_include.h"
 #include "jx_paginate.h"
 #include "jx_xlsx.h"
@@ -123,13 +124,41 @@ void jx_filing_free(jx_filing *f)
     free(f);
 }
 
+/* A workbook or CSV table as a filing (jx_import.h): the filing it reads
+ * back, standalone (no include:). */
+static jx_status read_workbook(const char *path, jx_filing *f, jx_diags *d)
+{
+    jx_buf yaml = {0};
+    jx_status st = jx_import_read(path, NULL, 0, &yaml, d);
+    if (st == JX_OK)
+        st = jx_node_parse_buffer(path, jx_buf_str(&yaml), yaml.len, &f->root, d);
+    jx_buf_free(&yaml);
+    if (st == JX_OK && !(f->includes = calloc(1, sizeof *f->includes)))
+        st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+    if (st == JX_OK) {
+        f->includes->count = 1;
+        f->includes->files[0].path = jx_strdup(path);
+        f->includes->files[0].lines = 1 << 30;
+        if (!f->includes->files[0].path)
+            st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    if (st != JX_OK) {
+        jx_node_free(f->root);
+        jx_includes_free(f->includes);
+        f->root = NULL;
+        f->includes = NULL;
+    }
+    return st;
+}
+
 jx_status jx_renderer_read(jx_renderer *r, const char *path, jx_filing **out, jx_diags *d)
 {
     *out = NULL;
     jx_filing *f = calloc(1, sizeof *f);
     if (!f)
         return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
-    jx_status st = jx_include_load(path, &f->root, &f->includes, d);
+    jx_status st = jx_import_handles(path) ? read_workbook(path, f, d)
+                                           : jx_include_load(path, &f->root, &f->includes, d);
     if (st != JX_OK) {
         free(f);
         return st;
@@ -173,6 +202,9 @@ jx_status jx_renderer_compose_filing(jx_renderer *r, jx_filing *f, jx_doc **doc,
     jx_includes_remap_diags(f->includes, d, from);
     if (st == JX_OK)
         jx_includes_remap_doc(f->includes, result);
+    /* The workbook keeps the filing as written, for jxgen import. */
+    if (st == JX_OK && jx_import_record(result, f->root) != JX_OK)
+        st = jx_diag_error(d, JX_ERR_NOMEM, f->path, 0, 0, "out of memory");
     if (st == JX_OK && doc)
         *doc = result;
     else

@@ -4,6 +4,7 @@
  *   jxgen check FILE|DIR...                                  read and validate only
  *   jxgen diff OLD NEW                                       what a revision changes
  *   jxgen new REGION                                         a blank filing
+ *   jxgen import FORM.xlsx [-o FILING.yaml]                  a workbook back into a filing
  *
  * Exit status: 0 success, 1 a filing is wrong, 2 usage or I/O error. */
 #include <dirent.h>
@@ -17,6 +18,7 @@
 
 #include "jx_batch.h"
 #include "jx_diff.h"
+#include "jx_import.h"
 #include "jx_include.h"
 #include "jx_render.h"
 #include "jx_skeleton.h"
@@ -28,6 +30,7 @@
 typedef struct options {
     const char *command;
     const char *out_dir;
+    int out_given;            /* -o was given */
     const char *home;
     char layouts_dir[PATH_MAX];
     char fonts_dir[PATH_MAX];
@@ -48,6 +51,9 @@ static void usage(FILE *out)
           "       jxgen diff OLD NEW                      what changed between two versions of a\n"
           "                                               filing (or two folders of them)\n"
           "       jxgen new REGION                        print a blank filing for REGION\n"
+          "       jxgen import FORM.xlsx [-o FILING.yaml] a workbook (or CSV) edited in Excel\n"
+          "                                               or WPS back into a filing (stdout\n"
+          "                                               without -o)\n"
           "       jxgen --help | --version\n"
           "\n"
           "A filing is YAML (or JSON) with `region: NAME` selecting layouts/NAME.yaml.\n"
@@ -263,7 +269,8 @@ static int parse_args(int argc, char **argv, options *o)
     }
     o->command = argv[1];
     if (strcmp(o->command, "build") != 0 && strcmp(o->command, "check") != 0 &&
-        strcmp(o->command, "diff") != 0 && strcmp(o->command, "new") != 0) {
+        strcmp(o->command, "diff") != 0 && strcmp(o->command, "new") != 0 &&
+        strcmp(o->command, "import") != 0) {
         fprintf(stderr, "jxgen: error: unknown command '%s'\n", o->command);
         usage(stderr);
         return EXIT_USAGE;
@@ -273,8 +280,10 @@ static int parse_args(int argc, char **argv, options *o)
         return EXIT_USAGE;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
-        if ((strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) && i + 1 < argc)
+        if ((strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) && i + 1 < argc) {
             o->out_dir = argv[++i];
+            o->out_given = 1;
+        }
         else if ((strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) && i + 1 < argc) {
             if (parse_jobs(argv[++i], &o->jobs) != 0)
                 goto bad_jobs;
@@ -317,6 +326,11 @@ static int parse_args(int argc, char **argv, options *o)
         snprintf(o->fonts_dir, sizeof o->fonts_dir, "%s/fonts", o->home);
     if (strcmp(o->command, "diff") == 0 && o->ninputs != 2) {
         fprintf(stderr, "jxgen: error: diff needs two files or two folders: OLD NEW\n");
+        return EXIT_USAGE;
+    }
+    if (strcmp(o->command, "import") == 0 && o->ninputs != 1) {
+        fprintf(stderr, "jxgen: error: import needs one workbook, e.g. jxgen import 成本.xlsx -o "
+                        "成本.yaml\n");
         return EXIT_USAGE;
     }
     if (strcmp(o->command, "new") == 0 && o->ninputs != 1) {
@@ -377,6 +391,47 @@ static int diff_body(const options *o, jx_renderer *r, jx_diags *d)
 {
     jx_diff_options dopt = {o->json, stdout};
     return exit_class(jx_diff_run(r, o->inputs[0], o->inputs[1], &dopt, d));
+}
+
+/* jxgen import FORM.xlsx [-o FILING.yaml]: the filing is checked like
+ * any other (read, validated, composed) before anything is written; the
+ * file is written atomically. */
+static int import_body(const options *o, jx_renderer *r, jx_diags *d)
+{
+    const char *in = o->inputs[0];
+    if (!jx_import_handles(in)) {
+        fprintf(stderr, "jxgen: error: %s: import reads a workbook (.xlsx) or a table (.csv)\n", in);
+        return EXIT_USAGE;
+    }
+    jx_status st = jx_renderer_compose(r, in, NULL, d);
+    if (st != JX_OK)
+        return exit_class(st);
+    jx_buf yaml = {0};
+    st = jx_import_read(in, NULL, 0, &yaml, d);
+    if (st != JX_OK) {
+        jx_buf_free(&yaml);
+        return exit_class(st);
+    }
+    int rc = 0;
+    if (!o->out_given) {
+        if (fwrite(jx_buf_str(&yaml), 1, yaml.len, stdout) != yaml.len || fflush(stdout) != 0)
+            rc = EXIT_USAGE;
+    } else {
+        char tmp[PATH_MAX];
+        snprintf(tmp, sizeof tmp, "%s.new", o->out_dir);
+        FILE *f = fopen(tmp, "wb");
+        int ok = f && fwrite(jx_buf_str(&yaml), 1, yaml.len, f) == yaml.len;
+        if (f && fclose(f) != 0)
+            ok = 0;
+        if (!ok || rename(tmp, o->out_dir) != 0) {
+            fprintf(stderr, "%s: error: cannot write %s: %s\n", o->out_dir, o->out_dir,
+                    strerror(errno));
+            unlink(tmp);
+            rc = EXIT_USAGE;
+        }
+    }
+    jx_buf_free(&yaml);
+    return rc;
 }
 
 /* jxgen check FILE|DIR...: every filing read, resolved and composed. */
@@ -449,8 +504,11 @@ int main(int argc, char **argv)
         free(o.inputs);
         return rc < 0 ? 0 : rc;
     }
-    if (strcmp(o.command, "new") == 0 || strcmp(o.command, "diff") == 0) {
-        rc = with_renderer(&o, strcmp(o.command, "new") == 0 ? new_body : diff_body);
+    if (strcmp(o.command, "new") == 0 || strcmp(o.command, "diff") == 0 ||
+        strcmp(o.command, "import") == 0) {
+        rc = with_renderer(&o, strcmp(o.command, "new") == 0      ? new_body
+                               : strcmp(o.command, "import") == 0 ? import_body
+                                                                  : diff_body);
         free(o.inputs);
         return rc;
     }

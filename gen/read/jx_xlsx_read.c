@@ -483,6 +483,11 @@ static void end_cell(reader *r)
     const char *v = jx_buf_str(&r->v);
     size_t vlen = r->v.len;
     const char *t = r->ctype;
+    /* An empty <v/> of a number or formula cell: no cached value. */
+    if (r->have_v && vlen == 0 && strcmp(t, "str") != 0 && strcmp(t, "inlineStr") != 0)
+        r->have_v = 0;
+    if (!r->have_v && !has_f)
+        return;
     if (r->have_v) {
         if (strcmp(t, "s") == 0) {
             char *end;

@@ -304,6 +304,14 @@ jx_status jx_renderer_build(jx_renderer *r, const char *path, const char *out_di
         jx_doc_free(doc);
         return jx_diag_error(d, JX_ERR_IO, path, 0, 0, "output path too long");
     }
+    struct stat in_sb, out_sb;
+    if (jx_import_handles(path) && stat(path, &in_sb) == 0 && stat(book, &out_sb) == 0 &&
+        in_sb.st_dev == out_sb.st_dev && in_sb.st_ino == out_sb.st_ino) {
+        jx_doc_free(doc);
+        return jx_diag_error(d, JX_ERR_USAGE, path, 0, 0,
+                             "the workbook would replace itself: build it into another folder "
+                             "(-o)");
+    }
     size_t from = d->count;
     int pages_replaced = 0;
     st = write_pages(r, doc, pages_tmp, d);

@@ -26,6 +26,8 @@ struct inode {
     size_t n, cap;
     int deleted;           /* left out when written */
     int fields, gone;      /* 数据 fields under it, and how many were on deleted rows */
+    const char *sheet;     /* the form cell that gave the value, or NULL */
+    uint32_t row, col;
 };
 
 static void inode_free(inode *n)
@@ -816,6 +818,10 @@ static jx_status set_field(importer *im, field *f, const char *text, int number)
             return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
     }
     inode_set(f->node, text, number);
+    formsheet *fs = find_formsheet(im, f->sheet);
+    f->node->sheet = fs->name;
+    f->node->row = f->row < fs->nrows && fs->cur[f->row] >= 0 ? (uint32_t)fs->cur[f->row] : f->row;
+    f->node->col = f->col;
     im->changed = 1;
     return JX_OK;
 }
@@ -835,6 +841,11 @@ static jx_status read_cells(importer *im, int derived)
             continue;
         }
         const jx_xlsx_cell *c = jx_xlsx_cell_at(fs->sheet, (uint32_t)cur, f->col);
+        if (f->node) {
+            f->node->sheet = fs->name;
+            f->node->row = (uint32_t)cur;
+            f->node->col = f->col;
+        }
         if (c && c->formula) {
             if (is_derived) {
                 /* Still a formula: the total follows its parts. */
@@ -1019,6 +1030,9 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
             break;
         }
         inode_set(leaf, out, out_number);
+        leaf->sheet = fs->name;
+        leaf->row = c->row;
+        leaf->col = c->col;
     }
     if (st != JX_OK || item->n == 0) {
         inode_free(item);
@@ -1092,6 +1106,91 @@ static jx_status read_rows(importer *im)
         }
     }
     return JX_OK;
+}
+
+/* Walks the tree written and the same tree read back side by side, noting
+ * the line of every value that came from a form cell. */
+static void collect_origins(importer *im, const inode *n, const jx_node *j, jx_import_origins *o)
+{
+    if (n->sheet && j->kind == JX_NODE_SCALAR) {
+        jx_import_origin *items = realloc(o->items, (o->count + 1) * sizeof *items);
+        if (!items)
+            return;
+        o->items = items;
+        char cell[16];
+        jx_xlsx_cell_name(n->row, n->col, cell);
+        jx_buf w = {0};
+        jx_buf_printf(&w, "%s:%s!%s", im->file, n->sheet, cell);
+        if (w.oom)
+            return;
+        items[o->count].line = j->line;
+        items[o->count].where = w.data;
+        o->count++;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n->n && k < j->count; i++) {
+        if (n->kids[i]->deleted)
+            continue;
+        collect_origins(im, n->kids[i], j->items[k++], o);
+    }
+}
+
+static int cmp_origin(const void *a, const void *b)
+{
+    const jx_import_origin *p = a, *q = b;
+    return (p->line > q->line) - (p->line < q->line);
+}
+
+static void find_origins(importer *im, const jx_buf *yaml, jx_import_origins *o)
+{
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_node *root = NULL;
+    if (jx_node_parse_buffer(im->file, jx_buf_str(yaml), yaml->len, &root, &d) == JX_OK)
+        collect_origins(im, im->root, root, o);
+    jx_node_free(root);
+    jx_diags_free(&d);
+    if (o->count > 1)
+        qsort(o->items, o->count, sizeof *o->items, cmp_origin);
+}
+
+void jx_import_origins_free(jx_import_origins *o)
+{
+    if (!o)
+        return;
+    for (size_t i = 0; i < o->count; i++)
+        free(o->items[i].where);
+    free(o->items);
+    o->items = NULL;
+    o->count = 0;
+}
+
+void jx_import_remap_diags(const jx_import_origins *o, const char *file, jx_diags *d,
+                           size_t from)
+{
+    if (!o || !o->count)
+        return;
+    for (size_t i = from; i < d->count; i++) {
+        jx_diag *g = &d->items[i];
+        if (!g->file || strcmp(g->file, file) != 0 || g->line <= 0)
+            continue;
+        size_t lo = 0, hi = o->count;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (o->items[mid].line < g->line)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == o->count || o->items[lo].line != g->line)
+            continue;
+        char *w = jx_strdup(o->items[lo].where);
+        if (!w)
+            continue;
+        free(g->file);
+        g->file = w;
+        g->line = g->col = 0;
+    }
 }
 
 static jx_status import_jxgen(importer *im, const jx_xlsx_sheet *rec, jx_buf *yaml)
@@ -1321,7 +1420,8 @@ int jx_import_handles(const char *path)
     return ends_with(path, ".xlsx") || ends_with(path, ".xlsm") || ends_with(path, ".csv");
 }
 
-jx_status jx_import_read(const char *path, const void *buf, size_t len, jx_buf *yaml, jx_diags *d)
+jx_status jx_import_read(const char *path, const void *buf, size_t len, jx_buf *yaml,
+                         jx_import_origins *origins, jx_diags *d)
 {
     importer im;
     memset(&im, 0, sizeof im);
@@ -1347,6 +1447,8 @@ jx_status jx_import_read(const char *path, const void *buf, size_t len, jx_buf *
         const jx_xlsx_sheet *rec = jx_xlsx_sheet_named(im.book, RECORD_SHEET);
         if (rec && strcmp(plain_value(rec, 0, 0), "jxgen") == 0) {
             st = import_jxgen(&im, rec, yaml);
+            if (st == JX_OK && origins)
+                find_origins(&im, yaml, origins);
         } else {
             const jx_xlsx_sheet *data = jx_xlsx_sheet_named(im.book, DATA_SHEET);
             im.root = inode_new(NULL, JX_VALUE_MAP, NULL);

@@ -40,12 +40,32 @@
  * also .xlsm, so that it is refused with the reason). */
 int jx_import_handles(const char *path);
 
+/* Where the values of an imported filing came from: a line of the YAML
+ * jx_import_read() wrote and the cell that gave it ("成本.xlsx:项目表!D12"). */
+typedef struct jx_import_origin {
+    int line;
+    char *where;
+} jx_import_origin;
+typedef struct jx_import_origins {
+    jx_import_origin *items;   /* sorted by line */
+    size_t count;
+} jx_import_origins;
+
 /* Reads the workbook or CSV at `path` (buf NULL), or the bytes buf[0..len)
  * named `path`, into a filing written as YAML text appended to *yaml.
+ * When origins is not NULL it receives where each value of a jxgen
+ * workbook came from (free with jx_import_origins_free; empty for tables).
  * Returns JX_OK, or the first error with messages in d (nothing useful in
  * *yaml then). */
 jx_status jx_import_read(const char *path, const void *buf, size_t len, jx_buf *yaml,
-                         jx_diags *d);
+                         jx_import_origins *origins, jx_diags *d);
+
+void jx_import_origins_free(jx_import_origins *o);
+
+/* Rewrites the messages d->items[from..] about `file` at a line an origin
+ * names so that they name the workbook cell instead (no line, no column). */
+void jx_import_remap_diags(const jx_import_origins *o, const char *file, jx_diags *d,
+                           size_t from);
 
 /* Copies the filing tree `root` into doc->values (pre-order, as written),
  * for the workbook's record.  Returns JX_OK or JX_ERR_NOMEM. */

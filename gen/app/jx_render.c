@@ -121,6 +121,8 @@ void jx_filing_free(jx_filing *f)
         return;
     jx_node_free(f->root);
     jx_includes_free(f->includes);
+    jx_import_origins_free(f->origins);
+    free(f->origins);
     free(f);
 }
 
@@ -129,7 +131,9 @@ void jx_filing_free(jx_filing *f)
 static jx_status read_workbook(const char *path, jx_filing *f, jx_diags *d)
 {
     jx_buf yaml = {0};
-    jx_status st = jx_import_read(path, NULL, 0, &yaml, d);
+    f->origins = calloc(1, sizeof *f->origins);
+    jx_status st = f->origins ? jx_import_read(path, NULL, 0, &yaml, f->origins, d)
+                              : jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
     if (st == JX_OK)
         st = jx_node_parse_buffer(path, jx_buf_str(&yaml), yaml.len, &f->root, d);
     jx_buf_free(&yaml);
@@ -145,8 +149,11 @@ static jx_status read_workbook(const char *path, jx_filing *f, jx_diags *d)
     if (st != JX_OK) {
         jx_node_free(f->root);
         jx_includes_free(f->includes);
+        jx_import_origins_free(f->origins);
+        free(f->origins);
         f->root = NULL;
         f->includes = NULL;
+        f->origins = NULL;
     }
     return st;
 }
@@ -200,6 +207,8 @@ jx_status jx_renderer_compose_filing(jx_renderer *r, jx_filing *f, jx_doc **doc,
                            "%zu warning(s) treated as errors (--strict)", d->warnings - warnings);
     /* Messages and cell sources about shared values name the included file. */
     jx_includes_remap_diags(f->includes, d, from);
+    /* ...and messages about a value read from a workbook name its cell. */
+    jx_import_remap_diags(f->origins, f->path, d, from);
     if (st == JX_OK)
         jx_includes_remap_doc(f->includes, result);
     /* The workbook keeps the filing as written, for jxgen import. */

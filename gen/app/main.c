@@ -407,7 +407,7 @@ static int import_body(const options *o, jx_renderer *r, jx_diags *d)
     if (st != JX_OK)
         return exit_class(st);
     jx_buf yaml = {0};
-    st = jx_import_read(in, NULL, 0, &yaml, d);
+    st = jx_import_read(in, NULL, 0, &yaml, NULL, d);
     if (st != JX_OK) {
         jx_buf_free(&yaml);
         return exit_class(st);

@@ -455,6 +455,27 @@ class BadWorkbooks(Base):
         self.refuse(p, "%s:项目绩效目标表!H13: error: 这个单元格是公式（=400+100），但工作簿里没有"
                     "保存它的计算结果：请在 Excel 或 WPS 中打开并保存一次，或直接填写数值\n" % p)
 
+    def test_inconsistent_amounts(self):
+        # The form's arithmetic rules run on the imported filing; the
+        # message names the cell, not a line of YAML.
+        def put(wb):
+            wb[FORM]["H13"] = 400
+        p = self.edited(put)
+        self.refuse(p, "%s:项目绩效目标表!H12: error: 小计 (fund.subtotal) 500万元 ≠ 一般公共预算资金 + "
+                    "政府性基金 + 财政专户管理资金 + 国有资本金 = 400万元（相差 100万元） "
+                    "[fund-subtotal]\n" % p)
+
+    def test_build_does_not_replace_its_input(self):
+        src = os.path.join(self.out, "changzhou.xlsx")
+        with open(src, "rb") as f:
+            before = f.read()
+        r = jx("build", src, "-o", self.out)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("%s: error: the workbook would replace itself: build it into another "
+                      "folder (-o)" % src, r.stdout + r.stderr)
+        with open(src, "rb") as f:
+            self.assertEqual(f.read(), before)
+
     def test_not_a_workbook(self):
         p = self.write("bad.xlsx", b"this is not a zip")
         self.refuse(p, "%s: error: 不是 Excel 工作簿（.xlsx）：Not a zip archive\n" % p)

@@ -200,7 +200,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     jx_diags_init(&d);
     jx_buf yaml = {0};
     const char *name = sel == 7 ? "fuzz.csv" : "fuzz.xlsx";
-    jx_status st = jx_import_read(name, bytes, len, &yaml, &d);
+    jx_import_origins origins = {0};
+    jx_status st = jx_import_read(name, bytes, len, &yaml, &origins, &d);
+    jx_import_remap_diags(&origins, name, &d, 0);
+    jx_import_origins_free(&origins);
     fz_print_diags(&d);
     if (st != JX_OK) {
         if (st == JX_ERR_INTERNAL || d.errors == 0)

@@ -23,8 +23,8 @@ void jx_diags_free(jx_diags *d)
     jx_diags_init(d);
 }
 
-static jx_status diags_vadd(jx_diags *d, jx_severity sev, const char *file, int line, int col,
-                            const char *rule, const char *fmt, va_list ap)
+jx_status jx_diags_vadd(jx_diags *d, jx_severity sev, const char *file, int line, int col,
+                        const char *rule, const char *fmt, va_list ap)
 {
     if (sev == JX_SEV_ERROR)
         d->errors++;
@@ -73,7 +73,7 @@ jx_status jx_diags_add(jx_diags *d, jx_severity sev, const char *file, int line,
 {
     va_list ap;
     va_start(ap, fmt);
-    jx_status st = diags_vadd(d, sev, file, line, col, rule, fmt, ap);
+    jx_status st = jx_diags_vadd(d, sev, file, line, col, rule, fmt, ap);
     va_end(ap);
     return st;
 }
@@ -81,9 +81,11 @@ jx_status jx_diags_add(jx_diags *d, jx_severity sev, const char *file, int line,
 jx_status jx_diag_error(jx_diags *d, jx_status status, const char *file, int line, int col,
                         const char *fmt, ...)
 {
+    if (!d)
+        return status;
     va_list ap;
     va_start(ap, fmt);
-    diags_vadd(d, JX_SEV_ERROR, file, line, col, NULL, fmt, ap);
+    jx_diags_vadd(d, JX_SEV_ERROR, file, line, col, NULL, fmt, ap);
     va_end(ap);
     return status;
 }

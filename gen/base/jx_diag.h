@@ -8,6 +8,7 @@
 #ifndef JX_DIAG_H
 #define JX_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include "jx_error.h"
@@ -41,8 +42,19 @@ jx_status jx_diags_add(jx_diags *d, jx_severity sev, const char *file, int line,
 #endif
     ;
 
+/* The same with the arguments as a va_list: the base of every
+ * format-checked message helper (declare yours with
+ * __attribute__((format(printf, N, N + 1))) and pass its va_list here). */
+jx_status jx_diags_vadd(jx_diags *d, jx_severity sev, const char *file, int line, int col,
+                        const char *rule, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 7, 0)))
+#endif
+    ;
+
 /* Shorthand: an error with no rule id.  Returns `status` so callers can
- * write `return jx_diag_error(d, JX_ERR_LAYOUT, file, l, c, "...")`. */
+ * write `return jx_diag_error(d, JX_ERR_LAYOUT, file, l, c, "...")`.  With d
+ * NULL nothing is recorded and `status` is still returned. */
 jx_status jx_diag_error(jx_diags *d, jx_status status, const char *file, int line, int col,
                         const char *fmt, ...)
 #if defined(__GNUC__)

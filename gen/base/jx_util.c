@@ -119,6 +119,29 @@ size_t jx_utf8_decode(const char *s, size_t n, uint32_t *cp)
     return k;
 }
 
+int jx_utf8_next(const char *s, size_t len, size_t *pos, uint32_t *cp)
+{
+    if (!s || *pos >= len)
+        return 0;
+    size_t k = jx_utf8_decode(s + *pos, len - *pos, cp);
+    if (!k)
+        return 0;
+    *pos += k;
+    return 1;
+}
+
+long jx_utf8_invalid_offset(const char *s, size_t n)
+{
+    uint32_t cp;
+    for (size_t i = 0; i < n;) {
+        size_t k = jx_utf8_decode(s + i, n - i, &cp);
+        if (!k)
+            return (long)i;
+        i += k;
+    }
+    return -1;
+}
+
 size_t jx_utf8_length(const char *s, size_t n)
 {
     size_t count = 0;

@@ -30,9 +30,21 @@ const char *jx_buf_str(const jx_buf *b);
 /* Writes s as a JSON string literal (quotes, escapes); NULL as null. */
 void jx_json_string(FILE *out, const char *s);
 
-/* Decodes one UTF-8 character at s (n bytes available) into *cp; returns
- * its length, or 0 for an invalid sequence. */
+/* The one UTF-8 decoder.  Decodes one character at s (n bytes available)
+ * into *cp; returns its length (1..4), or 0 (*cp untouched) for n == 0 or
+ * an invalid sequence: a bad lead or continuation byte, a truncated
+ * sequence, an overlong form, a surrogate or a value above U+10FFFF. */
 size_t jx_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* Decodes one UTF-8 character of s[0..len) at *pos into *cp and advances
+ * *pos.  Strict: rejects overlong forms, surrogates, values above U+10FFFF
+ * and truncated sequences.  Returns 1, or 0 (leaving *pos at the offending
+ * byte) when the bytes at *pos are not valid UTF-8 or *pos >= len. */
+int jx_utf8_next(const char *s, size_t len, size_t *pos, uint32_t *cp);
+
+/* The byte offset of the first invalid UTF-8 sequence in s[0..n) (as
+ * jx_utf8_decode() judges), or -1 when all of it is valid. */
+long jx_utf8_invalid_offset(const char *s, size_t n);
 
 /* Number of characters (code points) in valid UTF-8 text. */
 size_t jx_utf8_length(const char *s, size_t n);

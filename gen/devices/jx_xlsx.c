@@ -46,7 +46,7 @@
  * fixed 1980-01-01 date and docProps/core.xml with lxw_doc_properties.created,
  * which is set from jx_doc_info.date_epoch (0 would mean "now" to
  * libxlsxwriter, so epoch 0 is written as 1970-01-01T00:00:01Z). */
-#include "jx_xlsx.h"
+#include "jx_xlsx_impl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -62,22 +62,6 @@
 
 #include "jx_util.h"
 
-#define XL_PT_PER_PX 0.75
-#define XL_DIGIT_PX 7            /* Calibri 11 maximum digit width */
-#define XL_COL_PAD_PX 5          /* column padding Excel adds to w * digit width */
-#define XL_MERGE_TOL_PT 1.0      /* column boundaries closer than this merge */
-#define XL_PAD_X_PT 2.0          /* text inset from each side of a cell */
-#define XL_PAD_Y_PT 2.0          /* and from its top and bottom */
-#define XL_SLACK 0.06            /* fraction of a cell's text width left unused */
-#define XL_BOLD_SLACK 0.03       /* extra for Excel's synthetic bold */
-#define XL_LINE_EM 1.3           /* least line height, em (see line_height()) */
-#define XL_MAX_ROW_PT 409.0      /* Excel's maximum row height */
-#define XL_DEFAULT_SIZE_PT 12.0  /* a style without a size */
-#define XL_SHEET_NAME_MAX 31     /* UTF-16 code units */
-#define XL_PLAIN_COLS 8          /* columns of a sheet without a multi-column table */
-#define XL_CHARSET_GB2312 134
-#define XL_FAMILY_MODERN 3
-
 /* Excel font for each font role; anything else is 宋体 (index 0). */
 static const struct {
     const char *role;
@@ -88,104 +72,6 @@ static const struct {
     {"fangsong", "仿宋_GB2312"},
     {"kai", "楷体_GB2312"},
 };
-
-/* One distinct cell format and the libxlsxwriter format made for it. */
-typedef struct xl_format {
-    int font;               /* index into k_fonts */
-    int size_tw;            /* font size, twentieths of a point */
-    int bold, halign, valign, border, locked;
-    const char *num_format; /* borrowed from the document; NULL: General */
-    lxw_format *fmt;
-} xl_format;
-
-/* A cell spanning several rows whose height is settled after the others. */
-typedef struct xl_tall {
-    double need_pt;
-    size_t first;           /* first sheet row */
-    int span;
-    size_t order;           /* for a stable sort */
-    const jx_cell *cell;
-} xl_tall;
-
-/* The layout of one section's sheet. */
-typedef struct xl_sheet {
-    const jx_section *sec;
-    char *name;
-    double width_pt;        /* page content width */
-    int ncols;              /* sheet columns */
-    int *col_px;            /* ncols pixel widths */
-    int **bmap;             /* per table block: sheet boundary of each table boundary */
-    size_t *block_row;      /* first sheet row of each block */
-    size_t nrows;
-    double *row_pt;         /* height of each sheet row */
-    lxw_row_t *breaks;      /* zero-terminated horizontal page breaks */
-    size_t nbreaks;
-    xl_tall *tall;
-    size_t ntall, tallcap;
-} xl_sheet;
-
-/* A value cell of the form (kind other than LABEL, with a source path):
- * where it is, for formulas, the 数据 sheet and the defined names. */
-typedef struct xl_place {
-    const char *path;       /* the filing path (borrowed from the document) */
-    const jx_cell *cell;
-    size_t sheet;           /* index into xl_writer.sheets */
-    lxw_row_t row;          /* top-left sheet cell */
-    lxw_col_t col;
-    size_t order;           /* document order */
-} xl_place;
-
-typedef struct xl_writer {
-    const jx_doc *doc;
-    jx_fonts *fonts;        /* NULL: estimate text widths */
-    jx_diags *d;
-    lxw_workbook *wb;
-    xl_format *fmts;
-    size_t nfmts, fmtcap;
-    char **used;            /* case-folded sheet names already taken */
-    size_t nused, usedcap;
-    int next_blank;         /* next N to try for a blank name's "SheetN" */
-    xl_sheet *sheets;       /* one per section, laid out before anything is written */
-    size_t nsheets;
-    xl_place *places;       /* every value cell, in document order */
-    size_t nplaces, placecap;
-    const xl_place **by_path; /* the same, sorted by path, then document order */
-} xl_writer;
-
-/* ---- UTF-8 helpers ---------------------------------------------------- */
-
-/* Decodes the UTF-8 sequence at s (n > 0 bytes available).  Returns its
- * length and sets *cp, or returns 0 on an invalid or truncated sequence,
- * an overlong form, a surrogate or a value above U+10FFFF. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned c = s[0];
-    size_t len;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if ((c & 0xE0) == 0xC0) {
-        len = 2, v = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3, v = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return len;
-}
 
 /* Appends cp as UTF-8 to out; returns the number of bytes (1..4). */
 static size_t utf8_encode(uint32_t cp, char *out)
@@ -246,7 +132,7 @@ static jx_status lxw_status(lxw_error e)
     }
 }
 
-static jx_status oom(xl_writer *x)
+jx_status xl_oom(xl_writer *x)
 {
     return jx_diag_error(x->d, JX_ERR_NOMEM, NULL, 0, 0, "out of memory writing the workbook");
 }
@@ -277,7 +163,13 @@ static int font_index(const char *role)
     return 0;
 }
 
-static double style_size(const jx_style *st)
+/* The role Excel's font for `role` stands for. */
+const char *xl_canonical_role(const char *role)
+{
+    return k_fonts[font_index(role)].role;
+}
+
+double xl_style_size(const jx_style *st)
 {
     double s = st->size_pt > 0 ? st->size_pt : XL_DEFAULT_SIZE_PT;
     return s < 1 ? 1 : s > 409 ? 409 : s;
@@ -296,7 +188,7 @@ static lxw_format *get_format(xl_writer *x, const jx_style *st, int border, int 
 {
     xl_format key = {
         .font = font_index(st->font_role),
-        .size_tw = (int)lround(style_size(st) * 20),
+        .size_tw = (int)lround(xl_style_size(st) * 20),
         .bold = st->bold ? 1 : 0,
         .halign = (int)st->halign,
         .valign = (int)st->valign,
@@ -424,7 +316,7 @@ static jx_status sheet_name(xl_writer *x, const char *want, char **out)
     size_t n = 0;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        size_t k = utf8_decode((const unsigned char *)want + i, len - i, &cp);
+        size_t k = jx_utf8_decode(want + i, len - i, &cp);
         if (k == 0) {
             cp = '_';
             k = 1;
@@ -481,485 +373,6 @@ done:
     free(folded);
     free(name);
     return st;
-}
-
-/* ---- measuring --------------------------------------------------------- */
-
-/* The role to measure a style with: the role Excel's font stands for, if
- * the font set has it, else "song", else the style's own role; NULL when
- * none is loaded (estimate instead). */
-static const char *measure_role(const xl_writer *x, const char *role)
-{
-    if (!x->fonts)
-        return NULL;
-    const char *canon = k_fonts[font_index(role)].role;
-    if (jx_fonts_has_role(x->fonts, canon))
-        return canon;
-    if (jx_fonts_has_role(x->fonts, "song"))
-        return "song";
-    if (role && jx_fonts_has_role(x->fonts, role))
-        return role;
-    return NULL;
-}
-
-/* Number of lines `text` (len bytes, no '\n') takes at `avail` points when
- * no font can measure it: CJK and other wide characters 1 em, the rest
- * 0.55 em. */
-static size_t estimate_lines(const char *text, size_t len, double size, double avail)
-{
-    double w = 0;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp = 0xFFFD;
-        size_t k = utf8_decode((const unsigned char *)text + i, len - i, &cp);
-        i += k ? k : 1;
-        w += (cp >= 0x1100 ? 1.0 : 0.55) * size;
-    }
-    size_t lines = (size_t)ceil(w / avail - 1e-9);
-    return lines ? lines : 1;
-}
-
-/* Sets *lines to the number of lines one '\n'-free piece of text takes in a
- * cell of text width `avail`.  An empty piece is one (empty) line, as Excel
- * shows it.  A character no font has falls back to an estimate with a
- * warning; other text-engine errors are moved to x->d and returned as
- * JX_ERR_XLSX (JX_ERR_NOMEM stays). */
-static jx_status piece_lines(xl_writer *x, const char *role, double size, const char *text,
-                             size_t len, double avail, const jx_source *src, size_t *lines)
-{
-    if (len == 0) {
-        *lines = 1;
-        return JX_OK;
-    }
-    if (!role) {
-        *lines = estimate_lines(text, len, size, avail);
-        return JX_OK;
-    }
-    const char *what = src->path ? src->path : src->label ? src->label : "workbook cell";
-    jx_diags tmp;
-    jx_diags_init(&tmp);
-    jx_text_lines tl;
-    memset(&tl, 0, sizeof tl);
-    jx_status st = jx_text_break(x->fonts, role, size, text, len, avail, &tl, &tmp, what,
-                                 src->file, src->line, src->col);
-    if (st == JX_OK) {
-        *lines = tl.nlines ? tl.nlines : 1;
-    } else if (st == JX_ERR_GLYPH) {
-        *lines = estimate_lines(text, len, size, avail);
-        jx_diags_add(x->d, JX_SEV_WARNING, src->file, src->line, src->col, "xlsx-measure",
-                     "%s: text has a character no font can draw; its workbook row height is "
-                     "estimated", what);
-        st = JX_OK;
-    } else {
-        jx_diags_append(x->d, &tmp);
-        if (st != JX_ERR_NOMEM)
-            st = jx_diag_error(x->d, JX_ERR_XLSX, src->file, src->line, src->col,
-                               "%s: cannot measure text for the workbook (%s)", what,
-                               jx_status_str(st));
-    }
-    jx_text_lines_free(&tl);
-    jx_diags_free(&tmp);
-    return st;
-}
-
-/* The least height, points, of one line of text of `size` in a workbook:
- * what Excel gives a line of 宋体 (the font's pixel size + 3 px: 14.25 pt
- * at 12 pt), and at least XL_LINE_EM em, which leaves ~9% for viewers that
- * substitute a taller font for 宋体. */
-static double min_line(double size)
-{
-    double excel = (ceil(size / XL_PT_PER_PX - 1e-9) + 3) * XL_PT_PER_PX;
-    return excel > XL_LINE_EM * size ? excel : XL_LINE_EM * size;
-}
-
-/* Line height, points, of style st in the workbook: the text engine's
- * line height (times the style's leading) of the measuring role, but at
- * least min_line(). */
-static double line_height(const xl_writer *x, const char *role, const jx_style *st)
-{
-    double size = style_size(st);
-    double lh = min_line(size);
-    if (role) {
-        double own = jx_fonts_line_height(x->fonts, role, size);
-        if (st->leading > 0)
-            own *= st->leading;
-        if (own > lh)
-            lh = own;
-    }
-    return lh;
-}
-
-/* Height in points that paragraphs paras[0..npara) need in a cell
- * width_pt wide (padding included); *max_piece_lines is the most lines any
- * one forced line ('\n'-separated piece) broke into. */
-static jx_status measure(xl_writer *x, const jx_style *st, const jx_paragraph *paras,
-                         size_t npara, double width_pt, const jx_source *src, double *h,
-                         size_t *max_piece_lines)
-{
-    const char *role = measure_role(x, st->font_role);
-    double size = style_size(st);
-    double slack = XL_SLACK + (st->bold ? XL_BOLD_SLACK : 0);
-    double avail = (width_pt - 2 * XL_PAD_X_PT) * (1 - slack);
-    if (avail < size)
-        avail = size;
-    size_t total = 0, maxp = 0;
-    for (size_t i = 0; i < npara; i++) {
-        const char *t = paras[i].text ? paras[i].text : "";
-        for (;;) {
-            const char *nl = strchr(t, '\n');
-            size_t len = nl ? (size_t)(nl - t) : strlen(t);
-            if (len && t[len - 1] == '\r')
-                len--;
-            size_t lines;
-            jx_status s = piece_lines(x, role, size, t, len, avail, src, &lines);
-            if (s != JX_OK)
-                return s;
-            total += lines;
-            if (lines > maxp)
-                maxp = lines;
-            if (!nl)
-                break;
-            t = nl + 1;
-        }
-    }
-    if (total == 0)
-        total = 1;
-    *h = (double)total * line_height(x, role, st) + 2 * XL_PAD_Y_PT;
-    if (max_piece_lines)
-        *max_piece_lines = maxp;
-    return JX_OK;
-}
-
-/* ---- sheet layout ------------------------------------------------------ */
-
-typedef struct xl_bound {
-    double x;               /* points from the content's left edge */
-    size_t block;
-    int k;                  /* boundary index inside its table */
-} xl_bound;
-
-static int cmp_bound(const void *a, const void *b)
-{
-    const xl_bound *p = a, *q = b;
-    if (p->x != q->x)
-        return p->x < q->x ? -1 : 1;
-    if (p->block != q->block)
-        return p->block < q->block ? -1 : 1;
-    return (p->k > q->k) - (p->k < q->k);
-}
-
-/* Excel column width whose pixel width is exactly px (see the top). */
-static double px_to_width(int px)
-{
-    if (px >= XL_DIGIT_PX + XL_COL_PAD_PX)
-        return (double)(px - XL_COL_PAD_PX) / XL_DIGIT_PX;
-    return px / (double)(XL_DIGIT_PX + XL_COL_PAD_PX);
-}
-
-/* Width in points of sheet columns [c0, c1). */
-static double cols_pt(const xl_sheet *s, int c0, int c1)
-{
-    long px = 0;
-    for (int c = c0; c < c1; c++)
-        px += s->col_px[c];
-    return (double)px * XL_PT_PER_PX;
-}
-
-static void sheet_free(xl_sheet *s)
-{
-    if (s->bmap && s->sec)
-        for (size_t i = 0; i < s->sec->nblocks; i++)
-            free(s->bmap[i]);
-    free(s->bmap);
-    free(s->col_px);
-    free(s->block_row);
-    free(s->row_pt);
-    free(s->breaks);
-    free(s->tall);
-    free(s->name);
-    memset(s, 0, sizeof *s);
-}
-
-/* Computes the sheet's columns: the union of every table's column
- * boundaries (merged within XL_MERGE_TOL_PT, never two of one table),
- * rounded to pixels, and for every table the sheet boundary of each of its
- * boundaries (s->bmap). */
-static jx_status layout_columns(xl_writer *x, xl_sheet *s)
-{
-    const jx_section *sec = s->sec;
-    jx_status st = JX_ERR_NOMEM;
-    size_t nb = 0;
-    for (size_t i = 0; i < sec->nblocks; i++)
-        if (sec->blocks[i].kind == JX_BLOCK_TABLE)
-            nb += (size_t)sec->blocks[i].table->ncols + 1;
-    xl_bound *b = malloc((nb ? nb : 1) * sizeof *b);
-    int *cluster = malloc((nb ? nb : 1) * sizeof *cluster);
-    double *cx = malloc((nb + 2 > XL_PLAIN_COLS + 1 ? nb + 2 : XL_PLAIN_COLS + 1) * sizeof *cx);
-    s->bmap = calloc(sec->nblocks ? sec->nblocks : 1, sizeof *s->bmap);
-    if (!b || !cluster || !cx || !s->bmap)
-        goto done;
-
-    nb = 0;
-    for (size_t i = 0; i < sec->nblocks; i++) {
-        const jx_table *t = sec->blocks[i].table;
-        if (sec->blocks[i].kind != JX_BLOCK_TABLE)
-            continue;
-        double total = 0, acc = 0;
-        for (int k = 0; k < t->ncols; k++)
-            total += t->col_widths && t->col_widths[k] > 0 ? t->col_widths[k] : 0;
-        for (int k = 0; k <= t->ncols; k++) {
-            b[nb++] = (xl_bound){total > 0 ? s->width_pt * acc / total
-                                           : s->width_pt * k / t->ncols,
-                                 i, k};
-            if (k < t->ncols)
-                acc += t->col_widths && t->col_widths[k] > 0 ? t->col_widths[k] : 0;
-        }
-        s->bmap[i] = malloc(((size_t)t->ncols + 1) * sizeof **s->bmap);
-        if (!s->bmap[i])
-            goto done;
-    }
-    if (nb)
-        qsort(b, nb, sizeof *b, cmp_bound);
-
-    /* Sweep: a boundary joins the current cluster when it is within the
-     * tolerance of the cluster's first member and its table has no member
-     * there yet. */
-    int nc = 0;
-    size_t cstart = 0;
-    for (size_t i = 0; i < nb; i++) {
-        int join = nc > 0 && b[i].x - cx[nc - 1] < XL_MERGE_TOL_PT;
-        for (size_t j = cstart; join && j < i; j++)
-            if (b[j].block == b[i].block)
-                join = 0;
-        if (!join) {
-            cx[nc++] = b[i].x;
-            cstart = i;
-        }
-        cluster[i] = nc - 1;
-    }
-    if (nc < 3) {
-        /* No table, or only one-column tables: XL_PLAIN_COLS equal columns
-         * (LibreOffice does not scale a sheet whose only column is wider
-         * than the page down to fit it; it cuts the text off). */
-        for (nc = 0; nc <= XL_PLAIN_COLS; nc++)
-            cx[nc] = s->width_pt * nc / XL_PLAIN_COLS;
-    }
-    cx[0] = 0;
-    cx[nc - 1] = s->width_pt;
-    for (size_t i = 0; i < nb; i++) {
-        const jx_table *t = sec->blocks[b[i].block].table;
-        int c = cluster[i];
-        if (b[i].k == 0)
-            c = 0; /* every table starts and ends at the sheet's edges */
-        else if (b[i].k == t->ncols)
-            c = nc - 1;
-        s->bmap[b[i].block][b[i].k] = c;
-    }
-    s->ncols = nc - 1;
-    if (s->ncols > LXW_COL_MAX) {
-        st = jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                           "workbook sheet '%s' would need %d columns (Excel allows %d)", s->name,
-                           s->ncols, LXW_COL_MAX);
-        goto done;
-    }
-    s->col_px = malloc((size_t)s->ncols * sizeof *s->col_px);
-    if (!s->col_px)
-        goto done;
-    long prev = 0;
-    for (int c = 0; c < s->ncols; c++) {
-        long edge = lround(cx[c + 1] / XL_PT_PER_PX);
-        if (edge <= prev)
-            edge = prev + 1;
-        s->col_px[c] = (int)(edge - prev);
-        prev = edge;
-    }
-    st = JX_OK;
-done:
-    free(b);
-    free(cluster);
-    free(cx);
-    if (st == JX_ERR_NOMEM)
-        oom(x);
-    return st;
-}
-
-/* Assigns sheet rows to blocks and collects page breaks. */
-static jx_status layout_rows(xl_writer *x, xl_sheet *s)
-{
-    const jx_section *sec = s->sec;
-    size_t row = 0;
-    s->block_row = malloc((sec->nblocks ? sec->nblocks : 1) * sizeof *s->block_row);
-    s->breaks = calloc(sec->nblocks + 1, sizeof *s->breaks);
-    if (!s->block_row || !s->breaks)
-        return oom(x);
-    for (size_t i = 0; i < sec->nblocks; i++) {
-        const jx_block *blk = &sec->blocks[i];
-        s->block_row[i] = row;
-        if (blk->kind == JX_BLOCK_PARAGRAPH) {
-            row++;
-        } else if (blk->kind == JX_BLOCK_TABLE) {
-            row += (size_t)blk->table->nrows;
-        } else if (blk->kind == JX_BLOCK_PAGE_BREAK && row > 0 &&
-                   (s->nbreaks == 0 || s->breaks[s->nbreaks - 1] != row)) {
-            if (s->nbreaks == LXW_BREAKS_MAX) {
-                jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-page-breaks",
-                             "workbook sheet '%s': more than %d page breaks; the rest are "
-                             "left out", s->name, LXW_BREAKS_MAX);
-                continue;
-            }
-            s->breaks[s->nbreaks++] = (lxw_row_t)row;
-        }
-        if (row > LXW_ROW_MAX)
-            return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                                 "workbook sheet '%s' would need more than %d rows", s->name,
-                                 LXW_ROW_MAX);
-    }
-    s->nrows = row;
-    s->row_pt = calloc(row ? row : 1, sizeof *s->row_pt);
-    return s->row_pt ? JX_OK : oom(x);
-}
-
-static int cmp_tall(const void *a, const void *b)
-{
-    const xl_tall *p = a, *q = b;
-    if (p->span != q->span)
-        return p->span < q->span ? -1 : 1;
-    return (p->order > q->order) - (p->order < q->order);
-}
-
-static void warn_tall(xl_writer *x, const xl_sheet *s, const jx_source *src, double need,
-                      size_t row)
-{
-    const char *what = src->path ? src->path : src->label ? src->label : "a paragraph";
-    jx_diags_add(x->d, JX_SEV_WARNING, src->file, src->line, src->col, "xlsx-row-height",
-                 "%s needs %.0f pt in workbook sheet '%s' row %zu, more than Excel's %.0f pt "
-                 "per row; the text will be cut off there", what, need, s->name, row + 1,
-                 XL_MAX_ROW_PT);
-}
-
-/* Spreads the excess of a multi-row cell evenly over its rows, moving what
- * would push a row past Excel's maximum onto rows that still have room. */
-static void spread(xl_sheet *s, const xl_tall *t)
-{
-    double have = 0;
-    for (int r = 0; r < t->span; r++)
-        have += s->row_pt[t->first + (size_t)r];
-    double excess = t->need_pt - have;
-    for (int pass = 0; pass < t->span && excess > 1e-6; pass++) {
-        int open = 0;
-        for (int r = 0; r < t->span; r++)
-            if (s->row_pt[t->first + (size_t)r] < XL_MAX_ROW_PT)
-                open++;
-        if (!open)
-            break;
-        double each = excess / open;
-        excess = 0;
-        for (int r = 0; r < t->span; r++) {
-            double *h = &s->row_pt[t->first + (size_t)r];
-            if (*h >= XL_MAX_ROW_PT)
-                continue;
-            *h += each;
-            if (*h > XL_MAX_ROW_PT) {
-                excess += *h - XL_MAX_ROW_PT;
-                *h = XL_MAX_ROW_PT;
-            }
-        }
-    }
-    if (excess > 1e-6) /* nowhere left: let the last row carry it (clamped later) */
-        s->row_pt[t->first + (size_t)t->span - 1] += excess;
-}
-
-/* Sheet columns [*c0, *c1) that a table cell covers. */
-static void cell_cols(const xl_sheet *s, size_t block, const jx_cell *c, int *c0, int *c1)
-{
-    *c0 = s->bmap[block][c->col];
-    *c1 = s->bmap[block][c->col + c->colspan];
-}
-
-/* Computes every row's height (see the top of the file). */
-static jx_status layout_heights(xl_writer *x, xl_sheet *s)
-{
-    const jx_section *sec = s->sec;
-    jx_status st;
-    for (size_t i = 0; i < sec->nblocks; i++) {
-        const jx_block *blk = &sec->blocks[i];
-        size_t r0 = s->block_row[i];
-        if (blk->kind == JX_BLOCK_PARAGRAPH) {
-            jx_source none = {0};
-            double h;
-            st = measure(x, &blk->style, &blk->para, 1, cols_pt(s, 0, s->ncols), &none, &h,
-                         NULL);
-            if (st != JX_OK)
-                return st;
-            h += (blk->space_before_pt > 0 ? blk->space_before_pt : 0) +
-                 (blk->space_after_pt > 0 ? blk->space_after_pt : 0);
-            if (h > XL_MAX_ROW_PT)
-                warn_tall(x, s, &none, h, r0);
-            s->row_pt[r0] = h;
-            continue;
-        }
-        if (blk->kind != JX_BLOCK_TABLE)
-            continue;
-        const jx_table *t = blk->table;
-        /* A row is at least one line of the table's smallest text. */
-        double least = min_line(XL_DEFAULT_SIZE_PT) + 2 * XL_PAD_Y_PT;
-        for (size_t k = 0; k < t->ncells; k++) {
-            double h = min_line(style_size(&t->cells[k].style)) + 2 * XL_PAD_Y_PT;
-            if (k == 0 || h < least)
-                least = h;
-        }
-        for (int r = 0; r < t->nrows; r++) {
-            double m = t->rows ? t->rows[r].min_height_pt : 0;
-            s->row_pt[r0 + (size_t)r] = m > least ? m : least;
-        }
-        for (size_t k = 0; k < t->ncells; k++) {
-            const jx_cell *c = &t->cells[k];
-            int c0, c1;
-            cell_cols(s, i, c, &c0, &c1);
-            double h;
-            size_t maxp = 0;
-            st = measure(x, &c->style, c->paras, c->npara, cols_pt(s, c0, c1), &c->source, &h,
-                         &maxp);
-            if (st != JX_OK)
-                return st;
-            if (c->kind == JX_CELL_NUMBER && maxp > 1) {
-                const char *what = c->source.path ? c->source.path : "a number";
-                jx_diags_add(x->d, JX_SEV_WARNING, c->source.file, c->source.line,
-                             c->source.col, "xlsx-number-width",
-                             "%s is wider than its workbook cell; Excel may show it as ####",
-                             what);
-            }
-            size_t first = r0 + (size_t)c->row;
-            if (c->rowspan == 1) {
-                if (h > XL_MAX_ROW_PT)
-                    warn_tall(x, s, &c->source, h, first);
-                if (h > s->row_pt[first])
-                    s->row_pt[first] = h;
-                continue;
-            }
-            if (h > XL_MAX_ROW_PT * c->rowspan)
-                warn_tall(x, s, &c->source, h, first);
-            if (s->ntall == s->tallcap) {
-                size_t cap = s->tallcap ? s->tallcap * 2 : 16;
-                xl_tall *p = realloc(s->tall, cap * sizeof *p);
-                if (!p)
-                    return oom(x);
-                s->tall = p;
-                s->tallcap = cap;
-            }
-            s->tall[s->ntall] = (xl_tall){h, first, c->rowspan, s->ntall, c};
-            s->ntall++;
-        }
-    }
-    /* Narrow spans first: a wider span then sees the rows they grew. */
-    if (s->ntall)
-        qsort(s->tall, s->ntall, sizeof *s->tall, cmp_tall);
-    for (size_t i = 0; i < s->ntall; i++)
-        spread(s, &s->tall[i]);
-    for (size_t r = 0; r < s->nrows; r++) {
-        double h = ceil(s->row_pt[r] / XL_PT_PER_PX - 1e-9) * XL_PT_PER_PX;
-        s->row_pt[r] = h > XL_MAX_ROW_PT ? XL_MAX_ROW_PT : h;
-    }
-    return JX_OK;
 }
 
 /* ---- number cells ------------------------------------------------------ */
@@ -1110,12 +523,12 @@ static jx_status index_places(xl_writer *x)
                     size_t cap = x->placecap ? x->placecap * 2 : 64;
                     xl_place *p = realloc(x->places, cap * sizeof *p);
                     if (!p)
-                        return oom(x);
+                        return xl_oom(x);
                     x->places = p;
                     x->placecap = cap;
                 }
                 int c0, c1;
-                cell_cols(s, b, c, &c0, &c1);
+                xl_cell_cols(s, b, c, &c0, &c1);
                 x->places[x->nplaces] =
                     (xl_place){c->source.path, c, si, (lxw_row_t)(s->block_row[b] + (size_t)c->row),
                                (lxw_col_t)c0, x->nplaces};
@@ -1125,7 +538,7 @@ static jx_status index_places(xl_writer *x)
     }
     x->by_path = malloc((x->nplaces ? x->nplaces : 1) * sizeof *x->by_path);
     if (!x->by_path)
-        return oom(x);
+        return xl_oom(x);
     for (size_t i = 0; i < x->nplaces; i++)
         x->by_path[i] = &x->places[i];
     if (x->nplaces)
@@ -1239,7 +652,7 @@ static jx_status resolve_formula(xl_writer *x, size_t here, const jx_cell *c, ch
         p++;
     }
     if (st == JX_OK && b.oom)
-        st = oom(x);
+        st = xl_oom(x);
     if (st != JX_OK) {
         jx_buf_free(&b);
         return st;
@@ -1292,20 +705,20 @@ static jx_status write_cell(xl_writer *x, size_t si, lxw_worksheet *ws, size_t b
 {
     xl_sheet *s = &x->sheets[si];
     int c0, c1;
-    cell_cols(s, block, c, &c0, &c1);
+    xl_cell_cols(s, block, c, &c0, &c1);
     lxw_row_t r0 = (lxw_row_t)(s->block_row[block] + (size_t)c->row);
     lxw_row_t r1 = r0 + (lxw_row_t)c->rowspan - 1;
     lxw_col_t fc = (lxw_col_t)c0, lc = (lxw_col_t)(c1 - 1);
     int kind = number_kind(c);
     lxw_format *fmt = get_format(x, &c->style, t->border_pt > 0, is_locked(c), cell_num_format(c));
     if (!fmt)
-        return oom(x);
+        return xl_oom(x);
     lxw_error e;
     const char *what = "writing a value";
     if (c->kind == JX_CELL_LABEL || c->kind == JX_CELL_TEXT) {
         char *text = join_paras(c->paras, c->npara);
         if (!text)
-            return oom(x);
+            return xl_oom(x);
         e = put_text(ws, r0, fc, r1, lc, text, fmt);
         free(text);
     } else {
@@ -1461,7 +874,7 @@ static jx_status plan_section(xl_writer *x, size_t index)
     s->sec = sec;
     jx_status st = sheet_name(x, sec->sheet_name, &s->name);
     if (st != JX_OK)
-        return oom(x);
+        return xl_oom(x);
     for (size_t i = 0; i < sec->nblocks; i++) {
         char msg[256];
         if (sec->blocks[i].kind != JX_BLOCK_TABLE)
@@ -1485,9 +898,9 @@ static jx_status plan_section(xl_writer *x, size_t index)
                      "using the page width", s->name, s->width_pt);
         s->width_pt = page_w;
     }
-    if ((st = layout_columns(x, s)) != JX_OK || (st = layout_rows(x, s)) != JX_OK)
+    if ((st = xl_layout_columns(x, s)) != JX_OK || (st = xl_layout_rows(x, s)) != JX_OK)
         return st;
-    return layout_heights(x, s);
+    return xl_layout_heights(x, s);
 }
 
 /* Writes the laid-out sheet x->sheets[index]. */
@@ -1503,7 +916,7 @@ static jx_status write_sheet(xl_writer *x, size_t index)
     lxw_error e;
     jx_status st;
     for (int c = 0; c < s->ncols; c++)
-        if ((e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, px_to_width(s->col_px[c]),
+        if ((e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, xl_px_to_width(s->col_px[c]),
                                       NULL)))
             return lxw_fail(x, e, "setting a column width", s->name, -1, 0);
     for (size_t r = 0; r < s->nrows; r++)
@@ -1515,7 +928,7 @@ static jx_status write_sheet(xl_writer *x, size_t index)
         if (blk->kind == JX_BLOCK_PARAGRAPH) {
             lxw_format *fmt = get_format(x, &blk->style, 0, 1, NULL);
             if (!fmt)
-                return oom(x);
+                return xl_oom(x);
             e = put_text(ws, r0, 0, r0, (lxw_col_t)(s->ncols - 1),
                          blk->para.text ? blk->para.text : "", fmt);
             if (e)
@@ -1590,7 +1003,7 @@ static jx_status data_text(xl_writer *x, lxw_worksheet *ws, lxw_row_t r, int col
         return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, (long)r, col);
     jx_paragraph para = {JX_PARA_TEXT, text};
     double need;
-    jx_status s = measure(x, st, &para, 1, width_px(k_data_cols[col].width) * XL_PT_PER_PX, src,
+    jx_status s = xl_measure(x, st, &para, 1, width_px(k_data_cols[col].width) * XL_PT_PER_PX, src,
                           &need, NULL);
     if (s == JX_OK && need > *h)
         *h = need;
@@ -1613,7 +1026,7 @@ static jx_status write_data_sheet(xl_writer *x)
     head.valign = JX_VALIGN_MIDDLE;
     lxw_format *fhead = get_format(x, &head, 1, 1, NULL), *fbody = get_format(x, &body, 1, 1, NULL);
     if (!fhead || !fbody)
-        return oom(x);
+        return xl_oom(x);
     lxw_error e;
     jx_status st;
     for (int c = 0; c < DC_COUNT; c++) {
@@ -1621,7 +1034,7 @@ static jx_status write_data_sheet(xl_writer *x)
             (e = worksheet_write_string(ws, 0, (lxw_col_t)c, k_data_cols[c].head, fhead)))
             return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, 0, c);
     }
-    if ((e = worksheet_set_row(ws, 0, min_line(XL_DATA_SIZE) + 2 * XL_PAD_Y_PT, NULL)))
+    if ((e = worksheet_set_row(ws, 0, xl_min_line(XL_DATA_SIZE) + 2 * XL_PAD_Y_PT, NULL)))
         return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, 0, 0);
     lxw_row_t r = 0;
     for (size_t i = 0; i < x->nplaces; i++) {
@@ -1633,7 +1046,7 @@ static jx_status write_data_sheet(xl_writer *x)
             return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
                                  "the data sheet would need more than %d rows", LXW_ROW_MAX);
         r++;
-        double h = min_line(XL_DATA_SIZE) + 2 * XL_PAD_Y_PT;
+        double h = xl_min_line(XL_DATA_SIZE) + 2 * XL_PAD_Y_PT;
         char ref[32];
         lxw_rowcol_to_cell(ref, pl->row, pl->col);
         const char *texts[DC_COUNT] = {
@@ -1654,14 +1067,14 @@ static jx_status write_data_sheet(xl_writer *x)
         if (c->kind == JX_CELL_NUMBER) {
             lxw_format *fnum = get_format(x, &num, 1, 1, cell_num_format(c));
             if (!fnum)
-                return oom(x);
+                return xl_oom(x);
             if ((e = worksheet_write_number(ws, r, DC_VALUE, jx_decimal_to_double(c->number),
                                             fnum)))
                 return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, (long)r, DC_VALUE);
         } else {
             char *text = c->kind == JX_CELL_TEXT ? join_paras(c->paras, c->npara) : NULL;
             if (c->kind == JX_CELL_TEXT && !text)
-                return oom(x);
+                return xl_oom(x);
             st = data_text(x, ws, r, DC_VALUE, text ? text : "", fbody, &body, &c->source, &h);
             free(text);
             if (st)
@@ -1705,7 +1118,7 @@ static jx_status record_text(xl_writer *x, lxw_worksheet *ws, lxw_row_t r, int c
             k--;
         char *piece = malloc(k + 1);
         if (!piece)
-            return oom(x);
+            return xl_oom(x);
         memcpy(piece, text + at, k);
         piece[k] = '\0';
         lxw_error e = worksheet_write_string(ws, r, (lxw_col_t)col++, piece, NULL);
@@ -1753,7 +1166,7 @@ static jx_status write_record_sheet(xl_writer *x)
         /* The sheet columns where a cell starts, per sheet row. */
         unsigned char *starts = calloc(s->nrows * (size_t)s->ncols + 1, 1);
         if (!starts)
-            return oom(x);
+            return xl_oom(x);
         for (size_t b = 0; b < s->sec->nblocks; b++) {
             const jx_block *blk = &s->sec->blocks[b];
             if (blk->kind == JX_BLOCK_PARAGRAPH && s->ncols > 0)
@@ -1763,7 +1176,7 @@ static jx_status write_record_sheet(xl_writer *x)
             for (size_t k = 0; k < blk->table->ncells; k++) {
                 const jx_cell *c = &blk->table->cells[k];
                 int c0, c1;
-                cell_cols(s, b, c, &c0, &c1);
+                xl_cell_cols(s, b, c, &c0, &c1);
                 starts[(s->block_row[b] + (size_t)c->row) * (size_t)s->ncols + (size_t)c0] = 1;
             }
         }
@@ -1780,7 +1193,7 @@ static jx_status write_record_sheet(xl_writer *x)
                     jx_buf_printf(&cols, "%s%s", cols.len ? " " : "", ref);
                 }
             if (f.oom || cols.oom)
-                st = oom(x);
+                st = xl_oom(x);
             else if ((e = worksheet_write_string(ws, r, 0, "行", NULL)) ||
                      (e = worksheet_write_string(ws, r, 1, s->name, NULL)) ||
                      (e = worksheet_write_formula_num(ws, r, 2, f.data, NULL,
@@ -1852,7 +1265,7 @@ static int valid_name(const char *name)
         return 0;
     for (size_t i = 0; i < n; chars++) {
         uint32_t cp;
-        size_t k = utf8_decode((const unsigned char *)name + i, n - i, &cp);
+        size_t k = jx_utf8_decode(name + i, n - i, &cp);
         if (!k)
             return 0;
         int digit = cp >= '0' && cp <= '9';
@@ -1898,7 +1311,7 @@ static jx_status define_names(xl_writer *x)
     size_t n = 0;
     const xl_place **cand = malloc((x->nplaces ? x->nplaces : 1) * sizeof *cand);
     if (!cand)
-        return oom(x);
+        return xl_oom(x);
     for (size_t i = 0; i < x->nplaces; i++) {
         const xl_place *pl = &x->places[i];
         const char *label = pl->cell->source.label;
@@ -1930,7 +1343,7 @@ static jx_status define_names(xl_writer *x)
         jx_buf_puts(&ref, "=");
         append_ref(&ref, x, SIZE_MAX, pl->sheet, pl->row, pl->col, 1);
         if (name.oom || ref.oom) {
-            st = oom(x);
+            st = xl_oom(x);
         } else {
             lxw_error e = workbook_define_name(x->wb, name.data, ref.data);
             if (e)
@@ -1957,7 +1370,7 @@ static jx_status make_temp(xl_writer *x, const char *path, char **out)
     size_t n = strlen(path);
     char *name = malloc(n + 11);
     if (!name)
-        return oom(x);
+        return xl_oom(x);
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     uint64_t seed = ((uint64_t)ts.tv_sec * 1000000007u) ^ (uint64_t)ts.tv_nsec ^
@@ -2020,7 +1433,7 @@ jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx
     if ((st = reserve_name(&x, "history")) != JX_OK ||
         (st = reserve_name(&x, XL_DATA_SHEET)) != JX_OK ||
         (st = reserve_name(&x, XL_RECORD_SHEET)) != JX_OK) {
-        oom(&x);
+        xl_oom(&x);
         goto done;
     }
     if ((st = make_temp(&x, path, &tmp)) != JX_OK)
@@ -2028,7 +1441,7 @@ jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx
     x.wb = workbook_new(tmp);
     x.sheets = calloc(doc->nsections ? doc->nsections : 1, sizeof *x.sheets);
     if (!x.wb || !x.sheets) {
-        st = oom(&x);
+        st = xl_oom(&x);
         goto done;
     }
     const jx_doc_info *in = &doc->info;
@@ -2085,7 +1498,7 @@ done:
         free(tmp);
     }
     for (size_t i = 0; i < x.nsheets; i++)
-        sheet_free(&x.sheets[i]);
+        xl_sheet_free(&x.sheets[i]);
     free(x.sheets);
     free(x.places);
     free(x.by_path);

@@ -7,41 +7,7 @@
 #include <string.h>
 #include <yaml.h>
 
-/* Returns the byte offset of the first invalid UTF-8 sequence, or -1. */
-static long utf8_invalid_offset(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        size_t k;
-        unsigned cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            k = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            k = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            k = 3;
-            cp = c & 0x07;
-        } else {
-            return (long)i;
-        }
-        for (size_t j = 1; j <= k; j++) {
-            if (i + j >= n || (s[i + j] & 0xC0) != 0x80)
-                return (long)i;
-            cp = (cp << 6) | (s[i + j] & 0x3F);
-        }
-        if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return (long)i;
-        i += k + 1;
-    }
-    return -1;
-}
+#include "jx_util.h"
 
 /* Line and column (1-based, columns in characters) of a byte offset. */
 static void offset_position(const char *buf, size_t off, int *line, int *col)
@@ -351,7 +317,7 @@ jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx
                              "not a text file: NUL byte at byte offset %zu%s", off,
                              utf16 ? " (UTF-16 text: save the file as UTF-8)" : "");
     }
-    long bad = utf8_invalid_offset((const unsigned char *)buf, len);
+    long bad = jx_utf8_invalid_offset(buf, len);
     if (bad >= 0) {
         int line, col;
         offset_position(buf, (size_t)bad, &line, &col);

@@ -74,50 +74,6 @@ static void lb_init(void)
     init_linebreak();
 }
 
-int jx_utf8_next(const char *s, size_t len, size_t *pos, uint32_t *cp)
-{
-    size_t i = *pos;
-    if (!s || i >= len)
-        return 0;
-    const unsigned char *p = (const unsigned char *)s + i;
-    size_t left = len - i;
-    unsigned b0 = p[0];
-    if (b0 < 0x80) {
-        *cp = b0;
-        *pos = i + 1;
-        return 1;
-    }
-    size_t n;
-    uint32_t v, min;
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-        n = 2;
-        v = b0 & 0x1F;
-        min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-        n = 3;
-        v = b0 & 0x0F;
-        min = 0x800;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        n = 4;
-        v = b0 & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (left < n)
-        return 0;
-    for (size_t k = 1; k < n; k++) {
-        if ((p[k] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (p[k] & 0x3Fu);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    *pos = i + n;
-    return 1;
-}
-
 static int is_ideograph(uint32_t cp)
 {
     return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||

@@ -1,11 +1,6 @@
 /* jx_text.h - the text engine: fonts, shaping, measuring, line breaking.
  *
- * A jx_fonts is a process-wide set of loaded faces.  Each face is one font
- * file (and face index inside a .ttc) loaded once with FreeType and wrapped in
- * a HarfBuzz font.  Faces are grouped into roles ("song" for body text, "hei"
- * for bold labels and titles, ...): a role is an ordered list of faces, the
- * first is the primary, the rest are its fallbacks; after them every other
- * loaded face is tried.  A character no face has is an error naming it.
+ * The faces and their roles are in jx_fonts.h (included here).
  *
  * Widths are measured by shaping with HarfBuzz in the real font, never
  * guessed.  Line breaking uses libunibreak (UAX #14) tailored with the
@@ -24,72 +19,8 @@
 #include <stdint.h>
 #include "jx_diag.h"
 #include "jx_error.h"
-
-typedef struct jx_fonts jx_fonts;
-typedef struct jx_face jx_face;
-
-/* Creates an empty font set.  NULL when out of memory.  Load every font
- * (jx_fonts_add) before sharing the set: after that, every other function
- * only reads it and may be called from several threads at once (HarfBuzz
- * fonts are immutable; all scratch memory is per call).  jx_fonts_free()
- * releases all faces; runs and faces handed out become invalid. */
-jx_fonts *jx_fonts_create(void);
-void jx_fonts_free(jx_fonts *fonts);
-
-/* Loads `path` (face `index` of a collection) and appends it to `role`
- * (creating the role).  A face file already loaded is shared (same file by
- * device/inode, same index; adding it to a role twice is a no-op).  Not
- * thread-safe.  `d` may be NULL.  Fails with
- * JX_ERR_FONT (and a message) when the file is missing, unreadable, not a
- * font, or has CFF/PostScript outlines (libharu embeds TrueType outlines
- * only, so e.g. Noto CJK .otf/.ttc cannot be used). */
-jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int index,
-                       jx_diags *d);
-
-/* Returns 1 when `role` has at least one face. */
-int jx_fonts_has_role(const jx_fonts *fonts, const char *role);
-
-/* The primary (first) face of `role`, or NULL when the role has no face.
- * Owned by the font set (e.g. for the XLSX writer's font name). */
-const jx_face *jx_fonts_primary(const jx_fonts *fonts, const char *role);
-
-/* The number of distinct loaded faces, and face i (0-based, load order;
- * NULL when out of range).  Owned by the font set. */
-size_t jx_fonts_count(const jx_fonts *fonts);
-const jx_face *jx_fonts_face(const jx_fonts *fonts, size_t i);
-
-/* Face accessors (the face is owned by the font set). */
-const char *jx_face_path(const jx_face *face);
-int jx_face_index(const jx_face *face);
-const char *jx_face_family(const jx_face *face);   /* e.g. "AR PL UMing CN" */
-const char *jx_face_postscript_name(const jx_face *face);
-/* Opaque HarfBuzz face (hb_face_t *) for subsetting. */
-void *jx_face_hb_face(const jx_face *face);
-/* Units per em, ascender and descender (font units, descender <= 0).
- * These are the line metrics the engine uses (see jx_fonts_line_height):
- * the OS/2 typographic ascender/descender with half the typographic line
- * gap added to each (hhea when the OS/2 values are unusable), so that
- * ascender - descender is the line height. */
-int jx_face_upem(const jx_face *face);
-int jx_face_ascender(const jx_face *face);
-int jx_face_descender(const jx_face *face);
-/* Returns 1 if the face can draw codepoint cp: its cmap maps cp to a glyph
- * and that glyph has an outline (a blank glyph counts only for spaces and
- * format characters, since a printable character drawn blank is a missing
- * character in disguise).  Thread-safe. */
-int jx_face_has_char(const jx_face *face, uint32_t cp);
-
-/* Vertical metrics of a role's primary face at size_pt: ascent (> 0),
- * descent (> 0, below baseline) and line height (ascent + descent + gap).
- * The gap is folded half into the ascent and half into the descent (CSS
- * "half-leading"), so line height == ascent + descent.  Chosen from the OS/2
- * typographic metrics, which for CJK fonts span the ideographic em box:
- * AR PL UMing 1.00 em, WenQuanYi Zen Hei 1.09 em (hhea would give 1.35 em
- * for Zen Hei).  An unknown role uses the first loaded face; 0 when no face
- * is loaded. */
-double jx_fonts_ascent(const jx_fonts *fonts, const char *role, double size_pt);
-double jx_fonts_descent(const jx_fonts *fonts, const char *role, double size_pt);
-double jx_fonts_line_height(const jx_fonts *fonts, const char *role, double size_pt);
+#include "jx_fonts.h"
+#include "jx_util.h" /* jx_utf8_next() */
 
 /* A run: a stretch of one line drawn with one face. */
 typedef struct jx_text_run {
@@ -196,11 +127,5 @@ enum {
     JX_TIER_LAST, JX_TIER_PAIR, JX_TIER_NEVER, JX_TIER_INSIDE_CHAR
 };
 jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier);
-
-/* Decodes one UTF-8 character of s[0..len) at *pos into *cp and advances
- * *pos.  Strict: rejects overlong forms, surrogates, values above U+10FFFF
- * and truncated sequences.  Returns 1, or 0 (leaving *pos at the offending
- * byte) when the bytes at *pos are not valid UTF-8 or *pos >= len. */
-int jx_utf8_next(const char *s, size_t len, size_t *pos, uint32_t *cp);
 
 #endif

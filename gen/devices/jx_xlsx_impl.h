@@ -1,0 +1,134 @@
+/* jx_xlsx_impl.h - what the two files of the workbook writer share
+ * (private to gen/devices/jx_xlsx*.c):
+ *   jx_xlsx.c         formats, sheet names, cells, the 数据 sheet, defined
+ *                     names and the file
+ *   jx_xlsx_layout.c  measuring text and laying a sheet out: columns, rows
+ *                     and row heights
+ * See jx_xlsx.c for units and the rules they follow. */
+#ifndef JX_XLSX_IMPL_H
+#define JX_XLSX_IMPL_H
+
+#include <stddef.h>
+
+#include <xlsxwriter.h>
+
+#include "jx_xlsx.h"
+
+#define XL_PT_PER_PX 0.75
+#define XL_DIGIT_PX 7            /* Calibri 11 maximum digit width */
+#define XL_COL_PAD_PX 5          /* column padding Excel adds to w * digit width */
+#define XL_MERGE_TOL_PT 1.0      /* column boundaries closer than this merge */
+#define XL_PAD_X_PT 2.0          /* text inset from each side of a cell */
+#define XL_PAD_Y_PT 2.0          /* and from its top and bottom */
+#define XL_SLACK 0.06            /* fraction of a cell's text width left unused */
+#define XL_BOLD_SLACK 0.03       /* extra for Excel's synthetic bold */
+#define XL_LINE_EM 1.3           /* least line height, em (see line_height()) */
+#define XL_MAX_ROW_PT 409.0      /* Excel's maximum row height */
+#define XL_DEFAULT_SIZE_PT 12.0  /* a style without a size */
+#define XL_SHEET_NAME_MAX 31     /* UTF-16 code units */
+#define XL_PLAIN_COLS 8          /* columns of a sheet without a multi-column table */
+#define XL_CHARSET_GB2312 134
+#define XL_FAMILY_MODERN 3
+
+/* One distinct cell format and the libxlsxwriter format made for it. */
+typedef struct xl_format {
+    int font;               /* index into k_fonts */
+    int size_tw;            /* font size, twentieths of a point */
+    int bold, halign, valign, border, locked;
+    const char *num_format; /* borrowed from the document; NULL: General */
+    lxw_format *fmt;
+} xl_format;
+
+/* A cell spanning several rows whose height is settled after the others. */
+typedef struct xl_tall {
+    double need_pt;
+    size_t first;           /* first sheet row */
+    int span;
+    size_t order;           /* for a stable sort */
+    const jx_cell *cell;
+} xl_tall;
+
+/* The layout of one section's sheet. */
+typedef struct xl_sheet {
+    const jx_section *sec;
+    char *name;
+    double width_pt;        /* page content width */
+    int ncols;              /* sheet columns */
+    int *col_px;            /* ncols pixel widths */
+    int **bmap;             /* per table block: sheet boundary of each table boundary */
+    size_t *block_row;      /* first sheet row of each block */
+    size_t nrows;
+    double *row_pt;         /* height of each sheet row */
+    lxw_row_t *breaks;      /* zero-terminated horizontal page breaks */
+    size_t nbreaks;
+    xl_tall *tall;
+    size_t ntall, tallcap;
+} xl_sheet;
+
+/* A value cell of the form (kind other than LABEL, with a source path):
+ * where it is, for formulas, the 数据 sheet and the defined names. */
+typedef struct xl_place {
+    const char *path;       /* the filing path (borrowed from the document) */
+    const jx_cell *cell;
+    size_t sheet;           /* index into xl_writer.sheets */
+    lxw_row_t row;          /* top-left sheet cell */
+    lxw_col_t col;
+    size_t order;           /* document order */
+} xl_place;
+
+typedef struct xl_writer {
+    const jx_doc *doc;
+    jx_fonts *fonts;        /* NULL: estimate text widths */
+    jx_diags *d;
+    lxw_workbook *wb;
+    xl_format *fmts;
+    size_t nfmts, fmtcap;
+    char **used;            /* case-folded sheet names already taken */
+    size_t nused, usedcap;
+    int next_blank;         /* next N to try for a blank name's "SheetN" */
+    xl_sheet *sheets;       /* one per section, laid out before anything is written */
+    size_t nsheets;
+    xl_place *places;       /* every value cell, in document order */
+    size_t nplaces, placecap;
+    const xl_place **by_path; /* the same, sorted by path, then document order */
+} xl_writer;
+
+/* jx_xlsx.c: reports "out of memory writing the workbook"; JX_ERR_NOMEM. */
+jx_status xl_oom(xl_writer *x);
+
+/* jx_xlsx.c: the font role Excel's font for `role` stands for ("song" for
+ * a role without an Excel font of its own). */
+const char *xl_canonical_role(const char *role);
+
+/* jx_xlsx.c: the font size of st in the workbook, points (1 .. 409). */
+double xl_style_size(const jx_style *st);
+
+/* jx_xlsx_layout.c: the least height, points, of one line of text of
+ * `size` in a workbook. */
+double xl_min_line(double size);
+
+/* jx_xlsx_layout.c: the height in points paragraphs paras[0..npara) need
+ * in a cell width_pt wide (padding included); *max_piece_lines (when not
+ * NULL) is the most lines any one forced line broke into.  Errors other
+ * than a character no font has are reported and returned. */
+jx_status xl_measure(xl_writer *x, const jx_style *st, const jx_paragraph *paras, size_t npara,
+                     double width_pt, const jx_source *src, double *h, size_t *max_piece_lines);
+
+/* jx_xlsx_layout.c: the Excel column width whose pixel width is exactly px. */
+double xl_px_to_width(int px);
+
+/* jx_xlsx_layout.c: the sheet columns [*c0, *c1) table cell c of block
+ * `block` covers. */
+void xl_cell_cols(const xl_sheet *s, size_t block, const jx_cell *c, int *c0, int *c1);
+
+/* jx_xlsx_layout.c: lays out the sheet's columns (s->ncols, s->col_px,
+ * s->bmap), its rows (s->nrows, s->block_row, s->breaks) and their heights
+ * (s->row_pt), in that order.  Report their failures. */
+jx_status xl_layout_columns(xl_writer *x, xl_sheet *s);
+jx_status xl_layout_rows(xl_writer *x, xl_sheet *s);
+jx_status xl_layout_heights(xl_writer *x, xl_sheet *s);
+
+/* jx_xlsx_layout.c: frees what the layout of s holds. */
+void xl_sheet_free(xl_sheet *s);
+
+#endif

@@ -1,0 +1,491 @@
+/* jx_xlsx_layout.c - the workbook writer's sheet layout (see
+ * jx_xlsx_impl.h): text measured with the text engine, sheet columns from
+ * the union of the tables' column boundaries, rows, and row heights that fit
+ * every cell's text (see jx_xlsx.c for the units). */
+#include "jx_xlsx_impl.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jx_util.h"
+
+/* ---- measuring --------------------------------------------------------- */
+
+/* The role to measure a style with: the role Excel's font stands for, if
+ * the font set has it, else "song", else the style's own role; NULL when
+ * none is loaded (estimate instead). */
+static const char *measure_role(const xl_writer *x, const char *role)
+{
+    if (!x->fonts)
+        return NULL;
+    const char *canon = xl_canonical_role(role);
+    if (jx_fonts_has_role(x->fonts, canon))
+        return canon;
+    if (jx_fonts_has_role(x->fonts, "song"))
+        return "song";
+    if (role && jx_fonts_has_role(x->fonts, role))
+        return role;
+    return NULL;
+}
+
+/* Number of lines `text` (len bytes, no '\n') takes at `avail` points when
+ * no font can measure it: CJK and other wide characters 1 em, the rest
+ * 0.55 em. */
+static size_t estimate_lines(const char *text, size_t len, double size, double avail)
+{
+    double w = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = 0xFFFD;
+        size_t k = jx_utf8_decode(text + i, len - i, &cp);
+        i += k ? k : 1;
+        w += (cp >= 0x1100 ? 1.0 : 0.55) * size;
+    }
+    size_t lines = (size_t)ceil(w / avail - 1e-9);
+    return lines ? lines : 1;
+}
+
+/* Sets *lines to the number of lines one '\n'-free piece of text takes in a
+ * cell of text width `avail`.  An empty piece is one (empty) line, as Excel
+ * shows it.  A character no font has falls back to an estimate with a
+ * warning; other text-engine errors are moved to x->d and returned as
+ * JX_ERR_XLSX (JX_ERR_NOMEM stays). */
+static jx_status piece_lines(xl_writer *x, const char *role, double size, const char *text,
+                             size_t len, double avail, const jx_source *src, size_t *lines)
+{
+    if (len == 0) {
+        *lines = 1;
+        return JX_OK;
+    }
+    if (!role) {
+        *lines = estimate_lines(text, len, size, avail);
+        return JX_OK;
+    }
+    const char *what = src->path ? src->path : src->label ? src->label : "workbook cell";
+    jx_diags tmp;
+    jx_diags_init(&tmp);
+    jx_text_lines tl;
+    memset(&tl, 0, sizeof tl);
+    jx_status st = jx_text_break(x->fonts, role, size, text, len, avail, &tl, &tmp, what,
+                                 src->file, src->line, src->col);
+    if (st == JX_OK) {
+        *lines = tl.nlines ? tl.nlines : 1;
+    } else if (st == JX_ERR_GLYPH) {
+        *lines = estimate_lines(text, len, size, avail);
+        jx_diags_add(x->d, JX_SEV_WARNING, src->file, src->line, src->col, "xlsx-measure",
+                     "%s: text has a character no font can draw; its workbook row height is "
+                     "estimated", what);
+        st = JX_OK;
+    } else {
+        jx_diags_append(x->d, &tmp);
+        if (st != JX_ERR_NOMEM)
+            st = jx_diag_error(x->d, JX_ERR_XLSX, src->file, src->line, src->col,
+                               "%s: cannot measure text for the workbook (%s)", what,
+                               jx_status_str(st));
+    }
+    jx_text_lines_free(&tl);
+    jx_diags_free(&tmp);
+    return st;
+}
+
+/* The least height, points, of one line of text of `size` in a workbook:
+ * what Excel gives a line of 宋体 (the font's pixel size + 3 px: 14.25 pt
+ * at 12 pt), and at least XL_LINE_EM em, which leaves ~9% for viewers that
+ * substitute a taller font for 宋体. */
+double xl_min_line(double size)
+{
+    double excel = (ceil(size / XL_PT_PER_PX - 1e-9) + 3) * XL_PT_PER_PX;
+    return excel > XL_LINE_EM * size ? excel : XL_LINE_EM * size;
+}
+
+/* Line height, points, of style st in the workbook: the text engine's
+ * line height (times the style's leading) of the measuring role, but at
+ * least xl_min_line(). */
+static double line_height(const xl_writer *x, const char *role, const jx_style *st)
+{
+    double size = xl_style_size(st);
+    double lh = xl_min_line(size);
+    if (role) {
+        double own = jx_fonts_line_height(x->fonts, role, size);
+        if (st->leading > 0)
+            own *= st->leading;
+        if (own > lh)
+            lh = own;
+    }
+    return lh;
+}
+
+/* Height in points that paragraphs paras[0..npara) need in a cell
+ * width_pt wide (padding included); *max_piece_lines is the most lines any
+ * one forced line ('\n'-separated piece) broke into. */
+jx_status xl_measure(xl_writer *x, const jx_style *st, const jx_paragraph *paras,
+                         size_t npara, double width_pt, const jx_source *src, double *h,
+                         size_t *max_piece_lines)
+{
+    const char *role = measure_role(x, st->font_role);
+    double size = xl_style_size(st);
+    double slack = XL_SLACK + (st->bold ? XL_BOLD_SLACK : 0);
+    double avail = (width_pt - 2 * XL_PAD_X_PT) * (1 - slack);
+    if (avail < size)
+        avail = size;
+    size_t total = 0, maxp = 0;
+    for (size_t i = 0; i < npara; i++) {
+        const char *t = paras[i].text ? paras[i].text : "";
+        for (;;) {
+            const char *nl = strchr(t, '\n');
+            size_t len = nl ? (size_t)(nl - t) : strlen(t);
+            if (len && t[len - 1] == '\r')
+                len--;
+            size_t lines;
+            jx_status s = piece_lines(x, role, size, t, len, avail, src, &lines);
+            if (s != JX_OK)
+                return s;
+            total += lines;
+            if (lines > maxp)
+                maxp = lines;
+            if (!nl)
+                break;
+            t = nl + 1;
+        }
+    }
+    if (total == 0)
+        total = 1;
+    *h = (double)total * line_height(x, role, st) + 2 * XL_PAD_Y_PT;
+    if (max_piece_lines)
+        *max_piece_lines = maxp;
+    return JX_OK;
+}
+
+/* ---- sheet layout ------------------------------------------------------ */
+
+typedef struct xl_bound {
+    double x;               /* points from the content's left edge */
+    size_t block;
+    int k;                  /* boundary index inside its table */
+} xl_bound;
+
+static int cmp_bound(const void *a, const void *b)
+{
+    const xl_bound *p = a, *q = b;
+    if (p->x != q->x)
+        return p->x < q->x ? -1 : 1;
+    if (p->block != q->block)
+        return p->block < q->block ? -1 : 1;
+    return (p->k > q->k) - (p->k < q->k);
+}
+
+/* Excel column width whose pixel width is exactly px (see the top). */
+double xl_px_to_width(int px)
+{
+    if (px >= XL_DIGIT_PX + XL_COL_PAD_PX)
+        return (double)(px - XL_COL_PAD_PX) / XL_DIGIT_PX;
+    return px / (double)(XL_DIGIT_PX + XL_COL_PAD_PX);
+}
+
+/* Width in points of sheet columns [c0, c1). */
+static double cols_pt(const xl_sheet *s, int c0, int c1)
+{
+    long px = 0;
+    for (int c = c0; c < c1; c++)
+        px += s->col_px[c];
+    return (double)px * XL_PT_PER_PX;
+}
+
+void xl_sheet_free(xl_sheet *s)
+{
+    if (s->bmap && s->sec)
+        for (size_t i = 0; i < s->sec->nblocks; i++)
+            free(s->bmap[i]);
+    free(s->bmap);
+    free(s->col_px);
+    free(s->block_row);
+    free(s->row_pt);
+    free(s->breaks);
+    free(s->tall);
+    free(s->name);
+    memset(s, 0, sizeof *s);
+}
+
+/* Computes the sheet's columns: the union of every table's column
+ * boundaries (merged within XL_MERGE_TOL_PT, never two of one table),
+ * rounded to pixels, and for every table the sheet boundary of each of its
+ * boundaries (s->bmap). */
+jx_status xl_layout_columns(xl_writer *x, xl_sheet *s)
+{
+    const jx_section *sec = s->sec;
+    jx_status st = JX_ERR_NOMEM;
+    size_t nb = 0;
+    for (size_t i = 0; i < sec->nblocks; i++)
+        if (sec->blocks[i].kind == JX_BLOCK_TABLE)
+            nb += (size_t)sec->blocks[i].table->ncols + 1;
+    xl_bound *b = malloc((nb ? nb : 1) * sizeof *b);
+    int *cluster = malloc((nb ? nb : 1) * sizeof *cluster);
+    double *cx = malloc((nb + 2 > XL_PLAIN_COLS + 1 ? nb + 2 : XL_PLAIN_COLS + 1) * sizeof *cx);
+    s->bmap = calloc(sec->nblocks ? sec->nblocks : 1, sizeof *s->bmap);
+    if (!b || !cluster || !cx || !s->bmap)
+        goto done;
+
+    nb = 0;
+    for (size_t i = 0; i < sec->nblocks; i++) {
+        const jx_table *t = sec->blocks[i].table;
+        if (sec->blocks[i].kind != JX_BLOCK_TABLE)
+            continue;
+        double total = 0, acc = 0;
+        for (int k = 0; k < t->ncols; k++)
+            total += t->col_widths && t->col_widths[k] > 0 ? t->col_widths[k] : 0;
+        for (int k = 0; k <= t->ncols; k++) {
+            b[nb++] = (xl_bound){total > 0 ? s->width_pt * acc / total
+                                           : s->width_pt * k / t->ncols,
+                                 i, k};
+            if (k < t->ncols)
+                acc += t->col_widths && t->col_widths[k] > 0 ? t->col_widths[k] : 0;
+        }
+        s->bmap[i] = malloc(((size_t)t->ncols + 1) * sizeof **s->bmap);
+        if (!s->bmap[i])
+            goto done;
+    }
+    if (nb)
+        qsort(b, nb, sizeof *b, cmp_bound);
+
+    /* Sweep: a boundary joins the current cluster when it is within the
+     * tolerance of the cluster's first member and its table has no member
+     * there yet. */
+    int nc = 0;
+    size_t cstart = 0;
+    for (size_t i = 0; i < nb; i++) {
+        int join = nc > 0 && b[i].x - cx[nc - 1] < XL_MERGE_TOL_PT;
+        for (size_t j = cstart; join && j < i; j++)
+            if (b[j].block == b[i].block)
+                join = 0;
+        if (!join) {
+            cx[nc++] = b[i].x;
+            cstart = i;
+        }
+        cluster[i] = nc - 1;
+    }
+    if (nc < 3) {
+        /* No table, or only one-column tables: XL_PLAIN_COLS equal columns
+         * (LibreOffice does not scale a sheet whose only column is wider
+         * than the page down to fit it; it cuts the text off). */
+        for (nc = 0; nc <= XL_PLAIN_COLS; nc++)
+            cx[nc] = s->width_pt * nc / XL_PLAIN_COLS;
+    }
+    cx[0] = 0;
+    cx[nc - 1] = s->width_pt;
+    for (size_t i = 0; i < nb; i++) {
+        const jx_table *t = sec->blocks[b[i].block].table;
+        int c = cluster[i];
+        if (b[i].k == 0)
+            c = 0; /* every table starts and ends at the sheet's edges */
+        else if (b[i].k == t->ncols)
+            c = nc - 1;
+        s->bmap[b[i].block][b[i].k] = c;
+    }
+    s->ncols = nc - 1;
+    if (s->ncols > LXW_COL_MAX) {
+        st = jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
+                           "workbook sheet '%s' would need %d columns (Excel allows %d)", s->name,
+                           s->ncols, LXW_COL_MAX);
+        goto done;
+    }
+    s->col_px = malloc((size_t)s->ncols * sizeof *s->col_px);
+    if (!s->col_px)
+        goto done;
+    long prev = 0;
+    for (int c = 0; c < s->ncols; c++) {
+        long edge = lround(cx[c + 1] / XL_PT_PER_PX);
+        if (edge <= prev)
+            edge = prev + 1;
+        s->col_px[c] = (int)(edge - prev);
+        prev = edge;
+    }
+    st = JX_OK;
+done:
+    free(b);
+    free(cluster);
+    free(cx);
+    if (st == JX_ERR_NOMEM)
+        xl_oom(x);
+    return st;
+}
+
+/* Assigns sheet rows to blocks and collects page breaks. */
+jx_status xl_layout_rows(xl_writer *x, xl_sheet *s)
+{
+    const jx_section *sec = s->sec;
+    size_t row = 0;
+    s->block_row = malloc((sec->nblocks ? sec->nblocks : 1) * sizeof *s->block_row);
+    s->breaks = calloc(sec->nblocks + 1, sizeof *s->breaks);
+    if (!s->block_row || !s->breaks)
+        return xl_oom(x);
+    for (size_t i = 0; i < sec->nblocks; i++) {
+        const jx_block *blk = &sec->blocks[i];
+        s->block_row[i] = row;
+        if (blk->kind == JX_BLOCK_PARAGRAPH) {
+            row++;
+        } else if (blk->kind == JX_BLOCK_TABLE) {
+            row += (size_t)blk->table->nrows;
+        } else if (blk->kind == JX_BLOCK_PAGE_BREAK && row > 0 &&
+                   (s->nbreaks == 0 || s->breaks[s->nbreaks - 1] != row)) {
+            if (s->nbreaks == LXW_BREAKS_MAX) {
+                jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-page-breaks",
+                             "workbook sheet '%s': more than %d page breaks; the rest are "
+                             "left out", s->name, LXW_BREAKS_MAX);
+                continue;
+            }
+            s->breaks[s->nbreaks++] = (lxw_row_t)row;
+        }
+        if (row > LXW_ROW_MAX)
+            return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
+                                 "workbook sheet '%s' would need more than %d rows", s->name,
+                                 LXW_ROW_MAX);
+    }
+    s->nrows = row;
+    s->row_pt = calloc(row ? row : 1, sizeof *s->row_pt);
+    return s->row_pt ? JX_OK : xl_oom(x);
+}
+
+static int cmp_tall(const void *a, const void *b)
+{
+    const xl_tall *p = a, *q = b;
+    if (p->span != q->span)
+        return p->span < q->span ? -1 : 1;
+    return (p->order > q->order) - (p->order < q->order);
+}
+
+static void warn_tall(xl_writer *x, const xl_sheet *s, const jx_source *src, double need,
+                      size_t row)
+{
+    const char *what = src->path ? src->path : src->label ? src->label : "a paragraph";
+    jx_diags_add(x->d, JX_SEV_WARNING, src->file, src->line, src->col, "xlsx-row-height",
+                 "%s needs %.0f pt in workbook sheet '%s' row %zu, more than Excel's %.0f pt "
+                 "per row; the text will be cut off there", what, need, s->name, row + 1,
+                 XL_MAX_ROW_PT);
+}
+
+/* Spreads the excess of a multi-row cell evenly over its rows, moving what
+ * would push a row past Excel's maximum onto rows that still have room. */
+static void spread(xl_sheet *s, const xl_tall *t)
+{
+    double have = 0;
+    for (int r = 0; r < t->span; r++)
+        have += s->row_pt[t->first + (size_t)r];
+    double excess = t->need_pt - have;
+    for (int pass = 0; pass < t->span && excess > 1e-6; pass++) {
+        int open = 0;
+        for (int r = 0; r < t->span; r++)
+            if (s->row_pt[t->first + (size_t)r] < XL_MAX_ROW_PT)
+                open++;
+        if (!open)
+            break;
+        double each = excess / open;
+        excess = 0;
+        for (int r = 0; r < t->span; r++) {
+            double *h = &s->row_pt[t->first + (size_t)r];
+            if (*h >= XL_MAX_ROW_PT)
+                continue;
+            *h += each;
+            if (*h > XL_MAX_ROW_PT) {
+                excess += *h - XL_MAX_ROW_PT;
+                *h = XL_MAX_ROW_PT;
+            }
+        }
+    }
+    if (excess > 1e-6) /* nowhere left: let the last row carry it (clamped later) */
+        s->row_pt[t->first + (size_t)t->span - 1] += excess;
+}
+
+/* Sheet columns [*c0, *c1) that a table cell covers. */
+void xl_cell_cols(const xl_sheet *s, size_t block, const jx_cell *c, int *c0, int *c1)
+{
+    *c0 = s->bmap[block][c->col];
+    *c1 = s->bmap[block][c->col + c->colspan];
+}
+
+/* Computes every row's height (see the top of the file). */
+jx_status xl_layout_heights(xl_writer *x, xl_sheet *s)
+{
+    const jx_section *sec = s->sec;
+    jx_status st;
+    for (size_t i = 0; i < sec->nblocks; i++) {
+        const jx_block *blk = &sec->blocks[i];
+        size_t r0 = s->block_row[i];
+        if (blk->kind == JX_BLOCK_PARAGRAPH) {
+            jx_source none = {0};
+            double h;
+            st = xl_measure(x, &blk->style, &blk->para, 1, cols_pt(s, 0, s->ncols), &none, &h,
+                         NULL);
+            if (st != JX_OK)
+                return st;
+            h += (blk->space_before_pt > 0 ? blk->space_before_pt : 0) +
+                 (blk->space_after_pt > 0 ? blk->space_after_pt : 0);
+            if (h > XL_MAX_ROW_PT)
+                warn_tall(x, s, &none, h, r0);
+            s->row_pt[r0] = h;
+            continue;
+        }
+        if (blk->kind != JX_BLOCK_TABLE)
+            continue;
+        const jx_table *t = blk->table;
+        /* A row is at least one line of the table's smallest text. */
+        double least = xl_min_line(XL_DEFAULT_SIZE_PT) + 2 * XL_PAD_Y_PT;
+        for (size_t k = 0; k < t->ncells; k++) {
+            double h = xl_min_line(xl_style_size(&t->cells[k].style)) + 2 * XL_PAD_Y_PT;
+            if (k == 0 || h < least)
+                least = h;
+        }
+        for (int r = 0; r < t->nrows; r++) {
+            double m = t->rows ? t->rows[r].min_height_pt : 0;
+            s->row_pt[r0 + (size_t)r] = m > least ? m : least;
+        }
+        for (size_t k = 0; k < t->ncells; k++) {
+            const jx_cell *c = &t->cells[k];
+            int c0, c1;
+            xl_cell_cols(s, i, c, &c0, &c1);
+            double h;
+            size_t maxp = 0;
+            st = xl_measure(x, &c->style, c->paras, c->npara, cols_pt(s, c0, c1), &c->source, &h,
+                         &maxp);
+            if (st != JX_OK)
+                return st;
+            if (c->kind == JX_CELL_NUMBER && maxp > 1) {
+                const char *what = c->source.path ? c->source.path : "a number";
+                jx_diags_add(x->d, JX_SEV_WARNING, c->source.file, c->source.line,
+                             c->source.col, "xlsx-number-width",
+                             "%s is wider than its workbook cell; Excel may show it as ####",
+                             what);
+            }
+            size_t first = r0 + (size_t)c->row;
+            if (c->rowspan == 1) {
+                if (h > XL_MAX_ROW_PT)
+                    warn_tall(x, s, &c->source, h, first);
+                if (h > s->row_pt[first])
+                    s->row_pt[first] = h;
+                continue;
+            }
+            if (h > XL_MAX_ROW_PT * c->rowspan)
+                warn_tall(x, s, &c->source, h, first);
+            if (s->ntall == s->tallcap) {
+                size_t cap = s->tallcap ? s->tallcap * 2 : 16;
+                xl_tall *p = realloc(s->tall, cap * sizeof *p);
+                if (!p)
+                    return xl_oom(x);
+                s->tall = p;
+                s->tallcap = cap;
+            }
+            s->tall[s->ntall] = (xl_tall){h, first, c->rowspan, s->ntall, c};
+            s->ntall++;
+        }
+    }
+    /* Narrow spans first: a wider span then sees the rows they grew. */
+    if (s->ntall)
+        qsort(s->tall, s->ntall, sizeof *s->tall, cmp_tall);
+    for (size_t i = 0; i < s->ntall; i++)
+        spread(s, &s->tall[i]);
+    for (size_t r = 0; r < s->nrows; r++) {
+        double h = ceil(s->row_pt[r] / XL_PT_PER_PX - 1e-9) * XL_PT_PER_PX;
+        s->row_pt[r] = h > XL_MAX_ROW_PT ? XL_MAX_ROW_PT : h;
+    }
+    return JX_OK;
+}

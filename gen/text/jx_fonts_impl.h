@@ -1,0 +1,56 @@
+/* jx_fonts_impl.h - the font set's representation, shared by the font
+ * loader (jx_fonts.c) and the shaper and breaker (jx_text.c); private to
+ * gen/text. */
+#ifndef JX_FONTS_IMPL_H
+#define JX_FONTS_IMPL_H
+
+#include <sys/types.h>
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <hb.h>
+
+#include "jx_fonts.h"
+
+struct jx_face {
+    char *path;
+    int index;
+    char *family;
+    char *psname;
+    dev_t dev;
+    ino_t ino;
+    hb_blob_t *blob;
+    hb_face_t *hb_face;
+    hb_font_t *hb_font;
+    int upem;
+    int ascender, descender; /* line metrics in font units, gap folded in */
+};
+
+typedef struct jx_role {
+    char *name;
+    size_t *own;     /* the role's faces (indices into faces), in order */
+    size_t nown;
+    size_t *order;   /* own, then every other face in load order */
+    size_t norder;
+} jx_role;
+
+struct jx_fonts {
+    FT_Library ft;
+    jx_face **faces;
+    size_t nfaces;
+    jx_role *roles;
+    size_t nroles;
+    hb_language_t lang;
+};
+
+/* The OpenType features every shaping call switches off, so that the
+ * measured width is what the PDF device draws (libharu places each
+ * character's cmap glyph at its hmtx advance): kern, liga, clig, calt.
+ * Used by the measuring (jx_text.c) and by the warm-up of a new face. */
+#define JX_NSHAPE_FEATURES 4
+extern const hb_feature_t jx_shape_features[JX_NSHAPE_FEATURES];
+
+/* The role named `name`, or NULL when there is none. */
+const jx_role *jx_fonts_role(const jx_fonts *fonts, const char *name);
+
+#endif

@@ -1056,6 +1056,46 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
     return JX_OK;
 }
 
+#define JX_ERR_NOT_FOUND_ ((jx_status)-1)
+
+/* A value at a column where row `orig` has no cell of its own: the
+ * top-left of a merged range (a 一级指标 spanning its entries) whose first
+ * row was deleted, moved down by the editor with its value.  It is that
+ * field, still (edited or not).  Returns JX_OK when it is one,
+ * JX_ERR_NOT_FOUND_ when not, or an error. */
+static jx_status moved_merge(importer *im, formsheet *fs, size_t orig, const jx_xlsx_cell *cell)
+{
+    for (size_t i = 0; i < im->nfields; i++) {
+        field *f = &im->fields[i];
+        if (!f->deleted || f->col != cell->col || f->row >= orig || !f->node || f->node->deleted ||
+            strcmp(f->sheet, fs->name) != 0)
+            continue;
+        /* The rows between the field's and this one were all deleted. */
+        int gap = 1;
+        for (size_t r = f->row; r < orig && gap; r++)
+            gap = fs->cur[r] < 0;
+        if (!gap)
+            continue;
+        f->deleted = 0;
+        char num[64], buf[96];
+        const char *text, *out;
+        int number, out_number;
+        if (cell_text(cell, num, sizeof num, &text, &number) != 0)
+            return cell_error(im, JX_ERR_FILING, fs->name, cell->row, cell->col,
+                              "这个单元格是错误值 %s：请填写正确的值%s", text, NULL);
+        jx_status st = JX_OK;
+        if (differs(f, text, number)) {
+            field_text(f, text, number, buf, sizeof buf, &out, &out_number);
+            st = set_field(im, f, out, out_number);
+        }
+        f->node->sheet = fs->name;
+        f->node->row = cell->row;
+        f->node->col = cell->col;
+        return st;
+    }
+    return JX_ERR_NOT_FOUND_;
+}
+
 /* Inserted rows, and values in cells the form does not use. */
 static jx_status read_rows(importer *im)
 {
@@ -1080,11 +1120,17 @@ static jx_status read_rows(importer *im)
             if (orig >= 0) {
                 for (size_t c = i; c < j; c++) {
                     const jx_xlsx_cell *cell = &s->cells[c];
-                    if ((cell->formula || *cell->value) && !in_cols(fs->cols[orig], cell->col))
-                        return cell_error(im, JX_ERR_FILING, fs->name, cell->row, cell->col,
-                                          "表格没有用到这个单元格：填在这里的“%s”不会出现在任何"
-                                          "输出里；请把它填到对应的栏目中，或删掉%s",
-                                          cell->value, NULL);
+                    if (!(cell->formula || *cell->value) || in_cols(fs->cols[orig], cell->col))
+                        continue;
+                    jx_status st = moved_merge(im, fs, (size_t)orig, cell);
+                    if (st == JX_OK)
+                        continue;
+                    if (st != JX_ERR_NOT_FOUND_)
+                        return st;
+                    return cell_error(im, JX_ERR_FILING, fs->name, cell->row, cell->col,
+                                      "表格没有用到这个单元格：填在这里的“%s”不会出现在任何"
+                                      "输出里；请把它填到对应的栏目中，或删掉%s",
+                                      cell->value, NULL);
                 }
             } else if (content) {
                 if ((long)row > last_orig_cur) {

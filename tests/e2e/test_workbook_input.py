@@ -95,6 +95,10 @@ def delete_row(wb, sheet, r):
     merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
     for m in list(ws.merged_cells.ranges):
         ws.unmerge_cells(str(m))
+    # Excel keeps the value of a merged range whose first row is deleted.
+    for r0, c0, r1, c1 in merges:
+        if r0 == r < r1:
+            ws.cell(row=r + 1, column=c0).value = ws.cell(row=r, column=c0).value
     ws.delete_rows(r)
     for r0, c0, r1, c1 in merges:
         if r0 == r1 == r:
@@ -223,6 +227,21 @@ class Edits(Base):
         self.assertTrue(os.path.exists(resaved), r.stderr + r.stdout)
         shutil.move(resaved, self.path("cz-lo.xlsx"))
         self.check_changzhou(self.import_ok(self.path("cz-lo.xlsx"), "cz-lo.yaml"))
+
+    def test_first_entry_of_a_group_deleted(self):
+        # Row 25 holds 决策 (A25:A30), 项目立项 (B25:B26) and 立项依据充分性.
+        wb = openpyxl.load_workbook(os.path.join(self.out, "changzhou.xlsx"))
+        delete_row(wb, FORM, 25)
+        self.assertEqual(wb[FORM]["A25"].value, "决策")
+        wb[FORM]["B25"] = "项目立项（改）"
+        book = self.path("first.xlsx")
+        wb.save(book)
+        with open(self.import_ok(book, "first.yaml"), encoding="utf-8") as f:
+            got = yaml.safe_load(f)
+        g = got["indicators"][0]
+        self.assertEqual(g["level1"], "决策")
+        self.assertEqual(g["groups"][0]["level2"], "项目立项（改）")
+        self.assertEqual([i["name"] for i in g["groups"][0]["items"]], ["立项程序规范性"])
 
     def test_derived_total_follows(self):
         # jiangbei: 项目支出 (H17) is =SUM(H19,...,H30) over the projects.

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jx_file.h"
 #include "jx_include.h"
 #include "jx_util.h"
 
@@ -92,12 +93,12 @@ static int cached_file_hash(hcache *c, const char *path, unsigned long long *h)
 {
     hslot *s = hcache_slot(c, path);
     if (!s)
-        return jx_hash_file(path, h);
+        return jx_file_hash(path, h);
     if (!s->key) {
         if (!(s->key = strdup(path)))
-            return jx_hash_file(path, h);
+            return jx_file_hash(path, h);
         c->used++;
-        s->ok = jx_hash_file(path, &s->value) == 0;
+        s->ok = jx_file_hash(path, &s->value) == 0;
     }
     *h = s->value;
     return s->ok ? 0 : -1;
@@ -145,11 +146,16 @@ static int cmp_entry(const void *a, const void *b)
     return strcmp(((const rec_entry *)a)->name, ((const rec_entry *)b)->name);
 }
 
+/* bsearch() comparison of a name with an entry. */
+static int cmp_name_entry(const void *name, const void *e)
+{
+    return strcmp(name, ((const rec_entry *)e)->name);
+}
+
 static rec_entry *record_find(record *rc, const char *name)
 {
-    rec_entry key = {0};
-    key.name = (char *)name;
-    rec_entry *e = rc->sorted ? bsearch(&key, rc->items, rc->sorted, sizeof key, cmp_entry) : NULL;
+    rec_entry *e =
+        rc->sorted ? bsearch(name, rc->items, rc->sorted, sizeof *rc->items, cmp_name_entry) : NULL;
     if (e)
         return e;
     for (size_t i = rc->sorted; i < rc->count; i++)
@@ -214,7 +220,7 @@ static jx_status record_load(record *rc, const char *path)
     jx_diags_init(&scratch);
     char *buf = NULL;
     size_t len = 0;
-    jx_status st = jx_read_file(path, &buf, &len, &scratch);
+    jx_status st = jx_file_read(path, JX_NODE_MAX_BYTES, &buf, &len, &scratch);
     jx_diags_free(&scratch);
     if (st != JX_OK)
         return st == JX_ERR_NOMEM ? st : JX_OK;
@@ -275,43 +281,47 @@ static int recordable(const char *s)
     return s && *s && !strpbrk(s, "\t\n\r");
 }
 
-/* Writes the record to OUT/.jxgen-record through a temporary file. */
+/* Writes the record to OUT/.jxgen-record atomically (jx_file_out). */
 static jx_status record_save(record *rc, const char *out_dir, FILE *err)
 {
-    char path[PATH_MAX], tmp[PATH_MAX];
+    char path[PATH_MAX];
     int n1 = snprintf(path, sizeof path, "%s/%s", out_dir, JX_RECORD_NAME);
-    int n2 = snprintf(tmp, sizeof tmp, "%s/%s.%ld.new", out_dir, JX_RECORD_NAME, (long)getpid());
-    if (n1 < 0 || n2 < 0 || (size_t)n2 >= sizeof tmp)
+    if (n1 < 0 || (size_t)n1 >= sizeof path)
         return JX_ERR_IO;
     if (rc->count > 1)
         qsort(rc->items, rc->count, sizeof *rc->items, cmp_entry);
     rc->sorted = rc->count;
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(err, "%s: error: cannot write the build record: %s\n", tmp, strerror(errno));
-        return JX_ERR_IO;
-    }
-    fprintf(f, "%s\n", RECORD_MAGIC);
+    jx_buf b = {0};
+    jx_buf_printf(&b, "%s\n", RECORD_MAGIC);
     for (size_t i = 0; i < rc->count; i++) {
         const rec_entry *e = &rc->items[i];
         if (e->drop)
             continue;
-        fprintf(f, "F\t%s\t%016llx\t%016llx\t%s\t%016llx\t%lld\t%lld\t%zu\t%s\n", e->name,
-                e->env, e->hash, e->region, e->layout, e->pages_size, e->book_size, e->ninc,
-                e->path);
+        jx_buf_printf(&b, "F\t%s\t%016llx\t%016llx\t%s\t%016llx\t%lld\t%lld\t%zu\t%s\n", e->name,
+                      e->env, e->hash, e->region, e->layout, e->pages_size, e->book_size,
+                      e->ninc, e->path);
         for (size_t k = 0; k < e->ninc; k++)
-            fprintf(f, "I\t%016llx\t%s\n", e->inc_hash[k], e->inc[k]);
+            jx_buf_printf(&b, "I\t%016llx\t%s\n", e->inc_hash[k], e->inc[k]);
     }
-    int bad = ferror(f);
-    bad |= fflush(f) != 0;
-    bad |= fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        fprintf(err, "%s: error: cannot write the build record: %s\n", path, strerror(errno));
-        unlink(tmp);
-        return JX_ERR_IO;
+    jx_diags why;
+    jx_diags_init(&why);
+    jx_file_out file = {NULL, NULL, -1};
+    jx_status st = b.oom ? jx_diag_error(&why, JX_ERR_NOMEM, path, 0, 0, "out of memory")
+                         : jx_file_out_open(&file, path, &why);
+    if (st == JX_OK)
+        st = jx_file_out_write(&file, b.data, b.len, &why);
+    if (st == JX_OK)
+        st = jx_file_out_commit(&file, &why);
+    else
+        jx_file_out_abort(&file); /* harmless when nothing was opened */
+    if (st != JX_OK) {
+        fprintf(err, "%s: error: cannot write the build record: %s\n", path,
+                why.count ? why.items[0].message : jx_status_str(st));
+        st = JX_ERR_IO;
     }
-    return JX_OK;
+    jx_diags_free(&why);
+    jx_buf_free(&b);
+    return st;
 }
 
 /* ---- tasks --------------------------------------------------------------- */
@@ -383,7 +393,7 @@ static int layout_hash(batch *b, const char *region, unsigned long long *h)
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s.yaml", b->ro->layouts_dir, region);
     unsigned long long v = 0;
-    int ok = !strchr(region, '/') && jx_hash_file(path, &v) == 0;
+    int ok = !strchr(region, '/') && jx_file_hash(path, &v) == 0;
     if (b->nlayouts < (int)(sizeof b->layouts / sizeof b->layouts[0])) {
         region_hash *rh = &b->layouts[b->nlayouts];
         if ((rh->region = strdup(region))) {
@@ -499,7 +509,7 @@ static jx_status scan(batch *b)
         size_t len = 0;
         jx_diags scratch;
         jx_diags_init(&scratch);
-        jx_status rs = jx_read_file(t->path, &buf, &len, &scratch);
+        jx_status rs = jx_file_read(t->path, JX_NODE_MAX_BYTES, &buf, &len, &scratch);
         jx_diags_free(&scratch);
         if (rs != JX_OK)
             continue; /* the renderer reports it */

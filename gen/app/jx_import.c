@@ -4,11 +4,14 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
+#include "jx_file.h"
 #include "jx_include.h"
 #include "jx_xlsx_read.h"
 
@@ -195,10 +198,11 @@ static int emit_node(yaml_emitter_t *em, const inode *n)
                                      : yaml_sequence_end_event_initialize(&ev);
         return ok && yaml_emitter_emit(em, &ev);
     }
-    const char *t = n->text ? n->text : "";
+    static char empty[] = "", tilde[] = "~";
+    char *t = n->text ? n->text : empty;
     int plain = n->kind == JX_VALUE_PLAIN;
     if (plain && !*t)
-        t = "~";
+        t = tilde;
     return yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)t, (int)strlen(t), plain,
                                         !plain,
                                         plain ? YAML_ANY_SCALAR_STYLE
@@ -487,15 +491,24 @@ typedef struct importer {
     int changed;             /* anything differs from the record */
 } importer;
 
-/* Error at sheet!cell. */
+/* Error at sheet!cell (fmt: printf-style). */
 static jx_status cell_error(importer *im, jx_status st, const char *sheet, uint32_t row,
-                            uint32_t col, const char *fmt, const char *a, const char *b)
+                            uint32_t col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+static jx_status cell_error(importer *im, jx_status st, const char *sheet, uint32_t row,
+                            uint32_t col, const char *fmt, ...)
 {
     char cell[16], where[1024];
     jx_xlsx_cell_name(row, col, cell);
     snprintf(where, sizeof where, "%s:%s!%s", im->file, sheet, cell);
     char msg[2048];
-    snprintf(msg, sizeof msg, fmt, a ? a : "", b ? b : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     return jx_diag_error(im->d, st, where, 0, 0, "%s", msg);
 }
 
@@ -536,8 +549,7 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
                 (depth == 0) != (im->root == NULL)) {
                 jx_buf_free(&text);
                 return cell_error(im, JX_ERR_SYNTAX, RECORD_SHEET, r, 1,
-                                  "jxgen 的记录表已损坏（层级不对）：这个工作簿不能导入%s%s", NULL,
-                                  NULL);
+                                  "jxgen 的记录表已损坏（层级不对）：这个工作簿不能导入");
             }
             inode *n = inode_new(depth > 0 && stack[depth - 1]->kind == JX_VALUE_MAP ? key : NULL,
                                  k, k >= JX_VALUE_PLAIN ? jx_buf_str(&text) : NULL);
@@ -569,7 +581,7 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
             }
             if (fs->nrows >= JX_XLSX_MAX_ROWS)
                 return cell_error(im, JX_ERR_LIMIT, RECORD_SHEET, r, 0,
-                                  "jxgen 的记录表已损坏（行太多）%s%s", NULL, NULL);
+                                  "jxgen 的记录表已损坏（行太多）");
             long *cur = realloc(fs->cur, (fs->nrows + 1) * sizeof *cur);
             char **cl = cur ? realloc(fs->cols, (fs->nrows + 1) * sizeof *cl) : NULL;
             if (cur)
@@ -696,8 +708,8 @@ static jx_status read_fields(importer *im, const jx_xlsx_sheet *data)
         if (!jx_xlsx_parse_ref(plain_value(data, r, (uint32_t)cc), &f->row, &f->col) ||
             !find_formsheet(im, f->sheet))
             return cell_error(im, JX_ERR_SYNTAX, DATA_SHEET, r, (uint32_t)cc,
-                              "“数据”工作表的单元格地址“%s”不对：这个工作簿不能导入%s",
-                              plain_value(data, r, (uint32_t)cc), NULL);
+                              "“数据”工作表的单元格地址“%s”不对：这个工作簿不能导入",
+                              plain_value(data, r, (uint32_t)cc));
         f->node = inode_path(im->root, path, 0, NULL);
         f->item = item_of(path, &f->depth);
         im->nfields++;
@@ -856,15 +868,15 @@ static jx_status read_cells(importer *im, int derived)
             if (c->type == JX_XLSX_NONE)
                 return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)cur, f->col,
                                   "这个单元格是公式（=%s），但工作簿里没有保存它的计算结果："
-                                  "请在 Excel 或 WPS 中打开并保存一次，或直接填写数值%s",
-                                  c->formula, NULL);
+                                  "请在 Excel 或 WPS 中打开并保存一次，或直接填写数值",
+                                  c->formula);
         }
         char num[64], buf[96];
         const char *text, *out;
         int number, out_number;
         if (cell_text(c, num, sizeof num, &text, &number) != 0)
             return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)cur, f->col,
-                              "这个单元格是错误值 %s：请填写正确的值%s", text, NULL);
+                              "这个单元格是错误值 %s：请填写正确的值", text);
         if (!differs(f, text, number))
             continue;
         field_text(f, text, number, buf, sizeof buf, &out, &out_number);
@@ -886,8 +898,8 @@ static jx_status drop_deleted(importer *im)
                 snprintf(n, sizeof n, "%zu", r + 1);
                 return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)r, 0,
                                   "表格固定部分的第 %s 行被删除了：只有指标、项目等列表里的行"
-                                  "可以删除；请撤销删除%s",
-                                  n, NULL);
+                                  "可以删除；请撤销删除",
+                                  n);
             }
     }
     for (size_t i = 0; i < im->nfields; i++) {
@@ -962,8 +974,7 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
     if (!entry)
         return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)cur, first ? first->col : 0,
                           "这一行插在表格的固定部分：只能在指标、项目等列表里插入行（在某一条"
-                          "的行上右键“插入”）；请删除这一行%s%s",
-                          NULL, NULL);
+                          "的行上右键“插入”）；请删除这一行");
     size_t elen = strlen(entry);
     /* The entry's fields on its first row: column -> sub-path. */
     uint32_t first_row = UINT32_MAX;
@@ -994,7 +1005,7 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
         int number;
         if (cell_text(c, num, sizeof num, &text, &number) != 0) {
             st = cell_error(im, JX_ERR_FILING, fs->name, c->row, c->col,
-                            "这个单元格是错误值 %s：请填写正确的值%s", text, NULL);
+                            "这个单元格是错误值 %s：请填写正确的值", text);
             break;
         }
         if (!*text)
@@ -1002,8 +1013,8 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
         if (c->formula && c->type == JX_XLSX_NONE) {
             st = cell_error(im, JX_ERR_FILING, fs->name, c->row, c->col,
                             "这个单元格是公式（=%s），但工作簿里没有保存它的计算结果："
-                            "请在 Excel 或 WPS 中打开并保存一次，或直接填写数值%s",
-                            c->formula, NULL);
+                            "请在 Excel 或 WPS 中打开并保存一次，或直接填写数值",
+                            c->formula);
             break;
         }
         const field *match = NULL;
@@ -1016,8 +1027,8 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
         if (!match) {
             st = cell_error(im, JX_ERR_FILING, fs->name, c->row, c->col,
                             "插入的行里这个单元格不属于表格：“%s”不会出现在任何输出里；"
-                            "请把它填到这一行的指标栏目中，或删掉%s",
-                            text, NULL);
+                            "请把它填到这一行的指标栏目中，或删掉",
+                            text);
             break;
         }
         char buf[96];
@@ -1082,7 +1093,7 @@ static jx_status moved_merge(importer *im, formsheet *fs, size_t orig, const jx_
         int number, out_number;
         if (cell_text(cell, num, sizeof num, &text, &number) != 0)
             return cell_error(im, JX_ERR_FILING, fs->name, cell->row, cell->col,
-                              "这个单元格是错误值 %s：请填写正确的值%s", text, NULL);
+                              "这个单元格是错误值 %s：请填写正确的值", text);
         jx_status st = JX_OK;
         if (differs(f, text, number)) {
             field_text(f, text, number, buf, sizeof buf, &out, &out_number);
@@ -1129,8 +1140,8 @@ static jx_status read_rows(importer *im)
                         return st;
                     return cell_error(im, JX_ERR_FILING, fs->name, cell->row, cell->col,
                                       "表格没有用到这个单元格：填在这里的“%s”不会出现在任何"
-                                      "输出里；请把它填到对应的栏目中，或删掉%s",
-                                      cell->value, NULL);
+                                      "输出里；请把它填到对应的栏目中，或删掉",
+                                      cell->value);
                 }
             } else if (content) {
                 if ((long)row > last_orig_cur) {
@@ -1139,8 +1150,8 @@ static jx_status read_rows(importer *im)
                         cell++;
                     return cell_error(im, JX_ERR_FILING, fs->name, cell->row, cell->col,
                                       "表格没有用到这个单元格：填在这里的“%s”不会出现在任何"
-                                      "输出里；请把它填到对应的栏目中，或删掉%s",
-                                      cell->value, NULL);
+                                      "输出里；请把它填到对应的栏目中，或删掉",
+                                      cell->value);
                 }
                 jx_status st = insert_row(im, fs, row);
                 if (st != JX_OK)
@@ -1334,7 +1345,10 @@ static jx_status import_csv(importer *im, const char *bytes, size_t len, jx_buf 
         if (cd == (iconv_t)-1)
             return jx_diag_error(im->d, JX_ERR_IO, im->file, 0, 0,
                                  "表格不是 UTF-8，而本机不能转换 GB18030：%s", strerror(errno));
-        char *in = (char *)bytes;
+        char *copy = malloc(len ? len : 1), *in = copy;
+        if (!copy)
+            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+        memcpy(copy, bytes, len);
         size_t inleft = len;
         char out[4096];
         while (inleft > 0) {
@@ -1343,14 +1357,17 @@ static jx_status import_csv(importer *im, const char *bytes, size_t len, jx_buf 
             size_t rc = iconv(cd, &in, &inleft, &o, &oleft);
             jx_buf_append(&utf8, out, sizeof out - oleft);
             if (rc == (size_t)-1 && errno != E2BIG) {
+                size_t at_byte = (size_t)(in - copy) + 1;
                 iconv_close(cd);
+                free(copy);
                 jx_buf_free(&utf8);
                 return jx_diag_error(im->d, JX_ERR_SYNTAX, im->file, 0, 0,
                                      "表格既不是 UTF-8 也不是 GB18030（第 %zu 个字节无法识别）",
-                                     (size_t)(in - bytes) + 1);
+                                     at_byte);
             }
         }
         iconv_close(cd);
+        free(copy);
         bytes = jx_buf_str(&utf8);
         len = utf8.len;
     }
@@ -1477,7 +1494,7 @@ jx_status jx_import_read(const char *path, const void *buf, size_t len, jx_buf *
     if (ends_with(path, ".csv")) {
         char *own = NULL;
         if (!buf) {
-            if ((st = jx_read_file(path, &own, &len, d)) != JX_OK)
+            if ((st = jx_file_read(path, JX_NODE_MAX_BYTES, &own, &len, d)) != JX_OK)
                 return st;
             buf = own;
         }

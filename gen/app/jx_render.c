@@ -10,11 +10,12 @@
 #include <unistd.h>
 
 #include "jx_compose.h"
-#include "jx_device.h"
+#include "jx_pdf.h"
 #include "jx_fontcfg.h"
 #include "jx_import.h"
 #include "jx_include.h"
 #include "jx_paginate.h"
+#include "jx_trace.h"
 #include "jx_xlsx.h"
 
 #define MAX_LAYOUTS 64
@@ -210,7 +211,7 @@ jx_status jx_renderer_compose_filing(jx_renderer *r, jx_filing *f, jx_doc **doc,
     /* ...and messages about a value read from a workbook name its cell. */
     jx_import_remap_diags(f->origins, f->path, d, from);
     if (st == JX_OK)
-        jx_includes_remap_doc(f->includes, result);
+        jx_doc_remap_includes(result, f->includes);
     /* The workbook keeps the filing as written, for jxgen import. */
     if (st == JX_OK && jx_import_record(result, f->root) != JX_OK)
         st = jx_diag_error(d, JX_ERR_NOMEM, f->path, 0, 0, "out of memory");
@@ -243,28 +244,36 @@ void jx_render_output_name(const char *path, char *buf, size_t n)
         *dot = '\0';
 }
 
-/* Draws the document into `path` with the PDF (or trace) device. */
-static jx_status write_pages(jx_renderer *r, const jx_doc *doc, const char *path, jx_diags *d)
+/* Draws the document into `out` (opened, not owned) with the PDF (or
+ * trace) device and finishes it; the caller commits or aborts it. */
+static jx_status write_pages(jx_renderer *r, const jx_doc *doc, jx_file_out *out, jx_diags *d)
 {
     FILE *trace = NULL;
     jx_device *dev;
     if (r->opts.trace) {
-        trace = fopen(path, "w");
-        if (!trace)
-            return jx_diag_error(d, JX_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+        int fd = dup(out->fd);
+        trace = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (!trace) {
+            if (fd >= 0)
+                close(fd);
+            return jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, "cannot write: %s",
+                                 strerror(errno));
+        }
         dev = jx_trace_device_create(trace, d);
     } else {
-        dev = jx_pdf_device_create(path, r->fonts, d);
+        dev = jx_pdf_device_create_into(out, r->fonts, d);
     }
     if (!dev) {
         if (trace)
             fclose(trace);
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        return jx_diag_error(d, JX_ERR_NOMEM, out->path, 0, 0, "out of memory");
     }
     jx_status st = jx_paginate(doc, r->fonts, dev, d);
     dev->destroy(dev);
     if (trace && fclose(trace) != 0 && st == JX_OK)
-        st = jx_diag_error(d, JX_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+        st = jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, "cannot write: %s", strerror(errno));
+    if (trace && st == JX_OK)
+        st = jx_file_out_finish(out, d);
     return st;
 }
 
@@ -280,18 +289,6 @@ static void report_output(jx_diags *d, const char *path, int replaced)
         jx_diags_add(d, JX_SEV_NOTE, NULL, 0, 0, NULL, "%s was not written", path);
 }
 
-/* After a failed write: the messages from index `from` on name the outputs,
- * not their temporary files, and notes say where each output stands. */
-static void report_failed_write(jx_diags *d, size_t from, const char *pages, const char *pages_tmp,
-                                int pages_replaced, const char *book, const char *book_tmp)
-{
-    /* The PDF device writes its own temporary file beside pages_tmp. */
-    jx_diags_rename(d, from, pages_tmp, pages);
-    jx_diags_rename(d, from, book_tmp, book);
-    report_output(d, pages, pages_replaced);
-    report_output(d, book, 0);
-}
-
 jx_status jx_renderer_build(jx_renderer *r, const char *path, const char *out_dir, jx_diags *d)
 {
     if (!r->fonts)
@@ -303,13 +300,10 @@ jx_status jx_renderer_build(jx_renderer *r, const char *path, const char *out_di
     char name[NAME_MAX + 1];
     jx_render_output_name(path, name, sizeof name);
     const char *ext = r->opts.trace ? "trace" : "pdf";
-    char pages[PATH_MAX], pages_tmp[PATH_MAX], book[PATH_MAX], book_tmp[PATH_MAX];
+    char pages[PATH_MAX], book[PATH_MAX];
     int n1 = snprintf(pages, sizeof pages, "%s/%s.%s", out_dir, name, ext);
-    int n2 = snprintf(pages_tmp, sizeof pages_tmp, "%s/.%s.new.%s", out_dir, name, ext);
-    int n3 = snprintf(book, sizeof book, "%s/%s.xlsx", out_dir, name);
-    int n4 = snprintf(book_tmp, sizeof book_tmp, "%s/.%s.new.xlsx", out_dir, name);
-    if (n1 < 0 || n2 < 0 || n3 < 0 || n4 < 0 || (size_t)n2 >= sizeof pages_tmp ||
-        (size_t)n4 >= sizeof book_tmp) {
+    int n2 = snprintf(book, sizeof book, "%s/%s.xlsx", out_dir, name);
+    if (n1 < 0 || n2 < 0 || (size_t)n1 >= sizeof pages || (size_t)n2 >= sizeof book) {
         jx_doc_free(doc);
         return jx_diag_error(d, JX_ERR_IO, path, 0, 0, "output path too long");
     }
@@ -321,21 +315,27 @@ jx_status jx_renderer_build(jx_renderer *r, const char *path, const char *out_di
                              "the workbook would replace itself: build it into another folder "
                              "(-o)");
     }
-    size_t from = d->count;
+    /* Both outputs are written and finished under temporary names first;
+     * only then is each put in place, so a failure keeps both previous
+     * outputs (or, when the second commit fails, the first is new). */
+    jx_file_out pages_out = {NULL, NULL, -1}, book_out = {NULL, NULL, -1};
     int pages_replaced = 0;
-    st = write_pages(r, doc, pages_tmp, d);
+    st = jx_file_out_open(&pages_out, pages, d);
     if (st == JX_OK)
-        st = jx_xlsx_write(doc, r->fonts, book_tmp, d);
-    if (st == JX_OK && rename(pages_tmp, pages) != 0)
-        st = jx_diag_error(d, JX_ERR_IO, pages, 0, 0, "cannot replace: %s", strerror(errno));
-    else if (st == JX_OK)
+        st = write_pages(r, doc, &pages_out, d);
+    if (st == JX_OK)
+        st = jx_file_out_open(&book_out, book, d);
+    if (st == JX_OK)
+        st = jx_xlsx_write_into(doc, r->fonts, &book_out, d);
+    if (st == JX_OK && (st = jx_file_out_commit(&pages_out, d)) == JX_OK)
         pages_replaced = 1;
-    if (st == JX_OK && rename(book_tmp, book) != 0)
-        st = jx_diag_error(d, JX_ERR_IO, book, 0, 0, "cannot replace: %s", strerror(errno));
+    if (st == JX_OK)
+        st = jx_file_out_commit(&book_out, d);
     if (st != JX_OK) {
-        unlink(pages_tmp);
-        unlink(book_tmp);
-        report_failed_write(d, from, pages, pages_tmp, pages_replaced, book, book_tmp);
+        jx_file_out_abort(&pages_out);
+        jx_file_out_abort(&book_out);
+        report_output(d, pages, pages_replaced);
+        report_output(d, book, 0);
     }
     jx_doc_free(doc);
     return st;

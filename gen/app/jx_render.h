@@ -5,8 +5,9 @@
  * filing it reads the file and the shared files it includes (resolving
  * every `$ref`, jx_include.h), selects the layout by `region:`, composes the
  * document and writes OUTDIR/<name>.pdf and OUTDIR/<name>.xlsx, both first
- * to hidden temporary files that are renamed into place only when both
- * succeeded: a failing filing leaves its previous outputs untouched. */
+ * to temporary files beside them (jx_file.h) that are renamed into place
+ * only when both are written: a failing filing leaves its previous outputs
+ * untouched. */
 #ifndef JX_RENDER_H
 #define JX_RENDER_H
 

@@ -72,11 +72,6 @@ void jx_diag_format(const jx_diag *g, struct jx_buf *out);
 /* Prints every message as jx_diag_format() writes it, one a line. */
 void jx_diags_print(const jx_diags *d, FILE *out);
 
-/* Replaces every occurrence of `old` by `new` in the file names and texts of
- * the messages from index `from` on (e.g. a temporary file's name by the
- * output it stands for).  Returns JX_OK, or JX_ERR_NOMEM with d->oom set. */
-jx_status jx_diags_rename(jx_diags *d, size_t from, const char *old, const char *new);
-
 /* Prints every message as one JSON object per line. */
 void jx_diags_print_json(const jx_diags *d, FILE *out);
 

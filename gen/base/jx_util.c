@@ -228,6 +228,21 @@ uint32_t jx_sfnt_checksum(const unsigned char *data, size_t len)
     return sum;
 }
 
+unsigned long long jx_hash_bytes(unsigned long long h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+unsigned long long jx_hash_str(const char *s)
+{
+    return jx_hash_bytes(JX_HASH_INIT, s, strlen(s));
+}
+
 char *jx_strdup(const char *s)
 {
     if (!s)

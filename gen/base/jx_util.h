@@ -49,6 +49,15 @@ long jx_utf8_invalid_offset(const char *s, size_t n);
 /* Number of characters (code points) in valid UTF-8 text. */
 size_t jx_utf8_length(const char *s, size_t n);
 
+/* The one hash: 64-bit FNV-1a of n bytes, continuing from h (start with
+ * JX_HASH_INIT).  Not cryptographic: for hash tables, change detection and
+ * names derived from content. */
+#define JX_HASH_INIT 0xcbf29ce484222325ULL
+unsigned long long jx_hash_bytes(unsigned long long h, const void *data, size_t n);
+
+/* jx_hash_bytes() of the NUL-terminated s (without its NUL). */
+unsigned long long jx_hash_str(const char *s);
+
 /* A malloc'd copy of s (free() it), or NULL when s is NULL or memory is
  * short. */
 char *jx_strdup(const char *s);

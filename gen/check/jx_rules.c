@@ -20,23 +20,13 @@
  * filings with tens of thousands of entries. */
 typedef const char *(*key_fn)(const void *ctx, size_t i);
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 /* Index of the item whose key is k, or -1. */
 static long ix_find(const size_t *slots, size_t nslots, const char *k, key_fn key,
                     const void *ctx)
 {
     if (!nslots)
         return -1;
-    for (size_t i = hash_str(k) & (nslots - 1);; i = (i + 1) & (nslots - 1)) {
+    for (size_t i = jx_hash_str(k) & (nslots - 1);; i = (i + 1) & (nslots - 1)) {
         if (!slots[i])
             return -1;
         if (strcmp(key(ctx, slots[i] - 1), k) == 0)
@@ -63,7 +53,7 @@ static int ix_add(size_t **slots, size_t *nslots, size_t count, size_t item, key
             if (i != item && !ix_add(slots, nslots, count, i, key, ctx))
                 return 0;
     }
-    size_t i = hash_str(key(ctx, item)) & (*nslots - 1);
+    size_t i = jx_hash_str(key(ctx, item)) & (*nslots - 1);
     while ((*slots)[i])
         i = (i + 1) & (*nslots - 1);
     (*slots)[i] = item + 1;

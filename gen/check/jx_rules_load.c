@@ -3,6 +3,7 @@
  * the structs of jx_rules_impl.h. */
 #include "jx_rules_impl.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,20 +52,26 @@ typedef struct loader {
     const char *id;          /* of the rule being read, for messages */
 } loader;
 
-/* Adds a layout error at `at`: fmt takes exactly three %s (a, b, c; NULL
- * reads as ""), prefixed with the rule's id. */
-static void lerr(loader *ld, const jx_node *at, const char *fmt, const char *a, const char *b,
-                 const char *c)
+/* Adds a layout error at `at` (printf-style), prefixed with the rule's id. */
+static void lerr(loader *ld, const jx_node *at, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void lerr(loader *ld, const jx_node *at, const char *fmt, ...)
 {
-    a = a ? a : "";
-    b = b ? b : "";
-    c = c ? c : "";
-    int n = snprintf(NULL, 0, fmt, a, b, c);
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
     char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
     if (msg)
-        snprintf(msg, (size_t)n + 1, fmt, a, b, c);
+        vsnprintf(msg, (size_t)n + 1, fmt, ap);
     else
         ld->oom = 1;
+    va_end(ap);
     jx_diags_add(ld->d, JX_SEV_ERROR, ld->file, at ? at->line : 0, at ? at->col : 0, NULL,
                  "%s%s%s%s", ld->id ? "rule " : "", ld->id ? ld->id : "", ld->id ? ": " : "",
                  msg ? msg : fmt);
@@ -181,7 +188,7 @@ static int read_operand(loader *ld, const jx_node *n, const entry_maps *em, int 
     memset(out, 0, sizeof *out);
     const char *t = jx_node_text(n);
     if (!t || !*t) {
-        lerr(ld, n, "%s must be a field path such as fund.total%s%s", what, NULL, NULL);
+        lerr(ld, n, "%s must be a field path such as fund.total", what);
         return 0;
     }
     out->at = n;
@@ -192,7 +199,7 @@ static int read_operand(loader *ld, const jx_node *n, const entry_maps *em, int 
     out->spec = resolve_spec(out->absolute ? ld->schema : entry_fields, out->path,
                              allow_pattern, 0, err, sizeof err);
     if (!out->spec) {
-        lerr(ld, n, "%s: %s%s", what, err, NULL);
+        lerr(ld, n, "%s: %s", what, err);
         return 0;
     }
     jx_field_type ft = jx_schema_type(out->spec);
@@ -212,7 +219,7 @@ static int read_operand(loader *ld, const jx_node *n, const entry_maps *em, int 
             snprintf(msg, sizeof msg, "%s %s is not %s field of the entries of %s%s%s", what, t,
                      spec ? "the same kind of" : "a", em->patterns[k], spec ? "" : ": ",
                      spec ? "" : err);
-            lerr(ld, n, "%s%s%s", msg, NULL, NULL);
+            lerr(ld, n, "%s", msg);
             return 0;
         }
     }
@@ -226,14 +233,14 @@ static int read_operand_list(loader *ld, const jx_node *r, const char *key,
 {
     const jx_node *n = jx_node_get(r, key);
     if (!n) {
-        lerr(ld, r, "needs %s: (a list of field paths)%s%s", key, NULL, NULL);
+        lerr(ld, r, "needs %s: (a list of field paths)", key);
         return 0;
     }
     size_t count = n->kind == JX_NODE_SEQ ? n->count : 1;
     if (n->kind == JX_NODE_MAP || count < min || count > MAX_OPERANDS) {
         char lim[64];
         snprintf(lim, sizeof lim, "%zu to %d", min, MAX_OPERANDS);
-        lerr(ld, n, "%s: must be a list of %s field paths%s", key, lim, NULL);
+        lerr(ld, n, "%s: must be a list of %s field paths", key, lim);
         return 0;
     }
     out->items = calloc(count, sizeof *out->items);
@@ -276,14 +283,14 @@ static size_t read_words(loader *ld, const jx_node *n, const char **out, const c
         return 0;
     size_t count = n->kind == JX_NODE_SEQ ? n->count : 1;
     if (n->kind == JX_NODE_MAP || count > MAX_WORDS) {
-        lerr(ld, n, "%s: must be a list of at most 32 words%s%s", key, NULL, NULL);
+        lerr(ld, n, "%s: must be a list of at most 32 words", key);
         return 0;
     }
     for (size_t i = 0; i < count; i++) {
         const jx_node *w = n->kind == JX_NODE_SEQ ? n->items[i] : n;
         const char *t = jx_node_text(w);
         if (!t || !*t) {
-            lerr(ld, w, "%s: each entry must be a word%s%s", key, NULL, NULL);
+            lerr(ld, w, "%s: each entry must be a word", key);
             return 0;
         }
         out[i] = t;
@@ -317,14 +324,14 @@ static void check_units(loader *ld, const rule *r, const operand *first, const o
                      "%s is in %s but %s in %s: add scale: (the power of ten that converts %s "
                      "into %s)",
                      first->path, u1, seconds[i].path, u2, u2, u1);
-            lerr(ld, seconds[i].at, "%s%s%s", msg, NULL, NULL);
+            lerr(ld, seconds[i].at, "%s", msg);
             continue;
         }
         if (known && e2 - e1 != r->scale_exp) {
             char msg[256];
             snprintf(msg, sizeof msg, "scale: 1e%d does not convert %s into %s (that is 1e%d)",
                      r->scale_exp, u2, u1, e2 - e1);
-            lerr(ld, jx_node_get(r->node, "scale"), "%s%s%s", msg, NULL, NULL);
+            lerr(ld, jx_node_get(r->node, "scale"), "%s", msg);
         }
     }
 }
@@ -403,18 +410,18 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
     r->percent = 1;
     ld->id = NULL;
     if (n->kind != JX_NODE_MAP) {
-        lerr(ld, n, "a rule is a map such as {id: fund-subtotal, kind: sum, total: …, parts: "
-                    "[…]}%s%s%s",
-             NULL, NULL, NULL);
+        lerr(ld, n,
+             "a rule is a map such as {id: fund-subtotal, kind: sum, total: …, parts: "
+             "[…]}");
         return 0;
     }
     int before = ld->errors;
     const jx_node *id = jx_node_get(n, "id");
     r->id = jx_node_text(id);
     if (!valid_id(r->id)) {
-        lerr(ld, id ? id : n, "a rule needs id: (lower-case letters, digits and '-', as shown "
-                              "in messages)%s%s%s",
-             NULL, NULL, NULL);
+        lerr(ld, id ? id : n,
+             "a rule needs id: (lower-case letters, digits and '-', as shown "
+             "in messages)");
         return 0;
     }
     ld->id = r->id;
@@ -429,8 +436,8 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
         if (near)
             snprintf(sugg, sizeof sugg, " (did you mean '%s'?)", near);
         lerr(ld, kind ? kind : n,
-             "kind: must be sum, le, plan, ratio, rate_max, yoy or match, not '%s'%s%s",
-             kt ? kt : "", sugg, NULL);
+             "kind: must be sum, le, plan, ratio, rate_max, yoy or match, not '%s'%s", kt ? kt : "",
+             sugg);
         return 0;
     }
     r->kind = (rule_kind)k;
@@ -443,21 +450,19 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
         else if (s && strcmp(s, "warning") == 0)
             r->severity = JX_SEV_WARNING;
         else
-            lerr(ld, v, "severity: must be error or warning, not '%s'%s%s", s ? s : "", NULL,
-                 NULL);
+            lerr(ld, v, "severity: must be error or warning, not '%s'", s ? s : "");
     }
     if ((v = jx_node_get(n, "label"))) {
         r->label = jx_node_text(v);
         if (!r->label)
-            lerr(ld, v, "label: must be text%s%s%s", NULL, NULL, NULL);
+            lerr(ld, v, "label: must be text");
     }
     entry_maps em = {{ld->schema}, {""}, 1};
     entry_maps *entry = &em;
     if ((v = jx_node_get(n, "each"))) {
         size_t count = v->kind == JX_NODE_SEQ ? v->count : 1;
         if (v->kind == JX_NODE_MAP || count == 0 || count > MAX_EACH) {
-            lerr(ld, v, "each: must name a list field, or be a list of 1 to 16 of them%s%s%s",
-                 NULL, NULL, NULL);
+            lerr(ld, v, "each: must name a list field, or be a list of 1 to 16 of them");
             return 0;
         }
         em.count = 0;
@@ -477,8 +482,7 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
             const jx_node *spec =
                 t && *t ? resolve_spec(ld->schema, path, 1, 1, err, sizeof err) : NULL;
             if (!spec) {
-                lerr(ld, pn, "each: %s%s%s", t && *t ? err : "must name a list field", NULL,
-                     NULL);
+                lerr(ld, pn, "each: %s", t && *t ? err : "must name a list field");
                 return 0;
             }
             em.fields[em.count] = jx_schema_children(spec);
@@ -487,15 +491,14 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
     }
     if ((v = jx_node_get(n, "scale"))) {
         if (!read_scale(v, &r->scale_exp))
-            lerr(ld, v, "scale: must be a power of ten such as 10000 or 0.0001, not '%s'%s%s",
-                 jx_node_text(v) ? jx_node_text(v) : "", NULL, NULL);
+            lerr(ld, v, "scale: must be a power of ten such as 10000 or 0.0001, not '%s'",
+                 jx_node_text(v) ? jx_node_text(v) : "");
         r->has_scale = 1;
     }
     switch (r->kind) {
     case RK_SUM:
         if (!jx_node_get(n, "total")) {
-            lerr(ld, n, "a sum rule needs total: (the field that is the sum)%s%s%s", NULL, NULL,
-                 NULL);
+            lerr(ld, n, "a sum rule needs total: (the field that is the sum)");
         } else if (read_operand_list(ld, n, "total", entry, T_AMOUNT, 1, &r->totals) &&
                    read_operand_list(ld, n, "parts", entry, T_AMOUNT, 1, &r->list)) {
             if (r->totals.count == 1 && !r->totals.items[0].pattern)
@@ -506,14 +509,13 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
         }
         if ((v = jx_node_get(n, "derive"))) {
             if (!is_bool(v))
-                lerr(ld, v, "derive: must be true or false%s%s%s", NULL, NULL, NULL);
+                lerr(ld, v, "derive: must be true or false");
             r->derive = is_true(v);
         }
         break;
     case RK_LE:
         if (!jx_node_get(n, "left") || !jx_node_get(n, "right")) {
-            lerr(ld, n, "an le rule needs left: and right: (left ≤ right)%s%s%s", NULL, NULL,
-                 NULL);
+            lerr(ld, n, "an le rule needs left: and right: (left ≤ right)");
             break;
         }
         if (read_operand(ld, jx_node_get(n, "left"), entry, 0, T_AMOUNT, "left", &r->first) &&
@@ -526,8 +528,7 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
         r->limit = (jx_decimal){100, 0};
         if ((v = jx_node_get(n, "end")) &&
             (!jx_node_text(v) || jx_decimal_parse(jx_node_text(v), 0, &r->limit) != JX_OK))
-            lerr(ld, v, "end: must be a number (100 when the values are percentages)%s%s%s",
-                 NULL, NULL, NULL);
+            lerr(ld, v, "end: must be a number (100 when the values are percentages)");
         break;
     case RK_RATIO: {
         const char *keys[] = {"value", "amount", "total"};
@@ -535,15 +536,16 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
         for (int i = 0; i < 3; i++) {
             const jx_node *o = jx_node_get(n, keys[i]);
             if (!o)
-                lerr(ld, n, "a ratio rule needs value:, amount: and total: (value = amount / "
-                            "total); %s: is missing%s%s",
-                     keys[i], NULL, NULL);
+                lerr(ld, n,
+                     "a ratio rule needs value:, amount: and total: (value = amount / "
+                     "total); %s: is missing",
+                     keys[i]);
             else
                 read_operand(ld, o, entry, 0, i == 0 ? T_NUMERIC : T_AMOUNT, keys[i], ops[i]);
         }
         if ((v = jx_node_get(n, "percent"))) {
             if (!is_bool(v))
-                lerr(ld, v, "percent: must be true or false%s%s%s", NULL, NULL, NULL);
+                lerr(ld, v, "percent: must be true or false");
             r->percent = is_true(v);
         }
         break;
@@ -558,7 +560,7 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
             r->limit = (jx_decimal){100, 0};
             if ((v = jx_node_get(n, "max")) &&
                 (!jx_node_text(v) || jx_decimal_parse(jx_node_text(v), 0, &r->limit) != JX_OK))
-                lerr(ld, v, "max: must be a number of percent%s%s%s", NULL, NULL, NULL);
+                lerr(ld, v, "max: must be a number of percent");
             r->nwords = read_words(ld, jx_node_get(n, "suffixes"), r->words, "suffixes");
             if (!jx_node_get(n, "suffixes")) {
                 r->words[0] = "率";
@@ -566,9 +568,9 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
             }
             r->nexcept = read_words(ld, jx_node_get(n, "except"), r->except, "except");
             if (!r->name.path && r->nwords)
-                lerr(ld, n, "a rate_max rule needs name: (the field holding the indicator's "
-                            "name, matched against suffixes:)%s%s%s",
-                     NULL, NULL, NULL);
+                lerr(ld, n,
+                     "a rate_max rule needs name: (the field holding the indicator's "
+                     "name, matched against suffixes:)");
         }
         break;
     case RK_MATCH:
@@ -580,8 +582,7 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
     if (r->kind == RK_SUM && !r->first.path && r->derive && jx_node_get(n, "derive") &&
         ld->errors == before)
         lerr(ld, jx_node_get(n, "derive"),
-             "derive: a total of several fields (or a list) cannot be computed%s%s%s", NULL,
-             NULL, NULL);
+             "derive: a total of several fields (or a list) cannot be computed");
     return ld->errors == before && !ld->oom;
 }
 
@@ -638,8 +639,8 @@ static void check_derived(loader *ld, const jx_rules *rs, const jx_node *fields,
         if (!jx_rules_deriving(rs, path))
             lerr(ld, dn,
                  "field %s is derived: true, but no sum rule has it as its total (add a rule "
-                 "{kind: sum, total: %s, parts: […]})%s",
-                 path, path, NULL);
+                 "{kind: sum, total: %s, parts: […]})",
+                 path, path);
     }
 }
 
@@ -653,9 +654,9 @@ jx_status jx_rules_load(const jx_node *rules, const jx_node *schema, const char 
     rs->layout_file = layout_file;
     loader ld = {layout_file, schema, d, 0, 0, NULL};
     if (rules && !(rules->kind == JX_NODE_SEQ || jx_node_is_empty(rules))) {
-        lerr(&ld, rules, "rules: must be a list of rules%s%s%s", NULL, NULL, NULL);
+        lerr(&ld, rules, "rules: must be a list of rules");
     } else if (rules && rules->kind == JX_NODE_SEQ && rules->count > MAX_RULES) {
-        lerr(&ld, rules, "rules: at most 512 rules%s%s%s", NULL, NULL, NULL);
+        lerr(&ld, rules, "rules: at most 512 rules");
     } else if (rules && rules->kind == JX_NODE_SEQ && rules->count) {
         rs->items = calloc(rules->count, sizeof *rs->items);
         if (!rs->items) {
@@ -668,8 +669,7 @@ jx_status jx_rules_load(const jx_node *rules, const jx_node *schema, const char 
             for (size_t k = 0; r->id && k + 1 < rs->count; k++)
                 if (rs->items[k].id && strcmp(rs->items[k].id, r->id) == 0) {
                     ld.id = NULL;
-                    lerr(&ld, jx_node_get(r->node, "id"), "rule id '%s' is used twice%s%s",
-                         r->id, NULL, NULL);
+                    lerr(&ld, jx_node_get(r->node, "id"), "rule id '%s' is used twice", r->id);
                 }
         }
     }

@@ -491,10 +491,8 @@ static void pdf_destroy(jx_device *d)
     free(dev);
 }
 
-/* Creates a PDF device writing to `path` when close() succeeds (see
- * jx_device.h).  The faces drawn must stay alive until close() returns.
- * Returns NULL when out of memory or when path is NULL. */
-jx_device *jx_pdf_device_create(const char *path, jx_fonts *fonts, jx_diags *d)
+/* The device of jx_pdf_device_create() and jx_pdf_device_create_into(). */
+static jx_device *pdf_create(const char *path, jx_file_out *into, jx_fonts *fonts, jx_diags *d)
 {
     pdf_device *dev = NULL;
     if (!path)
@@ -505,6 +503,7 @@ jx_device *jx_pdf_device_create(const char *path, jx_fonts *fonts, jx_diags *d)
     dev->path = jx_strdup(path);
     if (!dev->path)
         goto fail;
+    dev->into = into;
     dev->fonts = fonts;
     dev->base.begin_document = pdf_begin_document;
     dev->base.begin_page = pdf_begin_page;
@@ -522,4 +521,17 @@ fail:
         free(dev->path);
     free(dev);
     return NULL;
+}
+
+/* Creates a PDF device writing to `path` when close() succeeds (see
+ * jx_device.h).  The faces drawn must stay alive until close() returns.
+ * Returns NULL when out of memory or when path is NULL. */
+jx_device *jx_pdf_device_create(const char *path, jx_fonts *fonts, jx_diags *d)
+{
+    return pdf_create(path, NULL, fonts, d);
+}
+
+jx_device *jx_pdf_device_create_into(jx_file_out *out, jx_fonts *fonts, jx_diags *d)
+{
+    return out ? pdf_create(out->path, out, fonts, d) : NULL;
 }

@@ -15,7 +15,7 @@
 #ifndef JX_PDF_IMPL_H
 #define JX_PDF_IMPL_H
 
-#include "jx_device.h"
+#include "jx_pdf.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -66,6 +66,9 @@ typedef struct pdf_face {
 typedef struct pdf_device {
     jx_device base;           /* must be first */
     char *path;
+    jx_file_out *into;        /* not owned: the output to write and finish but
+                               * not commit (jx_pdf_device_create_into); NULL:
+                               * close() writes path atomically itself */
     jx_fonts *fonts;          /* not owned; faces must live until close() */
 
     int have_info;

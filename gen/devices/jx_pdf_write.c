@@ -2,16 +2,13 @@
  * the recorded pages into a libharu document (fonts, rules, text,
  * bookmarks, metadata) and saves it atomically. */
 #include "jx_pdf_impl.h"
+#include "jx_file.h"
 #include "jx_util.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <hpdf.h>
 #include <hpdf_doc.h>
@@ -159,45 +156,9 @@ static jx_status draw_page(pdf_device *dev, HPDF_Doc pdf, size_t p, HPDF_Encoder
     return JX_OK;
 }
 
-/* The mode for a new output file: the old file's, else 0666 & ~umask. */
-static mode_t output_mode(const char *path)
-{
-    struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
-        return sb.st_mode & 07777;
-    mode_t mask = 022;
-    FILE *f = fopen("/proc/self/status", "r");
-    if (f) {
-        char line[256];
-        while (fgets(line, sizeof line, f)) {
-            unsigned m;
-            if (sscanf(line, "Umask: %o", &m) == 1) {
-                mask = (mode_t)(m & 0777);
-                break;
-            }
-        }
-        fclose(f);
-    }
-    return 0666 & ~mask;
-}
-
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Saves the document to a temporary file beside dev->path and renames it
- * into place.  On failure nothing is left behind and dev->path is untouched. */
+ * into place (jx_file_out), or writes and finishes the caller's output
+ * (dev->into).  On failure dev->path is untouched. */
 static jx_status save_atomically(pdf_device *dev, HPDF_Doc pdf)
 {
     jx_status st = pdf_hp(dev, pdf, HPDF_SaveToStream(pdf), "saving", NULL);
@@ -207,81 +168,38 @@ static jx_status save_atomically(pdf_device *dev, HPDF_Doc pdf)
     if (!out || out->type != HPDF_STREAM_MEMORY)
         return pdf_fail(dev, JX_ERR_INTERNAL, "libharu saved to an unexpected stream");
     HPDF_UINT32 total = HPDF_GetStreamSize(pdf);
-
-    size_t plen = strlen(dev->path);
-    char *tmp = malloc(plen + sizeof ".tmpXXXXXX");
-    if (!tmp)
-        return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
-    memcpy(tmp, dev->path, plen);
-    memcpy(tmp + plen, ".tmpXXXXXX", sizeof ".tmpXXXXXX");
-
-    mode_t mode = output_mode(dev->path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        st = pdf_fail(dev, JX_ERR_IO, "cannot create a temporary file next to %s: %s", dev->path,
-                      strerror(errno));
-        free(tmp);
-        return st;
-    }
-    const char *step = "write";
-    int ok = fchmod(fd, mode) == 0;
-    if (!ok)
-        step = "set the mode of";
     size_t written = 0;
     HPDF_UINT nbuf = HPDF_MemStream_GetBufCount(out);
-    for (HPDF_UINT i = 0; ok && i < nbuf; i++) {
+    for (HPDF_UINT i = 0; i < nbuf; i++) {
         HPDF_UINT n = 0;
-        HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(out, i, &n);
-        if (!p || write_all(fd, p, n) != 0)
-            ok = 0;
+        HPDF_MemStream_GetBufPtr(out, i, &n);
         written += n;
     }
-    if (ok && written != total) {
-        close(fd);
-        unlink(tmp);
-        free(tmp);
+    if (written != total)
         return pdf_fail(dev, JX_ERR_INTERNAL, "libharu's output is %zu bytes, expected %lu",
                         written, (unsigned long)total);
-    }
-    if (ok && fsync(fd) != 0) {
-        ok = 0;
-        step = "flush";
-    }
-    int saved_errno = errno;
-    if (close(fd) != 0 && ok) {
-        ok = 0;
-        step = "close";
-        saved_errno = errno;
-    }
-    if (ok && rename(tmp, dev->path) != 0) {
-        ok = 0;
-        step = "rename the temporary file to";
-        saved_errno = errno;
-    }
-    if (!ok) {
-        unlink(tmp);
-        free(tmp);
-        return pdf_fail(dev, JX_ERR_IO, "cannot %s %s: %s", step, dev->path, strerror(saved_errno));
-    }
-    free(tmp);
 
-    /* Best effort: make the rename itself durable. */
-    char *dir = jx_strdup(dev->path);
-    if (dir) {
-        char *slash = strrchr(dir, '/');
-        const char *dname = ".";
-        if (slash) {
-            slash[slash == dir ? 1 : 0] = '\0';
-            dname = dir;
-        }
-        int dfd = open(dname, O_RDONLY | O_DIRECTORY);
-        if (dfd >= 0) {
-            (void)fsync(dfd);
-            close(dfd);
-        }
-        free(dir);
+    jx_file_out own = {NULL, NULL, -1}, *file = dev->into ? dev->into : &own;
+    if (!dev->into && (st = jx_file_out_open(&own, dev->path, dev->base.diags))) {
+        dev->failed = 1;
+        return st;
     }
-    return JX_OK;
+    for (HPDF_UINT i = 0; i < nbuf && st == JX_OK; i++) {
+        HPDF_UINT n = 0;
+        HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(out, i, &n);
+        st = p ? jx_file_out_write(file, p, n, dev->base.diags)
+               : pdf_fail(dev, JX_ERR_INTERNAL, "libharu's output has no buffer %u", (unsigned)i);
+    }
+    /* A caller's output is finished, not put in place: the caller commits
+     * it (or aborts it after a failure). */
+    if (st == JX_OK)
+        st = dev->into ? jx_file_out_finish(file, dev->base.diags)
+                       : jx_file_out_commit(file, dev->base.diags);
+    else if (!dev->into)
+        jx_file_out_abort(file);
+    if (st)
+        dev->failed = 1;
+    return st;
 }
 
 jx_status pdf_render(pdf_device *dev)

@@ -15,7 +15,7 @@
  * (the device does not know font roles: a text line names the face's
  * family).  Calls in the wrong order (drawing outside a page, a page inside
  * a page, ...) fail with JX_ERR_INTERNAL, as they would on the PDF device. */
-#include "jx_device.h"
+#include "jx_trace.h"
 
 #include <math.h>
 #include <stdint.h>

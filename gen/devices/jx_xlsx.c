@@ -48,18 +48,15 @@
  * libxlsxwriter, so epoch 0 is written as 1970-01-01T00:00:01Z). */
 #include "jx_xlsx_impl.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <xlsxwriter.h>
 
+#include "jx_file.h"
 #include "jx_util.h"
 
 /* Excel font for each font role; anything else is 宋体 (index 0). */
@@ -1360,56 +1357,6 @@ static jx_status define_names(xl_writer *x)
 
 /* ---- the file ---------------------------------------------------------- */
 
-/* Creates an empty, new file named path + ".tmpXXXXXX" (random letters and
- * digits), mode 0666 less the umask, and returns its name (malloc'd) in
- * *out.  JX_ERR_IO with a message when the directory cannot take it. */
-static jx_status make_temp(xl_writer *x, const char *path, char **out)
-{
-    static const char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    size_t n = strlen(path);
-    char *name = malloc(n + 11);
-    if (!name)
-        return xl_oom(x);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    uint64_t seed = ((uint64_t)ts.tv_sec * 1000000007u) ^ (uint64_t)ts.tv_nsec ^
-                    ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)name;
-    for (int attempt = 0; attempt < 100; attempt++) {
-        memcpy(name, path, n);
-        memcpy(name + n, ".tmp", 4);
-        for (int i = 0; i < 6; i++) {
-            seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17; /* xorshift64 */
-            name[n + 4 + (size_t)i] = alphabet[seed % (sizeof alphabet - 1)];
-        }
-        name[n + 10] = '\0';
-        int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd >= 0) {
-            close(fd);
-            *out = name;
-            return JX_OK;
-        }
-        if (errno != EEXIST)
-            break;
-    }
-    jx_status st = jx_diag_error(x->d, JX_ERR_IO, NULL, 0, 0,
-                                 "cannot create a temporary file next to %s: %s", path,
-                                 strerror(errno));
-    free(name);
-    return st;
-}
-
-/* Flushes a closed file to disk (best effort: a failure here is not one of
- * the write itself). */
-static void sync_file(const char *name)
-{
-    int fd = open(name, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-}
-
 /* Records a reserved sheet name (ASCII-folded already). */
 static jx_status reserve_name(xl_writer *x, const char *folded)
 {
@@ -1423,12 +1370,28 @@ static jx_status reserve_name(xl_writer *x, const char *folded)
 
 jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx_diags *d)
 {
-    xl_writer x = {.doc = doc, .fonts = fonts, .d = d, .next_blank = 1};
-    char *tmp = NULL;
-    jx_status st;
     if (!doc || !path || !*path)
         return jx_diag_error(d, JX_ERR_INTERNAL, NULL, 0, 0,
                              "jx_xlsx_write: no document or no file name");
+    jx_file_out file;
+    jx_status st = jx_file_out_open(&file, path, d);
+    if (st != JX_OK)
+        return st;
+    st = jx_xlsx_write_into(doc, fonts, &file, d);
+    if (st == JX_OK)
+        return jx_file_out_commit(&file, d);
+    jx_file_out_abort(&file);
+    return st;
+}
+
+jx_status jx_xlsx_write_into(const jx_doc *doc, jx_fonts *fonts, jx_file_out *file, jx_diags *d)
+{
+    xl_writer x = {.doc = doc, .fonts = fonts, .d = d, .next_blank = 1};
+    jx_status st;
+    if (!doc || !file || !file->tmp)
+        return jx_diag_error(d, JX_ERR_INTERNAL, NULL, 0, 0,
+                             "jx_xlsx_write_into: no document or no file");
+    const char *path = file->path;
     /* Excel reserves "History"; the data sheet is ours. */
     if ((st = reserve_name(&x, "history")) != JX_OK ||
         (st = reserve_name(&x, XL_DATA_SHEET)) != JX_OK ||
@@ -1436,21 +1399,21 @@ jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx
         xl_oom(&x);
         goto done;
     }
-    if ((st = make_temp(&x, path, &tmp)) != JX_OK)
-        goto done;
-    x.wb = workbook_new(tmp);
+    /* libxlsxwriter writes the temporary file by name (the same file). */
+    x.wb = workbook_new(file->tmp);
     x.sheets = calloc(doc->nsections ? doc->nsections : 1, sizeof *x.sheets);
     if (!x.wb || !x.sheets) {
         st = xl_oom(&x);
         goto done;
     }
     const jx_doc_info *in = &doc->info;
+    /* libxlsxwriter's properties are char * but only read. */
     lxw_doc_properties props = {
-        .title = (char *)in->title,
-        .author = (char *)in->author,
-        .company = (char *)in->author,
-        .subject = (char *)in->subject,
-        .keywords = (char *)in->keywords,
+        .title = (char *)(uintptr_t)in->title,
+        .author = (char *)(uintptr_t)in->author,
+        .company = (char *)(uintptr_t)in->author,
+        .subject = (char *)(uintptr_t)in->subject,
+        .keywords = (char *)(uintptr_t)in->keywords,
         /* 0 would make libxlsxwriter stamp the current time. */
         .created = in->date_epoch ? (time_t)in->date_epoch : (time_t)1,
     };
@@ -1481,22 +1444,10 @@ jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx
                            lxw_strerror(e));
         goto done;
     }
-    sync_file(tmp);
-    if (rename(tmp, path) != 0) {
-        st = jx_diag_error(d, JX_ERR_IO, NULL, 0, 0, "cannot rename %s to %s: %s", tmp, path,
-                           strerror(errno));
-        goto done;
-    }
-    free(tmp);
-    tmp = NULL;
-    st = JX_OK;
+    st = jx_file_out_finish(file, d);
 done:
     if (x.wb)
         lxw_workbook_free(x.wb);
-    if (tmp) {
-        unlink(tmp);
-        free(tmp);
-    }
     for (size_t i = 0; i < x.nsheets; i++)
         xl_sheet_free(&x.sheets[i]);
     free(x.sheets);

@@ -26,6 +26,7 @@
 
 #include "jx_diag.h"
 #include "jx_doc.h"
+#include "jx_file.h"
 #include "jx_text.h"
 
 /* Writes doc as the workbook `path` (fonts: to measure text for row
@@ -33,5 +34,12 @@
  * formula placeholder no cell shows, named in the message) / JX_ERR_IO /
  * JX_ERR_NOMEM with a message in d. */
 jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx_diags *d);
+
+/* The same into `out` (opened by the caller with jx_file_out_open(), not
+ * owned; libxlsxwriter writes out->tmp by name): on JX_OK the workbook is
+ * written and `out` finished (jx_file_out_finish()) but not put in place;
+ * the caller commits it, or aborts it after a failure.  Messages name
+ * out->path. */
+jx_status jx_xlsx_write_into(const jx_doc *doc, jx_fonts *fonts, jx_file_out *out, jx_diags *d);
 
 #endif

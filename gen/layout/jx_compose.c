@@ -1,6 +1,7 @@
 /* jx_compose.c - filing + layout -> abstract document. */
 #include "jx_compose.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,10 +37,20 @@ static jx_status fail(composer *c, jx_status st)
     return st;
 }
 
-static jx_status layout_error(composer *c, const jx_node *at, const char *msg, const char *arg)
+/* Adds an error about the layout at `at` (printf-style); JX_ERR_LAYOUT. */
+static jx_status layout_error(composer *c, const jx_node *at, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static jx_status layout_error(composer *c, const jx_node *at, const char *fmt, ...)
 {
-    jx_diags_add(c->d, JX_SEV_ERROR, c->layout->path, at ? at->line : 0, at ? at->col : 0, NULL,
-                 msg, arg ? arg : "");
+    va_list ap;
+    va_start(ap, fmt);
+    jx_diags_vadd(c->d, JX_SEV_ERROR, c->layout->path, at ? at->line : 0, at ? at->col : 0, NULL,
+                  fmt, ap);
+    va_end(ap);
     return fail(c, JX_ERR_LAYOUT);
 }
 
@@ -329,7 +340,7 @@ static int place_row(table_builder *tb, const scope *sc, const jx_node *item)
     if (r >= 0)
         tb->t->rows[r].keep_with_next = kwn && strcmp(kwn, "true") == 0;
     if (r < 0) {
-        layout_error(c, item, "a table may have at most 20000 rows%s", NULL);
+        layout_error(c, item, "a table may have at most 20000 rows");
         return -1;
     }
     int col = tb->base_col;
@@ -346,8 +357,7 @@ static int place_row(table_builder *tb, const scope *sc, const jx_node *item)
         }
         for (int k = col; k < col + colspan; k++)
             if (tb->occupied_until[k] > r) {
-                layout_error(c, spec, "this cell overlaps a cell spanning rows from above%s",
-                             NULL);
+                layout_error(c, spec, "this cell overlaps a cell spanning rows from above");
                 return -1;
             }
         if (!make_cell(tb, sc, spec, r, col, colspan, rowspan))
@@ -402,7 +412,7 @@ static int place_band(table_builder *tb, const scope *sc, const jx_node *item)
         col++;
     int colspan = spec_int(label, "colspan", 1);
     if (col + colspan >= tb->t->ncols) {
-        layout_error(tb->c, label, "a band label must leave columns for its rows%s", NULL);
+        layout_error(tb->c, label, "a band label must leave columns for its rows");
         return -1;
     }
     /* Reserve the label's place: it is added after its rows are known, then
@@ -440,7 +450,7 @@ static int place_each(table_builder *tb, const scope *sc, const jx_node *item)
     }
     char base[MAX_PATH_LEN - 32];
     if (strlen(inner.path) >= sizeof base) {
-        layout_error(tb->c, item, "the filing nests lists too deeply%s", NULL);
+        layout_error(tb->c, item, "the filing nests lists too deeply");
         return -1;
     }
     memcpy(base, inner.path, strlen(inner.path) + 1);
@@ -557,7 +567,7 @@ static jx_status build_each_block(composer *c, const scope *sc, jx_section *sec,
     }
     char base[MAX_PATH_LEN - 32];
     if (strlen(inner.path) >= sizeof base)
-        return layout_error(c, b, "the filing nests lists too deeply%s", NULL);
+        return layout_error(c, b, "the filing nests lists too deeply");
     memcpy(base, inner.path, strlen(inner.path) + 1);
     const jx_node *blocks = jx_node_get(b, "blocks");
     for (size_t i = 0; i < list->count; i++) {

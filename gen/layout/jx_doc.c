@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jx_include.h"
+
 /* The arena: a chain of blocks freed together. */
 struct jx_arena {
     struct arena_block *head;
@@ -195,4 +197,36 @@ jx_status jx_table_check(const jx_table *t, char *msg, size_t msglen)
         }
     free(cover);
     return st;
+}
+
+void jx_doc_remap_includes(jx_doc *doc, const jx_includes *inc)
+{
+    if (!inc || inc->count < 1 || !doc)
+        return;
+    const jx_source_file *filing = &inc->files[0];
+    /* Each file name is copied into the arena once. */
+    const char *names[JX_INCLUDE_MAX_FILES + 1] = {0};
+    for (size_t s = 0; s < doc->nsections; s++) {
+        jx_section *sec = &doc->sections[s];
+        for (size_t b = 0; b < sec->nblocks; b++) {
+            jx_table *t = sec->blocks[b].kind == JX_BLOCK_TABLE ? sec->blocks[b].table : NULL;
+            for (size_t c = 0; t && c < t->ncells; c++) {
+                jx_source *src = &t->cells[c].source;
+                if (!src->file || (src->file != filing->path && src->file != names[0] &&
+                                   strcmp(src->file, filing->path) != 0))
+                    continue;
+                size_t k = 0;
+                for (size_t i = 1; i < inc->count; i++)
+                    if (src->line > inc->files[i].base &&
+                        src->line <= inc->files[i].base + inc->files[i].lines)
+                        k = i;
+                if (!names[k])
+                    names[k] = jx_doc_strdup(doc, inc->files[k].path);
+                if (names[k]) {
+                    src->file = names[k];
+                    src->line -= inc->files[k].base;
+                }
+            }
+        }
+    }
 }

@@ -187,4 +187,12 @@ const jx_cell *jx_table_cell_at(const jx_table *t, int row, int col);
  * description in msg. */
 jx_status jx_table_check(const jx_table *t, char *msg, size_t msglen);
 
+/* For a filing assembled from several files (jx_include.h): rewrites every
+ * cell source that names the filing with a line beyond its own to the
+ * included file and real line (jx_includes_remap_diags() does the same for
+ * messages).  File names are copied into the document's arena, so the
+ * document no longer points at `inc` (it may outlive it). */
+typedef struct jx_includes jx_includes;
+void jx_doc_remap_includes(jx_doc *doc, const jx_includes *inc);
+
 #endif

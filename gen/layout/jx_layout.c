@@ -2,10 +2,13 @@
 #include "jx_layout.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "jx_file.h"
 #include "jx_schema.h"
 #include "jx_util.h"
 
@@ -17,11 +20,19 @@ typedef struct checker {
     int errors;
 } checker;
 
-static void check_error(checker *c, const jx_node *at, const char *fmt, const char *a,
-                        const char *b)
+/* Adds a layout error at `at` (printf-style). */
+static void check_error(checker *c, const jx_node *at, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void check_error(checker *c, const jx_node *at, const char *fmt, ...)
 {
-    jx_diags_add(c->d, JX_SEV_ERROR, c->file, at ? at->line : 0, at ? at->col : 0, NULL, fmt, a,
-                 b ? b : "");
+    va_list ap;
+    va_start(ap, fmt);
+    jx_diags_vadd(c->d, JX_SEV_ERROR, c->file, at ? at->line : 0, at ? at->col : 0, NULL, fmt, ap);
+    va_end(ap);
     c->errors++;
 }
 
@@ -103,13 +114,13 @@ static void read_style(checker *c, const jx_node *n, jx_style *s)
     if ((v = jx_node_get(n, "font")) && jx_node_text(v))
         s->font_role = jx_node_text(v);
     if ((v = jx_node_get(n, "size")) && !parse_double(v, &s->size_pt))
-        check_error(c, v, "style size must be a number of points%s", "", NULL);
+        check_error(c, v, "style size must be a number of points");
     if ((v = jx_node_get(n, "indent")) && !parse_double(v, &s->first_indent_em))
-        check_error(c, v, "indent must be a number of em%s", "", NULL);
+        check_error(c, v, "indent must be a number of em");
     if ((v = jx_node_get(n, "leading")) && !parse_double(v, &s->leading))
-        check_error(c, v, "leading must be a number%s", "", NULL);
+        check_error(c, v, "leading must be a number");
     if ((v = jx_node_get(n, "bold")) && !parse_bool(v, &s->bold))
-        check_error(c, v, "bold must be true or false%s", "", NULL);
+        check_error(c, v, "bold must be true or false");
     if ((v = jx_node_get(n, "align"))) {
         const char *t = jx_node_text(v);
         if (t && strcmp(t, "left") == 0)
@@ -121,8 +132,7 @@ static void read_style(checker *c, const jx_node *n, jx_style *s)
         else if (t && strcmp(t, "justify") == 0)
             s->halign = JX_ALIGN_JUSTIFY;
         else
-            check_error(c, v, "align must be left, center, right or justify, not '%s'%s",
-                        t ? t : "", NULL);
+            check_error(c, v, "align must be left, center, right or justify, not '%s'", t ? t : "");
     }
     if ((v = jx_node_get(n, "valign"))) {
         const char *t = jx_node_text(v);
@@ -133,13 +143,12 @@ static void read_style(checker *c, const jx_node *n, jx_style *s)
         else if (t && strcmp(t, "bottom") == 0)
             s->valign = JX_VALIGN_BOTTOM;
         else
-            check_error(c, v, "valign must be top, middle or bottom, not '%s'%s", t ? t : "",
-                        NULL);
+            check_error(c, v, "valign must be top, middle or bottom, not '%s'", t ? t : "");
     }
     if (s->size_pt < 4 || s->size_pt > 72)
-        check_error(c, n, "style size must be between 4 and 72 points%s", "", NULL);
+        check_error(c, n, "style size must be between 4 and 72 points");
     if (s->leading < 0.8 || s->leading > 3)
-        check_error(c, n, "leading must be between 0.8 and 3%s", "", NULL);
+        check_error(c, n, "leading must be between 0.8 and 3");
 }
 
 /* Builds the Excel number format equivalent of a display format. */
@@ -193,12 +202,12 @@ static void read_format(checker *c, jx_layout *l, const char *name, const jx_nod
         else if (parse_double(v, &d) && d >= 0 && d <= 6 && d == (int)d)
             f->decimals = (int)d;
         else
-            check_error(c, v, "decimals must be auto or 0 to 6%s", "", NULL);
+            check_error(c, v, "decimals must be auto or 0 to 6");
     }
     if ((v = jx_node_get(n, "thousands")) && !parse_bool(v, &f->thousands))
-        check_error(c, v, "thousands must be true or false%s", "", NULL);
+        check_error(c, v, "thousands must be true or false");
     if ((v = jx_node_get(n, "percent")) && !parse_bool(v, &f->percent))
-        check_error(c, v, "percent must be true or false%s", "", NULL);
+        check_error(c, v, "percent must be true or false");
     if ((v = jx_node_get(n, "zero")))
         f->zero_text = jx_node_text(v) ? jx_node_text(v) : "";
     if ((v = jx_node_get(n, "suffix")))
@@ -223,7 +232,7 @@ static void read_page(checker *c, const jx_node *n, jx_page_setup *p)
             p->width_pt = 841.89;
             p->height_pt = 1190.55;
         } else if (!t || strcmp(t, "A4") != 0) {
-            check_error(c, v, "page size must be A4 or A3, not '%s'%s", t ? t : "", NULL);
+            check_error(c, v, "page size must be A4 or A3, not '%s'", t ? t : "");
         }
     }
     if ((v = jx_node_get(n, "orientation"))) {
@@ -231,8 +240,7 @@ static void read_page(checker *c, const jx_node *n, jx_page_setup *p)
         if (t && strcmp(t, "landscape") == 0)
             p->landscape = 1;
         else if (!t || strcmp(t, "portrait") != 0)
-            check_error(c, v, "orientation must be portrait or landscape, not '%s'%s",
-                        t ? t : "", NULL);
+            check_error(c, v, "orientation must be portrait or landscape, not '%s'", t ? t : "");
     }
     if (p->landscape) {
         double w = p->width_pt;
@@ -243,13 +251,13 @@ static void read_page(checker *c, const jx_node *n, jx_page_setup *p)
         check_keys(c, v, margin_keys, "margins_mm");
         const jx_node *m;
         if ((m = jx_node_get(v, "top")) && !parse_double(m, &top))
-            check_error(c, m, "margin must be a number of millimetres%s", "", NULL);
+            check_error(c, m, "margin must be a number of millimetres");
         if ((m = jx_node_get(v, "right")) && !parse_double(m, &right))
-            check_error(c, m, "margin must be a number of millimetres%s", "", NULL);
+            check_error(c, m, "margin must be a number of millimetres");
         if ((m = jx_node_get(v, "bottom")) && !parse_double(m, &bottom))
-            check_error(c, m, "margin must be a number of millimetres%s", "", NULL);
+            check_error(c, m, "margin must be a number of millimetres");
         if ((m = jx_node_get(v, "left")) && !parse_double(m, &left))
-            check_error(c, m, "margin must be a number of millimetres%s", "", NULL);
+            check_error(c, m, "margin must be a number of millimetres");
     }
     p->margin_top_pt = top * MM_TO_PT;
     p->margin_right_pt = right * MM_TO_PT;
@@ -260,7 +268,7 @@ static void read_page(checker *c, const jx_node *n, jx_page_setup *p)
     p->page_number_style = (jx_style){"song", 10.5, 0, JX_ALIGN_CENTER, JX_VALIGN_MIDDLE, 0, 1.0};
     if (p->width_pt - p->margin_left_pt - p->margin_right_pt < 144 ||
         p->height_pt - p->margin_top_pt - p->margin_bottom_pt < 144)
-        check_error(c, n, "margins leave less than 2 inches of page%s", "", NULL);
+        check_error(c, n, "margins leave less than 2 inches of page");
 }
 
 static int has_style(const jx_layout *l, const jx_node *v)
@@ -273,8 +281,7 @@ static void check_style_ref(checker *c, const jx_layout *l, const jx_node *map, 
 {
     const jx_node *v = jx_node_get(map, key);
     if (v && !has_style(l, v))
-        check_error(c, v, "no style named '%s' in styles%s", jx_node_text(v) ? jx_node_text(v) : "",
-                    NULL);
+        check_error(c, v, "no style named '%s' in styles", jx_node_text(v) ? jx_node_text(v) : "");
 }
 
 static void check_cell(checker *c, const jx_layout *l, const jx_node *cell)
@@ -286,20 +293,20 @@ static void check_cell(checker *c, const jx_layout *l, const jx_node *cell)
     check_keys(c, cell, keys, "a cell");
     int has_text = jx_node_get(cell, "text") != NULL, has_field = jx_node_get(cell, "field") != NULL;
     if (has_text == has_field)
-        check_error(c, cell, "a cell has either text: (template words) or field: (a filing "
-                             "value)%s",
-                    "", NULL);
+        check_error(c, cell,
+                    "a cell has either text: (template words) or field: (a filing "
+                    "value)");
     check_style_ref(c, l, cell, "style");
     const jx_node *f = jx_node_get(cell, "format");
     if (f && !(jx_node_text(f) && jx_layout_format(l, jx_node_text(f))))
-        check_error(c, f, "no number format named '%s' in formats%s",
-                    jx_node_text(f) ? jx_node_text(f) : "", NULL);
+        check_error(c, f, "no number format named '%s' in formats",
+                    jx_node_text(f) ? jx_node_text(f) : "");
     const char *spans[] = {"colspan", "rowspan"};
     for (int i = 0; i < 2; i++) {
         const jx_node *s = jx_node_get(cell, spans[i]);
         double v;
         if (s && (!parse_double(s, &v) || v < 1 || v > 64 || v != (int)v))
-            check_error(c, s, "%s must be a whole number from 1 to 64%s", spans[i], NULL);
+            check_error(c, s, "%s must be a whole number from 1 to 64", spans[i]);
     }
 }
 
@@ -331,7 +338,7 @@ static void check_row_item(checker *c, const jx_layout *l, const jx_node *item, 
                   *each = jx_node_get(item, "each"), *rows = jx_node_get(item, "rows");
     int kinds = (row != NULL) + (band != NULL) + (each != NULL);
     if (kinds != 1) {
-        check_error(c, item, "a row item is one of row:, band: or each:%s", "", NULL);
+        check_error(c, item, "a row item is one of row:, band: or each:");
         return;
     }
     if (row) {
@@ -339,14 +346,14 @@ static void check_row_item(checker *c, const jx_layout *l, const jx_node *item, 
             for (size_t i = 0; i < row->count; i++)
                 check_cell(c, l, row->items[i]);
         if (rows)
-            check_error(c, rows, "rows: goes with band: or each:, not row:%s", "", NULL);
+            check_error(c, rows, "rows: goes with band: or each:, not row:");
     } else {
         if (band)
             check_cell(c, l, band);
         if (each && !jx_node_text(each))
-            check_error(c, each, "each: names a list field of the filing%s", "", NULL);
+            check_error(c, each, "each: names a list field of the filing");
         if (!rows)
-            check_error(c, item, "band: and each: need rows:%s", "", NULL);
+            check_error(c, item, "band: and each: need rows:");
         else
             check_rows(c, l, rows, depth + 1);
     }
@@ -357,7 +364,7 @@ static void check_rows(checker *c, const jx_layout *l, const jx_node *rows, int 
     if (!expect_kind(c, rows, JX_NODE_SEQ, "rows"))
         return;
     if (depth > 16) {
-        check_error(c, rows, "rows nested more than 16 deep%s", "", NULL);
+        check_error(c, rows, "rows nested more than 16 deep");
         return;
     }
     for (size_t i = 0; i < rows->count; i++)
@@ -373,15 +380,14 @@ static void check_table(checker *c, const jx_layout *l, const jx_node *t)
     check_keys(c, t, keys, "a table");
     const jx_node *cols = jx_node_get(t, "columns");
     if (!cols || cols->kind != JX_NODE_SEQ || cols->count == 0 || cols->count > 64) {
-        check_error(c, cols ? cols : t, "a table needs columns: a list of 1 to 64 relative "
-                                        "widths%s",
-                    "", NULL);
+        check_error(c, cols ? cols : t,
+                    "a table needs columns: a list of 1 to 64 relative "
+                    "widths");
     } else {
         for (size_t i = 0; i < cols->count; i++) {
             double w;
             if (!parse_double(cols->items[i], &w) || w <= 0 || w > 1e6)
-                check_error(c, cols->items[i], "a column width must be a positive number%s", "",
-                            NULL);
+                check_error(c, cols->items[i], "a column width must be a positive number");
         }
     }
     /* Rule width and cell padding in points (they were read unchecked: nan
@@ -391,13 +397,13 @@ static void check_table(checker *c, const jx_layout *l, const jx_node *t)
         const jx_node *v = jx_node_get(t, pts[i]);
         double d;
         if (v && (!parse_double(v, &d) || d < 0 || d > 36))
-            check_error(c, v, "%s must be a number of points from 0 to 36%s", pts[i], NULL);
+            check_error(c, v, "%s must be a number of points from 0 to 36", pts[i]);
     }
     check_style_ref(c, l, t, "label_style");
     check_style_ref(c, l, t, "value_style");
     const jx_node *rows = jx_node_get(t, "rows");
     if (!rows)
-        check_error(c, t, "a table needs rows:%s", "", NULL);
+        check_error(c, t, "a table needs rows:");
     else
         check_rows(c, l, rows, 0);
 }
@@ -414,11 +420,11 @@ static void check_block(checker *c, const jx_layout *l, const jx_node *b, int de
         check_keys(c, b, each_keys, "an each: block");
         const jx_node *blocks = jx_node_get(b, "blocks");
         if (!jx_node_text(jx_node_get(b, "each")))
-            check_error(c, b, "each: names a list field of the filing%s", "", NULL);
+            check_error(c, b, "each: names a list field of the filing");
         if (depth > 8)
-            check_error(c, b, "each: blocks nested more than 8 deep%s", "", NULL);
+            check_error(c, b, "each: blocks nested more than 8 deep");
         else if (!blocks || !expect_kind(c, blocks, JX_NODE_SEQ, "blocks"))
-            check_error(c, b, "each: needs blocks: (the blocks repeated per entry)%s", "", NULL);
+            check_error(c, b, "each: needs blocks: (the blocks repeated per entry)");
         else
             for (size_t i = 0; i < blocks->count; i++)
                 check_block(c, l, blocks->items[i], depth + 1);
@@ -428,8 +434,7 @@ static void check_block(checker *c, const jx_layout *l, const jx_node *b, int de
     const jx_node *para = jx_node_get(b, "paragraph"), *prose = jx_node_get(b, "prose"),
                   *table = jx_node_get(b, "table"), *brk = jx_node_get(b, "page_break");
     if ((para != NULL) + (prose != NULL) + (table != NULL) + (brk != NULL) != 1)
-        check_error(c, b, "a block is one of paragraph:, prose:, table: or page_break:%s", "",
-                    NULL);
+        check_error(c, b, "a block is one of paragraph:, prose:, table: or page_break:");
     check_style_ref(c, l, b, "style");
     check_points(c, b, "space_before", 500);
     check_points(c, b, "space_after", 500);
@@ -441,7 +446,7 @@ static void check_sections(checker *c, const jx_layout *l, const jx_node *secs)
 {
     static const char *const keys[] = {"sheet", "each", "bookmark", "blocks", NULL};
     if (!secs) {
-        check_error(c, l->root, "a layout needs sections:%s", "", NULL);
+        check_error(c, l->root, "a layout needs sections:");
         return;
     }
     if (!expect_kind(c, secs, JX_NODE_SEQ, "sections"))
@@ -454,27 +459,12 @@ static void check_sections(checker *c, const jx_layout *l, const jx_node *secs)
         const jx_node *blocks = jx_node_get(s, "blocks");
         if (!blocks || !expect_kind(c, blocks, JX_NODE_SEQ, "blocks")) {
             if (!blocks)
-                check_error(c, s, "a section needs blocks:%s", "", NULL);
+                check_error(c, s, "a section needs blocks:");
             continue;
         }
         for (size_t k = 0; k < blocks->count; k++)
             check_block(c, l, blocks->items[k], 0);
     }
-}
-
-static unsigned long long fnv1a_file(const char *path)
-{
-    unsigned long long h = 1469598103934665603ULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    int ch;
-    while ((ch = getc(f)) != EOF) {
-        h ^= (unsigned char)ch;
-        h *= 1099511628211ULL;
-    }
-    fclose(f);
-    return h;
 }
 
 jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
@@ -491,7 +481,14 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
         st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
         goto fail;
     }
-    st = jx_node_parse_file(path, &l->root, d);
+    char *buf = NULL;
+    size_t len = 0;
+    st = jx_file_read(path, JX_NODE_MAX_BYTES, &buf, &len, d);
+    if (st == JX_OK) {
+        l->hash = jx_hash_bytes(JX_HASH_INIT, buf, len);
+        st = jx_node_parse_buffer(path, buf, len, &l->root, d);
+    }
+    free(buf);
     if (st != JX_OK)
         goto fail;
     checker c = {path, d, 0};
@@ -502,8 +499,7 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
     check_keys(&c, l->root, keys, "the layout");
     l->region = jx_node_text(jx_node_get(l->root, "region"));
     if (!l->region)
-        check_error(&c, l->root, "a layout needs region: (the name filings select it by)%s", "",
-                    NULL);
+        check_error(&c, l->root, "a layout needs region: (the name filings select it by)");
     l->name = jx_node_text(jx_node_get(l->root, "name"));
     read_page(&c, jx_node_get(l->root, "page"), &l->page);
 
@@ -526,8 +522,8 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
         if (s)
             l->page.page_number_style = *s;
         else
-            check_error(&c, pns, "no style named '%s' in styles%s",
-                        jx_node_text(pns) ? jx_node_text(pns) : "", NULL);
+            check_error(&c, pns, "no style named '%s' in styles",
+                        jx_node_text(pns) ? jx_node_text(pns) : "");
     }
     const jx_node *formats = jx_node_get(l->root, "formats");
     if (formats && expect_kind(&c, formats, JX_NODE_MAP, "formats")) {
@@ -552,8 +548,7 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
     }
     l->schema = jx_node_get(l->root, "schema");
     if (!l->schema)
-        check_error(&c, l->root, "a layout needs schema: (the fields a filing holds)%s", "",
-                    NULL);
+        check_error(&c, l->root, "a layout needs schema: (the fields a filing holds)");
     else
         c.errors += jx_schema_check_definition(l->schema, path, d);
     l->sections = jx_node_get(l->root, "sections");
@@ -568,7 +563,6 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
         st = JX_ERR_LAYOUT;
         goto fail;
     }
-    l->hash = fnv1a_file(path);
     *out = l;
     return JX_OK;
 fail:
@@ -581,7 +575,7 @@ void jx_layout_free(jx_layout *l)
     if (!l)
         return;
     for (size_t i = 0; i < l->nformats; i++)
-        free((char *)l->formats[i].excel);
+        free((void *)(uintptr_t)l->formats[i].excel); /* owned: made by the reader */
     free(l->formats);
     free(l->styles);
     jx_rules_free(l->rules);

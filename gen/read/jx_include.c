@@ -9,106 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jx_file.h"
 #include "jx_util.h"
 
 #define MAX_REF_LEN 1024
-
-unsigned long long jx_hash_bytes(unsigned long long h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-/* Reads a whole file into a malloc'd NUL-terminated buffer.  Returns 0, or
- * -1 with *err an errno value (EFBIG when larger than JX_NODE_MAX_BYTES). */
-static int read_all(const char *path, char **buf, size_t *len, int *err)
-{
-    *buf = NULL;
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *err = errno;
-        return -1;
-    }
-    char *b = NULL;
-    size_t n = 0, cap = 0;
-    int rc = 0;
-    for (;;) {
-        if (cap - n < 2) {
-            if (cap > JX_NODE_MAX_BYTES) {
-                *err = EFBIG;
-                rc = -1;
-                break;
-            }
-            size_t ncap = cap ? cap * 2 : 65536;
-            char *nb = realloc(b, ncap);
-            if (!nb) {
-                *err = ENOMEM;
-                rc = -1;
-                break;
-            }
-            b = nb;
-            cap = ncap;
-        }
-        size_t got = fread(b + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                *err = errno ? errno : EIO;
-                rc = -1;
-            }
-            break;
-        }
-    }
-    fclose(f);
-    if (rc != 0) {
-        free(b);
-        return -1;
-    }
-    if (!b && !(b = malloc(1))) {
-        *err = ENOMEM;
-        return -1;
-    }
-    b[n] = '\0';
-    *buf = b;
-    *len = n;
-    return 0;
-}
-
-jx_status jx_read_file(const char *path, char **buf, size_t *len, jx_diags *d)
-{
-    int err = 0;
-    if (read_all(path, buf, len, &err) == 0)
-        return JX_OK;
-    if (err == EFBIG)
-        return jx_diag_error(d, JX_ERR_LIMIT, path, 0, 0, "file is larger than %u bytes; refused",
-                             JX_NODE_MAX_BYTES);
-    if (err == ENOMEM)
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
-    return jx_diag_error(d, JX_ERR_IO, path, 0, 0, "cannot open: %s", strerror(err));
-}
-
-int jx_hash_file(const char *path, unsigned long long *hash)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    unsigned long long h = JX_HASH_INIT;
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        h = jx_hash_bytes(h, chunk, got);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad)
-        return -1;
-    *hash = h;
-    return 0;
-}
 
 static int count_lines(const char *buf, size_t len)
 {
@@ -237,38 +141,6 @@ void jx_includes_remap_diags(const jx_includes *inc, jx_diags *d, size_t from)
         free(g->file);
         g->file = copy;
         g->line = real;
-    }
-}
-
-void jx_includes_remap_doc(const jx_includes *inc, jx_doc *doc)
-{
-    if (!inc || inc->count < 1 || !doc)
-        return;
-    const jx_source_file *filing = &inc->files[0];
-    /* Each file name is copied into the arena once. */
-    const char *names[JX_INCLUDE_MAX_FILES + 1] = {0};
-    for (size_t s = 0; s < doc->nsections; s++) {
-        jx_section *sec = &doc->sections[s];
-        for (size_t b = 0; b < sec->nblocks; b++) {
-            jx_table *t = sec->blocks[b].kind == JX_BLOCK_TABLE ? sec->blocks[b].table : NULL;
-            for (size_t c = 0; t && c < t->ncells; c++) {
-                jx_source *src = &t->cells[c].source;
-                if (!src->file || (src->file != filing->path && src->file != names[0] &&
-                                   strcmp(src->file, filing->path) != 0))
-                    continue;
-                size_t k = 0;
-                for (size_t i = 1; i < inc->count; i++)
-                    if (src->line > inc->files[i].base &&
-                        src->line <= inc->files[i].base + inc->files[i].lines)
-                        k = i;
-                if (!names[k])
-                    names[k] = jx_doc_strdup(doc, inc->files[k].path);
-                if (names[k]) {
-                    src->file = names[k];
-                    src->line -= inc->files[k].base;
-                }
-            }
-        }
     }
 }
 
@@ -828,7 +700,7 @@ static void load_include(resolver *rs, const jx_node *at, size_t idx)
     char *buf = NULL;
     size_t len = 0;
     int err = 0;
-    if (read_all(f->path, &buf, &len, &err) != 0) {
+    if (jx_file_load(f->path, JX_NODE_MAX_BYTES, &buf, &len, &err) != 0) {
         /* A missing file is the filing's mistake; a disk failure is not. */
         fail_at(rs, err == EFBIG ? JX_ERR_LIMIT : err == ENOENT ? JX_ERR_FILING : JX_ERR_IO,
                 at->line, at->col,
@@ -935,7 +807,7 @@ jx_status jx_include_load(const char *path, jx_node **root, jx_includes **inc, j
     *inc = NULL;
     char *buf = NULL;
     size_t len = 0;
-    jx_status st = jx_read_file(path, &buf, &len, d);
+    jx_status st = jx_file_read(path, JX_NODE_MAX_BYTES, &buf, &len, d);
     if (st != JX_OK)
         return st;
     jx_includes *in = calloc(1, sizeof *in);

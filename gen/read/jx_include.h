@@ -28,8 +28,9 @@
  * files it includes share one "virtual" line space: the filing's own lines
  * are 1..filing_lines, the first included file's lines follow, and so on.
  * Copied values keep their virtual line; jx_includes_locate() maps it back
- * to the included file and its real line, and the remap helpers rewrite
- * messages and document sources in place, so every message about a shared
+ * to the included file and its real line, and jx_includes_remap_diags()
+ * (messages) and jx_doc_remap_includes() (document sources, jx_doc.h)
+ * rewrite them in place, so every message about a shared
  * value points into the shared file (budget.yaml:7:13), where it is edited.
  *
  * Library code: no exit, errors as values with file:line:col messages. */
@@ -39,7 +40,6 @@
 #include <stddef.h>
 
 #include "jx_diag.h"
-#include "jx_doc.h"
 #include "jx_node.h"
 
 #define JX_INCLUDE_MAX_FILES 16
@@ -57,18 +57,6 @@ typedef struct jx_includes {
     size_t count;                                 /* files[0] is the filing */
     jx_source_file files[JX_INCLUDE_MAX_FILES + 1];
 } jx_includes;
-
-/* 64-bit FNV-1a of n bytes, continuing from h (start with JX_HASH_INIT). */
-#define JX_HASH_INIT 0xcbf29ce484222325ULL
-unsigned long long jx_hash_bytes(unsigned long long h, const void *data, size_t n);
-
-/* Reads a whole file (at most JX_NODE_MAX_BYTES).  Returns JX_OK with a
- * malloc'd, NUL-terminated *buf (free it) and *len, or JX_ERR_IO/JX_ERR_LIMIT/
- * JX_ERR_NOMEM with a message at path. */
-jx_status jx_read_file(const char *path, char **buf, size_t *len, jx_diags *d);
-
-/* Hash of a file's bytes; returns 0 and sets *hash, or -1 when unreadable. */
-int jx_hash_file(const char *path, unsigned long long *hash);
 
 /* Reads and parses the filing at `path` and resolves its include: list and
  * every $ref in place.  On JX_OK, *root is the resolved filing (free with
@@ -97,11 +85,6 @@ const char *jx_includes_locate(const jx_includes *inc, int line, int *real_line)
 /* Rewrites the messages d->items[from..] that name the filing with a line
  * beyond its own to the included file and real line. */
 void jx_includes_remap_diags(const jx_includes *inc, jx_diags *d, size_t from);
-
-/* The same for every cell source of a composed document that names the
- * filing.  File names are copied into the document's arena, so the document
- * no longer points at `inc` (it may outlive it). */
-void jx_includes_remap_doc(const jx_includes *inc, jx_doc *doc);
 
 void jx_includes_free(jx_includes *inc);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "jx_file.h"
 #include "jx_util.h"
 
 /* Line and column (1-based, columns in characters) of a byte offset. */
@@ -135,10 +136,7 @@ typedef struct key_set {
 
 static size_t key_hash(const char *s)
 {
-    size_t h = (size_t)1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
-    return h;
+    return (size_t)jx_hash_str(s);
 }
 
 /* Returns 1 when `key` is already a key of map, else records it as the key
@@ -382,40 +380,12 @@ jx_status jx_node_parse_buffer(const char *name, const char *buf, size_t len, jx
 jx_status jx_node_parse_file(const char *path, jx_node **out, jx_diags *d)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return jx_diag_error(d, JX_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    jx_status st = JX_OK;
-    for (;;) {
-        if (len == cap) {
-            if (cap > JX_NODE_MAX_BYTES) {
-                st = jx_diag_error(d, JX_ERR_LIMIT, path, 0, 0,
-                                   "file is larger than %u bytes; refused", JX_NODE_MAX_BYTES);
-                goto done;
-            }
-            cap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
-                goto done;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f))
-                st = jx_diag_error(d, JX_ERR_IO, path, 0, 0, "read error: %s", strerror(errno));
-            break;
-        }
-    }
+    size_t len = 0;
+    jx_status st = jx_file_read(path, JX_NODE_MAX_BYTES, &buf, &len, d);
     if (st == JX_OK)
-        st = jx_node_parse_buffer(path, buf ? buf : "", len, out, d);
-done:
+        st = jx_node_parse_buffer(path, buf, len, out, d);
     free(buf);
-    fclose(f);
     return st;
 }
 

@@ -3,6 +3,8 @@
 #include "jx_xlsx_read.h"
 
 #include <expat.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zip.h>
@@ -368,10 +370,18 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 
 /* ---- a worksheet ---------------------------------------------------------- */
 
-static void sheet_stop(reader *r, jx_status st, const char *fmt, const char *a, unsigned long b)
+static void sheet_stop(reader *r, jx_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static void sheet_stop(reader *r, jx_status st, const char *fmt, ...)
 {
     char msg[512];
-    snprintf(msg, sizeof msg, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     stop(r, st, msg);
 }
 
@@ -387,7 +397,7 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         const char *ref = attr(atts, "r"), *t = attr(atts, "t");
         uint32_t row = r->row, col = r->col + 1;
         if (ref && !jx_xlsx_parse_ref(ref, &row, &col)) {
-            sheet_stop(r, JX_ERR_SYNTAX, "工作表“%s”有一个无效的单元格地址", r->sheet->name, 0);
+            sheet_stop(r, JX_ERR_SYNTAX, "工作表“%s”有一个无效的单元格地址", r->sheet->name);
             return;
         }
         r->row = row;
@@ -426,7 +436,7 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
             return; /* a range we cannot read merges nothing */
         jx_xlsx_sheet *s = r->sheet;
         if (s->nmerges >= JX_XLSX_MAX_CELLS) {
-            sheet_stop(r, JX_ERR_LIMIT, "工作表“%s”的合并单元格超过 %lu 个", s->name,
+            sheet_stop(r, JX_ERR_LIMIT, "工作表“%s”的合并单元格超过 %u 个", s->name,
                        JX_XLSX_MAX_CELLS);
             return;
         }
@@ -461,7 +471,7 @@ static void end_cell(reader *r)
         return;
     }
     if (++r->total_cells > JX_XLSX_MAX_CELLS) {
-        sheet_stop(r, JX_ERR_LIMIT, "工作表“%s”：整个工作簿有内容的单元格超过 %lu 个", s->name,
+        sheet_stop(r, JX_ERR_LIMIT, "工作表“%s”：整个工作簿有内容的单元格超过 %u 个", s->name,
                    JX_XLSX_MAX_CELLS);
         return;
     }

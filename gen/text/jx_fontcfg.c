@@ -7,16 +7,7 @@
 #include <sys/stat.h>
 
 #include "jx_node.h"
-
-static unsigned long long mix(unsigned long long h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
+#include "jx_util.h"
 
 typedef struct loaded_file {
     char path[1024];
@@ -53,9 +44,9 @@ static int load_role(jx_fonts *fonts, const char *fonts_dir, const char *role,
         jx_status st = jx_fonts_add(fonts, role, path, index, &local);
         if (st == JX_OK) {
             added++;
-            *fp = mix(*fp, path, strlen(path));
-            *fp = mix(*fp, &sb.st_size, sizeof sb.st_size);
-            *fp = mix(*fp, &sb.st_mtime, sizeof sb.st_mtime);
+            *fp = jx_hash_bytes(*fp, path, strlen(path));
+            *fp = jx_hash_bytes(*fp, &sb.st_size, sizeof sb.st_size);
+            *fp = jx_hash_bytes(*fp, &sb.st_mtime, sizeof sb.st_mtime);
             if (*nfiles < 64) {
                 snprintf(files[*nfiles].path, sizeof files[*nfiles].path, "%s", path);
                 files[*nfiles].index = index;
@@ -94,7 +85,7 @@ jx_status jx_fontcfg_load(const char *fonts_dir, jx_fonts **out, unsigned long l
         jx_node_free(root);
         return jx_diag_error(d, JX_ERR_NOMEM, cfg, 0, 0, "out of memory");
     }
-    unsigned long long fp = 1469598103934665603ULL;
+    unsigned long long fp = JX_HASH_INIT;
     loaded_file song[64];
     size_t nsong = 0;
     long song_i = jx_node_key_index(roles, "song");

@@ -268,7 +268,7 @@ static void fz_compose_inc(const jx_layout *layout, const jx_node *filing, const
         /* As jx_render.c does: messages and sources name the included file. */
         jx_includes_remap_diags(inc, &d, 0);
         if (st == JX_OK && doc)
-            jx_includes_remap_doc(inc, doc);
+            jx_doc_remap_includes(doc, inc);
     }
     fz_print_diags(&d);
     if (st == JX_OK) {

@@ -58,32 +58,12 @@ static void diagnostics_leave_out_an_unknown_position(void **state)
     jx_diags_free(&d);
 }
 
-static void diagnostics_rename_a_temporary_file(void **state)
-{
-    (void)state;
-    jx_diags d;
-    jx_diags_init(&d);
-    jx_diags_add(&d, JX_SEV_ERROR, "out/.a.new.pdf", 0, 0, NULL, "kept: out/.a.new.pdf");
-    jx_diags_add(&d, JX_SEV_ERROR, "out/.a.new.pdf.tmp12", 0, 0, NULL,
-                 "cannot write out/.a.new.pdf.tmp12 or out/.a.new.pdf");
-    assert_int_equal(jx_diags_rename(&d, 1, "out/.a.new.pdf", "out/a.pdf"), JX_OK);
-    /* Messages before `from` are left alone. */
-    assert_string_equal(d.items[0].file, "out/.a.new.pdf");
-    assert_string_equal(d.items[0].message, "kept: out/.a.new.pdf");
-    assert_string_equal(d.items[1].file, "out/a.pdf.tmp12");
-    assert_string_equal(d.items[1].message, "cannot write out/a.pdf.tmp12 or out/a.pdf");
-    assert_int_equal(jx_diags_rename(&d, 0, "", "x"), JX_OK);
-    assert_string_equal(d.items[0].file, "out/.a.new.pdf");
-    jx_diags_free(&d);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_status_has_a_distinct_name),
         cmocka_unit_test(diagnostics_print_file_line_col),
         cmocka_unit_test(diagnostics_leave_out_an_unknown_position),
-        cmocka_unit_test(diagnostics_rename_a_temporary_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

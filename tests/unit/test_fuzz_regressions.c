@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "jx_compose.h"
-#include "jx_device.h"
+#include "jx_trace.h"
 #include "jx_fontcfg.h"
 #include "jx_include.h"
 #include "jx_layout.h"

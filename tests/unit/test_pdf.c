@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jx_device.h"
+#include "jx_pdf.h"
 #include "jx_util.h"
 
 #define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jx_device.h"
+#include "jx_trace.h"
 
 #define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
 

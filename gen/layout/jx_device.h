@@ -1,8 +1,9 @@
 /* jx_device.h - an output device: what the page layout pass draws on.
  *
  * The layout pass (jx_paginate.c) never calls libharu: it calls these
- * function pointers.  One device per file: jx_pdf.c (libharu), jx_trace.c
- * (a text listing of every call, for tests).  Coordinates are points with the
+ * function pointers.  The devices implement them a stage up, in
+ * gen/devices: jx_pdf.h (libharu), jx_trace.h (a text listing of every
+ * call, for tests).  Coordinates are points with the
  * origin at the top-left corner of the page and y growing downwards; text is
  * positioned by its baseline.
  *
@@ -42,13 +43,5 @@ struct jx_device {
     void (*destroy)(jx_device *dev);
     jx_diags *diags;  /* where the device reports errors (not owned) */
 };
-
-/* A PDF device writing to `path` atomically (a temporary file renamed into
- * place by close()).  Fonts are embedded as subsets made with hb-subset of
- * exactly the characters drawn.  Returns NULL when out of memory. */
-jx_device *jx_pdf_device_create(const char *path, jx_fonts *fonts, jx_diags *d);
-
-/* A device that prints one line per call to `out` (not closed). */
-jx_device *jx_trace_device_create(FILE *out, jx_diags *d);
 
 #endif

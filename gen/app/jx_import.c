@@ -491,6 +491,15 @@ typedef struct importer {
     int changed;             /* anything differs from the record */
 } importer;
 
+/* The number of steps of a dotted path. */
+static int path_steps(const char *path)
+{
+    int steps = 1;
+    for (const char *p = path; *p; p++)
+        steps += *p == '.';
+    return steps;
+}
+
 /* Error at sheet!cell (fmt: printf-style). */
 static jx_status cell_error(importer *im, jx_status st, const char *sheet, uint32_t row,
                             uint32_t col, const char *fmt, ...)
@@ -705,6 +714,10 @@ static jx_status read_fields(importer *im, const jx_xlsx_sheet *data)
         f->unit = cu >= 0 ? plain_value(data, r, (uint32_t)cu) : "";
         f->sheet = plain_value(data, r, (uint32_t)cs);
         f->snap = jx_xlsx_cell_at(data, r, (uint32_t)cv);
+        if (path_steps(path) > JX_NODE_MAX_DEPTH - 2)
+            return cell_error(im, JX_ERR_LIMIT, DATA_SHEET, r, (uint32_t)cp,
+                              "路径有 %d 层，超过 %d 层：填报没有这么深的字段", path_steps(path),
+                              JX_NODE_MAX_DEPTH - 2);
         if (!jx_xlsx_parse_ref(plain_value(data, r, (uint32_t)cc), &f->row, &f->col) ||
             !find_formsheet(im, f->sheet))
             return cell_error(im, JX_ERR_SYNTAX, DATA_SHEET, r, (uint32_t)cc,
@@ -1271,6 +1284,13 @@ static jx_status import_jxgen(importer *im, const jx_xlsx_sheet *rec, jx_buf *ya
 static jx_status put_pair(importer *im, const char *where, const char *path, const char *text,
                           int number)
 {
+    /* A filing nests no deeper than jxgen reads (and the tree is written
+     * recursively). */
+    int steps = path_steps(path);
+    if (steps > JX_NODE_MAX_DEPTH - 2)
+        return jx_diag_error(im->d, JX_ERR_LIMIT, where, 0, 0,
+                             "路径有 %d 层，超过 %d 层：填报没有这么深的字段", steps,
+                             JX_NODE_MAX_DEPTH - 2);
     int bad = 0;
     inode *n = inode_path(im->root, path, 1, &bad);
     if (!n)

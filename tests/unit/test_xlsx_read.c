@@ -142,6 +142,17 @@ static void reads_a_path_value_table(void **state)
                      JX_ERR_FILING);
     assert_non_null(strstr(d.items[d.count - 1].message, "序号跳过了前面的条目"));
     jx_buf_free(&yaml);
+    /* fuzz_xlsx: a path of thousands of steps overflowed the stack when the
+     * tree was written (tests/data/fuzz-crashers/xlsx/deep-path.csv). */
+    jx_buf deep = {0};
+    jx_buf_puts(&deep, "路径,值\n");
+    for (int i = 0; i < 5000; i++)
+        jx_buf_puts(&deep, "a.");
+    jx_buf_puts(&deep, "b,1\n");
+    assert_int_equal(jx_import_read("d.csv", deep.data, deep.len, &yaml, NULL, &d), JX_ERR_LIMIT);
+    assert_string_equal(d.items[d.count - 1].message, "路径有 5001 层，超过 62 层：填报没有这么深的字段");
+    jx_buf_free(&deep);
+    jx_buf_free(&yaml);
     jx_diags_free(&d);
 }
 

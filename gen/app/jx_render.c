@@ -14,6 +14,7 @@
 #include "jx_pdf.h"
 #include "jx_fontcfg.h"
 #include "jx_i18n.h"
+#include "jx_import.h"
 #include "jx_include.h"
 #include "jx_paginate.h"
 #include "jx_trace.h"
@@ -149,7 +150,41 @@ void jx_filing_free(jx_filing *f)
         return;
     jx_node_free(f->root);
     jx_includes_free(f->includes);
+    jx_import_origins_free(f->origins);
+    free(f->origins);
     free(f);
+}
+
+/* A workbook or CSV table as a filing (jx_import.h): the filing it reads
+ * back, standalone (no include:). */
+static jx_status read_workbook(const char *path, jx_filing *f, jx_diags *d)
+{
+    jx_buf yaml = {0};
+    f->origins = calloc(1, sizeof *f->origins);
+    jx_status st = f->origins ? jx_import_read(path, NULL, 0, &yaml, f->origins, d)
+                              : jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+    if (st == JX_OK)
+        st = jx_node_parse_buffer(path, jx_buf_str(&yaml), yaml.len, &f->root, d);
+    jx_buf_free(&yaml);
+    if (st == JX_OK && !(f->includes = calloc(1, sizeof *f->includes)))
+        st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+    if (st == JX_OK) {
+        f->includes->count = 1;
+        f->includes->files[0].path = jx_strdup(path);
+        f->includes->files[0].lines = 1 << 30;
+        if (!f->includes->files[0].path)
+            st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    if (st != JX_OK) {
+        jx_node_free(f->root);
+        jx_includes_free(f->includes);
+        jx_import_origins_free(f->origins);
+        free(f->origins);
+        f->root = NULL;
+        f->includes = NULL;
+        f->origins = NULL;
+    }
+    return st;
 }
 
 jx_status jx_renderer_read(jx_renderer *r, const char *path, jx_filing **out, jx_diags *d)
@@ -158,7 +193,8 @@ jx_status jx_renderer_read(jx_renderer *r, const char *path, jx_filing **out, jx
     jx_filing *f = calloc(1, sizeof *f);
     if (!f)
         return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
-    jx_status st = jx_include_load(path, &f->root, &f->includes, d);
+    jx_status st = jx_import_handles(path) ? read_workbook(path, f, d)
+                                           : jx_include_load(path, &f->root, &f->includes, d);
     if (st != JX_OK) {
         free(f);
         return st;
@@ -206,8 +242,13 @@ jx_status jx_renderer_compose_filing(jx_renderer *r, jx_filing *f, jx_doc **doc,
                            _("%zu warning(s) treated as errors (--strict)"), d->warnings - warnings);
     /* Messages and cell sources about shared values name the included file. */
     jx_includes_remap_diags(f->includes, d, from);
+    /* ...and messages about a value read from a workbook name its cell. */
+    jx_import_remap_diags(f->origins, f->path, d, from);
     if (st == JX_OK)
         jx_doc_remap_includes(result, f->includes);
+    /* The workbook keeps the filing as written, for jxgen import. */
+    if (st == JX_OK && jx_import_record(result, f->root) != JX_OK)
+        st = jx_diag_error(d, JX_ERR_NOMEM, f->path, 0, 0, "out of memory");
     if (st == JX_OK && doc)
         *doc = result;
     else
@@ -308,6 +349,14 @@ jx_status jx_renderer_build(jx_renderer *r, const char *path, const char *out_di
     if (n1 < 0 || n2 < 0 || (size_t)n1 >= sizeof pages || (size_t)n2 >= sizeof book) {
         jx_doc_free(doc);
         return jx_diag_error(d, JX_ERR_IO, path, 0, 0, _("output path too long"));
+    }
+    struct stat in_sb, out_sb;
+    if (jx_import_handles(path) && stat(path, &in_sb) == 0 && stat(book, &out_sb) == 0 &&
+        in_sb.st_dev == out_sb.st_dev && in_sb.st_ino == out_sb.st_ino) {
+        jx_doc_free(doc);
+        return jx_diag_error(d, JX_ERR_USAGE, path, 0, 0,
+                             "the workbook would replace itself: build it into another folder "
+                             "(-o)");
     }
     /* Both outputs are written and finished under temporary names first;
      * only then is each put in place, so a failure keeps both previous

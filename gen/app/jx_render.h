@@ -39,6 +39,7 @@ typedef struct jx_filing {
     jx_node *root;             /* the resolved tree */
     struct jx_includes *includes; /* the files it was assembled from; files[0] is the filing */
     const jx_layout *layout;   /* owned by the renderer */
+    struct jx_import_origins *origins; /* a workbook: the cell of each value, or NULL */
 } jx_filing;
 
 /* Reads a filing, resolves its includes and selects its layout.  Returns

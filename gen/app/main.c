@@ -6,6 +6,7 @@
  *   jxgen new REGION                                         a blank filing
  *   jxgen regions                                            the regions and their forms
  *   jxgen help [COMMAND]
+ *   jxgen import FORM.xlsx [-o FILING.yaml]                  a workbook back into a filing
  *
  * Options are parsed with getopt_long (--out DIR, --out=DIR, -oDIR, -j4);
  * each command accepts only the options that apply to it.  Messages are in
@@ -27,6 +28,7 @@
 #include "jx_batch.h"
 #include "jx_diff.h"
 #include "jx_i18n.h"
+#include "jx_import.h"
 #include "jx_include.h"
 #include "jx_regions.h"
 #include "jx_render.h"
@@ -45,13 +47,15 @@ enum {
     C_NEW = 8,
     C_REGIONS = 16,
     C_HELP = 32,
-    C_ALL = 63
+    C_IMPORT = 64,
+    C_ALL = 127
 };
 
 typedef struct options {
     const char *command;
     int cmd;                  /* one C_* bit */
     const char *out_dir;
+    int out_given;            /* -o was given */
     const char *home;
     char layouts_dir[PATH_MAX];
     char fonts_dir[PATH_MAX];
@@ -69,7 +73,8 @@ static const struct {
     const char *name;
     int cmd;
 } commands[] = {{"build", C_BUILD}, {"check", C_CHECK},     {"diff", C_DIFF},
-                {"new", C_NEW},     {"regions", C_REGIONS}, {"help", C_HELP}};
+                {"new", C_NEW},     {"regions", C_REGIONS}, {"help", C_HELP},
+                {"import", C_IMPORT}};
 
 static void usage(FILE *out)
 {
@@ -78,6 +83,9 @@ static void usage(FILE *out)
             "       jxgen diff OLD NEW                      what changed between two versions of a\n"
             "                                               filing (or two folders of them)\n"
             "       jxgen new REGION                        print a blank filing for REGION\n"
+            "       jxgen import FORM.xlsx [-o FILING.yaml] a workbook (or CSV) edited in Excel\n"
+            "                                               or WPS back into a filing (stdout\n"
+            "                                               without -o)\n"
             "       jxgen regions                           list the regions and their forms\n"
             "       jxgen help [COMMAND] | --help | --version\n"
             "\n"
@@ -157,6 +165,15 @@ static void command_usage(int cmd, FILE *out)
     case C_NEW:
         fputs(_("usage: jxgen new REGION [options]\n"
                 "Prints a blank filing for REGION (see jxgen regions).\n"
+                "  --layouts DIR      layout files\n"
+                "  --lang LANG        zh or en\n"),
+              out);
+        break;
+    case C_IMPORT:
+        fputs(_("usage: jxgen import FORM.xlsx|TABLE.csv [-o FILING.yaml] [options]\n"
+                "Reads a workbook jxgen wrote (after a clerk edited it in Excel, WPS or\n"
+                "LibreOffice), a 数据 sheet or a 路径/值 CSV back into a filing.\n"
+                "  -o, --out FILE     the filing to write (default: standard output)\n"
                 "  --layouts DIR      layout files\n"
                 "  --lang LANG        zh or en\n"),
               out);
@@ -500,14 +517,14 @@ static const struct option long_options[] = {
 static int option_commands(int opt)
 {
     switch (opt) {
-    case 'o':
+    case 'o': return C_BUILD | C_IMPORT;
     case 'j':
     case OPT_FORCE:
     case OPT_FONTS:
     case OPT_TRACE:
     case OPT_TIMINGS: return C_BUILD;
     case OPT_STRICT: return C_BUILD | C_CHECK;
-    case OPT_LAYOUTS: return C_BUILD | C_CHECK | C_DIFF | C_NEW | C_REGIONS;
+    case OPT_LAYOUTS: return C_BUILD | C_CHECK | C_DIFF | C_NEW | C_REGIONS | C_IMPORT;
     case OPT_FORMAT: return C_BUILD | C_CHECK | C_DIFF | C_REGIONS;
     default: return C_ALL;
     }
@@ -636,7 +653,7 @@ static int parse_args(int argc, char **argv, options *o)
             else
                 fprintf(stderr,
                         _("jxgen: error: unknown command '%s'; the commands are build, check, "
-                          "diff, new, regions and help\n"),
+                          "diff, new, import, regions and help\n"),
                         o->command);
             usage_hint(stderr);
             rc = EXIT_USAGE;
@@ -672,7 +689,10 @@ static int parse_args(int argc, char **argv, options *o)
             break;
         }
         switch (so->opt) {
-        case 'o': o->out_dir = so->arg; break;
+        case 'o':
+            o->out_dir = so->arg;
+            o->out_given = 1;
+            break;
         case 'j':
             if (parse_jobs(so->arg, &o->jobs) != 0) {
                 fprintf(stderr, _("jxgen: error: -j takes a number of jobs from 1 to 256, not '%s'\n"),
@@ -724,6 +744,11 @@ static int parse_args(int argc, char **argv, options *o)
         snprintf(o->fonts_dir, sizeof o->fonts_dir, "%s/fonts", o->home);
     if (o->cmd == C_DIFF && o->ninputs != 2) {
         fprintf(stderr, _("jxgen: error: diff needs two files or two folders: OLD NEW\n"));
+        return EXIT_USAGE;
+    }
+    if (o->cmd == C_IMPORT && o->ninputs != 1) {
+        fprintf(stderr, _("jxgen: error: import needs one workbook, e.g. jxgen import 成本.xlsx -o "
+                          "成本.yaml\n"));
         return EXIT_USAGE;
     }
     if (o->cmd == C_NEW && o->ninputs != 1) {
@@ -814,6 +839,47 @@ static int cmd_regions(const options *o)
     jx_regions_print(list, n, o->json, stdout);
     jx_regions_free(list, n);
     return 0;
+}
+
+/* jxgen import FORM.xlsx [-o FILING.yaml]: the filing is checked like
+ * any other (read, validated, composed) before anything is written; the
+ * file is written atomically. */
+static int import_body(const options *o, jx_renderer *r, jx_diags *d)
+{
+    const char *in = o->inputs[0];
+    if (!jx_import_handles(in)) {
+        fprintf(stderr, "jxgen: error: %s: import reads a workbook (.xlsx) or a table (.csv)\n", in);
+        return EXIT_USAGE;
+    }
+    jx_status st = jx_renderer_compose(r, in, NULL, d);
+    if (st != JX_OK)
+        return exit_class(st);
+    jx_buf yaml = {0};
+    st = jx_import_read(in, NULL, 0, &yaml, NULL, d);
+    if (st != JX_OK) {
+        jx_buf_free(&yaml);
+        return exit_class(st);
+    }
+    int rc = 0;
+    if (!o->out_given) {
+        if (fwrite(jx_buf_str(&yaml), 1, yaml.len, stdout) != yaml.len || fflush(stdout) != 0)
+            rc = EXIT_USAGE;
+    } else {
+        char tmp[PATH_MAX];
+        snprintf(tmp, sizeof tmp, "%s.new", o->out_dir);
+        FILE *f = fopen(tmp, "wb");
+        int ok = f && fwrite(jx_buf_str(&yaml), 1, yaml.len, f) == yaml.len;
+        if (f && fclose(f) != 0)
+            ok = 0;
+        if (!ok || rename(tmp, o->out_dir) != 0) {
+            fprintf(stderr, "%s: error: cannot write %s: %s\n", o->out_dir, o->out_dir,
+                    strerror(errno));
+            unlink(tmp);
+            rc = EXIT_USAGE;
+        }
+    }
+    jx_buf_free(&yaml);
+    return rc;
 }
 
 /* jxgen check FILE|DIR...: every filing read, resolved and composed. */
@@ -939,8 +1005,10 @@ int main(int argc, char **argv)
         free(o.inputs);
         return rc < 0 ? 0 : rc;
     }
-    if (o.cmd == C_NEW || o.cmd == C_DIFF) {
-        rc = with_renderer(&o, o.cmd == C_NEW ? new_body : diff_body);
+    if (o.cmd == C_NEW || o.cmd == C_DIFF || o.cmd == C_IMPORT) {
+        rc = with_renderer(&o, o.cmd == C_NEW      ? new_body
+                               : o.cmd == C_IMPORT ? import_body
+                                                   : diff_body);
         free(o.inputs);
         return rc;
     }

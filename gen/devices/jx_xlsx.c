@@ -1239,6 +1239,118 @@ static jx_status write_data_sheet(xl_writer *x)
     return set_footer(x, XL_DATA_SHEET, ws, "第 {page} 页 共 {pages} 页", 0.75);
 }
 
+/* ---- the record sheet (for jxgen import) ------------------------------ */
+
+#define XL_RECORD_SHEET "jxgen"
+#define XL_RECORD_CHUNK 8000 /* bytes of text per cell (Excel holds 32767 characters) */
+
+/* Writes text into row r from column col on, in cells of at most
+ * XL_RECORD_CHUNK bytes cut at character boundaries (a long goal is longer
+ * than one Excel cell holds). */
+static jx_status record_text(xl_writer *x, lxw_worksheet *ws, lxw_row_t r, int col,
+                             const char *text)
+{
+    size_t n = strlen(text), at = 0;
+    do {
+        size_t k = n - at > XL_RECORD_CHUNK ? XL_RECORD_CHUNK : n - at;
+        while (k < n - at && k > 0 && ((unsigned char)text[at + k] & 0xC0) == 0x80)
+            k--;
+        char *piece = malloc(k + 1);
+        if (!piece)
+            return xl_oom(x);
+        memcpy(piece, text + at, k);
+        piece[k] = '\0';
+        lxw_error e = worksheet_write_string(ws, r, (lxw_col_t)col++, piece, NULL);
+        free(piece);
+        if (e)
+            return lxw_fail(x, e, "writing the record sheet", XL_RECORD_SHEET, (long)r, col - 1);
+        at += k;
+    } while (at < n);
+    return JX_OK;
+}
+
+/* The hidden sheet jxgen import reads (docs/workbook-import.md, "The
+ * record"): the filing as written, node by node (值 rows: depth, key, kind,
+ * text), and one 行 row per row of each form sheet: a formula =ROW() of the
+ * row, which Excel, WPS and LibreOffice rewrite when a clerk inserts or
+ * deletes rows, so that an import knows where each original row went, and
+ * the columns where the form's cells start on that row. */
+static jx_status write_record_sheet(xl_writer *x)
+{
+    static const char *const kinds[] = {"map", "seq", "plain", "quoted"};
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, XL_RECORD_SHEET);
+    if (!ws)
+        return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
+                             "cannot add workbook sheet '" XL_RECORD_SHEET "'");
+    lxw_error e = worksheet_write_string(ws, 0, 0, "jxgen", NULL);
+    if (!e)
+        e = worksheet_write_number(ws, 0, 1, 1, NULL); /* the record's format */
+    if (e)
+        return lxw_fail(x, e, "writing the record sheet", XL_RECORD_SHEET, 0, 0);
+    lxw_row_t r = 1;
+    jx_status st;
+    for (size_t i = 0; i < x->doc->nvalues; i++, r++) {
+        const jx_doc_value *v = &x->doc->values[i];
+        if ((e = worksheet_write_string(ws, r, 0, "值", NULL)) ||
+            (e = worksheet_write_number(ws, r, 1, v->depth, NULL)) ||
+            (e = worksheet_write_string(ws, r, 3, kinds[v->kind], NULL)))
+            return lxw_fail(x, e, "writing the record sheet", XL_RECORD_SHEET, (long)r, 0);
+        if (v->key && (st = record_text(x, ws, r, 2, v->key)) != JX_OK)
+            return st;
+        if (v->text && *v->text && (st = record_text(x, ws, r, 4, v->text)) != JX_OK)
+            return st;
+    }
+    for (size_t si = 0; si < x->nsheets; si++) {
+        const xl_sheet *s = &x->sheets[si];
+        /* The sheet columns where a cell starts, per sheet row. */
+        unsigned char *starts = calloc(s->nrows * (size_t)s->ncols + 1, 1);
+        if (!starts)
+            return xl_oom(x);
+        for (size_t b = 0; b < s->sec->nblocks; b++) {
+            const jx_block *blk = &s->sec->blocks[b];
+            if (blk->kind == JX_BLOCK_PARAGRAPH && s->ncols > 0)
+                starts[s->block_row[b] * (size_t)s->ncols] = 1;
+            if (blk->kind != JX_BLOCK_TABLE)
+                continue;
+            for (size_t k = 0; k < blk->table->ncells; k++) {
+                const jx_cell *c = &blk->table->cells[k];
+                int c0, c1;
+                xl_cell_cols(s, b, c, &c0, &c1);
+                starts[(s->block_row[b] + (size_t)c->row) * (size_t)s->ncols + (size_t)c0] = 1;
+            }
+        }
+        st = JX_OK;
+        for (size_t row = 0; row < s->nrows && st == JX_OK; row++, r++) {
+            jx_buf f = {0}, cols = {0};
+            jx_buf_puts(&f, "ROW(");
+            append_sheet_prefix(&f, s->name);
+            jx_buf_printf(&f, "$A$%zu)", row + 1);
+            for (int c = 0; c < s->ncols; c++)
+                if (starts[row * (size_t)s->ncols + (size_t)c]) {
+                    char ref[16];
+                    lxw_col_to_name(ref, (lxw_col_t)c, 0);
+                    jx_buf_printf(&cols, "%s%s", cols.len ? " " : "", ref);
+                }
+            if (f.oom || cols.oom)
+                st = xl_oom(x);
+            else if ((e = worksheet_write_string(ws, r, 0, "行", NULL)) ||
+                     (e = worksheet_write_string(ws, r, 1, s->name, NULL)) ||
+                     (e = worksheet_write_formula_num(ws, r, 2, f.data, NULL,
+                                                      (double)(row + 1))) ||
+                     (e = worksheet_write_string(ws, r, 3, jx_buf_str(&cols), NULL)))
+                st = lxw_fail(x, e, "writing the record sheet", XL_RECORD_SHEET, (long)r, 0);
+            jx_buf_free(&f);
+            jx_buf_free(&cols);
+        }
+        free(starts);
+        if (st != JX_OK)
+            return st;
+    }
+    protect(ws, 0);
+    worksheet_hide(ws);
+    return JX_OK;
+}
+
 /* ---- defined names ----------------------------------------------------- */
 
 static int is_ideograph(uint32_t cp)
@@ -1463,7 +1575,8 @@ jx_status jx_xlsx_write_into(const jx_doc *doc, jx_fonts *fonts, jx_file_out *fi
     const char *path = file->path;
     /* Excel reserves "History"; the data sheet is ours. */
     if ((st = reserve_name(&x, "history")) != JX_OK ||
-        (st = reserve_name(&x, XL_DATA_SHEET)) != JX_OK) {
+        (st = reserve_name(&x, XL_DATA_SHEET)) != JX_OK ||
+        (st = reserve_name(&x, XL_RECORD_SHEET)) != JX_OK) {
         xl_oom(&x);
         goto done;
     }
@@ -1501,7 +1614,9 @@ jx_status jx_xlsx_write_into(const jx_doc *doc, jx_fonts *fonts, jx_file_out *fi
     for (size_t i = 0; i < x.nsheets; i++)
         if ((st = write_sheet(&x, i)) != JX_OK)
             goto done;
-    if ((st = write_data_sheet(&x)) != JX_OK || (st = define_names(&x)) != JX_OK)
+    if ((st = write_data_sheet(&x)) != JX_OK ||
+        (doc->nvalues && (st = write_record_sheet(&x)) != JX_OK) ||
+        (st = define_names(&x)) != JX_OK)
         goto done;
     e = workbook_close(x.wb);
     x.wb = NULL;

@@ -13,7 +13,11 @@
  * without a password; number cells carry data validation.  A last sheet,
  * 数据, lists every field shown (path, label, value, unit, type, sheet,
  * cell), and number fields get defined names after their labels: see
- * docs/workbook-import.md, which importers rely on.
+ * docs/workbook-import.md, which importers rely on.  When the document
+ * carries the filing (jx_doc.values), a hidden, protected sheet `jxgen`
+ * records it node by node, and one =ROW() formula per form row, which
+ * editors rewrite when rows are inserted or deleted: what `jxgen import`
+ * reads back (jx_import.h; docs/workbook-import.md, "The record").
  *
  * The file is written to a temporary name and renamed into place, so a
  * failure leaves any previous `path` untouched. */

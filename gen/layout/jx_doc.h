@@ -169,10 +169,28 @@ typedef struct jx_doc_info {
 
 typedef struct jx_arena jx_arena;
 
+/* One node of the filing a document was made from, as written: the
+ * workbook keeps them all (jx_xlsx.h) so that an import gives the filing
+ * back value for value (jx_import.h).  Listed in pre-order: a node's
+ * children follow it at depth + 1. */
+typedef enum jx_value_kind {
+    JX_VALUE_MAP, JX_VALUE_SEQ,   /* a map (key order kept) or a sequence */
+    JX_VALUE_PLAIN,               /* an unquoted scalar (`500`, `~`, empty) */
+    JX_VALUE_QUOTED               /* a quoted scalar (`"500"`, `""`) */
+} jx_value_kind;
+typedef struct jx_doc_value {
+    int depth;             /* 0 for the root */
+    const char *key;       /* the map key, or NULL for the root and sequence items */
+    jx_value_kind kind;
+    const char *text;      /* scalars: the text; NULL for maps and sequences */
+} jx_doc_value;
+
 typedef struct jx_doc {
     jx_doc_info info;
     jx_section *sections;
     size_t nsections;
+    jx_doc_value *values;    /* the filing as written, or NULL (nvalues 0) */
+    size_t nvalues;
     jx_arena *arena;
 } jx_doc;
 

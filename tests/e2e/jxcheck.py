@@ -83,12 +83,18 @@ def shown_number(value, number_format):
     return s + ("%" if pct else "") + suffix
 
 
+def visible(wb):
+    """The sheets a person sees: the form sheets and 数据, without jxgen's
+    hidden record sheet (docs/workbook-import.md, "The record")."""
+    return [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+
+
 def xlsx_cells(path):
     """Every non-empty cell, sheet by sheet, row by row: (sheet, coord, shown text, raw value, format)."""
     import openpyxl
     wb = openpyxl.load_workbook(path, data_only=True)
     out = []
-    for ws in wb.worksheets:
+    for ws in visible(wb):
         for row in ws.iter_rows():
             for c in row:
                 if c.value is None:

@@ -1,0 +1,1566 @@
+/* jx_import.c - a workbook (or a 路径/值 table) back into a filing (see
+ * jx_import.h). */
+#include "jx_import.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "jx_file.h"
+#include "jx_include.h"
+#include "jx_xlsx_read.h"
+
+#define RECORD_SHEET "jxgen"
+#define DATA_SHEET "数据"
+
+/* ---- the filing tree being rebuilt -------------------------------------- */
+
+typedef struct inode inode;
+struct inode {
+    char *key;             /* map key, NULL for the root and sequence items */
+    jx_value_kind kind;
+    char *text;            /* scalars */
+    inode **kids;
+    size_t n, cap;
+    int deleted;           /* left out when written */
+    int fields, gone;      /* 数据 fields under it, and how many were on deleted rows */
+    const char *sheet;     /* the form cell that gave the value, or NULL */
+    uint32_t row, col;
+};
+
+static void inode_free(inode *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->n; i++)
+        inode_free(n->kids[i]);
+    free(n->kids);
+    free(n->key);
+    free(n->text);
+    free(n);
+}
+
+static inode *inode_new(const char *key, jx_value_kind kind, const char *text)
+{
+    inode *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = kind;
+    if ((key && !(n->key = jx_strdup(key))) || (text && !(n->text = jx_strdup(text)))) {
+        inode_free(n);
+        return NULL;
+    }
+    return n;
+}
+
+/* Inserts kid into parent at index at (<= n).  Returns 0 or -1 (memory). */
+static int inode_insert(inode *parent, size_t at, inode *kid)
+{
+    if (parent->n == parent->cap) {
+        size_t cap = parent->cap ? parent->cap * 2 : 8;
+        inode **k = realloc(parent->kids, cap * sizeof *k);
+        if (!k)
+            return -1;
+        parent->kids = k;
+        parent->cap = cap;
+    }
+    memmove(parent->kids + at + 1, parent->kids + at, (parent->n - at) * sizeof *parent->kids);
+    parent->kids[at] = kid;
+    parent->n++;
+    return 0;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    if (n == 0 || n > 9)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* The child of n named by path component s[0..len), or NULL. */
+static inode *inode_child(inode *n, const char *s, size_t len)
+{
+    if (n->kind == JX_VALUE_SEQ) {
+        if (!all_digits(s, len))
+            return NULL;
+        size_t i = (size_t)strtoul(s, NULL, 10);
+        return i < n->n ? n->kids[i] : NULL;
+    }
+    if (n->kind != JX_VALUE_MAP)
+        return NULL;
+    for (size_t i = 0; i < n->n; i++)
+        if (strlen(n->kids[i]->key) == len && memcmp(n->kids[i]->key, s, len) == 0)
+            return n->kids[i];
+    return NULL;
+}
+
+/* Follows a dotted path; with `create`, missing steps are made (a step of
+ * digits makes a sequence entry when it is the next index).  NULL when it
+ * cannot be followed (or memory is short).  *bad_seq is set when a
+ * sequence index skips entries. */
+static inode *inode_path(inode *root, const char *path, int create, int *bad_seq)
+{
+    inode *n = root;
+    const char *p = path;
+    while (n && *p) {
+        const char *dot = strchr(p, '.');
+        size_t len = dot ? (size_t)(dot - p) : strlen(p);
+        inode *k = inode_child(n, p, len);
+        if (!k && create) {
+            const char *next = dot ? dot + 1 : NULL;
+            size_t nlen = next ? (strchr(next, '.') ? (size_t)(strchr(next, '.') - next)
+                                                    : strlen(next))
+                               : 0;
+            jx_value_kind kind = !next ? JX_VALUE_QUOTED
+                                 : all_digits(next, nlen) ? JX_VALUE_SEQ
+                                                          : JX_VALUE_MAP;
+            if (n->kind == JX_VALUE_SEQ) {
+                if (!all_digits(p, len) || strtoul(p, NULL, 10) != n->n) {
+                    if (bad_seq)
+                        *bad_seq = 1;
+                    return NULL;
+                }
+                k = inode_new(NULL, kind, kind == JX_VALUE_QUOTED ? "" : NULL);
+            } else if (n->kind == JX_VALUE_MAP) {
+                char *key = malloc(len + 1);
+                if (!key)
+                    return NULL;
+                memcpy(key, p, len);
+                key[len] = '\0';
+                k = inode_new(key, kind, kind == JX_VALUE_QUOTED ? "" : NULL);
+                free(key);
+            } else {
+                return NULL;
+            }
+            if (!k || inode_insert(n, n->n, k) != 0) {
+                inode_free(k);
+                return NULL;
+            }
+        }
+        n = k;
+        p = dot ? dot + 1 : p + len;
+    }
+    return n;
+}
+
+static void inode_set(inode *n, const char *text, int number)
+{
+    char *t = jx_strdup(text);
+    if (!t)
+        return;
+    for (size_t i = 0; i < n->n; i++)
+        inode_free(n->kids[i]);
+    n->n = 0;
+    free(n->text);
+    n->text = t;
+    n->kind = number ? JX_VALUE_PLAIN : JX_VALUE_QUOTED;
+}
+
+/* ---- YAML out ------------------------------------------------------------ */
+
+static int yaml_out(void *data, unsigned char *buf, size_t size)
+{
+    jx_buf_append(data, (const char *)buf, size);
+    return 1;
+}
+
+static int emit_node(yaml_emitter_t *em, const inode *n)
+{
+    yaml_event_t ev;
+    if (n->kind == JX_VALUE_MAP || n->kind == JX_VALUE_SEQ) {
+        int ok = n->kind == JX_VALUE_MAP
+                     ? yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE)
+                     : yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+                                                            YAML_BLOCK_SEQUENCE_STYLE);
+        if (!ok || !yaml_emitter_emit(em, &ev))
+            return 0;
+        for (size_t i = 0; i < n->n; i++) {
+            const inode *k = n->kids[i];
+            if (k->deleted)
+                continue;
+            if (n->kind == JX_VALUE_MAP &&
+                (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)k->key,
+                                               (int)strlen(k->key), 1, 1, YAML_ANY_SCALAR_STYLE) ||
+                 !yaml_emitter_emit(em, &ev)))
+                return 0;
+            if (!emit_node(em, k))
+                return 0;
+        }
+        ok = n->kind == JX_VALUE_MAP ? yaml_mapping_end_event_initialize(&ev)
+                                     : yaml_sequence_end_event_initialize(&ev);
+        return ok && yaml_emitter_emit(em, &ev);
+    }
+    static char empty[] = "", tilde[] = "~";
+    char *t = n->text ? n->text : empty;
+    int plain = n->kind == JX_VALUE_PLAIN;
+    if (plain && !*t)
+        t = tilde;
+    return yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)t, (int)strlen(t), plain,
+                                        !plain,
+                                        plain ? YAML_ANY_SCALAR_STYLE
+                                              : YAML_DOUBLE_QUOTED_SCALAR_STYLE) &&
+           yaml_emitter_emit(em, &ev);
+}
+
+static jx_status emit_yaml(const inode *root, const char *from, jx_buf *out, jx_diags *d)
+{
+    jx_buf_printf(out, "# 由 jxgen import 从 %s 读出的填报（filing read back from the workbook）\n",
+                  from);
+    yaml_emitter_t em;
+    yaml_event_t ev;
+    if (!yaml_emitter_initialize(&em))
+        return jx_diag_error(d, JX_ERR_NOMEM, from, 0, 0, "内存不足");
+    yaml_emitter_set_output(&em, yaml_out, out);
+    yaml_emitter_set_unicode(&em, 1);
+    yaml_emitter_set_width(&em, -1);
+    yaml_emitter_set_indent(&em, 2);
+    int ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) &&
+             yaml_emitter_emit(&em, &ev) &&
+             yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) &&
+             yaml_emitter_emit(&em, &ev) && emit_node(&em, root) &&
+             yaml_document_end_event_initialize(&ev, 1) && yaml_emitter_emit(&em, &ev) &&
+             yaml_stream_end_event_initialize(&ev) && yaml_emitter_emit(&em, &ev);
+    yaml_emitter_delete(&em);
+    if (!ok || out->oom)
+        return jx_diag_error(d, JX_ERR_NOMEM, from, 0, 0, "无法写出填报：内存不足");
+    return JX_OK;
+}
+
+/* ---- values -------------------------------------------------------------- */
+
+/* The exact decimal text of a number as a workbook writes it ("1.5E-3",
+ * "70823.389999999999"): exponent expanded, rounded half up to 6
+ * decimals (jx_decimal's scale), trailing zeros dropped.  0 when s is not a
+ * number. */
+static int number_text(const char *s, char *out, size_t n)
+{
+    const char *p = s;
+    int neg = 0;
+    if (*p == '-' || *p == '+')
+        neg = *p++ == '-';
+    char digits[64];
+    int nd = 0, point = -1;
+    for (; (*p >= '0' && *p <= '9') || *p == '.'; p++) {
+        if (*p == '.') {
+            if (point >= 0)
+                return 0;
+            point = nd;
+        } else if (nd < 40) {
+            digits[nd++] = *p;
+        } else {
+            return 0;
+        }
+    }
+    if (nd == 0)
+        return 0;
+    if (point < 0)
+        point = nd;
+    if (*p == 'e' || *p == 'E') {
+        char *end;
+        long e = strtol(p + 1, &end, 10);
+        if (end == p + 1 || *end || e > 20 || e < -20)
+            return 0;
+        point += (int)e;
+        p = end;
+    }
+    if (*p)
+        return 0;
+    /* value = 0.digits * 10^point; lay it out with 6 decimals (+1 to round). */
+    char fix[96];
+    int k = 0;
+    int ip = point > 0 ? point : 0;
+    for (int i = 0; i < ip; i++)
+        fix[k++] = i < nd ? digits[i] : '0';
+    if (ip == 0)
+        fix[k++] = '0';
+    int intlen = k;
+    for (int i = 0; i < 7; i++) {
+        int at = point + i;
+        fix[k++] = at >= 0 && at < nd ? digits[at] : '0';
+    }
+    /* round half up at the 7th decimal */
+    int carry = fix[k - 1] >= '5';
+    k--;
+    for (int i = k - 1; i >= 0 && carry; i--) {
+        if (fix[i] == '9')
+            fix[i] = '0';
+        else {
+            fix[i]++;
+            carry = 0;
+        }
+    }
+    char res[100];
+    int r = 0;
+    if (neg)
+        res[r++] = '-';
+    if (carry)
+        res[r++] = '1';
+    int lead = 0; /* skip leading zeros of the integer part */
+    while (lead < intlen - 1 && fix[lead] == '0')
+        lead++;
+    for (int i = lead; i < intlen; i++)
+        res[r++] = fix[i];
+    int last = k - 1;
+    while (last >= intlen && fix[last] == '0')
+        last--;
+    if (last >= intlen) {
+        res[r++] = '.';
+        for (int i = intlen; i <= last; i++)
+            res[r++] = fix[i];
+    }
+    res[r] = '\0';
+    if (strcmp(res, "-0") == 0)
+        snprintf(res, sizeof res, "0");
+    snprintf(out, n, "%s", res);
+    return 1;
+}
+
+/* Text a clerk typed into a number cell ("1,000.50", "５００", " 500 "):
+ * the decimal it means, or 0 when it is not one. */
+static int typed_number(const char *s, char *out, size_t n)
+{
+    char buf[96];
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && k + 1 < sizeof buf;) {
+        uint32_t cp;
+        size_t len = jx_utf8_decode((const char *)p, strlen((const char *)p), &cp);
+        if (!len)
+            return 0;
+        p += len;
+        if (cp >= 0xFF10 && cp <= 0xFF19)
+            cp = '0' + (cp - 0xFF10);
+        else if (cp == 0xFF0E)
+            cp = '.';
+        else if (cp == 0xFF0D)
+            cp = '-';
+        if (cp == ' ' || cp == 0x3000 || cp == ',' || cp == 0xFF0C || cp == '\t')
+            continue;
+        if (cp > 0x7F)
+            return 0;
+        buf[k++] = (char)cp;
+    }
+    buf[k] = '\0';
+    return k > 0 && number_text(buf, out, n);
+}
+
+/* What a form cell holds, as filing text.  *number: it is a number.
+ * Returns 0, or -1 for an error value (#REF!, #N/A). */
+static int cell_text(const jx_xlsx_cell *c, char *num, size_t n, const char **text, int *number)
+{
+    *number = 0;
+    *text = "";
+    if (!c)
+        return 0;
+    switch (c->type) {
+    case JX_XLSX_NUMBER:
+        if (number_text(c->value, num, n)) {
+            *text = num;
+            *number = 1;
+        } else {
+            *text = c->value;
+        }
+        return 0;
+    case JX_XLSX_BOOL:
+        *text = strcmp(c->value, "1") == 0 ? "TRUE" : "FALSE";
+        return 0;
+    case JX_XLSX_ERROR:
+        *text = c->value;
+        return -1;
+    default:
+        *text = c->value;
+        return 0;
+    }
+}
+
+/* ---- the record -------------------------------------------------------- */
+
+jx_status jx_import_record(jx_doc *doc, const jx_node *root)
+{
+    /* Count, then fill in pre-order with an explicit stack. */
+    size_t count = 0, cap = 64;
+    struct frame { const jx_node *n; int depth; const char *key; } *stack = malloc(cap * sizeof *stack);
+    if (!stack)
+        return JX_ERR_NOMEM;
+    jx_doc_value *vals = NULL;
+    size_t nvals = 0, valcap = 0;
+    size_t top = 0;
+    stack[top++] = (struct frame){root, 0, NULL};
+    jx_status st = JX_OK;
+    while (top > 0 && st == JX_OK) {
+        struct frame f = stack[--top];
+        if (nvals == valcap) {
+            size_t nc = valcap ? valcap * 2 : 256;
+            jx_doc_value *nv = realloc(vals, nc * sizeof *nv);
+            if (!nv) {
+                st = JX_ERR_NOMEM;
+                break;
+            }
+            vals = nv;
+            valcap = nc;
+        }
+        jx_doc_value *v = &vals[nvals++];
+        v->depth = f.depth;
+        v->key = f.key ? jx_doc_strdup(doc, f.key) : NULL;
+        v->text = NULL;
+        if (f.n->kind == JX_NODE_SCALAR) {
+            v->kind = f.n->plain ? JX_VALUE_PLAIN : JX_VALUE_QUOTED;
+            v->text = jx_doc_strndup(doc, f.n->text, f.n->len);
+            if (!v->text)
+                st = JX_ERR_NOMEM;
+        } else {
+            v->kind = f.n->kind == JX_NODE_MAP ? JX_VALUE_MAP : JX_VALUE_SEQ;
+            if (top + f.n->count > cap) {
+                cap = (top + f.n->count) * 2;
+                struct frame *ns = realloc(stack, cap * sizeof *ns);
+                if (!ns) {
+                    st = JX_ERR_NOMEM;
+                    break;
+                }
+                stack = ns;
+            }
+            for (size_t i = f.n->count; i-- > 0;)
+                stack[top++] = (struct frame){f.n->items[i], f.depth + 1,
+                                              f.n->kind == JX_NODE_MAP ? f.n->keys[i] : NULL};
+        }
+        if (f.key && !v->key)
+            st = JX_ERR_NOMEM;
+        count++;
+    }
+    free(stack);
+    if (st != JX_OK) {
+        free(vals);
+        return st;
+    }
+    doc->values = jx_doc_alloc(doc, (nvals ? nvals : 1) * sizeof *vals);
+    if (!doc->values) {
+        free(vals);
+        return JX_ERR_NOMEM;
+    }
+    memcpy(doc->values, vals, nvals * sizeof *vals);
+    doc->nvalues = nvals;
+    free(vals);
+    (void)count;
+    return JX_OK;
+}
+
+/* ---- importing --------------------------------------------------------- */
+
+/* One 数据 row: a field and where the form showed it. */
+typedef struct field {
+    const char *path;
+    const char *kind;        /* 数值 公式 文本 空白 */
+    const char *unit;
+    const char *sheet;
+    uint32_t row, col;       /* original cell */
+    const jx_xlsx_cell *snap;/* the 值 cell on 数据 (what the form showed) */
+    inode *node;             /* in the recorded filing, or NULL */
+    char *item;              /* the innermost list entry it belongs to ("a.0.b.2"), or NULL */
+    int depth;               /* list nesting of item */
+    int deleted;             /* its row was deleted */
+} field;
+
+/* The form rows of one sheet, as recorded and where they are now. */
+typedef struct formsheet {
+    const char *name;
+    const jx_xlsx_sheet *sheet;
+    size_t nrows;            /* original rows */
+    long *cur;               /* original row -> current row (-1: deleted) */
+    char **cols;             /* original row -> the columns where cells start ("A C D") */
+    const char **role;       /* original row -> innermost entry shown on it, or NULL */
+    long *orig;              /* current row -> original row (-1: inserted), ncur long */
+    size_t ncur;
+} formsheet;
+
+typedef struct importer {
+    const char *file;
+    jx_diags *d;
+    jx_xlsx_book *book;
+    inode *root;
+    field *fields;
+    size_t nfields;
+    formsheet *sheets;
+    size_t nsheets;
+    int changed;             /* anything differs from the record */
+} importer;
+
+/* The number of steps of a dotted path. */
+static int path_steps(const char *path)
+{
+    int steps = 1;
+    for (const char *p = path; *p; p++)
+        steps += *p == '.';
+    return steps;
+}
+
+/* Error at sheet!cell (fmt: printf-style). */
+static jx_status cell_error(importer *im, jx_status st, const char *sheet, uint32_t row,
+                            uint32_t col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+static jx_status cell_error(importer *im, jx_status st, const char *sheet, uint32_t row,
+                            uint32_t col, const char *fmt, ...)
+{
+    char cell[16], where[1024];
+    jx_xlsx_cell_name(row, col, cell);
+    snprintf(where, sizeof where, "%s:%s!%s", im->file, sheet, cell);
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return jx_diag_error(im->d, st, where, 0, 0, "%s", msg);
+}
+
+/* The text of a cell of any kind, or "" (for the record and 数据 sheets). */
+static const char *plain_value(const jx_xlsx_sheet *s, uint32_t row, uint32_t col)
+{
+    const jx_xlsx_cell *c = jx_xlsx_cell_at(s, row, col);
+    return c && c->value ? c->value : "";
+}
+
+/* Rebuilds the recorded filing tree from the 值 rows of the record sheet,
+ * and the form rows from its 行 rows. */
+static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
+{
+    inode *stack[JX_NODE_MAX_DEPTH + 2];
+    int top = -1;
+    uint32_t last = 0;
+    for (size_t i = 0; i < rec->ncells; i++)
+        if (rec->cells[i].row > last)
+            last = rec->cells[i].row;
+    for (uint32_t r = 1; r <= last; r++) {
+        const char *what = plain_value(rec, r, 0);
+        if (strcmp(what, "值") == 0) {
+            int depth = atoi(plain_value(rec, r, 1));
+            const char *key = plain_value(rec, r, 2), *kind = plain_value(rec, r, 3);
+            jx_buf text = {0};
+            for (uint32_t c = 4; c < 64; c++) {
+                const jx_xlsx_cell *t = jx_xlsx_cell_at(rec, r, c);
+                if (!t)
+                    break;
+                jx_buf_puts(&text, t->value);
+            }
+            jx_value_kind k = strcmp(kind, "map") == 0   ? JX_VALUE_MAP
+                              : strcmp(kind, "seq") == 0 ? JX_VALUE_SEQ
+                              : strcmp(kind, "plain") == 0 ? JX_VALUE_PLAIN
+                                                           : JX_VALUE_QUOTED;
+            if (depth < 0 || depth > top + 1 || depth > JX_NODE_MAX_DEPTH ||
+                (depth == 0) != (im->root == NULL)) {
+                jx_buf_free(&text);
+                return cell_error(im, JX_ERR_SYNTAX, RECORD_SHEET, r, 1,
+                                  "jxgen 的记录表已损坏（层级不对）：这个工作簿不能导入");
+            }
+            inode *n = inode_new(depth > 0 && stack[depth - 1]->kind == JX_VALUE_MAP ? key : NULL,
+                                 k, k >= JX_VALUE_PLAIN ? jx_buf_str(&text) : NULL);
+            jx_buf_free(&text);
+            if (!n || (depth > 0 && inode_insert(stack[depth - 1], stack[depth - 1]->n, n) != 0)) {
+                inode_free(n);
+                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+            }
+            if (depth == 0)
+                im->root = n;
+            stack[depth] = n;
+            top = depth;
+        } else if (strcmp(what, "行") == 0) {
+            const char *sname = plain_value(rec, r, 1);
+            const jx_xlsx_cell *fc = jx_xlsx_cell_at(rec, r, 2);
+            const char *cols = plain_value(rec, r, 3);
+            formsheet *fs = NULL;
+            for (size_t k = 0; k < im->nsheets; k++)
+                if (strcmp(im->sheets[k].name, sname) == 0)
+                    fs = &im->sheets[k];
+            if (!fs) {
+                formsheet *ns = realloc(im->sheets, (im->nsheets + 1) * sizeof *ns);
+                if (!ns)
+                    return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+                im->sheets = ns;
+                fs = &ns[im->nsheets++];
+                memset(fs, 0, sizeof *fs);
+                fs->name = sname;
+            }
+            if (fs->nrows >= JX_XLSX_MAX_ROWS)
+                return cell_error(im, JX_ERR_LIMIT, RECORD_SHEET, r, 0,
+                                  "jxgen 的记录表已损坏（行太多）");
+            long *cur = realloc(fs->cur, (fs->nrows + 1) * sizeof *cur);
+            char **cl = cur ? realloc(fs->cols, (fs->nrows + 1) * sizeof *cl) : NULL;
+            if (cur)
+                fs->cur = cur;
+            if (cl)
+                fs->cols = cl;
+            if (!cur || !cl)
+                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+            cl[fs->nrows] = NULL;
+            /* The formula ROW('sheet'!$A$n) as the editor left it. */
+            long now = -1;
+            const char *f = fc && fc->formula ? fc->formula : NULL;
+            if (f && !strstr(f, "#REF!")) {
+                const char *bang = strrchr(f, '!');
+                uint32_t rr, cc;
+                if (bang && jx_xlsx_parse_ref(bang + 1, &rr, &cc))
+                    now = (long)rr;
+                /* The sheet the formula names now: a rename shows here. */
+                const char *open = strchr(f, '(');
+                if (bang && open && bang > open + 1) {
+                    const char *s0 = open + 1, *s1 = bang;
+                    if (*s0 == '\'' && s1[-1] == '\'')
+                        s0++, s1--;
+                    jx_buf nm = {0};
+                    for (const char *p = s0; p < s1; p++)
+                        if (!(*p == '\'' && p + 1 < s1 && p[1] == '\''))
+                            jx_buf_append(&nm, p, 1);
+                    if (!jx_xlsx_sheet_named(im->book, sname) && nm.len &&
+                        strcmp(jx_buf_str(&nm), sname) != 0 &&
+                        jx_xlsx_sheet_named(im->book, jx_buf_str(&nm))) {
+                        char where[600];
+                        snprintf(where, sizeof where, "%s:%s", im->file, jx_buf_str(&nm));
+                        jx_status st = jx_diag_error(
+                            im->d, JX_ERR_FILING, where, 0, 0,
+                            "工作表“%s”被改名为“%s”：导入按工作表名找到表格的各个部分；"
+                            "请把它改回“%s”",
+                            sname, jx_buf_str(&nm), sname);
+                        jx_buf_free(&nm);
+                        return st;
+                    }
+                    jx_buf_free(&nm);
+                }
+            } else if (!f) {
+                now = (long)fs->nrows; /* no formula kept: assume it did not move */
+            }
+            fs->cur[fs->nrows] = now;
+            if (!(cl[fs->nrows] = jx_strdup(cols)))
+                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+            fs->nrows++;
+        }
+    }
+    if (!im->root || im->root->kind != JX_VALUE_MAP)
+        return jx_diag_error(im->d, JX_ERR_SYNTAX, im->file, 0, 0,
+                             "jxgen 的记录表是空的：这个工作簿不能导入");
+    return JX_OK;
+}
+
+static formsheet *find_formsheet(importer *im, const char *name)
+{
+    for (size_t k = 0; k < im->nsheets; k++)
+        if (strcmp(im->sheets[k].name, name) == 0)
+            return &im->sheets[k];
+    return NULL;
+}
+
+/* Column index of a heading on row 0 of s, or -1. */
+static long heading(const jx_xlsx_sheet *s, const char *name)
+{
+    for (size_t i = 0; i < s->ncells && s->cells[i].row == 0; i++)
+        if (s->cells[i].type == JX_XLSX_TEXT && strcmp(s->cells[i].value, name) == 0)
+            return (long)s->cells[i].col;
+    return -1;
+}
+
+/* The innermost list entry of a path ("a.0.b.2.name" -> "a.0.b.2", depth 2). */
+static char *item_of(const char *path, int *depth)
+{
+    const char *end = NULL;
+    *depth = 0;
+    for (const char *p = path; *p;) {
+        const char *dot = strchr(p, '.');
+        size_t len = dot ? (size_t)(dot - p) : strlen(p);
+        if (p != path && all_digits(p, len)) {
+            end = p + len;
+            (*depth)++;
+        }
+        p = dot ? dot + 1 : p + len;
+    }
+    if (!end)
+        return NULL;
+    char *s = malloc((size_t)(end - path) + 1);
+    if (s) {
+        memcpy(s, path, (size_t)(end - path));
+        s[end - path] = '\0';
+    }
+    return s;
+}
+
+static jx_status read_fields(importer *im, const jx_xlsx_sheet *data)
+{
+    long cp = heading(data, "路径"), ck = heading(data, "类型"), cs = heading(data, "工作表"),
+         cc = heading(data, "单元格"), cv = heading(data, "值"), cu = heading(data, "单位");
+    if (cp < 0 || ck < 0 || cs < 0 || cc < 0 || cv < 0)
+        return jx_diag_error(im->d, JX_ERR_SYNTAX, im->file, 0, 0,
+                             "“数据”工作表缺少列（路径、值、类型、工作表、单元格）："
+                             "这个工作簿不能导入");
+    uint32_t last = 0;
+    for (size_t i = 0; i < data->ncells; i++)
+        if (data->cells[i].row > last)
+            last = data->cells[i].row;
+    im->fields = calloc(last + 1, sizeof *im->fields);
+    if (!im->fields)
+        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+    for (uint32_t r = 1; r <= last; r++) {
+        const char *path = plain_value(data, r, (uint32_t)cp);
+        /* A field shown inside a template text ("{year}年度…", "{title}{content}")
+         * shares its cell with the template: the cell is not the field's
+         * value, which comes back from the record sheet as written. */
+        if (!*path || strcmp(plain_value(data, r, (uint32_t)ck), "模板") == 0)
+            continue;
+        field *f = &im->fields[im->nfields];
+        f->path = path;
+        f->kind = plain_value(data, r, (uint32_t)ck);
+        f->unit = cu >= 0 ? plain_value(data, r, (uint32_t)cu) : "";
+        f->sheet = plain_value(data, r, (uint32_t)cs);
+        f->snap = jx_xlsx_cell_at(data, r, (uint32_t)cv);
+        if (path_steps(path) > JX_NODE_MAX_DEPTH - 2)
+            return cell_error(im, JX_ERR_LIMIT, DATA_SHEET, r, (uint32_t)cp,
+                              "路径有 %d 层，超过 %d 层：填报没有这么深的字段", path_steps(path),
+                              JX_NODE_MAX_DEPTH - 2);
+        if (!jx_xlsx_parse_ref(plain_value(data, r, (uint32_t)cc), &f->row, &f->col) ||
+            !find_formsheet(im, f->sheet))
+            return cell_error(im, JX_ERR_SYNTAX, DATA_SHEET, r, (uint32_t)cc,
+                              "“数据”工作表的单元格地址“%s”不对：这个工作簿不能导入",
+                              plain_value(data, r, (uint32_t)cc));
+        f->node = inode_path(im->root, path, 0, NULL);
+        f->item = item_of(path, &f->depth);
+        im->nfields++;
+    }
+    return JX_OK;
+}
+
+/* Maps every form sheet's rows both ways and the role of each row. */
+static jx_status map_rows(importer *im)
+{
+    for (size_t k = 0; k < im->nsheets; k++) {
+        formsheet *fs = &im->sheets[k];
+        fs->sheet = jx_xlsx_sheet_named(im->book, fs->name);
+        if (!fs->sheet) {
+            char where[600];
+            snprintf(where, sizeof where, "%s", im->file);
+            return jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
+                                 "找不到工作表“%s”：它被改名或删除了；导入按工作表名找到表格的各个"
+                                 "部分，请把它改回“%s”",
+                                 fs->name, fs->name);
+        }
+        uint32_t last = 0;
+        for (size_t i = 0; i < fs->sheet->ncells; i++)
+            if (fs->sheet->cells[i].row > last)
+                last = fs->sheet->cells[i].row;
+        for (size_t r = 0; r < fs->nrows; r++)
+            if (fs->cur[r] > (long)last)
+                last = (uint32_t)fs->cur[r];
+        fs->ncur = (size_t)last + 1;
+        fs->orig = malloc(fs->ncur * sizeof *fs->orig);
+        fs->role = calloc(fs->nrows + 1, sizeof *fs->role);
+        if (!fs->orig || !fs->role)
+            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+        for (size_t r = 0; r < fs->ncur; r++)
+            fs->orig[r] = -1;
+        for (size_t r = 0; r < fs->nrows; r++)
+            if (fs->cur[r] >= 0 && (size_t)fs->cur[r] < fs->ncur)
+                fs->orig[fs->cur[r]] = (long)r;
+    }
+    for (size_t i = 0; i < im->nfields; i++) {
+        field *f = &im->fields[i];
+        formsheet *fs = find_formsheet(im, f->sheet);
+        if (f->row >= fs->nrows || !f->item)
+            continue;
+        int have = 0;
+        char *cur = fs->role[f->row] ? item_of(fs->role[f->row], &have) : NULL;
+        free(cur);
+        if (!fs->role[f->row] || f->depth > have)
+            fs->role[f->row] = f->item;
+    }
+    return JX_OK;
+}
+
+static int in_cols(const char *cols, uint32_t col)
+{
+    char name[16];
+    jx_xlsx_cell_name(0, col, name);
+    name[strcspn(name, "0123456789")] = '\0';
+    size_t n = strlen(name);
+    for (const char *p = cols; *p;) {
+        size_t len = strcspn(p, " ");
+        if (len == n && memcmp(p, name, n) == 0)
+            return 1;
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    return 0;
+}
+
+/* Whether the form cell's value differs from what the 数据 sheet recorded. */
+static int differs(const field *f, const char *text, int number)
+{
+    char snum[64];
+    const char *stext;
+    int snumber;
+    cell_text(f->snap, snum, sizeof snum, &stext, &snumber);
+    if (number && snumber) {
+        jx_decimal a, b;
+        if (jx_decimal_parse(text, 0, &a) == JX_OK && jx_decimal_parse(stext, 0, &b) == JX_OK)
+            return jx_decimal_cmp(a, b) != 0;
+    }
+    return strcmp(text, stext) != 0;
+}
+
+/* The filing text of a value read for field f (percent fields: 0.45 -> 45%). */
+static void field_text(const field *f, const char *text, int number, char *buf, size_t n,
+                       const char **out, int *is_number)
+{
+    *out = text;
+    *is_number = number;
+    int numeric = strcmp(f->kind, "数值") == 0 || strcmp(f->kind, "公式") == 0;
+    if (!number && numeric && *text && typed_number(text, buf, n)) {
+        *out = buf;
+        *is_number = number = 1;
+        text = buf;
+    }
+    if (number && f->unit && strcmp(f->unit, "%") == 0) {
+        jx_decimal v;
+        char tmp[64];
+        if (jx_decimal_parse(text, 0, &v) == JX_OK && jx_decimal_shift(v, 2, &v) == JX_OK &&
+            jx_decimal_format(v, -1, 0, tmp, sizeof tmp) > 0) {
+            snprintf(buf, n, "%s%%", tmp);
+            *out = buf;
+            *is_number = 0;
+        }
+    }
+}
+
+/* Sets the value of field f from the form (creating the node when the
+ * filing left the field out). */
+static jx_status set_field(importer *im, field *f, const char *text, int number)
+{
+    if (!f->node) {
+        int bad = 0;
+        f->node = inode_path(im->root, f->path, 1, &bad);
+        if (!f->node)
+            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+    }
+    inode_set(f->node, text, number);
+    formsheet *fs = find_formsheet(im, f->sheet);
+    f->node->sheet = fs->name;
+    f->node->row = f->row < fs->nrows && fs->cur[f->row] >= 0 ? (uint32_t)fs->cur[f->row] : f->row;
+    f->node->col = f->col;
+    im->changed = 1;
+    return JX_OK;
+}
+
+/* Reads the form cell of every field that is still there. */
+static jx_status read_cells(importer *im, int derived)
+{
+    for (size_t i = 0; i < im->nfields; i++) {
+        field *f = &im->fields[i];
+        int is_derived = strcmp(f->kind, "公式") == 0;
+        if (is_derived != derived)
+            continue;
+        formsheet *fs = find_formsheet(im, f->sheet);
+        long cur = f->row < fs->nrows ? fs->cur[f->row] : (long)f->row;
+        if (cur < 0) {
+            f->deleted = 1;
+            continue;
+        }
+        const jx_xlsx_cell *c = jx_xlsx_cell_at(fs->sheet, (uint32_t)cur, f->col);
+        if (f->node) {
+            f->node->sheet = fs->name;
+            f->node->row = (uint32_t)cur;
+            f->node->col = f->col;
+        }
+        if (c && c->formula) {
+            if (is_derived) {
+                /* Still a formula: the total follows its parts. */
+                if (f->node && im->changed)
+                    f->node->deleted = 1;
+                continue;
+            }
+            if (c->type == JX_XLSX_NONE)
+                return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)cur, f->col,
+                                  "这个单元格是公式（=%s），但工作簿里没有保存它的计算结果："
+                                  "请在 Excel 或 WPS 中打开并保存一次，或直接填写数值",
+                                  c->formula);
+        }
+        char num[64], buf[96];
+        const char *text, *out;
+        int number, out_number;
+        if (cell_text(c, num, sizeof num, &text, &number) != 0)
+            return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)cur, f->col,
+                              "这个单元格是错误值 %s：请填写正确的值", text);
+        if (!differs(f, text, number))
+            continue;
+        field_text(f, text, number, buf, sizeof buf, &out, &out_number);
+        jx_status st = set_field(im, f, out, out_number);
+        if (st != JX_OK)
+            return st;
+    }
+    return JX_OK;
+}
+
+/* Entries whose every field was on deleted rows are dropped. */
+static jx_status drop_deleted(importer *im)
+{
+    for (size_t k = 0; k < im->nsheets; k++) {
+        formsheet *fs = &im->sheets[k];
+        for (size_t r = 0; r < fs->nrows; r++)
+            if (fs->cur[r] < 0 && !fs->role[r]) {
+                char n[24];
+                snprintf(n, sizeof n, "%zu", r + 1);
+                return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)r, 0,
+                                  "表格固定部分的第 %s 行被删除了：只有指标、项目等列表里的行"
+                                  "可以删除；请撤销删除",
+                                  n);
+            }
+    }
+    for (size_t i = 0; i < im->nfields; i++) {
+        field *f = &im->fields[i];
+        /* Count the field in every entry around it. */
+        for (int depth = f->depth; depth >= 1 && f->item; depth--) {
+            char *prefix = jx_strdup(f->path);
+            if (!prefix)
+                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+            /* cut after the depth-th numeric component */
+            int seen = 0;
+            for (char *p = prefix; *p;) {
+                char *dot = strchr(p, '.');
+                size_t len = dot ? (size_t)(dot - p) : strlen(p);
+                if (p != prefix && all_digits(p, len) && ++seen == depth) {
+                    p[len] = '\0';
+                    break;
+                }
+                p = dot ? dot + 1 : p + len;
+            }
+            inode *entry = inode_path(im->root, prefix, 0, NULL);
+            free(prefix);
+            if (entry) {
+                entry->fields++;
+                entry->gone += f->deleted;
+            }
+        }
+    }
+    /* Mark entries in a pass over the tree. */
+    inode *stack[4096];
+    size_t top = 0;
+    stack[top++] = im->root;
+    while (top) {
+        inode *n = stack[--top];
+        if (n->fields && n->gone == n->fields) {
+            n->deleted = 1;
+            im->changed = 1;
+            continue;
+        }
+        for (size_t i = 0; i < n->n && top < 4096; i++)
+            stack[top++] = n->kids[i];
+    }
+    return JX_OK;
+}
+
+/* A row the clerk inserted at current row `cur` of fs: a new entry of the
+ * list of the entry on the row above (or below).  *after holds, per entry,
+ * how many were already inserted after it. */
+static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
+{
+    /* Which entry: the one on the nearest original row above, else below. */
+    const char *entry = NULL;
+    int below = 0;
+    for (long r = (long)cur - 1; r >= 0 && !entry; r--)
+        if (fs->orig[r] >= 0) {
+            entry = fs->role[fs->orig[r]];
+            break;
+        }
+    if (!entry)
+        for (size_t r = cur + 1; r < fs->ncur; r++)
+            if (fs->orig[r] >= 0) {
+                entry = fs->role[fs->orig[r]];
+                below = 1;
+                break;
+            }
+    const jx_xlsx_cell *first = NULL;
+    for (size_t i = 0; i < fs->sheet->ncells; i++)
+        if (fs->sheet->cells[i].row == cur) {
+            first = &fs->sheet->cells[i];
+            break;
+        }
+    if (!entry)
+        return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)cur, first ? first->col : 0,
+                          "这一行插在表格的固定部分：只能在指标、项目等列表里插入行（在某一条"
+                          "的行上右键“插入”）；请删除这一行");
+    size_t elen = strlen(entry);
+    /* The entry's fields on its first row: column -> sub-path. */
+    uint32_t first_row = UINT32_MAX;
+    for (size_t i = 0; i < im->nfields; i++) {
+        field *f = &im->fields[i];
+        if (f->item && strcmp(f->item, entry) == 0 && strcmp(f->sheet, fs->name) == 0 &&
+            f->row < first_row)
+            first_row = f->row;
+    }
+    inode *old = inode_path(im->root, entry, 0, NULL);
+    const char *dot = strrchr(entry, '.');
+    char *list_path = jx_strdup(entry);
+    if (!list_path || !dot)
+        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+    list_path[dot - entry] = '\0';
+    inode *list = inode_path(im->root, list_path, 0, NULL);
+    free(list_path);
+    inode *item = inode_new(NULL, JX_VALUE_MAP, NULL);
+    if (!item || !list || !old)
+        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+    jx_status st = JX_OK;
+    for (size_t i = 0; i < fs->sheet->ncells && st == JX_OK; i++) {
+        const jx_xlsx_cell *c = &fs->sheet->cells[i];
+        if (c->row != cur)
+            continue;
+        char num[64];
+        const char *text;
+        int number;
+        if (cell_text(c, num, sizeof num, &text, &number) != 0) {
+            st = cell_error(im, JX_ERR_FILING, fs->name, c->row, c->col,
+                            "这个单元格是错误值 %s：请填写正确的值", text);
+            break;
+        }
+        if (!*text)
+            continue;
+        if (c->formula && c->type == JX_XLSX_NONE) {
+            st = cell_error(im, JX_ERR_FILING, fs->name, c->row, c->col,
+                            "这个单元格是公式（=%s），但工作簿里没有保存它的计算结果："
+                            "请在 Excel 或 WPS 中打开并保存一次，或直接填写数值",
+                            c->formula);
+            break;
+        }
+        const field *match = NULL;
+        for (size_t k = 0; k < im->nfields; k++) {
+            const field *f = &im->fields[k];
+            if (f->item && strcmp(f->item, entry) == 0 && f->row == first_row &&
+                f->col == c->col && strcmp(f->sheet, fs->name) == 0)
+                match = f;
+        }
+        if (!match) {
+            st = cell_error(im, JX_ERR_FILING, fs->name, c->row, c->col,
+                            "插入的行里这个单元格不属于表格：“%s”不会出现在任何输出里；"
+                            "请把它填到这一行的指标栏目中，或删掉",
+                            text);
+            break;
+        }
+        char buf[96];
+        const char *out;
+        int out_number;
+        field_text(match, text, number, buf, sizeof buf, &out, &out_number);
+        inode *leaf = inode_path(item, match->path + elen + 1, 1, NULL);
+        if (!leaf) {
+            st = jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+            break;
+        }
+        inode_set(leaf, out, out_number);
+        leaf->sheet = fs->name;
+        leaf->row = c->row;
+        leaf->col = c->col;
+    }
+    if (st != JX_OK || item->n == 0) {
+        inode_free(item);
+        return st;
+    }
+    size_t at = 0;
+    while (at < list->n && list->kids[at] != old)
+        at++;
+    /* After the entry above, and after rows inserted after it already. */
+    if (!below) {
+        at++;
+        while (at < list->n && list->kids[at]->fields == -1)
+            at++;
+    }
+    item->fields = -1; /* marks an inserted entry */
+    if (inode_insert(list, at, item) != 0) {
+        inode_free(item);
+        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+    }
+    im->changed = 1;
+    return JX_OK;
+}
+
+#define JX_ERR_NOT_FOUND_ ((jx_status)-1)
+
+/* A value at a column where row `orig` has no cell of its own: the
+ * top-left of a merged range (a 一级指标 spanning its entries) whose first
+ * row was deleted, moved down by the editor with its value.  It is that
+ * field, still (edited or not).  Returns JX_OK when it is one,
+ * JX_ERR_NOT_FOUND_ when not, or an error. */
+static jx_status moved_merge(importer *im, formsheet *fs, size_t orig, const jx_xlsx_cell *cell)
+{
+    for (size_t i = 0; i < im->nfields; i++) {
+        field *f = &im->fields[i];
+        if (!f->deleted || f->col != cell->col || f->row >= orig || !f->node || f->node->deleted ||
+            strcmp(f->sheet, fs->name) != 0)
+            continue;
+        /* The rows between the field's and this one were all deleted. */
+        int gap = 1;
+        for (size_t r = f->row; r < orig && gap; r++)
+            gap = fs->cur[r] < 0;
+        if (!gap)
+            continue;
+        f->deleted = 0;
+        char num[64], buf[96];
+        const char *text, *out;
+        int number, out_number;
+        if (cell_text(cell, num, sizeof num, &text, &number) != 0)
+            return cell_error(im, JX_ERR_FILING, fs->name, cell->row, cell->col,
+                              "这个单元格是错误值 %s：请填写正确的值", text);
+        jx_status st = JX_OK;
+        if (differs(f, text, number)) {
+            field_text(f, text, number, buf, sizeof buf, &out, &out_number);
+            st = set_field(im, f, out, out_number);
+        }
+        f->node->sheet = fs->name;
+        f->node->row = cell->row;
+        f->node->col = cell->col;
+        return st;
+    }
+    return JX_ERR_NOT_FOUND_;
+}
+
+/* Inserted rows, and values in cells the form does not use. */
+static jx_status read_rows(importer *im)
+{
+    for (size_t k = 0; k < im->nsheets; k++) {
+        formsheet *fs = &im->sheets[k];
+        long last_orig_cur = -1;
+        for (size_t r = 0; r < fs->nrows; r++)
+            if (fs->cur[r] > last_orig_cur)
+                last_orig_cur = fs->cur[r];
+        size_t i = 0;
+        const jx_xlsx_sheet *s = fs->sheet;
+        while (i < s->ncells) {
+            uint32_t row = s->cells[i].row;
+            size_t j = i;
+            int content = 0;
+            while (j < s->ncells && s->cells[j].row == row) {
+                if (s->cells[j].formula || (s->cells[j].value && *s->cells[j].value))
+                    content = 1;
+                j++;
+            }
+            long orig = row < fs->ncur ? fs->orig[row] : -1;
+            if (orig >= 0) {
+                for (size_t c = i; c < j; c++) {
+                    const jx_xlsx_cell *cell = &s->cells[c];
+                    if (!(cell->formula || *cell->value) || in_cols(fs->cols[orig], cell->col))
+                        continue;
+                    jx_status st = moved_merge(im, fs, (size_t)orig, cell);
+                    if (st == JX_OK)
+                        continue;
+                    if (st != JX_ERR_NOT_FOUND_)
+                        return st;
+                    return cell_error(im, JX_ERR_FILING, fs->name, cell->row, cell->col,
+                                      "表格没有用到这个单元格：填在这里的“%s”不会出现在任何"
+                                      "输出里；请把它填到对应的栏目中，或删掉",
+                                      cell->value);
+                }
+            } else if (content) {
+                if ((long)row > last_orig_cur) {
+                    const jx_xlsx_cell *cell = &s->cells[i];
+                    while (!(cell->formula || *cell->value))
+                        cell++;
+                    return cell_error(im, JX_ERR_FILING, fs->name, cell->row, cell->col,
+                                      "表格没有用到这个单元格：填在这里的“%s”不会出现在任何"
+                                      "输出里；请把它填到对应的栏目中，或删掉",
+                                      cell->value);
+                }
+                jx_status st = insert_row(im, fs, row);
+                if (st != JX_OK)
+                    return st;
+            } else if ((long)row < last_orig_cur && row < fs->ncur) {
+                /* An empty inserted row: harmless inside a list, not in a fixed part. */
+            }
+            i = j;
+        }
+    }
+    return JX_OK;
+}
+
+/* Walks the tree written and the same tree read back side by side, noting
+ * the line of every value that came from a form cell. */
+static void collect_origins(importer *im, const inode *n, const jx_node *j, jx_import_origins *o)
+{
+    if (n->sheet && j->kind == JX_NODE_SCALAR) {
+        jx_import_origin *items = realloc(o->items, (o->count + 1) * sizeof *items);
+        if (!items)
+            return;
+        o->items = items;
+        char cell[16];
+        jx_xlsx_cell_name(n->row, n->col, cell);
+        jx_buf w = {0};
+        jx_buf_printf(&w, "%s:%s!%s", im->file, n->sheet, cell);
+        if (w.oom)
+            return;
+        items[o->count].line = j->line;
+        items[o->count].where = w.data;
+        o->count++;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n->n && k < j->count; i++) {
+        if (n->kids[i]->deleted)
+            continue;
+        collect_origins(im, n->kids[i], j->items[k++], o);
+    }
+}
+
+static int cmp_origin(const void *a, const void *b)
+{
+    const jx_import_origin *p = a, *q = b;
+    return (p->line > q->line) - (p->line < q->line);
+}
+
+static void find_origins(importer *im, const jx_buf *yaml, jx_import_origins *o)
+{
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_node *root = NULL;
+    if (jx_node_parse_buffer(im->file, jx_buf_str(yaml), yaml->len, &root, &d) == JX_OK)
+        collect_origins(im, im->root, root, o);
+    jx_node_free(root);
+    jx_diags_free(&d);
+    if (o->count > 1)
+        qsort(o->items, o->count, sizeof *o->items, cmp_origin);
+}
+
+void jx_import_origins_free(jx_import_origins *o)
+{
+    if (!o)
+        return;
+    for (size_t i = 0; i < o->count; i++)
+        free(o->items[i].where);
+    free(o->items);
+    o->items = NULL;
+    o->count = 0;
+}
+
+void jx_import_remap_diags(const jx_import_origins *o, const char *file, jx_diags *d,
+                           size_t from)
+{
+    if (!o || !o->count)
+        return;
+    for (size_t i = from; i < d->count; i++) {
+        jx_diag *g = &d->items[i];
+        if (!g->file || strcmp(g->file, file) != 0 || g->line <= 0)
+            continue;
+        size_t lo = 0, hi = o->count;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (o->items[mid].line < g->line)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == o->count || o->items[lo].line != g->line)
+            continue;
+        char *w = jx_strdup(o->items[lo].where);
+        if (!w)
+            continue;
+        free(g->file);
+        g->file = w;
+        g->line = g->col = 0;
+    }
+}
+
+static jx_status import_jxgen(importer *im, const jx_xlsx_sheet *rec, jx_buf *yaml)
+{
+    const jx_xlsx_sheet *data = jx_xlsx_sheet_named(im->book, DATA_SHEET);
+    if (!data)
+        return jx_diag_error(im->d, JX_ERR_FILING, im->file, 0, 0,
+                             "找不到工作表“数据”：它被改名或删除了；请把它改回“数据”");
+    jx_status st;
+    if ((st = read_record(im, rec)) != JX_OK || (st = read_fields(im, data)) != JX_OK ||
+        (st = map_rows(im)) != JX_OK || (st = read_cells(im, 0)) != JX_OK ||
+        (st = drop_deleted(im)) != JX_OK || (st = read_rows(im)) != JX_OK ||
+        (st = read_cells(im, 1)) != JX_OK)
+        return st;
+    return emit_yaml(im->root, im->file, yaml, im->d);
+}
+
+/* ---- 路径/值 tables: a 数据-only workbook, CSV ---------------------------- */
+
+/* Adds one path = value; `where` names the cell for messages. */
+static jx_status put_pair(importer *im, const char *where, const char *path, const char *text,
+                          int number)
+{
+    /* A filing nests no deeper than jxgen reads (and the tree is written
+     * recursively). */
+    int steps = path_steps(path);
+    if (steps > JX_NODE_MAX_DEPTH - 2)
+        return jx_diag_error(im->d, JX_ERR_LIMIT, where, 0, 0,
+                             "路径有 %d 层，超过 %d 层：填报没有这么深的字段", steps,
+                             JX_NODE_MAX_DEPTH - 2);
+    int bad = 0;
+    inode *n = inode_path(im->root, path, 1, &bad);
+    if (!n)
+        return bad ? jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
+                                   "路径 %s 的序号跳过了前面的条目：列表的序号从 0 起连续编号",
+                                   path)
+                   : jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
+                                   "路径 %s 和前面的路径冲突（同一处既是值又是表）", path);
+    if (n->kind == JX_VALUE_MAP || n->kind == JX_VALUE_SEQ)
+        return jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
+                             "路径 %s 和前面的路径冲突（同一处既是值又是表）", path);
+    inode_set(n, text, number);
+    return JX_OK;
+}
+
+static jx_status import_table_sheet(importer *im, const jx_xlsx_sheet *data, jx_buf *yaml)
+{
+    long cp = heading(data, "路径"), cv = heading(data, "值");
+    if (cp < 0 || cv < 0)
+        return jx_diag_error(im->d, JX_ERR_FILING, im->file, 0, 0,
+                             "这不是 jxgen 的工作簿（没有 jxgen 记录表），“数据”工作表也没有"
+                             "“路径”和“值”两列：无法导入");
+    uint32_t last = 0;
+    for (size_t i = 0; i < data->ncells; i++)
+        if (data->cells[i].row > last)
+            last = data->cells[i].row;
+    for (uint32_t r = 1; r <= last; r++) {
+        const char *path = plain_value(data, r, (uint32_t)cp);
+        if (!*path)
+            continue;
+        const jx_xlsx_cell *c = jx_xlsx_cell_at(data, r, (uint32_t)cv);
+        char num[64], cell[16], where[1024];
+        const char *text;
+        int number;
+        jx_xlsx_cell_name(r, (uint32_t)cv, cell);
+        snprintf(where, sizeof where, "%s:%s!%s", im->file, DATA_SHEET, cell);
+        if (c && c->formula && c->type == JX_XLSX_NONE)
+            return jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
+                                 "这个单元格是公式（=%s），但工作簿里没有保存它的计算结果："
+                                 "请在 Excel 或 WPS 中打开并保存一次，或直接填写数值",
+                                 c->formula);
+        if (cell_text(c, num, sizeof num, &text, &number) != 0)
+            return jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
+                                 "这个单元格是错误值 %s：请填写正确的值", text);
+        jx_status st = put_pair(im, where, path, text, number);
+        if (st != JX_OK)
+            return st;
+    }
+    return emit_yaml(im->root, im->file, yaml, im->d);
+}
+
+/* CSV (RFC 4180: quotes, doubled quotes, CRLF) in UTF-8 (BOM optional) or
+ * GB18030. */
+static jx_status import_csv(importer *im, const char *bytes, size_t len, jx_buf *yaml)
+{
+    jx_buf utf8 = {0};
+    if (len >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0)
+        bytes += 3, len -= 3;
+    size_t at = 0;
+    int valid = 1;
+    while (at < len) {
+        uint32_t cp;
+        size_t k = jx_utf8_decode(bytes + at, len - at, &cp);
+        if (!k) {
+            valid = 0;
+            break;
+        }
+        at += k;
+    }
+    if (!valid) {
+        iconv_t cd = iconv_open("UTF-8", "GB18030");
+        if (cd == (iconv_t)-1)
+            return jx_diag_error(im->d, JX_ERR_IO, im->file, 0, 0,
+                                 "表格不是 UTF-8，而本机不能转换 GB18030：%s", strerror(errno));
+        char *copy = malloc(len ? len : 1), *in = copy;
+        if (!copy)
+            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+        memcpy(copy, bytes, len);
+        size_t inleft = len;
+        char out[4096];
+        while (inleft > 0) {
+            char *o = out;
+            size_t oleft = sizeof out;
+            size_t rc = iconv(cd, &in, &inleft, &o, &oleft);
+            jx_buf_append(&utf8, out, sizeof out - oleft);
+            if (rc == (size_t)-1 && errno != E2BIG) {
+                size_t at_byte = (size_t)(in - copy) + 1;
+                iconv_close(cd);
+                free(copy);
+                jx_buf_free(&utf8);
+                return jx_diag_error(im->d, JX_ERR_SYNTAX, im->file, 0, 0,
+                                     "表格既不是 UTF-8 也不是 GB18030（第 %zu 个字节无法识别）",
+                                     at_byte);
+            }
+        }
+        iconv_close(cd);
+        free(copy);
+        bytes = jx_buf_str(&utf8);
+        len = utf8.len;
+    }
+    /* Rows of fields. */
+    long cp = -1, cv = -1;
+    int line = 1, row = 0;
+    jx_status st = JX_OK;
+    size_t i = 0;
+    while (i <= len && st == JX_OK) {
+        char *cells[64] = {0};
+        int ncell = 0, row_line = line;
+        jx_buf cur = {0};
+        int quoted = 0, done = 0;
+        while (!done) {
+            if (i >= len) {
+                done = 1;
+            } else if (quoted) {
+                if (bytes[i] == '"' && i + 1 < len && bytes[i + 1] == '"') {
+                    jx_buf_append(&cur, "\"", 1);
+                    i += 2;
+                    continue;
+                }
+                if (bytes[i] == '"')
+                    quoted = 0;
+                else {
+                    if (bytes[i] == '\n')
+                        line++;
+                    jx_buf_append(&cur, bytes + i, 1);
+                }
+                i++;
+                continue;
+            } else if (bytes[i] == '"' && cur.len == 0) {
+                quoted = 1;
+                i++;
+                continue;
+            } else if (bytes[i] == ',' || bytes[i] == '\n' || bytes[i] == '\r') {
+                if (bytes[i] == '\r' && i + 1 < len && bytes[i + 1] == '\n')
+                    i++;
+                if (bytes[i] != ',') {
+                    done = 1;
+                    line++;
+                }
+                i++;
+                if (ncell < 64)
+                    cells[ncell++] = jx_strdup(jx_buf_str(&cur));
+                cur.len = 0;
+                if (cur.data)
+                    cur.data[0] = '\0';
+                continue;
+            } else {
+                jx_buf_append(&cur, bytes + i, 1);
+                i++;
+                continue;
+            }
+        }
+        if (i >= len && (cur.len || ncell)) {
+            if (ncell < 64)
+                cells[ncell++] = jx_strdup(jx_buf_str(&cur));
+        }
+        jx_buf_free(&cur);
+        if (i >= len)
+            i = len + 1;
+        if (ncell > 0) {
+            if (row == 0) {
+                for (int c = 0; c < ncell; c++) {
+                    if (cells[c] && strcmp(cells[c], "路径") == 0)
+                        cp = c;
+                    if (cells[c] && strcmp(cells[c], "值") == 0)
+                        cv = c;
+                }
+                if (cp < 0 || cv < 0)
+                    st = jx_diag_error(im->d, JX_ERR_FILING, im->file, 1, 0,
+                                       "表格的第一行要有“路径”和“值”两列");
+            } else if (cp < ncell && cells[cp] && *cells[cp]) {
+                const char *v = cv < ncell && cells[cv] ? cells[cv] : "";
+                char num[64], where[1024];
+                snprintf(where, sizeof where, "%s:%d", im->file, row_line);
+                int number = *v && number_text(v, num, sizeof num) && strcmp(num, v) == 0;
+                st = put_pair(im, where, cells[cp], v, number);
+            }
+            row++;
+        }
+        for (int c = 0; c < ncell; c++)
+            free(cells[c]);
+    }
+    jx_buf_free(&utf8);
+    if (st == JX_OK && row == 0)
+        st = jx_diag_error(im->d, JX_ERR_FILING, im->file, 0, 0, "表格是空的");
+    if (st != JX_OK)
+        return st;
+    return emit_yaml(im->root, im->file, yaml, im->d);
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), k = strlen(tail);
+    if (n < k)
+        return 0;
+    for (size_t i = 0; i < k; i++) {
+        char a = s[n - k + i];
+        if (a >= 'A' && a <= 'Z')
+            a = (char)(a - 'A' + 'a');
+        if (a != tail[i])
+            return 0;
+    }
+    return 1;
+}
+
+int jx_import_handles(const char *path)
+{
+    return ends_with(path, ".xlsx") || ends_with(path, ".xlsm") || ends_with(path, ".csv");
+}
+
+jx_status jx_import_read(const char *path, const void *buf, size_t len, jx_buf *yaml,
+                         jx_import_origins *origins, jx_diags *d)
+{
+    importer im;
+    memset(&im, 0, sizeof im);
+    im.file = path;
+    im.d = d;
+    jx_status st;
+    if (ends_with(path, ".csv")) {
+        char *own = NULL;
+        if (!buf) {
+            if ((st = jx_file_read(path, JX_NODE_MAX_BYTES, &own, &len, d)) != JX_OK)
+                return st;
+            buf = own;
+        }
+        im.root = inode_new(NULL, JX_VALUE_MAP, NULL);
+        st = im.root ? import_csv(&im, buf, len, yaml)
+                     : jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "内存不足");
+        free(own);
+        inode_free(im.root);
+        return st;
+    }
+    st = jx_xlsx_read(path, buf, len, &im.book, d);
+    if (st == JX_OK) {
+        const jx_xlsx_sheet *rec = jx_xlsx_sheet_named(im.book, RECORD_SHEET);
+        if (rec && strcmp(plain_value(rec, 0, 0), "jxgen") == 0) {
+            st = import_jxgen(&im, rec, yaml);
+            if (st == JX_OK && origins)
+                find_origins(&im, yaml, origins);
+        } else {
+            const jx_xlsx_sheet *data = jx_xlsx_sheet_named(im.book, DATA_SHEET);
+            im.root = inode_new(NULL, JX_VALUE_MAP, NULL);
+            if (!im.root)
+                st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "内存不足");
+            else if (!data)
+                st = jx_diag_error(d, JX_ERR_FILING, path, 0, 0,
+                                   "这不是 jxgen 的工作簿：既没有 jxgen 记录表，也没有“数据”工作表"
+                                   "（路径、值两列）");
+            else
+                st = import_table_sheet(&im, data, yaml);
+        }
+    }
+    for (size_t i = 0; i < im.nfields; i++)
+        free(im.fields[i].item);
+    free(im.fields);
+    for (size_t k = 0; k < im.nsheets; k++) {
+        for (size_t r = 0; r < im.sheets[k].nrows; r++)
+            free(im.sheets[k].cols[r]);
+        free(im.sheets[k].cols);
+        free(im.sheets[k].cur);
+        free(im.sheets[k].orig);
+        free(im.sheets[k].role);
+    }
+    free(im.sheets);
+    inode_free(im.root);
+    jx_xlsx_book_free(im.book);
+    return st;
+}

@@ -186,14 +186,10 @@ static rec_entry *record_find(record *rc, const char *name)
 
 static rec_entry *record_add(record *rc)
 {
-    if (rc->count == rc->cap) {
-        size_t ncap = rc->cap ? rc->cap * 2 : 64;
-        rec_entry *ni = realloc(rc->items, ncap * sizeof *ni);
-        if (!ni)
-            return NULL;
-        rc->items = ni;
-        rc->cap = ncap;
-    }
+    rec_entry *ni = jx_grow(rc->items, &rc->cap, rc->count, sizeof *ni, 64);
+    if (!ni)
+        return NULL;
+    rc->items = ni;
     rec_entry *e = &rc->items[rc->count++];
     memset(e, 0, sizeof *e);
     return e;

@@ -61,14 +61,10 @@ static inode *inode_new(const char *key, jx_value_kind kind, const char *text)
 /* Inserts kid into parent at index at (<= n).  Returns 0 or -1 (memory). */
 static int inode_insert(inode *parent, size_t at, inode *kid)
 {
-    if (parent->n == parent->cap) {
-        size_t cap = parent->cap ? parent->cap * 2 : 8;
-        inode **k = realloc(parent->kids, cap * sizeof *k);
-        if (!k)
-            return -1;
-        parent->kids = k;
-        parent->cap = cap;
-    }
+    inode **k = jx_grow(parent->kids, &parent->cap, parent->n, sizeof *k, 8);
+    if (!k)
+        return -1;
+    parent->kids = k;
     memmove(parent->kids + at + 1, parent->kids + at, (parent->n - at) * sizeof *parent->kids);
     parent->kids[at] = kid;
     parent->n++;

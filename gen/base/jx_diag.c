@@ -31,14 +31,10 @@ jx_status jx_diags_vadd(jx_diags *d, jx_severity sev, const char *file, int line
         d->errors++;
     else if (sev == JX_SEV_WARNING)
         d->warnings++;
-    if (d->count == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 8;
-        jx_diag *items = realloc(d->items, cap * sizeof *items);
-        if (!items)
-            goto oom;
-        d->items = items;
-        d->cap = cap;
-    }
+    jx_diag *items = jx_grow(d->items, &d->cap, d->count, sizeof *items, 8);
+    if (!items)
+        goto oom;
+    d->items = items;
     va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);

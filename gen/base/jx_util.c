@@ -270,3 +270,21 @@ char *jx_strdup(const char *s)
         memcpy(p, s, n);
     return p;
 }
+
+void *jx_grow(void *items, size_t *cap, size_t count, size_t elem, size_t first)
+{
+    if (count < *cap)
+        return items;
+    size_t n = *cap ? *cap : first;
+    if (*cap) {
+        if (n > SIZE_MAX / 2)
+            return NULL;
+        n *= 2;
+    }
+    if (elem && n > SIZE_MAX / elem)
+        return NULL;
+    void *p = realloc(items, n * elem);
+    if (p)
+        *cap = n;
+    return p;
+}

@@ -67,6 +67,14 @@ int jx_name_valid(const char *s);
  * short. */
 char *jx_strdup(const char *s);
 
+/* Room for one more element in a growable array: when count == *cap,
+ * reallocates items to twice *cap (or `first` elements when empty) of
+ * `elem` bytes each and updates *cap.  Returns the array to use (items
+ * itself when it had room), or NULL when the memory could not be had or
+ * the size would overflow; items is then unchanged and still owned by the
+ * caller. */
+void *jx_grow(void *items, size_t *cap, size_t count, size_t elem, size_t first);
+
 /* The big-endian 32-bit number at p (font files, ICC profiles). */
 uint32_t jx_be32(const unsigned char *p);
 

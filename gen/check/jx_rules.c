@@ -91,14 +91,10 @@ const jx_derived *jx_derivations_find(const jx_derivations *dv, const char *path
 static jx_status derivations_add(jx_derivations *dv, const char *path, jx_decimal v,
                                  const char *formula, const char *rule_id)
 {
-    if (dv->count == dv->cap) {
-        size_t cap = dv->cap ? dv->cap * 2 : 8;
-        jx_derived *items = realloc(dv->items, cap * sizeof *items);
-        if (!items)
-            return JX_ERR_NOMEM;
-        dv->items = items;
-        dv->cap = cap;
-    }
+    jx_derived *items = jx_grow(dv->items, &dv->cap, dv->count, sizeof *items, 8);
+    if (!items)
+        return JX_ERR_NOMEM;
+    dv->items = items;
     jx_derived *x = &dv->items[dv->count];
     x->path = strdup(path);
     x->formula = formula ? strdup(formula) : NULL;

@@ -21,14 +21,10 @@ typedef struct jx_xlsx_store {
 
 static const char *store_dup(jx_xlsx_store *st, const char *s, size_t n)
 {
-    if (st->n == st->cap) {
-        size_t cap = st->cap ? st->cap * 2 : 256;
-        char **b = realloc(st->blocks, cap * sizeof *b);
-        if (!b)
-            return NULL;
-        st->blocks = b;
-        st->cap = cap;
-    }
+    char **b = jx_grow(st->blocks, &st->cap, st->n, sizeof *b, 256);
+    if (!b)
+        return NULL;
+    st->blocks = b;
     char *p = malloc(n + 1);
     if (!p)
         return NULL;
@@ -348,16 +344,12 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
         r->in_rph = 0;
     } else if (strcmp(ln, "si") == 0 && r->in_si) {
         r->in_si = 0;
-        if (r->nsst == r->sstcap) {
-            size_t cap = r->sstcap ? r->sstcap * 2 : 256;
-            const char **n = realloc(r->sst, cap * sizeof *n);
-            if (!n) {
-                stop(r, JX_ERR_NOMEM, "内存不足");
-                return;
-            }
-            r->sst = n;
-            r->sstcap = cap;
+        const char **n = jx_grow(r->sst, &r->sstcap, r->nsst, sizeof *n, 256);
+        if (!n) {
+            stop(r, JX_ERR_NOMEM, "内存不足");
+            return;
         }
+        r->sst = n;
         const char *s = store_dup(r->book->store, jx_buf_str(&r->text), r->text.len);
         if (!s) {
             stop(r, JX_ERR_NOMEM, "内存不足");

@@ -538,14 +538,10 @@ typedef struct builder {
 static jx_status push_run(builder *b, const jx_text_run *run)
 {
     jx_text_lines *o = b->out;
-    if (o->nruns == b->rcap) {
-        size_t cap = b->rcap ? b->rcap * 2 : 16;
-        jx_text_run *r = realloc(o->runs, cap * sizeof *r);
-        if (!r)
-            return JX_ERR_NOMEM;
-        o->runs = r;
-        b->rcap = cap;
-    }
+    jx_text_run *r = jx_grow(o->runs, &b->rcap, o->nruns, sizeof *r, 16);
+    if (!r)
+        return JX_ERR_NOMEM;
+    o->runs = r;
     o->runs[o->nruns++] = *run;
     return JX_OK;
 }

@@ -86,6 +86,18 @@ class Corpus(unittest.TestCase):
         self.assertEqual(check_filing.excel_text(Decimal("2033"), '0"万元"'), "2033万元")
         self.assertEqual(check_filing.excel_text(Decimal("3343.64"), "#,##0.00"), "3,343.64")
         self.assertFalse(check_filing.shown_in("合计 87734.30 元", "87734.3"))
+        # A continued table part without its header rows (Changzhou's 支出
+        # block on page 2 starting without 半年/全年) is a fault; with them,
+        # or on a page that shows none of its rows, it is not.
+        parts = [(["半年（程）计划执行数", "全年（程）预算数"], ["运行费用项目1", "运行费用项目2"])]
+        head = "半年（程）计划执行数全年（程）预算数"
+        self.assertEqual(check_filing.part_faults([head + "运行费用项目1", "运行费用项目2中长期目标"],
+                                                  parts),
+                         ["page 2: rows headed by 半年（程）计划执行数/全年（程）预算数 without their header"])
+        self.assertEqual(check_filing.part_faults([head + "运行费用项目1", head + "运行费用项目2"],
+                                                  parts), [])
+        self.assertEqual(check_filing.part_faults(["运行费用项目1" + head], parts),
+                         ["page 1: rows headed by 半年（程）计划执行数/全年（程）预算数 without their header"])
         # A rule may pass the blank half of a mark compressed at a line's end
         # or start, never a character's ink.
         self.assertTrue(check_filing.compressed_edge("费聚焦长期：", 118.5, 178.5, 218.9, 229.3,

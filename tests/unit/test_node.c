@@ -121,9 +121,8 @@ static void edits_entries_through_its_functions(void **state)
     memcpy(key, "d", 2);
     assert_int_equal(jx_node_map_append(root, key, 7, 5, v), JX_OK);
     for (int i = 0; i < 40; i++) /* past several doublings */
-        assert_int_equal(jx_node_seq_append(root->entries[1].value,
-                                            jx_node_new(JX_NODE_SCALAR, 2, 1)),
-                         JX_OK);
+        assert_int_equal(
+            jx_node_seq_append(root->entries[1].value, jx_node_new(JX_NODE_SCALAR, 2, 1)), JX_OK);
     assert_int_equal(jx_node_get(root, "b")->count, 42);
     assert_string_equal(jx_node_text(jx_node_path(root, "b.1")), "y");
 
@@ -171,9 +170,8 @@ static void copies_aliases_within_the_node_limit(void **state)
     jx_diags_init(&d);
     const char *ok = "a: &x {k: [1, 2]}\nb: *x\n";
     jx_node *root = NULL;
-    assert_int_equal(jx_node_parse_buffer_opts("l.yaml", ok, strlen(ok), JX_NODE_ANCHORS, &root,
-                                               &d),
-                     JX_OK);
+    assert_int_equal(
+        jx_node_parse_buffer_opts("l.yaml", ok, strlen(ok), JX_NODE_ANCHORS, &root, &d), JX_OK);
     const jx_node *b = jx_node_get(root, "b");
     assert_int_equal(b->kind, JX_NODE_MAP);
     assert_string_equal(jx_node_text(jx_node_path(root, "b.k.1")), "2");

@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "jx_file.h"
+#include "jx_i18n.h"
 #include "jx_include.h"
 #include "jx_xlsx_read.h"
 
@@ -213,7 +214,7 @@ static jx_status emit_yaml(const inode *root, const char *from, jx_buf *out, jx_
     yaml_emitter_t em;
     yaml_event_t ev;
     if (!yaml_emitter_initialize(&em))
-        return jx_diag_error(d, JX_ERR_NOMEM, from, 0, 0, "内存不足");
+        return jx_diag_error(d, JX_ERR_NOMEM, from, 0, 0, _("out of memory"));
     yaml_emitter_set_output(&em, yaml_out, out);
     yaml_emitter_set_unicode(&em, 1);
     yaml_emitter_set_width(&em, -1);
@@ -226,7 +227,8 @@ static jx_status emit_yaml(const inode *root, const char *from, jx_buf *out, jx_
              yaml_stream_end_event_initialize(&ev) && yaml_emitter_emit(&em, &ev);
     yaml_emitter_delete(&em);
     if (!ok || out->oom)
-        return jx_diag_error(d, JX_ERR_NOMEM, from, 0, 0, "无法写出填报：内存不足");
+        return jx_diag_error(d, JX_ERR_NOMEM, from, 0, 0,
+                             _("cannot write the filing: out of memory"));
     return JX_OK;
 }
 
@@ -554,14 +556,15 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
                 (depth == 0) != (im->root == NULL)) {
                 jx_buf_free(&text);
                 return cell_error(im, JX_ERR_SYNTAX, RECORD_SHEET, r, 1,
-                                  "jxgen 的记录表已损坏（层级不对）：这个工作簿不能导入");
+                                  _("jxgen's record sheet is damaged (wrong depth): this workbook "
+                                    "cannot be imported"));
             }
             inode *n = inode_new(depth > 0 && stack[depth - 1]->kind == JX_VALUE_MAP ? key : NULL,
                                  k, k >= JX_VALUE_PLAIN ? jx_buf_str(&text) : NULL);
             jx_buf_free(&text);
             if (!n || (depth > 0 && inode_insert(stack[depth - 1], stack[depth - 1]->n, n) != 0)) {
                 inode_free(n);
-                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
             }
             if (depth == 0)
                 im->root = n;
@@ -578,7 +581,7 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
             if (!fs) {
                 formsheet *ns = realloc(im->sheets, (im->nsheets + 1) * sizeof *ns);
                 if (!ns)
-                    return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+                    return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
                 im->sheets = ns;
                 fs = &ns[im->nsheets++];
                 memset(fs, 0, sizeof *fs);
@@ -586,7 +589,7 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
             }
             if (fs->nrows >= JX_XLSX_MAX_ROWS)
                 return cell_error(im, JX_ERR_LIMIT, RECORD_SHEET, r, 0,
-                                  "jxgen 的记录表已损坏（行太多）");
+                                  _("jxgen's record sheet is damaged (too many rows)"));
             long *cur = realloc(fs->cur, (fs->nrows + 1) * sizeof *cur);
             char **cl = cur ? realloc(fs->cols, (fs->nrows + 1) * sizeof *cl) : NULL;
             if (cur)
@@ -594,7 +597,7 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
             if (cl)
                 fs->cols = cl;
             if (!cur || !cl)
-                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
             cl[fs->nrows] = NULL;
             /* The formula ROW('sheet'!$A$n) as the editor left it. */
             long now = -1;
@@ -621,8 +624,8 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
                         snprintf(where, sizeof where, "%s:%s", im->file, jx_buf_str(&nm));
                         jx_status st = jx_diag_error(
                             im->d, JX_ERR_FILING, where, 0, 0,
-                            "工作表“%s”被改名为“%s”：导入按工作表名找到表格的各个部分；"
-                            "请把它改回“%s”",
+                            _("sheet “%s” was renamed to “%s”: import finds the parts of the form "
+                              "by their sheet names; rename it back to “%s”"),
                             sname, jx_buf_str(&nm), sname);
                         jx_buf_free(&nm);
                         return st;
@@ -634,13 +637,13 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
             }
             fs->cur[fs->nrows] = now;
             if (!(cl[fs->nrows] = jx_strdup(cols)))
-                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
             fs->nrows++;
         }
     }
     if (!im->root || im->root->kind != JX_VALUE_MAP)
         return jx_diag_error(im->d, JX_ERR_SYNTAX, im->file, 0, 0,
-                             "jxgen 的记录表是空的：这个工作簿不能导入");
+                             _("jxgen's record sheet is empty: this workbook cannot be imported"));
     return JX_OK;
 }
 
@@ -691,15 +694,15 @@ static jx_status read_fields(importer *im, const jx_xlsx_sheet *data)
          cc = heading(data, "单元格"), cv = heading(data, "值"), cu = heading(data, "单位");
     if (cp < 0 || ck < 0 || cs < 0 || cc < 0 || cv < 0)
         return jx_diag_error(im->d, JX_ERR_SYNTAX, im->file, 0, 0,
-                             "“数据”工作表缺少列（路径、值、类型、工作表、单元格）："
-                             "这个工作簿不能导入");
+                             _("the sheet “数据” lacks columns (路径, 值, 类型, 工作表, 单元格): this workbook "
+                               "cannot be imported"));
     uint32_t last = 0;
     for (size_t i = 0; i < data->ncells; i++)
         if (data->cells[i].row > last)
             last = data->cells[i].row;
     im->fields = calloc(last + 1, sizeof *im->fields);
     if (!im->fields)
-        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
     for (uint32_t r = 1; r <= last; r++) {
         const char *path = plain_value(data, r, (uint32_t)cp);
         /* A field shown inside a template text ("{year}年度…", "{title}{content}")
@@ -715,12 +718,14 @@ static jx_status read_fields(importer *im, const jx_xlsx_sheet *data)
         f->snap = jx_xlsx_cell_at(data, r, (uint32_t)cv);
         if (path_steps(path) > JX_NODE_MAX_DEPTH - 2)
             return cell_error(im, JX_ERR_LIMIT, DATA_SHEET, r, (uint32_t)cp,
-                              "路径有 %d 层，超过 %d 层：填报没有这么深的字段", path_steps(path),
+                              _("the path has %d steps, more than %d: no field of a filing is that "
+                                "deep"), path_steps(path),
                               JX_NODE_MAX_DEPTH - 2);
         if (!jx_xlsx_parse_ref(plain_value(data, r, (uint32_t)cc), &f->row, &f->col) ||
             !find_formsheet(im, f->sheet))
             return cell_error(im, JX_ERR_SYNTAX, DATA_SHEET, r, (uint32_t)cc,
-                              "“数据”工作表的单元格地址“%s”不对：这个工作簿不能导入",
+                              _("the sheet “数据” has a wrong cell address “%s”: this workbook "
+                                "cannot be imported"),
                               plain_value(data, r, (uint32_t)cc));
         f->node = inode_path(im->root, path, 0, NULL);
         f->item = item_of(path, &f->depth);
@@ -739,8 +744,9 @@ static jx_status map_rows(importer *im)
             char where[600];
             snprintf(where, sizeof where, "%s", im->file);
             return jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                                 "找不到工作表“%s”：它被改名或删除了；导入按工作表名找到表格的各个"
-                                 "部分，请把它改回“%s”",
+                                 _("there is no sheet “%s”: it was renamed or deleted; import "
+                                   "finds the parts of the form by their sheet names: rename it "
+                                   "back to “%s”"),
                                  fs->name, fs->name);
         }
         uint32_t last = 0;
@@ -754,7 +760,7 @@ static jx_status map_rows(importer *im)
         fs->orig = malloc(fs->ncur * sizeof *fs->orig);
         fs->role = calloc(fs->nrows + 1, sizeof *fs->role);
         if (!fs->orig || !fs->role)
-            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
         for (size_t r = 0; r < fs->ncur; r++)
             fs->orig[r] = -1;
         for (size_t r = 0; r < fs->nrows; r++)
@@ -839,7 +845,7 @@ static jx_status set_field(importer *im, field *f, const char *text, int number)
         int bad = 0;
         f->node = inode_path(im->root, f->path, 1, &bad);
         if (!f->node)
-            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
     }
     inode_set(f->node, text, number);
     formsheet *fs = find_formsheet(im, f->sheet);
@@ -879,8 +885,9 @@ static jx_status read_cells(importer *im, int derived)
             }
             if (c->type == JX_XLSX_NONE)
                 return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)cur, f->col,
-                                  "这个单元格是公式（=%s），但工作簿里没有保存它的计算结果："
-                                  "请在 Excel 或 WPS 中打开并保存一次，或直接填写数值",
+                                  _("this cell is a formula (=%s) whose result the workbook does "
+                                    "not hold: open the workbook in Excel or WPS and save it once, "
+                                    "or write the number"),
                                   c->formula);
         }
         char num[64], buf[96];
@@ -888,7 +895,8 @@ static jx_status read_cells(importer *im, int derived)
         int number, out_number;
         if (cell_text(c, num, sizeof num, &text, &number) != 0)
             return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)cur, f->col,
-                              "这个单元格是错误值 %s：请填写正确的值", text);
+                              _("this cell holds the error value %s: write the right value"),
+                                 text);
         if (!differs(f, text, number))
             continue;
         field_text(f, text, number, buf, sizeof buf, &out, &out_number);
@@ -909,8 +917,9 @@ static jx_status drop_deleted(importer *im)
                 char n[24];
                 snprintf(n, sizeof n, "%zu", r + 1);
                 return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)r, 0,
-                                  "表格固定部分的第 %s 行被删除了：只有指标、项目等列表里的行"
-                                  "可以删除；请撤销删除",
+                                  _("row %s of a fixed part of the form was deleted: only rows of "
+                                    "a list (indicators, projects and the like) can be deleted; "
+                                    "undo the deletion"),
                                   n);
             }
     }
@@ -920,7 +929,7 @@ static jx_status drop_deleted(importer *im)
         for (int depth = f->depth; depth >= 1 && f->item; depth--) {
             char *prefix = jx_strdup(f->path);
             if (!prefix)
-                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
             /* cut after the depth-th numeric component */
             int seen = 0;
             for (char *p = prefix; *p;) {
@@ -985,8 +994,9 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
         }
     if (!entry)
         return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)cur, first ? first->col : 0,
-                          "这一行插在表格的固定部分：只能在指标、项目等列表里插入行（在某一条"
-                          "的行上右键“插入”）；请删除这一行");
+                          _("this row was inserted in a fixed part of the form: rows can be "
+                            "inserted only in a list (indicators, projects and the like: "
+                            "right-click a row of an entry, “Insert”); delete this row"));
     size_t elen = strlen(entry);
     /* The entry's fields on its first row: column -> sub-path. */
     uint32_t first_row = UINT32_MAX;
@@ -1000,13 +1010,13 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
     const char *dot = strrchr(entry, '.');
     char *list_path = jx_strdup(entry);
     if (!list_path || !dot)
-        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
     list_path[dot - entry] = '\0';
     inode *list = inode_path(im->root, list_path, 0, NULL);
     free(list_path);
     inode *item = inode_new(NULL, JX_VALUE_MAP, NULL);
     if (!item || !list || !old)
-        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
     jx_status st = JX_OK;
     for (size_t i = 0; i < fs->sheet->ncells && st == JX_OK; i++) {
         const jx_xlsx_cell *c = &fs->sheet->cells[i];
@@ -1017,15 +1027,17 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
         int number;
         if (cell_text(c, num, sizeof num, &text, &number) != 0) {
             st = cell_error(im, JX_ERR_FILING, fs->name, c->row, c->col,
-                            "这个单元格是错误值 %s：请填写正确的值", text);
+                            _("this cell holds the error value %s: write the right value"),
+                                 text);
             break;
         }
         if (!*text)
             continue;
         if (c->formula && c->type == JX_XLSX_NONE) {
             st = cell_error(im, JX_ERR_FILING, fs->name, c->row, c->col,
-                            "这个单元格是公式（=%s），但工作簿里没有保存它的计算结果："
-                            "请在 Excel 或 WPS 中打开并保存一次，或直接填写数值",
+                            _("this cell is a formula (=%s) whose result the workbook does not "
+                              "hold: open the workbook in Excel or WPS and save it once, or write "
+                              "the number"),
                             c->formula);
             break;
         }
@@ -1038,8 +1050,9 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
         }
         if (!match) {
             st = cell_error(im, JX_ERR_FILING, fs->name, c->row, c->col,
-                            "插入的行里这个单元格不属于表格：“%s”不会出现在任何输出里；"
-                            "请把它填到这一行的指标栏目中，或删掉",
+                            _("this cell of an inserted row is not part of the form: “%s” would "
+                              "appear in no output; write it into a column of the row's entry, or "
+                              "delete it"),
                             text);
             break;
         }
@@ -1049,7 +1062,7 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
         field_text(match, text, number, buf, sizeof buf, &out, &out_number);
         inode *leaf = inode_path(item, match->path + elen + 1, 1, NULL);
         if (!leaf) {
-            st = jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+            st = jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
             break;
         }
         inode_set(leaf, out, out_number);
@@ -1073,7 +1086,7 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
     item->fields = -1; /* marks an inserted entry */
     if (inode_insert(list, at, item) != 0) {
         inode_free(item);
-        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
     }
     im->changed = 1;
     return JX_OK;
@@ -1105,7 +1118,8 @@ static jx_status moved_merge(importer *im, formsheet *fs, size_t orig, const jx_
         int number, out_number;
         if (cell_text(cell, num, sizeof num, &text, &number) != 0)
             return cell_error(im, JX_ERR_FILING, fs->name, cell->row, cell->col,
-                              "这个单元格是错误值 %s：请填写正确的值", text);
+                              _("this cell holds the error value %s: write the right value"),
+                                 text);
         jx_status st = JX_OK;
         if (differs(f, text, number)) {
             field_text(f, text, number, buf, sizeof buf, &out, &out_number);
@@ -1151,8 +1165,9 @@ static jx_status read_rows(importer *im)
                     if (st != JX_ERR_NOT_FOUND_)
                         return st;
                     return cell_error(im, JX_ERR_FILING, fs->name, cell->row, cell->col,
-                                      "表格没有用到这个单元格：填在这里的“%s”不会出现在任何"
-                                      "输出里；请把它填到对应的栏目中，或删掉",
+                                      _("the form does not use this cell: “%s” written here would "
+                                        "appear in no output; write it into its column, or delete "
+                                        "it"),
                                       cell->value);
                 }
             } else if (content) {
@@ -1161,8 +1176,9 @@ static jx_status read_rows(importer *im)
                     while (!(cell->formula || *cell->value))
                         cell++;
                     return cell_error(im, JX_ERR_FILING, fs->name, cell->row, cell->col,
-                                      "表格没有用到这个单元格：填在这里的“%s”不会出现在任何"
-                                      "输出里；请把它填到对应的栏目中，或删掉",
+                                      _("the form does not use this cell: “%s” written here would "
+                                        "appear in no output; write it into its column, or delete "
+                                        "it"),
                                       cell->value);
                 }
                 jx_status st = insert_row(im, fs, row);
@@ -1267,7 +1283,8 @@ static jx_status import_jxgen(importer *im, const jx_xlsx_sheet *rec, jx_buf *ya
     const jx_xlsx_sheet *data = jx_xlsx_sheet_named(im->book, DATA_SHEET);
     if (!data)
         return jx_diag_error(im->d, JX_ERR_FILING, im->file, 0, 0,
-                             "找不到工作表“数据”：它被改名或删除了；请把它改回“数据”");
+                             _("there is no sheet “数据”: it was renamed or deleted; rename it back "
+                               "to “数据”"));
     jx_status st;
     if ((st = read_record(im, rec)) != JX_OK || (st = read_fields(im, data)) != JX_OK ||
         (st = map_rows(im)) != JX_OK || (st = read_cells(im, 0)) != JX_OK ||
@@ -1288,19 +1305,23 @@ static jx_status put_pair(importer *im, const char *where, const char *path, con
     int steps = path_steps(path);
     if (steps > JX_NODE_MAX_DEPTH - 2)
         return jx_diag_error(im->d, JX_ERR_LIMIT, where, 0, 0,
-                             "路径有 %d 层，超过 %d 层：填报没有这么深的字段", steps,
+                             _("the path has %d steps, more than %d: no field of a filing is that "
+                               "deep"), steps,
                              JX_NODE_MAX_DEPTH - 2);
     int bad = 0;
     inode *n = inode_path(im->root, path, 1, &bad);
     if (!n)
         return bad ? jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                                   "路径 %s 的序号跳过了前面的条目：列表的序号从 0 起连续编号",
+                                   _("path %s skips earlier entries: the entries of a list are "
+                                     "numbered from 0 without gaps"),
                                    path)
                    : jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                                   "路径 %s 和前面的路径冲突（同一处既是值又是表）", path);
+                                   _("path %s conflicts with an earlier path (the same place is "
+                                     "both a value and a map)"), path);
     if (n->kind == JX_VALUE_MAP || n->kind == JX_VALUE_SEQ)
         return jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                             "路径 %s 和前面的路径冲突（同一处既是值又是表）", path);
+                             _("path %s conflicts with an earlier path (the same place is both a "
+                               "value and a map)"), path);
     inode_set(n, text, number);
     return JX_OK;
 }
@@ -1310,8 +1331,8 @@ static jx_status import_table_sheet(importer *im, const jx_xlsx_sheet *data, jx_
     long cp = heading(data, "路径"), cv = heading(data, "值");
     if (cp < 0 || cv < 0)
         return jx_diag_error(im->d, JX_ERR_FILING, im->file, 0, 0,
-                             "这不是 jxgen 的工作簿（没有 jxgen 记录表），“数据”工作表也没有"
-                             "“路径”和“值”两列：无法导入");
+                             _("this is not a jxgen workbook (there is no jxgen record sheet), and "
+                               "its sheet “数据” has no columns 路径 and 值: it cannot be imported"));
     uint32_t last = 0;
     for (size_t i = 0; i < data->ncells; i++)
         if (data->cells[i].row > last)
@@ -1328,12 +1349,14 @@ static jx_status import_table_sheet(importer *im, const jx_xlsx_sheet *data, jx_
         snprintf(where, sizeof where, "%s:%s!%s", im->file, DATA_SHEET, cell);
         if (c && c->formula && c->type == JX_XLSX_NONE)
             return jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                                 "这个单元格是公式（=%s），但工作簿里没有保存它的计算结果："
-                                 "请在 Excel 或 WPS 中打开并保存一次，或直接填写数值",
+                                 _("this cell is a formula (=%s) whose result the workbook does "
+                                   "not hold: open the workbook in Excel or WPS and save it once, "
+                                   "or write the number"),
                                  c->formula);
         if (cell_text(c, num, sizeof num, &text, &number) != 0)
             return jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                                 "这个单元格是错误值 %s：请填写正确的值", text);
+                                 _("this cell holds the error value %s: write the right value"),
+                                 text);
         jx_status st = put_pair(im, where, path, text, number);
         if (st != JX_OK)
             return st;
@@ -1363,10 +1386,11 @@ static jx_status import_csv(importer *im, const char *bytes, size_t len, jx_buf 
         iconv_t cd = iconv_open("UTF-8", "GB18030");
         if (cd == (iconv_t)-1)
             return jx_diag_error(im->d, JX_ERR_IO, im->file, 0, 0,
-                                 "表格不是 UTF-8，而本机不能转换 GB18030：%s", strerror(errno));
+                                 _("the table is not UTF-8, and this system cannot convert "
+                                   "GB18030: %s"), strerror(errno));
         char *copy = malloc(len ? len : 1), *in = copy;
         if (!copy)
-            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
         memcpy(copy, bytes, len);
         size_t inleft = len;
         char out[4096];
@@ -1381,7 +1405,8 @@ static jx_status import_csv(importer *im, const char *bytes, size_t len, jx_buf 
                 free(copy);
                 jx_buf_free(&utf8);
                 return jx_diag_error(im->d, JX_ERR_SYNTAX, im->file, 0, 0,
-                                     "表格既不是 UTF-8 也不是 GB18030（第 %zu 个字节无法识别）",
+                                     _("the table is neither UTF-8 nor GB18030 (byte %zu cannot be "
+                                       "read)"),
                                      at_byte);
             }
         }
@@ -1459,7 +1484,7 @@ static jx_status import_csv(importer *im, const char *bytes, size_t len, jx_buf 
                 }
                 if (cp < 0 || cv < 0)
                     st = jx_diag_error(im->d, JX_ERR_FILING, im->file, 1, 0,
-                                       "表格的第一行要有“路径”和“值”两列");
+                                       _("the first row of the table needs the columns 路径 and 值"));
             } else if (cp < ncell && cells[cp] && *cells[cp]) {
                 const char *v = cv < ncell && cells[cv] ? cells[cv] : "";
                 char num[64], where[1024];
@@ -1474,7 +1499,7 @@ static jx_status import_csv(importer *im, const char *bytes, size_t len, jx_buf 
     }
     jx_buf_free(&utf8);
     if (st == JX_OK && row == 0)
-        st = jx_diag_error(im->d, JX_ERR_FILING, im->file, 0, 0, "表格是空的");
+        st = jx_diag_error(im->d, JX_ERR_FILING, im->file, 0, 0, _("the table is empty"));
     if (st != JX_OK)
         return st;
     return emit_yaml(im->root, im->file, yaml, im->d);
@@ -1519,7 +1544,7 @@ jx_status jx_import_read(const char *path, const void *buf, size_t len, jx_buf *
         }
         im.root = inode_new(NULL, JX_VALUE_MAP, NULL);
         st = im.root ? import_csv(&im, buf, len, yaml)
-                     : jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "内存不足");
+                     : jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
         free(own);
         inode_free(im.root);
         return st;
@@ -1535,11 +1560,11 @@ jx_status jx_import_read(const char *path, const void *buf, size_t len, jx_buf *
             const jx_xlsx_sheet *data = jx_xlsx_sheet_named(im.book, DATA_SHEET);
             im.root = inode_new(NULL, JX_VALUE_MAP, NULL);
             if (!im.root)
-                st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "内存不足");
+                st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
             else if (!data)
                 st = jx_diag_error(d, JX_ERR_FILING, path, 0, 0,
-                                   "这不是 jxgen 的工作簿：既没有 jxgen 记录表，也没有“数据”工作表"
-                                   "（路径、值两列）");
+                                   _("this is not a jxgen workbook: it has neither jxgen's record "
+                                     "sheet nor a sheet “数据” (columns 路径 and 值)"));
             else
                 st = import_table_sheet(&im, data, yaml);
         }

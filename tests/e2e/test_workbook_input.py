@@ -402,15 +402,25 @@ SHEET_HEAD = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlform
               'spreadsheetml/2006/main"><sheetData>')
 
 
+ZH_ENV = {k: v for k, v in ENV.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+
+
 class BadWorkbooks(Base):
-    def refuse(self, book, message):
+    """Each bad workbook is refused with its exact message, in Chinese (the
+    default) and in English (--lang=en), and nothing is written."""
+
+    def refuse(self, book, en, zh):
         dst = self.path("never.yaml")
-        r = jx("import", book, "-o", dst)
-        self.assertEqual(r.returncode, 1 if "error" in message else 2, r.stderr)
-        self.assertEqual(r.stderr, message)
-        self.assertFalse(os.path.exists(dst))
-        r = jx("build", book, "-o", self.path("never"))
+        for lang, message in (("en", en), ("zh", zh)):
+            r = subprocess.run([JXGEN, "import", "--lang=" + lang, book, "-o", dst],
+                               capture_output=True, text=True, env=ZH_ENV)
+            self.assertEqual(r.stderr, message)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertFalse(os.path.exists(dst))
+        r = subprocess.run([JXGEN, "build", book, "-o", self.path("never")], capture_output=True,
+                           text=True, env=ZH_ENV)
         self.assertNotEqual(r.returncode, 0)
+        self.assertIn(zh, r.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.path("never"), "bad.pdf")))
 
     def write(self, name, data):
@@ -430,27 +440,35 @@ class BadWorkbooks(Base):
         big = SHEET_HEAD + " " * (100 * 1024 * 1024) + "</sheetData></worksheet>"
         p = self.write("bad.xlsx", minimal_book(big))
         self.assertLess(os.path.getsize(p), 1024 * 1024)
-        self.refuse(p, "%s: error: xl/worksheets/sheet1.xml 解压后有 104857733 字节，超过上限 "
+        self.refuse(p, "%s: error: xl/worksheets/sheet1.xml inflates to 104857733 bytes, more than the "
+                    "limit of 67108864 bytes: this is not a form, perhaps a zip bomb\n" % p,
+                    "%s: 错误: xl/worksheets/sheet1.xml 解压后有 104857733 字节，超过上限 "
                     "67108864 字节：这不是一张表格，可能是压缩炸弹\n" % p)
 
     def test_million_rows(self):
         rows = "".join('<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i)
                        for i in range(1, 1000001))
         p = self.write("bad.xlsx", minimal_book(SHEET_HEAD + rows + "</sheetData></worksheet>"))
-        self.refuse(p, "%s: error: 工作表“数据”在第 100001 行（A100001）还有内容：jxgen 的表格"
+        self.refuse(p, "%s: error: sheet “数据” has content in row 100001 (A100001): jxgen's forms have "
+                    "at most 100000 rows\n" % p,
+                    "%s: 错误: 工作表“数据”在第 100001 行（A100001）还有内容：jxgen 的表格"
                     "不超过 100000 行\n" % p)
 
     def test_malformed_xml(self):
         p = self.write("bad.xlsx", minimal_book(SHEET_HEAD + '<row r="1"><c r="A1"><v>1</c>'
                                                 "</row></sheetData></worksheet>"))
-        self.refuse(p, "%s:xl/worksheets/sheet1.xml:1:137: error: XML 格式错误（mismatched tag）："
+        self.refuse(p, "%s:xl/worksheets/sheet1.xml:1:137: error: malformed XML (mismatched tag): the "
+                    "workbook is damaged\n" % p,
+                    "%s:xl/worksheets/sheet1.xml:1:137: 错误: XML 格式错误（mismatched tag）："
                     "工作簿已损坏\n" % p)
 
     def test_doctype(self):
         p = self.write("bad.xlsx", minimal_book(
             '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + SHEET_HEAD[21:] +
             "</sheetData></worksheet>"))
-        self.refuse(p, "%s: error: xl/worksheets/sheet1.xml 含有 DOCTYPE 声明：工作簿的 XML 不用它，"
+        self.refuse(p, "%s: error: xl/worksheets/sheet1.xml has a DOCTYPE declaration: the XML of a "
+                    "workbook has none, so it is refused for safety\n" % p,
+                    "%s: 错误: xl/worksheets/sheet1.xml 含有 DOCTYPE 声明：工作簿的 XML 不用它，"
                     "为安全起见拒绝读取\n" % p)
 
     def with_entry(self, name, entry, data=b"x"):
@@ -465,19 +483,28 @@ class BadWorkbooks(Base):
 
     def test_macros(self):
         p = self.with_entry("bad.xlsm", "xl/vbaProject.bin")
-        self.refuse(p, "%s: error: 工作簿含有宏（xl/vbaProject.bin）：jxgen 不读带宏的工作簿（.xlsm）；"
+        self.refuse(p, "%s: error: the workbook has macros (xl/vbaProject.bin): jxgen does not read "
+                    "workbooks with macros (.xlsm); save it as “Excel Workbook (*.xlsx)” and import "
+                    "that\n" % p,
+                    "%s: 错误: 工作簿含有宏（xl/vbaProject.bin）：jxgen 不读带宏的工作簿（.xlsm）；"
                     "请另存为“Excel 工作簿（*.xlsx）”后再导入\n" % p)
 
     def test_external_links(self):
         p = self.with_entry("bad.xlsx", "xl/externalLinks/externalLink1.xml")
-        self.refuse(p, "%s: error: 工作簿链接了其他工作簿（xl/externalLinks/externalLink1.xml）："
+        self.refuse(p, "%s: error: the workbook links to other workbooks "
+                    "(xl/externalLinks/externalLink1.xml): import reads only this workbook's values; "
+                    "break the links in Excel or WPS (“Break Link”) and save it again\n" % p,
+                    "%s: 错误: 工作簿链接了其他工作簿（xl/externalLinks/externalLink1.xml）："
                     "导入只读本工作簿的值；请在 Excel 或 WPS 中“断开链接”后再保存\n" % p)
 
     def test_renamed_sheet(self):
         def rename(wb):
             wb[FORM].title = "我的表"
         p = self.edited(rename)
-        self.refuse(p, "%s: error: 找不到工作表“项目绩效目标表”：它被改名或删除了；导入按工作表名"
+        self.refuse(p, "%s: error: there is no sheet “项目绩效目标表”: it was renamed or deleted; import "
+                    "finds the parts of the form by their sheet names: rename it back to "
+                    "“项目绩效目标表”\n" % p,
+                    "%s: 错误: 找不到工作表“项目绩效目标表”：它被改名或删除了；导入按工作表名"
                     "找到表格的各个部分，请把它改回“项目绩效目标表”\n" % p)
 
     def test_renamed_sheet_excel(self):
@@ -489,7 +516,9 @@ class BadWorkbooks(Base):
                     if isinstance(c.value, str) and c.value.startswith("=ROW("):
                         c.value = c.value.replace(FORM, "我的表")
         p = self.edited(rename)
-        self.refuse(p, "%s:我的表: error: 工作表“项目绩效目标表”被改名为“我的表”：导入按工作表名找到"
+        self.refuse(p, "%s:我的表: error: sheet “项目绩效目标表” was renamed to “我的表”: import finds the "
+                    "parts of the form by their sheet names; rename it back to “项目绩效目标表”\n" % p,
+                    "%s:我的表: 错误: 工作表“项目绩效目标表”被改名为“我的表”：导入按工作表名找到"
                     "表格的各个部分；请把它改回“项目绩效目标表”\n" % p)
 
     def test_row_in_fixed_part(self):
@@ -497,26 +526,37 @@ class BadWorkbooks(Base):
             insert_row(wb, FORM, 13)
             wb[FORM]["H13"] = 100
         p = self.edited(ins)
-        self.refuse(p, "%s:项目绩效目标表!H13: error: 这一行插在表格的固定部分：只能在指标、项目等"
+        self.refuse(p, "%s:项目绩效目标表!H13: error: this row was inserted in a fixed part of the form: "
+                    "rows can be inserted only in a list (indicators, projects and the like: "
+                    "right-click a row of an entry, “Insert”); delete this row\n" % p,
+                    "%s:项目绩效目标表!H13: 错误: 这一行插在表格的固定部分：只能在指标、项目等"
                     "列表里插入行（在某一条的行上右键“插入”）；请删除这一行\n" % p)
 
     def test_fixed_row_deleted(self):
         p = self.edited(lambda wb: delete_row(wb, FORM, 14))
-        self.refuse(p, "%s:项目绩效目标表!A14: error: 表格固定部分的第 14 行被删除了：只有指标、项目"
+        self.refuse(p, "%s:项目绩效目标表!A14: error: row 14 of a fixed part of the form was deleted: "
+                    "only rows of a list (indicators, projects and the like) can be deleted; undo "
+                    "the deletion\n" % p,
+                    "%s:项目绩效目标表!A14: 错误: 表格固定部分的第 14 行被删除了：只有指标、项目"
                     "等列表里的行可以删除；请撤销删除\n" % p)
 
     def test_value_in_unused_cell(self):
         def put(wb):
             wb[FORM]["K12"] = "备注"
         p = self.edited(put)
-        self.refuse(p, "%s:项目绩效目标表!K12: error: 表格没有用到这个单元格：填在这里的“备注”不会"
+        self.refuse(p, "%s:项目绩效目标表!K12: error: the form does not use this cell: “备注” written "
+                    "here would appear in no output; write it into its column, or delete it\n" % p,
+                    "%s:项目绩效目标表!K12: 错误: 表格没有用到这个单元格：填在这里的“备注”不会"
                     "出现在任何输出里；请把它填到对应的栏目中，或删掉\n" % p)
 
     def test_formula_without_cached_value(self):
         def put(wb):
             wb[FORM]["H13"] = "=400+100"
         p = self.edited(put)
-        self.refuse(p, "%s:项目绩效目标表!H13: error: 这个单元格是公式（=400+100），但工作簿里没有"
+        self.refuse(p, "%s:项目绩效目标表!H13: error: this cell is a formula (=400+100) whose result the "
+                    "workbook does not hold: open the workbook in Excel or WPS and save it once, or "
+                    "write the number\n" % p,
+                    "%s:项目绩效目标表!H13: 错误: 这个单元格是公式（=400+100），但工作簿里没有"
                     "保存它的计算结果：请在 Excel 或 WPS 中打开并保存一次，或直接填写数值\n" % p)
 
     def test_inconsistent_amounts(self):
@@ -527,13 +567,16 @@ class BadWorkbooks(Base):
         p = self.edited(put)
         self.refuse(p, "%s:项目绩效目标表!H12: error: 小计 (fund.subtotal) 500万元 ≠ 一般公共预算资金 + "
                     "政府性基金 + 财政专户管理资金 + 国有资本金 = 400万元 (a difference of 100万元) "
+                    "[fund-subtotal]\n" % p,
+                    "%s:项目绩效目标表!H12: 错误: 小计 (fund.subtotal) 500万元 ≠ 一般公共预算资金 + "
+                    "政府性基金 + 财政专户管理资金 + 国有资本金 = 400万元（相差 100万元） "
                     "[fund-subtotal]\n" % p)
 
     def test_build_does_not_replace_its_input(self):
         src = os.path.join(self.out, "changzhou.xlsx")
         with open(src, "rb") as f:
             before = f.read()
-        r = jx("build", src, "-o", self.out)
+        r = jx("build", "--lang=en", src, "-o", self.out)
         self.assertEqual(r.returncode, 2)
         self.assertIn("%s: error: the workbook would replace itself: build it into another "
                       "folder (-o)" % src, r.stdout + r.stderr)
@@ -542,7 +585,17 @@ class BadWorkbooks(Base):
 
     def test_not_a_workbook(self):
         p = self.write("bad.xlsx", b"this is not a zip")
-        self.refuse(p, "%s: error: 不是 Excel 工作簿（.xlsx）：Not a zip archive\n" % p)
+        self.refuse(p, "%s: error: not an Excel workbook (.xlsx): Not a zip archive\n" % p,
+                    "%s: 错误: 不是 Excel 工作簿（.xlsx）：Not a zip archive\n" % p)
+
+    def test_not_a_workbook_name(self):
+        p = self.write("bad.pdf", b"%PDF-1.4\n")
+        for lang, message in (("en", "jxgen: error: %s: import reads a workbook (.xlsx) or a table "
+                                     "(.csv)\n" % p),
+                              ("zh", "jxgen: 错误: %s: import 读取的是工作簿（.xlsx）或表格（.csv）\n" % p)):
+            r = subprocess.run([JXGEN, "import", "--lang=" + lang, p], capture_output=True, text=True,
+                               env=ZH_ENV)
+            self.assertEqual((r.returncode, r.stderr), (2, message))
 
 
 if __name__ == "__main__":

@@ -853,11 +853,16 @@ static int import_body(const options *o, jx_renderer *r, jx_diags *d)
                 in);
         return EXIT_USAGE;
     }
-    jx_status st = jx_renderer_compose(r, in, NULL, d);
-    if (st != JX_OK)
-        return exit_class(st);
+    /* Read (with the values edited inside template texts) and composed as
+     * build would; the YAML written is that filing. */
+    jx_filing *f = NULL;
+    jx_status st = jx_renderer_read(r, in, &f, d);
+    if (st == JX_OK)
+        st = jx_renderer_compose_filing(r, f, NULL, d);
     jx_buf yaml = {0};
-    st = jx_import_read(in, NULL, 0, &yaml, NULL, d);
+    if (st == JX_OK)
+        st = jx_import_read_edited(in, NULL, 0, f->edits, &yaml, NULL, d);
+    jx_filing_free(f);
     if (st != JX_OK) {
         jx_buf_free(&yaml);
         return exit_class(st);
@@ -870,14 +875,14 @@ static int import_body(const options *o, jx_renderer *r, jx_diags *d)
         /* The one atomic writer: a temporary file beside the target,
          * fsynced and renamed onto it; a failure leaves the target as it
          * was. */
-        jx_file_out f;
-        st = jx_file_out_open(&f, o->out_dir, d);
+        jx_file_out out;
+        st = jx_file_out_open(&out, o->out_dir, d);
         if (st == JX_OK)
-            st = jx_file_out_write(&f, jx_buf_str(&yaml), yaml.len, d);
+            st = jx_file_out_write(&out, jx_buf_str(&yaml), yaml.len, d);
         if (st == JX_OK)
-            st = jx_file_out_commit(&f, d);
+            st = jx_file_out_commit(&out, d);
         else
-            jx_file_out_abort(&f);
+            jx_file_out_abort(&out);
         if (st != JX_OK)
             rc = EXIT_USAGE;
     }

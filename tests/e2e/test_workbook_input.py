@@ -37,6 +37,7 @@ SRC = os.path.abspath(sys.argv[2])
 SAMPLES = sorted(glob.glob(os.path.join(SRC, "input", "*.yaml")))
 FORM = "项目绩效目标表"  # changzhou's form sheet
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="1718409600")
+ZH_ENV = {k: v for k, v in ENV.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
 
 
 def jx(*args, cwd=None):
@@ -329,6 +330,86 @@ class Edits(Base):
             self.assertEqual(yaml.safe_load(f)["fund"]["total"], 600)
 
 
+class TemplateTexts(Base):
+    """A value the form shows inside its own text ("（{year}年度）",
+    "中期目标（{goals.mid_start}年－{goals.mid_end}年）", "绩效目标：{goal}",
+    "{title}{content}") is read back from that cell when the clerk edits
+    it; an edit of the form's own text around the values, or of two
+    values that run together, is an error naming the cell."""
+
+    def edit(self, sample, sheet, cells, name):
+        wb = openpyxl.load_workbook(os.path.join(self.out, sample + ".xlsx"))
+        for cell, value in cells.items():
+            wb[sheet][cell] = value
+        p = self.path(name)
+        wb.save(p)
+        return p
+
+    def test_years_in_titles(self):
+        book = self.edit("national_project", "项目支出绩效目标表",
+                         {"A2": "（2027年度）", "B9": "中期目标（2027年－2029年）"}, "np-years.xlsx")
+        with open(self.import_ok(book, "np-years.yaml"), encoding="utf-8") as f:
+            got = yaml.safe_load(f)
+        with open(os.path.join(SRC, "input", "national_project.yaml"), encoding="utf-8") as f:
+            orig = yaml.safe_load(f)
+        self.assertEqual((got["year"], got["goals"]["mid_start"], got["goals"]["mid_end"]),
+                         ("2027", "2027", "2029"))
+        # nothing else changed
+        orig["year"], orig["goals"]["mid_start"], orig["goals"]["mid_end"] = "2027", "2027", "2029"
+        self.assertEqual(got, orig)
+        text = jxcheck.pdf_text(self.rebuild(self.path("np-years.yaml"), "np-years"))[0]
+        self.assertIn("（2027年度）", text)
+        self.assertIn("中期目标（2027年－2029年）", text)
+        # build FORM.xlsx directly gives the same PDF
+        direct = self.rebuild(book, "np-years-direct")
+        with open(direct, "rb") as a, open(os.path.join(self.path("np-years"), "np-years.pdf"),
+                                           "rb") as b:
+            self.assertTrue(a.read() == b.read())
+
+    def test_text_after_a_caption(self):
+        book = self.edit("tangshan", "部门整体绩效目标",
+                         {"A10": "绩效目标：保障孵化场地正常运营。",
+                          "A25": "（一）完善制度建设。制定制度。"}, "ts-text.xlsx")
+        with open(self.import_ok(book, "ts-text.yaml"), encoding="utf-8") as f:
+            got = yaml.safe_load(f)
+        dg = got["department_goals"]
+        self.assertEqual(dg["items"][0]["goal"], "保障孵化场地正常运营。")
+        self.assertEqual((dg["measures"][0]["title"], dg["measures"][0]["content"]),
+                         ("（一）完善制度建设。", "制定制度。"))
+        r = jx("diff", "--lang=en", os.path.join(SRC, "input", "tangshan.yaml"), self.path("ts-text.yaml"))
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(len([l for l in r.stdout.splitlines() if l.startswith("  changed")]), 2)
+
+    def refuse_both(self, book, en, zh):
+        for lang, message in (("en", en), ("zh", zh)):
+            r = subprocess.run([JXGEN, "import", "--lang=" + lang, book, "-o", self.path("never.yaml")],
+                               capture_output=True, text=True, env=ZH_ENV)
+            self.assertEqual((r.returncode, r.stderr), (1, message))
+            self.assertFalse(os.path.exists(self.path("never.yaml")))
+
+    def test_caption_edited(self):
+        book = self.edit("tangshan", "部门整体绩效目标",
+                         {"A11": "指标：企业入驻配套及时率达到100%"}, "ts-caption.xlsx")
+        self.refuse_both(
+            book,
+            "%s:部门整体绩效目标!A11: error: the form's own text in this cell was changed: only the "
+            "values in it (「绩效指标」) can be edited here; the rest must read “绩效指标：「绩效指标」”\n"
+            % book,
+            "%s:部门整体绩效目标!A11: 错误: 这个单元格里表格本身的文字被改动了：这里只能修改其中的值"
+            "（「绩效指标」），其余文字须保持为“绩效指标：「绩效指标」”\n" % book)
+
+    def test_values_run_together(self):
+        book = self.edit("tangshan", "部门整体绩效目标",
+                         {"A25": "（一）完善制度。制定制度。"}, "ts-run.xlsx")
+        self.refuse_both(
+            book,
+            "%s:部门整体绩效目标!A25: error: the values this cell shows (「措施」、「措施内容」) run "
+            "together and more than one of them was changed, so where one ends cannot be told; "
+            "change one at a time and import after each\n" % book,
+            "%s:部门整体绩效目标!A25: 错误: 这个单元格里的几个值（「措施」、「措施内容」）连在一起，"
+            "且改动了不止一个，无法分辨一个值在哪里结束；请一次只改一个，每改一个导入一次\n" % book)
+
+
 def flat_rows(sample):
     with open(sample, encoding="utf-8") as f:
         return list(leaves(yaml.safe_load(f)))
@@ -400,9 +481,6 @@ def minimal_book(sheet_xml, extra=None):
 
 SHEET_HEAD = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
               'spreadsheetml/2006/main"><sheetData>')
-
-
-ZH_ENV = {k: v for k, v in ENV.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
 
 
 class BadWorkbooks(Base):

@@ -399,8 +399,8 @@ jx_status jx_renderer_build(jx_renderer *r, const char *path, const char *out_di
         in_sb.st_dev == out_sb.st_dev && in_sb.st_ino == out_sb.st_ino) {
         jx_doc_free(doc);
         return jx_diag_error(d, JX_ERR_USAGE, path, 0, 0,
-                             "the workbook would replace itself: build it into another folder "
-                             "(-o)");
+                             _("the workbook would replace itself: build it into another "
+                               "folder (-o)"));
     }
     /* Both outputs are written and finished under temporary names first;
      * only then is each put in place, so a failure keeps both previous

@@ -658,6 +658,9 @@ class BadWorkbooks(Base):
         self.assertEqual(r.returncode, 2)
         self.assertIn("%s: error: the workbook would replace itself: build it into another "
                       "folder (-o)" % src, r.stdout + r.stderr)
+        r = subprocess.run([JXGEN, "build", src, "-o", self.out], capture_output=True, text=True,
+                           env=ZH_ENV)
+        self.assertIn("%s: 错误: 工作簿会覆盖它自己：请输出到另一个文件夹（-o）" % src, r.stdout + r.stderr)
         with open(src, "rb") as f:
             self.assertEqual(f.read(), before)
 

@@ -572,7 +572,7 @@ static int place_each(table_builder *tb, const scope *sc, const jx_row_spec *ite
     }
     memcpy(base, inner.path, strlen(inner.path) + 1);
     for (size_t i = 0; i < list->count; i++) {
-        inner.node = list->items[i];
+        inner.node = list->entries[i].value;
         snprintf(inner.path, sizeof inner.path, "%s.%zu", base, i);
         if (place_rows(tb, &inner, item->rows, item->nrows) != 0)
             return -1;
@@ -772,7 +772,7 @@ static jx_status build_each_block(composer *c, const scope *sc, jx_section *sec,
         return layout_error(c, b->at, "the filing nests lists too deeply");
     memcpy(base, inner.path, strlen(inner.path) + 1);
     for (size_t i = 0; i < list->count; i++) {
-        inner.node = list->items[i];
+        inner.node = list->entries[i].value;
         snprintf(inner.path, sizeof inner.path, "%s.%zu", base, i);
         for (size_t k = 0; k < b->nblocks; k++) {
             jx_status st = build_block(c, &inner, sec, &b->blocks[k]);
@@ -867,7 +867,7 @@ static jx_status build_sections(composer *c, const scope *root)
             continue;
         memcpy(base, inner.path, strlen(inner.path) + 1);
         for (size_t k = 0; k < list->count; k++) {
-            inner.node = list->items[k];
+            inner.node = list->entries[k].value;
             snprintf(inner.path, sizeof inner.path, "%s.%zu", base, k);
             jx_status st = build_section(c, &inner, s);
             if (st != JX_OK)

@@ -201,14 +201,10 @@ static lxw_format *get_format(xl_writer *x, const jx_style *st, int border, int 
             f->locked == key.locked && same_num_format(f->num_format, key.num_format))
             return f->fmt;
     }
-    if (x->nfmts == x->fmtcap) {
-        size_t cap = x->fmtcap ? x->fmtcap * 2 : 16;
-        xl_format *p = realloc(x->fmts, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        x->fmts = p;
-        x->fmtcap = cap;
-    }
+    xl_format *p = jx_grow(x->fmts, &x->fmtcap, x->nfmts, sizeof *p, 16);
+    if (!p)
+        return NULL;
+    x->fmts = p;
     lxw_format *fmt = workbook_add_format(x->wb);
     if (!fmt)
         return NULL;
@@ -622,14 +618,10 @@ static jx_status index_places(xl_writer *x)
                 const jx_cell *c = &blk->table->cells[k];
                 if (c->kind == JX_CELL_LABEL || !c->source.path || !*c->source.path)
                     continue;
-                if (x->nplaces == x->placecap) {
-                    size_t cap = x->placecap ? x->placecap * 2 : 64;
-                    xl_place *p = realloc(x->places, cap * sizeof *p);
-                    if (!p)
-                        return xl_oom(x);
-                    x->places = p;
-                    x->placecap = cap;
-                }
+                xl_place *p = jx_grow(x->places, &x->placecap, x->nplaces, sizeof *p, 64);
+                if (!p)
+                    return xl_oom(x);
+                x->places = p;
                 int c0, c1;
                 xl_cell_cols(s, b, c, &c0, &c1);
                 x->places[x->nplaces] =
@@ -659,14 +651,10 @@ static jx_status index_places(xl_writer *x)
                         shown = strcmp(x->places[i].path, refs[r].source.path) == 0;
                     if (shown)
                         continue;
-                    if (x->nplaces == x->placecap) {
-                        size_t cap = x->placecap ? x->placecap * 2 : 64;
-                        xl_place *p = realloc(x->places, cap * sizeof *p);
-                        if (!p)
-                            return xl_oom(x);
-                        x->places = p;
-                        x->placecap = cap;
-                    }
+                    xl_place *p = jx_grow(x->places, &x->placecap, x->nplaces, sizeof *p, 64);
+                    if (!p)
+                        return xl_oom(x);
+                    x->places = p;
                     lxw_row_t row = (lxw_row_t)(s->block_row[b] + (c ? (size_t)c->row : 0));
                     x->places[x->nplaces] = (xl_place){refs[r].source.path, &refs[r], si, row,
                                                        (lxw_col_t)c0, x->nplaces, 1};

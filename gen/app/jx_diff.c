@@ -589,15 +589,12 @@ static int folder_filings(const char *dir, char ***out, size_t *count, jx_diags 
         const char *nm = e->d_name;
         if (nm[0] == '.' || !(has_ext(nm, ".yaml") || has_ext(nm, ".yml") || has_ext(nm, ".json")))
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 16;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn) {
-                oom = 1;
-                break;
-            }
-            names = nn;
+        char **nn = jx_grow(names, &cap, n, sizeof *nn, 16);
+        if (!nn) {
+            oom = 1;
+            break;
         }
+        names = nn;
         if (!(names[n] = strdup(nm)))
             oom = 1;
         else

@@ -259,16 +259,12 @@ static int name_taken(const xl_writer *x, const char *folded)
  * (the name is freed). */
 static jx_status take_name(xl_writer *x, char *folded)
 {
-    if (x->nused == x->usedcap) {
-        size_t cap = x->usedcap ? x->usedcap * 2 : 8;
-        char **p = realloc(x->used, cap * sizeof *p);
-        if (!p) {
-            free(folded);
-            return JX_ERR_NOMEM;
-        }
-        x->used = p;
-        x->usedcap = cap;
+    char **p = jx_grow(x->used, &x->usedcap, x->nused, sizeof *p, 8);
+    if (!p) {
+        free(folded);
+        return JX_ERR_NOMEM;
     }
+    x->used = p;
     x->used[x->nused++] = folded;
     return JX_OK;
 }
@@ -480,14 +476,10 @@ static const char *cell_num_format(xl_writer *x, const jx_cell *c)
         for (size_t i = 0; i < x->nshown; i++)
             if (strcmp(x->shown[i], buf) == 0)
                 return x->shown[i];
-        if (x->nshown == x->shown_cap) {
-            size_t cap = x->shown_cap ? x->shown_cap * 2 : 16;
-            char **p = realloc(x->shown, cap * sizeof *p);
-            if (!p)
-                return c->number_format;
-            x->shown = p;
-            x->shown_cap = cap;
-        }
+        char **p = jx_grow(x->shown, &x->shown_cap, x->nshown, sizeof *p, 16);
+        if (!p)
+            return c->number_format;
+        x->shown = p;
         char *s = jx_strdup(buf);
         if (!s)
             return c->number_format;

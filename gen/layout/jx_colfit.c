@@ -22,6 +22,16 @@ static double total_units(const jx_table *t)
     return units;
 }
 
+/* A zeroed array of one element of `size` bytes per column of t; NULL
+ * (with a message) when memory is short. */
+static void *per_column(const jx_table *t, size_t size, jx_diags *d)
+{
+    void *p = calloc((size_t)t->ncols, size);
+    if (!p)
+        jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory fitting columns"));
+    return p;
+}
+
 /* Widens m->lo / m->hi by the paragraphs of one cell. */
 static void measure_cell(jx_fonts *fonts, const jx_table *t, const jx_cell *cell, colm *m)
 {
@@ -110,9 +120,9 @@ static void distribute(colm *c, int n, double room)
 static jx_status fit_table(jx_fonts *fonts, jx_table *t, double width, jx_diags *d)
 {
     int n = t->ncols;
-    colm *c = calloc((size_t)n, sizeof *c);
+    colm *c = per_column(t, sizeof *c, d);
     if (!c)
-        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory fitting columns"));
+        return JX_ERR_NOMEM;
     double units = total_units(t);
     double u = units > 0 ? width / units : 0;
     double room = width;
@@ -188,9 +198,9 @@ typedef struct room_col {
 static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags *d)
 {
     int n = t->ncols;
-    room_col *col = calloc((size_t)n, sizeof *col);
+    room_col *col = per_column(t, sizeof *col, d);
     if (!col)
-        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory fitting columns"));
+        return JX_ERR_NOMEM;
     double units = total_units(t);
     for (int j = 0; j < n; j++)
         col[j].w = units > 0 ? t->col_widths[j] * width / units : 0;

@@ -563,12 +563,8 @@ const jx_node *jx_node_path(const jx_node *root, const char *path)
     const char *p = path;
     char seg[256];
     while (n && *p) {
-        const char *dot = strchr(p, '.');
-        size_t len = dot ? (size_t)(dot - p) : strlen(p);
-        if (len == 0 || len >= sizeof seg)
+        if (jx_path_next(&p, seg, sizeof seg) != 0)
             return NULL;
-        memcpy(seg, p, len);
-        seg[len] = '\0';
         if (n->kind == JX_NODE_MAP) {
             n = jx_node_get(n, seg);
         } else if (n->kind == JX_NODE_SEQ) {
@@ -578,9 +574,6 @@ const jx_node *jx_node_path(const jx_node *root, const char *path)
         } else {
             return NULL;
         }
-        p += len;
-        if (*p == '.')
-            p++;
     }
     return n;
 }

@@ -266,17 +266,19 @@ static jx_status face_alias(pdf_device *dev, pdf_face *pf, uint32_t cp, uint32_t
         return pdf_fail(dev, JX_ERR_LIMIT,
                     "PDF device: too many characters outside the BMP in font %s",
                     jx_face_path(pf->face));
-    /* Two arrays of one capacity: it is raised once both have grown. */
-    size_t cap_real = pf->alias_cap, cap_code = pf->alias_cap;
-    uint32_t *r = jx_grow(pf->alias_real, &cap_real, pf->nalias, sizeof *r, 16);
-    if (r)
-        pf->alias_real = r;
-    uint32_t *c = r ? jx_grow(pf->alias_code, &cap_code, pf->nalias, sizeof *c, 16) : NULL;
-    if (c)
-        pf->alias_code = c;
-    if (!r || !c)
-        return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
-    pf->alias_cap = cap_real;
+    size_t cap = pf->alias_cap;
+    if (pf->nalias == cap) {
+        cap = cap ? cap * 2 : 16;
+        uint32_t *r = realloc(pf->alias_real, cap * sizeof *r);
+        if (r)
+            pf->alias_real = r;
+        uint32_t *c = r ? realloc(pf->alias_code, cap * sizeof *c) : NULL;
+        if (c)
+            pf->alias_code = c;
+        if (!r || !c)
+            return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
+        pf->alias_cap = cap;
+    }
     pf->alias_real[pf->nalias] = cp;
     pf->alias_code[pf->nalias++] = next;
     *code = next;

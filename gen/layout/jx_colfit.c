@@ -198,13 +198,12 @@ typedef struct room_col {
 static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags *d)
 {
     int n = t->ncols;
+    double units = total_units(t), pad = 2 * t->padding_pt + t->border_pt;
     room_col *col = per_column(t, sizeof *col, d);
     if (!col)
         return JX_ERR_NOMEM;
-    double units = total_units(t);
     for (int j = 0; j < n; j++)
         col[j].w = units > 0 ? t->col_widths[j] * width / units : 0;
-    double pad = 2 * t->padding_pt + t->border_pt;
     for (size_t k = 0; k < t->ncells; k++) {
         const jx_cell *cell = &t->cells[k];
         if (cell->colspan != 1 || cell->col < 0 || cell->col >= n)

@@ -323,6 +323,8 @@ static int add_row(table_builder *tb, int header, double min_height)
         t->rows = nr;
     }
     t->rows[t->nrows].header = header;
+    t->rows[t->nrows].header_from = 0;
+    t->rows[t->nrows].header_until = 0;
     t->rows[t->nrows].min_height_pt = min_height;
     t->rows[t->nrows].keep_with_next = 0;
     tb->next_row = t->nrows + 1;
@@ -661,8 +663,12 @@ static int place_sides(table_builder *tb, const scope *sc, const jx_row_spec *it
     return 0;
 }
 
+/* Places a row list.  The header rows it places head the rest of the list:
+ * their scope is the list's rows (an inner list, placed first, has set the
+ * scope of its own header rows already). */
 static int place_rows(table_builder *tb, const scope *sc, const jx_row_spec *rows, size_t n)
 {
+    int first = tb->next_row;
     for (size_t i = 0; i < n; i++) {
         const jx_row_spec *item = &rows[i];
         int rc;
@@ -676,6 +682,13 @@ static int place_rows(table_builder *tb, const scope *sc, const jx_row_spec *row
             rc = place_each(tb, sc, item);
         if (rc != 0)
             return rc;
+    }
+    for (int r = first; r < tb->next_row; r++) {
+        jx_row *row = &tb->t->rows[r];
+        if (row->header && row->header_until == 0) {
+            row->header_from = first;
+            row->header_until = tb->next_row;
+        }
     }
     return 0;
 }

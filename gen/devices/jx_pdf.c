@@ -86,22 +86,6 @@ jx_status pdf_fail(pdf_device *dev, jx_status st, const char *fmt, ...)
     return st;
 }
 
-/* Makes room for one more element in *arr (of *cap elements of size sz). */
-static int grow(void **arr, size_t *cap, size_t n, size_t sz)
-{
-    if (n < *cap)
-        return 1;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    if (ncap < *cap || ncap > SIZE_MAX / sz)
-        return 0;
-    void *p = realloc(*arr, ncap * sz);
-    if (!p)
-        return 0;
-    *arr = p;
-    *cap = ncap;
-    return 1;
-}
-
 /* Copies s[0..len) plus a NUL into the pool; returns its offset in *off. */
 static int pool_add(pdf_device *dev, const char *s, size_t len, size_t *off)
 {
@@ -198,8 +182,10 @@ static jx_status pdf_begin_page(jx_device *d, double width_pt, double height_pt)
     if (!isfinite(width_pt) || !isfinite(height_pt) || width_pt <= 0 || height_pt <= 0)
         return pdf_fail(dev, JX_ERR_INTERNAL, "PDF device: invalid page size %g x %g pt", width_pt,
                         height_pt);
-    if (!grow((void **)&dev->pages, &dev->pages_cap, dev->npages, sizeof *dev->pages))
+    pdf_page *pages = jx_grow(dev->pages, &dev->pages_cap, dev->npages, sizeof *pages, 16);
+    if (!pages)
         return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
+    dev->pages = pages;
     pdf_page *p = &dev->pages[dev->npages++];
     p->width = width_pt;
     p->height = height_pt;
@@ -218,8 +204,10 @@ static jx_status face_slot(pdf_device *dev, const jx_face *face, size_t *slot)
             return JX_OK;
         }
     }
-    if (!grow((void **)&dev->faces, &dev->faces_cap, dev->nfaces, sizeof *dev->faces))
+    pdf_face *faces = jx_grow(dev->faces, &dev->faces_cap, dev->nfaces, sizeof *faces, 16);
+    if (!faces)
         return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
+    dev->faces = faces;
     hb_set_t *set = hb_set_create();
     if (!hb_set_allocation_successful(set)) {
         hb_set_destroy(set);
@@ -241,8 +229,10 @@ static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double 
  * of memory. */
 static pdf_op *new_op(pdf_device *dev, int kind)
 {
-    if (!grow((void **)&dev->ops, &dev->ops_cap, dev->nops, sizeof *dev->ops))
+    pdf_op *ops = jx_grow(dev->ops, &dev->ops_cap, dev->nops, sizeof *ops, 16);
+    if (!ops)
         return NULL;
+    dev->ops = ops;
     pdf_op *op = &dev->ops[dev->nops++];
     memset(op, 0, sizeof *op);
     op->kind = kind;
@@ -429,8 +419,10 @@ static jx_status pdf_add_bookmark(jx_device *d, const char *title, int level, do
         k += l;
     }
     size_t off;
-    if (!grow((void **)&dev->marks, &dev->marks_cap, dev->nmarks, sizeof *dev->marks) ||
-        !pool_add(dev, title, n, &off))
+    pdf_mark *marks = jx_grow(dev->marks, &dev->marks_cap, dev->nmarks, sizeof *marks, 16);
+    if (marks)
+        dev->marks = marks;
+    if (!marks || !pool_add(dev, title, n, &off))
         return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
     pdf_mark *m = &dev->marks[dev->nmarks++];
     m->title = off;

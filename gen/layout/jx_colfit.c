@@ -10,7 +10,27 @@ typedef struct colm {
     double lo, hi;           /* min- and max-content, points */
     double bmin, bmax;       /* bounds, points (bmax: INFINITY when none) */
     double w;                /* the result */
+    int fit;                 /* fitted to its content (else its width stays) */
 } colm;
+
+/* The sum of a table's column widths, in the layout's units. */
+static double total_units(const jx_table *t)
+{
+    double units = 0;
+    for (int j = 0; j < t->ncols; j++)
+        units += t->col_widths[j];
+    return units;
+}
+
+/* A zeroed array of one element of `size` bytes per column of t; NULL
+ * (with a message) when memory is short. */
+static void *per_column(const jx_table *t, size_t size, jx_diags *d)
+{
+    void *p = calloc((size_t)t->ncols, size);
+    if (!p)
+        jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory fitting columns"));
+    return p;
+}
 
 /* Widens m->lo / m->hi by the paragraphs of one cell. */
 static void measure_cell(jx_fonts *fonts, const jx_table *t, const jx_cell *cell, colm *m)
@@ -36,11 +56,11 @@ static void measure_cell(jx_fonts *fonts, const jx_table *t, const jx_cell *cell
 }
 
 /* Shares `room` among the fitted columns by the rules of jx_colfit.h. */
-static void distribute(colm *c, const int *fit, int n, double room)
+static void distribute(colm *c, int n, double room)
 {
     double sum_lo = 0, sum_hi = 0;
     for (int j = 0; j < n; j++) {
-        if (!fit[j])
+        if (!c[j].fit)
             continue;
         if (c[j].lo < c[j].bmin)
             c[j].lo = c[j].bmin;
@@ -56,18 +76,18 @@ static void distribute(colm *c, const int *fit, int n, double room)
          * to the bounds (a few rounds: a column that reaches its bound
          * passes the rest on) */
         for (int j = 0; j < n; j++)
-            c[j].w = fit[j] ? c[j].hi : c[j].w;
+            c[j].w = c[j].fit ? c[j].hi : c[j].w;
         double left = room - sum_hi;
         for (int round = 0; round < 8 && left > 1e-6; round++) {
             double base = 0;
             for (int j = 0; j < n; j++)
-                if (fit[j] && c[j].w < c[j].bmax)
+                if (c[j].fit && c[j].w < c[j].bmax)
                     base += c[j].w;
             if (base <= 0)
                 break;
             double given = 0;
             for (int j = 0; j < n; j++) {
-                if (!fit[j] || c[j].w >= c[j].bmax)
+                if (!c[j].fit || c[j].w >= c[j].bmax)
                     continue;
                 double add = left * c[j].w / base;
                 if (c[j].w + add > c[j].bmax)
@@ -80,19 +100,19 @@ static void distribute(colm *c, const int *fit, int n, double room)
         if (left > 1e-6) { /* every column at its bound: share it anyway */
             double all = 0;
             for (int j = 0; j < n; j++)
-                all += fit[j] ? c[j].w : 0;
+                all += c[j].fit ? c[j].w : 0;
             for (int j = 0; j < n && all > 0; j++)
-                if (fit[j])
+                if (c[j].fit)
                     c[j].w += left * c[j].w / all;
         }
     } else if (sum_lo <= room) {
         double want = sum_hi - sum_lo;
         for (int j = 0; j < n; j++)
-            if (fit[j])
+            if (c[j].fit)
                 c[j].w = c[j].lo + (want > 0 ? (room - sum_lo) * (c[j].hi - c[j].lo) / want : 0);
     } else {
         for (int j = 0; j < n; j++)
-            if (fit[j])
+            if (c[j].fit)
                 c[j].w = sum_lo > 0 ? c[j].lo * room / sum_lo : 0;
     }
 }
@@ -100,38 +120,31 @@ static void distribute(colm *c, const int *fit, int n, double room)
 static jx_status fit_table(jx_fonts *fonts, jx_table *t, double width, jx_diags *d)
 {
     int n = t->ncols;
-    colm *c = calloc((size_t)n, sizeof *c);
-    int *fit = calloc((size_t)n, sizeof *fit);
-    if (!c || !fit) {
-        free(c);
-        free(fit);
-        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory fitting columns"));
-    }
-    double units = 0;
-    for (int j = 0; j < n; j++)
-        units += t->col_widths[j];
+    colm *c = per_column(t, sizeof *c, d);
+    if (!c)
+        return JX_ERR_NOMEM;
+    double units = total_units(t);
     double u = units > 0 ? width / units : 0;
     double room = width;
     for (int j = 0; j < n; j++) {
-        fit[j] = t->col_fit[j].fit;
+        c[j].fit = t->col_fit[j].fit;
         c[j].bmin = t->col_fit[j].min * u;
         c[j].bmax = t->col_fit[j].max > 0 ? t->col_fit[j].max * u : INFINITY;
         c[j].w = t->col_widths[j] * u;
-        if (!fit[j])
+        if (!c[j].fit)
             room -= c[j].w;
     }
     for (size_t k = 0; k < t->ncells; k++) {
         const jx_cell *cell = &t->cells[k];
-        if (cell->colspan == 1 && cell->col >= 0 && cell->col < n && fit[cell->col])
+        if (cell->colspan == 1 && cell->col >= 0 && cell->col < n && c[cell->col].fit)
             measure_cell(fonts, t, cell, &c[cell->col]);
     }
     if (room > 0) {
-        distribute(c, fit, n, room);
+        distribute(c, n, room);
         for (int j = 0; j < n; j++)
             t->col_widths[j] = c[j].w > 0.01 ? c[j].w : 0.01;
     }
     free(c);
-    free(fit);
     return JX_OK;
 }
 
@@ -149,6 +162,33 @@ static int has_token(const char *text)
     return 0;
 }
 
+/* The width a cell's widest unbreakable piece needs, padding `pad`
+ * included: a number whole, other text with a digit or a Latin letter by its
+ * min-content; 0 when no paragraph has such a piece (or no font can draw
+ * it: that is reported when drawn). */
+static double token_width(jx_fonts *fonts, const jx_cell *cell, double pad)
+{
+    const jx_style *st = &cell->style;
+    double need = 0;
+    for (size_t i = 0; i < cell->npara; i++) {
+        const char *text = cell->paras[i].text ? cell->paras[i].text : "";
+        if (!has_token(text))
+            continue;
+        size_t len = strlen(text);
+        double lo = cell->kind == JX_CELL_NUMBER
+                        ? jx_text_width(fonts, st->font_role, st->size_pt, text, len)
+                        : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
+        if (lo >= 0 && lo + pad > need)
+            need = lo + pad;
+    }
+    return need;
+}
+
+/* A fixed column in make_room(): its width and what it needs, points. */
+typedef struct room_col {
+    double need, w;
+} room_col;
+
 /* Room for what must not break, in a table of fixed columns: a column
  * narrower than a number, an amount with its unit or a Latin word of one
  * of its cells (min-content) is widened to hold it, and the other columns
@@ -158,19 +198,12 @@ static int has_token(const char *text)
 static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags *d)
 {
     int n = t->ncols;
-    double *need = calloc((size_t)n, sizeof *need);
-    double *w = calloc((size_t)n, sizeof *w);
-    if (!need || !w) {
-        free(need);
-        free(w);
-        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory fitting columns"));
-    }
-    double units = 0;
+    double units = total_units(t), pad = 2 * t->padding_pt + t->border_pt;
+    room_col *col = per_column(t, sizeof *col, d);
+    if (!col)
+        return JX_ERR_NOMEM;
     for (int j = 0; j < n; j++)
-        units += t->col_widths[j];
-    for (int j = 0; j < n; j++)
-        w[j] = units > 0 ? t->col_widths[j] * width / units : 0;
-    double pad = 2 * t->padding_pt + t->border_pt;
+        col[j].w = units > 0 ? t->col_widths[j] * width / units : 0;
     for (size_t k = 0; k < t->ncells; k++) {
         const jx_cell *cell = &t->cells[k];
         if (cell->colspan != 1 || cell->col < 0 || cell->col >= n)
@@ -178,21 +211,13 @@ static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags 
         const jx_style *st = &cell->style;
         /* a column gives up no more than leaves it three characters */
         double floor = 3 * st->size_pt + pad;
-        if (floor > w[cell->col])
-            floor = w[cell->col];
-        if (floor > need[cell->col])
-            need[cell->col] = floor;
-        for (size_t i = 0; i < cell->npara; i++) {
-            const char *text = cell->paras[i].text ? cell->paras[i].text : "";
-            if (!has_token(text))
-                continue;
-            size_t len = strlen(text);
-            double lo = cell->kind == JX_CELL_NUMBER
-                            ? jx_text_width(fonts, st->font_role, st->size_pt, text, len)
-                            : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
-            if (lo >= 0 && lo + pad > need[cell->col])
-                need[cell->col] = lo + pad;
-        }
+        if (floor > col[cell->col].w)
+            floor = col[cell->col].w;
+        if (floor > col[cell->col].need)
+            col[cell->col].need = floor;
+        double lo = token_width(fonts, cell, pad);
+        if (lo > col[cell->col].need)
+            col[cell->col].need = lo;
     }
     /* a token in a cell over several columns: those columns share it */
     for (size_t k = 0; k < t->ncells; k++) {
@@ -205,57 +230,45 @@ static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags 
          * of Guanggu's indicators, each under cells over two, shrank to 5 pt) */
         double floor = 3 * st->size_pt + pad, span = 0, held = 0;
         for (int j = cell->col; j < cell->col + cell->colspan; j++) {
-            span += w[j];
-            held += need[j];
+            span += col[j].w;
+            held += col[j].need;
         }
         if (floor > span)
             floor = span;
         if (floor > held && span > 0)
             for (int j = cell->col; j < cell->col + cell->colspan; j++)
-                need[j] += (floor - held) * w[j] / span;
-        double lo = 0;
-        for (size_t i = 0; i < cell->npara; i++) {
-            const char *text = cell->paras[i].text ? cell->paras[i].text : "";
-            if (!has_token(text))
-                continue;
-            size_t len = strlen(text);
-            double m = cell->kind == JX_CELL_NUMBER
-                           ? jx_text_width(fonts, st->font_role, st->size_pt, text, len)
-                           : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
-            if (m + pad > lo)
-                lo = m + pad;
-        }
+                col[j].need += (floor - held) * col[j].w / span;
+        double lo = token_width(fonts, cell, pad);
         double have = 0, needed = 0;
         for (int j = cell->col; j < cell->col + cell->colspan; j++) {
-            have += w[j];
-            needed += need[j] > w[j] ? need[j] : w[j];
+            have += col[j].w;
+            needed += col[j].need > col[j].w ? col[j].need : col[j].w;
         }
         if (lo > needed && have > 0)
             for (int j = cell->col; j < cell->col + cell->colspan; j++) {
-                double own = need[j] > w[j] ? need[j] : w[j];
-                need[j] = own + (lo - needed) * w[j] / have;
+                double own = col[j].need > col[j].w ? col[j].need : col[j].w;
+                col[j].need = own + (lo - needed) * col[j].w / have;
             }
     }
     double deficit = 0, spare = 0;
     for (int j = 0; j < n; j++) {
-        if (need[j] > w[j] + 1e-6)
-            deficit += need[j] - w[j];
+        if (col[j].need > col[j].w + 1e-6)
+            deficit += col[j].need - col[j].w;
         else
-            spare += w[j] - need[j];
+            spare += col[j].w - col[j].need;
     }
     if (deficit > 0 && spare > 0) {
         double f = deficit < spare ? deficit / spare : 1.0;
         for (int j = 0; j < n; j++) {
-            if (need[j] > w[j] + 1e-6)
-                w[j] += (need[j] - w[j]) * (deficit < spare ? 1.0 : spare / deficit);
+            if (col[j].need > col[j].w + 1e-6)
+                col[j].w += (col[j].need - col[j].w) * (deficit < spare ? 1.0 : spare / deficit);
             else
-                w[j] -= (w[j] - need[j]) * f;
+                col[j].w -= (col[j].w - col[j].need) * f;
         }
         for (int j = 0; j < n; j++)
-            t->col_widths[j] = w[j] > 0.01 ? w[j] : 0.01;
+            t->col_widths[j] = col[j].w > 0.01 ? col[j].w : 0.01;
     }
-    free(need);
-    free(w);
+    free(col);
     return JX_OK;
 }
 

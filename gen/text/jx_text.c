@@ -807,14 +807,10 @@ static jx_status emit_line(builder *b, size_t s, size_t e, size_t empty_at, doub
     s = skip_spaces(c, s, e);
     while (e > s && (c[e - 1].flags & T_SPACE))
         e--;
-    if (o->nlines == b->lcap) {
-        size_t cap = b->lcap ? b->lcap * 2 : 8;
-        jx_text_line *l = realloc(o->lines, cap * sizeof *l);
-        if (!l)
-            return JX_ERR_NOMEM;
-        o->lines = l;
-        b->lcap = cap;
-    }
+    jx_text_line *l = jx_grow(o->lines, &b->lcap, o->nlines, sizeof *l, 8);
+    if (!l)
+        return JX_ERR_NOMEM;
+    o->lines = l;
     jx_text_line line = {0};
     line.start = s < e ? c[s].off : empty_at;
     line.end = s < e ? c[e - 1].end : empty_at;

@@ -36,6 +36,8 @@ from decimal import Decimal, ROUND_HALF_UP
 
 import yaml
 
+from filing_schema import scalars, spec_at
+
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 WS = re.compile(r"\s+")
@@ -44,31 +46,6 @@ TAG = re.compile(r"</?(p|ol|ul|li|br)\b[^>]*>", re.I)
 
 def norm(s):
     return WS.sub("", TAG.sub("", s))
-
-
-# ---- the filing's values and their schema ----
-
-def spec_at(schema, path):
-    spec = {"type": "map", "fields": schema}
-    for p in path.split("."):
-        if p.isdigit():
-            continue
-        if spec.get("type") == "list":
-            spec = spec["item"].get(p, {})
-        else:
-            spec = spec.get("fields", {}).get(p, {})
-    return spec
-
-
-def scalars(node, path=""):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from scalars(v, "%s.%s" % (path, k) if path else k)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from scalars(v, "%s.%d" % (path, i))
-    elif node is not None:
-        yield path, str(node)
 
 
 # ---- Excel number formats (the subset jxgen writes) ----

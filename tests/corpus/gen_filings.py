@@ -24,6 +24,8 @@ from decimal import Decimal, ROUND_HALF_UP
 
 import yaml
 
+from filing_schema import spec_at
+
 REGIONS = ["changzhou", "jiangbei", "tangshan", "guangzhou", "guanggu", "national_project",
            "national_dept"]
 
@@ -418,27 +420,7 @@ class Filing:
             assigned.add(id(par) * 1000 + hash(k))
 
     def spec_of(self, path):
-        spec = {"type": "map", "fields": self.schema}
-        for p in path.lstrip("/").split("."):
-            if p == "*":
-                spec = {"type": "map", "fields": spec["item"]}
-            elif spec.get("type") == "list":
-                spec = spec["item"].get(p, {})
-            else:
-                spec = spec.get("fields", {}).get(p, {})
-        return spec
-
-
-def values_of(node, path=""):
-    """(path, text) of every scalar value written."""
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from values_of(v, "%s.%s" % (path, k) if path else k)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from values_of(v, "%s.%d" % (path, i))
-    elif node is not None:
-        yield path, str(node)
+        return spec_at(self.schema, path)
 
 
 def generate(src, out, seed, count, regions, small=False):

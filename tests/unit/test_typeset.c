@@ -378,6 +378,19 @@ static void columns_fit_their_content(void **state)
     assert_true(w[3] > w[2]);                    /* the longer text gets more */
     jx_doc_free(doc);
 
+    /* min-contents wider than the room (a word of 50 letters): the number
+     * stays whole, the other text column keeps three characters, the word
+     * gets the rest and is cut by the breaker (scaling every min-content
+     * down left the number column a character or two wide) */
+    t = fit_fixture(&doc, "对应项目", "ABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDEFGHIJ");
+    assert_int_equal(jx_doc_fit_columns(doc, fonts, NULL), JX_OK);
+    w = t->col_widths;
+    assert_true(fabs(w[0] + w[1] + w[2] + w[3] - 400) < EPS);
+    assert_true(w[1] >= num - EPS);
+    assert_true(w[2] >= 3 * SIZE + 4 - EPS);
+    assert_true(w[3] > w[2]);
+    jx_doc_free(doc);
+
     /* short texts: everyone gets its max-content, the rest in proportion,
      * up to the bounds */
     t = fit_fixture(&doc, "名称", "目标");

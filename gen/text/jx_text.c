@@ -704,6 +704,39 @@ static int after_token(const tchar *c)
     return 1;
 }
 
+static int alnum_char(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ||
+           (cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) ||
+           (cp >= 0xFF41 && cp <= 0xFF5A) || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
+}
+
+/* Whether a break after c[0] splits what a reader sees as one word: a
+ * Latin word or number (letters and digits), a number with its decimal
+ * point or separator (3,|456 12.|5 12|.5), a number and its unit or sign
+ * (128.4|万元 12|% 2019|年 6|月 3|家), a unit word (万|元 平方|米 公|里). */
+static int visible_split(const tchar *c)
+{
+    uint32_t a = c[0].cp, b = c[1].cp;
+    int da = (a >= '0' && a <= '9') || (a >= 0xFF10 && a <= 0xFF19);
+    int db = (b >= '0' && b <= '9') || (b >= 0xFF10 && b <= 0xFF19);
+    static const uint32_t after_number[] = {
+        0x4E07, 0x4EBF, 0x5343, 0x5143, '%', 0xFF05, 0x2030, 0x2103, 0x5E74, 0x6708,
+        0x65E5, 0x4E2A, 0x5BB6, 0x6B21, 0x9879, 0x4EBA, 0x5C0F, 0x5E73, 0x516C, 0x5EA6};
+    if (alnum_char(a) && alnum_char(b))
+        return 1;
+    if (da && (b == '.' || b == ',' || b == 0xFF0E))
+        return 1;
+    if ((a == '.' || a == ',' || a == 0xFF0E) && db)
+        return 1;
+    for (size_t i = 0; da && i < sizeof after_number / sizeof after_number[0]; i++)
+        if (b == after_number[i])
+            return 1;
+    return ((a == 0x4E07 || a == 0x4EBF || a == 0x5343) && b == 0x5143) ||
+           (a == 0x5E73 && b == 0x65B9) || (a == 0x65B9 && b == 0x7C73) ||
+           (a == 0x516C && b == 0x91CC);
+}
+
 /* A segment must not end with a lonely character (one character besides
  * punctuation on its last line).  The break above it moves left to the
  * best position (the lowest tier no worse than the break it replaces or
@@ -728,7 +761,9 @@ static size_t fix_lonely(const builder *bl, span *L, size_t n, double limit)
         unsigned t = bl->tier[q - 1];
         if (t == JX_TIER_SOFT && after_token(&c[q - 1]))
             t = JX_TIER_LOOSE;
-        if (t > maxt || t >= JX_TIER_NEVER)
+        /* beyond the tier of the break it replaces, a position that breaks
+         * no word a reader sees (2000年|项目, LED|100强), as a last choice */
+        if (t >= JX_TIER_NEVER || (t > maxt && (t > JX_TIER_CUT || visible_split(&c[q - 1]))))
             continue;
         size_t qs = skip_spaces(c, q, last->e);
         if (!line_fits(c, qs, last->e, limit, 0))

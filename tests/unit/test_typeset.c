@@ -243,6 +243,14 @@ static void no_lonely_last_character(void **state)
     assert_int_equal(L.nlines, 2);
     assert_string_equal(line_text("财政供养人员数", &L, 1), "员数");
     jx_text_lines_free(&L);
+    /* the only earlier break keeps a number's unit run together (2000年|项):
+     * taken, since it splits no word a reader sees; 2000|年 is never taken */
+    const char *u = "数据2000年项目。";
+    L = brk("plain", u, 4 * SIZE, o);
+    assert_int_equal(L.nlines, 3);
+    assert_string_equal(line_text(u, &L, 1), "2000年");
+    assert_string_equal(line_text(u, &L, 2), "项目。");
+    jx_text_lines_free(&L);
 }
 
 static void short_headings_are_balanced(void **state)

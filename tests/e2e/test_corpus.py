@@ -6,7 +6,8 @@ A corpus of random valid filings (tests/corpus/gen_filings.py, fixed seed,
 sees it (tests/corpus/check_filing.py): every character of every value in
 the PDF in order and in the workbook, every amount a number showing the
 PDF's text, no word across a cell border, no missing glyph, no header row
-ending a page.  Split numbers and Latin words are counted but allowed
+ending a page, no letter-spaced run (loose).  Lonely last characters are
+counted but allowed (see below); split numbers and Latin words are counted but allowed
 until the line breaker keeps them whole (helper `text`, #12); see
 tests/corpus/README.md for longer runs.  Also: a character outside the BMP
 (𠮷) renders (its alias CID maps to its own glyph in the embedded font) and
@@ -63,11 +64,16 @@ class Corpus(unittest.TestCase):
     def test_generated_filings_read_back_whole(self):
         r = subprocess.run([sys.executable, os.path.join(CORPUS, "run_corpus.py"), JXGEN, SRC,
                             "--seed", "11", "--count", str(PER_REGION), "--small",
-                            "--allow", "split", "-j", str(os.cpu_count() or 2)],
+                            "--allow", "split", "-j", str(os.cpu_count() or 2),
+                            # loose is enforced; lonely is counted: a unit after a
+                            # number that fills its line (8011541.4/家) needs the
+                            # cell set smaller, and poppler joins a cell's last
+                            # line with a neighbour's now and then
+                            "--allow", "lonely"],
                            capture_output=True, text=True)
         summary = r.stdout.strip().splitlines()[-1:] or [""]
         print(summary[0], file=sys.stderr)
-        faults = [l for l in r.stdout.splitlines() if ": split:" not in l]
+        faults = [l for l in r.stdout.splitlines() if ": split:" not in l and ": lonely:" not in l]
         self.assertEqual(r.returncode, 0, "\n".join(faults[-60:]) + r.stderr[-2000:])
 
     def test_the_checker_finds_what_it_looks_for(self):

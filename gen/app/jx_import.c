@@ -423,8 +423,9 @@ jx_status jx_import_record(jx_doc *doc, const jx_node *root)
                 stack = ns;
             }
             for (size_t i = f.n->count; i-- > 0;)
-                stack[top++] = (struct frame){f.n->items[i], f.depth + 1,
-                                              f.n->kind == JX_NODE_MAP ? f.n->keys[i] : NULL};
+                stack[top++] =
+                    (struct frame){f.n->entries[i].value, f.depth + 1,
+                                   f.n->kind == JX_NODE_MAP ? f.n->entries[i].key : NULL};
         }
         if (f.key && !v->key)
             st = JX_ERR_NOMEM;
@@ -1200,7 +1201,7 @@ static void collect_origins(importer *im, const inode *n, const jx_node *j, jx_i
     for (size_t i = 0; i < n->n && k < j->count; i++) {
         if (n->kids[i]->deleted)
             continue;
-        collect_origins(im, n->kids[i], j->items[k++], o);
+        collect_origins(im, n->kids[i], j->entries[k++].value, o);
     }
 }
 

@@ -143,14 +143,13 @@ static const jx_node *resolve_spec(const jx_node *base, const char *path, int al
         }
         long k = jx_node_key_index(fields, seg);
         if (k < 0) {
-            const char *near =
-                jx_nearest(seg, (const char *const *)fields->keys, fields->count);
+            const char *near = jx_node_nearest_key(fields, seg);
             snprintf(err, errn, "the schema has no field '%s'%s%s%s%s%s", seg,
                      *done ? " in " : "", done, near ? _(" (did you mean '") : "",
                      near ? near : "", near ? _("'?)") : "");
             return NULL;
         }
-        spec = fields->items[k];
+        spec = fields->entries[k].value;
         snprintf(done + strlen(done), sizeof done - strlen(done), "%s%s", *done ? "." : "",
                  seg);
         jx_field_type t = jx_schema_type(spec);
@@ -253,7 +252,7 @@ static int read_operand_list(loader *ld, const jx_node *r, const char *key,
     out->count = count;
     int ok = 1;
     for (size_t i = 0; i < count; i++) {
-        const jx_node *item = n->kind == JX_NODE_SEQ ? n->items[i] : n;
+        const jx_node *item = n->kind == JX_NODE_SEQ ? n->entries[i].value : n;
         ok &= read_operand(ld, item, entry_fields, 1, types, key, &out->items[i]);
     }
     return ok;
@@ -289,7 +288,7 @@ static size_t read_words(loader *ld, const jx_node *n, const char **out, const c
         return 0;
     }
     for (size_t i = 0; i < count; i++) {
-        const jx_node *w = n->kind == JX_NODE_SEQ ? n->items[i] : n;
+        const jx_node *w = n->kind == JX_NODE_SEQ ? n->entries[i].value : n;
         const char *t = jx_node_text(w);
         if (!t || !*t) {
             lerr(ld, w, "%s: each entry must be a word", key);
@@ -372,13 +371,13 @@ static void check_rule_keys(loader *ld, const jx_node *r, rule_kind k)
     for (size_t i = 0; i < r->count; i++) {
         int ok = 0;
         for (size_t a = 0; a < n && !ok; a++)
-            ok = strcmp(r->keys[i], all[a]) == 0;
+            ok = strcmp(r->entries[i].key, all[a]) == 0;
         if (ok)
             continue;
-        const char *near = jx_nearest(r->keys[i], all, n);
+        const char *near = jx_nearest(r->entries[i].key, all, n);
         jx_node at = {0};
-        at.line = r->key_lines[i];
-        at.col = r->key_cols[i];
+        at.line = r->entries[i].key_line;
+        at.col = r->entries[i].key_col;
         char kind_msg[64];
         snprintf(kind_msg, sizeof kind_msg, "a rule of kind %s", kind_names[k]);
         char sugg[160] = "", valid[512] = "";
@@ -386,7 +385,7 @@ static void check_rule_keys(loader *ld, const jx_node *r, rule_kind k)
             snprintf(sugg, sizeof sugg, _(" (did you mean '%s'?)"), near);
         for (size_t a = 0, len = 0; a < n && len < sizeof valid; a++)
             len += (size_t)snprintf(valid + len, sizeof valid - len, "%s%s", a ? ", " : "", all[a]);
-        lerr(ld, &at, "unknown key '%s' in %s%s; valid keys: %s", r->keys[i], kind_msg, sugg,
+        lerr(ld, &at, "unknown key '%s' in %s%s; valid keys: %s", r->entries[i].key, kind_msg, sugg,
              valid);
     }
 }
@@ -462,7 +461,7 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
         }
         em.count = 0;
         for (size_t i = 0; i < count; i++) {
-            const jx_node *pn = v->kind == JX_NODE_SEQ ? v->items[i] : v;
+            const jx_node *pn = v->kind == JX_NODE_SEQ ? v->entries[i].value : v;
             const char *t = jx_node_text(pn);
             char err[768];
             char *path = strdup(t ? t : "");
@@ -614,9 +613,9 @@ static void check_derived(loader *ld, const jx_rules *rs, const jx_node *fields,
     if (!fields || fields->kind != JX_NODE_MAP || depth > 16)
         return;
     for (size_t i = 0; i < fields->count; i++) {
-        const jx_node *spec = fields->items[i];
+        const jx_node *spec = fields->entries[i].value;
         char path[PATH_MAX_LEN];
-        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", fields->keys[i]);
+        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", fields->entries[i].key);
         jx_field_type t = jx_schema_type(spec);
         if (t == JX_FIELD_LIST) {
             char inner[PATH_MAX_LEN + 2];
@@ -660,7 +659,7 @@ jx_status jx_rules_load(const jx_node *rules, const jx_node *schema, const char 
         }
         for (size_t i = 0; i < rules->count && !ld.oom; i++) {
             rule *r = &rs->items[rs->count++];
-            read_rule(&ld, rules->items[i], r);
+            read_rule(&ld, rules->entries[i].value, r);
             for (size_t k = 0; r->id && k + 1 < rs->count; k++)
                 if (rs->items[k].id && strcmp(rs->items[k].id, r->id) == 0) {
                     ld.id = NULL;

@@ -968,9 +968,14 @@ static jx_status setup_page(xl_writer *x, xl_sheet *s, lxw_worksheet *ws)
         const jx_table *t = blk->table;
         int first = -1, last = -1;
         for (int r = 0; t->rows && r < t->nrows; r++) {
-            if (t->rows[r].header && first < 0)
+            /* only a head of the whole table prints on every page (not a
+             * block's, such as Changzhou's 支出 半年/全年 row) */
+            const jx_row *row = &t->rows[r];
+            int whole = row->header && (row->header_until == 0 ||
+                                        (row->header_from == 0 && row->header_until == t->nrows));
+            if (whole && first < 0)
                 first = last = r;
-            else if (t->rows[r].header && last == r - 1)
+            else if (whole && last == r - 1)
                 last = r;
             else if (first >= 0)
                 break;

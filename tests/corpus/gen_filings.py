@@ -24,7 +24,8 @@ from decimal import Decimal, ROUND_HALF_UP
 
 import yaml
 
-REGIONS = ["changzhou", "jiangbei", "tangshan", "guangzhou", "guanggu"]
+REGIONS = ["changzhou", "jiangbei", "tangshan", "guangzhou", "guanggu", "national_project",
+           "national_dept"]
 
 # Common characters of the samples' prose, plus words a unit writes.
 WORDS = ("园区 聚焦 产业 发展 战略 进一步 提高 站位 明确 重点 压实 责任 高标准 落实 各项 任务 "
@@ -331,6 +332,7 @@ class Filing:
     def apply_rules(self):
         r = self.g.rnd
         assigned = set()
+        lowered = set()  # totals an `le` rule changed after their sum rule
         for rule in self.layout.get("rules", []):
             kind = rule["kind"]
             if rule.get("severity") == "warning":
@@ -347,6 +349,9 @@ class Filing:
                         right = self.num(R[0][2])
                         lv = (right * Decimal(r.random())).quantize(Decimal(1), rounding="ROUND_DOWN")
                         L[0][0][L[0][1]] = str(lv)
+                        # a total made smaller: its parts are split again below
+                        assigned.add(id(L[0][0]) * 1000 + hash(L[0][1]))
+                        lowered.add(id(L[0][0]) * 1000 + hash(L[0][1]))
                 elif kind == "plan":
                     vals = sorted(r.randrange(0, 101) for _ in rule["values"])
                     vals[-1] = 100
@@ -372,6 +377,16 @@ class Filing:
                         continue
                     q = Decimal(1).scaleb(-r.randrange(2, 5))
                     par[k] = fmt_dec((a / t).quantize(q, rounding=ROUND_HALF_UP))
+        # National project: 年度资金总额 ≤ 中期资金总额 lowers a total whose
+        # parts were already split (annual-total): split it again.
+        for rule in self.layout.get("rules", []):
+            if rule["kind"] != "sum" or rule.get("severity") == "warning":
+                continue
+            totals = rule["total"] if isinstance(rule["total"], list) else [rule["total"]]
+            for base in self.each(rule):
+                if any(id(x[0]) * 1000 + hash(x[1]) in lowered
+                       for t in totals for x in self.get(base, t)):
+                    self.fix_sum(rule, base, assigned)
 
     def fix_sum(self, rule, base, assigned):
         r = self.g.rnd
@@ -389,7 +404,10 @@ class Filing:
             return
         total = sum(self.num(v) for _, _, v in parts) * scale
         derived = len(totals) == 1 and self.spec_of(totals[0]).get("derived")
-        if derived and r.random() < 0.6:
+        # a total an `le` rule compares is kept, so that the rule can hold it
+        compared = any(totals[0] in (x.get("left"), x.get("right"))
+                       for x in self.layout.get("rules", []) if x["kind"] == "le")
+        if derived and not compared and r.random() < 0.6:
             for par, k, _ in tnodes:
                 if isinstance(par, dict):
                     par.pop(k, None)

@@ -431,12 +431,13 @@ static void print_items_json(FILE *f, const item_list *l, int consequence)
         jx_json_string(f, it->path);
         fputs(",\"label\":", f);
         jx_json_string(f, it->label);
-        if (!consequence) {
-            fputs(",\"unit\":", f);
-            jx_json_string(f, it->unit && *it->unit ? it->unit : NULL);
-        } else {
+        /* The unit the form states (万元, 元) for changes and the totals
+         * that follow alike, as the text diff prints it; null for texts
+         * and percentages (their '%' is in the value). */
+        fputs(",\"unit\":", f);
+        jx_json_string(f, it->unit && *it->unit ? it->unit : NULL);
+        if (consequence)
             fprintf(f, ",\"percent\":%s", it->percent ? "true" : "false");
-        }
         fputs(",\"old\":", f);
         jx_json_string(f, it->old_text);
         fputs(",\"new\":", f);

@@ -105,13 +105,13 @@ static const jx_node *resolve_spec(const jx_node *base, const char *path, int al
     char seg[128], done[PATH_MAX_LEN] = "";
     const char *p = path;
     if (!*p) {
-        snprintf(err, errn, "an empty path");
+        snprintf(err, errn, "%s", _("an empty path"));
         return NULL;
     }
     while (*p) {
         size_t len = strcspn(p, ".");
         if (len == 0 || len >= sizeof seg) {
-            snprintf(err, errn, "'%s' is not a field path such as fund.total or spending.*.full",
+            snprintf(err, errn, _("'%s' is not a field path such as fund.total or spending.*.full"),
                      path);
             return NULL;
         }
@@ -120,11 +120,11 @@ static const jx_node *resolve_spec(const jx_node *base, const char *path, int al
         p += len + (p[len] == '.');
         if (strcmp(seg, "*") == 0) {
             if (!want_star) {
-                snprintf(err, errn, "'*' in '%s' must follow a list field", path);
+                snprintf(err, errn, _("'*' in '%s' must follow a list field"), path);
                 return NULL;
             }
             if (!allow_pattern) {
-                snprintf(err, errn, "'%s' names every entry of a list; one field is needed here",
+                snprintf(err, errn, _("'%s' names every entry of a list; one field is needed here"),
                          path);
                 return NULL;
             }
@@ -133,12 +133,12 @@ static const jx_node *resolve_spec(const jx_node *base, const char *path, int al
             continue;
         }
         if (want_star) {
-            snprintf(err, errn, "%s is a list: write %s.*.%s to name a field of its entries",
+            snprintf(err, errn, _("%s is a list: write %s.*.%s to name a field of its entries"),
                      done, done, seg);
             return NULL;
         }
         if (!fields || fields->kind != JX_NODE_MAP) {
-            snprintf(err, errn, "%s has no fields (no '%s' in it)", done, seg);
+            snprintf(err, errn, _("%s has no fields (no '%s' in it)"), done, seg);
             return NULL;
         }
         long k = jx_node_key_index(fields, seg);
@@ -159,13 +159,13 @@ static const jx_node *resolve_spec(const jx_node *base, const char *path, int al
     }
     if (want_list) {
         if (!spec || jx_schema_type(spec) != JX_FIELD_LIST || !want_star) {
-            snprintf(err, errn, "%s is not a list field", path);
+            snprintf(err, errn, _("%s is not a list field"), path);
             return NULL;
         }
         return spec;
     }
     if (want_star) {
-        snprintf(err, errn, "%s is a list: name a field of its entries (%s.*.FIELD)", path,
+        snprintf(err, errn, _("%s is a list: name a field of its entries (%s.*.FIELD)"), path,
                  path);
         return NULL;
     }
@@ -217,9 +217,13 @@ static int read_operand(loader *ld, const jx_node *n, const entry_maps *em, int 
             resolve_spec(em->fields[k], out->path, allow_pattern, 0, err, sizeof err);
         if (!spec || !(types & (1u << jx_schema_type(spec)))) {
             char msg[1024];
-            snprintf(msg, sizeof msg, "%s %s is not %s field of the entries of %s%s%s", what, t,
-                     spec ? "the same kind of" : "a", em->patterns[k], spec ? "" : ": ",
-                     spec ? "" : err);
+            if (spec)
+                snprintf(msg, sizeof msg,
+                         _("%s %s is not the same kind of field of the entries of %s"), what, t,
+                         em->patterns[k]);
+            else
+                snprintf(msg, sizeof msg, _("%s %s is not a field of the entries of %s: %s"),
+                         what, t, em->patterns[k], err);
             lerr(ld, n, "%s", msg);
             return 0;
         }
@@ -322,15 +326,15 @@ static void check_units(loader *ld, const rule *r, const operand *first, const o
         if (!r->has_scale) {
             char msg[512];
             snprintf(msg, sizeof msg,
-                     "%s is in %s but %s in %s: add scale: (the power of ten that converts %s "
-                     "into %s)",
+                     _("%s is in %s but %s in %s: add scale: (the power of ten that converts "
+                       "%s into %s)"),
                      first->path, u1, seconds[i].path, u2, u2, u1);
             lerr(ld, seconds[i].at, "%s", msg);
             continue;
         }
         if (known && e2 - e1 != r->scale_exp) {
             char msg[256];
-            snprintf(msg, sizeof msg, "scale: 1e%d does not convert %s into %s (that is 1e%d)",
+            snprintf(msg, sizeof msg, _("scale: 1e%d does not convert %s into %s (that is 1e%d)"),
                      r->scale_exp, u2, u1, e2 - e1);
             lerr(ld, jx_node_get(r->node, "scale"), "%s", msg);
         }

@@ -364,7 +364,7 @@ static const jx_node *lookup(resolver *rs, const char *ref, const jx_node *at)
             if (hits == 0) {
                 fail_at(rs, JX_ERR_FILING, at->line, at->col,
                         "$ref: in the list %s, no entry has %s %s", sofar,
-                        by_field ? field : "id or name", value);
+                        by_field ? field : _("id or name"), value);
                 return NULL;
             }
             if (hits > 1) {
@@ -603,7 +603,7 @@ static void load_include(resolver *rs, const jx_node *at, size_t idx)
         fail_at(rs, err == EFBIG ? JX_ERR_LIMIT : err == ENOENT ? JX_ERR_FILING : JX_ERR_IO,
                 at->line, at->col,
                 "cannot read the included file %s: %s", f->path,
-                err == EFBIG ? "larger than the limit" : strerror(err));
+                err == EFBIG ? _("larger than the limit") : strerror(err));
         return;
     }
     f->hash = jx_hash_bytes(JX_HASH_INIT, buf, len);

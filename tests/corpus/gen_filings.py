@@ -332,7 +332,6 @@ class Filing:
     def apply_rules(self):
         r = self.g.rnd
         assigned = set()
-        lowered = set()  # totals an `le` rule changed after their sum rule
         for rule in self.layout.get("rules", []):
             kind = rule["kind"]
             if rule.get("severity") == "warning":
@@ -345,13 +344,21 @@ class Filing:
                         pass
                     L = self.get(base, rule["left"])
                     R = self.get(base, rule["right"])
-                    if L and R and L[0][2] not in (None,) and R[0][2] is not None:
-                        right = self.num(R[0][2])
+                    right_rule = self.sum_of(rule["right"])
+                    if L and R and (R[0][2] is not None or right_rule) and (
+                            L[0][2] is not None or self.sum_of(rule["left"])):
+                        # A derived total left out is the sum of its parts.
+                        right = self.num(R[0][2]) if R[0][2] is not None else sum(
+                            self.num(v) for p in right_rule["parts"] for _, _, v in self.get(base, p))
                         lv = (right * Decimal(r.random())).quantize(Decimal(1), rounding="ROUND_DOWN")
                         L[0][0][L[0][1]] = str(lv)
-                        # a total made smaller: its parts are split again below
-                        assigned.add(id(L[0][0]) * 1000 + hash(L[0][1]))
-                        lowered.add(id(L[0][0]) * 1000 + hash(L[0][1]))
+                        # A total of an earlier sum rule: its parts add up
+                        # to the new total again (national_project's
+                        # annual-total, then annual-within-mid).
+                        total_rule = self.sum_of(rule["left"])
+                        if total_rule:
+                            assigned.add(id(L[0][0]) * 1000 + hash(L[0][1]))
+                            self.fix_sum(total_rule, base, assigned)
                 elif kind == "plan":
                     vals = sorted(r.randrange(0, 101) for _ in rule["values"])
                     vals[-1] = 100
@@ -377,16 +384,14 @@ class Filing:
                         continue
                     q = Decimal(1).scaleb(-r.randrange(2, 5))
                     par[k] = fmt_dec((a / t).quantize(q, rounding=ROUND_HALF_UP))
-        # National project: 年度资金总额 ≤ 中期资金总额 lowers a total whose
-        # parts were already split (annual-total): split it again.
+
+    def sum_of(self, path):
+        """The sum rule whose total is `path`, or None."""
         for rule in self.layout.get("rules", []):
-            if rule["kind"] != "sum" or rule.get("severity") == "warning":
-                continue
-            totals = rule["total"] if isinstance(rule["total"], list) else [rule["total"]]
-            for base in self.each(rule):
-                if any(id(x[0]) * 1000 + hash(x[1]) in lowered
-                       for t in totals for x in self.get(base, t)):
-                    self.fix_sum(rule, base, assigned)
+            if rule["kind"] == "sum" and rule.get("severity") != "warning" and \
+                    path in (rule["total"] if isinstance(rule["total"], list) else [rule["total"]]):
+                return rule
+        return None
 
     def fix_sum(self, rule, base, assigned):
         r = self.g.rnd

@@ -8,6 +8,9 @@
 
 typedef struct colm {
     double lo, hi;           /* min- and max-content, points */
+    double floor;            /* kept when even the min-contents do not fit:
+                                its numbers whole, else three characters
+                                (or its min-content when narrower) */
     double bmin, bmax;       /* bounds, points (bmax: INFINITY when none) */
     double w;                /* the result */
     int fit;                 /* fitted to its content (else its width stays) */
@@ -48,6 +51,11 @@ static void measure_cell(jx_fonts *fonts, const jx_table *t, const jx_cell *cell
                         : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
         if (hi < 0 || lo < 0) /* a character no font has: reported when drawn */
             continue;
+        double keep = cell->kind == JX_CELL_NUMBER ? lo : 3 * st->size_pt;
+        if (keep > lo)
+            keep = lo;
+        if (keep + pad > m->floor)
+            m->floor = keep + pad;
         if (lo + pad > m->lo)
             m->lo = lo + pad;
         if (hi + indent + pad > m->hi)
@@ -111,9 +119,28 @@ static void distribute(colm *c, int n, double room)
             if (c[j].fit)
                 c[j].w = c[j].lo + (want > 0 ? (room - sum_lo) * (c[j].hi - c[j].lo) / want : 0);
     } else {
-        for (int j = 0; j < n; j++)
-            if (c[j].fit)
-                c[j].w = sum_lo > 0 ? c[j].lo * room / sum_lo : 0;
+        /* each keeps its floor (a column of one character a line reads as
+         * a lonely character on every line); the rest is shared in
+         * proportion to what each has beyond it; floors that do not fit
+         * are scaled down */
+        double sum_floor = 0, over = 0;
+        for (int j = 0; j < n; j++) {
+            if (!c[j].fit)
+                continue;
+            if (c[j].floor > c[j].lo)
+                c[j].floor = c[j].lo;
+            sum_floor += c[j].floor;
+            over += c[j].lo - c[j].floor;
+        }
+        for (int j = 0; j < n; j++) {
+            if (!c[j].fit)
+                continue;
+            if (sum_floor >= room)
+                c[j].w = sum_floor > 0 ? c[j].floor * room / sum_floor : 0;
+            else
+                c[j].w = c[j].floor +
+                         (over > 0 ? (room - sum_floor) * (c[j].lo - c[j].floor) / over : 0);
+        }
     }
 }
 

@@ -23,8 +23,11 @@
  *    in proportion to it (up to the max bounds); otherwise each gets its
  *    min-content plus a share of the rest in proportion to what it lacks
  *    of its max-content (text columns share the room by their text); when
- *    even the min-contents do not fit, they are scaled down to R (a piece
- *    is then cut as a last resort by the breaker). */
+ *    even the min-contents do not fit, each column keeps a floor (its
+ *    numbers whole, else three characters, or its min-content when that
+ *    is narrower) and the rest of R is shared in proportion to what each
+ *    min-content has beyond its floor (a piece is then cut as a last
+ *    resort by the breaker); floors that do not fit are scaled down to R. */
 #ifndef JX_COLFIT_H
 #define JX_COLFIT_H
 

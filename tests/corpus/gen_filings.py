@@ -41,6 +41,7 @@ WORDS = ("园区 聚焦 产业 发展 战略 进一步 提高 站位 明确 重�
 LATIN = ["IoT", "GDP", "PPP", "EPC", "BIM", "5G", "AI", "ISO9001", "WiFi", "APP", "CBD",
          "PM2.5", "LED", "GIS", "OA", "Excel", "SaaS", "Beidou", "e-Government"]
 RARE = ["𠮷", "𡈽", "𠀋", "𪜶", "㙟", "䲟", "㐂", "𥻗", "𩽾", "𧿹"]
+OPENING = {"（", "【", "“", "《"}
 PUNCT = ["，", "。", "；", "：", "、", "（", "）", "【", "】", "“", "”", "《", "》", "！", "？"]
 # Fields whose label says they hold prose (long texts go there).
 PROSE = ["目标", "职能", "内容", "说明", "措施", "必要性", "可行性", "依据", "用途", "任务", "描述",
@@ -91,9 +92,13 @@ class Gen:
                 t = r.choice(RARE)
             else:
                 t = r.choice(PUNCT)
+                if not out and t not in OPENING:  # no text starts with ，or ）
+                    t = r.choice(WORDS)
             out.append(t)
             n += len(t)
-        return "".join(out) + "。"
+        while out and out[-1] in OPENING:  # nor ends with （: no line may
+            out.pop()                      # begin or end so (kinsoku)
+        return "".join(out or [r.choice(WORDS)]) + "。"
 
     def text(self, required, kind="text"):
         """A text value: often short, sometimes empty, now and then pages long."""

@@ -74,12 +74,21 @@ def excel_text(value, fmt):
     """The text Excel shows for number `value` (Decimal) in format fmt."""
     secs = split_sections(fmt or "General")
     neg = value < 0
+    cond = re.match(r"\[=0\]", secs[0])
+    if cond and len(secs) >= 2:  # [=0]"-";base: zero's text, else base
+        sec = secs[0][cond.end():] if value == 0 else secs[1]
+        return excel_text(value, "") if not sec else _section_text(value, sec)
     if value == 0 and len(secs) >= 3:
         sec, value = secs[2], abs(value)
     elif neg and len(secs) >= 2:
         sec, value = secs[1], abs(value)
     else:
         sec = secs[0]
+    return _section_text(value, sec)
+
+
+def _section_text(value, sec):
+    """The text one section `sec` of a number format shows for value."""
     out = []
     i = 0
     done_number = False
@@ -384,11 +393,6 @@ def check(src, filing, out):
                 continue
             c = cells.get((row[5], row[6])) if row[5] else None
             if value.strip() == "":
-                continue
-            if value.strip() == "-" and c is not None and c.value == "-":
-                # Written "-" stays the text "-" (the seed tables' judge reads
-                # only the first section of a number format, so a number 0
-                # shown "-" by a zero section would read as "0" there).
                 continue
             if c is None or not isinstance(c.value, (int, float)) or isinstance(c.value, bool):
                 faults.append("amount: %s = %r is not a number cell (%r)" %

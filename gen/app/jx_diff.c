@@ -77,12 +77,12 @@ static const jx_node *child(const jx_node *n, const char *seg)
         return NULL;
     if (n->kind == JX_NODE_MAP) {
         long k = jx_node_key_index(n, seg);
-        return k >= 0 ? n->items[k] : NULL;
+        return k >= 0 ? n->entries[k].value : NULL;
     }
     if (n->kind == JX_NODE_SEQ) {
         char *end;
         unsigned long i = strtoul(seg, &end, 10);
-        return *end == '\0' && i < n->count ? n->items[i] : NULL;
+        return *end == '\0' && i < n->count ? n->entries[i].value : NULL;
     }
     return NULL;
 }
@@ -96,7 +96,7 @@ static void entry_name(const jx_node *entry, const char *index, jx_buf *out)
     for (size_t i = 0; i < sizeof keys / sizeof keys[0] && !t; i++)
         t = jx_node_text(child(entry, keys[i]));
     for (size_t i = 0; !t && entry && entry->kind == JX_NODE_MAP && i < entry->count; i++)
-        t = jx_node_text(entry->items[i]);
+        t = jx_node_text(entry->entries[i].value);
     if (t && *t)
         jx_buf_printf(out, "[%s]", t);
     else
@@ -229,7 +229,7 @@ static void walk(differ *df, const jx_node *a, const jx_node *b)
         for (int side = 0; side < 2; side++) {
             const jx_node *from = side == 0 ? cb : ca;
             for (size_t i = 0; from && i < from->count; i++) {
-                const char *key = from->keys[i];
+                const char *key = from->entries[i].key;
                 if (side == 1 && cb && jx_node_key_index(cb, key) >= 0)
                     continue; /* already compared */
                 if (base + strlen(key) + 2 >= sizeof df->path)
@@ -245,8 +245,8 @@ static void walk(differ *df, const jx_node *a, const jx_node *b)
             if (base + 24 >= sizeof df->path)
                 break;
             snprintf(df->path + base, sizeof df->path - base, "%s%zu", base ? "." : "", i);
-            walk(df, ca && i < ca->count ? ca->items[i] : NULL,
-                 cb && i < cb->count ? cb->items[i] : NULL);
+            walk(df, ca && i < ca->count ? ca->entries[i].value : NULL,
+                 cb && i < cb->count ? cb->entries[i].value : NULL);
             df->path[base] = '\0';
         }
     }
@@ -431,12 +431,13 @@ static void print_items_json(FILE *f, const item_list *l, int consequence)
         jx_json_string(f, it->path);
         fputs(",\"label\":", f);
         jx_json_string(f, it->label);
-        if (!consequence) {
-            fputs(",\"unit\":", f);
-            jx_json_string(f, it->unit && *it->unit ? it->unit : NULL);
-        } else {
+        /* The unit the form states (万元, 元) for changes and the totals
+         * that follow alike, as the text diff prints it; null for texts
+         * and percentages (their '%' is in the value). */
+        fputs(",\"unit\":", f);
+        jx_json_string(f, it->unit && *it->unit ? it->unit : NULL);
+        if (consequence)
             fprintf(f, ",\"percent\":%s", it->percent ? "true" : "false");
-        }
         fputs(",\"old\":", f);
         jx_json_string(f, it->old_text);
         fputs(",\"new\":", f);

@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "jx_file.h"
+#include "jx_i18n.h"
 #include "jx_include.h"
 #include "jx_xlsx_read.h"
 
@@ -213,7 +214,7 @@ static jx_status emit_yaml(const inode *root, const char *from, jx_buf *out, jx_
     yaml_emitter_t em;
     yaml_event_t ev;
     if (!yaml_emitter_initialize(&em))
-        return jx_diag_error(d, JX_ERR_NOMEM, from, 0, 0, "内存不足");
+        return jx_diag_error(d, JX_ERR_NOMEM, from, 0, 0, _("out of memory"));
     yaml_emitter_set_output(&em, yaml_out, out);
     yaml_emitter_set_unicode(&em, 1);
     yaml_emitter_set_width(&em, -1);
@@ -226,7 +227,8 @@ static jx_status emit_yaml(const inode *root, const char *from, jx_buf *out, jx_
              yaml_stream_end_event_initialize(&ev) && yaml_emitter_emit(&em, &ev);
     yaml_emitter_delete(&em);
     if (!ok || out->oom)
-        return jx_diag_error(d, JX_ERR_NOMEM, from, 0, 0, "无法写出填报：内存不足");
+        return jx_diag_error(d, JX_ERR_NOMEM, from, 0, 0,
+                             _("cannot write the filing: out of memory"));
     return JX_OK;
 }
 
@@ -423,8 +425,9 @@ jx_status jx_import_record(jx_doc *doc, const jx_node *root)
                 stack = ns;
             }
             for (size_t i = f.n->count; i-- > 0;)
-                stack[top++] = (struct frame){f.n->items[i], f.depth + 1,
-                                              f.n->kind == JX_NODE_MAP ? f.n->keys[i] : NULL};
+                stack[top++] =
+                    (struct frame){f.n->entries[i].value, f.depth + 1,
+                                   f.n->kind == JX_NODE_MAP ? f.n->entries[i].key : NULL};
         }
         if (f.key && !v->key)
             st = JX_ERR_NOMEM;
@@ -463,6 +466,13 @@ typedef struct field {
     int deleted;             /* its row was deleted */
 } field;
 
+/* A field shown inside a template text (a 模板 row of 数据): its cell. */
+typedef struct tfield {
+    const char *path;
+    const char *sheet;
+    uint32_t row, col;       /* original cell */
+} tfield;
+
 /* The form rows of one sheet, as recorded and where they are now. */
 typedef struct formsheet {
     const char *name;
@@ -485,6 +495,9 @@ typedef struct importer {
     formsheet *sheets;
     size_t nsheets;
     int changed;             /* anything differs from the record */
+    tfield *tfields;         /* the 数据 sheet's 模板 rows */
+    size_t ntfields, tcap;
+    const jx_import_edits *edits; /* values read from template texts, or NULL */
 } importer;
 
 /* The number of steps of a dotted path. */
@@ -554,14 +567,15 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
                 (depth == 0) != (im->root == NULL)) {
                 jx_buf_free(&text);
                 return cell_error(im, JX_ERR_SYNTAX, RECORD_SHEET, r, 1,
-                                  "jxgen 的记录表已损坏（层级不对）：这个工作簿不能导入");
+                                  _("jxgen's record sheet is damaged (wrong depth): this workbook "
+                                    "cannot be imported"));
             }
             inode *n = inode_new(depth > 0 && stack[depth - 1]->kind == JX_VALUE_MAP ? key : NULL,
                                  k, k >= JX_VALUE_PLAIN ? jx_buf_str(&text) : NULL);
             jx_buf_free(&text);
             if (!n || (depth > 0 && inode_insert(stack[depth - 1], stack[depth - 1]->n, n) != 0)) {
                 inode_free(n);
-                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
             }
             if (depth == 0)
                 im->root = n;
@@ -578,7 +592,7 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
             if (!fs) {
                 formsheet *ns = realloc(im->sheets, (im->nsheets + 1) * sizeof *ns);
                 if (!ns)
-                    return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+                    return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
                 im->sheets = ns;
                 fs = &ns[im->nsheets++];
                 memset(fs, 0, sizeof *fs);
@@ -586,7 +600,7 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
             }
             if (fs->nrows >= JX_XLSX_MAX_ROWS)
                 return cell_error(im, JX_ERR_LIMIT, RECORD_SHEET, r, 0,
-                                  "jxgen 的记录表已损坏（行太多）");
+                                  _("jxgen's record sheet is damaged (too many rows)"));
             long *cur = realloc(fs->cur, (fs->nrows + 1) * sizeof *cur);
             char **cl = cur ? realloc(fs->cols, (fs->nrows + 1) * sizeof *cl) : NULL;
             if (cur)
@@ -594,7 +608,7 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
             if (cl)
                 fs->cols = cl;
             if (!cur || !cl)
-                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
             cl[fs->nrows] = NULL;
             /* The formula ROW('sheet'!$A$n) as the editor left it. */
             long now = -1;
@@ -621,8 +635,8 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
                         snprintf(where, sizeof where, "%s:%s", im->file, jx_buf_str(&nm));
                         jx_status st = jx_diag_error(
                             im->d, JX_ERR_FILING, where, 0, 0,
-                            "工作表“%s”被改名为“%s”：导入按工作表名找到表格的各个部分；"
-                            "请把它改回“%s”",
+                            _("sheet “%s” was renamed to “%s”: import finds the parts of the form "
+                              "by their sheet names; rename it back to “%s”"),
                             sname, jx_buf_str(&nm), sname);
                         jx_buf_free(&nm);
                         return st;
@@ -634,13 +648,13 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
             }
             fs->cur[fs->nrows] = now;
             if (!(cl[fs->nrows] = jx_strdup(cols)))
-                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
             fs->nrows++;
         }
     }
     if (!im->root || im->root->kind != JX_VALUE_MAP)
         return jx_diag_error(im->d, JX_ERR_SYNTAX, im->file, 0, 0,
-                             "jxgen 的记录表是空的：这个工作簿不能导入");
+                             _("jxgen's record sheet is empty: this workbook cannot be imported"));
     return JX_OK;
 }
 
@@ -691,22 +705,36 @@ static jx_status read_fields(importer *im, const jx_xlsx_sheet *data)
          cc = heading(data, "单元格"), cv = heading(data, "值"), cu = heading(data, "单位");
     if (cp < 0 || ck < 0 || cs < 0 || cc < 0 || cv < 0)
         return jx_diag_error(im->d, JX_ERR_SYNTAX, im->file, 0, 0,
-                             "“数据”工作表缺少列（路径、值、类型、工作表、单元格）："
-                             "这个工作簿不能导入");
+                             _("the sheet “数据” lacks columns (路径, 值, 类型, 工作表, 单元格): this workbook "
+                               "cannot be imported"));
     uint32_t last = 0;
     for (size_t i = 0; i < data->ncells; i++)
         if (data->cells[i].row > last)
             last = data->cells[i].row;
     im->fields = calloc(last + 1, sizeof *im->fields);
     if (!im->fields)
-        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
     for (uint32_t r = 1; r <= last; r++) {
         const char *path = plain_value(data, r, (uint32_t)cp);
+        if (!*path)
+            continue;
         /* A field shown inside a template text ("{year}年度…", "{title}{content}")
          * shares its cell with the template: the cell is not the field's
-         * value, which comes back from the record sheet as written. */
-        if (!*path || strcmp(plain_value(data, r, (uint32_t)ck), "模板") == 0)
+         * value, which comes back from the record sheet as written unless
+         * the clerk edited it there (jx_import_template_edits()). */
+        if (strcmp(plain_value(data, r, (uint32_t)ck), "模板") == 0) {
+            uint32_t row, col;
+            const char *sheet = plain_value(data, r, (uint32_t)cs);
+            if (!jx_xlsx_parse_ref(plain_value(data, r, (uint32_t)cc), &row, &col) ||
+                !find_formsheet(im, sheet))
+                continue;
+            tfield *t = jx_grow(im->tfields, &im->tcap, im->ntfields, sizeof *t, 8);
+            if (!t)
+                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
+            im->tfields = t;
+            im->tfields[im->ntfields++] = (tfield){path, sheet, row, col};
             continue;
+        }
         field *f = &im->fields[im->nfields];
         f->path = path;
         f->kind = plain_value(data, r, (uint32_t)ck);
@@ -715,12 +743,14 @@ static jx_status read_fields(importer *im, const jx_xlsx_sheet *data)
         f->snap = jx_xlsx_cell_at(data, r, (uint32_t)cv);
         if (path_steps(path) > JX_NODE_MAX_DEPTH - 2)
             return cell_error(im, JX_ERR_LIMIT, DATA_SHEET, r, (uint32_t)cp,
-                              "路径有 %d 层，超过 %d 层：填报没有这么深的字段", path_steps(path),
+                              _("the path has %d steps, more than %d: no field of a filing is that "
+                                "deep"), path_steps(path),
                               JX_NODE_MAX_DEPTH - 2);
         if (!jx_xlsx_parse_ref(plain_value(data, r, (uint32_t)cc), &f->row, &f->col) ||
             !find_formsheet(im, f->sheet))
             return cell_error(im, JX_ERR_SYNTAX, DATA_SHEET, r, (uint32_t)cc,
-                              "“数据”工作表的单元格地址“%s”不对：这个工作簿不能导入",
+                              _("the sheet “数据” has a wrong cell address “%s”: this workbook "
+                                "cannot be imported"),
                               plain_value(data, r, (uint32_t)cc));
         f->node = inode_path(im->root, path, 0, NULL);
         f->item = item_of(path, &f->depth);
@@ -739,8 +769,9 @@ static jx_status map_rows(importer *im)
             char where[600];
             snprintf(where, sizeof where, "%s", im->file);
             return jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                                 "找不到工作表“%s”：它被改名或删除了；导入按工作表名找到表格的各个"
-                                 "部分，请把它改回“%s”",
+                                 _("there is no sheet “%s”: it was renamed or deleted; import "
+                                   "finds the parts of the form by their sheet names: rename it "
+                                   "back to “%s”"),
                                  fs->name, fs->name);
         }
         uint32_t last = 0;
@@ -754,7 +785,7 @@ static jx_status map_rows(importer *im)
         fs->orig = malloc(fs->ncur * sizeof *fs->orig);
         fs->role = calloc(fs->nrows + 1, sizeof *fs->role);
         if (!fs->orig || !fs->role)
-            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
         for (size_t r = 0; r < fs->ncur; r++)
             fs->orig[r] = -1;
         for (size_t r = 0; r < fs->nrows; r++)
@@ -839,7 +870,7 @@ static jx_status set_field(importer *im, field *f, const char *text, int number)
         int bad = 0;
         f->node = inode_path(im->root, f->path, 1, &bad);
         if (!f->node)
-            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
     }
     inode_set(f->node, text, number);
     formsheet *fs = find_formsheet(im, f->sheet);
@@ -879,8 +910,9 @@ static jx_status read_cells(importer *im, int derived)
             }
             if (c->type == JX_XLSX_NONE)
                 return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)cur, f->col,
-                                  "这个单元格是公式（=%s），但工作簿里没有保存它的计算结果："
-                                  "请在 Excel 或 WPS 中打开并保存一次，或直接填写数值",
+                                  _("this cell is a formula (=%s) whose result the workbook does "
+                                    "not hold: open the workbook in Excel or WPS and save it once, "
+                                    "or write the number"),
                                   c->formula);
         }
         char num[64], buf[96];
@@ -888,7 +920,8 @@ static jx_status read_cells(importer *im, int derived)
         int number, out_number;
         if (cell_text(c, num, sizeof num, &text, &number) != 0)
             return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)cur, f->col,
-                              "这个单元格是错误值 %s：请填写正确的值", text);
+                              _("this cell holds the error value %s: write the right value"),
+                                 text);
         if (!differs(f, text, number))
             continue;
         field_text(f, text, number, buf, sizeof buf, &out, &out_number);
@@ -909,8 +942,9 @@ static jx_status drop_deleted(importer *im)
                 char n[24];
                 snprintf(n, sizeof n, "%zu", r + 1);
                 return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)r, 0,
-                                  "表格固定部分的第 %s 行被删除了：只有指标、项目等列表里的行"
-                                  "可以删除；请撤销删除",
+                                  _("row %s of a fixed part of the form was deleted: only rows of "
+                                    "a list (indicators, projects and the like) can be deleted; "
+                                    "undo the deletion"),
                                   n);
             }
     }
@@ -920,7 +954,7 @@ static jx_status drop_deleted(importer *im)
         for (int depth = f->depth; depth >= 1 && f->item; depth--) {
             char *prefix = jx_strdup(f->path);
             if (!prefix)
-                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
             /* cut after the depth-th numeric component */
             int seen = 0;
             for (char *p = prefix; *p;) {
@@ -985,8 +1019,9 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
         }
     if (!entry)
         return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)cur, first ? first->col : 0,
-                          "这一行插在表格的固定部分：只能在指标、项目等列表里插入行（在某一条"
-                          "的行上右键“插入”）；请删除这一行");
+                          _("this row was inserted in a fixed part of the form: rows can be "
+                            "inserted only in a list (indicators, projects and the like: "
+                            "right-click a row of an entry, “Insert”); delete this row"));
     size_t elen = strlen(entry);
     /* The entry's fields on its first row: column -> sub-path. */
     uint32_t first_row = UINT32_MAX;
@@ -1000,13 +1035,13 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
     const char *dot = strrchr(entry, '.');
     char *list_path = jx_strdup(entry);
     if (!list_path || !dot)
-        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
     list_path[dot - entry] = '\0';
     inode *list = inode_path(im->root, list_path, 0, NULL);
     free(list_path);
     inode *item = inode_new(NULL, JX_VALUE_MAP, NULL);
     if (!item || !list || !old)
-        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
     jx_status st = JX_OK;
     for (size_t i = 0; i < fs->sheet->ncells && st == JX_OK; i++) {
         const jx_xlsx_cell *c = &fs->sheet->cells[i];
@@ -1017,15 +1052,17 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
         int number;
         if (cell_text(c, num, sizeof num, &text, &number) != 0) {
             st = cell_error(im, JX_ERR_FILING, fs->name, c->row, c->col,
-                            "这个单元格是错误值 %s：请填写正确的值", text);
+                            _("this cell holds the error value %s: write the right value"),
+                                 text);
             break;
         }
         if (!*text)
             continue;
         if (c->formula && c->type == JX_XLSX_NONE) {
             st = cell_error(im, JX_ERR_FILING, fs->name, c->row, c->col,
-                            "这个单元格是公式（=%s），但工作簿里没有保存它的计算结果："
-                            "请在 Excel 或 WPS 中打开并保存一次，或直接填写数值",
+                            _("this cell is a formula (=%s) whose result the workbook does not "
+                              "hold: open the workbook in Excel or WPS and save it once, or write "
+                              "the number"),
                             c->formula);
             break;
         }
@@ -1038,8 +1075,9 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
         }
         if (!match) {
             st = cell_error(im, JX_ERR_FILING, fs->name, c->row, c->col,
-                            "插入的行里这个单元格不属于表格：“%s”不会出现在任何输出里；"
-                            "请把它填到这一行的指标栏目中，或删掉",
+                            _("this cell of an inserted row is not part of the form: “%s” would "
+                              "appear in no output; write it into a column of the row's entry, or "
+                              "delete it"),
                             text);
             break;
         }
@@ -1049,7 +1087,7 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
         field_text(match, text, number, buf, sizeof buf, &out, &out_number);
         inode *leaf = inode_path(item, match->path + elen + 1, 1, NULL);
         if (!leaf) {
-            st = jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+            st = jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
             break;
         }
         inode_set(leaf, out, out_number);
@@ -1073,7 +1111,7 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
     item->fields = -1; /* marks an inserted entry */
     if (inode_insert(list, at, item) != 0) {
         inode_free(item);
-        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+        return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
     }
     im->changed = 1;
     return JX_OK;
@@ -1105,7 +1143,8 @@ static jx_status moved_merge(importer *im, formsheet *fs, size_t orig, const jx_
         int number, out_number;
         if (cell_text(cell, num, sizeof num, &text, &number) != 0)
             return cell_error(im, JX_ERR_FILING, fs->name, cell->row, cell->col,
-                              "这个单元格是错误值 %s：请填写正确的值", text);
+                              _("this cell holds the error value %s: write the right value"),
+                                 text);
         jx_status st = JX_OK;
         if (differs(f, text, number)) {
             field_text(f, text, number, buf, sizeof buf, &out, &out_number);
@@ -1151,8 +1190,9 @@ static jx_status read_rows(importer *im)
                     if (st != JX_ERR_NOT_FOUND_)
                         return st;
                     return cell_error(im, JX_ERR_FILING, fs->name, cell->row, cell->col,
-                                      "表格没有用到这个单元格：填在这里的“%s”不会出现在任何"
-                                      "输出里；请把它填到对应的栏目中，或删掉",
+                                      _("the form does not use this cell: “%s” written here would "
+                                        "appear in no output; write it into its column, or delete "
+                                        "it"),
                                       cell->value);
                 }
             } else if (content) {
@@ -1161,8 +1201,9 @@ static jx_status read_rows(importer *im)
                     while (!(cell->formula || *cell->value))
                         cell++;
                     return cell_error(im, JX_ERR_FILING, fs->name, cell->row, cell->col,
-                                      "表格没有用到这个单元格：填在这里的“%s”不会出现在任何"
-                                      "输出里；请把它填到对应的栏目中，或删掉",
+                                      _("the form does not use this cell: “%s” written here would "
+                                        "appear in no output; write it into its column, or delete "
+                                        "it"),
                                       cell->value);
                 }
                 jx_status st = insert_row(im, fs, row);
@@ -1200,7 +1241,7 @@ static void collect_origins(importer *im, const inode *n, const jx_node *j, jx_i
     for (size_t i = 0; i < n->n && k < j->count; i++) {
         if (n->kids[i]->deleted)
             continue;
-        collect_origins(im, n->kids[i], j->items[k++], o);
+        collect_origins(im, n->kids[i], j->entries[k++].value, o);
     }
 }
 
@@ -1223,6 +1264,302 @@ static void find_origins(importer *im, const jx_buf *yaml, jx_import_origins *o)
         qsort(o->items, o->count, sizeof *o->items, cmp_origin);
 }
 
+/* ---- values edited inside template texts ------------------------------- */
+
+/* A document cell (or paragraph) that shows filing values in its text. */
+typedef struct tsource {
+    char *text;               /* as jxgen writes it into the workbook */
+    const jx_cell *refs;
+    size_t nrefs;
+} tsource;
+
+static char *paras_text(const jx_paragraph *p, size_t n)
+{
+    jx_buf b = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            jx_buf_puts(&b, "\n");
+        jx_buf_puts(&b, p[i].text ? p[i].text : "");
+    }
+    if (b.oom || !b.data) {
+        jx_buf_free(&b);
+        return b.oom ? NULL : jx_strdup("");
+    }
+    return b.data;
+}
+
+/* The split of an edited text into values: the best found so far. */
+typedef struct splitter {
+    const char *t;            /* the cell's text now */
+    size_t tlen;
+    const char **lit;         /* k + 1 literals */
+    size_t *litlen;
+    const char **old;         /* k values as written */
+    size_t k;
+    size_t *start, *end;      /* the split being tried */
+    size_t *bstart, *bend;    /* the best one */
+    size_t best;              /* its number of changed values (SIZE_MAX: none) */
+    int ties;                 /* another split as good, with other values */
+    long steps;               /* bound on the search */
+} splitter;
+
+static size_t split_changes(const splitter *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->k; i++) {
+        size_t len = s->end[i] - s->start[i];
+        n += strlen(s->old[i]) != len || memcmp(s->old[i], s->t + s->start[i], len) != 0;
+    }
+    return n;
+}
+
+static void split_found(splitter *s)
+{
+    size_t c = split_changes(s);
+    if (c < s->best) {
+        s->best = c;
+        s->ties = 0;
+        memcpy(s->bstart, s->start, s->k * sizeof *s->start);
+        memcpy(s->bend, s->end, s->k * sizeof *s->end);
+    } else if (c == s->best) {
+        s->ties = 1;
+    }
+}
+
+/* Value i starts at pos; literal i + 1 follows it. */
+static void split_try(splitter *s, size_t i, size_t pos)
+{
+    if (--s->steps < 0)
+        return;
+    size_t ll = s->litlen[i + 1];
+    if (i + 1 == s->k) { /* the last value runs to the final literal */
+        if (s->tlen < pos + ll || memcmp(s->t + s->tlen - ll, s->lit[i + 1], ll) != 0)
+            return;
+        s->start[i] = pos;
+        s->end[i] = s->tlen - ll;
+        split_found(s);
+        return;
+    }
+    for (size_t q = pos; q + ll <= s->tlen && s->steps >= 0; q++) {
+        if (memcmp(s->t + q, s->lit[i + 1], ll) != 0)
+            continue;
+        s->start[i] = pos;
+        s->end[i] = q;
+        split_try(s, i + 1, q + ll);
+    }
+}
+
+/* The labels of src's values ("「年度」、「项目名称」") into b. */
+static void refs_labels(const tsource *src, jx_buf *b)
+{
+    for (size_t i = 0; i < src->nrefs; i++) {
+        const jx_source *so = &src->refs[i].source;
+        jx_buf_printf(b, "%s「%s」", i ? "、" : "", so->label ? so->label : so->path);
+    }
+}
+
+/* Matches one template cell against the text jxgen wrote (src). */
+static jx_status tcell_edits(const jx_import_tcell *tc, const tsource *src, jx_import_edits *out,
+                             jx_diags *d)
+{
+    size_t k = src->nrefs;
+    const char **lit = calloc(k + 1, sizeof *lit), **old = calloc(k, sizeof *old);
+    size_t *litlen = calloc(k + 1, sizeof *litlen), *pos = calloc(4 * k, sizeof *pos);
+    char **vals = calloc(k, sizeof *vals);
+    jx_buf pattern = {0}, labels = {0};
+    jx_status st = JX_OK;
+    if (!lit || !old || !litlen || !pos || !vals) {
+        st = jx_diag_error(d, JX_ERR_NOMEM, tc->where, 0, 0, _("out of memory"));
+        goto done;
+    }
+    /* The literals: the text jxgen wrote, cut at each value in turn. */
+    const char *p = src->text;
+    int cut = 1;
+    for (size_t i = 0; i < k; i++) {
+        if (!(vals[i] = paras_text(src->refs[i].paras, src->refs[i].npara))) {
+            st = jx_diag_error(d, JX_ERR_NOMEM, tc->where, 0, 0, _("out of memory"));
+            goto done;
+        }
+        old[i] = vals[i];
+        const char *at = strstr(p, vals[i]);
+        if (!at) {
+            cut = 0;
+            break;
+        }
+        lit[i] = p;
+        litlen[i] = (size_t)(at - p);
+        p = at + strlen(vals[i]);
+    }
+    lit[k] = p;
+    litlen[k] = strlen(p);
+    splitter s = {tc->text, strlen(tc->text), lit, litlen, old, k, pos, pos + k, pos + 2 * k,
+                  pos + 3 * k, SIZE_MAX, 0, 100000};
+    if (cut && s.tlen >= litlen[0] && memcmp(s.t, lit[0], litlen[0]) == 0)
+        split_try(&s, 0, litlen[0]);
+    refs_labels(src, &labels);
+    if (!cut || s.best == SIZE_MAX || s.steps < 0) {
+        /* The form's own text changed: say what it must read. */
+        if (cut) {
+            for (size_t i = 0; i < k; i++) {
+                jx_buf_append(&pattern, lit[i], litlen[i]);
+                const jx_source *so = &src->refs[i].source;
+                jx_buf_printf(&pattern, "「%s」", so->label ? so->label : so->path);
+            }
+            jx_buf_append(&pattern, lit[k], litlen[k]);
+        } else {
+            jx_buf_puts(&pattern, src->text);
+        }
+        st = jx_diag_error(d, JX_ERR_FILING, tc->where, 0, 0,
+                           _("the form's own text in this cell was changed: only the values in "
+                             "it (%s) can be edited here; the rest must read “%s”"),
+                           jx_buf_str(&labels), jx_buf_str(&pattern));
+        goto done;
+    }
+    if (s.ties) {
+        st = jx_diag_error(d, JX_ERR_FILING, tc->where, 0, 0,
+                           _("the values this cell shows (%s) run together and more than one of "
+                             "them was changed, so where one ends cannot be told; change one at "
+                             "a time and import after each"),
+                           jx_buf_str(&labels));
+        goto done;
+    }
+    for (size_t i = 0; i < k; i++) {
+        size_t len = s.bend[i] - s.bstart[i];
+        if (strlen(old[i]) == len && memcmp(old[i], s.t + s.bstart[i], len) == 0)
+            continue;
+        const char *path = src->refs[i].source.path;
+        int listed = 0; /* a value listed elsewhere is read from its own cell */
+        for (size_t j = 0; path && j < tc->npaths; j++)
+            listed |= strcmp(tc->paths[j], path) == 0;
+        if (!listed) {
+            st = jx_diag_error(d, JX_ERR_FILING, tc->where, 0, 0,
+                               _("the form's own text in this cell was changed: only the values in "
+                                 "it (%s) can be edited here; the rest must read “%s”"),
+                               jx_buf_str(&labels), src->text);
+            goto done;
+        }
+        jx_import_edit *e = realloc(out->items, (out->count + 1) * sizeof *e);
+        if (!e) {
+            st = jx_diag_error(d, JX_ERR_NOMEM, tc->where, 0, 0, _("out of memory"));
+            goto done;
+        }
+        out->items = e;
+        e[out->count].path = jx_strdup(path);
+        e[out->count].text = malloc(len + 1);
+        if (!e[out->count].path || !e[out->count].text) {
+            free(e[out->count].path);
+            free(e[out->count].text);
+            st = jx_diag_error(d, JX_ERR_NOMEM, tc->where, 0, 0, _("out of memory"));
+            goto done;
+        }
+        memcpy(e[out->count].text, s.t + s.bstart[i], len);
+        e[out->count].text[len] = '\0';
+        out->count++;
+    }
+done:
+    for (size_t i = 0; vals && i < k; i++)
+        free(vals[i]);
+    free(vals);
+    free(lit);
+    free(old);
+    free(litlen);
+    free(pos);
+    jx_buf_free(&pattern);
+    jx_buf_free(&labels);
+    return st;
+}
+
+/* Whether src shows every field of tc. */
+static int tsource_shows(const tsource *src, const jx_import_tcell *tc)
+{
+    for (size_t j = 0; j < tc->npaths; j++) {
+        int found = 0;
+        for (size_t i = 0; i < src->nrefs && !found; i++)
+            found = src->refs[i].source.path && strcmp(src->refs[i].source.path, tc->paths[j]) == 0;
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
+jx_status jx_import_template_edits(const jx_import_origins *o, const jx_doc *doc,
+                                   jx_import_edits *out, jx_diags *d)
+{
+    memset(out, 0, sizeof *out);
+    if (!o || !o->ntcells)
+        return JX_OK;
+    /* Every text of the document that shows values, in document order. */
+    tsource *srcs = NULL;
+    size_t n = 0, cap = 0;
+    jx_status st = JX_OK;
+    for (size_t si = 0; si < doc->nsections && st == JX_OK; si++) {
+        const jx_section *sec = &doc->sections[si];
+        for (size_t bi = 0; bi < sec->nblocks && st == JX_OK; bi++) {
+            const jx_block *b = &sec->blocks[bi];
+            size_t ncells = b->kind == JX_BLOCK_TABLE && b->table ? b->table->ncells : 0;
+            for (size_t ci = 0; ci <= ncells && st == JX_OK; ci++) {
+                const jx_cell *c = ci < ncells ? &b->table->cells[ci] : NULL;
+                if (c ? !c->nrefs : (b->kind != JX_BLOCK_PARAGRAPH || !b->nrefs))
+                    continue;
+                tsource *g = jx_grow(srcs, &cap, n, sizeof *g, 16);
+                if (!g) {
+                    st = jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory"));
+                    break;
+                }
+                srcs = g;
+                srcs[n].text = c ? paras_text(c->paras, c->npara) : paras_text(&b->para, 1);
+                srcs[n].refs = c ? c->refs : b->refs;
+                srcs[n].nrefs = c ? c->nrefs : b->nrefs;
+                if (!srcs[n].text)
+                    st = jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory"));
+                else
+                    n++;
+            }
+        }
+    }
+    for (size_t i = 0; i < o->ntcells && st == JX_OK; i++) {
+        const jx_import_tcell *tc = &o->tcells[i];
+        /* The first text showing its fields, unless another one is the
+         * cell's text unchanged (a field shown in two templates is listed
+         * at its first cell only). */
+        const tsource *first = NULL;
+        int same = 0;
+        for (size_t j = 0; j < n && !same; j++) {
+            if (!tsource_shows(&srcs[j], tc))
+                continue;
+            if (!first)
+                first = &srcs[j];
+            same = strcmp(srcs[j].text, tc->text) == 0;
+        }
+        if (first && !same) {
+            jx_status e = tcell_edits(tc, first, out, d);
+            if (e == JX_ERR_NOMEM)
+                st = e;
+            else if (e != JX_OK && st == JX_OK)
+                st = JX_ERR_FILING;
+        }
+    }
+    for (size_t j = 0; j < n; j++)
+        free(srcs[j].text);
+    free(srcs);
+    if (st != JX_OK)
+        jx_import_edits_free(out);
+    return st;
+}
+
+void jx_import_edits_free(jx_import_edits *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->count; i++) {
+        free(e->items[i].path);
+        free(e->items[i].text);
+    }
+    free(e->items);
+    e->items = NULL;
+    e->count = 0;
+}
+
 void jx_import_origins_free(jx_import_origins *o)
 {
     if (!o)
@@ -1232,6 +1569,16 @@ void jx_import_origins_free(jx_import_origins *o)
     free(o->items);
     o->items = NULL;
     o->count = 0;
+    for (size_t i = 0; i < o->ntcells; i++) {
+        for (size_t k = 0; k < o->tcells[i].npaths; k++)
+            free(o->tcells[i].paths[k]);
+        free(o->tcells[i].paths);
+        free(o->tcells[i].where);
+        free(o->tcells[i].text);
+    }
+    free(o->tcells);
+    o->tcells = NULL;
+    o->ntcells = 0;
 }
 
 void jx_import_remap_diags(const jx_import_origins *o, const char *file, jx_diags *d,
@@ -1262,17 +1609,104 @@ void jx_import_remap_diags(const jx_import_origins *o, const char *file, jx_diag
     }
 }
 
+/* The current cell of a template field (row -1 when its row was deleted). */
+static long tfield_row(importer *im, const tfield *t)
+{
+    formsheet *fs = find_formsheet(im, t->sheet);
+    return t->row < fs->nrows ? fs->cur[t->row] : (long)t->row;
+}
+
+/* Sets the values read from template texts (im->edits): a number as written
+ * stays a plain number, anything else is text. */
+static jx_status apply_edits(importer *im)
+{
+    for (size_t i = 0; im->edits && i < im->edits->count; i++) {
+        const jx_import_edit *e = &im->edits->items[i];
+        int bad = 0;
+        inode *n = inode_path(im->root, e->path, 1, &bad);
+        if (!n)
+            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
+        char num[64];
+        int number = n->kind == JX_VALUE_PLAIN && number_text(e->text, num, sizeof num) &&
+                     strcmp(num, e->text) == 0;
+        inode_set(n, e->text, number);
+        for (size_t k = 0; k < im->ntfields; k++) {
+            const tfield *t = &im->tfields[k];
+            long cur = tfield_row(im, t);
+            if (strcmp(t->path, e->path) == 0 && cur >= 0) {
+                n->sheet = find_formsheet(im, t->sheet)->name;
+                n->row = (uint32_t)cur;
+                n->col = t->col;
+                break;
+            }
+        }
+        im->changed = 1;
+    }
+    return JX_OK;
+}
+
+/* Lists the template cells (im->tfields grouped by cell) with their text
+ * as the workbook holds it now, for jx_import_template_edits(). */
+static jx_status find_tcells(importer *im, jx_import_origins *o)
+{
+    for (size_t i = 0; i < im->ntfields; i++) {
+        const tfield *t = &im->tfields[i];
+        long cur = tfield_row(im, t);
+        if (cur < 0)
+            continue; /* the row is gone: its values stay as written */
+        char cell[16], where[1024];
+        jx_xlsx_cell_name((uint32_t)cur, t->col, cell);
+        snprintf(where, sizeof where, "%s:%s!%s", im->file, t->sheet, cell);
+        jx_import_tcell *tc = NULL;
+        for (size_t k = 0; k < o->ntcells; k++)
+            if (strcmp(o->tcells[k].where, where) == 0)
+                tc = &o->tcells[k];
+        if (!tc) {
+            size_t cap = o->ntcells;
+            jx_import_tcell *g = jx_grow(o->tcells, &cap, o->ntcells, sizeof *g, 4);
+            if (!g)
+                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
+            o->tcells = g;
+            tc = &o->tcells[o->ntcells];
+            memset(tc, 0, sizeof *tc);
+            char num[64];
+            const char *text;
+            int number;
+            const formsheet *fs = find_formsheet(im, t->sheet);
+            cell_text(jx_xlsx_cell_at(fs->sheet, (uint32_t)cur, t->col), num, sizeof num, &text,
+                      &number);
+            tc->where = jx_strdup(where);
+            tc->text = jx_strdup(text);
+            if (!tc->where || !tc->text) {
+                free(tc->where);
+                free(tc->text);
+                return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
+            }
+            o->ntcells++;
+        }
+        char **p = realloc(tc->paths, (tc->npaths + 1) * sizeof *p);
+        if (!p)
+            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
+        tc->paths = p;
+        if (!(tc->paths[tc->npaths] = jx_strdup(t->path)))
+            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
+        tc->npaths++;
+    }
+    return JX_OK;
+}
+
 static jx_status import_jxgen(importer *im, const jx_xlsx_sheet *rec, jx_buf *yaml)
 {
     const jx_xlsx_sheet *data = jx_xlsx_sheet_named(im->book, DATA_SHEET);
     if (!data)
         return jx_diag_error(im->d, JX_ERR_FILING, im->file, 0, 0,
-                             "找不到工作表“数据”：它被改名或删除了；请把它改回“数据”");
+                             _("there is no sheet “数据”: it was renamed or deleted; rename it back "
+                               "to “数据”"));
     jx_status st;
     if ((st = read_record(im, rec)) != JX_OK || (st = read_fields(im, data)) != JX_OK ||
         (st = map_rows(im)) != JX_OK || (st = read_cells(im, 0)) != JX_OK ||
         (st = drop_deleted(im)) != JX_OK || (st = read_rows(im)) != JX_OK ||
-        (st = read_cells(im, 1)) != JX_OK)
+        (st = read_cells(im, 1)) != JX_OK || (st = apply_edits(im)) != JX_OK)
         return st;
     return emit_yaml(im->root, im->file, yaml, im->d);
 }
@@ -1288,19 +1722,23 @@ static jx_status put_pair(importer *im, const char *where, const char *path, con
     int steps = path_steps(path);
     if (steps > JX_NODE_MAX_DEPTH - 2)
         return jx_diag_error(im->d, JX_ERR_LIMIT, where, 0, 0,
-                             "路径有 %d 层，超过 %d 层：填报没有这么深的字段", steps,
+                             _("the path has %d steps, more than %d: no field of a filing is that "
+                               "deep"), steps,
                              JX_NODE_MAX_DEPTH - 2);
     int bad = 0;
     inode *n = inode_path(im->root, path, 1, &bad);
     if (!n)
         return bad ? jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                                   "路径 %s 的序号跳过了前面的条目：列表的序号从 0 起连续编号",
+                                   _("path %s skips earlier entries: the entries of a list are "
+                                     "numbered from 0 without gaps"),
                                    path)
                    : jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                                   "路径 %s 和前面的路径冲突（同一处既是值又是表）", path);
+                                   _("path %s conflicts with an earlier path (the same place is "
+                                     "both a value and a map)"), path);
     if (n->kind == JX_VALUE_MAP || n->kind == JX_VALUE_SEQ)
         return jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                             "路径 %s 和前面的路径冲突（同一处既是值又是表）", path);
+                             _("path %s conflicts with an earlier path (the same place is both a "
+                               "value and a map)"), path);
     inode_set(n, text, number);
     return JX_OK;
 }
@@ -1310,8 +1748,8 @@ static jx_status import_table_sheet(importer *im, const jx_xlsx_sheet *data, jx_
     long cp = heading(data, "路径"), cv = heading(data, "值");
     if (cp < 0 || cv < 0)
         return jx_diag_error(im->d, JX_ERR_FILING, im->file, 0, 0,
-                             "这不是 jxgen 的工作簿（没有 jxgen 记录表），“数据”工作表也没有"
-                             "“路径”和“值”两列：无法导入");
+                             _("this is not a jxgen workbook (there is no jxgen record sheet), and "
+                               "its sheet “数据” has no columns 路径 and 值: it cannot be imported"));
     uint32_t last = 0;
     for (size_t i = 0; i < data->ncells; i++)
         if (data->cells[i].row > last)
@@ -1328,12 +1766,14 @@ static jx_status import_table_sheet(importer *im, const jx_xlsx_sheet *data, jx_
         snprintf(where, sizeof where, "%s:%s!%s", im->file, DATA_SHEET, cell);
         if (c && c->formula && c->type == JX_XLSX_NONE)
             return jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                                 "这个单元格是公式（=%s），但工作簿里没有保存它的计算结果："
-                                 "请在 Excel 或 WPS 中打开并保存一次，或直接填写数值",
+                                 _("this cell is a formula (=%s) whose result the workbook does "
+                                   "not hold: open the workbook in Excel or WPS and save it once, "
+                                   "or write the number"),
                                  c->formula);
         if (cell_text(c, num, sizeof num, &text, &number) != 0)
             return jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                                 "这个单元格是错误值 %s：请填写正确的值", text);
+                                 _("this cell holds the error value %s: write the right value"),
+                                 text);
         jx_status st = put_pair(im, where, path, text, number);
         if (st != JX_OK)
             return st;
@@ -1363,10 +1803,11 @@ static jx_status import_csv(importer *im, const char *bytes, size_t len, jx_buf 
         iconv_t cd = iconv_open("UTF-8", "GB18030");
         if (cd == (iconv_t)-1)
             return jx_diag_error(im->d, JX_ERR_IO, im->file, 0, 0,
-                                 "表格不是 UTF-8，而本机不能转换 GB18030：%s", strerror(errno));
+                                 _("the table is not UTF-8, and this system cannot convert "
+                                   "GB18030: %s"), strerror(errno));
         char *copy = malloc(len ? len : 1), *in = copy;
         if (!copy)
-            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, "内存不足");
+            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
         memcpy(copy, bytes, len);
         size_t inleft = len;
         char out[4096];
@@ -1381,7 +1822,8 @@ static jx_status import_csv(importer *im, const char *bytes, size_t len, jx_buf 
                 free(copy);
                 jx_buf_free(&utf8);
                 return jx_diag_error(im->d, JX_ERR_SYNTAX, im->file, 0, 0,
-                                     "表格既不是 UTF-8 也不是 GB18030（第 %zu 个字节无法识别）",
+                                     _("the table is neither UTF-8 nor GB18030 (byte %zu cannot be "
+                                       "read)"),
                                      at_byte);
             }
         }
@@ -1459,7 +1901,7 @@ static jx_status import_csv(importer *im, const char *bytes, size_t len, jx_buf 
                 }
                 if (cp < 0 || cv < 0)
                     st = jx_diag_error(im->d, JX_ERR_FILING, im->file, 1, 0,
-                                       "表格的第一行要有“路径”和“值”两列");
+                                       _("the first row of the table needs the columns 路径 and 值"));
             } else if (cp < ncell && cells[cp] && *cells[cp]) {
                 const char *v = cv < ncell && cells[cv] ? cells[cv] : "";
                 char num[64], where[1024];
@@ -1474,7 +1916,7 @@ static jx_status import_csv(importer *im, const char *bytes, size_t len, jx_buf 
     }
     jx_buf_free(&utf8);
     if (st == JX_OK && row == 0)
-        st = jx_diag_error(im->d, JX_ERR_FILING, im->file, 0, 0, "表格是空的");
+        st = jx_diag_error(im->d, JX_ERR_FILING, im->file, 0, 0, _("the table is empty"));
     if (st != JX_OK)
         return st;
     return emit_yaml(im->root, im->file, yaml, im->d);
@@ -1505,10 +1947,18 @@ int jx_import_handles(const char *path)
 jx_status jx_import_read(const char *path, const void *buf, size_t len, jx_buf *yaml,
                          jx_import_origins *origins, jx_diags *d)
 {
+    return jx_import_read_edited(path, buf, len, NULL, yaml, origins, d);
+}
+
+jx_status jx_import_read_edited(const char *path, const void *buf, size_t len,
+                                const jx_import_edits *edits, jx_buf *yaml,
+                                jx_import_origins *origins, jx_diags *d)
+{
     importer im;
     memset(&im, 0, sizeof im);
     im.file = path;
     im.d = d;
+    im.edits = edits;
     jx_status st;
     if (ends_with(path, ".csv")) {
         char *own = NULL;
@@ -1519,7 +1969,7 @@ jx_status jx_import_read(const char *path, const void *buf, size_t len, jx_buf *
         }
         im.root = inode_new(NULL, JX_VALUE_MAP, NULL);
         st = im.root ? import_csv(&im, buf, len, yaml)
-                     : jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "内存不足");
+                     : jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
         free(own);
         inode_free(im.root);
         return st;
@@ -1529,17 +1979,19 @@ jx_status jx_import_read(const char *path, const void *buf, size_t len, jx_buf *
         const jx_xlsx_sheet *rec = jx_xlsx_sheet_named(im.book, RECORD_SHEET);
         if (rec && strcmp(plain_value(rec, 0, 0), "jxgen") == 0) {
             st = import_jxgen(&im, rec, yaml);
-            if (st == JX_OK && origins)
+            if (st == JX_OK && origins) {
                 find_origins(&im, yaml, origins);
+                st = find_tcells(&im, origins);
+            }
         } else {
             const jx_xlsx_sheet *data = jx_xlsx_sheet_named(im.book, DATA_SHEET);
             im.root = inode_new(NULL, JX_VALUE_MAP, NULL);
             if (!im.root)
-                st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "内存不足");
+                st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
             else if (!data)
                 st = jx_diag_error(d, JX_ERR_FILING, path, 0, 0,
-                                   "这不是 jxgen 的工作簿：既没有 jxgen 记录表，也没有“数据”工作表"
-                                   "（路径、值两列）");
+                                   _("this is not a jxgen workbook: it has neither jxgen's record "
+                                     "sheet nor a sheet “数据” (columns 路径 and 值)"));
             else
                 st = import_table_sheet(&im, data, yaml);
         }
@@ -1547,6 +1999,7 @@ jx_status jx_import_read(const char *path, const void *buf, size_t len, jx_buf *
     for (size_t i = 0; i < im.nfields; i++)
         free(im.fields[i].item);
     free(im.fields);
+    free(im.tfields);
     for (size_t k = 0; k < im.nsheets; k++) {
         for (size_t r = 0; r < im.sheets[k].nrows; r++)
             free(im.sheets[k].cols[r]);

@@ -46,10 +46,32 @@ typedef struct jx_import_origin {
     int line;
     char *where;
 } jx_import_origin;
+/* A form cell whose text is the form's own with filing values in it (the
+ * 数据 sheet's 模板 rows, such as "（{year}年度）"): the cell, its text in
+ * the workbook now, and the fields the 数据 sheet lists at it. */
+typedef struct jx_import_tcell {
+    char *where;               /* "成本.xlsx:项目表!A2" */
+    char *text;                /* "" when the cell is empty */
+    char **paths;
+    size_t npaths;
+} jx_import_tcell;
+
 typedef struct jx_import_origins {
     jx_import_origin *items;   /* sorted by line */
     size_t count;
+    jx_import_tcell *tcells;   /* a jxgen workbook's template cells */
+    size_t ntcells;
 } jx_import_origins;
+
+/* Values a clerk changed inside template texts: the field and its new text. */
+typedef struct jx_import_edit {
+    char *path;
+    char *text;
+} jx_import_edit;
+typedef struct jx_import_edits {
+    jx_import_edit *items;
+    size_t count;
+} jx_import_edits;
 
 /* Reads the workbook or CSV at `path` (buf NULL), or the bytes buf[0..len)
  * named `path`, into a filing written as YAML text appended to *yaml.
@@ -59,6 +81,30 @@ typedef struct jx_import_origins {
  * *yaml then). */
 jx_status jx_import_read(const char *path, const void *buf, size_t len, jx_buf *yaml,
                          jx_import_origins *origins, jx_diags *d);
+
+/* The same, with the values of `edits` (may be NULL) set in the filing as
+ * if their cells had been edited: a value written as a number stays a
+ * number when the new text is one, else it is text. */
+jx_status jx_import_read_edited(const char *path, const void *buf, size_t len,
+                                const jx_import_edits *edits, jx_buf *yaml,
+                                jx_import_origins *origins, jx_diags *d);
+
+/* Reads back what a clerk changed inside the template texts of o->tcells.
+ * `doc` is the document composed from the filing as jxgen wrote it (the
+ * record): each template cell's text as jxgen wrote it is that of the doc
+ * cell (or paragraph) whose refs show the cell's fields.  A cell whose text
+ * is unchanged gives nothing.  Otherwise the form's own text around the
+ * values (the literals between the refs' texts) must still be there: the
+ * parts between them are the new values, and each changed one is added to
+ * *out.  Where the literals were changed, or where adjacent values (no
+ * literal between them, "{title}{content}") could be split more than one
+ * way with as few changes, it is an error naming the cell and nothing is
+ * guessed.  Returns JX_OK (*out possibly empty; free with
+ * jx_import_edits_free), JX_ERR_FILING with messages, or JX_ERR_NOMEM. */
+jx_status jx_import_template_edits(const jx_import_origins *o, const jx_doc *doc,
+                                   jx_import_edits *out, jx_diags *d);
+
+void jx_import_edits_free(jx_import_edits *e);
 
 void jx_import_origins_free(jx_import_origins *o);
 

@@ -152,28 +152,30 @@ void jx_filing_free(jx_filing *f)
     jx_includes_free(f->includes);
     jx_import_origins_free(f->origins);
     free(f->origins);
+    jx_import_edits_free(f->edits);
+    free(f->edits);
     free(f);
 }
 
 /* A workbook or CSV table as a filing (jx_import.h): the filing it reads
- * back, standalone (no include:). */
+ * back, standalone (no include:), with f->edits set inside template texts. */
 static jx_status read_workbook(const char *path, jx_filing *f, jx_diags *d)
 {
     jx_buf yaml = {0};
     f->origins = calloc(1, sizeof *f->origins);
-    jx_status st = f->origins ? jx_import_read(path, NULL, 0, &yaml, f->origins, d)
-                              : jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+    jx_status st = f->origins ? jx_import_read_edited(path, NULL, 0, f->edits, &yaml, f->origins, d)
+                              : jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     if (st == JX_OK)
         st = jx_node_parse_buffer(path, jx_buf_str(&yaml), yaml.len, &f->root, d);
     jx_buf_free(&yaml);
     if (st == JX_OK && !(f->includes = calloc(1, sizeof *f->includes)))
-        st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+        st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     if (st == JX_OK) {
         f->includes->count = 1;
         f->includes->files[0].path = jx_strdup(path);
         f->includes->files[0].lines = 1 << 30;
         if (!f->includes->files[0].path)
-            st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "out of memory");
+            st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     }
     if (st != JX_OK) {
         jx_node_free(f->root);
@@ -184,6 +186,44 @@ static jx_status read_workbook(const char *path, jx_filing *f, jx_diags *d)
         f->includes = NULL;
         f->origins = NULL;
     }
+    return st;
+}
+
+/* The values a clerk edited inside the template texts of a workbook: the
+ * filing as written is composed (its messages discarded: the real
+ * composition reports them) and its texts compared with the workbook's
+ * cells; when any value changed, the workbook is read again with them. */
+static jx_status read_template_edits(jx_renderer *r, const char *path, jx_filing *f, jx_diags *d)
+{
+    if (!f->origins || !f->origins->ntcells)
+        return JX_OK;
+    jx_diags scratch;
+    jx_diags_init(&scratch);
+    jx_compose_options copts = {"jxgen", r->opts.date_epoch};
+    jx_doc *doc = NULL;
+    jx_status st = JX_OK;
+    if (jx_compose(f->layout, f->root, f->path, &copts, &doc, &scratch) == JX_OK) {
+        jx_import_edits *e = calloc(1, sizeof *e);
+        st = e ? jx_import_template_edits(f->origins, doc, e, d)
+               : jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
+        if (st == JX_OK && e->count) {
+            jx_node_free(f->root);
+            jx_includes_free(f->includes);
+            jx_import_origins_free(f->origins);
+            free(f->origins);
+            f->root = NULL;
+            f->includes = NULL;
+            f->origins = NULL;
+            f->edits = e;
+            e = NULL;
+            st = read_workbook(path, f, d);
+            f->path = st == JX_OK ? f->includes->files[0].path : NULL;
+        }
+        jx_import_edits_free(e);
+        free(e);
+    }
+    jx_doc_free(doc);
+    jx_diags_free(&scratch);
     return st;
 }
 
@@ -221,6 +261,10 @@ jx_status jx_renderer_read(jx_renderer *r, const char *path, jx_filing **out, jx
         jx_filing_free(f);
         return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     }
+    if ((st = read_template_edits(r, path, f, d)) != JX_OK) {
+        jx_filing_free(f);
+        return st;
+    }
     *out = f;
     return JX_OK;
 }
@@ -248,7 +292,7 @@ jx_status jx_renderer_compose_filing(jx_renderer *r, jx_filing *f, jx_doc **doc,
         jx_doc_remap_includes(result, f->includes);
     /* The workbook keeps the filing as written, for jxgen import. */
     if (st == JX_OK && jx_import_record(result, f->root) != JX_OK)
-        st = jx_diag_error(d, JX_ERR_NOMEM, f->path, 0, 0, "out of memory");
+        st = jx_diag_error(d, JX_ERR_NOMEM, f->path, 0, 0, _("out of memory"));
     if (st == JX_OK && doc)
         *doc = result;
     else
@@ -355,8 +399,8 @@ jx_status jx_renderer_build(jx_renderer *r, const char *path, const char *out_di
         in_sb.st_dev == out_sb.st_dev && in_sb.st_ino == out_sb.st_ino) {
         jx_doc_free(doc);
         return jx_diag_error(d, JX_ERR_USAGE, path, 0, 0,
-                             "the workbook would replace itself: build it into another folder "
-                             "(-o)");
+                             _("the workbook would replace itself: build it into another "
+                               "folder (-o)"));
     }
     /* Both outputs are written and finished under temporary names first;
      * only then is each put in place, so a failure keeps both previous

@@ -40,9 +40,14 @@ typedef struct jx_filing {
     struct jx_includes *includes; /* the files it was assembled from; files[0] is the filing */
     const jx_layout *layout;   /* owned by the renderer */
     struct jx_import_origins *origins; /* a workbook: the cell of each value, or NULL */
+    struct jx_import_edits *edits; /* a workbook: values edited inside template texts
+                                      (jx_import_template_edits), or NULL */
 } jx_filing;
 
-/* Reads a filing, resolves its includes and selects its layout.  Returns
+/* Reads a filing, resolves its includes and selects its layout (a
+ * workbook: with the values a clerk edited inside template texts, found by
+ * composing the filing as written and comparing its texts with the
+ * workbook's cells; f->edits lists them).  Returns
  * JX_OK and *out (free with jx_filing_free), or the first error with
  * messages (positions in included files name those files). */
 jx_status jx_renderer_read(jx_renderer *r, const char *path, jx_filing **out, jx_diags *d);

@@ -139,10 +139,11 @@ static void write_fields(writer *w, const jx_node *fields, int indent, int first
     if (!fields || fields->kind != JX_NODE_MAP)
         return;
     for (size_t i = 0; i < fields->count; i++) {
-        if (depth == 0 && strcmp(fields->keys[i], "region") == 0)
+        if (depth == 0 && strcmp(fields->entries[i].key, "region") == 0)
             continue; /* written first, with the region's name */
         const char *lead = first_dash ? (i == 0 ? "- " : "  ") : "";
-        write_field(w, fields->keys[i], fields->items[i], indent, lead, pattern, depth);
+        write_field(w, fields->entries[i].key, fields->entries[i].value, indent, lead, pattern,
+                    depth);
     }
 }
 

@@ -27,6 +27,7 @@
 
 #include "jx_batch.h"
 #include "jx_diff.h"
+#include "jx_file.h"
 #include "jx_i18n.h"
 #include "jx_import.h"
 #include "jx_include.h"
@@ -848,14 +849,20 @@ static int import_body(const options *o, jx_renderer *r, jx_diags *d)
 {
     const char *in = o->inputs[0];
     if (!jx_import_handles(in)) {
-        fprintf(stderr, "jxgen: error: %s: import reads a workbook (.xlsx) or a table (.csv)\n", in);
+        fprintf(stderr, _("jxgen: error: %s: import reads a workbook (.xlsx) or a table (.csv)\n"),
+                in);
         return EXIT_USAGE;
     }
-    jx_status st = jx_renderer_compose(r, in, NULL, d);
-    if (st != JX_OK)
-        return exit_class(st);
+    /* Read (with the values edited inside template texts) and composed as
+     * build would; the YAML written is that filing. */
+    jx_filing *f = NULL;
+    jx_status st = jx_renderer_read(r, in, &f, d);
+    if (st == JX_OK)
+        st = jx_renderer_compose_filing(r, f, NULL, d);
     jx_buf yaml = {0};
-    st = jx_import_read(in, NULL, 0, &yaml, NULL, d);
+    if (st == JX_OK)
+        st = jx_import_read_edited(in, NULL, 0, f->edits, &yaml, NULL, d);
+    jx_filing_free(f);
     if (st != JX_OK) {
         jx_buf_free(&yaml);
         return exit_class(st);
@@ -865,18 +872,19 @@ static int import_body(const options *o, jx_renderer *r, jx_diags *d)
         if (fwrite(jx_buf_str(&yaml), 1, yaml.len, stdout) != yaml.len || fflush(stdout) != 0)
             rc = EXIT_USAGE;
     } else {
-        char tmp[PATH_MAX];
-        snprintf(tmp, sizeof tmp, "%s.new", o->out_dir);
-        FILE *f = fopen(tmp, "wb");
-        int ok = f && fwrite(jx_buf_str(&yaml), 1, yaml.len, f) == yaml.len;
-        if (f && fclose(f) != 0)
-            ok = 0;
-        if (!ok || rename(tmp, o->out_dir) != 0) {
-            fprintf(stderr, "%s: error: cannot write %s: %s\n", o->out_dir, o->out_dir,
-                    strerror(errno));
-            unlink(tmp);
+        /* The one atomic writer: a temporary file beside the target,
+         * fsynced and renamed onto it; a failure leaves the target as it
+         * was. */
+        jx_file_out out;
+        st = jx_file_out_open(&out, o->out_dir, d);
+        if (st == JX_OK)
+            st = jx_file_out_write(&out, jx_buf_str(&yaml), yaml.len, d);
+        if (st == JX_OK)
+            st = jx_file_out_commit(&out, d);
+        else
+            jx_file_out_abort(&out);
+        if (st != JX_OK)
             rc = EXIT_USAGE;
-        }
     }
     jx_buf_free(&yaml);
     return rc;

@@ -194,7 +194,7 @@ static void expand(const jx_node *node, const char *base, const char *pattern, r
             char idx[32];
             snprintf(idx, sizeof idx, "%zu", i);
             join_path(path, sizeof path, base, idx);
-            expand(node->items[i], path, rest, out);
+            expand(node->entries[i].value, path, rest, out);
         }
         return;
     }
@@ -205,7 +205,7 @@ static void expand(const jx_node *node, const char *base, const char *pattern, r
             refs_push(out, path, NULL, node);
         return;
     }
-    expand(node->items[k], path, rest, out);
+    expand(node->entries[k].value, path, rest, out);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -105,13 +105,13 @@ static const jx_node *resolve_spec(const jx_node *base, const char *path, int al
     char seg[128], done[PATH_MAX_LEN] = "";
     const char *p = path;
     if (!*p) {
-        snprintf(err, errn, "an empty path");
+        snprintf(err, errn, "%s", _("an empty path"));
         return NULL;
     }
     while (*p) {
         size_t len = strcspn(p, ".");
         if (len == 0 || len >= sizeof seg) {
-            snprintf(err, errn, "'%s' is not a field path such as fund.total or spending.*.full",
+            snprintf(err, errn, _("'%s' is not a field path such as fund.total or spending.*.full"),
                      path);
             return NULL;
         }
@@ -120,11 +120,11 @@ static const jx_node *resolve_spec(const jx_node *base, const char *path, int al
         p += len + (p[len] == '.');
         if (strcmp(seg, "*") == 0) {
             if (!want_star) {
-                snprintf(err, errn, "'*' in '%s' must follow a list field", path);
+                snprintf(err, errn, _("'*' in '%s' must follow a list field"), path);
                 return NULL;
             }
             if (!allow_pattern) {
-                snprintf(err, errn, "'%s' names every entry of a list; one field is needed here",
+                snprintf(err, errn, _("'%s' names every entry of a list; one field is needed here"),
                          path);
                 return NULL;
             }
@@ -133,24 +133,23 @@ static const jx_node *resolve_spec(const jx_node *base, const char *path, int al
             continue;
         }
         if (want_star) {
-            snprintf(err, errn, "%s is a list: write %s.*.%s to name a field of its entries",
+            snprintf(err, errn, _("%s is a list: write %s.*.%s to name a field of its entries"),
                      done, done, seg);
             return NULL;
         }
         if (!fields || fields->kind != JX_NODE_MAP) {
-            snprintf(err, errn, "%s has no fields (no '%s' in it)", done, seg);
+            snprintf(err, errn, _("%s has no fields (no '%s' in it)"), done, seg);
             return NULL;
         }
         long k = jx_node_key_index(fields, seg);
         if (k < 0) {
-            const char *near =
-                jx_nearest(seg, (const char *const *)fields->keys, fields->count);
+            const char *near = jx_node_nearest_key(fields, seg);
             snprintf(err, errn, "the schema has no field '%s'%s%s%s%s%s", seg,
                      *done ? " in " : "", done, near ? _(" (did you mean '") : "",
                      near ? near : "", near ? _("'?)") : "");
             return NULL;
         }
-        spec = fields->items[k];
+        spec = fields->entries[k].value;
         snprintf(done + strlen(done), sizeof done - strlen(done), "%s%s", *done ? "." : "",
                  seg);
         jx_field_type t = jx_schema_type(spec);
@@ -160,13 +159,13 @@ static const jx_node *resolve_spec(const jx_node *base, const char *path, int al
     }
     if (want_list) {
         if (!spec || jx_schema_type(spec) != JX_FIELD_LIST || !want_star) {
-            snprintf(err, errn, "%s is not a list field", path);
+            snprintf(err, errn, _("%s is not a list field"), path);
             return NULL;
         }
         return spec;
     }
     if (want_star) {
-        snprintf(err, errn, "%s is a list: name a field of its entries (%s.*.FIELD)", path,
+        snprintf(err, errn, _("%s is a list: name a field of its entries (%s.*.FIELD)"), path,
                  path);
         return NULL;
     }
@@ -218,9 +217,13 @@ static int read_operand(loader *ld, const jx_node *n, const entry_maps *em, int 
             resolve_spec(em->fields[k], out->path, allow_pattern, 0, err, sizeof err);
         if (!spec || !(types & (1u << jx_schema_type(spec)))) {
             char msg[1024];
-            snprintf(msg, sizeof msg, "%s %s is not %s field of the entries of %s%s%s", what, t,
-                     spec ? "the same kind of" : "a", em->patterns[k], spec ? "" : ": ",
-                     spec ? "" : err);
+            if (spec)
+                snprintf(msg, sizeof msg,
+                         _("%s %s is not the same kind of field of the entries of %s"), what, t,
+                         em->patterns[k]);
+            else
+                snprintf(msg, sizeof msg, _("%s %s is not a field of the entries of %s: %s"),
+                         what, t, em->patterns[k], err);
             lerr(ld, n, "%s", msg);
             return 0;
         }
@@ -253,7 +256,7 @@ static int read_operand_list(loader *ld, const jx_node *r, const char *key,
     out->count = count;
     int ok = 1;
     for (size_t i = 0; i < count; i++) {
-        const jx_node *item = n->kind == JX_NODE_SEQ ? n->items[i] : n;
+        const jx_node *item = n->kind == JX_NODE_SEQ ? n->entries[i].value : n;
         ok &= read_operand(ld, item, entry_fields, 1, types, key, &out->items[i]);
     }
     return ok;
@@ -289,7 +292,7 @@ static size_t read_words(loader *ld, const jx_node *n, const char **out, const c
         return 0;
     }
     for (size_t i = 0; i < count; i++) {
-        const jx_node *w = n->kind == JX_NODE_SEQ ? n->items[i] : n;
+        const jx_node *w = n->kind == JX_NODE_SEQ ? n->entries[i].value : n;
         const char *t = jx_node_text(w);
         if (!t || !*t) {
             lerr(ld, w, "%s: each entry must be a word", key);
@@ -323,15 +326,15 @@ static void check_units(loader *ld, const rule *r, const operand *first, const o
         if (!r->has_scale) {
             char msg[512];
             snprintf(msg, sizeof msg,
-                     "%s is in %s but %s in %s: add scale: (the power of ten that converts %s "
-                     "into %s)",
+                     _("%s is in %s but %s in %s: add scale: (the power of ten that converts "
+                       "%s into %s)"),
                      first->path, u1, seconds[i].path, u2, u2, u1);
             lerr(ld, seconds[i].at, "%s", msg);
             continue;
         }
         if (known && e2 - e1 != r->scale_exp) {
             char msg[256];
-            snprintf(msg, sizeof msg, "scale: 1e%d does not convert %s into %s (that is 1e%d)",
+            snprintf(msg, sizeof msg, _("scale: 1e%d does not convert %s into %s (that is 1e%d)"),
                      r->scale_exp, u2, u1, e2 - e1);
             lerr(ld, jx_node_get(r->node, "scale"), "%s", msg);
         }
@@ -372,13 +375,13 @@ static void check_rule_keys(loader *ld, const jx_node *r, rule_kind k)
     for (size_t i = 0; i < r->count; i++) {
         int ok = 0;
         for (size_t a = 0; a < n && !ok; a++)
-            ok = strcmp(r->keys[i], all[a]) == 0;
+            ok = strcmp(r->entries[i].key, all[a]) == 0;
         if (ok)
             continue;
-        const char *near = jx_nearest(r->keys[i], all, n);
+        const char *near = jx_nearest(r->entries[i].key, all, n);
         jx_node at = {0};
-        at.line = r->key_lines[i];
-        at.col = r->key_cols[i];
+        at.line = r->entries[i].key_line;
+        at.col = r->entries[i].key_col;
         char kind_msg[64];
         snprintf(kind_msg, sizeof kind_msg, "a rule of kind %s", kind_names[k]);
         char sugg[160] = "", valid[512] = "";
@@ -386,7 +389,7 @@ static void check_rule_keys(loader *ld, const jx_node *r, rule_kind k)
             snprintf(sugg, sizeof sugg, _(" (did you mean '%s'?)"), near);
         for (size_t a = 0, len = 0; a < n && len < sizeof valid; a++)
             len += (size_t)snprintf(valid + len, sizeof valid - len, "%s%s", a ? ", " : "", all[a]);
-        lerr(ld, &at, "unknown key '%s' in %s%s; valid keys: %s", r->keys[i], kind_msg, sugg,
+        lerr(ld, &at, "unknown key '%s' in %s%s; valid keys: %s", r->entries[i].key, kind_msg, sugg,
              valid);
     }
 }
@@ -462,7 +465,7 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
         }
         em.count = 0;
         for (size_t i = 0; i < count; i++) {
-            const jx_node *pn = v->kind == JX_NODE_SEQ ? v->items[i] : v;
+            const jx_node *pn = v->kind == JX_NODE_SEQ ? v->entries[i].value : v;
             const char *t = jx_node_text(pn);
             char err[768];
             char *path = strdup(t ? t : "");
@@ -614,9 +617,9 @@ static void check_derived(loader *ld, const jx_rules *rs, const jx_node *fields,
     if (!fields || fields->kind != JX_NODE_MAP || depth > 16)
         return;
     for (size_t i = 0; i < fields->count; i++) {
-        const jx_node *spec = fields->items[i];
+        const jx_node *spec = fields->entries[i].value;
         char path[PATH_MAX_LEN];
-        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", fields->keys[i]);
+        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", fields->entries[i].key);
         jx_field_type t = jx_schema_type(spec);
         if (t == JX_FIELD_LIST) {
             char inner[PATH_MAX_LEN + 2];
@@ -660,7 +663,7 @@ jx_status jx_rules_load(const jx_node *rules, const jx_node *schema, const char 
         }
         for (size_t i = 0; i < rules->count && !ld.oom; i++) {
             rule *r = &rs->items[rs->count++];
-            read_rule(&ld, rules->items[i], r);
+            read_rule(&ld, rules->entries[i].value, r);
             for (size_t k = 0; r->id && k + 1 < rs->count; k++)
                 if (rs->items[k].id && strcmp(rs->items[k].id, r->id) == 0) {
                     ld.id = NULL;

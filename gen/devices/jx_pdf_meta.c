@@ -125,27 +125,27 @@ static int load_icc(const char *path, unsigned char **data, size_t *len, char *w
     int err = 0;
     if (jx_file_load(path, ICC_MAX_SIZE, &text, &got, &err) != 0) {
         if (err == EFBIG)
-            snprintf(why, n, "%s: not an ICC profile (size)", path);
+            snprintf(why, n, _("%s: not an ICC profile (size)"), path);
         else if (err == ENOMEM)
-            snprintf(why, n, "%s: out of memory", path);
+            snprintf(why, n, _("%s: out of memory"), path);
         else
-            snprintf(why, n, "cannot read %s: %s", path, strerror(err));
+            snprintf(why, n, _("cannot read %s: %s"), path, strerror(err));
         return 0;
     }
     unsigned char *buf = (unsigned char *)text;
     const char *bad = NULL;
     if (got < 132 || jx_be32(buf) != got)
-        bad = "not an ICC profile (size)";
+        bad = N_("not an ICC profile (size)");
     else if (memcmp(buf + 36, "acsp", 4) != 0)
-        bad = "not an ICC profile (no 'acsp' signature)";
+        bad = N_("not an ICC profile (no 'acsp' signature)");
     else if (memcmp(buf + 16, "RGB ", 4) != 0)
-        bad = "not an RGB profile";
+        bad = N_("not an RGB profile");
     else if (memcmp(buf + 12, "mntr", 4) != 0 && memcmp(buf + 12, "prtr", 4) != 0)
-        bad = "not a display or output profile";
+        bad = N_("not a display or output profile");
     else if (buf[8] != 2)
-        bad = "not an ICC version 2 profile (PDF/A-1 needs one)";
+        bad = N_("not an ICC version 2 profile (PDF/A-1 needs one)");
     if (bad) {
-        snprintf(why, n, "%s: %s", path, bad);
+        snprintf(why, n, "%s: %s", path, _(bad));
         free(buf);
         return 0;
     }

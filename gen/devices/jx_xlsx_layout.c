@@ -726,20 +726,30 @@ static void mark_bad(xl_sheet *s)
     }
 }
 
+/* Whether header row h of t heads row r (jx_row.header_from/until). */
+static int heads_row(const jx_table *t, int h, int r)
+{
+    const jx_row *row = &t->rows[h];
+    return row->header && r > h &&
+           (row->header_until == 0 || (r >= row->header_from && r < row->header_until));
+}
+
 /* The header rows of a table that repeat above a page starting at its row
- * r: the nearest run of header rows above r, as the PDF repeats them.
- * Returns 0 when there is none (or r is itself a header row). */
+ * r: the nearest run of header rows above r whose scope holds r, as the PDF
+ * repeats them (an inner block's head, such as Changzhou's 支出 半年/全年,
+ * rather than the table's).  Returns 0 when there is none (or r is itself a
+ * header row). */
 static int header_run(const jx_table *t, int r, int *first, int *last)
 {
     if (!t->rows || t->rows[r].header)
         return 0;
     int h = r - 1;
-    while (h >= 0 && !t->rows[h].header)
+    while (h >= 0 && !heads_row(t, h, r))
         h--;
     if (h < 0)
         return 0;
     *last = h;
-    while (h > 0 && t->rows[h - 1].header)
+    while (h > 0 && heads_row(t, h - 1, r))
         h--;
     *first = h;
     return 1;

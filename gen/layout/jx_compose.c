@@ -323,6 +323,8 @@ static int add_row(table_builder *tb, int header, double min_height)
         t->rows = nr;
     }
     t->rows[t->nrows].header = header;
+    t->rows[t->nrows].header_from = 0;
+    t->rows[t->nrows].header_until = 0;
     t->rows[t->nrows].min_height_pt = min_height;
     t->rows[t->nrows].keep_with_next = 0;
     tb->next_row = t->nrows + 1;
@@ -573,7 +575,7 @@ static int place_each(table_builder *tb, const scope *sc, const jx_row_spec *ite
     }
     memcpy(base, inner.path, strlen(inner.path) + 1);
     for (size_t i = 0; i < list->count; i++) {
-        inner.node = list->items[i];
+        inner.node = list->entries[i].value;
         snprintf(inner.path, sizeof inner.path, "%s.%zu", base, i);
         if (place_rows(tb, &inner, item->rows, item->nrows) != 0)
             return -1;
@@ -664,8 +666,12 @@ static int place_sides(table_builder *tb, const scope *sc, const jx_row_spec *it
     return 0;
 }
 
+/* Places a row list.  The header rows it places head the rest of the list:
+ * their scope is the list's rows (an inner list, placed first, has set the
+ * scope of its own header rows already). */
 static int place_rows(table_builder *tb, const scope *sc, const jx_row_spec *rows, size_t n)
 {
+    int first = tb->next_row;
     for (size_t i = 0; i < n; i++) {
         const jx_row_spec *item = &rows[i];
         int rc;
@@ -679,6 +685,13 @@ static int place_rows(table_builder *tb, const scope *sc, const jx_row_spec *row
             rc = place_each(tb, sc, item);
         if (rc != 0)
             return rc;
+    }
+    for (int r = first; r < tb->next_row; r++) {
+        jx_row *row = &tb->t->rows[r];
+        if (row->header && row->header_until == 0) {
+            row->header_from = first;
+            row->header_until = tb->next_row;
+        }
     }
     return 0;
 }
@@ -762,7 +775,7 @@ static jx_status build_each_block(composer *c, const scope *sc, jx_section *sec,
         return layout_error(c, b->at, "the filing nests lists too deeply");
     memcpy(base, inner.path, strlen(inner.path) + 1);
     for (size_t i = 0; i < list->count; i++) {
-        inner.node = list->items[i];
+        inner.node = list->entries[i].value;
         snprintf(inner.path, sizeof inner.path, "%s.%zu", base, i);
         for (size_t k = 0; k < b->nblocks; k++) {
             jx_status st = build_block(c, &inner, sec, &b->blocks[k]);
@@ -857,7 +870,7 @@ static jx_status build_sections(composer *c, const scope *root)
             continue;
         memcpy(base, inner.path, strlen(inner.path) + 1);
         for (size_t k = 0; k < list->count; k++) {
-            inner.node = list->items[k];
+            inner.node = list->entries[k].value;
             snprintf(inner.path, sizeof inner.path, "%s.%zu", base, k);
             jx_status st = build_section(c, &inner, s);
             if (st != JX_OK)

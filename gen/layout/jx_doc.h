@@ -99,7 +99,12 @@ typedef struct jx_cell {
 } jx_cell;
 
 typedef struct jx_row {
-    int header;            /* repeated at the top of each page the table continues on */
+    int header;            /* repeated at the top of each page that continues the rows it heads */
+    /* header rows: the rows they head, [header_from, header_until): the row
+     * list they open (a band's or list entry's rows, or the whole table);
+     * header_until 0 means the whole table.  A page break inside that range
+     * repeats the nearest block of header rows of the range above it. */
+    int header_from, header_until;
     double min_height_pt;  /* 0: as tall as the content needs */
     int keep_with_next;    /* never the last row on a page (a goal line above its header) */
 } jx_row;

@@ -53,17 +53,17 @@ static void check_keys(checker *c, const jx_node *map, const char *const *allowe
     for (size_t i = 0; i < map->count; i++) {
         int ok = 0;
         for (size_t k = 0; k < n && !ok; k++)
-            ok = strcmp(map->keys[i], allowed[k]) == 0;
+            ok = strcmp(map->entries[i].key, allowed[k]) == 0;
         if (ok)
             continue;
-        const char *near = jx_nearest(map->keys[i], allowed, n);
+        const char *near = jx_nearest(map->entries[i].key, allowed, n);
         jx_buf valid = {0};
         for (size_t k = 0; k < n; k++)
             jx_buf_printf(&valid, "%s%s", k ? ", " : "", allowed[k]);
-        jx_diags_add(c->d, JX_SEV_ERROR, c->file, map->key_lines[i], map->key_cols[i], NULL,
-                     _("unknown key '%s' in %s%s%s%s; valid keys: %s"), map->keys[i], what,
-                     near ? _(" (did you mean '") : "", near ? near : "", near ? _("'?)") : "",
-                     valid.oom ? "" : jx_buf_str(&valid));
+        jx_diags_add(c->d, JX_SEV_ERROR, c->file, map->entries[i].key_line, map->entries[i].key_col,
+                     NULL, _("unknown key '%s' in %s%s%s%s; valid keys: %s"), map->entries[i].key,
+                     what, near ? _(" (did you mean '") : "", near ? near : "",
+                     near ? _("'?)") : "", valid.oom ? "" : jx_buf_str(&valid));
         jx_buf_free(&valid);
         c->errors++;
     }
@@ -441,7 +441,7 @@ static void compile_row_item(checker *c, const jx_layout *l, const jx_node *item
             return;
         out->nsides = sides->count;
         for (size_t i = 0; i < sides->count; i++) {
-            const jx_node *sn = sides->items[i];
+            const jx_node *sn = sides->entries[i].value;
             jx_side_spec *side = &out->sides[i];
             side->at = sn;
             if (!expect_kind(c, sn, JX_NODE_MAP, "a side"))
@@ -471,7 +471,7 @@ static void compile_row_item(checker *c, const jx_layout *l, const jx_node *item
             if (out->cells || !row->count) {
                 out->ncells = row->count;
                 for (size_t i = 0; i < row->count; i++)
-                    compile_cell(c, l, row->items[i], &out->cells[i]);
+                    compile_cell(c, l, row->entries[i].value, &out->cells[i]);
             }
         }
         if (rows)
@@ -507,7 +507,7 @@ static void compile_rows(checker *c, const jx_layout *l, const jx_node *rows, in
         return;
     *nout = rows->count;
     for (size_t i = 0; i < rows->count; i++)
-        compile_row_item(c, l, rows->items[i], depth, &(*out)[i]);
+        compile_row_item(c, l, rows->entries[i].value, depth, &(*out)[i]);
 }
 
 static jx_table_spec *compile_table(checker *c, const jx_layout *l, const jx_node *t)
@@ -528,7 +528,7 @@ static jx_table_spec *compile_table(checker *c, const jx_layout *l, const jx_nod
     } else if ((ts->col_widths = spec_alloc(c, cols->count, sizeof *ts->col_widths))) {
         ts->ncols = (int)cols->count;
         for (size_t i = 0; i < cols->count; i++) {
-            const jx_node *col = cols->items[i];
+            const jx_node *col = cols->entries[i].value;
             const char *word = jx_node_text(col);
             double w;
             int fit = col->kind == JX_NODE_MAP || (word && strcmp(word, "auto") == 0);
@@ -676,7 +676,7 @@ static void compile_blocks(checker *c, const jx_layout *l, const jx_node *blocks
         return;
     *nout = blocks->count;
     for (size_t i = 0; i < blocks->count; i++)
-        compile_block(c, l, blocks->items[i], depth, &(*out)[i]);
+        compile_block(c, l, blocks->entries[i].value, depth, &(*out)[i]);
 }
 
 static void compile_sections(checker *c, jx_layout *l, const jx_node *secs)
@@ -693,7 +693,7 @@ static void compile_sections(checker *c, jx_layout *l, const jx_node *secs)
         return;
     l->nsections = secs->count;
     for (size_t i = 0; i < secs->count; i++) {
-        const jx_node *s = secs->items[i];
+        const jx_node *s = secs->entries[i].value;
         jx_section_spec *sec = &l->sections[i];
         if (!expect_kind(c, s, JX_NODE_MAP, "a section"))
             continue;
@@ -782,8 +782,8 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
             goto fail;
         }
         for (size_t i = 0; i < styles->count; i++) {
-            l->styles[i].name = styles->keys[i];
-            read_style(&c, styles->items[i], &l->styles[i].style);
+            l->styles[i].name = styles->entries[i].key;
+            read_style(&c, styles->entries[i].value, &l->styles[i].style);
         }
         l->nstyles = styles->count;
     }
@@ -804,7 +804,7 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
             goto fail;
         }
         for (size_t i = 0; i < formats->count; i++) {
-            read_format(&c, l, formats->keys[i], formats->items[i], &l->formats[i]);
+            read_format(&c, l, formats->entries[i].key, formats->entries[i].value, &l->formats[i]);
             l->nformats = i + 1;
             if (!l->formats[i].excel) {
                 st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));

@@ -1,6 +1,7 @@
 /* jx_paginate.c - measuring, row heights, page breaks; draws on a device. */
 #include "jx_paginate.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,6 +136,7 @@ typedef struct vline {
     double indent;           /* first-line indent, points */
     double height;           /* line advance */
     double ascent;
+    double size;             /* text size, points (the style's, or less: measure()) */
 } vline;
 
 typedef struct measured {
@@ -169,8 +171,39 @@ static int push_vline(measured *m, size_t *cap, vline v)
     return 0;
 }
 
-/* Measures paragraphs in `style` to `width` points.  A first-line indent
- * is honoured by breaking the first line at the narrower width. */
+/* Smallest share of its style's size that a text is set at to give its
+ * widest unbreakable unit room (measure()). */
+#define MIN_SHRINK 0.35
+
+/* The size at which the widest unit that must never be cut (a number with
+ * its unit, a Latin word, a web address between its joints:
+ * jx_text_unit_width()) of paras fits `width` points: the style's size,
+ * or less when a unit is wider than the line, as a compositor sets a
+ * too-long word in a narrow column smaller rather than break it; never
+ * below MIN_SHRINK of it (a longer unit is then cut by the breaker). */
+static double fitting_size(pager *pg, const jx_style *style, const jx_paragraph *paras,
+                           size_t npara, double width)
+{
+    double unit = 0;
+    for (size_t i = 0; i < npara; i++) {
+        double u = jx_text_unit_width(pg->fonts, style->font_role, style->size_pt, paras[i].text,
+                                      strlen(paras[i].text));
+        if (u > unit)
+            unit = u;
+    }
+    if (!(unit > width + JX_PAGE_EPS) || width <= 0)
+        return style->size_pt;
+    double size = style->size_pt * width / unit;
+    /* text width is linear in size, but hinting-free advances round: a
+     * hair smaller so that the unit surely fits */
+    size = floor(size * 100 - 1) / 100;
+    return size < style->size_pt * MIN_SHRINK ? style->size_pt * MIN_SHRINK : size;
+}
+
+/* Measures paragraphs in `style` to `width` points, at the style's size
+ * or smaller where a unit that must not be cut needs it (fitting_size()).
+ * A first-line indent is honoured by breaking the first line at the
+ * narrower width. */
 static jx_status measure(pager *pg, const jx_style *style, const jx_paragraph *paras,
                          size_t npara, double width, const jx_source *src, measured *m)
 {
@@ -184,6 +217,9 @@ static jx_status measure(pager *pg, const jx_style *style, const jx_paragraph *p
     double indent = style->first_indent_em * style->size_pt;
     if (indent > width / 2)
         indent = 0;
+    double size = fitting_size(pg, style, paras, npara, indent > 0 ? width - indent : width);
+    if (size < style->size_pt)
+        indent *= size / style->size_pt;
     const char *what = src && src->path ? src->path : "template text";
     jx_text_opts opts = jx_style_text_opts(style);
     const char *file = src ? src->file : NULL;
@@ -196,14 +232,14 @@ static jx_status measure(pager *pg, const jx_style *style, const jx_paragraph *p
         if (ind > 0) {
             jx_text_lines *first = &m->paras[m->nparas++];
             jx_status st =
-                jx_text_break_opts(pg->fonts, style->font_role, style->size_pt, text, len,
+                jx_text_break_opts(pg->fonts, style->font_role, size, text, len,
                                    width - ind, &opts, first, pg->d, what, file, line, col);
             if (st != JX_OK)
                 return st;
             if (first->nlines == 0)
                 continue;
             double lh = first->line_height * style->leading;
-            vline v = {text, first, &first->lines[0], ind, lh, first->ascent};
+            vline v = {text, first, &first->lines[0], ind, lh, first->ascent, size};
             if (push_vline(m, &cap, v) != 0)
                 return JX_ERR_NOMEM;
             done = first->lines[0].end;
@@ -212,13 +248,13 @@ static jx_status measure(pager *pg, const jx_style *style, const jx_paragraph *p
         }
         jx_text_lines *rest = &m->paras[m->nparas++];
         jx_status st =
-            jx_text_break_opts(pg->fonts, style->font_role, style->size_pt, text + done,
+            jx_text_break_opts(pg->fonts, style->font_role, size, text + done,
                                len - done, width, &opts, rest, pg->d, what, file, line, col);
         if (st != JX_OK)
             return st;
         double lh = rest->line_height * style->leading;
         for (size_t k = 0; k < rest->nlines; k++) {
-            vline v = {text + done, rest, &rest->lines[k], 0, lh, rest->ascent};
+            vline v = {text + done, rest, &rest->lines[k], 0, lh, rest->ascent, size};
             if (push_vline(m, &cap, v) != 0)
                 return JX_ERR_NOMEM;
         }
@@ -248,7 +284,7 @@ static void draw_vline(pager *pg, const vline *v, const jx_style *style, double 
         if (!it)
             return;
         it->face = run->face;
-        it->size = style->size_pt;
+        it->size = v->size;
         it->x = lx + run->x;
         it->y = baseline;
         it->text = v->text + run->start;
@@ -332,6 +368,9 @@ typedef struct table_pass {
     size_t **row_cells;      /* per row: indexes of rowspan-1 cells starting there */
     size_t *row_ncells;
     double fresh_y;          /* cursor right after a new page's headers */
+    int *prev_header;        /* per row: the nearest header row above it, or -1 */
+    int *hdr;                /* repeated_header(): the rows to repeat above hdr_row */
+    int hdr_row, nhdr;
     piece *pieces;           /* pieces on the current page */
     size_t npieces, cap;
 } table_pass;
@@ -584,20 +623,57 @@ static void flush_page(table_pass *tp)
     free_pieces(tp);
 }
 
-/* The first row of the header block to repeat above row r, and its length. */
-static int header_above(const jx_table *t, int r, int *count)
+/* The rows a header row heads: [*from, *until). */
+static void header_scope(const jx_table *t, int h, int *from, int *until)
 {
-    int end = r - 1;
-    while (end >= 0 && !t->rows[end].header)
-        end--;
-    *count = 0;
-    if (end < 0 || r < 1 || t->rows[r].header)
-        return -1;
-    int start = end;
-    while (start > 0 && t->rows[start - 1].header)
-        start--;
-    *count = end - start + 1;
-    return start;
+    const jx_row *row = &t->rows[h];
+    *from = row->header_until > 0 ? row->header_from : 0;
+    *until = row->header_until > 0 ? row->header_until : t->nrows;
+}
+
+/* The header rows to repeat above row r on a continuation page, in row
+ * order, into out (room for nrows); returns their count.  For each header
+ * scope holding r (an outer table head, an inner block's head such as a
+ * spending block's 半年/全年 row) the nearest block of its header rows
+ * above r; an older block of the same scope, a scope r lies outside of,
+ * and r's own block (r a header row of that scope) are not repeated. */
+static int header_rows_above(const table_pass *tp, int r, int *out)
+{
+    const jx_table *t = tp->t;
+    enum { MAX_SCOPES = 16 };
+    int sfrom[MAX_SCOPES], suntil[MAX_SCOPES], slow[MAX_SCOPES], nscopes = 0, n = 0;
+    int rfrom = -1, runtil = -1;
+    if (r < 1 || r >= t->nrows)
+        return 0;
+    if (t->rows[r].header)
+        header_scope(t, r, &rfrom, &runtil);
+    for (int h = tp->prev_header[r]; h >= 0; h = tp->prev_header[h]) {
+        int from, until;
+        header_scope(t, h, &from, &until);
+        if (r < from || r >= until || (from == rfrom && until == runtil))
+            continue;
+        int k = 0;
+        while (k < nscopes && (sfrom[k] != from || suntil[k] != until))
+            k++;
+        if (k < nscopes) {
+            if (h != slow[k] - 1)
+                continue; /* an older block of the same rows */
+            slow[k] = h;
+        } else {
+            if (nscopes == MAX_SCOPES)
+                continue;
+            sfrom[nscopes] = from;
+            suntil[nscopes] = until;
+            slow[nscopes++] = h;
+        }
+        out[n++] = h;
+    }
+    for (int i = 0; i < n / 2; i++) { /* into row order */
+        int x = out[i];
+        out[i] = out[n - 1 - i];
+        out[n - 1 - i] = x;
+    }
+    return n;
 }
 
 static double span_label_height(const table_pass *tp, int r);
@@ -626,47 +702,54 @@ static double keep_group_height(const table_pass *tp, int r)
     return h + (label > first ? label : first);
 }
 
-/* Height of header rows [start, start+count), with the labels spanning
- * them. */
-static double header_block_height(const table_pass *tp, int start, int count)
+/* Height of header rows rows[0..count) (ascending), with the labels
+ * spanning only them. */
+static double header_block_height(const table_pass *tp, const int *rows, int count)
 {
     double h = 0;
     for (int i = 0; i < count; i++)
-        h += tp->row_h[start + i];
+        h += tp->row_h[rows[i]];
     for (size_t i = 0; i < tp->t->ncells; i++) {
         const cell_state *cs = &tp->cells[i];
         const jx_cell *c = cs->cell;
-        if (c->rowspan < 2 || c->row < start || c->row + c->rowspan > start + count)
+        if (c->rowspan < 2)
+            continue;
+        /* every row of the span is one of the header rows */
+        int k = 0;
+        while (k < count && rows[k] != c->row)
+            k++;
+        if (k + c->rowspan > count || rows[k + c->rowspan - 1] != c->row + c->rowspan - 1)
             continue;
         double other = h;
-        for (int k = c->row; k < c->row + c->rowspan; k++)
-            other -= tp->row_h[k];
+        for (int j = c->row; j < c->row + c->rowspan; j++)
+            other -= tp->row_h[j];
         if (other + cs->m.height + 2 * pad(tp) > h)
             h = other + cs->m.height + 2 * pad(tp);
     }
     return h;
 }
 
-/* The header rows repeated above row r on a continuation page: the block
- * header_above() finds, unless it would fill more than half a page (a
- * header holding pages of text would leave no room for the rows it heads:
- * the table then continues without it).  -1 and *count 0 when none. */
-static int repeated_header(const table_pass *tp, int r, int *count)
+/* The header rows repeated above row r on a continuation page (into
+ * tp->hdr, their count returned): header_rows_above(), unless they would
+ * fill more than half a page (a header holding pages of text would leave
+ * no room for the rows it heads: the table then continues without it). */
+static int repeated_header(table_pass *tp, int r)
 {
-    int start = header_above(tp->t, r, count);
-    if (start >= 0 &&
-        header_block_height(tp, start, *count) > (tp->pg->bottom - tp->pg->top) / 2) {
-        *count = 0;
-        return -1;
-    }
-    return start;
+    if (tp->hdr_row == r)
+        return tp->nhdr;
+    int count = header_rows_above(tp, r, tp->hdr);
+    if (count && header_block_height(tp, tp->hdr, count) > (tp->pg->bottom - tp->pg->top) / 2)
+        count = 0;
+    tp->hdr_row = r;
+    tp->nhdr = count;
+    return count;
 }
 
 /* Height of the header rows that would repeat above row r. */
-static double header_height(const table_pass *tp, int r)
+static double header_height(table_pass *tp, int r)
 {
-    int count, start = repeated_header(tp, r, &count);
-    return count ? header_block_height(tp, start, count) : 0;
+    int count = repeated_header(tp, r);
+    return count ? header_block_height(tp, tp->hdr, count) : 0;
 }
 
 /* Top of the part of span cell cs on the current page: its first piece
@@ -763,9 +846,9 @@ static jx_status start_continuation_page(table_pass *tp, int r)
     jx_status st = new_page(tp->pg);
     if (st != JX_OK)
         return st;
-    int count, start = repeated_header(tp, r, &count);
+    int count = repeated_header(tp, r);
     for (int h = 0; h < count; h++) {
-        st = place_whole_row(tp, start + h);
+        st = place_whole_row(tp, tp->hdr[h]);
         if (st != JX_OK)
             return st;
     }
@@ -835,9 +918,15 @@ static jx_status flow_table(pager *pg, const jx_block *b)
     tp.col_x = calloc((size_t)t->ncols + 1, sizeof *tp.col_x);
     tp.row_cells = calloc((size_t)t->nrows + 1, sizeof *tp.row_cells);
     tp.row_ncells = calloc((size_t)t->nrows + 1, sizeof *tp.row_ncells);
+    tp.prev_header = calloc((size_t)t->nrows + 1, sizeof *tp.prev_header);
+    tp.hdr = calloc((size_t)t->nrows + 1, sizeof *tp.hdr);
+    tp.hdr_row = -1;
     next = calloc(t->ncells + 1, sizeof *next);
-    if (!tp.cells || !tp.row_h || !tp.col_x || !tp.row_cells || !tp.row_ncells || !next)
+    if (!tp.cells || !tp.row_h || !tp.col_x || !tp.row_cells || !tp.row_ncells || !next ||
+        !tp.prev_header || !tp.hdr)
         goto done;
+    for (int r = 0; r < t->nrows; r++)
+        tp.prev_header[r] = r == 0 ? -1 : t->rows[r - 1].header ? r - 1 : tp.prev_header[r - 1];
     st = table_measure(&tp);
     if (st != JX_OK)
         goto done;
@@ -965,6 +1054,8 @@ done:
     free(tp.col_x);
     free(tp.row_cells);
     free(tp.row_ncells);
+    free(tp.prev_header);
+    free(tp.hdr);
     free(next);
     if (st != JX_OK)
         pager_fail(pg, st);

@@ -42,7 +42,7 @@ size_t jx_include_paths(const jx_node *filing, const char *path, char **out, siz
     long i = jx_node_key_index(filing, "include");
     if (i < 0)
         return 0;
-    const jx_node *v = filing->items[i];
+    const jx_node *v = filing->entries[i].value;
     size_t n = 0;
     if (v->kind == JX_NODE_SCALAR) {
         if (jx_node_text(v) && *v->text && max > 0 && (out[0] = join_path(path, v->text)))
@@ -52,7 +52,7 @@ size_t jx_include_paths(const jx_node *filing, const char *path, char **out, siz
     if (v->kind != JX_NODE_SEQ)
         return 0;
     for (size_t k = 0; k < v->count && n < max; k++) {
-        const char *t = jx_node_text(v->items[k]);
+        const char *t = jx_node_text(v->entries[k].value);
         if (t && *t && (out[n] = join_path(path, t)))
             n++;
     }
@@ -77,15 +77,10 @@ int jx_include_mark_shared(char *const *paths, size_t n, unsigned char *shared)
             for (size_t j = 0; j < k; j++) {
                 char real[PATH_MAX];
                 if (rc == 0 && realpath(inc[j], real)) {
-                    if (ninc == cap) {
-                        size_t ncap = cap ? cap * 2 : 16;
-                        char **ni = realloc(included, ncap * sizeof *ni);
-                        if (ni) {
-                            included = ni;
-                            cap = ncap;
-                        }
-                    }
-                    if (ninc < cap && (included[ninc] = strdup(real)))
+                    char **ni = jx_grow(included, &cap, ninc, sizeof *ni, 16);
+                    if (ni)
+                        included = ni;
+                    if (ni && (included[ninc] = strdup(real)))
                         ninc++;
                     else
                         rc = -1;
@@ -211,12 +206,12 @@ static int merge_into(jx_node *dst, char *key, int kline, int kcol, jx_node *val
         jx_node_free(value);
         return -1;
     }
-    jx_node *old = dst->items[j];
+    jx_node *old = dst->entries[j].value;
     if (old->kind == JX_NODE_MAP && value->kind == JX_NODE_MAP) {
         free(key);
         int rc = 0;
         for (size_t i = 0; i < value->count; i++) {
-            int kl = value->key_lines[i], kc = value->key_cols[i];
+            int kl = value->entries[i].key_line, kc = value->entries[i].key_col;
             char *k = NULL;
             jx_node *v = NULL;
             jx_node_map_take(value, i, rc == 0 ? &k : NULL, rc == 0 ? &v : NULL);
@@ -248,12 +243,10 @@ static size_t select_entries(const jx_node *seq, const char *field, const char *
 {
     size_t n = 0;
     for (size_t i = 0; i < seq->count; i++) {
-        long k = jx_node_key_index(seq->items[i], field);
-        const char *t = k >= 0 ? jx_node_text(seq->items[i]->items[k]) : NULL;
-        if (t && strcmp(t, value) == 0) {
-            if (n++ == 0)
-                *first = seq->items[i];
-        }
+        const jx_node *e = seq->entries[i].value;
+        const char *t = jx_node_text(jx_node_get(e, field));
+        if (t && strcmp(t, value) == 0 && n++ == 0)
+            *first = e;
     }
     return n;
 }
@@ -288,7 +281,7 @@ static const jx_node *lookup(resolver *rs, const char *ref, const jx_node *at)
                 for (size_t f = 1; f < rs->inc->count && !cur; f++) {
                     long k = jx_node_key_index(rs->roots[f], seg);
                     if (k >= 0)
-                        cur = rs->roots[f]->items[k];
+                        cur = rs->roots[f]->entries[k].value;
                 }
                 if (!cur) {
                     /* Suggest the nearest key of the included files. */
@@ -296,7 +289,7 @@ static const jx_node *lookup(resolver *rs, const char *ref, const jx_node *at)
                     size_t nc = 0;
                     for (size_t f = 1; f < rs->inc->count; f++)
                         for (size_t k = 0; k < rs->roots[f]->count && nc < 256; k++)
-                            cands[nc++] = rs->roots[f]->keys[k];
+                            cands[nc++] = rs->roots[f]->entries[k].key;
                     const char *near = jx_nearest(seg, cands, nc);
                     char hint[300] = "";
                     if (near)
@@ -312,7 +305,7 @@ static const jx_node *lookup(resolver *rs, const char *ref, const jx_node *at)
                             seg);
                     return NULL;
                 }
-                cur = cur->items[k];
+                cur = cur->entries[k].value;
             } else if (cur->kind == JX_NODE_SEQ) {
                 char *end;
                 unsigned long idx = strtoul(seg, &end, 10);
@@ -322,7 +315,7 @@ static const jx_node *lookup(resolver *rs, const char *ref, const jx_node *at)
                             sofar, seg);
                     return NULL;
                 }
-                cur = cur->items[idx];
+                cur = cur->entries[idx].value;
             } else {
                 fail_at(rs, JX_ERR_FILING, at->line, at->col, "$ref: %s is a value and has no '%s'",
                         sofar, seg);
@@ -371,7 +364,7 @@ static const jx_node *lookup(resolver *rs, const char *ref, const jx_node *at)
             if (hits == 0) {
                 fail_at(rs, JX_ERR_FILING, at->line, at->col,
                         "$ref: in the list %s, no entry has %s %s", sofar,
-                        by_field ? field : "id or name", value);
+                        by_field ? field : _("id or name"), value);
                 return NULL;
             }
             if (hits > 1) {
@@ -406,11 +399,11 @@ static jx_node *project_map(resolver *rs, const jx_node *src, const jx_node *fie
         return NULL;
     }
     for (size_t i = 0; i < fields->count; i++) {
-        const jx_node *v = jx_node_path(src, fields->items[i]->text);
+        const jx_node *v = jx_node_path(src, fields->entries[i].value->text);
         if (!v)
             continue; /* absent in this entry: the field stays empty */
         jx_node *c = copy_node(rs, v);
-        char *key = c ? strdup(fields->keys[i]) : NULL;
+        char *key = c ? strdup(fields->entries[i].key) : NULL;
         if (!key || jx_node_map_append(m, key, v->line, v->col, c) != JX_OK) {
             free(key);
             jx_node_free(c);
@@ -439,7 +432,7 @@ static jx_node *project(resolver *rs, const jx_node *target, const jx_node *fiel
         return NULL;
     }
     for (size_t i = 0; i < target->count; i++) {
-        const jx_node *e = target->items[i];
+        const jx_node *e = target->entries[i].value;
         if (e->kind != JX_NODE_MAP) {
             jx_node_free(list);
             fail_at(rs, JX_ERR_FILING, at->line, at->col,
@@ -461,7 +454,7 @@ static jx_node *project(resolver *rs, const jx_node *target, const jx_node *fiel
     return list;
 }
 
-static void resolve_slot(resolver *rs, jx_node **slot, int top);
+static void resolve_entry(resolver *rs, jx_node *n, size_t i);
 
 /* Out of memory or past a limit: stop.  Other errors are reported and the
  * walk goes on, so one run names every bad $ref. */
@@ -474,7 +467,7 @@ static int fatal(const resolver *rs)
  * override values taken from it). */
 static jx_node *expand_ref(resolver *rs, jx_node *n, long ref_index)
 {
-    const jx_node *refnode = n->items[ref_index];
+    const jx_node *refnode = n->entries[ref_index].value;
     const char *ref = jx_node_text(refnode);
     if (refnode->kind != JX_NODE_SCALAR || !ref || !*ref) {
         fail_at(rs, JX_ERR_FILING, refnode->line, refnode->col,
@@ -487,17 +480,17 @@ static jx_node *expand_ref(resolver *rs, jx_node *n, long ref_index)
     }
     const jx_node *fields = NULL;
     for (size_t i = 0; i < n->count; i++) {
-        if (n->keys[i][0] != '$' || (long)i == ref_index)
+        if (n->entries[i].key[0] != '$' || (long)i == ref_index)
             continue;
-        if (strcmp(n->keys[i], "$fields") != 0) {
-            fail_at(rs, JX_ERR_FILING, n->key_lines[i], n->key_cols[i],
-                    "unknown directive '%s' next to $ref (known: $fields)", n->keys[i]);
+        if (strcmp(n->entries[i].key, "$fields") != 0) {
+            fail_at(rs, JX_ERR_FILING, n->entries[i].key_line, n->entries[i].key_col,
+                    "unknown directive '%s' next to $ref (known: $fields)", n->entries[i].key);
             return NULL;
         }
-        fields = n->items[i];
+        fields = n->entries[i].value;
         int ok = fields->kind == JX_NODE_MAP && fields->count > 0;
         for (size_t k = 0; ok && k < fields->count; k++)
-            ok = jx_node_text(fields->items[k]) && *fields->items[k]->text;
+            ok = jx_node_text(fields->entries[k].value) && *fields->entries[k].value->text;
         if (!ok) {
             fail_at(rs, JX_ERR_FILING, fields->line, fields->col,
                     "$fields is a map from this form's field names to the shared file's, e.g. "
@@ -513,21 +506,21 @@ static jx_node *expand_ref(resolver *rs, jx_node *n, long ref_index)
         return NULL;
     /* Other keys override the referenced map's. */
     for (size_t i = 0; i < n->count; i++) {
-        if (n->keys[i][0] == '$')
+        if (n->entries[i].key[0] == '$')
             continue;
         if (result->kind != JX_NODE_MAP) {
-            fail_at(rs, JX_ERR_FILING, n->key_lines[i], n->key_cols[i],
+            fail_at(rs, JX_ERR_FILING, n->entries[i].key_line, n->entries[i].key_col,
                     "'%s' next to $ref: only a $ref naming a map can take other keys",
-                    n->keys[i]);
+                    n->entries[i].key);
             jx_node_free(result);
             return NULL;
         }
-        resolve_slot(rs, &n->items[i], 0);
+        resolve_entry(rs, n, i);
         if (fatal(rs)) {
             jx_node_free(result);
             return NULL;
         }
-        int kl = n->key_lines[i], kc = n->key_cols[i];
+        int kl = n->entries[i].key_line, kc = n->entries[i].key_col;
         char *k;
         jx_node *v;
         jx_node_map_take(n, i, &k, &v);
@@ -540,37 +533,43 @@ static jx_node *expand_ref(resolver *rs, jx_node *n, long ref_index)
     return result;
 }
 
-/* Resolves every $ref at or under *slot, replacing nodes in place. */
-static void resolve_slot(resolver *rs, jx_node **slot, int top)
+/* Resolves every $ref at or under n, replacing in place the values under
+ * it that hold one.  Returns the value to stand for n itself when n holds
+ * $ref (n is then the caller's to free), else NULL (n stays, or the error
+ * is reported). */
+static jx_node *resolve(resolver *rs, jx_node *n, int top)
 {
-    jx_node *n = *slot;
     if (!n || fatal(rs))
-        return;
+        return NULL;
     if (n->kind == JX_NODE_MAP) {
         long r = jx_node_key_index(n, "$ref");
         if (r >= 0) {
             if (top) {
-                fail_at(rs, JX_ERR_FILING, n->key_lines[r], n->key_cols[r],
+                fail_at(rs, JX_ERR_FILING, n->entries[r].key_line, n->entries[r].key_col,
                         "$ref cannot stand for the whole filing; use it for a field's value");
-                return;
+                return NULL;
             }
-            jx_node *rep = expand_ref(rs, n, r);
-            if (!rep)
-                return;
-            jx_node_free(n);
-            *slot = rep;
-            return;
+            return expand_ref(rs, n, r);
         }
         long f = jx_node_key_index(n, "$fields");
         if (f >= 0) {
-            fail_at(rs, JX_ERR_FILING, n->key_lines[f], n->key_cols[f],
+            fail_at(rs, JX_ERR_FILING, n->entries[f].key_line, n->entries[f].key_col,
                     "$fields without $ref: it shapes the value a $ref names");
-            return;
+            return NULL;
         }
     }
     if (n->kind == JX_NODE_MAP || n->kind == JX_NODE_SEQ)
         for (size_t i = 0; i < n->count && !fatal(rs); i++)
-            resolve_slot(rs, &n->items[i], 0);
+            resolve_entry(rs, n, i);
+    return NULL;
+}
+
+/* resolve() of the value of entry i of n, put in its place. */
+static void resolve_entry(resolver *rs, jx_node *n, size_t i)
+{
+    jx_node *rep = resolve(rs, n->entries[i].value, 0);
+    if (rep)
+        jx_node_set(n, i, rep);
 }
 
 /* Reports the first $ref or include: in an included tree (plain values only). */
@@ -578,13 +577,14 @@ static const char *find_directive(const jx_node *n, int *line, int *col)
 {
     if (n->kind == JX_NODE_MAP)
         for (size_t i = 0; i < n->count; i++)
-            if (strcmp(n->keys[i], "$ref") == 0 || strcmp(n->keys[i], "$fields") == 0) {
-                *line = n->key_lines[i];
-                *col = n->key_cols[i];
-                return n->keys[i];
+            if (strcmp(n->entries[i].key, "$ref") == 0 ||
+                strcmp(n->entries[i].key, "$fields") == 0) {
+                *line = n->entries[i].key_line;
+                *col = n->entries[i].key_col;
+                return n->entries[i].key;
             }
     for (size_t i = 0; n->kind != JX_NODE_SCALAR && i < n->count; i++) {
-        const char *k = find_directive(n->items[i], line, col);
+        const char *k = find_directive(n->entries[i].value, line, col);
         if (k)
             return k;
     }
@@ -603,7 +603,7 @@ static void load_include(resolver *rs, const jx_node *at, size_t idx)
         fail_at(rs, err == EFBIG ? JX_ERR_LIMIT : err == ENOENT ? JX_ERR_FILING : JX_ERR_IO,
                 at->line, at->col,
                 "cannot read the included file %s: %s", f->path,
-                err == EFBIG ? "larger than the limit" : strerror(err));
+                err == EFBIG ? _("larger than the limit") : strerror(err));
         return;
     }
     f->hash = jx_hash_bytes(JX_HASH_INIT, buf, len);
@@ -628,8 +628,8 @@ static void load_include(resolver *rs, const jx_node *at, size_t idx)
     long k = jx_node_key_index(root, "include");
     const char *dir = k >= 0 ? "include" : find_directive(root, &line, &col);
     if (k >= 0) {
-        line = root->key_lines[k];
-        col = root->key_cols[k];
+        line = root->entries[k].key_line;
+        col = root->entries[k].key_col;
     }
     if (dir) {
         jx_diags_add(rs->d, JX_SEV_ERROR, f->path, line, col, "include",
@@ -642,15 +642,16 @@ static void load_include(resolver *rs, const jx_node *at, size_t idx)
     /* A key may come from one included file only. */
     for (size_t i = 0; i < root->count; i++)
         for (size_t p = 1; p < idx; p++) {
-            long j = jx_node_key_index(rs->roots[p], root->keys[i]);
+            long j = jx_node_key_index(rs->roots[p], root->entries[i].key);
             if (j < 0)
                 continue;
-            jx_diags_add(rs->d, JX_SEV_ERROR, f->path, root->key_lines[i], root->key_cols[i],
-                         "include",
-                         _("'%s' is also defined in %s:%d:%d; a shared key comes from one file only"),
-                         root->keys[i], rs->inc->files[p].path,
-                         rs->roots[p]->key_lines[j] - rs->inc->files[p].base,
-                         rs->roots[p]->key_cols[j]);
+            jx_diags_add(
+                rs->d, JX_SEV_ERROR, f->path, root->entries[i].key_line, root->entries[i].key_col,
+                "include",
+                _("'%s' is also defined in %s:%d:%d; a shared key comes from one file only"),
+                root->entries[i].key, rs->inc->files[p].path,
+                rs->roots[p]->entries[j].key_line - rs->inc->files[p].base,
+                rs->roots[p]->entries[j].key_col);
             rs->status = JX_ERR_FILING;
             return;
         }
@@ -663,9 +664,7 @@ static void load_includes(resolver *rs, jx_node *filing)
     long k = jx_node_key_index(filing, "include");
     if (k < 0)
         return;
-    const jx_node *v = filing->items[k];
-    const jx_node *one[1] = {v};
-    const jx_node *const *entries = v->kind == JX_NODE_SEQ ? (const jx_node *const *)v->items : one;
+    const jx_node *v = filing->entries[k].value;
     size_t n = v->kind == JX_NODE_SEQ ? v->count : 1;
     if (v->kind == JX_NODE_MAP) {
         fail_at(rs, JX_ERR_FILING, v->line, v->col,
@@ -677,7 +676,7 @@ static void load_includes(resolver *rs, jx_node *filing)
         return;
     }
     for (size_t i = 0; i < n && rs->status == JX_OK; i++) {
-        const jx_node *e = entries[i];
+        const jx_node *e = v->kind == JX_NODE_SEQ ? v->entries[i].value : v;
         const char *t = jx_node_text(e);
         if (!t || !*t) {
             fail_at(rs, JX_ERR_FILING, e->line, e->col, "include: an entry is not a file name");
@@ -727,7 +726,7 @@ jx_status jx_include_load(const char *path, jx_node **root, jx_includes **inc, j
     if (filing->kind == JX_NODE_MAP) {
         load_includes(&rs, filing);
         if (rs.status == JX_OK)
-            resolve_slot(&rs, &filing, 1);
+            resolve(&rs, filing, 1); /* never a replacement at the top */
         long k = jx_node_key_index(filing, "include");
         if (rs.status == JX_OK && k >= 0)
             jx_node_map_remove(filing, (size_t)k);

@@ -60,52 +60,25 @@ void jx_node_free(jx_node *node)
     if (!node)
         return;
     for (size_t i = 0; i < node->count; i++) {
-        jx_node_free(node->items[i]);
-        if (node->keys)
-            free(node->keys[i]);
+        jx_node_free(node->entries[i].value);
+        free(node->entries[i].key);
     }
-    free(node->items);
-    free(node->keys);
-    free(node->key_lines);
-    free(node->key_cols);
+    free(node->entries);
     free(node->text);
     free(node);
 }
 
-static int append_child(jx_node *parent, jx_node *child, char *key, int kline, int kcol)
+/* Appends an entry (key NULL in a SEQ) to parent, taking key and value;
+ * -1 when out of memory (nothing taken).  The array doubles when full, so a
+ * long map or list is read in linear time even where realloc always
+ * copies (under ASan it did not finish). */
+static int entry_append(jx_node *parent, char *key, int kline, int kcol, jx_node *value)
 {
-    size_t n = parent->count + 1;
-    /* The arrays hold the next power of two >= count entries: they double
-     * when count reaches one, so a long map or list is read in linear time
-     * even where realloc always copies (under ASan it did not finish). */
-    if ((parent->count & (parent->count - 1)) == 0) {
-        size_t cap = parent->count ? parent->count * 2 : 1;
-        jx_node **items = realloc(parent->items, cap * sizeof *items);
-        if (!items)
-            return -1;
-        parent->items = items;
-        if (parent->kind == JX_NODE_MAP) {
-            char **keys = realloc(parent->keys, cap * sizeof *keys);
-            if (!keys)
-                return -1;
-            parent->keys = keys;
-            int *kl = realloc(parent->key_lines, cap * sizeof *kl);
-            if (!kl)
-                return -1;
-            parent->key_lines = kl;
-            int *kc = realloc(parent->key_cols, cap * sizeof *kc);
-            if (!kc)
-                return -1;
-            parent->key_cols = kc;
-        }
-    }
-    if (parent->kind == JX_NODE_MAP) {
-        parent->keys[parent->count] = key;
-        parent->key_lines[parent->count] = kline;
-        parent->key_cols[parent->count] = kcol;
-    }
-    parent->items[parent->count] = child;
-    parent->count = n;
+    jx_node_entry *e = jx_grow(parent->entries, &parent->cap, parent->count, sizeof *e, 4);
+    if (!e)
+        return -1;
+    parent->entries = e;
+    e[parent->count++] = (jx_node_entry){key, kline, kcol, value};
     return 0;
 }
 
@@ -192,7 +165,7 @@ static int key_set_add(key_set *ks, const jx_node *map, const char *key)
         if (!slot)
             return -1;
         for (size_t i = 0; i < map->count; i++) {
-            size_t h = key_hash(map->keys[i]) & (cap - 1);
+            size_t h = key_hash(map->entries[i].key) & (cap - 1);
             while (slot[h])
                 h = (h + 1) & (cap - 1);
             slot[h] = i + 1;
@@ -203,54 +176,10 @@ static int key_set_add(key_set *ks, const jx_node *map, const char *key)
     }
     size_t h = key_hash(key) & (ks->cap - 1);
     for (; ks->slot[h]; h = (h + 1) & (ks->cap - 1))
-        if (strcmp(map->keys[ks->slot[h] - 1], key) == 0)
+        if (strcmp(map->entries[ks->slot[h] - 1].key, key) == 0)
             return 1;
     ks->slot[h] = map->count + 1;
     return 0;
-}
-
-/* A deep copy of src (an alias of an anchored value), each copied node
- * counted against JX_NODE_MAX_NODES so aliases of aliases cannot blow up;
- * NULL when out of memory or over the limit. */
-static jx_node *clone_node(parse_state *ps, const jx_node *src)
-{
-    if (++ps->nodes > JX_NODE_MAX_NODES)
-        return NULL;
-    jx_node *n = calloc(1, sizeof *n);
-    if (!n)
-        return NULL;
-    n->kind = src->kind;
-    n->line = src->line;
-    n->col = src->col;
-    n->plain = src->plain;
-    if (src->kind == JX_NODE_SCALAR) {
-        n->len = src->len;
-        n->text = malloc(src->len + 1);
-        if (!n->text) {
-            free(n);
-            return NULL;
-        }
-        memcpy(n->text, src->text, src->len + 1);
-        return n;
-    }
-    for (size_t i = 0; i < src->count; i++) {
-        char *key = NULL;
-        if (src->kind == JX_NODE_MAP && !(key = malloc(strlen(src->keys[i]) + 1)))
-            goto fail;
-        if (key)
-            memcpy(key, src->keys[i], strlen(src->keys[i]) + 1);
-        jx_node *c = clone_node(ps, src->items[i]);
-        if (!c || append_child(n, c, key, src->kind == JX_NODE_MAP ? src->key_lines[i] : 0,
-                               src->kind == JX_NODE_MAP ? src->key_cols[i] : 0) != 0) {
-            free(key);
-            jx_node_free(c);
-            goto fail;
-        }
-    }
-    return n;
-fail:
-    jx_node_free(n);
-    return NULL;
 }
 
 /* Records `name` as the anchor of node (JX_NODE_ANCHORS); -1 when out of memory. */
@@ -289,10 +218,13 @@ static jx_status parse_node(parse_state *ps, yaml_parser_t *p, yaml_event_t *ev,
         const char *name = (const char *)ev->data.alias.anchor;
         for (size_t i = ps->nanchors; i-- > 0;)
             if (strcmp(ps->anchors[i].name, name) == 0) {
-                *out = clone_node(ps, ps->anchors[i].node);
-                if (*out)
+                /* Each copied node counts against JX_NODE_MAX_NODES, so
+                 * aliases of aliases cannot blow up. */
+                jx_status st =
+                    jx_node_clone(ps->anchors[i].node, &ps->nodes, JX_NODE_MAX_NODES, out);
+                if (st == JX_OK)
                     return JX_OK;
-                if (ps->nodes > JX_NODE_MAX_NODES)
+                if (st == JX_ERR_LIMIT)
                     return jx_diag_error(ps->d, JX_ERR_LIMIT, ps->name, line, col,
                                          "more than %d values in one file (counting each "
                                          "alias *%s as a copy)",
@@ -433,7 +365,7 @@ static jx_status parse_node_inner(parse_state *ps, yaml_parser_t *p, yaml_event_
             jx_node *c = NULL;
             jx_status st = parse_node(ps, p, &child, depth + 1, &c);
             yaml_event_delete(&child);
-            if (st != JX_OK || append_child(n, c, key, kline, kcol) != 0) {
+            if (st != JX_OK || entry_append(n, key, kline, kcol, c) != 0) {
                 free(key);
                 free(seen.slot);
                 jx_node_free(c);
@@ -602,7 +534,7 @@ long jx_node_key_index(const jx_node *map, const char *key)
     if (!map || map->kind != JX_NODE_MAP)
         return -1;
     for (size_t i = 0; i < map->count; i++)
-        if (strcmp(map->keys[i], key) == 0)
+        if (strcmp(map->entries[i].key, key) == 0)
             return (long)i;
     return -1;
 }
@@ -610,7 +542,21 @@ long jx_node_key_index(const jx_node *map, const char *key)
 const jx_node *jx_node_get(const jx_node *map, const char *key)
 {
     long i = jx_node_key_index(map, key);
-    return i < 0 ? NULL : map->items[i];
+    return i < 0 ? NULL : map->entries[i].value;
+}
+
+const char *jx_node_nearest_key(const jx_node *map, const char *word)
+{
+    if (!map || map->kind != JX_NODE_MAP || map->count == 0)
+        return NULL;
+    const char **keys = malloc(map->count * sizeof *keys);
+    if (!keys)
+        return NULL;
+    for (size_t i = 0; i < map->count; i++)
+        keys[i] = map->entries[i].key;
+    const char *near = jx_nearest(word, keys, map->count);
+    free(keys);
+    return near;
 }
 
 const jx_node *jx_node_path(const jx_node *root, const char *path)
@@ -630,7 +576,7 @@ const jx_node *jx_node_path(const jx_node *root, const char *path)
         } else if (n->kind == JX_NODE_SEQ) {
             char *end;
             unsigned long idx = strtoul(seg, &end, 10);
-            n = (*end == '\0' && idx < n->count) ? n->items[idx] : NULL;
+            n = (*end == '\0' && idx < n->count) ? n->entries[idx].value : NULL;
         } else {
             return NULL;
         }
@@ -680,79 +626,51 @@ jx_node *jx_node_new(jx_node_kind kind, int line, int col)
 
 jx_status jx_node_seq_append(jx_node *seq, jx_node *value)
 {
-    jx_node **items = realloc(seq->items, (seq->count + 1) * sizeof *items);
-    if (!items)
-        return JX_ERR_NOMEM;
-    seq->items = items;
-    items[seq->count++] = value;
-    return JX_OK;
+    return entry_append(seq, NULL, 0, 0, value) == 0 ? JX_OK : JX_ERR_NOMEM;
 }
 
 jx_status jx_node_map_append(jx_node *map, char *key, int line, int col, jx_node *value)
 {
-    /* Exactly count + 1 entries (a clone's arrays are exactly count long,
-     * unlike the parser's, which append_child() keeps at powers of two). */
-    size_t n = map->count + 1;
-    jx_node **items = realloc(map->items, n * sizeof *items);
-    if (!items)
-        return JX_ERR_NOMEM;
-    map->items = items;
-    char **keys = realloc(map->keys, n * sizeof *keys);
-    if (!keys)
-        return JX_ERR_NOMEM;
-    map->keys = keys;
-    int *kl = realloc(map->key_lines, n * sizeof *kl);
-    if (!kl)
-        return JX_ERR_NOMEM;
-    map->key_lines = kl;
-    int *kc = realloc(map->key_cols, n * sizeof *kc);
-    if (!kc)
-        return JX_ERR_NOMEM;
-    map->key_cols = kc;
-    items[map->count] = value;
-    keys[map->count] = key;
-    kl[map->count] = line;
-    kc[map->count] = col;
-    map->count = n;
-    return JX_OK;
+    return entry_append(map, key, line, col, value) == 0 ? JX_OK : JX_ERR_NOMEM;
 }
 
 void jx_node_map_remove(jx_node *map, size_t i)
 {
-    jx_node_free(map->items[i]);
-    free(map->keys[i]);
-    size_t tail = map->count - i - 1;
-    memmove(map->items + i, map->items + i + 1, tail * sizeof *map->items);
-    memmove(map->keys + i, map->keys + i + 1, tail * sizeof *map->keys);
-    memmove(map->key_lines + i, map->key_lines + i + 1, tail * sizeof *map->key_lines);
-    memmove(map->key_cols + i, map->key_cols + i + 1, tail * sizeof *map->key_cols);
+    jx_node_free(map->entries[i].value);
+    free(map->entries[i].key);
+    memmove(map->entries + i, map->entries + i + 1, (map->count - i - 1) * sizeof *map->entries);
     map->count--;
+}
+
+void jx_node_set(jx_node *n, size_t i, jx_node *value)
+{
+    jx_node_free(n->entries[i].value);
+    n->entries[i].value = value;
 }
 
 void jx_node_map_replace(jx_node *map, size_t i, int line, int col, jx_node *value)
 {
-    jx_node_free(map->items[i]);
-    map->items[i] = value;
-    map->key_lines[i] = line;
-    map->key_cols[i] = col;
+    jx_node_set(map, i, value);
+    map->entries[i].key_line = line;
+    map->entries[i].key_col = col;
 }
 
 void jx_node_map_take(jx_node *map, size_t i, char **key, jx_node **value)
 {
+    jx_node_entry *e = &map->entries[i];
     if (key)
-        *key = map->keys[i];
+        *key = e->key;
     else
-        free(map->keys[i]);
+        free(e->key);
     if (value)
-        *value = map->items[i];
+        *value = e->value;
     else
-        jx_node_free(map->items[i]);
-    map->keys[i] = NULL;
-    map->items[i] = NULL;
+        jx_node_free(e->value);
+    e->key = NULL;
+    e->value = NULL;
 }
 
-/* jx_node_clone() of n into *out; on failure *out is NULL. */
-static jx_status clone_into(const jx_node *n, size_t *made, size_t max, jx_node **out)
+jx_status jx_node_clone(const jx_node *n, size_t *made, size_t max, jx_node **out)
 {
     *out = NULL;
     if (++*made > max)
@@ -764,7 +682,6 @@ static jx_status clone_into(const jx_node *n, size_t *made, size_t max, jx_node 
     c->line = n->line;
     c->col = n->col;
     c->plain = n->plain;
-    jx_status st = JX_OK;
     if (n->kind == JX_NODE_SCALAR) {
         c->len = n->len;
         c->text = malloc(n->len + 1);
@@ -776,41 +693,26 @@ static jx_status clone_into(const jx_node *n, size_t *made, size_t max, jx_node 
         *out = c;
         return JX_OK;
     }
-    if (n->count == 0) {
-        *out = c;
-        return JX_OK;
+    if (n->count && !(c->entries = calloc(n->count, sizeof *c->entries))) {
+        jx_node_free(c);
+        return JX_ERR_NOMEM;
     }
-    c->items = calloc(n->count, sizeof *c->items);
-    if (!c->items)
-        goto oom;
-    if (n->kind == JX_NODE_MAP) {
-        c->keys = calloc(n->count, sizeof *c->keys);
-        c->key_lines = malloc(n->count * sizeof *c->key_lines);
-        c->key_cols = malloc(n->count * sizeof *c->key_cols);
-        if (!c->keys || !c->key_lines || !c->key_cols)
-            goto oom;
-        memcpy(c->key_lines, n->key_lines, n->count * sizeof *c->key_lines);
-        memcpy(c->key_cols, n->key_cols, n->count * sizeof *c->key_cols);
-    }
+    c->cap = n->count;
     for (size_t i = 0; i < n->count; i++) {
+        const jx_node_entry *e = &n->entries[i];
+        jx_node_entry *ce = &c->entries[i];
         c->count = i + 1; /* so a failure frees what was made */
-        if (n->kind == JX_NODE_MAP && !(c->keys[i] = jx_strdup(n->keys[i])))
-            goto oom;
-        if ((st = clone_into(n->items[i], made, max, &c->items[i])) != JX_OK) {
+        ce->key_line = e->key_line;
+        ce->key_col = e->key_col;
+        jx_status st = JX_ERR_NOMEM;
+        if ((e->key && !(ce->key = jx_strdup(e->key))) ||
+            (st = jx_node_clone(e->value, made, max, &ce->value)) != JX_OK) {
             jx_node_free(c);
             return st;
         }
     }
     *out = c;
     return JX_OK;
-oom:
-    jx_node_free(c);
-    return JX_ERR_NOMEM;
-}
-
-jx_status jx_node_clone(const jx_node *n, size_t *made, size_t max, jx_node **out)
-{
-    return clone_into(n, made, max, out);
 }
 
 void jx_node_shift_lines(jx_node *n, int delta)
@@ -818,7 +720,7 @@ void jx_node_shift_lines(jx_node *n, int delta)
     n->line += delta;
     for (size_t i = 0; i < n->count; i++) {
         if (n->kind == JX_NODE_MAP)
-            n->key_lines[i] += delta;
-        jx_node_shift_lines(n->items[i], delta);
+            n->entries[i].key_line += delta;
+        jx_node_shift_lines(n->entries[i].value, delta);
     }
 }

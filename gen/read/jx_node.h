@@ -26,6 +26,15 @@
 typedef enum jx_node_kind { JX_NODE_SCALAR, JX_NODE_MAP, JX_NODE_SEQ } jx_node_kind;
 
 typedef struct jx_node jx_node;
+
+/* One entry of a MAP (key, the key's position, value) or of a SEQ (value
+ * only: key NULL, position 0). */
+typedef struct jx_node_entry {
+    char *key;             /* MAP: UTF-8, NUL-terminated; SEQ: NULL */
+    int key_line, key_col; /* MAP: 1-based position of the key */
+    jx_node *value;        /* never NULL, except after jx_node_map_take() */
+} jx_node_entry;
+
 struct jx_node {
     jx_node_kind kind;
     int line, col;          /* 1-based position of the value */
@@ -35,10 +44,8 @@ struct jx_node {
     int plain;              /* unquoted scalar (so `~`/`null` and empty mean "nothing") */
     /* MAP and SEQ: */
     size_t count;
-    jx_node **items;        /* values */
-    /* MAP only: */
-    char **keys;
-    int *key_lines, *key_cols;
+    jx_node_entry *entries; /* count entries, in file order */
+    size_t cap;             /* room in entries (jx_node.c's business) */
 };
 
 /* The tree owns its representation: read the fields above, but change a
@@ -73,6 +80,10 @@ const jx_node *jx_node_get(const jx_node *map, const char *key);
 /* Index of `key` in a map, or -1. */
 long jx_node_key_index(const jx_node *map, const char *key);
 
+/* The key of a MAP closest to `word` when it is a likely typo of it
+ * (jx_nearest), else NULL (also when memory is short: it is only a hint). */
+const char *jx_node_nearest_key(const jx_node *map, const char *word);
+
 /* Follows a dotted path: "fund.total", "projects.2.name".  NULL when any
  * step is missing. */
 const jx_node *jx_node_path(const jx_node *root, const char *path);
@@ -99,19 +110,23 @@ jx_status jx_node_map_append(jx_node *map, char *key, int line, int col, jx_node
 /* Removes entry i of a MAP, freeing its key and value. */
 void jx_node_map_remove(jx_node *map, size_t i);
 
+/* Replaces the value of entry i of a MAP or SEQ by `value` (taken),
+ * freeing the old one; the key and its position stay. */
+void jx_node_set(jx_node *n, size_t i, jx_node *value);
+
 /* Replaces the value of entry i of a MAP (freeing the old one, taking
  * `value`), and the key's position by line:col. */
 void jx_node_map_replace(jx_node *map, size_t i, int line, int col, jx_node *value);
 
 /* Takes entry i out of a MAP without freeing it: *key and *value (either
  * may be NULL: that part is freed) now belong to the caller; the entry
- * stays, empty, until the map is freed. */
+ * stays, empty (key and value NULL), until the map is freed. */
 void jx_node_map_take(jx_node *map, size_t i, char **key, jx_node **value);
 
 /* A deep copy of n, positions kept, in *out.  *made counts the nodes made
  * (across calls, so several copies share one budget): JX_ERR_LIMIT when it
  * would exceed max, JX_ERR_NOMEM when out of memory (*out NULL either way,
- * nothing leaked). */
+ * nothing leaked).  The only deep copy: the reader's aliases use it too. */
 jx_status jx_node_clone(const jx_node *n, size_t *made, size_t max, jx_node **out);
 
 /* Adds delta to the line of n, of every node under it and of every map

@@ -169,28 +169,30 @@ static int check_fields_def(const jx_node *fields, const char *file, jx_diags *d
         return 1;
     }
     for (size_t i = 0; i < fields->count; i++) {
-        const jx_node *spec = fields->items[i];
+        const jx_node *spec = fields->entries[i].value;
         if (spec->kind != JX_NODE_MAP) {
             jx_diags_add(d, JX_SEV_ERROR, file, spec->line, spec->col, NULL,
                          _("field '%s' needs a spec map such as {label: …, type: text}"),
-                         fields->keys[i]);
+                         fields->entries[i].key);
             errors++;
             continue;
         }
         for (size_t k = 0; k < spec->count; k++) {
             int ok = 0;
             for (size_t a = 0; spec_keys[a] && !ok; a++)
-                ok = strcmp(spec->keys[k], spec_keys[a]) == 0;
+                ok = strcmp(spec->entries[k].key, spec_keys[a]) == 0;
             if (!ok) {
-                const char *near = jx_nearest(spec->keys[k], spec_keys, sizeof spec_keys / sizeof *spec_keys - 1);
+                const char *near = jx_nearest(spec->entries[k].key, spec_keys,
+                                              sizeof spec_keys / sizeof *spec_keys - 1);
                 char valid[256] = "";
                 for (size_t a = 0, len = 0; spec_keys[a] && len < sizeof valid; a++)
                     len += (size_t)snprintf(valid + len, sizeof valid - len, "%s%s",
                                             a ? ", " : "", spec_keys[a]);
-                jx_diags_add(d, JX_SEV_ERROR, file, spec->key_lines[k], spec->key_cols[k], NULL,
-                             _("unknown key '%s' in the spec of field '%s'%s%s%s; valid keys: %s"),
-                             spec->keys[k], fields->keys[i], near ? _(" (did you mean '") : "",
-                             near ? near : "", near ? _("'?)") : "", valid);
+                jx_diags_add(
+                    d, JX_SEV_ERROR, file, spec->entries[k].key_line, spec->entries[k].key_col,
+                    NULL, _("unknown key '%s' in the spec of field '%s'%s%s%s; valid keys: %s"),
+                    spec->entries[k].key, fields->entries[i].key, near ? _(" (did you mean '") : "",
+                    near ? near : "", near ? _("'?)") : "", valid);
                 errors++;
             }
         }
@@ -208,12 +210,12 @@ static int check_fields_def(const jx_node *fields, const char *file, jx_diags *d
             }
         }
         jx_field_type ft = jx_schema_type(spec);
-        errors += check_flags(spec, fields->keys[i], ft, file, d);
+        errors += check_flags(spec, fields->entries[i].key, ft, file, d);
         if (ft == JX_FIELD_MAP || ft == JX_FIELD_LIST) {
             const jx_node *kids = jx_schema_children(spec);
             if (!kids) {
                 jx_diags_add(d, JX_SEV_ERROR, file, spec->line, spec->col, NULL,
-                             _("field '%s' of type %s needs %s"), fields->keys[i],
+                             _("field '%s' of type %s needs %s"), fields->entries[i].key,
                              ft == JX_FIELD_MAP ? "map" : "list",
                              ft == JX_FIELD_MAP ? "fields:" : "item:");
                 errors++;
@@ -254,7 +256,7 @@ const jx_node *jx_schema_field(const jx_node *schema, const char *path)
         long k = jx_node_key_index(fields, seg);
         if (k < 0)
             return NULL;
-        spec = fields->items[k];
+        spec = fields->entries[k].value;
         fields = jx_schema_children(spec);
         if (!fields && *p && !(p[0] >= '0' && p[0] <= '9'))
             return NULL;
@@ -287,14 +289,14 @@ static const char *label_key(const jx_node *fields, const char *label)
     const char *found = NULL;
     size_t n = strlen(label);
     for (size_t i = 0; i < fields->count; i++) {
-        const char *l = jx_schema_label(fields->items[i]);
+        const char *l = jx_schema_label(fields->entries[i].value);
         if (!l)
             continue;
         size_t ln = strcspn(l, "(（");
         if (strcmp(l, label) == 0 || (ln == n && ln && strncmp(l, label, n) == 0)) {
             if (found)
                 return NULL;
-            found = fields->keys[i];
+            found = fields->entries[i].key;
         }
     }
     return found;
@@ -308,49 +310,51 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
     const char *names[256];
     size_t nnames = 0;
     for (size_t i = 0; i < fields->count && nnames < 256; i++)
-        names[nnames++] = fields->keys[i];
+        names[nnames++] = fields->entries[i].key;
     for (size_t i = 0; i < map->count; i++) {
-        if (jx_node_key_index(fields, map->keys[i]) >= 0)
+        if (jx_node_key_index(fields, map->entries[i].key) >= 0)
             continue;
-        if (root && strcmp(map->keys[i], "region") == 0)
+        if (root && strcmp(map->entries[i].key, "region") == 0)
             continue; /* selects the layout; every filing has it */
         char full[512];
-        field_path(full, sizeof full, path, map->keys[i]);
-        const char *near = jx_nearest(map->keys[i], names, nnames);
-        const char *by_label = label_key(fields, map->keys[i]);
+        field_path(full, sizeof full, path, map->entries[i].key);
+        const char *near = jx_nearest(map->entries[i].key, names, nnames);
+        const char *by_label = label_key(fields, map->entries[i].key);
         if (by_label && jx_node_key_index(map, by_label) >= 0) {
             char nfull[512];
             field_path(nfull, sizeof nfull, path, by_label);
-            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->key_lines[i], map->key_cols[i],
-                         "unknown-key",
+            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->entries[i].key_line,
+                         map->entries[i].key_col, "unknown-key",
                          _("「%s」 is the label of field %s, which is written too: keep one of "
                            "them"),
-                         map->keys[i], nfull);
+                         map->entries[i].key, nfull);
         } else if (by_label) {
             char nfull[512];
             field_path(nfull, sizeof nfull, path, by_label);
-            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->key_lines[i], map->key_cols[i],
-                         "unknown-key",
+            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->entries[i].key_line,
+                         map->entries[i].key_col, "unknown-key",
                          _("「%s」 is the label of field %s: write its key, %s: (the form prints "
                            "the label)"),
-                         map->keys[i], nfull, by_label);
+                         map->entries[i].key, nfull, by_label);
         } else if (near) {
             char nfull[512];
             field_path(nfull, sizeof nfull, path, near);
-            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->key_lines[i], map->key_cols[i],
-                         "unknown-key", _("unknown field %s (did you mean %s?)"), full, nfull);
+            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->entries[i].key_line,
+                         map->entries[i].key_col, "unknown-key",
+                         _("unknown field %s (did you mean %s?)"), full, nfull);
         } else {
-            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->key_lines[i], map->key_cols[i],
-                         "unknown-key", _("unknown field %s: this form has no such field"), full);
+            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->entries[i].key_line,
+                         map->entries[i].key_col, "unknown-key",
+                         _("unknown field %s: this form has no such field"), full);
         }
         fc->errors++;
     }
     for (size_t i = 0; i < fields->count; i++) {
-        const jx_node *spec = fields->items[i];
+        const jx_node *spec = fields->entries[i].value;
         char full[512];
-        field_path(full, sizeof full, path, fields->keys[i]);
-        const char *label = jx_schema_label(spec) ? jx_schema_label(spec) : fields->keys[i];
-        long k = jx_node_key_index(map, fields->keys[i]);
+        field_path(full, sizeof full, path, fields->entries[i].key);
+        const char *label = jx_schema_label(spec) ? jx_schema_label(spec) : fields->entries[i].key;
+        long k = jx_node_key_index(map, fields->entries[i].key);
         if (k < 0) {
             if (is_required(spec)) {
                 jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->line, map->col,
@@ -359,7 +363,7 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
             }
             continue;
         }
-        check_value(fc, spec, map->items[k], full, label);
+        check_value(fc, spec, map->entries[k].value, full, label);
     }
 }
 
@@ -477,7 +481,7 @@ static void check_value(filing_check *fc, const jx_node *spec, const jx_node *va
             char full[512];
             if (snprintf(full, sizeof full, "%s.%zu", path, i) >= (int)sizeof full)
                 full[sizeof full - 1] = '\0';
-            const jx_node *v = value->items[i];
+            const jx_node *v = value->entries[i].value;
             if (v->kind != JX_NODE_MAP) {
                 jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, v->line, v->col, "wrong-shape",
                              _("each entry of 「%s」(%s) should be a map (key: value)"), label, path);
@@ -529,7 +533,7 @@ static int accept_labels(const jx_node *fields, jx_node *map, const char *path, 
         return 0;
     int renamed = 0;
     for (size_t i = 0; i < map->count; i++) {
-        const char *key = map->keys[i];
+        const char *key = map->entries[i].key;
         if (jx_node_key_index(fields, key) >= 0 || (root && strcmp(key, "region") == 0))
             continue;
         const char *by = label_key(fields, key);
@@ -542,29 +546,29 @@ static int accept_labels(const jx_node *fields, jx_node *map, const char *path, 
         }
         char full[512];
         field_path(full, sizeof full, path, by);
-        jx_diags_add(d, JX_SEV_NOTE, file, map->key_lines[i], map->key_cols[i], "label-as-key",
-                     _("「%s」 read as %s (the field it labels)"), key, full);
-        free(map->keys[i]);
-        map->keys[i] = copy;
+        jx_diags_add(d, JX_SEV_NOTE, file, map->entries[i].key_line, map->entries[i].key_col,
+                     "label-as-key", _("「%s」 read as %s (the field it labels)"), key, full);
+        free(map->entries[i].key);
+        map->entries[i].key = copy;
         renamed++;
     }
     for (size_t i = 0; i < fields->count; i++) {
-        long k = jx_node_key_index(map, fields->keys[i]);
-        const jx_node *kids = jx_schema_children(fields->items[i]);
+        long k = jx_node_key_index(map, fields->entries[i].key);
+        const jx_node *kids = jx_schema_children(fields->entries[i].value);
         if (k < 0 || !kids)
             continue;
         char full[512];
-        field_path(full, sizeof full, path, fields->keys[i]);
-        jx_node *v = map->items[k];
+        field_path(full, sizeof full, path, fields->entries[i].key);
+        jx_node *v = map->entries[k].value;
         int r = 0;
-        if (jx_schema_type(fields->items[i]) == JX_FIELD_MAP) {
+        if (jx_schema_type(fields->entries[i].value) == JX_FIELD_MAP) {
             r = accept_labels(kids, v, full, 0, file, d, depth + 1);
         } else if (v->kind == JX_NODE_SEQ) {
             for (size_t e = 0; e < v->count && r >= 0; e++) {
                 char entry[544];
                 if (snprintf(entry, sizeof entry, "%s.%zu", full, e) >= (int)sizeof entry)
                     entry[sizeof entry - 1] = '\0';
-                int re = accept_labels(kids, v->items[e], entry, 0, file, d, depth + 1);
+                int re = accept_labels(kids, v->entries[e].value, entry, 0, file, d, depth + 1);
                 r = re < 0 ? -1 : r + re;
             }
         }

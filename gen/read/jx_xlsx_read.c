@@ -9,6 +9,7 @@
 #include <string.h>
 #include <zip.h>
 
+#include "jx_i18n.h"
 #include "jx_util.h"
 
 /* ---- strings ------------------------------------------------------------ */
@@ -155,7 +156,8 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
     (void)name, (void)sys, (void)pub, (void)internal;
     reader *r = ud;
     char msg[512];
-    snprintf(msg, sizeof msg, "%s 含有 DOCTYPE 声明：工作簿的 XML 不用它，为安全起见拒绝读取",
+    snprintf(msg, sizeof msg, _("%s has a DOCTYPE declaration: the XML of a workbook has none, so "
+                                "it is refused for safety"),
              r->part);
     stop(r, JX_ERR_SYNTAX, msg);
 }
@@ -177,18 +179,18 @@ static jx_status parse_part(reader *r, const char *name, int required)
     if (zip_stat(r->zip, name, 0, &sb) != 0) {
         if (!required)
             return JX_OK;
-        snprintf(msg, sizeof msg, "不是 Excel 工作簿（.xlsx）：缺少 %s", name);
+        snprintf(msg, sizeof msg, _("not an Excel workbook (.xlsx): %s is missing"), name);
         return jx_diag_error(r->d, JX_ERR_SYNTAX, r->book->name, 0, 0, "%s", msg);
     }
     if ((sb.valid & ZIP_STAT_SIZE) && sb.size > JX_XLSX_MAX_PART)
         return jx_diag_error(r->d, JX_ERR_LIMIT, r->book->name, 0, 0,
-                             "%s 解压后有 %llu 字节，超过上限 %u 字节：这不是一张表格，"
-                             "可能是压缩炸弹",
+                             _("%s inflates to %llu bytes, more than the limit of %u bytes: this "
+                               "is not a form, perhaps a zip bomb"),
                              name, (unsigned long long)sb.size, JX_XLSX_MAX_PART);
     zip_file_t *zf = zip_fopen(r->zip, name, 0);
     if (!zf)
-        return jx_diag_error(r->d, JX_ERR_SYNTAX, r->book->name, 0, 0, "无法读取 %s：%s", name,
-                             zip_strerror(r->zip));
+        return jx_diag_error(r->d, JX_ERR_SYNTAX, r->book->name, 0, 0, _("cannot read %s: %s"),
+                             name,                             zip_strerror(r->zip));
     r->part = name;
     r->failed = JX_OK;
     XML_SetUserData(r->xp, r);
@@ -200,16 +202,16 @@ static jx_status parse_part(reader *r, const char *name, int required)
     for (;;) {
         zip_int64_t n = zip_fread(zf, buf, sizeof buf);
         if (n < 0) {
-            st = jx_diag_error(r->d, JX_ERR_SYNTAX, r->book->name, 0, 0, "无法解压 %s：%s", name,
-                               zip_file_strerror(zf));
+            st = jx_diag_error(r->d, JX_ERR_SYNTAX, r->book->name, 0, 0, _("cannot inflate %s: %s"),
+                               name,                               zip_file_strerror(zf));
             break;
         }
         got += (unsigned long long)n;
         r->total += (unsigned long long)n;
         if (got > JX_XLSX_MAX_PART || r->total > JX_XLSX_MAX_TOTAL) {
             st = jx_diag_error(r->d, JX_ERR_LIMIT, r->book->name, 0, 0,
-                               "%s 解压后超过 %u 字节（整个工作簿上限 %u 字节）：这不是一张表格，"
-                               "可能是压缩炸弹",
+                               _("%s inflates to more than %u bytes (%u bytes for the whole "
+                                 "workbook): this is not a form, perhaps a zip bomb"),
                                name, JX_XLSX_MAX_PART, JX_XLSX_MAX_TOTAL);
             break;
         }
@@ -221,7 +223,7 @@ static jx_status parse_part(reader *r, const char *name, int required)
                 snprintf(where, sizeof where, "%s:%s", r->book->name, name);
                 st = jx_diag_error(r->d, JX_ERR_SYNTAX, where, (int)XML_GetCurrentLineNumber(r->xp),
                                    (int)XML_GetCurrentColumnNumber(r->xp) + 1,
-                                   "XML 格式错误（%s）：工作簿已损坏",
+                                   _("malformed XML (%s): the workbook is damaged"),
                                    XML_ErrorString(XML_GetErrorCode(r->xp)));
             }
             break;
@@ -235,7 +237,7 @@ static jx_status parse_part(reader *r, const char *name, int required)
     }
     zip_fclose(zf);
     if (st == JX_OK && (r->text.oom || r->v.oom || r->f.oom))
-        st = jx_diag_error(r->d, JX_ERR_NOMEM, r->book->name, 0, 0, "内存不足");
+        st = jx_diag_error(r->d, JX_ERR_NOMEM, r->book->name, 0, 0, _("out of memory"));
     return st;
 }
 
@@ -246,7 +248,7 @@ static jx_status new_parser(reader *r)
         XML_ParserFree(r->xp);
     r->xp = XML_ParserCreateNS(NULL, '|');
     if (!r->xp)
-        return jx_diag_error(r->d, JX_ERR_NOMEM, r->book->name, 0, 0, "内存不足");
+        return jx_diag_error(r->d, JX_ERR_NOMEM, r->book->name, 0, 0, _("out of memory"));
     r->text.len = 0;
     r->collect = 0;
     return JX_OK;
@@ -264,12 +266,12 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
     if (!id || !target)
         return;
     if (r->nrels >= JX_XLSX_MAX_ENTRIES) {
-        stop(r, JX_ERR_LIMIT, "关系（relationships）太多：这不是 jxgen 能读的工作簿");
+        stop(r, JX_ERR_LIMIT, _("too many relationships: this is not a workbook jxgen reads"));
         return;
     }
     struct rel *n = realloc(r->rels, (r->nrels + 1) * sizeof *n);
     if (!n) {
-        stop(r, JX_ERR_NOMEM, "内存不足");
+        stop(r, JX_ERR_NOMEM, _("out of memory"));
         return;
     }
     r->rels = n;
@@ -278,7 +280,7 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
     n[r->nrels].external = mode && strcmp(mode, "External") == 0;
     r->nrels++;
     if (!n[r->nrels - 1].id || !n[r->nrels - 1].target)
-        stop(r, JX_ERR_NOMEM, "内存不足");
+        stop(r, JX_ERR_NOMEM, _("out of memory"));
 }
 
 /* ---- workbook.xml --------------------------------------------------------- */
@@ -298,14 +300,15 @@ static void XMLCALL book_start(void *ud, const XML_Char *name, const XML_Char **
         return;
     if (r->nws >= JX_XLSX_MAX_SHEETS) {
         char msg[128];
-        snprintf(msg, sizeof msg, "工作簿有超过 %d 个工作表：这不是 jxgen 的表格",
+        snprintf(msg, sizeof msg,
+                 _("the workbook has more than %d sheets: this is not a jxgen form"),
                  JX_XLSX_MAX_SHEETS);
         stop(r, JX_ERR_LIMIT, msg);
         return;
     }
     struct wsheet *n = realloc(r->ws, (r->nws + 1) * sizeof *n);
     if (!n) {
-        stop(r, JX_ERR_NOMEM, "内存不足");
+        stop(r, JX_ERR_NOMEM, _("out of memory"));
         return;
     }
     r->ws = n;
@@ -314,7 +317,7 @@ static void XMLCALL book_start(void *ud, const XML_Char *name, const XML_Char **
     n[r->nws].hidden = state && strcmp(state, "visible") != 0;
     r->nws++;
     if (!n[r->nws - 1].name || !n[r->nws - 1].rid)
-        stop(r, JX_ERR_NOMEM, "内存不足");
+        stop(r, JX_ERR_NOMEM, _("out of memory"));
 }
 
 /* ---- sharedStrings.xml ------------------------------------------------- */
@@ -346,13 +349,13 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
         r->in_si = 0;
         const char **n = jx_grow(r->sst, &r->sstcap, r->nsst, sizeof *n, 256);
         if (!n) {
-            stop(r, JX_ERR_NOMEM, "内存不足");
+            stop(r, JX_ERR_NOMEM, _("out of memory"));
             return;
         }
         r->sst = n;
         const char *s = store_dup(r->book->store, jx_buf_str(&r->text), r->text.len);
         if (!s) {
-            stop(r, JX_ERR_NOMEM, "内存不足");
+            stop(r, JX_ERR_NOMEM, _("out of memory"));
             return;
         }
         r->sst[r->nsst++] = s;
@@ -389,7 +392,8 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         const char *ref = attr(atts, "r"), *t = attr(atts, "t");
         uint32_t row = r->row, col = r->col + 1;
         if (ref && !jx_xlsx_parse_ref(ref, &row, &col)) {
-            sheet_stop(r, JX_ERR_SYNTAX, "工作表“%s”有一个无效的单元格地址", r->sheet->name);
+            sheet_stop(r, JX_ERR_SYNTAX, _("sheet “%s” has an invalid cell address"),
+                       r->sheet->name);
             return;
         }
         r->row = row;
@@ -428,7 +432,7 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
             return; /* a range we cannot read merges nothing */
         jx_xlsx_sheet *s = r->sheet;
         if (s->nmerges >= JX_XLSX_MAX_CELLS) {
-            sheet_stop(r, JX_ERR_LIMIT, "工作表“%s”的合并单元格超过 %u 个", s->name,
+            sheet_stop(r, JX_ERR_LIMIT, _("sheet “%s” has more than %u merged ranges"), s->name,
                        JX_XLSX_MAX_CELLS);
             return;
         }
@@ -436,7 +440,7 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
             size_t cap = r->mergecap ? r->mergecap * 2 : 64;
             jx_xlsx_range *n = realloc(s->merges, cap * sizeof *n);
             if (!n) {
-                stop(r, JX_ERR_NOMEM, "内存不足");
+                stop(r, JX_ERR_NOMEM, _("out of memory"));
                 return;
             }
             s->merges = n;
@@ -457,13 +461,15 @@ static void end_cell(reader *r)
         char cell[16];
         jx_xlsx_cell_name(r->row, r->col, cell);
         char msg[512];
-        snprintf(msg, sizeof msg, "工作表“%s”在第 %lu 行（%s）还有内容：jxgen 的表格不超过 %u 行",
+        snprintf(msg, sizeof msg, _("sheet “%s” has content in row %lu (%s): jxgen's forms have at "
+                                    "most %u rows"),
                  s->name, (unsigned long)r->row + 1, cell, JX_XLSX_MAX_ROWS);
         stop(r, JX_ERR_LIMIT, msg);
         return;
     }
     if (++r->total_cells > JX_XLSX_MAX_CELLS) {
-        sheet_stop(r, JX_ERR_LIMIT, "工作表“%s”：整个工作簿有内容的单元格超过 %u 个", s->name,
+        sheet_stop(r, JX_ERR_LIMIT, _("sheet “%s”: the workbook has more than %u cells with content"),
+                   s->name,
                    JX_XLSX_MAX_CELLS);
         return;
     }
@@ -471,7 +477,7 @@ static void end_cell(reader *r)
         size_t cap = r->cellcap ? r->cellcap * 2 : 256;
         jx_xlsx_cell *n = realloc(s->cells, cap * sizeof *n);
         if (!n) {
-            stop(r, JX_ERR_NOMEM, "内存不足");
+            stop(r, JX_ERR_NOMEM, _("out of memory"));
             return;
         }
         s->cells = n;
@@ -495,7 +501,8 @@ static void end_cell(reader *r)
             char *end;
             unsigned long idx = strtoul(v, &end, 10);
             if (end == v || idx >= r->nsst) {
-                sheet_stop(r, JX_ERR_SYNTAX, "工作表“%s”引用了不存在的共享字符串 %lu", s->name,
+                sheet_stop(r, JX_ERR_SYNTAX, _("sheet “%s” refers to shared string %lu, which does "
+                                               "not exist"), s->name,
                            idx);
                 return;
             }
@@ -514,7 +521,7 @@ static void end_cell(reader *r)
     if (has_f)
         c->formula = store_dup(r->book->store, jx_buf_str(&r->f), r->f.len);
     if (!c->value || (has_f && !c->formula)) {
-        stop(r, JX_ERR_NOMEM, "内存不足");
+        stop(r, JX_ERR_NOMEM, _("out of memory"));
         return;
     }
     s->ncells++;
@@ -580,7 +587,8 @@ static jx_status check_entries(reader *r)
     zip_int64_t n = zip_get_num_entries(r->zip, 0);
     if (n > JX_XLSX_MAX_ENTRIES)
         return jx_diag_error(r->d, JX_ERR_LIMIT, r->book->name, 0, 0,
-                             "压缩包里有 %lld 个文件，超过 %d 个：这不是 jxgen 的表格", (long long)n,
+                             _("the archive holds %lld files, more than %d: this is not a jxgen "
+                               "form"), (long long)n,
                              JX_XLSX_MAX_ENTRIES);
     for (zip_int64_t i = 0; i < n; i++) {
         const char *name = zip_get_name(r->zip, (zip_uint64_t)i, 0);
@@ -588,13 +596,15 @@ static jx_status check_entries(reader *r)
             continue;
         if (strstr(name, "vbaProject") || strstr(name, "macrosheets/"))
             return jx_diag_error(r->d, JX_ERR_FILING, r->book->name, 0, 0,
-                                 "工作簿含有宏（%s）：jxgen 不读带宏的工作簿（.xlsm）；"
-                                 "请另存为“Excel 工作簿（*.xlsx）”后再导入",
+                                 _("the workbook has macros (%s): jxgen does not read workbooks "
+                                   "with macros (.xlsm); save it as “Excel Workbook (*.xlsx)” and "
+                                   "import that"),
                                  name);
         if (strncmp(name, "xl/externalLinks/", 17) == 0)
             return jx_diag_error(r->d, JX_ERR_FILING, r->book->name, 0, 0,
-                                 "工作簿链接了其他工作簿（%s）：导入只读本工作簿的值；"
-                                 "请在 Excel 或 WPS 中“断开链接”后再保存",
+                                 _("the workbook links to other workbooks (%s): import reads only "
+                                   "this workbook's values; break the links in Excel or WPS "
+                                   "(“Break Link”) and save it again"),
                                  name);
     }
     return JX_OK;
@@ -609,8 +619,9 @@ static jx_status read_book(reader *r)
     }
     if (st == JX_OK && r->external)
         st = jx_diag_error(r->d, JX_ERR_FILING, r->book->name, 0, 0,
-                           "工作簿链接了其他工作簿（externalReferences）：导入只读本工作簿的值；"
-                           "请在 Excel 或 WPS 中“断开链接”后再保存");
+                           _("the workbook links to other workbooks (externalReferences): import "
+                             "reads only this workbook's values; break the links in Excel or WPS "
+                             "(“Break Link”) and save it again"));
     if (st == JX_OK && (st = new_parser(r)) == JX_OK) {
         XML_SetElementHandler(r->xp, rels_start, NULL);
         st = parse_part(r, "xl/_rels/workbook.xml.rels", 1);
@@ -618,8 +629,9 @@ static jx_status read_book(reader *r)
     for (size_t i = 0; st == JX_OK && i < r->nrels; i++)
         if (r->rels[i].external && strstr(r->rels[i].target, ":"))
             st = jx_diag_error(r->d, JX_ERR_FILING, r->book->name, 0, 0,
-                               "工作簿链接了外部文件（%s）：导入只读本工作簿的值；"
-                               "请在 Excel 或 WPS 中“断开链接”后再保存",
+                               _("the workbook links to an outside file (%s): import reads only "
+                                 "this workbook's values; break the links in Excel or WPS (“Break "
+                                 "Link”) and save it again"),
                                r->rels[i].target);
     if (st == JX_OK && (st = new_parser(r)) == JX_OK) {
         XML_SetElementHandler(r->xp, sst_start, sst_end);
@@ -629,25 +641,26 @@ static jx_status read_book(reader *r)
         return st;
     r->book->sheets = calloc(r->nws ? r->nws : 1, sizeof *r->book->sheets);
     if (!r->book->sheets)
-        return jx_diag_error(r->d, JX_ERR_NOMEM, r->book->name, 0, 0, "内存不足");
+        return jx_diag_error(r->d, JX_ERR_NOMEM, r->book->name, 0, 0, _("out of memory"));
     for (size_t i = 0; i < r->nws && st == JX_OK; i++) {
         jx_xlsx_sheet *s = &r->book->sheets[i];
         r->book->nsheets = i + 1;
         s->name = store_dup(r->book->store, r->ws[i].name, strlen(r->ws[i].name));
         s->hidden = r->ws[i].hidden;
         if (!s->name)
-            return jx_diag_error(r->d, JX_ERR_NOMEM, r->book->name, 0, 0, "内存不足");
+            return jx_diag_error(r->d, JX_ERR_NOMEM, r->book->name, 0, 0, _("out of memory"));
         const char *target = NULL;
         for (size_t k = 0; k < r->nrels; k++)
             if (strcmp(r->rels[k].id, r->ws[i].rid) == 0)
                 target = r->rels[k].target;
         if (!target)
             return jx_diag_error(r->d, JX_ERR_SYNTAX, r->book->name, 0, 0,
-                                 "工作表“%s”在工作簿里找不到（关系 %s 不存在）：工作簿已损坏",
+                                 _("sheet “%s” is not in the workbook (there is no relationship "
+                                   "%s): the workbook is damaged"),
                                  s->name, r->ws[i].rid);
         char *part = part_path(target);
         if (!part)
-            return jx_diag_error(r->d, JX_ERR_NOMEM, r->book->name, 0, 0, "内存不足");
+            return jx_diag_error(r->d, JX_ERR_NOMEM, r->book->name, 0, 0, _("out of memory"));
         r->sheet = s;
         r->cellcap = r->mergecap = 0;
         r->row = (uint32_t)-1;
@@ -675,7 +688,7 @@ jx_status jx_xlsx_read(const char *path, const void *buf, size_t len, jx_xlsx_bo
     if (!book || !(book->store = calloc(1, sizeof *book->store)) ||
         !(book->name = jx_strdup(path))) {
         jx_xlsx_book_free(book);
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, "内存不足");
+        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     }
     r.book = book;
     zip_error_t ze;
@@ -690,7 +703,8 @@ jx_status jx_xlsx_read(const char *path, const void *buf, size_t len, jx_xlsx_bo
         st = jx_diag_error(d, code == ZIP_ER_OPEN || code == ZIP_ER_READ || code == ZIP_ER_NOENT
                                   ? JX_ERR_IO
                                   : JX_ERR_SYNTAX,
-                           path, 0, 0, "不是 Excel 工作簿（.xlsx）：%s", zip_error_strerror(&ze));
+                           path, 0, 0, _("not an Excel workbook (.xlsx): %s"),
+                           zip_error_strerror(&ze));
         if (src)
             zip_source_free(src);
     } else {

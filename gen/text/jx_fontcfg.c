@@ -22,7 +22,7 @@ static int load_role(jx_fonts *fonts, const char *fonts_dir, const char *role,
 {
     int added = 0;
     for (size_t i = 0; list && list->kind == JX_NODE_SEQ && i < list->count; i++) {
-        const jx_node *c = list->items[i];
+        const jx_node *c = list->entries[i].value;
         const char *file = c->kind == JX_NODE_SCALAR ? jx_node_text(c)
                                                      : jx_node_text(jx_node_get(c, "file"));
         const char *idx = c->kind == JX_NODE_MAP ? jx_node_text(jx_node_get(c, "index")) : NULL;
@@ -90,7 +90,7 @@ jx_status jx_fontcfg_load(const char *fonts_dir, jx_fonts **out, unsigned long l
     loaded_file song[64];
     size_t nsong = 0;
     long song_i = jx_node_key_index(roles, "song");
-    if (song_i < 0 || load_role(fonts, fonts_dir, "song", roles->items[song_i], cfg, &fp, d,
+    if (song_i < 0 || load_role(fonts, fonts_dir, "song", roles->entries[song_i].value, cfg, &fp, d,
                                 song, &nsong) == 0) {
         st = jx_diag_error(d, JX_ERR_FONT, cfg, 0, 0,
                            _("no usable font for the body-text role 'song': install "
@@ -104,12 +104,12 @@ jx_status jx_fontcfg_load(const char *fonts_dir, jx_fonts **out, unsigned long l
             continue;
         loaded_file unused[64];
         size_t nunused = 0;
-        if (load_role(fonts, fonts_dir, roles->keys[i], roles->items[i], cfg, &fp, d, unused,
-                      &nunused) > 0)
+        if (load_role(fonts, fonts_dir, roles->entries[i].key, roles->entries[i].value, cfg, &fp, d,
+                      unused, &nunused) > 0)
             continue;
         /* No face of its own: the role borrows the body-text faces. */
         for (size_t k = 0; k < nsong; k++) {
-            st = jx_fonts_add(fonts, roles->keys[i], song[k].path, song[k].index, d);
+            st = jx_fonts_add(fonts, roles->entries[i].key, song[k].path, song[k].index, d);
             if (st != JX_OK)
                 goto fail;
         }
@@ -118,9 +118,9 @@ jx_status jx_fontcfg_load(const char *fonts_dir, jx_fonts **out, unsigned long l
      * companion Latin face */
     const jx_node *latin = jx_node_get(root, "latin");
     for (size_t i = 0; latin && latin->kind == JX_NODE_MAP && i < latin->count; i++) {
-        const jx_node *list = latin->items[i];
+        const jx_node *list = latin->entries[i].value;
         for (size_t k = 0; list && list->kind == JX_NODE_SEQ && k < list->count; k++) {
-            const jx_node *c = list->items[k];
+            const jx_node *c = list->entries[k].value;
             const char *file = c->kind == JX_NODE_SCALAR ? jx_node_text(c)
                                                          : jx_node_text(jx_node_get(c, "file"));
             const char *idx =
@@ -137,11 +137,12 @@ jx_status jx_fontcfg_load(const char *fonts_dir, jx_fonts **out, unsigned long l
                 continue;
             jx_diags local;
             jx_diags_init(&local);
-            st = jx_fonts_add_latin(fonts, latin->keys[i], path, idx ? atoi(idx) : 0, &local);
+            st =
+                jx_fonts_add_latin(fonts, latin->entries[i].key, path, idx ? atoi(idx) : 0, &local);
             for (size_t m = 0; st != JX_OK && m < local.count; m++)
                 jx_diags_add(d, JX_SEV_WARNING, cfg, c->line, c->col, "font-skipped",
-                             _("%s (skipped as the Latin face of role %s)"),
-                             local.items[m].message, latin->keys[i]);
+                             _("%s (skipped as the Latin face of role %s)"), local.items[m].message,
+                             latin->entries[i].key);
             jx_diags_free(&local);
             if (st == JX_OK) {
                 fp = jx_hash_bytes(fp, path, strlen(path));

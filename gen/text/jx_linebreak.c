@@ -31,7 +31,11 @@
  *         (no newline), loose: (2020年增设), 《预算法》, “放管服”.
  *   Otherwise UAX #14 stands: allowed -> JX_TIER_ALLOW, not allowed ->
  *   JX_TIER_CUT (a character boundary usable only as a last resort).
- *   5. splits a reader sees: a strong position inside a number with its
+ *   5. web addresses (http://, https://, www.): after a joint ('/' but
+ *      not inside "//", '.' before a letter, '-', '_', '?', '&', '=', '#',
+ *      '~') JX_TIER_SOFT, so an address wider than its line breaks there,
+ *      never inside a word (url_joint);
+ *   6. splits a reader sees: a strong position inside a number with its
  *      separators, percent sign and money unit (3,456.78|万元, 12.5|%) or
  *      inside a Latin word (inside_word) is JX_TIER_CUT, not SOFT, so an
  *      over-long token is cut between its parts first; and a position
@@ -342,6 +346,10 @@ static int inside_word(const lb_char *c, size_t k, size_t n)
         return 1;
     if (number_unit(a) && number_unit(b) && a != '%' && a != 0xFF05)
         return 1; /* 万|元 */
+    if ((a == 0x5E73 /* 平 */ && b == 0x65B9 /* 方 */ && k + 2 < n && c[k + 2].cp == 0x7C73) ||
+        (a == 0x65B9 && b == 0x7C73 /* 米 */ && k > 0 && c[k - 1].cp == 0x5E73) ||
+        (a == 0x516C /* 公 */ && b == 0x91CC /* 里 */))
+        return 1; /* 平|方米, 平方|米, 公|里: units read as one word */
     int sep_b = b == '.' || b == ',' || b == 0xFF0E;
     int sep_a = a == '.' || a == ',' || a == 0xFF0E;
     if (da && sep_b && k + 2 < n && (c[k + 2].flags & C_DIGIT))
@@ -349,6 +357,47 @@ static int inside_word(const lb_char *c, size_t k, size_t n)
     if (sep_a && db && k > 0 && (c[k - 1].flags & C_DIGIT))
         return 1;
     return 0;
+}
+
+/* Marks url[k] for the characters of web addresses: from "http://",
+ * "https://" or "www." to the first space, control, non-ASCII character or
+ * closing bracket/quote. */
+static void mark_urls(const lb_char *c, size_t n, unsigned char *url)
+{
+    for (size_t k = 0; k < n; k++) {
+        static const char *const starts[] = {"http://", "https://", "www."};
+        size_t m = 0;
+        for (size_t s = 0; s < 3 && !m; s++) {
+            size_t i = 0, l = strlen(starts[s]);
+            while (i < l && k + i < n && c[k + i].cp == (unsigned char)starts[s][i])
+                i++;
+            if (i == l && (k == 0 || !is_letter(c[k - 1].cp)))
+                m = l;
+        }
+        if (!m)
+            continue;
+        while (k < n && c[k].cp > ' ' && c[k].cp < 0x7F && c[k].cp != ')' && c[k].cp != ']' &&
+               c[k].cp != '"' && c[k].cp != '\'')
+            url[k++] = 1;
+    }
+}
+
+/* Whether a line may break after c[k] inside a web address, at one of its
+ * joints (after '/' but not inside "//", after '.', '-', '_', '?', '&',
+ * '=', '#', '~'), so that an address wider than its line breaks where a
+ * reader expects rather than inside a word; after '.' only before a
+ * letter, so that no line ends "47." with the next starting "5". */
+static int url_joint(const lb_char *c, size_t k, size_t n, const unsigned char *url)
+{
+    if (k + 1 >= n || !url[k] || !url[k + 1])
+        return 0;
+    uint32_t a = c[k].cp, b = c[k + 1].cp;
+    switch (a) {
+    case '/': return b != '/';
+    case '.': return is_letter(b);
+    case '-': case '_': case '?': case '&': case '=': case '#': case '~': return 1;
+    default: return 0;
+    }
 }
 
 jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier)
@@ -368,12 +417,14 @@ jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier)
     }
     lb_char *c = malloc(n * sizeof *c);
     unsigned char *coh = calloc(n, 1);
+    unsigned char *url = calloc(n, 1);
     /* the nearest non-space character at or after / at or before k */
     size_t *next_ns = malloc(n * sizeof *next_ns);
     size_t *prev_ns = malloc(n * sizeof *prev_ns);
-    if (!c || !coh || !next_ns || !prev_ns) {
+    if (!c || !coh || !url || !next_ns || !prev_ns) {
         free(c);
         free(coh);
+        free(url);
         free(next_ns);
         free(prev_ns);
         return JX_ERR_NOMEM;
@@ -390,6 +441,7 @@ jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier)
     for (size_t k = 0; k < n; k++)
         prev_ns[k] = (c[k].flags & C_SPACE) ? (k > 0 ? prev_ns[k - 1] : none) : k;
     mark_cohesion(c, n, coh);
+    mark_urls(c, n, url);
 
     pthread_once(&lb_once, lb_init);
     /* libunibreak 1.1 fails an assertion (abort) on two kinds of character
@@ -408,6 +460,7 @@ jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier)
             if (!(copy = malloc(len))) {
                 free(c);
                 free(coh);
+                free(url);
                 free(next_ns);
                 free(prev_ns);
                 return JX_ERR_NOMEM;
@@ -442,13 +495,21 @@ jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier)
             size_t after = next_ns[k + 1], before = prev_ns[k];
             if ((b & C_JOINS_PREV) || (a & C_ZWJ)) {
                 t = JX_TIER_NEVER;
+
             } else if ((a & C_PAIRED) && c[k].cp == c[k + 1].cp) {
                 t = JX_TIER_PAIR;
             } else if ((after != none && (c[after].flags & C_NO_START)) ||
                        (before != none && (c[before].flags & C_NO_END))) {
                 t = JX_TIER_LAST;
+            } else if (url_joint(c, k, n, url)) {
+                t = JX_TIER_SOFT;
             } else if (ub == LINEBREAK_ALLOWBREAK) {
-                t = coh[k] == COH_STRONG  ? (inside_word(c, k, n) ? JX_TIER_CUT : JX_TIER_SOFT)
+                /* a unit word (万元, 平方米) stays whole, after a number or not
+                 * (the head "（万元）") */
+                t = (coh[k] == COH_STRONG || ((c[k].flags & C_UNIT) && (b & C_UNIT))) &&
+                            inside_word(c, k, n)
+                        ? JX_TIER_CUT
+                    : coh[k] == COH_STRONG ? JX_TIER_SOFT
                     : coh[k] == COH_LOOSE ? JX_TIER_LOOSE
                                           : JX_TIER_ALLOW;
             } else {
@@ -462,6 +523,7 @@ jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier)
     }
     free(c);
     free(coh);
+    free(url);
     free(next_ns);
     free(prev_ns);
     return JX_OK;

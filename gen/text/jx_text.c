@@ -1070,6 +1070,7 @@ jx_status jx_text_break(jx_fonts *fonts, const char *role, double size_pt, const
 typedef struct width_ctx {
     const para *p;
     const unsigned char *tier; /* NULL: whole segments */
+    int level;                 /* pieces between positions of tier <= level */
     double max;
 } width_ctx;
 
@@ -1078,7 +1079,7 @@ static jx_status width_fn(void *ctx, size_t a, size_t b)
     width_ctx *x = ctx;
     size_t s = a;
     for (size_t k = a; k < b; k++) {
-        if (k + 1 == b || (x->tier && x->tier[k] <= JX_TIER_ALLOW)) {
+        if (k + 1 == b || (x->tier && x->tier[k] <= x->level)) {
             double w = trimmed_width(x->p->c, s, k + 1);
             if (w > x->max)
                 x->max = w;
@@ -1088,9 +1089,9 @@ static jx_status width_fn(void *ctx, size_t a, size_t b)
     return JX_OK;
 }
 
-/* The widest segment (min_content = 0) or piece between allowed breaks. */
+/* The widest segment (level -1) or piece between breaks of tier <= level. */
 static double measure(jx_fonts *fonts, const char *role, double size_pt, const char *text,
-                      size_t len, int min_content)
+                      size_t len, int level)
 {
     const jx_role *r = jx_fonts_role(fonts, role);
     if (!r || r->nown == 0 || (!text && len > 0) || !(size_pt > 0.0) || !isfinite(size_pt))
@@ -1101,7 +1102,7 @@ static double measure(jx_fonts *fonts, const char *role, double size_pt, const c
     if (para_prepare(fonts, r, size_pt, text, len, &p, NULL, NULL, NULL, 0, 0) != JX_OK)
         return -1.0;
     unsigned char *tier = NULL;
-    if (min_content) {
+    if (level >= 0) {
         jx_status st;
         tier = para_tiers(&p, text, len, &st);
         if (!tier) {
@@ -1109,7 +1110,7 @@ static double measure(jx_fonts *fonts, const char *role, double size_pt, const c
             return -1.0;
         }
     }
-    width_ctx ctx = {.p = &p, .tier = tier, .max = 0.0};
+    width_ctx ctx = {.p = &p, .tier = tier, .level = level, .max = 0.0};
     for_each_segment(&p, 0, width_fn, &ctx);
     free(tier);
     para_free(&p);
@@ -1119,11 +1120,17 @@ static double measure(jx_fonts *fonts, const char *role, double size_pt, const c
 double jx_text_width(jx_fonts *fonts, const char *role, double size_pt, const char *text,
                      size_t len)
 {
-    return measure(fonts, role, size_pt, text, len, 0);
+    return measure(fonts, role, size_pt, text, len, -1);
 }
 
 double jx_text_min_width(jx_fonts *fonts, const char *role, double size_pt, const char *text,
                          size_t len)
 {
-    return measure(fonts, role, size_pt, text, len, 1);
+    return measure(fonts, role, size_pt, text, len, JX_TIER_ALLOW);
+}
+
+double jx_text_unit_width(jx_fonts *fonts, const char *role, double size_pt, const char *text,
+                          size_t len)
+{
+    return measure(fonts, role, size_pt, text, len, JX_TIER_SOFT);
 }

@@ -132,6 +132,14 @@ double jx_text_width(jx_fonts *fonts, const char *role, double size_pt, const ch
 double jx_text_min_width(jx_fonts *fonts, const char *role, double size_pt, const char *text,
                          size_t len);
 
+/* The widest piece that must never be cut: between two positions of tier
+ * JX_TIER_SOFT or better (below), i.e. a number with its separators, sign,
+ * percent sign and unit, a Latin word, a web address between its joints,
+ * with the punctuation that may not leave it.  A line at least this wide
+ * breaks no number or word; points, -1 as for jx_text_width(). */
+double jx_text_unit_width(jx_fonts *fonts, const char *role, double size_pt, const char *text,
+                          size_t len);
+
 /* Break opportunities of `text` after tailoring, for tests and the breaker:
  * brk[i] describes the position after byte i:
  *   JX_BREAK_MUST (forced), JX_BREAK_ALLOW, JX_BREAK_NO, JX_BREAK_INSIDE_CHAR.

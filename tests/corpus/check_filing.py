@@ -20,8 +20,10 @@ FILING.yaml.  The checks, each printed as "NAME: kind: detail":
   glyph      a character is drawn as U+FFFD or from the Private Use Area
              (no real glyph), or a font is not embedded (pdffonts);
   header     a page ends with a header row (header: true in the layout)
-             and nothing under it, or a table continued on a new page does
-             not start with the header rows above the break.
+             and nothing under it, or a page shows rows of a table part
+             that has header rows (the rest of the row list a header row
+             opens) without those header rows above them: every continued
+             part starts with its header rows.
 """
 import json
 import os
@@ -219,21 +221,48 @@ def bbox_layout(pdf):
     return ET.fromstring(out)
 
 
-def split_faults(root):
+def split_faults(root, trace=None):
+    """Numbers, unit words and Latin words broken across two lines of a
+    text block, read as shared/tools/typeset reads them (poppler's blocks
+    and lines).  With the trace, a pair whose two ends lie in different
+    cells of the grid (poppler joins the lines of cells side by side into
+    one line, so a line "ends" in the right cell and the next "starts" in
+    the left one) is left out: the typeset judge counts it, but no text
+    was broken (README: runs recorded)."""
     faults = []
     for pno, page in enumerate(root.iter("page"), 1):
+        rules = trace[pno - 1]["rules"] if trace and pno - 1 < len(trace) else None
         for block in page.iter("block"):
-            lines = ["".join(w.text or "" for w in line.iter("word")) for line in block.iter("line")]
-            for a, b in zip(lines, lines[1:]):
-                if not a or not b:
-                    continue
+            lines = []
+            for line in block.iter("line"):
+                words = list(line.iter("word"))
+                lines.append(("".join(w.text or "" for w in words), words))
+            for (a, wa), (b, wb) in zip(lines, lines[1:]):
+                # a number, a unit word or a Latin word across a line end
+                a, b = a.rstrip(), b.lstrip()
                 bad = (DIGIT_END.search(a) and NUM_START.search(b)) or \
                       (LATIN_END.search(a) and LATIN_START.search(b)) or \
                       any(a.endswith(x) and b.startswith(y) for x, y in UNIT_SPLIT) or \
-                      (DIGIT_END.search(a) and b[0] in "%％")
+                      (DIGIT_END.search(a) and b[:1] in "万亿元%％")
+                if bad and rules is not None and wa and wb and \
+                        not same_cell(rules, wa[-1], wb[0]):
+                    bad = False
                 if bad:
                     faults.append("page %d: %s/%s" % (pno, a[-12:], b[:12]))
     return faults
+
+
+def same_cell(rules, wa, wb):
+    """Whether words wa (ending a line) and wb (starting the next) lie
+    between the same vertical rules of the grid."""
+    ya, yb = float(wa.get("yMin")), float(wb.get("yMax"))
+    xa = (float(wa.get("xMin")) + float(wa.get("xMax"))) / 2
+    xb = (float(wb.get("xMin")) + float(wb.get("xMax"))) / 2
+    lo, hi = min(xa, xb), max(xa, xb)
+    for (x0, y0, x1, y1) in rules:
+        if abs(x0 - x1) < 0.01 and lo < x0 < hi and min(y0, y1) < yb and max(y0, y1) > ya:
+            return False
+    return True
 
 
 def word_boxes(root):
@@ -342,6 +371,143 @@ def header_faults(trace, heads):
     return faults
 
 
+# ---- header rows of continued table parts ----
+
+def lookup(ctxs, path):
+    """The value at dotted path: from the filing's root for "/a.b", else
+    from the innermost list entry outwards (as the layout resolves it)."""
+    if path.startswith("/"):
+        ctxs, path = ctxs[:1], path[1:]
+    for node in reversed(ctxs):
+        v = node
+        for p in path.split("."):
+            if isinstance(v, dict) and p in v:
+                v = v[p]
+            elif isinstance(v, list) and p.isdigit() and int(p) < len(v):
+                v = v[int(p)]
+            else:
+                v = None
+                break
+        if v is not None:
+            return v
+    return None
+
+
+def cell_text(cell, ctxs):
+    """What a layout cell shows, normalized; "" for an amount (shown
+    formatted) or an empty value."""
+    if not isinstance(cell, dict):
+        return ""
+    if isinstance(cell.get("text"), str):
+        return norm(re.sub(r"\{([^{}]*)\}",
+                           lambda m: str(lookup(ctxs, m.group(1)) or ""), cell["text"]))
+    if "field" in cell and "format" not in cell:
+        v = lookup(ctxs, cell["field"])
+        if isinstance(v, (str, int, float)) and not isinstance(v, bool):
+            return norm(str(v))
+    return ""
+
+
+def headed_parts(layout, data):
+    """The table parts the layout gives a header: (the header block's cell
+    texts, the texts of the rows it heads).  A header block heads the rest
+    of its row list (nested rows included) up to the list's next header
+    block, as the paginator repeats it (jx_row.header_from/until)."""
+    parts = []
+
+    def rows_of(items, ctxs):
+        produced, current, contig = [], None, False
+        for it in items or []:
+            if not isinstance(it, dict):
+                continue
+            if "row" in it:
+                texts = [cell_text(c, ctxs) for c in it["row"]]
+                if it.get("header") is True:
+                    if current is None or not contig:
+                        current = ([], [])
+                        parts.append(current)
+                    current[0].extend(t for t in texts if t)
+                    contig = True
+                    produced.extend(texts)
+                    continue
+                sub = texts
+            elif "band" in it:
+                sub = [cell_text(it["band"], ctxs)] + rows_of(it.get("rows"), ctxs)
+            elif "each" in it:
+                sub = []
+                entries = lookup(ctxs, it["each"])
+                for e in entries if isinstance(entries, list) else []:
+                    sub += rows_of(it.get("rows"), ctxs + [e])
+            elif "sides" in it:
+                sub = []
+                for side in it["sides"]:
+                    sub += rows_of(side.get("rows"), ctxs)
+            else:
+                continue
+            contig = False
+            if current is not None:
+                current[1].extend(sub)
+            produced.extend(sub)
+        return produced
+
+    def blocks_of(blocks, ctxs):
+        for b in blocks or []:
+            if not isinstance(b, dict):
+                continue
+            if isinstance(b.get("table"), dict):
+                rows_of(b["table"].get("rows"), ctxs)
+            elif "each" in b and "blocks" in b:
+                entries = lookup(ctxs, b["each"])
+                for e in entries if isinstance(entries, list) else []:
+                    blocks_of(b["blocks"], ctxs + [e])
+
+    for sec in layout.get("sections") or []:
+        if "each" in sec:
+            entries = lookup([data], sec["each"])
+            for e in entries if isinstance(entries, list) else []:
+                blocks_of(sec.get("blocks"), [data, e])
+        else:
+            blocks_of(sec.get("blocks"), [data])
+    return [(h, r) for h, r in parts if h]
+
+
+def part_faults(pages, parts):
+    """Pages where rows of a headed part appear without its header rows
+    above them (pages: each page's normalized -raw text).  A row is known
+    by a text of it at least 4 characters long that no other row has and
+    the PDF shows once (a long text by its first and last 12 characters, as
+    a row split across pages shows each on its own page)."""
+    count = {}
+    for _, rows in parts:
+        for t in rows:
+            count[t] = count.get(t, 0) + 1
+    whole = "\x00".join(pages)
+    faults = []
+    for head, rows in parts:
+        keys = []
+        for t in rows:
+            if len(t) < 4 or count[t] > 1 or any(t in h or h in t for h in head):
+                continue
+            keys += [k for k in ([t] if len(t) <= 24 else [t[:12], t[-12:]])
+                     if whole.count(k) == 1]
+        for pno, page in enumerate(pages):
+            at = [page.find(k) for k in keys if k in page]
+            if not at:
+                continue
+            first = min(at)
+            pos, ok = 0, True
+            for h in head:
+                i = page.find(h, pos)
+                if i < 0 or i > first:
+                    ok = False
+                    break
+                pos = i + len(h)
+            if not ok:
+                faults.append("page %d: rows headed by %s without their header" %
+                              (pno + 1, "/".join(head)[:40]))
+    return faults
+
+
 # ---- the workbook ----
 
 def workbook(path):
@@ -432,12 +598,13 @@ def check(src, filing, out):
         if " no " in line.split("Identity")[-1][:12] if "Identity" in line else False:
             faults.append("glyph: font not embedded: %s" % line)
     root = bbox_layout(pdf)
-    faults += ["split: " + x for x in split_faults(root)]
     trace_path = os.path.join(out, name + ".trace")
-    if os.path.exists(trace_path):
-        trace = read_trace(trace_path)
+    trace = read_trace(trace_path) if os.path.exists(trace_path) else None
+    faults += ["split: " + x for x in split_faults(root, trace)]
+    if trace is not None:
         faults += ["border: " + x for x in border_faults(root, trace)]
         faults += ["header: " + x for x in header_faults(trace, header_texts(layout))]
+    faults += ["header: " + x for x in part_faults(pages, headed_parts(layout, data))]
     return ["%s: %s" % (name, f) for f in faults]
 
 

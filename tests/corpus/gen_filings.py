@@ -24,7 +24,8 @@ from decimal import Decimal, ROUND_HALF_UP
 
 import yaml
 
-REGIONS = ["changzhou", "jiangbei", "tangshan", "guangzhou", "guanggu"]
+REGIONS = ["changzhou", "jiangbei", "tangshan", "guangzhou", "guanggu", "national_project",
+           "national_dept"]
 
 # Common characters of the samples' prose, plus words a unit writes.
 WORDS = ("园区 聚焦 产业 发展 战略 进一步 提高 站位 明确 重点 压实 责任 高标准 落实 各项 任务 "
@@ -338,10 +339,21 @@ class Filing:
                         pass
                     L = self.get(base, rule["left"])
                     R = self.get(base, rule["right"])
-                    if L and R and L[0][2] not in (None,) and R[0][2] is not None:
-                        right = self.num(R[0][2])
+                    right_rule = self.sum_of(rule["right"])
+                    if L and R and (R[0][2] is not None or right_rule) and (
+                            L[0][2] is not None or self.sum_of(rule["left"])):
+                        # A derived total left out is the sum of its parts.
+                        right = self.num(R[0][2]) if R[0][2] is not None else sum(
+                            self.num(v) for p in right_rule["parts"] for _, _, v in self.get(base, p))
                         lv = (right * Decimal(r.random())).quantize(Decimal(1), rounding="ROUND_DOWN")
                         L[0][0][L[0][1]] = str(lv)
+                        # A total of an earlier sum rule: its parts add up
+                        # to the new total again (national_project's
+                        # annual-total, then annual-within-mid).
+                        total_rule = self.sum_of(rule["left"])
+                        if total_rule:
+                            assigned.add(id(L[0][0]) * 1000 + hash(L[0][1]))
+                            self.fix_sum(total_rule, base, assigned)
                 elif kind == "plan":
                     vals = sorted(r.randrange(0, 101) for _ in rule["values"])
                     vals[-1] = 100
@@ -368,6 +380,14 @@ class Filing:
                     q = Decimal(1).scaleb(-r.randrange(2, 5))
                     par[k] = fmt_dec((a / t).quantize(q, rounding=ROUND_HALF_UP))
 
+    def sum_of(self, path):
+        """The sum rule whose total is `path`, or None."""
+        for rule in self.layout.get("rules", []):
+            if rule["kind"] == "sum" and rule.get("severity") != "warning" and \
+                    path in (rule["total"] if isinstance(rule["total"], list) else [rule["total"]]):
+                return rule
+        return None
+
     def fix_sum(self, rule, base, assigned):
         r = self.g.rnd
         scale = Decimal(str(rule.get("scale", 1)))
@@ -384,7 +404,10 @@ class Filing:
             return
         total = sum(self.num(v) for _, _, v in parts) * scale
         derived = len(totals) == 1 and self.spec_of(totals[0]).get("derived")
-        if derived and r.random() < 0.6:
+        # a total an `le` rule compares is kept, so that the rule can hold it
+        compared = any(totals[0] in (x.get("left"), x.get("right"))
+                       for x in self.layout.get("rules", []) if x["kind"] == "le")
+        if derived and not compared and r.random() < 0.6:
             for par, k, _ in tnodes:
                 if isinstance(par, dict):
                     par.pop(k, None)

@@ -198,6 +198,48 @@ class NotFilings(Tmp):
         p = self.write("bad.yaml", "region: changzhou\nyear: \"2025\n")
         self.assertEqual(run(["check", p])[2],
                          "%s:3:1: 错误: YAML/JSON 格式错误: 文件意外结束 （在读取带引号的文字时）\n" % p)
+        self.assertEqual(run(["check", "--lang=en", p])[2],
+                         "%s:3:1: error: malformed YAML/JSON: found unexpected end of stream while "
+                         "scanning a quoted scalar\n" % p)
+
+    def both(self, p):
+        return run(["check", p]), run(["check", "--lang=en", p])
+
+    def test_pdf_in_english(self):
+        p = self.write("scan.yaml", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+        self.assertEqual(run(["check", "--lang=en", p])[2],
+                         "%s: error: this is a PDF document, not a filing (a filing is YAML or JSON "
+                         "text): jxgen makes PDFs from filings; it does not read them\n" % p)
+
+    def test_filing_without_region(self):
+        p = self.write("f.yaml", "year: 2025\n")
+        (rc, _, zh), (_, _, en) = self.both(p)
+        self.assertEqual((rc, zh), (1, "%s:1:1: 错误: 申报文件需要 region:（例如 region: changzhou）来选择"
+                                       "表格；jxgen regions 可列出所有地区\n" % p))
+        self.assertEqual(en, "%s:1:1: error: a filing needs region: (e.g. region: changzhou) to select "
+                             "its form; jxgen regions lists them\n" % p)
+
+    def test_invalid_utf8(self):
+        p = self.write("f.yaml", b"region: changzhou\nproject:\n  name: \xff\xfe\x80\n")
+        (rc, _, zh), (_, _, en) = self.both(p)
+        self.assertEqual((rc, zh), (1, "%s:3:9: 错误: 第 35 字节不是有效的 UTF-8（请另存为 UTF-8）\n" % p))
+        self.assertEqual(en, "%s:3:9: error: invalid UTF-8 at byte offset 35 (save the file as "
+                             "UTF-8)\n" % p)
+
+    def test_nul_byte(self):
+        p = self.write("f.yaml", b"region: changzhou\n\0\0")
+        (rc, _, zh), (_, _, en) = self.both(p)
+        self.assertEqual((rc, zh), (1, "%s:2:1: 错误: 不是文本文件: 第 18 字节是 NUL\n" % p))
+        self.assertEqual(en, "%s:2:1: error: not a text file: NUL byte at byte offset 18\n" % p)
+
+    def test_missing_file(self):
+        p = os.path.join(self.tmp, "missing.yaml")
+        (rc, _, zh), (_, _, en) = self.both(p)
+        # The system's own text follows (strerror: Chinese when glibc's
+        # catalog is installed, else English).
+        self.assertEqual(rc, 2)
+        self.assertRegex(zh, r"^%s: 错误: 无法打开: [^?]+\n$" % p)
+        self.assertEqual(en, "%s: error: cannot open: No such file or directory\n" % p)
 
 
 class Batches(Tmp):
@@ -335,6 +377,27 @@ class Diff(Tmp):
         self.assertIn("%s: warning: the two versions are of different regions (changzhou in %s, "
                       "tangshan here): fields are compared by key, with the labels of tangshan "
                       "[diff-region]\n" % (b, a), se)
+
+
+class DiffUnits(unittest.TestCase):
+    def test_totals_that_follow_show_their_unit(self):
+        rev = os.path.join(SRC, "tests", "data", "revision")
+        args = ["diff", "--layouts", os.path.join(rev, "layouts"), "v1/dept.yaml", "v2/dept.yaml"]
+        self.assertEqual(run(args, cwd=rev), (1, (
+            "--- v1/dept.yaml\n+++ v2/dept.yaml\n"
+            "  修改     项目支出明细[规划设计项目2025] › 全年预算数 (projects.1.amount): 80 → 95.5 万元  "
+            "[v2/budget.yaml:8:41]\n"
+            "  随之变化的合计:\n"
+            "           部门整体资金 › 项目支出 (funds.projects_total): 466.00 → 481.50 万元\n"), ""))
+        self.assertEqual(run(["--lang=en"] + args, cwd=rev), (1, (
+            "--- v1/dept.yaml\n+++ v2/dept.yaml\n"
+            "  changed  项目支出明细[规划设计项目2025] › 全年预算数 (projects.1.amount): 80 → 95.5 万元  "
+            "[v2/budget.yaml:8:41]\n"
+            "  totals that follow:\n"
+            "           部门整体资金 › 项目支出 (funds.projects_total): 466.00 → 481.50 万元\n"), ""))
+        rc, so, _ = run(args + ["--format=json"], cwd=rev)
+        doc = json.loads(so)
+        self.assertEqual(doc["filings"][0]["consequences"][0]["unit"], "万元")
 
 
 class Hints(Tmp):

@@ -69,8 +69,8 @@ class KnownRevision(unittest.TestCase):
             "label": "项目支出明细[规划设计项目2025] › 全年预算数", "unit": "万元",
             "old": "80", "new": "95.5", "from": "v2/budget.yaml:8:41"}])
         self.assertEqual(dept["consequences"], [{
-            "path": "funds.projects_total", "label": "部门整体资金 › 项目支出", "percent": False,
-            "old": "466.00", "new": "481.50"}])
+            "path": "funds.projects_total", "label": "部门整体资金 › 项目支出", "unit": "万元",
+            "percent": False, "old": "466.00", "new": "481.50"}])
         self.assertEqual(by_new["v2/p01.yaml"]["status"], "unchanged")
         self.assertEqual(by_new["v2/p02.yaml"]["changes"][0]["path"], "fund.total")
 

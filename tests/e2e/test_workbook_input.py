@@ -37,6 +37,7 @@ SRC = os.path.abspath(sys.argv[2])
 SAMPLES = sorted(glob.glob(os.path.join(SRC, "input", "*.yaml")))
 FORM = "项目绩效目标表"  # changzhou's form sheet
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="1718409600")
+ZH_ENV = {k: v for k, v in ENV.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
 
 
 def jx(*args, cwd=None):
@@ -168,6 +169,51 @@ class RoundTrip(Base):
                     self.assertTrue(a.read() == b.read(), "%s: direct build differs" % name)
 
 
+def sanitized(binary):
+    """Whether binary is an AddressSanitizer build (it links libasan)."""
+    r = subprocess.run(["ldd", binary], capture_output=True, text=True)
+    return "libasan" in r.stdout
+
+
+# Generated filings of every layout (tests/corpus/gen_filings.py, fixed
+# seed): 5 per region (35 in all), 1 per region under the sanitizers.
+CORPUS_REGIONS = sorted(os.path.basename(f)[:-5] for f in glob.glob(os.path.join(SRC, "layouts", "*.yaml")))
+CORPUS_PER_REGION = int(os.environ.get("JX_ROUNDTRIP_COUNT", "1" if sanitized(JXGEN) else "5"))
+
+
+class CorpusRoundTrip(Base):
+    def test_generated_filings(self):
+        """build -> import -> build over generated filings of all seven
+        layouts: the second PDF is byte-identical to the first and the
+        imported filing equals the generated one, every value as written
+        (strings stay strings: '1,000.50', '12.5%', '-', '')."""
+        gen = os.path.join(self.tmp, "corpus")
+        args = [sys.executable, os.path.join(SRC, "tests", "corpus", "gen_filings.py"), SRC, gen,
+                "--seed", "13", "--count", str(CORPUS_PER_REGION), "--small"]
+        for region in CORPUS_REGIONS:
+            args += ["--region", region]
+        subprocess.run(args, check=True, capture_output=True)
+        filings = sorted(glob.glob(os.path.join(gen, "*.yaml")))
+        self.assertEqual(len(filings), CORPUS_PER_REGION * len(CORPUS_REGIONS))
+        self.assertIn("national_dept", CORPUS_REGIONS)
+        self.assertIn("national_project", CORPUS_REGIONS)
+        first = os.path.join(self.tmp, "corpus-1")
+        r = jx("build", "--force", gen, "-o", first)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for src in filings:
+            name = os.path.splitext(os.path.basename(src))[0]
+            with self.subTest(filing=name):
+                back = self.import_ok(os.path.join(first, name + ".xlsx"), "corpus-" + name + ".yaml")
+                with open(src, encoding="utf-8") as f:
+                    orig = yaml.safe_load(f)
+                with open(back, encoding="utf-8") as f:
+                    got = yaml.safe_load(f)
+                self.assertEqual(got, orig)
+                pdf = self.rebuild(back, "corpus-2-" + name)
+                with open(pdf, "rb") as a, open(os.path.join(first, name + ".pdf"), "rb") as b:
+                    self.assertTrue(a.read() == b.read(), "%s: PDF differs" % name)
+
+
 def edit_changzhou(src, dst):
     """A clerk's edits: amounts, a text, one indicator row inserted and one
     deleted (the way Excel moves cells, merges and references)."""
@@ -284,6 +330,86 @@ class Edits(Base):
             self.assertEqual(yaml.safe_load(f)["fund"]["total"], 600)
 
 
+class TemplateTexts(Base):
+    """A value the form shows inside its own text ("（{year}年度）",
+    "中期目标（{goals.mid_start}年－{goals.mid_end}年）", "绩效目标：{goal}",
+    "{title}{content}") is read back from that cell when the clerk edits
+    it; an edit of the form's own text around the values, or of two
+    values that run together, is an error naming the cell."""
+
+    def edit(self, sample, sheet, cells, name):
+        wb = openpyxl.load_workbook(os.path.join(self.out, sample + ".xlsx"))
+        for cell, value in cells.items():
+            wb[sheet][cell] = value
+        p = self.path(name)
+        wb.save(p)
+        return p
+
+    def test_years_in_titles(self):
+        book = self.edit("national_project", "项目支出绩效目标表",
+                         {"A2": "（2027年度）", "B9": "中期目标（2027年－2029年）"}, "np-years.xlsx")
+        with open(self.import_ok(book, "np-years.yaml"), encoding="utf-8") as f:
+            got = yaml.safe_load(f)
+        with open(os.path.join(SRC, "input", "national_project.yaml"), encoding="utf-8") as f:
+            orig = yaml.safe_load(f)
+        self.assertEqual((got["year"], got["goals"]["mid_start"], got["goals"]["mid_end"]),
+                         ("2027", "2027", "2029"))
+        # nothing else changed
+        orig["year"], orig["goals"]["mid_start"], orig["goals"]["mid_end"] = "2027", "2027", "2029"
+        self.assertEqual(got, orig)
+        text = jxcheck.pdf_text(self.rebuild(self.path("np-years.yaml"), "np-years"))[0]
+        self.assertIn("（2027年度）", text)
+        self.assertIn("中期目标（2027年－2029年）", text)
+        # build FORM.xlsx directly gives the same PDF
+        direct = self.rebuild(book, "np-years-direct")
+        with open(direct, "rb") as a, open(os.path.join(self.path("np-years"), "np-years.pdf"),
+                                           "rb") as b:
+            self.assertTrue(a.read() == b.read())
+
+    def test_text_after_a_caption(self):
+        book = self.edit("tangshan", "部门整体绩效目标",
+                         {"A10": "绩效目标：保障孵化场地正常运营。",
+                          "A25": "（一）完善制度建设。制定制度。"}, "ts-text.xlsx")
+        with open(self.import_ok(book, "ts-text.yaml"), encoding="utf-8") as f:
+            got = yaml.safe_load(f)
+        dg = got["department_goals"]
+        self.assertEqual(dg["items"][0]["goal"], "保障孵化场地正常运营。")
+        self.assertEqual((dg["measures"][0]["title"], dg["measures"][0]["content"]),
+                         ("（一）完善制度建设。", "制定制度。"))
+        r = jx("diff", "--lang=en", os.path.join(SRC, "input", "tangshan.yaml"), self.path("ts-text.yaml"))
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(len([l for l in r.stdout.splitlines() if l.startswith("  changed")]), 2)
+
+    def refuse_both(self, book, en, zh):
+        for lang, message in (("en", en), ("zh", zh)):
+            r = subprocess.run([JXGEN, "import", "--lang=" + lang, book, "-o", self.path("never.yaml")],
+                               capture_output=True, text=True, env=ZH_ENV)
+            self.assertEqual((r.returncode, r.stderr), (1, message))
+            self.assertFalse(os.path.exists(self.path("never.yaml")))
+
+    def test_caption_edited(self):
+        book = self.edit("tangshan", "部门整体绩效目标",
+                         {"A11": "指标：企业入驻配套及时率达到100%"}, "ts-caption.xlsx")
+        self.refuse_both(
+            book,
+            "%s:部门整体绩效目标!A11: error: the form's own text in this cell was changed: only the "
+            "values in it (「绩效指标」) can be edited here; the rest must read “绩效指标：「绩效指标」”\n"
+            % book,
+            "%s:部门整体绩效目标!A11: 错误: 这个单元格里表格本身的文字被改动了：这里只能修改其中的值"
+            "（「绩效指标」），其余文字须保持为“绩效指标：「绩效指标」”\n" % book)
+
+    def test_values_run_together(self):
+        book = self.edit("tangshan", "部门整体绩效目标",
+                         {"A25": "（一）完善制度。制定制度。"}, "ts-run.xlsx")
+        self.refuse_both(
+            book,
+            "%s:部门整体绩效目标!A25: error: the values this cell shows (「措施」、「措施内容」) run "
+            "together and more than one of them was changed, so where one ends cannot be told; "
+            "change one at a time and import after each\n" % book,
+            "%s:部门整体绩效目标!A25: 错误: 这个单元格里的几个值（「措施」、「措施内容」）连在一起，"
+            "且改动了不止一个，无法分辨一个值在哪里结束；请一次只改一个，每改一个导入一次\n" % book)
+
+
 def flat_rows(sample):
     with open(sample, encoding="utf-8") as f:
         return list(leaves(yaml.safe_load(f)))
@@ -358,14 +484,21 @@ SHEET_HEAD = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlform
 
 
 class BadWorkbooks(Base):
-    def refuse(self, book, message):
+    """Each bad workbook is refused with its exact message, in Chinese (the
+    default) and in English (--lang=en), and nothing is written."""
+
+    def refuse(self, book, en, zh):
         dst = self.path("never.yaml")
-        r = jx("import", book, "-o", dst)
-        self.assertEqual(r.returncode, 1 if "error" in message else 2, r.stderr)
-        self.assertEqual(r.stderr, message)
-        self.assertFalse(os.path.exists(dst))
-        r = jx("build", book, "-o", self.path("never"))
+        for lang, message in (("en", en), ("zh", zh)):
+            r = subprocess.run([JXGEN, "import", "--lang=" + lang, book, "-o", dst],
+                               capture_output=True, text=True, env=ZH_ENV)
+            self.assertEqual(r.stderr, message)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertFalse(os.path.exists(dst))
+        r = subprocess.run([JXGEN, "build", book, "-o", self.path("never")], capture_output=True,
+                           text=True, env=ZH_ENV)
         self.assertNotEqual(r.returncode, 0)
+        self.assertIn(zh, r.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.path("never"), "bad.pdf")))
 
     def write(self, name, data):
@@ -385,27 +518,35 @@ class BadWorkbooks(Base):
         big = SHEET_HEAD + " " * (100 * 1024 * 1024) + "</sheetData></worksheet>"
         p = self.write("bad.xlsx", minimal_book(big))
         self.assertLess(os.path.getsize(p), 1024 * 1024)
-        self.refuse(p, "%s: error: xl/worksheets/sheet1.xml 解压后有 104857733 字节，超过上限 "
+        self.refuse(p, "%s: error: xl/worksheets/sheet1.xml inflates to 104857733 bytes, more than the "
+                    "limit of 67108864 bytes: this is not a form, perhaps a zip bomb\n" % p,
+                    "%s: 错误: xl/worksheets/sheet1.xml 解压后有 104857733 字节，超过上限 "
                     "67108864 字节：这不是一张表格，可能是压缩炸弹\n" % p)
 
     def test_million_rows(self):
         rows = "".join('<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i)
                        for i in range(1, 1000001))
         p = self.write("bad.xlsx", minimal_book(SHEET_HEAD + rows + "</sheetData></worksheet>"))
-        self.refuse(p, "%s: error: 工作表“数据”在第 100001 行（A100001）还有内容：jxgen 的表格"
+        self.refuse(p, "%s: error: sheet “数据” has content in row 100001 (A100001): jxgen's forms have "
+                    "at most 100000 rows\n" % p,
+                    "%s: 错误: 工作表“数据”在第 100001 行（A100001）还有内容：jxgen 的表格"
                     "不超过 100000 行\n" % p)
 
     def test_malformed_xml(self):
         p = self.write("bad.xlsx", minimal_book(SHEET_HEAD + '<row r="1"><c r="A1"><v>1</c>'
                                                 "</row></sheetData></worksheet>"))
-        self.refuse(p, "%s:xl/worksheets/sheet1.xml:1:137: error: XML 格式错误（mismatched tag）："
+        self.refuse(p, "%s:xl/worksheets/sheet1.xml:1:137: error: malformed XML (mismatched tag): the "
+                    "workbook is damaged\n" % p,
+                    "%s:xl/worksheets/sheet1.xml:1:137: 错误: XML 格式错误（mismatched tag）："
                     "工作簿已损坏\n" % p)
 
     def test_doctype(self):
         p = self.write("bad.xlsx", minimal_book(
             '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + SHEET_HEAD[21:] +
             "</sheetData></worksheet>"))
-        self.refuse(p, "%s: error: xl/worksheets/sheet1.xml 含有 DOCTYPE 声明：工作簿的 XML 不用它，"
+        self.refuse(p, "%s: error: xl/worksheets/sheet1.xml has a DOCTYPE declaration: the XML of a "
+                    "workbook has none, so it is refused for safety\n" % p,
+                    "%s: 错误: xl/worksheets/sheet1.xml 含有 DOCTYPE 声明：工作簿的 XML 不用它，"
                     "为安全起见拒绝读取\n" % p)
 
     def with_entry(self, name, entry, data=b"x"):
@@ -420,19 +561,28 @@ class BadWorkbooks(Base):
 
     def test_macros(self):
         p = self.with_entry("bad.xlsm", "xl/vbaProject.bin")
-        self.refuse(p, "%s: error: 工作簿含有宏（xl/vbaProject.bin）：jxgen 不读带宏的工作簿（.xlsm）；"
+        self.refuse(p, "%s: error: the workbook has macros (xl/vbaProject.bin): jxgen does not read "
+                    "workbooks with macros (.xlsm); save it as “Excel Workbook (*.xlsx)” and import "
+                    "that\n" % p,
+                    "%s: 错误: 工作簿含有宏（xl/vbaProject.bin）：jxgen 不读带宏的工作簿（.xlsm）；"
                     "请另存为“Excel 工作簿（*.xlsx）”后再导入\n" % p)
 
     def test_external_links(self):
         p = self.with_entry("bad.xlsx", "xl/externalLinks/externalLink1.xml")
-        self.refuse(p, "%s: error: 工作簿链接了其他工作簿（xl/externalLinks/externalLink1.xml）："
+        self.refuse(p, "%s: error: the workbook links to other workbooks "
+                    "(xl/externalLinks/externalLink1.xml): import reads only this workbook's values; "
+                    "break the links in Excel or WPS (“Break Link”) and save it again\n" % p,
+                    "%s: 错误: 工作簿链接了其他工作簿（xl/externalLinks/externalLink1.xml）："
                     "导入只读本工作簿的值；请在 Excel 或 WPS 中“断开链接”后再保存\n" % p)
 
     def test_renamed_sheet(self):
         def rename(wb):
             wb[FORM].title = "我的表"
         p = self.edited(rename)
-        self.refuse(p, "%s: error: 找不到工作表“项目绩效目标表”：它被改名或删除了；导入按工作表名"
+        self.refuse(p, "%s: error: there is no sheet “项目绩效目标表”: it was renamed or deleted; import "
+                    "finds the parts of the form by their sheet names: rename it back to "
+                    "“项目绩效目标表”\n" % p,
+                    "%s: 错误: 找不到工作表“项目绩效目标表”：它被改名或删除了；导入按工作表名"
                     "找到表格的各个部分，请把它改回“项目绩效目标表”\n" % p)
 
     def test_renamed_sheet_excel(self):
@@ -444,7 +594,9 @@ class BadWorkbooks(Base):
                     if isinstance(c.value, str) and c.value.startswith("=ROW("):
                         c.value = c.value.replace(FORM, "我的表")
         p = self.edited(rename)
-        self.refuse(p, "%s:我的表: error: 工作表“项目绩效目标表”被改名为“我的表”：导入按工作表名找到"
+        self.refuse(p, "%s:我的表: error: sheet “项目绩效目标表” was renamed to “我的表”: import finds the "
+                    "parts of the form by their sheet names; rename it back to “项目绩效目标表”\n" % p,
+                    "%s:我的表: 错误: 工作表“项目绩效目标表”被改名为“我的表”：导入按工作表名找到"
                     "表格的各个部分；请把它改回“项目绩效目标表”\n" % p)
 
     def test_row_in_fixed_part(self):
@@ -452,26 +604,37 @@ class BadWorkbooks(Base):
             insert_row(wb, FORM, 13)
             wb[FORM]["H13"] = 100
         p = self.edited(ins)
-        self.refuse(p, "%s:项目绩效目标表!H13: error: 这一行插在表格的固定部分：只能在指标、项目等"
+        self.refuse(p, "%s:项目绩效目标表!H13: error: this row was inserted in a fixed part of the form: "
+                    "rows can be inserted only in a list (indicators, projects and the like: "
+                    "right-click a row of an entry, “Insert”); delete this row\n" % p,
+                    "%s:项目绩效目标表!H13: 错误: 这一行插在表格的固定部分：只能在指标、项目等"
                     "列表里插入行（在某一条的行上右键“插入”）；请删除这一行\n" % p)
 
     def test_fixed_row_deleted(self):
         p = self.edited(lambda wb: delete_row(wb, FORM, 14))
-        self.refuse(p, "%s:项目绩效目标表!A14: error: 表格固定部分的第 14 行被删除了：只有指标、项目"
+        self.refuse(p, "%s:项目绩效目标表!A14: error: row 14 of a fixed part of the form was deleted: "
+                    "only rows of a list (indicators, projects and the like) can be deleted; undo "
+                    "the deletion\n" % p,
+                    "%s:项目绩效目标表!A14: 错误: 表格固定部分的第 14 行被删除了：只有指标、项目"
                     "等列表里的行可以删除；请撤销删除\n" % p)
 
     def test_value_in_unused_cell(self):
         def put(wb):
             wb[FORM]["K12"] = "备注"
         p = self.edited(put)
-        self.refuse(p, "%s:项目绩效目标表!K12: error: 表格没有用到这个单元格：填在这里的“备注”不会"
+        self.refuse(p, "%s:项目绩效目标表!K12: error: the form does not use this cell: “备注” written "
+                    "here would appear in no output; write it into its column, or delete it\n" % p,
+                    "%s:项目绩效目标表!K12: 错误: 表格没有用到这个单元格：填在这里的“备注”不会"
                     "出现在任何输出里；请把它填到对应的栏目中，或删掉\n" % p)
 
     def test_formula_without_cached_value(self):
         def put(wb):
             wb[FORM]["H13"] = "=400+100"
         p = self.edited(put)
-        self.refuse(p, "%s:项目绩效目标表!H13: error: 这个单元格是公式（=400+100），但工作簿里没有"
+        self.refuse(p, "%s:项目绩效目标表!H13: error: this cell is a formula (=400+100) whose result the "
+                    "workbook does not hold: open the workbook in Excel or WPS and save it once, or "
+                    "write the number\n" % p,
+                    "%s:项目绩效目标表!H13: 错误: 这个单元格是公式（=400+100），但工作簿里没有"
                     "保存它的计算结果：请在 Excel 或 WPS 中打开并保存一次，或直接填写数值\n" % p)
 
     def test_inconsistent_amounts(self):
@@ -482,22 +645,38 @@ class BadWorkbooks(Base):
         p = self.edited(put)
         self.refuse(p, "%s:项目绩效目标表!H12: error: 小计 (fund.subtotal) 500万元 ≠ 一般公共预算资金 + "
                     "政府性基金 + 财政专户管理资金 + 国有资本金 = 400万元 (a difference of 100万元) "
+                    "[fund-subtotal]\n" % p,
+                    "%s:项目绩效目标表!H12: 错误: 小计 (fund.subtotal) 500万元 ≠ 一般公共预算资金 + "
+                    "政府性基金 + 财政专户管理资金 + 国有资本金 = 400万元（相差 100万元） "
                     "[fund-subtotal]\n" % p)
 
     def test_build_does_not_replace_its_input(self):
         src = os.path.join(self.out, "changzhou.xlsx")
         with open(src, "rb") as f:
             before = f.read()
-        r = jx("build", src, "-o", self.out)
+        r = jx("build", "--lang=en", src, "-o", self.out)
         self.assertEqual(r.returncode, 2)
         self.assertIn("%s: error: the workbook would replace itself: build it into another "
                       "folder (-o)" % src, r.stdout + r.stderr)
+        r = subprocess.run([JXGEN, "build", src, "-o", self.out], capture_output=True, text=True,
+                           env=ZH_ENV)
+        self.assertIn("%s: 错误: 工作簿会覆盖它自己：请输出到另一个文件夹（-o）" % src, r.stdout + r.stderr)
         with open(src, "rb") as f:
             self.assertEqual(f.read(), before)
 
     def test_not_a_workbook(self):
         p = self.write("bad.xlsx", b"this is not a zip")
-        self.refuse(p, "%s: error: 不是 Excel 工作簿（.xlsx）：Not a zip archive\n" % p)
+        self.refuse(p, "%s: error: not an Excel workbook (.xlsx): Not a zip archive\n" % p,
+                    "%s: 错误: 不是 Excel 工作簿（.xlsx）：Not a zip archive\n" % p)
+
+    def test_not_a_workbook_name(self):
+        p = self.write("bad.pdf", b"%PDF-1.4\n")
+        for lang, message in (("en", "jxgen: error: %s: import reads a workbook (.xlsx) or a table "
+                                     "(.csv)\n" % p),
+                              ("zh", "jxgen: 错误: %s: import 读取的是工作簿（.xlsx）或表格（.csv）\n" % p)):
+            r = subprocess.run([JXGEN, "import", "--lang=" + lang, p], capture_output=True, text=True,
+                               env=ZH_ENV)
+            self.assertEqual((r.returncode, r.stderr), (2, message))
 
 
 if __name__ == "__main__":

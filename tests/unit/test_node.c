@@ -29,8 +29,8 @@ static void keeps_line_and_column_of_values(void **state)
     assert_int_equal(total->line, 3);
     assert_int_equal(total->col, 10);
     const jx_node *fund = jx_node_get(root, "fund");
-    assert_int_equal(fund->key_lines[1], 4);
-    assert_int_equal(fund->key_cols[1], 3);
+    assert_int_equal(fund->entries[1].key_line, 4);
+    assert_int_equal(fund->entries[1].key_col, 3);
     assert_false(jx_node_path(root, "fund.other")->plain);
     assert_null(jx_node_path(root, "fund.missing"));
     jx_node_free(root);
@@ -107,6 +107,95 @@ static void refuses_deep_nesting_and_alias_bombs(void **state)
     jx_diags_free(&d);
 }
 
+/* Appending, replacing, removing and copying entries through jx_node's
+ * functions keeps keys, their positions and the order of the others. */
+static void edits_entries_through_its_functions(void **state)
+{
+    (void)state;
+    jx_diags d;
+    jx_node *root = NULL;
+    assert_int_equal(parse("a: 1\nb: [x, y]\nc: 3\n", &root, &d), JX_OK);
+    jx_node *v = jx_node_new(JX_NODE_SCALAR, 9, 9);
+    assert_non_null(v);
+    char *key = malloc(2);
+    memcpy(key, "d", 2);
+    assert_int_equal(jx_node_map_append(root, key, 7, 5, v), JX_OK);
+    for (int i = 0; i < 40; i++) /* past several doublings */
+        assert_int_equal(
+            jx_node_seq_append(root->entries[1].value, jx_node_new(JX_NODE_SCALAR, 2, 1)), JX_OK);
+    assert_int_equal(jx_node_get(root, "b")->count, 42);
+    assert_string_equal(jx_node_text(jx_node_path(root, "b.1")), "y");
+
+    size_t made = 0;
+    jx_node *copy = NULL;
+    assert_int_equal(jx_node_clone(root, &made, 1000, &copy), JX_OK);
+    assert_int_equal(made, 1 + 3 + 43); /* root, a, c, d; b and its 42 values */
+    made = 0;
+    jx_node *none = root;
+    assert_int_equal(jx_node_clone(root, &made, 10, &none), JX_ERR_LIMIT);
+    assert_null(none);
+
+    jx_node_map_remove(root, 0); /* a */
+    assert_int_equal(root->count, 3);
+    assert_string_equal(root->entries[0].key, "b");
+    assert_string_equal(root->entries[2].key, "d");
+    assert_int_equal(root->entries[2].key_line, 7);
+    assert_int_equal(root->entries[2].key_col, 5);
+    jx_node_set(root, 1, jx_node_new(JX_NODE_SEQ, 3, 4)); /* c: [] */
+    assert_int_equal(jx_node_get(root, "c")->kind, JX_NODE_SEQ);
+    assert_int_equal(root->entries[1].key_line, 3);
+    assert_string_equal(jx_node_nearest_key(root, "dd"), "d");
+    assert_null(jx_node_nearest_key(root, "zzzz"));
+
+    /* The copy did not change with the original, and knows its positions. */
+    assert_int_equal(copy->count, 4);
+    assert_string_equal(jx_node_text(jx_node_get(copy, "a")), "1");
+    assert_string_equal(jx_node_text(jx_node_get(copy, "c")), "3");
+    assert_int_equal(copy->entries[3].key_line, 7);
+    assert_int_equal(jx_node_get(copy, "b")->count, 42);
+    jx_node_shift_lines(copy, 100);
+    assert_int_equal(copy->entries[0].key_line, 101);
+    assert_int_equal(jx_node_get(copy, "b")->entries[0].value->line, 102);
+    jx_node_free(copy);
+    jx_node_free(root);
+    jx_diags_free(&d);
+}
+
+/* An alias is a copy of its anchored value, counted against the node
+ * limit: many aliases of a big anchored list are refused. */
+static void copies_aliases_within_the_node_limit(void **state)
+{
+    (void)state;
+    jx_diags d;
+    jx_diags_init(&d);
+    const char *ok = "a: &x {k: [1, 2]}\nb: *x\n";
+    jx_node *root = NULL;
+    assert_int_equal(
+        jx_node_parse_buffer_opts("l.yaml", ok, strlen(ok), JX_NODE_ANCHORS, &root, &d), JX_OK);
+    const jx_node *b = jx_node_get(root, "b");
+    assert_int_equal(b->kind, JX_NODE_MAP);
+    assert_string_equal(jx_node_text(jx_node_path(root, "b.k.1")), "2");
+    assert_int_equal(b->entries[0].key_line, 1); /* the anchored value's position */
+    jx_node_free(root);
+
+    /* 1000 values anchored, copied 300 times: 300000 > JX_NODE_MAX_NODES. */
+    char *big = malloc(20000);
+    size_t n = (size_t)sprintf(big, "a: &x [");
+    for (int i = 0; i < 1000; i++)
+        n += (size_t)sprintf(big + n, "%s1", i ? "," : "");
+    n += (size_t)sprintf(big + n, "]\nb: [");
+    for (int i = 0; i < 300; i++)
+        n += (size_t)sprintf(big + n, "%s*x", i ? "," : "");
+    n += (size_t)sprintf(big + n, "]\n");
+    root = NULL;
+    assert_int_equal(jx_node_parse_buffer_opts("l.yaml", big, n, JX_NODE_ANCHORS, &root, &d),
+                     JX_ERR_LIMIT);
+    assert_null(root);
+    assert_non_null(strstr(d.items[d.count - 1].message, "200000"));
+    free(big);
+    jx_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -114,6 +203,8 @@ int main(void)
         cmocka_unit_test(reads_json_with_the_same_schema),
         cmocka_unit_test(reports_malformed_input),
         cmocka_unit_test(refuses_deep_nesting_and_alias_bombs),
+        cmocka_unit_test(edits_entries_through_its_functions),
+        cmocka_unit_test(copies_aliases_within_the_node_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -156,9 +156,9 @@ class Printed(unittest.TestCase):
                 nform = sum(len(s) for s in starts.values())
                 self.assertGreater(len(pages), nform, "no 数据 pages after the form")
                 self.assertTrue(pages[nform].startswith(DATA_HEAD),
-                                "the form sheets print on %d pages, not %d (LibreOffice broke "
-                                "pages of its own): page %d reads %s" %
-                                (nform, nform, nform + 1, pages[nform][:40]))
+                                "jxgen paginated the form sheets into %d pages, LibreOffice "
+                                "printed more (it broke pages of its own): page %d reads %s" %
+                                (nform, nform + 1, pages[nform][:40]))
                 self.assertFalse(any(p.startswith(DATA_HEAD) for p in pages[:nform]))
                 form_pages = pages[:nform]
                 # Nothing cut off: but a text taller than a printed page is

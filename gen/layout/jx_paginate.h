@@ -5,8 +5,15 @@
  * and flows blocks down pages:
  *   - a table breaks between rows; a row taller than the room left is split
  *     across pages between text lines, with its borders closed on both pages;
- *   - the header rows of a table (jx_row.header; the nearest block of them
- *     above the break) repeat at the top of each page the table continues on;
+ *   - header rows (jx_row.header) repeat at the top of each page that
+ *     continues the rows they head (jx_row.header_from/until): for each
+ *     such scope holding the first row of the page, the nearest block of
+ *     its header rows above the break (a table's head and a block's head
+ *     both, outer first), unless they would fill more than half a page;
+ *   - a cell whose widest unit that must not be cut (a number with its
+ *     unit, a Latin word, a web address between its joints) is wider than
+ *     its line is set smaller, down to 35% of its size, rather than break
+ *     it;
  *   - a cell spanning rows that crosses a page break is drawn on each page
  *     with its label repeated where it fits;
  *   - every section starts a new page; page numbers use the section's

@@ -27,7 +27,8 @@ FILING.yaml.  The checks, each printed as "NAME: kind: detail":
              and nothing under it, or a page shows rows of a table part
              that has header rows (the rest of the row list a header row
              opens) without those header rows above them: every continued
-             part starts with its header rows.
+             part starts with its header rows; or a group label (band)
+             short enough for a page reads only in pieces over two pages.
 """
 import json
 import os
@@ -412,11 +413,13 @@ def cell_text(cell, ctxs):
     return ""
 
 
-def headed_parts(layout, data):
+def headed_parts(layout, data, labels=None):
     """The table parts the layout gives a header: (the header block's cell
     texts, the texts of the rows it heads).  A header block heads the rest
     of its row list (nested rows included) up to the list's next header
-    block, as the paginator repeats it (jx_row.header_from/until)."""
+    block, as the paginator repeats it (jx_row.header_from/until).  The
+    texts of band labels (group labels spanning rows) are added to
+    `labels` when given."""
     parts = []
 
     def rows_of(items, ctxs):
@@ -436,7 +439,10 @@ def headed_parts(layout, data):
                     continue
                 sub = texts
             elif "band" in it:
-                sub = [cell_text(it["band"], ctxs)] + rows_of(it.get("rows"), ctxs)
+                label = cell_text(it["band"], ctxs)
+                if labels is not None and label:
+                    labels.append(label)
+                sub = [label] + rows_of(it.get("rows"), ctxs)
             elif "each" in it:
                 sub = []
                 entries = lookup(ctxs, it["each"])
@@ -509,6 +515,16 @@ def part_faults(pages, parts):
             if not ok:
                 faults.append("page %d: rows headed by %s without their header" %
                               (pno + 1, "/".join(head)[:40]))
+    return faults
+
+
+def label_faults(pages, labels):
+    """Group labels (band labels) that fit a page but read only in pieces
+    over two pages: a label is never divided when it fits."""
+    faults = []
+    for t in sorted(set(labels)):
+        if 2 <= len(t) <= 60 and not any(t in p for p in pages) and find_in_pages(pages, t):
+            faults.append("label %s divided between pages" % t[:30])
     return faults
 
 
@@ -687,7 +703,9 @@ def check(src, filing, out):
     if trace is not None:
         faults += ["border: " + x for x in border_faults(root, trace)]
         faults += ["header: " + x for x in header_faults(trace, header_texts(layout))]
-    faults += ["header: " + x for x in part_faults(pages, headed_parts(layout, data))]
+    labels = []
+    faults += ["header: " + x for x in part_faults(pages, headed_parts(layout, data, labels))]
+    faults += ["header: " + x for x in label_faults(pages, labels)]
     return ["%s: %s" % (name, f) for f in faults]
 
 

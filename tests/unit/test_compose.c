@@ -74,6 +74,13 @@ static void changzhou_spans_match_the_template(void **state)
     assert_int_equal(c->rowspan, 10);
     c = find(main, "支出", 0);
     assert_int_equal(c->rowspan, 2);
+    /* The 支出 head (半年/全年) heads the spending rows only: its scope is
+     * its band's rows (itself and the one item). */
+    c = find(main, "半年（程） 计划执行数", 0);
+    assert_non_null(c);
+    assert_true(main->rows[c->row].header);
+    assert_int_equal(main->rows[c->row].header_from, c->row);
+    assert_int_equal(main->rows[c->row].header_until, c->row + 2);
     c = find(main, "资金总额", 0);
     assert_int_equal(c->colspan, 2);
     assert_int_equal(c->col, 2);

@@ -158,6 +158,59 @@ static int count_text(const run *r, size_t n, const char *text)
 
 /* ------------------------------------------------------------ tests */
 
+/* Header rows have a scope: a block's head (rows 1..BLOCK, its header row
+ * heading only them, as Changzhou's 支出 半年/全年 row) repeats with the
+ * table's head on every page the block continues on, and not after it. */
+static void a_block_head_repeats_only_over_its_rows(void **state)
+{
+    enum { BLOCK = 70, AFTER = 70 };
+    jx_doc *doc = jx_doc_create();
+    assert_non_null(doc);
+    jx_section *sec = add_section(doc, NULL);
+    jx_table *t = add_table(doc, sec, 2, 2 + BLOCK + AFTER);
+    t->rows[0].header = 1; /* the table's head: header_until 0 = all rows */
+    t->rows[1].header = 1;
+    t->rows[1].header_from = 1;
+    t->rows[1].header_until = 2 + BLOCK;
+    add_cell(doc, t, 0, 0, "表头甲");
+    add_cell(doc, t, 0, 1, "表头乙");
+    add_cell(doc, t, 1, 0, "半年");
+    add_cell(doc, t, 1, 1, "全年");
+    for (int r = 2; r < 2 + BLOCK + AFTER; r++) {
+        char name[32];
+        snprintf(name, sizeof name, r < 2 + BLOCK ? "支出%03d" : "其他%03d", r);
+        add_cell(doc, t, r, 0, name);
+        add_cell(doc, t, r, 1, "1");
+    }
+    char *trace = paginate(*state, doc);
+    size_t n;
+    int pages;
+    run *runs = read_runs(trace, &n, &pages);
+    assert_true(pages >= 4);
+    /* per page: whether it shows block rows, rows after it, each head */
+    int block[16] = {0}, after[16] = {0}, head[16] = {0}, half[16] = {0};
+    assert_true(pages < 16);
+    for (size_t i = 0; i < n; i++) {
+        int p = runs[i].page; /* 1-based */
+        assert_true(p >= 1 && p < 16);
+        block[p] |= strncmp(runs[i].text, "支出", strlen("支出")) == 0;
+        after[p] |= strncmp(runs[i].text, "其他", strlen("其他")) == 0;
+        head[p] |= strcmp(runs[i].text, "表头甲") == 0;
+        half[p] |= strcmp(runs[i].text, "半年") == 0;
+    }
+    int continued = 0, past = 0;
+    for (int p = 1; p <= pages; p++) {
+        assert_true(head[p]);
+        assert_int_equal(half[p], block[p]); /* with the block's rows, and only there */
+        continued += p > 1 && block[p];
+        past += after[p] && !block[p];
+    }
+    assert_true(continued >= 1 && past >= 1);
+    free(runs);
+    free(trace);
+    jx_doc_free(doc);
+}
+
 /* A long table breaks between rows: every row is drawn once, in order, the
  * header row starts every page, and nothing leaves the content box. */
 static void long_table_repeats_its_header_and_keeps_every_row(void **state)
@@ -295,6 +348,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(long_table_repeats_its_header_and_keeps_every_row),
+        cmocka_unit_test(a_block_head_repeats_only_over_its_rows),
         cmocka_unit_test(row_taller_than_a_page_splits_between_lines),
         cmocka_unit_test(sections_start_pages_and_number_them),
         cmocka_unit_test(the_same_document_gives_the_same_trace),

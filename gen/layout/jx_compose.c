@@ -411,8 +411,11 @@ static jx_cell *make_cell(table_builder *tb, const scope *sc, const jx_cell_spec
     if (type == JX_FIELD_AMOUNT && strspn(text_value, " ") + 1 == strlen(text_value) &&
         text_value[strlen(text_value) - 1] == '-') {
         /* "-": the unit's mark for "no amount" (zero in every sum); shown
-         * as written, a dash, not as a number. */
-        cell->kind = JX_CELL_TEXT;
+         * as written, a dash, and a number 0 like any amount (the workbook
+         * writes it as 0 in a format that shows the dash). */
+        cell->kind = JX_CELL_NUMBER;
+        cell->number = (jx_decimal){0, 0};
+        cell->number_format = spec->format ? spec->format->excel : "General";
         return split_lines(c, "-", &cell->paras, &cell->npara) == JX_OK ? cell : NULL;
     }
     if (type == JX_FIELD_AMOUNT) {

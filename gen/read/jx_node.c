@@ -118,6 +118,14 @@ static const char *const libyaml_texts[] __attribute__((unused)) = {
     N_("found invalid Unicode character escape code"),
     N_("while scanning a block scalar"),
     N_("found extra characters after the header"),
+    /* its reader's problems (YAML_READER_ERROR) */
+    N_("control characters are not allowed"),
+    N_("invalid leading UTF-8 octet"),
+    N_("invalid trailing UTF-8 octet"),
+    N_("incomplete UTF-8 octet sequence"),
+    N_("invalid Unicode character"),
+    N_("invalid length of a UTF-8 sequence"),
+    N_("input is too long"),
 };
 
 static jx_status yaml_failure(parse_state *ps, yaml_parser_t *p)

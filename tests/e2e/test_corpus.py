@@ -277,6 +277,11 @@ class Characters(unittest.TestCase):
                 self.assertIn("project.department", out)
                 self.assertIn("U+F0000", out)
                 self.assertIn(":5:", out)  # the value's line
+            self.assertIn("project.department: character U+F0000 '\U000F0000' (character 3) is "
+                          "not in any configured font (tried ", c.stderr)
+            zh = subprocess.run([JXGEN, "check", "--lang=zh", path], capture_output=True, text=True)
+            self.assertIn("project.department：字符 U+F0000“\U000F0000”（第 3 个字符）不在任何已配置的"
+                          "字体中（已尝试 ", zh.stderr)
         finally:
             shutil.rmtree(d)
 

@@ -145,9 +145,9 @@ static jx_status lxw_fail(xl_writer *x, lxw_error e, const char *what, const cha
         char ref[32];
         lxw_rowcol_to_cell(ref, (lxw_row_t)row, (lxw_col_t)col);
         return jx_diag_error(x->d, st, NULL, 0, 0, _("workbook sheet '%s' cell %s: %s: %s"), sheet,
-                             ref, what, lxw_strerror(e));
+                             ref, _(what), lxw_strerror(e));
     }
-    return jx_diag_error(x->d, st, NULL, 0, 0, _("workbook sheet '%s': %s: %s"), sheet, what,
+    return jx_diag_error(x->d, st, NULL, 0, 0, _("workbook sheet '%s': %s: %s"), sheet, _(what),
                          lxw_strerror(e));
 }
 
@@ -726,8 +726,8 @@ static jx_status formula_error(xl_writer *x, const jx_cell *c, const char *why)
 {
     const jx_source *src = &c->source;
     return jx_diag_error(x->d, JX_ERR_XLSX, src->file, src->line, src->col,
-                         _("%s: the formula \"%s\" %s"), src->path ? src->path : "a derived total",
-                         c->formula, why);
+                         _("%s: the formula \"%s\" %s"), src->path ? src->path : _("a derived total"),
+                         c->formula, _(why));
 }
 
 /* Rewrites the formula of cell c (on sheet `here`) into an Excel formula
@@ -751,7 +751,7 @@ static jx_status resolve_formula(xl_writer *x, size_t here, const jx_cell *c, ch
             const char *close = strchr(p + 1, '}');
             size_t len = close ? (size_t)(close - p - 1) : 0;
             if (!close || memchr(p + 1, '{', len)) {
-                st = formula_error(x, c, "has a '{' without its '}'");
+                st = formula_error(x, c, N_("has a '{' without its '}'"));
                 break;
             }
             const xl_place *pl = len ? find_place(x, p + 1, len) : NULL;
@@ -760,7 +760,7 @@ static jx_status resolve_formula(xl_writer *x, size_t here, const jx_cell *c, ch
                                    c->source.col,
                                    _("%s: the formula \"%s\" refers to {%.*s}, but no cell of the "
                                    "workbook shows filing field '%.*s'"),
-                                   c->source.path ? c->source.path : "a derived total",
+                                   c->source.path ? c->source.path : _("a derived total"),
                                    c->formula, (int)len, p + 1, (int)len, p + 1);
                 break;
             }
@@ -768,7 +768,7 @@ static jx_status resolve_formula(xl_writer *x, size_t here, const jx_cell *c, ch
             p = close + 1;
             continue;
         } else if (!in_str && *p == '}') {
-            st = formula_error(x, c, "has a '}' without its '{'");
+            st = formula_error(x, c, N_("has a '}' without its '{'"));
             break;
         }
         jx_buf_append(&b, p, 1);
@@ -848,7 +848,7 @@ static jx_status write_cell(xl_writer *x, size_t si, lxw_worksheet *ws, size_t b
     if (!fmt)
         return xl_oom(x);
     lxw_error e;
-    const char *what = "writing a value";
+    const char *what = N_("writing a value");
     if (c->kind == JX_CELL_LABEL || c->kind == JX_CELL_TEXT) {
         char *text = join_paras(c->paras, c->npara);
         if (!text)
@@ -866,7 +866,7 @@ static jx_status write_cell(xl_writer *x, size_t si, lxw_worksheet *ws, size_t b
                     return st;
                 e = worksheet_write_formula_num(ws, r0, fc, f, fmt, v);
                 free(f);
-                what = "writing a formula";
+                what = N_("writing a formula");
             } else {
                 e = worksheet_write_number(ws, r0, fc, v, fmt);
             }
@@ -874,7 +874,7 @@ static jx_status write_cell(xl_writer *x, size_t si, lxw_worksheet *ws, size_t b
     }
     if (e == LXW_NO_ERROR && kind != XL_NUM_NONE && !is_formula(c)) {
         e = add_validation(ws, r0, fc, r1, lc, c, kind);
-        what = "adding data validation";
+        what = N_("adding data validation");
     }
     /* The rest of a label or text a printed page split (numbers never
      * are): its text again where it fits, as the PDF repeats it, locked (the
@@ -892,7 +892,7 @@ static jx_status write_cell(xl_writer *x, size_t si, lxw_worksheet *ws, size_t b
         e = put_text(ws, (lxw_row_t)s->fin[p], fc, (lxw_row_t)s->fin[end - 1], lc,
                      text ? text : "", rest);
         free(text);
-        what = "writing a label continued on a new page";
+        what = N_("writing a label continued on a new page");
     }
     if (e == LXW_NO_ERROR)
         return JX_OK;
@@ -951,7 +951,7 @@ static jx_status set_footer(xl_writer *x, const char *sheet, lxw_worksheet *ws, 
     lxw_header_footer_options opt = {0};
     opt.margin = bottom_in > 0 && bottom_in / 2 < 0.3 ? bottom_in / 2 : 0.3;
     lxw_error e = worksheet_set_footer_opt(ws, footer, &opt);
-    return e ? lxw_fail(x, e, "setting the footer", sheet, -1, 0) : JX_OK;
+    return e ? lxw_fail(x, e, N_("setting the footer"), sheet, -1, 0) : JX_OK;
 }
 
 /* Page set-up of a section's sheet as the paper form: A4, orientation,
@@ -973,10 +973,10 @@ static jx_status setup_page(xl_writer *x, xl_sheet *s, lxw_worksheet *ws)
     worksheet_center_horizontally(ws);
     lxw_error e;
     if (s->nbreaks && (e = worksheet_set_h_pagebreaks(ws, s->breaks)))
-        return lxw_fail(x, e, "setting page breaks", s->name, -1, 0);
+        return lxw_fail(x, e, N_("setting page breaks"), s->name, -1, 0);
     if (s->nrows > 0 && s->ncols > 0 &&
         (e = worksheet_print_area(ws, 0, 0, (lxw_row_t)(s->nrows - 1), (lxw_col_t)(s->ncols - 1))))
-        return lxw_fail(x, e, "setting the print area", s->name, -1, 0);
+        return lxw_fail(x, e, N_("setting the print area"), s->name, -1, 0);
     if (pg->page_number_format && *pg->page_number_format)
         return set_footer(x, s->name, ws, pg->page_number_format, pg->margin_bottom_pt / 72.0);
     return JX_OK;
@@ -1093,7 +1093,7 @@ static jx_status write_copy_cell(xl_writer *x, void *arg, const xl_sheet *s, siz
     free(text);
     if (e == LXW_NO_ERROR && number)
         e = worksheet_write_number(ws, r0, (lxw_col_t)c0, jx_decimal_to_double(c->number), fmt);
-    return e ? lxw_fail(x, e, "copying a header row", s->name, (long)r0, c0) : JX_OK;
+    return e ? lxw_fail(x, e, N_("copying a header row"), s->name, (long)r0, c0) : JX_OK;
 }
 
 /* Writes the header copies of sheet si (see xl_layout_pages()). */
@@ -1117,10 +1117,10 @@ static jx_status write_sheet(xl_writer *x, size_t index)
     for (int c = 0; c < s->ncols; c++)
         if ((e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, xl_px_to_width(s->col_px[c]),
                                       NULL)))
-            return lxw_fail(x, e, "setting a column width", s->name, -1, 0);
+            return lxw_fail(x, e, N_("setting a column width"), s->name, -1, 0);
     for (size_t r = 0; r < s->nrows; r++)
         if ((e = worksheet_set_row(ws, (lxw_row_t)r, s->row_pt[r], NULL)))
-            return lxw_fail(x, e, "setting a row height", s->name, (long)r, 0);
+            return lxw_fail(x, e, N_("setting a row height"), s->name, (long)r, 0);
     for (size_t i = 0; i < sec->nblocks; i++) {
         const jx_block *blk = &sec->blocks[i];
         if (blk->kind == JX_BLOCK_PARAGRAPH) {
@@ -1132,7 +1132,7 @@ static jx_status write_sheet(xl_writer *x, size_t index)
             e = put_text(ws, r0, 0, r1, (lxw_col_t)(s->ncols - 1),
                          blk->para.text ? blk->para.text : "", fmt);
             if (e)
-                return lxw_fail(x, e, "writing a paragraph", s->name, (long)r0, 0);
+                return lxw_fail(x, e, N_("writing a paragraph"), s->name, (long)r0, 0);
         } else if (blk->kind == JX_BLOCK_TABLE) {
             for (size_t k = 0; k < blk->table->ncells; k++)
                 if ((st = write_cell(x, index, ws, i, blk->table, &blk->table->cells[k])) !=
@@ -1202,7 +1202,7 @@ static jx_status data_text(xl_writer *x, lxw_worksheet *ws, lxw_row_t r, int col
     lxw_error e = *text ? worksheet_write_string(ws, r, (lxw_col_t)col, text, fmt)
                         : worksheet_write_blank(ws, r, (lxw_col_t)col, fmt);
     if (e)
-        return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, (long)r, col);
+        return lxw_fail(x, e, N_("writing the data sheet"), XL_DATA_SHEET, (long)r, col);
     jx_paragraph para = {JX_PARA_TEXT, text};
     double need;
     jx_status s = xl_measure(x, st, &para, 1, width_px(k_data_cols[col].width) * XL_PT_PER_PX, src,
@@ -1234,10 +1234,10 @@ static jx_status write_data_sheet(xl_writer *x)
     for (int c = 0; c < DC_COUNT; c++) {
         if ((e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, k_data_cols[c].width, NULL)) ||
             (e = worksheet_write_string(ws, 0, (lxw_col_t)c, k_data_cols[c].head, fhead)))
-            return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, 0, c);
+            return lxw_fail(x, e, N_("writing the data sheet"), XL_DATA_SHEET, 0, c);
     }
     if ((e = worksheet_set_row(ws, 0, xl_min_line(XL_DATA_SIZE) + 2 * XL_PAD_Y_PT, NULL)))
-        return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, 0, 0);
+        return lxw_fail(x, e, N_("writing the data sheet"), XL_DATA_SHEET, 0, 0);
     lxw_row_t r = 0;
     for (size_t i = 0; i < x->nplaces; i++) {
         const xl_place *pl = &x->places[i];
@@ -1272,7 +1272,7 @@ static jx_status write_data_sheet(xl_writer *x)
                 return xl_oom(x);
             if ((e = worksheet_write_number(ws, r, DC_VALUE, jx_decimal_to_double(c->number),
                                             fnum)))
-                return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, (long)r, DC_VALUE);
+                return lxw_fail(x, e, N_("writing the data sheet"), XL_DATA_SHEET, (long)r, DC_VALUE);
         } else {
             char *text = c->kind == JX_CELL_TEXT ? join_paras(c->paras, c->npara) : NULL;
             if (c->kind == JX_CELL_TEXT && !text)
@@ -1286,11 +1286,11 @@ static jx_status write_data_sheet(xl_writer *x)
         if ((e = worksheet_set_row(ws, r, px * XL_PT_PER_PX > XL_MAX_ROW_PT ? XL_MAX_ROW_PT
                                                                           : px * XL_PT_PER_PX,
                                    NULL)))
-            return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, (long)r, 0);
+            return lxw_fail(x, e, N_("writing the data sheet"), XL_DATA_SHEET, (long)r, 0);
     }
     worksheet_freeze_panes(ws, 1, 0);
     if ((e = worksheet_autofilter(ws, 0, 0, r, DC_COUNT - 1)))
-        return lxw_fail(x, e, "adding the filter", XL_DATA_SHEET, -1, 0);
+        return lxw_fail(x, e, N_("adding the filter"), XL_DATA_SHEET, -1, 0);
     protect(ws, 1);
     worksheet_set_paper(ws, 9);
     worksheet_set_landscape(ws);
@@ -1298,7 +1298,7 @@ static jx_status write_data_sheet(xl_writer *x)
     worksheet_fit_to_pages(ws, 1, 0);
     if ((e = worksheet_repeat_rows(ws, 0, 0)) ||
         (e = worksheet_print_area(ws, 0, 0, r, DC_COUNT - 1)))
-        return lxw_fail(x, e, "setting up the page", XL_DATA_SHEET, -1, 0);
+        return lxw_fail(x, e, N_("setting up the page"), XL_DATA_SHEET, -1, 0);
     return set_footer(x, XL_DATA_SHEET, ws, "第 {page} 页 共 {pages} 页", 0.75);
 }
 
@@ -1326,7 +1326,7 @@ static jx_status record_text(xl_writer *x, lxw_worksheet *ws, lxw_row_t r, int c
         lxw_error e = worksheet_write_string(ws, r, (lxw_col_t)col++, piece, NULL);
         free(piece);
         if (e)
-            return lxw_fail(x, e, "writing the record sheet", XL_RECORD_SHEET, (long)r, col - 1);
+            return lxw_fail(x, e, N_("writing the record sheet"), XL_RECORD_SHEET, (long)r, col - 1);
         at += k;
     } while (at < n);
     return JX_OK;
@@ -1360,7 +1360,7 @@ static jx_status write_record_sheet(xl_writer *x)
     if (!e)
         e = worksheet_write_number(ws, 0, 1, 1, NULL); /* the record's format */
     if (e)
-        return lxw_fail(x, e, "writing the record sheet", XL_RECORD_SHEET, 0, 0);
+        return lxw_fail(x, e, N_("writing the record sheet"), XL_RECORD_SHEET, 0, 0);
     lxw_row_t r = 1;
     jx_status st;
     for (size_t i = 0; i < x->doc->nvalues; i++, r++) {
@@ -1368,7 +1368,7 @@ static jx_status write_record_sheet(xl_writer *x)
         if ((e = worksheet_write_string(ws, r, 0, "值", NULL)) ||
             (e = worksheet_write_number(ws, r, 1, v->depth, NULL)) ||
             (e = worksheet_write_string(ws, r, 3, kinds[v->kind], NULL)))
-            return lxw_fail(x, e, "writing the record sheet", XL_RECORD_SHEET, (long)r, 0);
+            return lxw_fail(x, e, N_("writing the record sheet"), XL_RECORD_SHEET, (long)r, 0);
         if (v->key && (st = record_text(x, ws, r, 2, v->key)) != JX_OK)
             return st;
         if (v->text && *v->text && (st = record_text(x, ws, r, 4, v->text)) != JX_OK)
@@ -1416,7 +1416,7 @@ static jx_status write_record_sheet(xl_writer *x)
                      (e = worksheet_write_formula_num(ws, r, 2, f.data, NULL,
                                                       (double)(row + 1))) ||
                      (e = worksheet_write_string(ws, r, 3, jx_buf_str(&cols), NULL)))
-                st = lxw_fail(x, e, "writing the record sheet", XL_RECORD_SHEET, (long)r, 0);
+                st = lxw_fail(x, e, N_("writing the record sheet"), XL_RECORD_SHEET, (long)r, 0);
             jx_buf_free(&f);
             jx_buf_free(&cols);
         }

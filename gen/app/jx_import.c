@@ -526,6 +526,16 @@ static jx_status cell_error(importer *im, jx_status st, const char *sheet, uint3
     return jx_diag_error(im->d, st, where, 0, 0, "%s", msg);
 }
 
+/* The last row of sheet s that holds a cell (0: none). */
+static uint32_t last_row(const jx_xlsx_sheet *s)
+{
+    uint32_t last = 0;
+    for (size_t i = 0; i < s->ncells; i++)
+        if (s->cells[i].row > last)
+            last = s->cells[i].row;
+    return last;
+}
+
 /* The text of a cell of any kind, or "" (for the record and 数据 sheets). */
 static const char *plain_value(const jx_xlsx_sheet *s, uint32_t row, uint32_t col)
 {
@@ -539,10 +549,7 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
 {
     inode *stack[JX_NODE_MAX_DEPTH + 2];
     int top = -1;
-    uint32_t last = 0;
-    for (size_t i = 0; i < rec->ncells; i++)
-        if (rec->cells[i].row > last)
-            last = rec->cells[i].row;
+    uint32_t last = last_row(rec);
     for (uint32_t r = 1; r <= last; r++) {
         const char *what = plain_value(rec, r, 0);
         if (strcmp(what, "值") == 0) {
@@ -703,10 +710,7 @@ static jx_status read_fields(importer *im, const jx_xlsx_sheet *data)
         return jx_diag_error(im->d, JX_ERR_SYNTAX, im->file, 0, 0,
                              _("the sheet “数据” lacks columns (路径, 值, 类型, 工作表, 单元格): this workbook "
                                "cannot be imported"));
-    uint32_t last = 0;
-    for (size_t i = 0; i < data->ncells; i++)
-        if (data->cells[i].row > last)
-            last = data->cells[i].row;
+    uint32_t last = last_row(data);
     im->fields = calloc(last + 1, sizeof *im->fields);
     if (!im->fields)
         return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
@@ -770,10 +774,7 @@ static jx_status map_rows(importer *im)
                                    "back to “%s”"),
                                  fs->name, fs->name);
         }
-        uint32_t last = 0;
-        for (size_t i = 0; i < fs->sheet->ncells; i++)
-            if (fs->sheet->cells[i].row > last)
-                last = fs->sheet->cells[i].row;
+        uint32_t last = last_row(fs->sheet);
         for (size_t r = 0; r < fs->nrows; r++)
             if (fs->cur[r] > (long)last)
                 last = (uint32_t)fs->cur[r];
@@ -1450,10 +1451,7 @@ static jx_status import_table_sheet(importer *im, const jx_xlsx_sheet *data, jx_
         return jx_diag_error(im->d, JX_ERR_FILING, im->file, 0, 0,
                              _("this is not a jxgen workbook (there is no jxgen record sheet), and "
                                "its sheet “数据” has no columns 路径 and 值: it cannot be imported"));
-    uint32_t last = 0;
-    for (size_t i = 0; i < data->ncells; i++)
-        if (data->cells[i].row > last)
-            last = data->cells[i].row;
+    uint32_t last = last_row(data);
     for (uint32_t r = 1; r <= last; r++) {
         const char *path = plain_value(data, r, (uint32_t)cp);
         if (!*path)

@@ -98,6 +98,17 @@ static const jx_node *resolve(composer *c, const scope *sc, const char *ref, cha
     return NULL;
 }
 
+/* The path between the braces of a template's `{path}` (open at '{',
+ * close at '}') into ref, cut to MAX_PATH_LEN - 1 bytes. */
+static void brace_ref(const char *open, const char *close, char ref[MAX_PATH_LEN])
+{
+    size_t n = (size_t)(close - open - 1);
+    if (n >= MAX_PATH_LEN)
+        n = MAX_PATH_LEN - 1;
+    memcpy(ref, open + 1, n);
+    ref[n] = '\0';
+}
+
 /* Expands "{field}" references in a template.  Returns an arena string. */
 static const char *interpolate(composer *c, const scope *sc, const char *tmpl)
 {
@@ -116,11 +127,7 @@ static const char *interpolate(composer *c, const scope *sc, const char *tmpl)
         }
         jx_buf_append(&b, p, (size_t)(open - p));
         char ref[MAX_PATH_LEN], path[MAX_PATH_LEN];
-        size_t n = (size_t)(close - open - 1);
-        if (n >= sizeof ref)
-            n = sizeof ref - 1;
-        memcpy(ref, open + 1, n);
-        ref[n] = '\0';
+        brace_ref(open, close, ref);
         const char *text = jx_node_text(resolve(c, sc, ref, path, sizeof path));
         if (text)
             jx_buf_puts(&b, text);
@@ -154,11 +161,7 @@ static jx_status template_refs(composer *c, const scope *sc, const char *tmpl,
         if (!close)
             break;
         char ref[MAX_PATH_LEN], path[MAX_PATH_LEN];
-        size_t len = (size_t)(close - p - 1);
-        if (len >= sizeof ref)
-            len = sizeof ref - 1;
-        memcpy(ref, p + 1, len);
-        ref[len] = '\0';
+        brace_ref(p, close, ref);
         p = close + 1;
         const jx_node *v = resolve(c, sc, ref, path, sizeof path);
         const jx_node *fspec = jx_schema_field(c->layout->schema, path);

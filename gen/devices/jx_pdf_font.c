@@ -62,8 +62,8 @@ static jx_status make_subset(pdf_device *dev, const pdf_face *pf, hb_blob_t **ou
     hb_set_t *unicodes = hb_subset_input_unicode_set(in);
     hb_set_union(unicodes, pf->cps);
     for (size_t i = 0; i < pf->nalias; i++) {
-        hb_set_del(unicodes, pf->alias_code[i]);
-        hb_set_add(unicodes, pf->alias_real[i]);
+        hb_set_del(unicodes, pf->alias[i].code);
+        hb_set_add(unicodes, pf->alias[i].real);
     }
     hb_set_t *tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
@@ -90,8 +90,8 @@ static jx_status make_subset(pdf_device *dev, const pdf_face *pf, hb_blob_t **ou
 uint32_t pdf_face_real(const pdf_face *pf, uint32_t code)
 {
     for (size_t i = 0; i < pf->nalias; i++)
-        if (pf->alias_code[i] == code)
-            return pf->alias_real[i];
+        if (pf->alias[i].code == code)
+            return pf->alias[i].real;
     return code;
 }
 
@@ -346,8 +346,8 @@ static jx_status subset_glyphs(pdf_device *dev, pdf_face *pf, hb_blob_t *blob, s
         si->gid[si->n] = g;
         si->wid[si->n] = per_mille(hb_font_get_glyph_h_advance(font, g), upem);
         for (size_t i = 0; i < pf->nalias; i++) /* a narrowed alias */
-            if (pf->alias_code[i] == c && pf->alias_wid[i] != PDF_OWN_WIDTH)
-                si->wid[si->n] = pf->alias_wid[i];
+            if (pf->alias[i].code == c && pf->alias[i].wid != PDF_OWN_WIDTH)
+                si->wid[si->n] = pf->alias[i].wid;
         si->n++;
     }
     size_t extra = 0;

@@ -25,8 +25,22 @@
 
 enum { OP_TEXT, OP_RULE };
 
-/* pdf_face.alias_wid of an alias drawn at its glyph's own width. */
+/* pdf_alias.wid of an alias drawn at its glyph's own width. */
 #define PDF_OWN_WIDTH INT32_MIN
+
+/* An alias code (Private Use Area) of a face: `code` stands for the
+ * character `real`, drawn `wid` thousandths of an em wide, or at the
+ * glyph's own width when wid is PDF_OWN_WIDTH.  A character outside the
+ * BMP is drawn under an alias at its own width; a narrowed character (a
+ * compressed punctuation mark: a run drawn with negative character
+ * spacing) under one with its narrower width, so that text extraction,
+ * which takes each glyph's box from /W and ignores the character spacing,
+ * sees no overlap. */
+typedef struct pdf_alias {
+    uint32_t real;
+    uint32_t code;
+    int32_t wid;
+} pdf_alias;
 
 typedef struct pdf_op {
     int kind;
@@ -66,17 +80,8 @@ typedef struct pdf_face {
     /* The font program as embedded (hb-subset's output); written by
      * embed_program(), not by libharu. */
     hb_blob_t *program;
-    /* Alias codes (Private Use Area, also in cps): alias_code[i] stands
-     * for alias_real[i], drawn alias_wid[i] thousandths of an em wide, or
-     * at the glyph's own width when alias_wid[i] is PDF_OWN_WIDTH.  A
-     * character outside the BMP is drawn under an alias at its own width;
-     * a narrowed character (a compressed punctuation mark: a run drawn
-     * with negative character spacing) under one with its narrower width,
-     * so that text extraction, which takes each glyph's box from /W and
-     * ignores the character spacing, sees no overlap. */
-    uint32_t *alias_real;
-    uint32_t *alias_code;
-    int32_t *alias_wid;
+    /* Alias codes (Private Use Area, also in cps), see pdf_alias. */
+    pdf_alias *alias;
     size_t nalias, alias_cap;
 } pdf_face;
 

@@ -599,8 +599,7 @@ static void pdf_destroy(jx_device *d)
     for (size_t i = 0; i < dev->nfaces; i++) {
         hb_set_destroy(dev->faces[i].cps);
         hb_blob_destroy(dev->faces[i].program);
-        free(dev->faces[i].xcid);
-        free(dev->faces[i].xgid);
+        free(dev->faces[i].extra);
         free(dev->faces[i].alias);
     }
     free(dev->faces);

@@ -36,6 +36,12 @@ enum { OP_TEXT, OP_RULE };
  * spacing) under one with its narrower width, so that text extraction,
  * which takes each glyph's box from /W and ignores the character spacing,
  * sees no overlap. */
+/* A CID of a face's font program and the glyph (GID) it shows. */
+typedef struct pdf_cid_glyph {
+    uint32_t cid;
+    uint32_t gid;
+} pdf_cid_glyph;
+
 typedef struct pdf_alias {
     uint32_t real;
     uint32_t code;
@@ -75,7 +81,7 @@ typedef struct pdf_face {
     /* Glyphs of the subset that no drawn character maps to (components of
      * composite glyphs): each gets an otherwise unused CID so that the
      * CIDSet can list every glyph of the font program (set by close()). */
-    uint32_t *xcid, *xgid;
+    pdf_cid_glyph *extra;
     size_t nextra;
     /* The font program as embedded (hb-subset's output); written by
      * embed_program(), not by libharu. */

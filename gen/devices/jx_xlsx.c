@@ -71,29 +71,6 @@ static const struct {
     {"kai", "楷体_GB2312"},
 };
 
-/* Appends cp as UTF-8 to out; returns the number of bytes (1..4). */
-static size_t utf8_encode(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    } else if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    } else if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Simple case folding for sheet-name comparison: ASCII, Latin-1, Greek,
  * Cyrillic and full-width Latin capitals (Excel compares names without
  * regard to case; CJK has none). */
@@ -242,7 +219,7 @@ static char *folded_name(const uint32_t *cps, size_t n)
     if (!s)
         return NULL;
     for (size_t i = 0; i < n; i++)
-        p += utf8_encode(fold_case(cps[i]), p);
+        p += jx_utf8_encode(fold_case(cps[i]), p);
     *p = '\0';
     return s;
 }
@@ -349,7 +326,7 @@ static jx_status sheet_name(xl_writer *x, const char *want, char **out)
         goto done;
     char *p = name;
     for (size_t i = 0; i < m; i++)
-        p += utf8_encode(cand[i], p);
+        p += jx_utf8_encode(cand[i], p);
     *p = '\0';
     st = take_name(x, folded);
     folded = NULL;

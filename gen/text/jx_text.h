@@ -7,7 +7,8 @@
  * Chinese rules (kinsoku): no line begins with closing punctuation such as
  * ，。、；：？！）》」』”’％ and no line ends with opening punctuation such as
  * （《「『“‘; runs of digits/Latin with their operators and units (2024-2625,
- * ≥90%, 500万元, F座5层) stay together.  A word longer than the line is cut
+ * ≥90%, 500万元, F座5层) stay together; the unit words are data (jx_units.h,
+ * fonts/fonts.yaml `units:`).  A word longer than the line is cut
  * between characters as a last resort, still without breaking those rules
  * where possible.
  *
@@ -20,6 +21,7 @@
 #include "jx_diag.h"
 #include "jx_error.h"
 #include "jx_fonts.h"
+#include "jx_units.h"
 #include "jx_util.h" /* jx_utf8_next() */
 
 /* A run: a stretch of one line drawn with one face. */
@@ -181,5 +183,11 @@ enum {
     JX_TIER_LAST, JX_TIER_PAIR, JX_TIER_NEVER, JX_TIER_INSIDE_CHAR
 };
 jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier);
+
+/* jx_text_break_tiers with the unit words of `units` (NULL: the default
+ * set, jx_units_default()); the breaker and the measuring functions use
+ * the font set's (jx_fonts_set_units). */
+jx_status jx_text_break_tiers_units(const char *text, size_t len, const jx_units *units,
+                                    unsigned char *tier);
 
 #endif

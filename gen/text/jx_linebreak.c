@@ -25,8 +25,9 @@
  *         not at the run's start (在|2019年): what follows a number or word
  *         is mostly its unit or noun, what precedes it mostly a word of its
  *         own, and binding it only widens the gaps left at line ends;
- *      b. after a digit, the following run of unit characters (and '/'
- *         between units), strong: 500万元, ≥30000平方米, 3元/平方米, 8小时;
+ *      b. after a digit, the following run of unit words (jx_units.h: data,
+ *         fonts/fonts.yaml `units:`; and '/' between two), strong: 500万元,
+ *         ≥30000平方米, 3元/平方米, 8小时, 3个月;
  *      c. inside a bracketed or quoted group of at most GROUP_MAX characters
  *         (no newline), loose: (2020年增设), 《预算法》, “放管服”.
  *   Otherwise UAX #14 stands: allowed -> JX_TIER_ALLOW, not allowed ->
@@ -36,14 +37,17 @@
  *      '~') JX_TIER_SOFT, so an address wider than its line breaks there,
  *      never inside a word (url_joint);
  *   6. splits a reader sees: a strong position inside a number with its
- *      separators, percent sign and money unit (3,456.78|万元, 12.5|%) or
- *      inside a Latin word (inside_word) is JX_TIER_CUT, not SOFT, so an
- *      over-long token is cut between its parts first; and a position
+ *      separators and amount unit (3,456.78|万元, 12.5|%) or inside a Latin
+ *      word (inside_word), and any position inside a unit word (万|元,
+ *      平方|米, 小|时, also with no number before it: the head "（万元）"), is
+ *      JX_TIER_CUT, not SOFT, so an over-long token is cut between its
+ *      parts first; and a position
  *      UAX #14 forbids where a bracket edges a token (2025|（, ）|2) is
  *      JX_TIER_SOFT, not CUT.
  *
  * Nothing here depends on fonts; all state is per call except libunibreak's
- * property index, initialised once with pthread_once. */
+ * property index and the default unit words, initialised once with
+ * pthread_once. */
 #include "jx_text.h"
 
 #include <hb.h>

@@ -92,9 +92,16 @@ jx_status jx_text_break(jx_fonts *fonts, const char *role, double size_pt, const
  *    the line hold them (a break avoided).  The characters stay as written
  *    (full-width forms are never substituted); only advances change;
  *  - no lonely last line: a segment (text between forced breaks) never
- *    ends with a line holding one character besides punctuation ("人员/数")
- *    when an earlier break of no worse tier (at worst JX_TIER_LOOSE) leaves
- *    two, or punctuation compression lets the last line join the one above.
+ *    ends with a line holding one character besides punctuation ("人员/数",
+ *    "2749.5/个。") when an earlier break of no worse tier (at worst
+ *    JX_TIER_LOOSE; or one that splits no number, unit or word) leaves
+ *    two, or punctuation compression lets the last line join the one above
+ *    or hold one more character (an opening bracket's left blank counts);
+ *    a line of one character inside a segment ("战/略/7086770家", before a
+ *    number too wide to join it) is mended the same way when the line
+ *    above keeps two.  A number that fills its line leaves no room for
+ *    that: jx_text_unit_width() counts the last line, so that a caller
+ *    sets such a text smaller.
  * Options:
  *  justify     every line but the last of each segment (a paragraph end or
  *              a forced break) is stretched to max_width_pt, clreq style:
@@ -139,8 +146,13 @@ double jx_text_min_width(jx_fonts *fonts, const char *role, double size_pt, cons
 /* The widest piece that must never be cut: between two positions of tier
  * JX_TIER_SOFT or better (below), i.e. a number with its separators, sign,
  * percent sign and unit, a Latin word, a web address between its joints,
- * with the punctuation that may not leave it.  A line at least this wide
- * breaks no number or word; points, -1 as for jx_text_width(). */
+ * with the punctuation that may not leave it; and the last line of each
+ * segment that holds two characters besides punctuation, from a position
+ * that splits no word ("2749.5个。" though 5|个 is JX_TIER_SOFT,
+ * "CBD0.4亿元㙟", "员数"; or a last line of punctuation only, "（%）"), its
+ * closing mark at the end compressed.  A line at least this wide breaks no
+ * number or word and leaves no lonely last line (jx_text_opts); points,
+ * -1 as for jx_text_width(). */
 double jx_text_unit_width(jx_fonts *fonts, const char *role, double size_pt, const char *text,
                           size_t len);
 

@@ -65,6 +65,59 @@ static int load_role(jx_fonts *fonts, const char *fonts_dir, const char *role,
     return added;
 }
 
+/* The unit words of `units:` (amount: [...], counter: [...]) into a new
+ * set for the font set, hashed into *fp (they change how text breaks);
+ * without the key the default set stays.  A word that is not text without
+ * spaces or digits, or an unknown key, is an error. */
+static jx_status load_units(jx_fonts *fonts, const jx_node *units, const char *cfg,
+                            unsigned long long *fp, jx_diags *d)
+{
+    if (!units)
+        return JX_OK;
+    if (units->kind != JX_NODE_MAP)
+        return jx_diag_error(d, JX_ERR_SYNTAX, cfg, units->line, units->col,
+                             _("units: needs amount: and counter: lists of unit words"));
+    jx_units *set = jx_units_create();
+    if (!set)
+        return jx_diag_error(d, JX_ERR_NOMEM, cfg, 0, 0, _("out of memory"));
+    jx_status st = JX_OK;
+    for (size_t i = 0; i < units->count && st == JX_OK; i++) {
+        const char *key = units->entries[i].key;
+        const jx_node *list = units->entries[i].value;
+        int kind = strcmp(key, "amount") == 0    ? JX_UNIT_AMOUNT
+                   : strcmp(key, "counter") == 0 ? JX_UNIT_COUNTER
+                                                 : 0;
+        if (!kind || !list || list->kind != JX_NODE_SEQ) {
+            const jx_node *at = list ? list : units;
+            st = jx_diag_error(d, JX_ERR_SYNTAX, cfg, at->line, at->col,
+                               _("units: needs amount: and counter: lists of unit words"));
+            break;
+        }
+        for (size_t k = 0; k < list->count && st == JX_OK; k++) {
+            const jx_node *w = list->entries[k].value;
+            const char *word = jx_node_text(w);
+            st = word ? jx_units_add(set, word, kind) : JX_ERR_SYNTAX;
+            if (st == JX_OK) {
+                *fp = jx_hash_bytes(*fp, &kind, sizeof kind);
+                *fp = jx_hash_bytes(*fp, word, strlen(word) + 1);
+            }
+            if (st == JX_ERR_NOMEM)
+                jx_diag_error(d, st, cfg, w->line, w->col, _("out of memory"));
+            else if (st != JX_OK)
+                jx_diag_error(d, st, cfg, w->line, w->col,
+                              _("'%s' is not a unit word: a word of 1 to %d characters "
+                                "without spaces or digits"),
+                              word ? word : "", JX_UNIT_MAX_CHARS);
+        }
+    }
+    if (st != JX_OK) {
+        jx_units_free(set);
+        return st;
+    }
+    jx_fonts_set_units(fonts, set);
+    return JX_OK;
+}
+
 jx_status jx_fontcfg_load(const char *fonts_dir, jx_fonts **out, unsigned long long *fingerprint,
                           jx_diags *d)
 {
@@ -152,7 +205,9 @@ jx_status jx_fontcfg_load(const char *fonts_dir, jx_fonts **out, unsigned long l
             }
         }
     }
-    st = JX_OK;
+    st = load_units(fonts, jx_node_get(root, "units"), cfg, &fp, d);
+    if (st != JX_OK)
+        goto fail;
     jx_node_free(root);
     if (fingerprint)
         *fingerprint = fp;

@@ -4,7 +4,8 @@
  * (first = primary, rest = fallbacks).  A role with no file present falls
  * back to the "song" role's faces.  A CFF-outline font is reported as a
  * warning and skipped (libharu embeds TrueType outlines only).  The "song"
- * role must end up with at least one face. */
+ * role must end up with at least one face.  `units:` (amount: and counter:
+ * lists) replaces the default unit words kept with numbers (jx_units.h). */
 #ifndef JX_FONTCFG_H
 #define JX_FONTCFG_H
 

@@ -63,6 +63,7 @@ void jx_fonts_free(jx_fonts *fonts)
         free(fonts->roles[i].order);
     }
     free(fonts->roles);
+    jx_units_free(fonts->units);
     if (fonts->ft)
         FT_Done_FreeType(fonts->ft);
     free(fonts);
@@ -541,6 +542,21 @@ static jx_role *role_slot(jx_fonts *fonts, const char *role)
         return NULL;
     fonts->nroles++;
     return r;
+}
+
+void jx_fonts_set_units(jx_fonts *fonts, jx_units *units)
+{
+    if (!fonts) {
+        jx_units_free(units);
+        return;
+    }
+    jx_units_free(fonts->units);
+    fonts->units = units;
+}
+
+const jx_units *jx_fonts_units(const jx_fonts *fonts)
+{
+    return fonts && fonts->units ? fonts->units : jx_units_default();
 }
 
 int jx_fonts_has_role(const jx_fonts *fonts, const char *role)

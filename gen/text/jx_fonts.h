@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include "jx_diag.h"
 #include "jx_error.h"
+#include "jx_units.h"
 
 typedef struct jx_fonts jx_fonts;
 typedef struct jx_face jx_face;
@@ -48,6 +49,12 @@ jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int 
  * name) is unchanged.  Errors as jx_fonts_add(). */
 jx_status jx_fonts_add_latin(jx_fonts *fonts, const char *role, const char *path, int index,
                              jx_diags *d);
+
+/* The unit words kept with numbers when this set's text is broken
+ * (jx_units.h): `units` is taken over (freed with the set; NULL
+ * restores the default set).  Set before sharing the set. */
+void jx_fonts_set_units(jx_fonts *fonts, jx_units *units);
+const jx_units *jx_fonts_units(const jx_fonts *fonts);
 
 /* Returns 1 when `role` has at least one face. */
 int jx_fonts_has_role(const jx_fonts *fonts, const char *role);

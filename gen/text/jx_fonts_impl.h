@@ -61,6 +61,7 @@ struct jx_fonts {
     jx_role *roles;
     size_t nroles, rolecap;
     hb_language_t lang;
+    jx_units *units; /* NULL: jx_units_default() */
 };
 
 /* The OpenType features every shaping call switches off, so that the

@@ -25,8 +25,9 @@
  *         not at the run's start (在|2019年): what follows a number or word
  *         is mostly its unit or noun, what precedes it mostly a word of its
  *         own, and binding it only widens the gaps left at line ends;
- *      b. after a digit, the following run of unit characters (and '/'
- *         between units), strong: 500万元, ≥30000平方米, 3元/平方米, 8小时;
+ *      b. after a digit, the following run of unit words (jx_units.h: data,
+ *         fonts/fonts.yaml `units:`; and '/' between two), strong: 500万元,
+ *         ≥30000平方米, 3元/平方米, 8小时, 3个月;
  *      c. inside a bracketed or quoted group of at most GROUP_MAX characters
  *         (no newline), loose: (2020年增设), 《预算法》, “放管服”.
  *   Otherwise UAX #14 stands: allowed -> JX_TIER_ALLOW, not allowed ->
@@ -36,14 +37,17 @@
  *      '~') JX_TIER_SOFT, so an address wider than its line breaks there,
  *      never inside a word (url_joint);
  *   6. splits a reader sees: a strong position inside a number with its
- *      separators, percent sign and money unit (3,456.78|万元, 12.5|%) or
- *      inside a Latin word (inside_word) is JX_TIER_CUT, not SOFT, so an
- *      over-long token is cut between its parts first; and a position
+ *      separators and amount unit (3,456.78|万元, 12.5|%) or inside a Latin
+ *      word (inside_word), and any position inside a unit word (万|元,
+ *      平方|米, 小|时, also with no number before it: the head "（万元）"), is
+ *      JX_TIER_CUT, not SOFT, so an over-long token is cut between its
+ *      parts first; and a position
  *      UAX #14 forbids where a bracket edges a token (2025|（, ）|2) is
  *      JX_TIER_SOFT, not CUT.
  *
  * Nothing here depends on fonts; all state is per call except libunibreak's
- * property index, initialised once with pthread_once. */
+ * property index and the default unit words, initialised once with
+ * pthread_once. */
 #include "jx_text.h"
 
 #include <hb.h>
@@ -61,7 +65,6 @@ enum {
     C_NO_END = 1u << 1,     /* may not end a line */
     C_TIGHT = 1u << 2,      /* digit, Latin letter, operator */
     C_IDEO = 1u << 3,       /* CJK ideograph */
-    C_UNIT = 1u << 4,       /* counter/unit character after numbers */
     C_DIGIT = 1u << 5,
     C_PAIRED = 1u << 6,     /* —— and …… keep their pairs */
     C_JOINS_PREV = 1u << 7, /* combining mark, variation selector, ZWJ, ... */
@@ -75,6 +78,9 @@ typedef struct lb_char {
     uint32_t cp;
     uint32_t last;   /* offset of the character's last byte */
     unsigned flags;
+    unsigned char unit;      /* characters of the unit word starting here (0: none) */
+    unsigned char unit_kind; /* its kind, JX_UNIT_AMOUNT or JX_UNIT_COUNTER */
+    unsigned char in_unit;   /* the position after it is inside a unit word */
 } lb_char;
 
 static pthread_once_t lb_once = PTHREAD_ONCE_INIT;
@@ -88,32 +94,6 @@ static int is_ideograph(uint32_t cp)
 {
     return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
            (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3134F) || cp == 0x3007;
-}
-
-static int is_unit(uint32_t cp)
-{
-    switch (cp) {
-    case 0x4E07: /* 万 */ case 0x4EBF: /* 亿 */ case 0x5343: /* 千 */ case 0x767E: /* 百 */
-    case 0x5341: /* 十 */ case 0x5146: /* 兆 */ case 0x5143: /* 元 */ case 0x89D2: /* 角 */
-    case 0x5206: /* 分 */ case 0x4E2A: /* 个 */ case 0x6B21: /* 次 */ case 0x4EFD: /* 份 */
-    case 0x5BB6: /* 家 */ case 0x573A: /* 场 */ case 0x6761: /* 条 */ case 0x4EBA: /* 人 */
-    case 0x5C0F: /* 小 */ case 0x65F6: /* 时 */ case 0x5E73: /* 平 */ case 0x65B9: /* 方 */
-    case 0x7C73: /* 米 */ case 0x516C: /* 公 */ case 0x91CC: /* 里 */ case 0x9877: /* 顷 */
-    case 0x4EA9: /* 亩 */ case 0x5428: /* 吨 */ case 0x514B: /* 克 */ case 0x65A4: /* 斤 */
-    case 0x5347: /* 升 */ case 0x7ACB: /* 立 */ case 0x74E6: /* 瓦 */ case 0x6237: /* 户 */
-    case 0x9879: /* 项 */ case 0x5EA7: /* 座 */ case 0x5C42: /* 层 */ case 0x5E74: /* 年 */
-    case 0x6708: /* 月 */ case 0x65E5: /* 日 */ case 0x53F7: /* 号 */ case 0x5EA6: /* 度 */
-    case 0x5468: /* 周 */ case 0x5929: /* 天 */ case 0x5C81: /* 岁 */ case 0x500D: /* 倍 */
-    case 0x53F0: /* 台 */ case 0x8F86: /* 辆 */ case 0x95F4: /* 间 */ case 0x6240: /* 所 */
-    case 0x5F20: /* 张 */ case 0x518C: /* 册 */ case 0x4EF6: /* 件 */ case 0x5957: /* 套 */
-    case 0x6279: /* 批 */ case 0x7B14: /* 笔 */ case 0x4F4D: /* 位 */ case 0x540D: /* 名 */
-    case 0x4F8B: /* 例 */ case 0x682A: /* 株 */ case 0x68F5: /* 棵 */ case 0x5C4A: /* 届 */
-    case 0x671F: /* 期 */ case 0x5B63: /* 季 */ case 0x79D2: /* 秒 */ case 0x9875: /* 页 */
-    case 0x5B57: /* 字 */ case 0x8282: /* 节 */ case 0x5904: /* 处 */
-        return 1;
-    default:
-        return 0;
-    }
 }
 
 /* Closing punctuation and other characters that may not begin a line. */
@@ -214,11 +194,8 @@ static unsigned char_flags(uint32_t cp)
         f |= C_DIGIT | C_TIGHT;
     else if (is_letter(cp) || is_tight_sign(cp))
         f |= C_TIGHT;
-    if (is_ideograph(cp)) {
+    if (is_ideograph(cp))
         f |= C_IDEO;
-        if (is_unit(cp))
-            f |= C_UNIT;
-    }
     if (cp == 0x2014 || cp == 0x2015 || cp == 0x2026 || cp == 0x2025 || cp == 0x2E3A ||
         cp == 0x2500)
         f |= C_PAIRED;
@@ -279,19 +256,21 @@ static void mark_cohesion(const lb_char *c, size_t n, unsigned char *coh)
             if (k > 0 && (c[k - 1].flags & C_TIGHT))
                 cohere(coh, k, COH_STRONG);
         }
-        /* b: a unit run after a digit */
-        if ((a & C_DIGIT) && (b & C_UNIT)) {
+        /* b: a run of unit words after a digit ('/' between two) */
+        if ((a & C_DIGIT) && c[k + 1].unit) {
             cohere(coh, k, COH_STRONG);
             size_t j = k + 1;
-            while (j + 1 < n) {
-                if (c[j + 1].flags & C_UNIT) {
-                    cohere(coh, j, COH_STRONG);
-                    j++;
-                } else if ((c[j + 1].flags & C_SLASH) && j + 2 < n &&
-                           (c[j + 2].flags & C_UNIT)) {
-                    cohere(coh, j, COH_STRONG);
-                    cohere(coh, j + 1, COH_STRONG);
-                    j += 2;
+            for (;;) {
+                size_t next = j + c[j].unit; /* after the word */
+                for (size_t i = j; i + 1 < next; i++)
+                    cohere(coh, i, COH_STRONG);
+                if (next < n && c[next].unit) {
+                    cohere(coh, next - 1, COH_STRONG);
+                    j = next;
+                } else if (next + 1 < n && (c[next].flags & C_SLASH) && c[next + 1].unit) {
+                    cohere(coh, next - 1, COH_STRONG);
+                    cohere(coh, next, COH_STRONG);
+                    j = next + 1;
                 } else {
                     break;
                 }
@@ -320,19 +299,12 @@ static int closing_bracket(uint32_t cp)
            cp == 0x300F || cp == 0x201D || cp == 0x2019;
 }
 
-/* Money and percentage signs that belong to the number before them. */
-static int number_unit(uint32_t cp)
-{
-    return cp == 0x4E07 /* 万 */ || cp == 0x4EBF /* 亿 */ || cp == 0x5343 /* 千 */ ||
-           cp == 0x5143 /* 元 */ || cp == '%' || cp == 0xFF05 || cp == 0x2030 || cp == 0x2103;
-}
-
 /* Whether the position after c[k] is inside a number (with its decimal
- * point, separators, percent sign and money unit: 3,456|.78, 128.4|万元,
- * 万|元, 12.5|%) or inside a Latin word or letter-digit code (IoT, 5G):
- * breaking there is what a reader calls a split number or word, so it is
- * graded JX_TIER_CUT (where UAX #14 allows it; where it does not, the
- * position is JX_TIER_CUT anyway unless a bracket edges the token). */
+ * point, separators and amount unit: 3,456|.78, 128.4|万元, 12.5|%), inside
+ * a unit word (万|元, 平方|米) or inside a Latin word or letter-digit code
+ * (IoT, 5G): breaking there is what a reader calls a split number or word,
+ * so it is graded JX_TIER_CUT (where UAX #14 allows it; where it does not,
+ * the position is JX_TIER_CUT anyway unless a bracket edges the token). */
 static int inside_word(const lb_char *c, size_t k, size_t n)
 {
     if (k + 1 >= n)
@@ -342,14 +314,10 @@ static int inside_word(const lb_char *c, size_t k, size_t n)
     int la = is_letter(a), lb = is_letter(b);
     if ((da || la) && (db || lb))
         return 1;
-    if (da && number_unit(b))
+    if (da && c[k + 1].unit && c[k + 1].unit_kind == JX_UNIT_AMOUNT)
         return 1;
-    if (number_unit(a) && number_unit(b) && a != '%' && a != 0xFF05)
-        return 1; /* 万|元 */
-    if ((a == 0x5E73 /* 平 */ && b == 0x65B9 /* 方 */ && k + 2 < n && c[k + 2].cp == 0x7C73) ||
-        (a == 0x65B9 && b == 0x7C73 /* 米 */ && k > 0 && c[k - 1].cp == 0x5E73) ||
-        (a == 0x516C /* 公 */ && b == 0x91CC /* 里 */))
-        return 1; /* 平|方米, 平方|米, 公|里: units read as one word */
+    if (c[k].in_unit)
+        return 1;
     int sep_b = b == '.' || b == ',' || b == 0xFF0E;
     int sep_a = a == '.' || a == ',' || a == 0xFF0E;
     if (da && sep_b && k + 2 < n && (c[k + 2].flags & C_DIGIT))
@@ -357,6 +325,26 @@ static int inside_word(const lb_char *c, size_t k, size_t n)
     if (sep_a && db && k > 0 && (c[k - 1].flags & C_DIGIT))
         return 1;
     return 0;
+}
+
+/* Sets c[k].unit, .unit_kind (the unit word of `units` that starts at k)
+ * and .in_unit (positions inside one) for every character. */
+static void mark_units(lb_char *c, size_t n, const jx_units *units)
+{
+    for (size_t k = 0; k < n; k++) {
+        uint32_t cp[JX_UNIT_MAX_CHARS];
+        size_t m = 0;
+        while (m < JX_UNIT_MAX_CHARS && k + m < n) {
+            cp[m] = c[k + m].cp;
+            m++;
+        }
+        int kind = 0;
+        size_t len = jx_units_match(units, cp, m, &kind);
+        c[k].unit = (unsigned char)len;
+        c[k].unit_kind = (unsigned char)kind;
+        for (size_t i = k; i + 1 < k + len; i++)
+            c[i].in_unit = 1;
+    }
 }
 
 /* Marks url[k] for the characters of web addresses: from "http://",
@@ -402,6 +390,12 @@ static int url_joint(const lb_char *c, size_t k, size_t n, const unsigned char *
 
 jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier)
 {
+    return jx_text_break_tiers_units(text, len, NULL, tier);
+}
+
+jx_status jx_text_break_tiers_units(const char *text, size_t len, const jx_units *units,
+                                    unsigned char *tier)
+{
     if (len == 0)
         return JX_OK;
     if (!text || !tier)
@@ -434,12 +428,14 @@ jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier)
         jx_utf8_next(text, len, &pos, &c[k].cp);
         c[k].last = (uint32_t)(pos - 1);
         c[k].flags = char_flags(c[k].cp);
+        c[k].unit = c[k].unit_kind = c[k].in_unit = 0;
     }
     const size_t none = (size_t)-1;
     for (size_t k = n; k-- > 0;)
         next_ns[k] = (c[k].flags & C_SPACE) ? (k + 1 < n ? next_ns[k + 1] : none) : k;
     for (size_t k = 0; k < n; k++)
         prev_ns[k] = (c[k].flags & C_SPACE) ? (k > 0 ? prev_ns[k - 1] : none) : k;
+    mark_units(c, n, units);
     mark_cohesion(c, n, coh);
     mark_urls(c, n, url);
 
@@ -506,8 +502,7 @@ jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier)
             } else if (ub == LINEBREAK_ALLOWBREAK) {
                 /* a unit word (万元, 平方米) stays whole, after a number or not
                  * (the head "（万元）") */
-                t = (coh[k] == COH_STRONG || ((c[k].flags & C_UNIT) && (b & C_UNIT))) &&
-                            inside_word(c, k, n)
+                t = c[k].in_unit || (coh[k] == COH_STRONG && inside_word(c, k, n))
                         ? JX_TIER_CUT
                     : coh[k] == COH_STRONG ? JX_TIER_SOFT
                     : coh[k] == COH_LOOSE ? JX_TIER_LOOSE

@@ -84,8 +84,10 @@ enum {
                             character spacing */
     T_NARROW = 1u << 6,  /* Latin letter, digit, ASCII sign or space: no
                             justification space between two of them */
-    T_ENUM = 1u << 7     /* opens an enumeration item "（2）": with
+    T_ENUM = 1u << 7,    /* opens an enumeration item "（2）": with
                             jx_text_opts.enum_lines a line starts here */
+    T_UNIT = 1u << 8,    /* a unit word starts here (jx_units.h) */
+    T_IN_UNIT = 1u << 9  /* the position after it is inside a unit word */
 };
 
 /* Unicode's Default_Ignorable_Code_Point (ZWSP, ZWJ, BOM, soft hyphen,
@@ -118,6 +120,7 @@ typedef struct tchar {
 typedef struct para {
     tchar *c;
     size_t n;
+    const jx_units *units; /* the font set's unit words */
 } para;
 
 static int joins_previous(uint32_t cp)
@@ -257,6 +260,24 @@ static void mark_classes(tchar *c, size_t n)
             b--;
         if (b > 0 && !(c[b - 1].flags & T_NEWLINE))
             c[k].flags |= T_ENUM;
+    }
+}
+
+/* Sets T_UNIT and T_IN_UNIT from the unit words of `units`. */
+static void mark_units(const jx_units *units, tchar *c, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        uint32_t cp[JX_UNIT_MAX_CHARS];
+        size_t m = 0;
+        while (m < JX_UNIT_MAX_CHARS && k + m < n) {
+            cp[m] = c[k + m].cp;
+            m++;
+        }
+        size_t len = jx_units_match(units, cp, m, NULL);
+        if (len)
+            c[k].flags |= T_UNIT;
+        for (size_t i = k; i + 1 < k + len; i++)
+            c[i].flags |= T_IN_UNIT;
     }
 }
 
@@ -430,9 +451,11 @@ static jx_status para_prepare(const jx_fonts *fonts, const jx_role *role, double
                       jx_status_str(status));
     }
     mark_classes(c, n);
+    mark_units(jx_fonts_units(fonts), c, n);
     compress_punctuation(fonts, c, n, size_pt);
     p->c = c;
     p->n = n;
+    p->units = jx_fonts_units(fonts);
     return JX_OK;
 }
 
@@ -449,7 +472,7 @@ static unsigned char *para_tiers(const para *p, const char *text, size_t len, jx
         *st = JX_ERR_NOMEM;
         return NULL;
     }
-    *st = jx_text_break_tiers(text, len, bytes);
+    *st = jx_text_break_tiers_units(text, len, p->units, bytes);
     if (*st != JX_OK) {
         free(bytes);
         free(t);
@@ -545,11 +568,18 @@ static size_t skip_spaces(const tchar *c, size_t s, size_t e)
     return s;
 }
 
-/* How much a mark inside a line may still be compressed: the rest of its
- * right blank (at most half an em in all, see compress_punctuation). */
-static double inner_cut(const tchar *c)
+/* How much the advance of c[k], not the last character of its line, may
+ * still be compressed: the rest of a mark's right blank (at most half an
+ * em in all, see compress_punctuation), and before an opening bracket
+ * (never the first of the line) that bracket's left blank, taken from the
+ * advance of the character before it as compress_punctuation does. */
+static double inner_cut(const tchar *c, size_t k)
 {
-    return c->rb > 0 ? c->rb : 0.0;
+    double cut = c[k].rb > 0 ? c[k].rb : 0.0;
+    if (!(c[k].flags & (T_CONT | T_SPACE | T_IGNORE | T_TAB)) && opening_mark(c[k + 1].cp) &&
+        c[k + 1].lb > 0)
+        cut += c[k + 1].lb;
+    return cut;
 }
 
 /* Whether c[s..e) fits in `limit` points, compressing the blank of closing
@@ -567,7 +597,7 @@ static int line_fits(const tchar *c, size_t s, size_t e, double limit, int inner
                (e - 1 > s && opening_mark(c[s].cp) ? c[s].lb : 0.0);
     if (inner)
         for (size_t k = s; k + 1 < e; k++)
-            w -= inner_cut(&c[k]);
+            w -= inner_cut(c, k);
     return w <= limit;
 }
 
@@ -689,19 +719,15 @@ static void balance(const builder *bl, size_t a, size_t b, span *L, size_t n)
 }
 
 /* Whether the position after c[0] ends a number or Latin word before an
- * ideograph that is not its unit ("100%|以上", "PPP|项目"): a break there
- * splits no token, though the tiers keep it together (JX_TIER_SOFT). */
+ * ideograph that is not its unit ("100%|以上", "PPP|项目"; but 2019|年,
+ * 5|个: a unit word after a digit, jx_units.h): a break there splits no
+ * token, though the tiers keep it together (JX_TIER_SOFT). */
 static int after_token(const tchar *c)
 {
-    /* 万亿千元年月日个家座层 */
-    static const uint32_t units[] = {0x4E07, 0x4EBF, 0x5343, 0x5143, 0x5E74, 0x6708,
-                                     0x65E5, 0x4E2A, 0x5BB6, 0x5EA7, 0x5C42};
+    int digit = (c[0].cp >= '0' && c[0].cp <= '9') || (c[0].cp >= 0xFF10 && c[0].cp <= 0xFF19);
     if (!(c[0].flags & T_NARROW) || (c[1].flags & (T_NARROW | T_SPACE)) || c[1].cp < 0x3400)
         return 0;
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (c[1].cp == units[i])
-            return 0;
-    return 1;
+    return !(digit && (c[1].flags & T_UNIT));
 }
 
 static int alnum_char(uint32_t cp)
@@ -713,44 +739,35 @@ static int alnum_char(uint32_t cp)
 
 /* Whether a break after c[0] splits what a reader sees as one word: a
  * Latin word or number (letters and digits), a number with its decimal
- * point or separator (3,|456 12.|5 12|.5), a number and its unit or sign
- * (128.4|万元 12|% 2019|年 6|月 3|家), a unit word (万|元 平方|米 公|里). */
+ * point or separator (3,|456 12.|5 12|.5), a number and its unit word
+ * (128.4|万元 12|% 2019|年 3|家), a unit word (万|元 平方|米 小|时). */
 static int visible_split(const tchar *c)
 {
     uint32_t a = c[0].cp, b = c[1].cp;
     int da = (a >= '0' && a <= '9') || (a >= 0xFF10 && a <= 0xFF19);
     int db = (b >= '0' && b <= '9') || (b >= 0xFF10 && b <= 0xFF19);
-    static const uint32_t after_number[] = {
-        0x4E07, 0x4EBF, 0x5343, 0x5143, '%', 0xFF05, 0x2030, 0x2103, 0x5E74, 0x6708,
-        0x65E5, 0x4E2A, 0x5BB6, 0x6B21, 0x9879, 0x4EBA, 0x5C0F, 0x5E73, 0x516C, 0x5EA6};
     if (alnum_char(a) && alnum_char(b))
         return 1;
     if (da && (b == '.' || b == ',' || b == 0xFF0E))
         return 1;
     if ((a == '.' || a == ',' || a == 0xFF0E) && db)
         return 1;
-    for (size_t i = 0; da && i < sizeof after_number / sizeof after_number[0]; i++)
-        if (b == after_number[i])
-            return 1;
-    return ((a == 0x4E07 || a == 0x4EBF || a == 0x5343) && b == 0x5143) ||
-           (a == 0x5E73 && b == 0x65B9) || (a == 0x65B9 && b == 0x7C73) ||
-           (a == 0x516C && b == 0x91CC);
+    return (da && (c[1].flags & T_UNIT)) || (c[0].flags & T_IN_UNIT);
 }
 
-/* A segment must not end with a lonely character (one character besides
- * punctuation on its last line).  The break above it moves left to the
- * best position (the lowest tier no worse than the break it replaces or
- * JX_TIER_LOOSE, counting the end of a token before a word as loose: see
- * after_token; then the rightmost) that leaves the last line at least two
- * characters and still fitting; failing that, the last line joins the one
- * above when punctuation compression makes room.  Returns the new count. */
-static size_t fix_lonely(const builder *bl, span *L, size_t n, double limit)
+/* Moves the break between L[i-1] and L[i] left so that L[i], which holds
+ * one character besides punctuation, holds two: to the best position (the
+ * lowest tier no worse than the break it replaces or JX_TIER_LOOSE,
+ * counting the end of a token before a word as loose: see after_token;
+ * then the rightmost) that leaves L[i] fitting (with `squeeze`, by
+ * compressing the punctuation inside it too: inner_cut) and L[i-1] at
+ * least `keep` characters.  Returns whether it moved. */
+static int move_break(const builder *bl, span *L, size_t i, double limit, size_t keep,
+                      int squeeze)
 {
     const tchar *c = bl->p->c;
-    if (n < 2 || word_chars(c, L[n - 1].s, L[n - 1].e) != 1)
-        return n;
-    span *prev = &L[n - 2], *last = &L[n - 1];
-    size_t brk = last->s;
+    span *prev = &L[i - 1], *cur = &L[i];
+    size_t brk = cur->s;
     while (brk > prev->e && (c[brk - 1].flags & T_SPACE))
         brk--;
     unsigned orig = bl->tier[brk - 1];
@@ -765,28 +782,51 @@ static size_t fix_lonely(const builder *bl, span *L, size_t n, double limit)
          * no word a reader sees (2000年|项目, LED|100强), as a last choice */
         if (t >= JX_TIER_NEVER || (t > maxt && (t > JX_TIER_CUT || visible_split(&c[q - 1]))))
             continue;
-        size_t qs = skip_spaces(c, q, last->e);
-        if (!line_fits(c, qs, last->e, limit, 0))
+        size_t qs = skip_spaces(c, q, cur->e);
+        if (!line_fits(c, qs, cur->e, limit, squeeze))
             break;
-        if (word_chars(c, qs, last->e) < 2 || word_chars(c, prev->s, q) < 1)
+        if (word_chars(c, qs, cur->e) < 2 || word_chars(c, prev->s, q) < keep)
             continue;
         if (t < bt) {
             bt = t;
             best = q;
         }
     }
-    if (best) {
-        size_t e = best;
-        while (e > prev->s && (c[e - 1].flags & T_SPACE))
-            e--;
-        prev->e = e;
-        last->s = skip_spaces(c, best, last->e);
+    if (!best)
+        return 0;
+    size_t e = best;
+    while (e > prev->s && (c[e - 1].flags & T_SPACE))
+        e--;
+    prev->e = e;
+    cur->s = skip_spaces(c, best, cur->e);
+    return 1;
+}
+
+/* No line of a segment holds a lonely character (one character besides
+ * punctuation).  Above all the last line ("人员/数", "2749.5/个。"): the
+ * break above it moves left (move_break); failing that, it joins the line
+ * above when punctuation compression makes room, or the break moves left
+ * to where compressing the punctuation of the last line makes it fit
+ * ("一步/进度“”" in a column three characters wide).  A line inside the
+ * segment ("城市战/略/7086770家", before a token too wide to join it) is
+ * mended the same way when the line above keeps two characters: a page
+ * may end after it.  Returns the new count. */
+static size_t fix_lonely(const builder *bl, span *L, size_t n, double limit)
+{
+    const tchar *c = bl->p->c;
+    for (size_t i = 1; i + 1 < n; i++)
+        if (word_chars(c, L[i].s, L[i].e) == 1)
+            move_break(bl, L, i, limit, 2, 0);
+    if (n < 2 || word_chars(c, L[n - 1].s, L[n - 1].e) != 1)
         return n;
-    }
+    if (move_break(bl, L, n - 1, limit, 1, 0))
+        return n;
+    span *prev = &L[n - 2], *last = &L[n - 1];
     if (line_fits(c, prev->s, last->e, limit, 1)) {
         prev->e = last->e;
         return n - 1;
     }
+    move_break(bl, L, n - 1, limit, 1, 1);
     return n;
 }
 
@@ -833,12 +873,13 @@ static jx_status emit_line(builder *b, size_t s, size_t e, size_t empty_at, doub
         }
         double inner = 0.0;
         for (size_t k = s; k + 1 < e; k++)
-            inner += inner_cut(&c[k]);
+            inner += inner_cut(c, k);
         if (need > WIDTH_EPS && inner > 0) {
             double f = need < inner ? need / inner : 1.0;
             for (size_t k = s; k + 1 < e; k++) {
-                if (inner_cut(&c[k]) > 0) {
-                    c[k].adv -= inner_cut(&c[k]) * f;
+                double squeezed = inner_cut(c, k) * f;
+                if (squeezed > 0) {
+                    c[k].adv -= squeezed;
                     c[k].flags |= T_SHRUNK;
                 }
             }
@@ -1068,8 +1109,41 @@ typedef struct width_ctx {
     const para *p;
     const unsigned char *tier; /* NULL: whole segments */
     int level;                 /* pieces between positions of tier <= level */
+    int tail;                  /* also each segment's last line (tail_width) */
     double max;
 } width_ctx;
+
+/* Whether the last line of a segment may start after c[q-1] when its
+ * pieces must stay whole (jx_text_unit_width): an allowed position, or one
+ * of those fix_lonely may choose, up to JX_TIER_CUT, that splits no word a
+ * reader sees; not between a number and its unit (1953838.5|家). */
+static int tail_start(const tchar *c, const unsigned char *tier, size_t q)
+{
+    unsigned t = tier[q - 1];
+    return t < JX_TIER_SOFT || (t <= JX_TIER_CUT && !visible_split(&c[q - 1]));
+}
+
+/* The width the last line of the segment c[a, b) needs so that it is not
+ * lonely: from the rightmost position that may start it (tail_start) and
+ * does not leave it one character besides punctuation ("2749.5个。" where
+ * 5|个 keeps only a number with its counter together, "BIM4533839.02户。",
+ * "员数" of "…人员数", "（%）"), or the whole segment; its closing mark
+ * at the end and opening bracket at the start compressed as at a line
+ * edge (line_fits). */
+static double tail_width(const tchar *c, const unsigned char *tier, size_t a, size_t b)
+{
+    size_t e = b;
+    while (e > a && (c[e - 1].flags & T_SPACE))
+        e--;
+    size_t q = e;
+    while (q > a && !(q < e && tail_start(c, tier, q) && word_chars(c, q, e) != 1))
+        q--;
+    q = skip_spaces(c, q, e);
+    if (q == e)
+        return 0.0;
+    return trimmed_width(c, q, e) - c[e - 1].rb -
+           (e - 1 > q && opening_mark(c[q].cp) ? c[q].lb : 0.0);
+}
 
 static jx_status width_fn(void *ctx, size_t a, size_t b)
 {
@@ -1082,6 +1156,11 @@ static jx_status width_fn(void *ctx, size_t a, size_t b)
                 x->max = w;
             s = k + 1;
         }
+    }
+    if (x->tail && b > a) {
+        double w = tail_width(x->p->c, x->tier, a, b);
+        if (w > x->max)
+            x->max = w;
     }
     return JX_OK;
 }
@@ -1107,7 +1186,7 @@ static double measure(jx_fonts *fonts, const char *role, double size_pt, const c
             return -1.0;
         }
     }
-    width_ctx ctx = {.p = &p, .tier = tier, .level = level, .max = 0.0};
+    width_ctx ctx = {.p = &p, .tier = tier, .level = level, .tail = level == JX_TIER_SOFT};
     for_each_segment(&p, 0, width_fn, &ctx);
     free(tier);
     para_free(&p);

@@ -7,7 +7,8 @@
  * Chinese rules (kinsoku): no line begins with closing punctuation such as
  * ，。、；：？！）》」』”’％ and no line ends with opening punctuation such as
  * （《「『“‘; runs of digits/Latin with their operators and units (2024-2625,
- * ≥90%, 500万元, F座5层) stay together.  A word longer than the line is cut
+ * ≥90%, 500万元, F座5层) stay together; the unit words are data (jx_units.h,
+ * fonts/fonts.yaml `units:`).  A word longer than the line is cut
  * between characters as a last resort, still without breaking those rules
  * where possible.
  *
@@ -20,6 +21,7 @@
 #include "jx_diag.h"
 #include "jx_error.h"
 #include "jx_fonts.h"
+#include "jx_units.h"
 #include "jx_util.h" /* jx_utf8_next() */
 
 /* A run: a stretch of one line drawn with one face. */
@@ -90,9 +92,16 @@ jx_status jx_text_break(jx_fonts *fonts, const char *role, double size_pt, const
  *    the line hold them (a break avoided).  The characters stay as written
  *    (full-width forms are never substituted); only advances change;
  *  - no lonely last line: a segment (text between forced breaks) never
- *    ends with a line holding one character besides punctuation ("人员/数")
- *    when an earlier break of no worse tier (at worst JX_TIER_LOOSE) leaves
- *    two, or punctuation compression lets the last line join the one above.
+ *    ends with a line holding one character besides punctuation ("人员/数",
+ *    "2749.5/个。") when an earlier break of no worse tier (at worst
+ *    JX_TIER_LOOSE; or one that splits no number, unit or word) leaves
+ *    two, or punctuation compression lets the last line join the one above
+ *    or hold one more character (an opening bracket's left blank counts);
+ *    a line of one character inside a segment ("战/略/7086770家", before a
+ *    number too wide to join it) is mended the same way when the line
+ *    above keeps two.  A number that fills its line leaves no room for
+ *    that: jx_text_unit_width() counts the last line, so that a caller
+ *    sets such a text smaller.
  * Options:
  *  justify     every line but the last of each segment (a paragraph end or
  *              a forced break) is stretched to max_width_pt, clreq style:
@@ -137,8 +146,13 @@ double jx_text_min_width(jx_fonts *fonts, const char *role, double size_pt, cons
 /* The widest piece that must never be cut: between two positions of tier
  * JX_TIER_SOFT or better (below), i.e. a number with its separators, sign,
  * percent sign and unit, a Latin word, a web address between its joints,
- * with the punctuation that may not leave it.  A line at least this wide
- * breaks no number or word; points, -1 as for jx_text_width(). */
+ * with the punctuation that may not leave it; and the last line of each
+ * segment that holds two characters besides punctuation, from a position
+ * that splits no word ("2749.5个。" though 5|个 is JX_TIER_SOFT,
+ * "CBD0.4亿元㙟", "员数"; or a last line of punctuation only, "（%）"), its
+ * closing mark at the end compressed.  A line at least this wide breaks no
+ * number or word and leaves no lonely last line (jx_text_opts); points,
+ * -1 as for jx_text_width(). */
 double jx_text_unit_width(jx_fonts *fonts, const char *role, double size_pt, const char *text,
                           size_t len);
 
@@ -181,5 +195,11 @@ enum {
     JX_TIER_LAST, JX_TIER_PAIR, JX_TIER_NEVER, JX_TIER_INSIDE_CHAR
 };
 jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier);
+
+/* jx_text_break_tiers with the unit words of `units` (NULL: the default
+ * set, jx_units_default()); the breaker and the measuring functions use
+ * the font set's (jx_fonts_set_units). */
+jx_status jx_text_break_tiers_units(const char *text, size_t len, const jx_units *units,
+                                    unsigned char *tier);
 
 #endif

@@ -185,6 +185,22 @@ static jx_status write_sample(const fixture *fx, const char *name, jx_diags *d)
     return st;
 }
 
+/* Writes the sample to dir/name, which must succeed without a message, and
+ * returns its bytes (free them) with their length in *len; path[0..n)
+ * receives the file's path. */
+static char *sample_bytes(const fixture *fx, const char *name, char *path, size_t n, size_t *len)
+{
+    jx_diags d;
+    jx_diags_init(&d);
+    assert_int_equal(write_sample(fx, name, &d), JX_OK);
+    assert_int_equal(d.count, 0);
+    jx_diags_free(&d);
+    snprintf(path, n, "%s/%s", fx->dir, name);
+    char *data = jx_test_read_file(path, len);
+    assert_non_null(data);
+    return data;
+}
+
 /* ---- fixture ----------------------------------------------------------- */
 
 static int setup(void **state)
@@ -244,17 +260,9 @@ static void test_writes_valid_pdf(void **state)
 {
     fixture *fx = *state;
     NEED_FIXTURE(fx);
-    jx_diags d;
-    jx_diags_init(&d);
-    assert_int_equal(write_sample(fx, "a.pdf", &d), JX_OK);
-    assert_int_equal(d.count, 0);
-    jx_diags_free(&d);
-
     char path[256];
-    snprintf(path, sizeof path, "%s/a.pdf", fx->dir);
     size_t len = 0;
-    char *data = jx_test_read_file(path, &len);
-    assert_non_null(data);
+    char *data = sample_bytes(fx, "a.pdf", path, sizeof path, &len);
     assert_true(len > 5 && memcmp(data, "%PDF-", 5) == 0);
     free(data);
     /* Only the output: no temporary files left behind. */
@@ -319,18 +327,10 @@ static void test_byte_identical(void **state)
 {
     fixture *fx = *state;
     NEED_FIXTURE(fx);
-    jx_diags d;
-    jx_diags_init(&d);
-    assert_int_equal(write_sample(fx, "r1.pdf", &d), JX_OK);
-    assert_int_equal(write_sample(fx, "r2.pdf", &d), JX_OK);
-    jx_diags_free(&d);
     char p1[256], p2[256];
-    snprintf(p1, sizeof p1, "%s/r1.pdf", fx->dir);
-    snprintf(p2, sizeof p2, "%s/r2.pdf", fx->dir);
     size_t n1 = 0, n2 = 0;
-    char *a = jx_test_read_file(p1, &n1), *b = jx_test_read_file(p2, &n2);
-    assert_non_null(a);
-    assert_non_null(b);
+    char *a = sample_bytes(fx, "r1.pdf", p1, sizeof p1, &n1);
+    char *b = sample_bytes(fx, "r2.pdf", p2, sizeof p2, &n2);
     assert_int_equal(n1, n2);
     assert_memory_equal(a, b, n1);
     free(a);
@@ -599,16 +599,9 @@ static void test_pdfa(void **state)
         print_message("no sRGB profile (Debian package icc-profiles-free): skipped\n");
         skip();
     }
-    jx_diags d;
-    jx_diags_init(&d);
-    assert_int_equal(write_sample(fx, "a.pdf", &d), JX_OK);
-    assert_int_equal(d.count, 0);
-    jx_diags_free(&d);
     char path[256];
-    snprintf(path, sizeof path, "%s/a.pdf", fx->dir);
     size_t len = 0;
-    char *data = jx_test_read_file(path, &len);
-    assert_non_null(data);
+    char *data = sample_bytes(fx, "a.pdf", path, sizeof path, &len);
     assert_true(len > 9 && memcmp(data, "%PDF-1.4\n", 9) == 0);
     free(data);
 
@@ -641,6 +634,7 @@ static void test_pdfa(void **state)
     assert_int_equal(strlen(id), 32);
     char other[256];
     snprintf(other, sizeof other, "%s/b.pdf", fx->dir);
+    jx_diags d;
     jx_diags_init(&d);
     jx_device *dev = jx_pdf_device_create(other, fx->fonts, &d);
     assert_non_null(dev);

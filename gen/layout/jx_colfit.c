@@ -8,6 +8,9 @@
 
 typedef struct colm {
     double lo, hi;           /* min- and max-content, points */
+    double unit;             /* the widest piece that must never be cut
+                              * (jx_text_unit_width()), points: lo when even
+                              * the min-contents do not fit */
     double bmin, bmax;       /* bounds, points (bmax: INFINITY when none) */
     double w;                /* the result */
 } colm;
@@ -26,10 +29,15 @@ static void measure_cell(jx_fonts *fonts, const jx_table *t, const jx_cell *cell
         double lo = cell->kind == JX_CELL_NUMBER
                         ? hi
                         : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
-        if (hi < 0 || lo < 0) /* a character no font has: reported when drawn */
+        double unit = cell->kind == JX_CELL_NUMBER
+                          ? hi
+                          : jx_text_unit_width(fonts, st->font_role, st->size_pt, text, len);
+        if (hi < 0 || lo < 0 || unit < 0) /* a character no font has: reported when drawn */
             continue;
         if (lo + pad > m->lo)
             m->lo = lo + pad;
+        if (unit + pad > m->unit)
+            m->unit = unit + pad;
         if (hi + indent + pad > m->hi)
             m->hi = hi + indent + pad;
     }
@@ -122,10 +130,60 @@ static jx_status fit_table(jx_fonts *fonts, jx_table *t, double width, jx_diags 
     }
     for (size_t k = 0; k < t->ncells; k++) {
         const jx_cell *cell = &t->cells[k];
-        if (cell->colspan == 1 && cell->col >= 0 && cell->col < n && fit[cell->col])
+        if (cell->colspan == 1 && cell->col >= 0 && cell->col < n)
             measure_cell(fonts, t, cell, &c[cell->col]);
     }
+    /* A fixed column narrower than a piece of its own that must never be
+     * cut (a long Latin word in a label) would have that text set smaller
+     * to fit: it takes the width from the fitted columns' room, as far as
+     * they keep their own such pieces; when not all fit, every such piece
+     * gets the same share s of its width (the largest s that fits, found
+     * by halving), so no column's text is set smaller than another's. */
+    double extra = 0, keep = 0, total = room;
+    for (int j = 0; j < n; j++) {
+        if (!fit[j]) {
+            total += c[j].w;
+            if (c[j].unit > c[j].w)
+                extra += c[j].unit - c[j].w;
+        } else {
+            keep += c[j].unit > c[j].bmin ? c[j].unit : c[j].bmin;
+        }
+    }
+    if (extra > 0) {
+        double s = 1, lo = 0, hi = 1;
+        for (int it = 0; it < 41; it++) {
+            double sum = s * keep;
+            for (int j = 0; j < n; j++)
+                if (!fit[j])
+                    sum += c[j].w > s * c[j].unit ? c[j].w : s * c[j].unit;
+            if (sum <= total + 1e-9)
+                lo = s;
+            else
+                hi = s;
+            if (lo == 1)
+                break;
+            s = (lo + hi) / 2;
+        }
+        for (int j = 0; j < n; j++)
+            if (!fit[j] && lo * c[j].unit > c[j].w) {
+                room -= lo * c[j].unit - c[j].w;
+                c[j].w = lo * c[j].unit;
+            }
+    }
     if (room > 0) {
+        /* One web address or long word (a piece between two allowed breaks
+         * wider than the room) would have every fitted column scaled below
+         * its min-content, and the text of all of them set smaller to fit
+         * (jx_paginate's fitting_size): then the columns ask only for what
+         * must never be cut, and the address breaks at its joints. */
+        double sum_lo = 0;
+        for (int j = 0; j < n; j++)
+            if (fit[j])
+                sum_lo += c[j].lo > c[j].bmin ? c[j].lo : c[j].bmin;
+        if (sum_lo > room)
+            for (int j = 0; j < n; j++)
+                if (fit[j])
+                    c[j].lo = c[j].unit;
         distribute(c, fit, n, room);
         for (int j = 0; j < n; j++)
             t->col_widths[j] = c[j].w > 0.01 ? c[j].w : 0.01;
@@ -149,27 +207,29 @@ static int has_token(const char *text)
     return 0;
 }
 
-/* Room for what must not break, in a table of fixed columns: a column
- * narrower than a number, an amount with its unit or a Latin word of one
- * of its cells (min-content) is widened to hold it, and the other columns
- * give up the width in proportion to what they have beyond their own
- * min-content.  Nothing changes when every token fits (or when the others
- * have nothing to give). */
-static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags *d)
+/* The widest piece of a cell's paragraph that its column must hold: a
+ * number cell's whole text; else the widest piece between two allowed
+ * breaks (unit 0) or the widest that must never be cut (unit 1: a web
+ * address breaks at its joints).  Points, -1 as jx_text_width(). */
+static double piece_width(jx_fonts *fonts, const jx_cell *cell, const char *text, size_t len,
+                          int unit)
+{
+    const jx_style *st = &cell->style;
+    if (cell->kind == JX_CELL_NUMBER)
+        return jx_text_width(fonts, st->font_role, st->size_pt, text, len);
+    return unit ? jx_text_unit_width(fonts, st->font_role, st->size_pt, text, len)
+                : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
+}
+
+/* Fills need[j] (zeroed here) with what column j of widths w must hold in
+ * a table of fixed columns: its tokens' pieces (piece_width() with unit)
+ * and three characters, a cell over several columns shared among them. */
+static void column_needs(jx_fonts *fonts, const jx_table *t, const double *w, double *need,
+                         int unit)
 {
     int n = t->ncols;
-    double *need = calloc((size_t)n, sizeof *need);
-    double *w = calloc((size_t)n, sizeof *w);
-    if (!need || !w) {
-        free(need);
-        free(w);
-        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory fitting columns"));
-    }
-    double units = 0;
     for (int j = 0; j < n; j++)
-        units += t->col_widths[j];
-    for (int j = 0; j < n; j++)
-        w[j] = units > 0 ? t->col_widths[j] * width / units : 0;
+        need[j] = 0;
     double pad = 2 * t->padding_pt + t->border_pt;
     for (size_t k = 0; k < t->ncells; k++) {
         const jx_cell *cell = &t->cells[k];
@@ -187,9 +247,7 @@ static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags 
             if (!has_token(text))
                 continue;
             size_t len = strlen(text);
-            double lo = cell->kind == JX_CELL_NUMBER
-                            ? jx_text_width(fonts, st->font_role, st->size_pt, text, len)
-                            : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
+            double lo = piece_width(fonts, cell, text, len, unit);
             if (lo >= 0 && lo + pad > need[cell->col])
                 need[cell->col] = lo + pad;
         }
@@ -219,9 +277,7 @@ static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags 
             if (!has_token(text))
                 continue;
             size_t len = strlen(text);
-            double m = cell->kind == JX_CELL_NUMBER
-                           ? jx_text_width(fonts, st->font_role, st->size_pt, text, len)
-                           : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
+            double m = piece_width(fonts, cell, text, len, unit);
             if (m + pad > lo)
                 lo = m + pad;
         }
@@ -236,12 +292,43 @@ static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags 
                 need[j] = own + (lo - needed) * w[j] / have;
             }
     }
+}
+
+/* Room for what must not break, in a table of fixed columns: a column
+ * narrower than a number, an amount with its unit or a Latin word of one
+ * of its cells (min-content) is widened to hold it, and the other columns
+ * give up the width in proportion to what they have beyond their own
+ * min-content.  When the others cannot give that much (a web address
+ * between two allowed breaks wider than they can spare), the columns ask
+ * only for what must never be cut (the address then breaks at its
+ * joints), so one address does not squeeze every other column to three
+ * characters.  Nothing changes when every token fits (or when the others
+ * have nothing to give). */
+static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags *d)
+{
+    int n = t->ncols;
+    double *need = calloc((size_t)n, sizeof *need);
+    double *w = calloc((size_t)n, sizeof *w);
+    if (!need || !w) {
+        free(need);
+        free(w);
+        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory fitting columns"));
+    }
+    double units = 0;
+    for (int j = 0; j < n; j++)
+        units += t->col_widths[j];
+    for (int j = 0; j < n; j++)
+        w[j] = units > 0 ? t->col_widths[j] * width / units : 0;
     double deficit = 0, spare = 0;
-    for (int j = 0; j < n; j++) {
-        if (need[j] > w[j] + 1e-6)
-            deficit += need[j] - w[j];
-        else
-            spare += w[j] - need[j];
+    for (int unit = 0; unit < 2 && (unit == 0 || deficit > spare); unit++) {
+        column_needs(fonts, t, w, need, unit);
+        deficit = spare = 0;
+        for (int j = 0; j < n; j++) {
+            if (need[j] > w[j] + 1e-6)
+                deficit += need[j] - w[j];
+            else
+                spare += w[j] - need[j];
+        }
     }
     if (deficit > 0 && spare > 0) {
         double f = deficit < spare ? deficit / spare : 1.0;

@@ -174,16 +174,28 @@ static jx_status fit_table(jx_fonts *fonts, jx_table *t, double width, jx_diags 
         /* One web address or long word (a piece between two allowed breaks
          * wider than the room) would have every fitted column scaled below
          * its min-content, and the text of all of them set smaller to fit
-         * (jx_paginate's fitting_size): then the columns ask only for what
-         * must never be cut, and the address breaks at its joints. */
-        double sum_lo = 0;
-        for (int j = 0; j < n; j++)
-            if (fit[j])
-                sum_lo += c[j].lo > c[j].bmin ? c[j].lo : c[j].bmin;
-        if (sum_lo > room)
-            for (int j = 0; j < n; j++)
-                if (fit[j])
-                    c[j].lo = c[j].unit;
+         * (jx_paginate's fitting_size): while the min-contents overflow, the
+         * column that gains most by it asks only for what must never be
+         * cut (the address then breaks at its joints), the others keeping
+         * their min-content. */
+        for (;;) {
+            double sum_lo = 0, gain = 0;
+            int worst = -1;
+            for (int j = 0; j < n; j++) {
+                if (!fit[j])
+                    continue;
+                double lo = c[j].lo > c[j].bmin ? c[j].lo : c[j].bmin;
+                double unit = c[j].unit > c[j].bmin ? c[j].unit : c[j].bmin;
+                sum_lo += lo;
+                if (lo - unit > gain) {
+                    gain = lo - unit;
+                    worst = j;
+                }
+            }
+            if (sum_lo <= room || worst < 0)
+                break;
+            c[worst].lo = c[worst].unit;
+        }
         distribute(c, fit, n, room);
         for (int j = 0; j < n; j++)
             t->col_widths[j] = c[j].w > 0.01 ? c[j].w : 0.01;
@@ -298,19 +310,21 @@ static void column_needs(jx_fonts *fonts, const jx_table *t, const double *w, do
  * narrower than a number, an amount with its unit or a Latin word of one
  * of its cells (min-content) is widened to hold it, and the other columns
  * give up the width in proportion to what they have beyond their own
- * min-content.  When the others cannot give that much (a web address
- * between two allowed breaks wider than they can spare), the columns ask
- * only for what must never be cut (the address then breaks at its
- * joints), so one address does not squeeze every other column to three
- * characters.  Nothing changes when every token fits (or when the others
+ * min-content.  While the others cannot give that much (a web address
+ * between two allowed breaks wider than they can spare), the column that
+ * gains most by it asks only for what must never be cut (the address then
+ * breaks at its joints), so one address does not squeeze every other
+ * column to three characters.  Nothing changes when every token fits (or when the others
  * have nothing to give). */
 static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags *d)
 {
     int n = t->ncols;
     double *need = calloc((size_t)n, sizeof *need);
+    double *unit_need = calloc((size_t)n, sizeof *unit_need);
     double *w = calloc((size_t)n, sizeof *w);
-    if (!need || !w) {
+    if (!need || !unit_need || !w) {
         free(need);
+        free(unit_need);
         free(w);
         return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory fitting columns"));
     }
@@ -319,16 +333,26 @@ static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags 
         units += t->col_widths[j];
     for (int j = 0; j < n; j++)
         w[j] = units > 0 ? t->col_widths[j] * width / units : 0;
-    double deficit = 0, spare = 0;
-    for (int unit = 0; unit < 2 && (unit == 0 || deficit > spare); unit++) {
-        column_needs(fonts, t, w, need, unit);
+    column_needs(fonts, t, w, need, 0);
+    column_needs(fonts, t, w, unit_need, 1);
+    double deficit, spare;
+    for (;;) {
+        double gain = 0;
+        int worst = -1;
         deficit = spare = 0;
         for (int j = 0; j < n; j++) {
             if (need[j] > w[j] + 1e-6)
                 deficit += need[j] - w[j];
             else
                 spare += w[j] - need[j];
+            if (need[j] - unit_need[j] > gain) {
+                gain = need[j] - unit_need[j];
+                worst = j;
+            }
         }
+        if (deficit <= spare || worst < 0)
+            break;
+        need[worst] = unit_need[worst];
     }
     if (deficit > 0 && spare > 0) {
         double f = deficit < spare ? deficit / spare : 1.0;
@@ -342,6 +366,7 @@ static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags 
             t->col_widths[j] = w[j] > 0.01 ? w[j] : 0.01;
     }
     free(need);
+    free(unit_need);
     free(w);
     return JX_OK;
 }

@@ -24,7 +24,14 @@ FILING.yaml.  The checks, each printed as "NAME: kind: detail":
              that has header rows (the rest of the row list a header row
              opens) without those header rows above them: every continued
              part starts with its header rows; or a group label (band)
-             short enough for a page reads only in pieces over two pages.
+             short enough for a page reads only in pieces over two pages;
+  small      text is drawn (jxgen build --trace) below READABLE (60%) of
+             the smallest size the layout's styles give: the engine sets a
+             piece that must not be cut (a number with its unit, a Latin
+             word, a web address between its joints) smaller only when no
+             column can be made wide enough for it, never so small that a
+             reader cannot read it (3.7 pt text in Jiangbei's 全年指标值
+             column, squeezed by a web address in 对应项目).
 """
 import json
 import os
@@ -326,6 +333,25 @@ def border_faults(root, trace):
     return faults
 
 
+READABLE = 0.6
+
+
+def small_faults(trace, layout):
+    """Pages with text drawn below READABLE of the layout's smallest style
+    size: the smallest such run of each page."""
+    sizes = [float(v["size"]) for v in (layout.get("styles") or {}).values()
+             if isinstance(v, dict) and v.get("size")]
+    floor = READABLE * (min(sizes) if sizes else 10.5)
+    faults = []
+    for pno, page in enumerate(trace):
+        small = [t for t in page["texts"] if t[3] < floor - 1e-6]
+        if small:
+            x, y, text, size = min(small, key=lambda t: t[3])
+            faults.append("page %d: \"%s\" set at %.2f pt, below %.2f pt (%d%% of %.1f pt)" %
+                          (pno + 1, text[:20], size, floor, round(READABLE * 100), floor / READABLE))
+    return faults
+
+
 def header_texts(layout):
     """Texts of the layout's header rows (rows with header: true)."""
     out = set()
@@ -616,6 +642,7 @@ def check(src, filing, out):
     if trace is not None:
         faults += ["border: " + x for x in border_faults(root, trace)]
         faults += ["header: " + x for x in header_faults(trace, header_texts(layout))]
+        faults += ["small: " + x for x in small_faults(trace, layout)]
     labels = []
     faults += ["header: " + x for x in part_faults(pages, headed_parts(layout, data, labels))]
     faults += ["header: " + x for x in label_faults(pages, labels)]

@@ -53,16 +53,12 @@ static void items_free(item_list *l)
 
 static item *items_add(item_list *l)
 {
-    if (l->count == l->cap) {
-        size_t ncap = l->cap ? l->cap * 2 : 16;
-        item *ni = realloc(l->items, ncap * sizeof *ni);
-        if (!ni) {
-            l->oom = 1;
-            return NULL;
-        }
-        l->items = ni;
-        l->cap = ncap;
+    item *ni = jx_grow(l->items, &l->cap, l->count, sizeof *ni, 16);
+    if (!ni) {
+        l->oom = 1;
+        return NULL;
     }
+    l->items = ni;
     item *it = &l->items[l->count++];
     memset(it, 0, sizeof *it);
     return it;
@@ -285,16 +281,12 @@ static void collect_numbers(const jx_doc *doc, shown_list *l)
                 const jx_cell *cell = &t->cells[c];
                 if (cell->kind != JX_CELL_NUMBER || !cell->source.path || shown_find(l, cell->source.path))
                     continue;
-                if (l->count == l->cap) {
-                    size_t ncap = l->cap ? l->cap * 2 : 64;
-                    shown *ni = realloc(l->items, ncap * sizeof *ni);
-                    if (!ni) {
-                        l->oom = 1;
-                        return;
-                    }
-                    l->items = ni;
-                    l->cap = ncap;
+                shown *ni = jx_grow(l->items, &l->cap, l->count, sizeof *ni, 64);
+                if (!ni) {
+                    l->oom = 1;
+                    return;
                 }
+                l->items = ni;
                 l->items[l->count++] = (shown){
                     cell->source.path, cell->npara ? cell->paras[0].text : "",
                     cell->number_format && strchr(cell->number_format, '%') != NULL};
@@ -598,15 +590,12 @@ static int folder_filings(const char *dir, char ***out, size_t *count, jx_diags 
         const char *nm = e->d_name;
         if (nm[0] == '.' || !(has_ext(nm, ".yaml") || has_ext(nm, ".yml") || has_ext(nm, ".json")))
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 16;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn) {
-                oom = 1;
-                break;
-            }
-            names = nn;
+        char **nn = jx_grow(names, &cap, n, sizeof *nn, 16);
+        if (!nn) {
+            oom = 1;
+            break;
         }
+        names = nn;
         if (!(names[n] = strdup(nm)))
             oom = 1;
         else

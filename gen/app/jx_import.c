@@ -394,16 +394,12 @@ jx_status jx_import_record(jx_doc *doc, const jx_node *root)
     jx_status st = JX_OK;
     while (top > 0 && st == JX_OK) {
         struct frame f = stack[--top];
-        if (nvals == valcap) {
-            size_t nc = valcap ? valcap * 2 : 256;
-            jx_doc_value *nv = realloc(vals, nc * sizeof *nv);
-            if (!nv) {
-                st = JX_ERR_NOMEM;
-                break;
-            }
-            vals = nv;
-            valcap = nc;
+        jx_doc_value *nv = jx_grow(vals, &valcap, nvals, sizeof *nv, 256);
+        if (!nv) {
+            st = JX_ERR_NOMEM;
+            break;
         }
+        vals = nv;
         jx_doc_value *v = &vals[nvals++];
         v->depth = f.depth;
         v->key = f.key ? jx_doc_strdup(doc, f.key) : NULL;

@@ -96,16 +96,12 @@ int jx_regions_list(const char *layouts_dir, const char *sample_dir, jx_region_i
     while (rc == 0 && (e = readdir(dir))) {
         if (e->d_name[0] == '.' || !ends_with(e->d_name, ".yaml"))
             continue;
-        if (count == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            jx_region_info *nl = realloc(list, ncap * sizeof *nl);
-            if (!nl) {
-                rc = -1;
-                break;
-            }
-            list = nl;
-            cap = ncap;
+        jx_region_info *nl = jx_grow(list, &cap, count, sizeof *nl, 8);
+        if (!nl) {
+            rc = -1;
+            break;
         }
+        list = nl;
         char path[PATH_MAX];
         if (snprintf(path, sizeof path, "%s/%s", layouts_dir, e->d_name) >= (int)sizeof path)
             continue;

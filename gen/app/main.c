@@ -289,20 +289,24 @@ static int cmp_str(const void *a, const void *b)
 
 typedef struct path_list {
     char **items;
-    int n, cap;
+    int n;
+    size_t cap;
 } path_list;
+
+/* Appends path (taken on 0); -1 when out of memory (path is the caller's). */
+static int path_list_push(path_list *l, char *path)
+{
+    char **nl = jx_grow(l->items, &l->cap, (size_t)l->n, sizeof *nl, 16);
+    if (!nl)
+        return -1;
+    l->items = nl;
+    l->items[l->n++] = path;
+    return 0;
+}
 
 /* Appends a copy of "dir/name" (or of dir when name is NULL).  0 or -1. */
 static int path_list_add(path_list *l, const char *dir, const char *name)
 {
-    if (l->n == l->cap) {
-        int cap = l->cap ? l->cap * 2 : 16;
-        char **nl = realloc(l->items, (size_t)cap * sizeof *nl);
-        if (!nl)
-            return -1;
-        l->items = nl;
-        l->cap = cap;
-    }
     size_t len = strlen(dir) + (name ? strlen(name) + 1 : 0) + 1;
     char *p = malloc(len);
     if (!p)
@@ -311,7 +315,10 @@ static int path_list_add(path_list *l, const char *dir, const char *name)
         snprintf(p, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name);
     else
         snprintf(p, len, "%s", dir);
-    l->items[l->n++] = p;
+    if (path_list_push(l, p) != 0) {
+        free(p);
+        return -1;
+    }
     return 0;
 }
 
@@ -350,19 +357,9 @@ static int collect_dir(const char *dir, const char *skip, path_list *l, int dept
     if (subdirs.n > 1)
         qsort(subdirs.items, (size_t)subdirs.n, sizeof *subdirs.items, cmp_str);
     for (int i = 0; i < names.n; i++) {
-        if (rc == 0 && l->n == l->cap) {
-            int cap = l->cap ? l->cap * 2 : 16;
-            char **nl = realloc(l->items, (size_t)cap * sizeof *nl);
-            if (nl) {
-                l->items = nl;
-                l->cap = cap;
-            } else {
-                rc = -1;
-            }
-        }
-        if (rc == 0)
-            l->items[l->n++] = names.items[i];
-        else
+        if (rc == 0 && path_list_push(l, names.items[i]) != 0)
+            rc = -1;
+        if (rc != 0)
             free(names.items[i]);
     }
     for (int i = 0; i < subdirs.n; i++) {

@@ -31,15 +31,13 @@ int jx_file_load(const char *path, size_t max, char **buf, size_t *len, int *err
                 rc = -1;
                 break;
             }
-            size_t ncap = cap ? cap * 2 : 65536;
-            char *nb = realloc(b, ncap);
+            char *nb = jx_grow(b, &cap, n + 1, 1, 65536); /* room for n + 2 */
             if (!nb) {
                 *err = ENOMEM;
                 rc = -1;
                 break;
             }
             b = nb;
-            cap = ncap;
         }
         size_t got = fread(b + n, 1, cap - n - 1, f);
         n += got;

@@ -271,6 +271,18 @@ char *jx_strdup(const char *s)
     return p;
 }
 
+int jx_path_next(const char **path, char *seg, size_t cap)
+{
+    const char *p = *path, *dot = strchr(p, '.');
+    size_t len = dot ? (size_t)(dot - p) : strlen(p);
+    if (len == 0 || len >= cap)
+        return -1;
+    memcpy(seg, p, len);
+    seg[len] = '\0';
+    *path = p + len + (dot ? 1 : 0);
+    return 0;
+}
+
 void *jx_grow(void *items, size_t *cap, size_t count, size_t elem, size_t first)
 {
     if (count < *cap)

@@ -63,6 +63,12 @@ unsigned long long jx_hash_str(const char *s);
  * messages); else 0. */
 int jx_name_valid(const char *s);
 
+/* Copies the next segment of the dotted path *path ("fund.total",
+ * "projects.2.name") into seg, NUL-terminated, and moves *path past it and
+ * its dot.  Returns 0, or -1 when the segment is empty or needs more than
+ * cap bytes (*path is then unchanged). */
+int jx_path_next(const char **path, char *seg, size_t cap);
+
 /* A malloc'd copy of s (free() it), or NULL when s is NULL or memory is
  * short. */
 char *jx_strdup(const char *s);

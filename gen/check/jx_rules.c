@@ -144,16 +144,12 @@ static void refs_push(refs *rs, const char *path, const jx_node *node, const jx_
 {
     if (rs->oom)
         return;
-    if (rs->count == rs->cap) {
-        size_t cap = rs->cap ? rs->cap * 2 : 8;
-        ref *items = realloc(rs->items, cap * sizeof *items);
-        if (!items) {
-            rs->oom = 1;
-            return;
-        }
-        rs->items = items;
-        rs->cap = cap;
+    ref *items = jx_grow(rs->items, &rs->cap, rs->count, sizeof *items, 8);
+    if (!items) {
+        rs->oom = 1;
+        return;
     }
+    rs->items = items;
     char *p = strdup(path);
     if (!p) {
         rs->oom = 1;
@@ -447,14 +443,10 @@ static jx_status pend_add(checker *c, const rule *r, const ref *entry, const ref
 {
     if (ix_find(c->pend_slots, c->npend_slots, total->path, pend_key, c) >= 0)
         return JX_OK; /* an earlier rule computes it */
-    if (c->npend == c->cappend) {
-        size_t cap = c->cappend ? c->cappend * 2 : 8;
-        pending *p = realloc(c->pend, cap * sizeof *p);
-        if (!p)
-            return JX_ERR_NOMEM;
-        c->pend = p;
-        c->cappend = cap;
-    }
+    pending *grown = jx_grow(c->pend, &c->cappend, c->npend, sizeof *grown, 8);
+    if (!grown)
+        return JX_ERR_NOMEM;
+    c->pend = grown;
     pending *p = &c->pend[c->npend];
     p->r = r;
     p->entry = entry->node;

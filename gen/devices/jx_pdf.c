@@ -18,7 +18,13 @@
  *      never a code the face draws itself): the alias is its CID, the
  *      CIDToGIDMap maps it to the character's glyph, /W gives its width,
  *      and the ToUnicode CMap maps it back to the character, so text
- *      extraction and search read the real character;
+ *      extraction and search read the real character.  A run drawn with
+ *      negative spacing (compressed punctuation, "）、" half an em closer)
+ *      is drawn the same way: each character under an alias whose /W
+ *      width is its narrowed advance, and no character spacing, since
+ *      text extraction (poppler) takes a glyph's box from /W and ignores
+ *      Tc: boxes overlapping by 0.2 em or more are read as new words or
+ *      lines;
  *   2. names the embedded font TAG+PostScriptName, TAG being six capitals
  *      derived from a hash of the PostScript name and the subset's bytes, so
  *      the same input always gives the same name;
@@ -84,22 +90,6 @@ jx_status pdf_fail(pdf_device *dev, jx_status st, const char *fmt, ...)
     if (dev->base.diags)
         jx_diag_error(dev->base.diags, st, dev->path, 0, 0, "%s", msg);
     return st;
-}
-
-/* Makes room for one more element in *arr (of *cap elements of size sz). */
-static int grow(void **arr, size_t *cap, size_t n, size_t sz)
-{
-    if (n < *cap)
-        return 1;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    if (ncap < *cap || ncap > SIZE_MAX / sz)
-        return 0;
-    void *p = realloc(*arr, ncap * sz);
-    if (!p)
-        return 0;
-    *arr = p;
-    *cap = ncap;
-    return 1;
 }
 
 /* Copies s[0..len) plus a NUL into the pool; returns its offset in *off. */
@@ -198,8 +188,10 @@ static jx_status pdf_begin_page(jx_device *d, double width_pt, double height_pt)
     if (!isfinite(width_pt) || !isfinite(height_pt) || width_pt <= 0 || height_pt <= 0)
         return pdf_fail(dev, JX_ERR_INTERNAL, "PDF device: invalid page size %g x %g pt", width_pt,
                         height_pt);
-    if (!grow((void **)&dev->pages, &dev->pages_cap, dev->npages, sizeof *dev->pages))
+    pdf_page *pages = jx_grow(dev->pages, &dev->pages_cap, dev->npages, sizeof *pages, 16);
+    if (!pages)
         return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
+    dev->pages = pages;
     pdf_page *p = &dev->pages[dev->npages++];
     p->width = width_pt;
     p->height = height_pt;
@@ -218,8 +210,10 @@ static jx_status face_slot(pdf_device *dev, const jx_face *face, size_t *slot)
             return JX_OK;
         }
     }
-    if (!grow((void **)&dev->faces, &dev->faces_cap, dev->nfaces, sizeof *dev->faces))
+    pdf_face *faces = jx_grow(dev->faces, &dev->faces_cap, dev->nfaces, sizeof *faces, 16);
+    if (!faces)
         return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
+    dev->faces = faces;
     hb_set_t *set = hb_set_create();
     if (!hb_set_allocation_successful(set)) {
         hb_set_destroy(set);
@@ -241,8 +235,10 @@ static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double 
  * of memory. */
 static pdf_op *new_op(pdf_device *dev, int kind)
 {
-    if (!grow((void **)&dev->ops, &dev->ops_cap, dev->nops, sizeof *dev->ops))
+    pdf_op *ops = jx_grow(dev->ops, &dev->ops_cap, dev->nops, sizeof *ops, 16);
+    if (!ops)
         return NULL;
+    dev->ops = ops;
     pdf_op *op = &dev->ops[dev->nops++];
     memset(op, 0, sizeof *op);
     op->kind = kind;
@@ -256,13 +252,16 @@ static jx_status pdf_draw_text(jx_device *d, const jx_face *face, double size_pt
     return pdf_draw_text_spaced(d, face, size_pt, x, y, text, len, 0);
 }
 
-/* The BMP code under which character cp (> U+FFFF) of face pf is drawn:
- * its alias, made on first use from U+F8FF down, skipping every code the
- * face draws.  JX_ERR_LIMIT when the Private Use Area is used up. */
-static jx_status face_alias(pdf_device *dev, pdf_face *pf, uint32_t cp, uint32_t *code)
+/* The code under which character cp of face pf is drawn `wid` thousandths
+ * of an em wide (PDF_OWN_WIDTH: at its glyph's own width; that is how a
+ * character outside the BMP is drawn): its alias, made on first use from
+ * U+F8FF down, skipping every code the face draws.  When the Private Use
+ * Area is used up: JX_ERR_LIMIT, reported unless `quiet`. */
+static jx_status face_alias(pdf_device *dev, pdf_face *pf, uint32_t cp, int32_t wid, int quiet,
+                            uint32_t *code)
 {
     for (size_t i = 0; i < pf->nalias; i++)
-        if (pf->alias_real[i] == cp) {
+        if (pf->alias_real[i] == cp && pf->alias_wid[i] == wid) {
             *code = pf->alias_code[i];
             return JX_OK;
         }
@@ -273,9 +272,10 @@ static jx_status face_alias(pdf_device *dev, pdf_face *pf, uint32_t cp, uint32_t
     while (next >= 0xE000 && hb_set_has(pf->cps, next))
         next--;
     if (next < 0xE000)
-        return pdf_fail(dev, JX_ERR_LIMIT,
-                    "PDF device: too many characters outside the BMP in font %s",
-                    jx_face_path(pf->face));
+        return quiet ? JX_ERR_LIMIT
+                     : pdf_fail(dev, JX_ERR_LIMIT,
+                                "PDF device: too many characters outside the BMP in font %s",
+                                jx_face_path(pf->face));
     size_t cap = pf->alias_cap;
     if (pf->nalias == cap) {
         cap = cap ? cap * 2 : 16;
@@ -285,12 +285,16 @@ static jx_status face_alias(pdf_device *dev, pdf_face *pf, uint32_t cp, uint32_t
         uint32_t *c = r ? realloc(pf->alias_code, cap * sizeof *c) : NULL;
         if (c)
             pf->alias_code = c;
-        if (!r || !c)
+        int32_t *w = c ? realloc(pf->alias_wid, cap * sizeof *w) : NULL;
+        if (w)
+            pf->alias_wid = w;
+        if (!r || !c || !w)
             return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
         pf->alias_cap = cap;
     }
     pf->alias_real[pf->nalias] = cp;
-    pf->alias_code[pf->nalias++] = next;
+    pf->alias_code[pf->nalias] = next;
+    pf->alias_wid[pf->nalias++] = wid;
     *code = next;
     return JX_OK;
 }
@@ -324,7 +328,13 @@ static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double 
         return st;
     pdf_face *pf = &dev->faces[slot];
     hb_set_t *cps = pf->cps;
-    jx_buf drawn = {0}; /* the text with aliases for characters outside the BMP */
+    /* A run with negative spacing (compressed punctuation) is drawn with
+     * each character under a narrowed alias and no character spacing: the
+     * same picture, and boxes that text extraction reads without overlap. */
+    int narrow = spacing < 0;
+    double upem = jx_face_upem(face);
+    jx_buf drawn = {0}; /* the text with aliases */
+again:
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         size_t n = jx_utf8_decode(text + i, len - i, &cp);
@@ -341,9 +351,19 @@ static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double 
                             (unsigned)cp, (int)n, text + i, jx_face_family(face),
                             jx_face_path(face), jx_face_index(face));
         }
-        if (cp > 0xFFFF) {
+        if (cp > 0xFFFF || narrow) {
             uint32_t code = 0;
-            if ((st = face_alias(dev, pf, cp, &code))) {
+            int32_t wid = PDF_OWN_WIDTH;
+            if (narrow) /* the width subset_glyphs() gives, less the spacing */
+                wid = (int32_t)((int64_t)jx_face_advance(face, cp) * 1000 / (int64_t)upem) +
+                      (int32_t)lround(spacing * 1000.0 / size_pt);
+            st = face_alias(dev, pf, cp, wid, narrow, &code);
+            if (st == JX_ERR_LIMIT && narrow) { /* no code left: character spacing */
+                jx_buf_free(&drawn);
+                narrow = 0;
+                goto again;
+            }
+            if (st) {
                 jx_buf_free(&drawn);
                 return st;
             }
@@ -384,7 +404,7 @@ static jx_status pdf_draw_text_spaced(jx_device *d, const jx_face *face, double 
     op->x0 = x;
     op->y0 = y;
     op->text = off;
-    op->spacing = spacing;
+    op->spacing = narrow ? 0.0 : spacing;
     return JX_OK;
 }
 
@@ -429,8 +449,10 @@ static jx_status pdf_add_bookmark(jx_device *d, const char *title, int level, do
         k += l;
     }
     size_t off;
-    if (!grow((void **)&dev->marks, &dev->marks_cap, dev->nmarks, sizeof *dev->marks) ||
-        !pool_add(dev, title, n, &off))
+    pdf_mark *marks = jx_grow(dev->marks, &dev->marks_cap, dev->nmarks, sizeof *marks, 16);
+    if (marks)
+        dev->marks = marks;
+    if (!marks || !pool_add(dev, title, n, &off))
         return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
     pdf_mark *m = &dev->marks[dev->nmarks++];
     m->title = off;
@@ -596,6 +618,7 @@ static void pdf_destroy(jx_device *d)
         free(dev->faces[i].xgid);
         free(dev->faces[i].alias_real);
         free(dev->faces[i].alias_code);
+        free(dev->faces[i].alias_wid);
     }
     free(dev->faces);
     free(dev->pages);

@@ -9,7 +9,9 @@
  * face draws itself): the subset holds the real character, the
  * CIDToGIDMap maps the alias CID to its glyph, /W gives its width under the
  * alias, and the ToUnicode CMap maps the alias back to the real character
- * (a surrogate pair), so that text extraction and search read it. */
+ * (a surrogate pair), so that text extraction and search read it.  A
+ * narrowed character (compressed punctuation) is drawn the same way under
+ * an alias whose /W width is its narrower advance. */
 #include "jx_pdf_impl.h"
 #include "jx_util.h"
 
@@ -94,8 +96,8 @@ uint32_t pdf_face_real(const pdf_face *pf, uint32_t code)
 }
 
 /* Writes a ToUnicode CMap mapping each code (UCS-2, = CID) drawn with pf to
- * itself, and each alias code to its character (UTF-16BE, a surrogate
- * pair). */
+ * itself, and each alias code to its character (UTF-16BE; a surrogate pair
+ * outside the BMP). */
 static jx_status build_tounicode(pdf_device *dev, const pdf_face *pf, jx_buf *b)
 {
     const hb_set_t *cps = pf->cps;
@@ -150,7 +152,8 @@ static jx_status build_tounicode(pdf_device *dev, const pdf_face *pf, jx_buf *b)
                 jx_buf_printf(b, "<%04X> <%04X%04X>\n", (unsigned)cp[i],
                               (unsigned)(0xD800 + (v >> 10)), (unsigned)(0xDC00 + (v & 0x3FF)));
             } else
-                jx_buf_printf(b, "<%04X> <%04X>\n", (unsigned)cp[i], (unsigned)cp[i]);
+                jx_buf_printf(b, "<%04X> <%04X>\n", (unsigned)cp[i],
+                              (unsigned)pdf_face_real(pf, cp[i]));
             if (++done % 100 == 0 || done == total)
                 jx_buf_puts(b, end);
         }
@@ -246,8 +249,9 @@ static int cmp_i32(const void *a, const void *b)
 
 /* What the font dictionaries need from a face's subset: for each character
  * drawn (pf->cps, ascending; the character's code is its CID, an alias CID
- * getting the glyph and width of its real character) its glyph and width,
- * and the subset's bounding box. */
+ * getting the glyph of its real character and its width, or the narrower
+ * width it was drawn at) its glyph and width, and the subset's bounding
+ * box. */
 typedef struct subset_info {
     size_t n;
     uint32_t *cid;
@@ -340,7 +344,11 @@ static jx_status subset_glyphs(pdf_device *dev, pdf_face *pf, hb_blob_t *blob, s
         used[g] = 1;
         si->cid[si->n] = c;
         si->gid[si->n] = g;
-        si->wid[si->n++] = per_mille(hb_font_get_glyph_h_advance(font, g), upem);
+        si->wid[si->n] = per_mille(hb_font_get_glyph_h_advance(font, g), upem);
+        for (size_t i = 0; i < pf->nalias; i++) /* a narrowed alias */
+            if (pf->alias_code[i] == c && pf->alias_wid[i] != PDF_OWN_WIDTH)
+                si->wid[si->n] = pf->alias_wid[i];
+        si->n++;
     }
     size_t extra = 0;
     for (unsigned i = 0; i < count; i++)

@@ -25,6 +25,9 @@
 
 enum { OP_TEXT, OP_RULE };
 
+/* pdf_face.alias_wid of an alias drawn at its glyph's own width. */
+#define PDF_OWN_WIDTH INT32_MIN
+
 typedef struct pdf_op {
     int kind;
     size_t face;              /* TEXT: index into dev->faces */
@@ -63,11 +66,17 @@ typedef struct pdf_face {
     /* The font program as embedded (hb-subset's output); written by
      * embed_program(), not by libharu. */
     hb_blob_t *program;
-    /* Characters outside the BMP drawn with this face and their alias
-     * codes (Private Use Area, also in cps): alias_code[i] stands for
-     * alias_real[i]. */
+    /* Alias codes (Private Use Area, also in cps): alias_code[i] stands
+     * for alias_real[i], drawn alias_wid[i] thousandths of an em wide, or
+     * at the glyph's own width when alias_wid[i] is PDF_OWN_WIDTH.  A
+     * character outside the BMP is drawn under an alias at its own width;
+     * a narrowed character (a compressed punctuation mark: a run drawn
+     * with negative character spacing) under one with its narrower width,
+     * so that text extraction, which takes each glyph's box from /W and
+     * ignores the character spacing, sees no overlap. */
     uint32_t *alias_real;
     uint32_t *alias_code;
+    int32_t *alias_wid;
     size_t nalias, alias_cap;
 } pdf_face;
 
@@ -127,7 +136,7 @@ jx_status pdf_set_text(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict dict, const char
                        const char *text, const char *what);
 
 /* jx_pdf_font.c: the character code `code` of face pf stands for: the
- * real character (outside the BMP) of an alias code, else code itself. */
+ * real character of an alias code, else code itself. */
 uint32_t pdf_face_real(const pdf_face *pf, uint32_t code);
 
 /* jx_pdf_font.c: subsets face `slot` and writes its font dictionaries

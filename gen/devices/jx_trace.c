@@ -38,9 +38,11 @@ static jx_status trace_fail(trace_device *dev, const char *what)
     return JX_ERR_INTERNAL;
 }
 
-/* Prints v rounded to hundredths, without printf's locale-dependent point. */
-static void put_num(FILE *out, double v)
+/* Prints `before`, then v rounded to hundredths, without printf's
+ * locale-dependent point. */
+static void put_num(FILE *out, const char *before, double v)
 {
+    fputs(before, out);
     if (isnan(v)) {
         fputs("nan", out);
         return;
@@ -116,10 +118,8 @@ static jx_status trace_begin_page(jx_device *d, double width_pt, double height_p
     if (dev->closed || dev->in_page)
         return trace_fail(dev, "begin_page() inside a page or after close()");
     dev->in_page = 1;
-    fputs("page ", dev->out);
-    put_num(dev->out, width_pt);
-    fputc('x', dev->out);
-    put_num(dev->out, height_pt);
+    put_num(dev->out, "page ", width_pt);
+    put_num(dev->out, "x", height_pt);
     fputc('\n', dev->out);
     return JX_OK;
 }
@@ -147,18 +147,12 @@ static jx_status trace_draw_text_spaced(jx_device *d, const jx_face *face, doubl
     const char *family = jx_face_family(face);
     fputs("text ", dev->out);
     put_str(dev->out, family ? family : "?", family ? strlen(family) : 1);
+    put_num(dev->out, " ", size_pt);
+    put_num(dev->out, " x=", x);
+    put_num(dev->out, " y=", y);
+    if (spacing != 0)
+        put_num(dev->out, " cs=", spacing);
     fputc(' ', dev->out);
-    put_num(dev->out, size_pt);
-    fputs(" x=", dev->out);
-    put_num(dev->out, x);
-    fputs(" y=", dev->out);
-    put_num(dev->out, y);
-    fputc(' ', dev->out);
-    if (spacing != 0) {
-        fputs("cs=", dev->out);
-        put_num(dev->out, spacing);
-        fputc(' ', dev->out);
-    }
     put_str(dev->out, text ? text : "", len);
     fputc('\n', dev->out);
     return JX_OK;
@@ -170,16 +164,11 @@ static jx_status trace_draw_rule(jx_device *d, double x0, double y0, double x1, 
     trace_device *dev = (trace_device *)d;
     if (check_page(dev, "draw_rule() outside a page"))
         return JX_ERR_INTERNAL;
-    fputs("rule ", dev->out);
-    put_num(dev->out, x0);
-    fputc(',', dev->out);
-    put_num(dev->out, y0);
-    fputc('-', dev->out);
-    put_num(dev->out, x1);
-    fputc(',', dev->out);
-    put_num(dev->out, y1);
-    fputs(" w=", dev->out);
-    put_num(dev->out, width_pt);
+    put_num(dev->out, "rule ", x0);
+    put_num(dev->out, ",", y0);
+    put_num(dev->out, "-", x1);
+    put_num(dev->out, ",", y1);
+    put_num(dev->out, " w=", width_pt);
     fputc('\n', dev->out);
     return JX_OK;
 }
@@ -191,8 +180,8 @@ static jx_status trace_add_bookmark(jx_device *d, const char *title, int level, 
         return JX_ERR_INTERNAL;
     if (!title)
         return trace_fail(dev, "add_bookmark() without a title");
-    fprintf(dev->out, "bookmark %d y=", level);
-    put_num(dev->out, y);
+    fprintf(dev->out, "bookmark %d", level);
+    put_num(dev->out, " y=", y);
     fputc(' ', dev->out);
     put_str(dev->out, title, strlen(title));
     fputc('\n', dev->out);

@@ -201,14 +201,10 @@ static lxw_format *get_format(xl_writer *x, const jx_style *st, int border, int 
             f->locked == key.locked && same_num_format(f->num_format, key.num_format))
             return f->fmt;
     }
-    if (x->nfmts == x->fmtcap) {
-        size_t cap = x->fmtcap ? x->fmtcap * 2 : 16;
-        xl_format *p = realloc(x->fmts, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        x->fmts = p;
-        x->fmtcap = cap;
-    }
+    xl_format *p = jx_grow(x->fmts, &x->fmtcap, x->nfmts, sizeof *p, 16);
+    if (!p)
+        return NULL;
+    x->fmts = p;
     lxw_format *fmt = workbook_add_format(x->wb);
     if (!fmt)
         return NULL;
@@ -263,16 +259,12 @@ static int name_taken(const xl_writer *x, const char *folded)
  * (the name is freed). */
 static jx_status take_name(xl_writer *x, char *folded)
 {
-    if (x->nused == x->usedcap) {
-        size_t cap = x->usedcap ? x->usedcap * 2 : 8;
-        char **p = realloc(x->used, cap * sizeof *p);
-        if (!p) {
-            free(folded);
-            return JX_ERR_NOMEM;
-        }
-        x->used = p;
-        x->usedcap = cap;
+    char **p = jx_grow(x->used, &x->usedcap, x->nused, sizeof *p, 8);
+    if (!p) {
+        free(folded);
+        return JX_ERR_NOMEM;
     }
+    x->used = p;
     x->used[x->nused++] = folded;
     return JX_OK;
 }
@@ -484,14 +476,10 @@ static const char *cell_num_format(xl_writer *x, const jx_cell *c)
         for (size_t i = 0; i < x->nshown; i++)
             if (strcmp(x->shown[i], buf) == 0)
                 return x->shown[i];
-        if (x->nshown == x->shown_cap) {
-            size_t cap = x->shown_cap ? x->shown_cap * 2 : 16;
-            char **p = realloc(x->shown, cap * sizeof *p);
-            if (!p)
-                return c->number_format;
-            x->shown = p;
-            x->shown_cap = cap;
-        }
+        char **p = jx_grow(x->shown, &x->shown_cap, x->nshown, sizeof *p, 16);
+        if (!p)
+            return c->number_format;
+        x->shown = p;
         char *s = jx_strdup(buf);
         if (!s)
             return c->number_format;
@@ -622,14 +610,10 @@ static jx_status index_places(xl_writer *x)
                 const jx_cell *c = &blk->table->cells[k];
                 if (c->kind == JX_CELL_LABEL || !c->source.path || !*c->source.path)
                     continue;
-                if (x->nplaces == x->placecap) {
-                    size_t cap = x->placecap ? x->placecap * 2 : 64;
-                    xl_place *p = realloc(x->places, cap * sizeof *p);
-                    if (!p)
-                        return xl_oom(x);
-                    x->places = p;
-                    x->placecap = cap;
-                }
+                xl_place *p = jx_grow(x->places, &x->placecap, x->nplaces, sizeof *p, 64);
+                if (!p)
+                    return xl_oom(x);
+                x->places = p;
                 int c0, c1;
                 xl_cell_cols(s, b, c, &c0, &c1);
                 x->places[x->nplaces] =
@@ -659,14 +643,10 @@ static jx_status index_places(xl_writer *x)
                         shown = strcmp(x->places[i].path, refs[r].source.path) == 0;
                     if (shown)
                         continue;
-                    if (x->nplaces == x->placecap) {
-                        size_t cap = x->placecap ? x->placecap * 2 : 64;
-                        xl_place *p = realloc(x->places, cap * sizeof *p);
-                        if (!p)
-                            return xl_oom(x);
-                        x->places = p;
-                        x->placecap = cap;
-                    }
+                    xl_place *p = jx_grow(x->places, &x->placecap, x->nplaces, sizeof *p, 64);
+                    if (!p)
+                        return xl_oom(x);
+                    x->places = p;
                     lxw_row_t row = (lxw_row_t)(s->block_row[b] + (c ? (size_t)c->row : 0));
                     x->places[x->nplaces] = (xl_place){refs[r].source.path, &refs[r], si, row,
                                                        (lxw_col_t)c0, x->nplaces, 1};

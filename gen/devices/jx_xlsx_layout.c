@@ -549,14 +549,10 @@ jx_status xl_layout_heights(xl_writer *x, xl_sheet *s)
             }
             if (h > XL_MAX_ROW_PT * c->rowspan)
                 warn_tall(x, s, &c->source, h, first);
-            if (s->ntall == s->tallcap) {
-                size_t cap = s->tallcap ? s->tallcap * 2 : 16;
-                xl_tall *p = realloc(s->tall, cap * sizeof *p);
-                if (!p)
-                    return xl_oom(x);
-                s->tall = p;
-                s->tallcap = cap;
-            }
+            xl_tall *p = jx_grow(s->tall, &s->tallcap, s->ntall, sizeof *p, 16);
+            if (!p)
+                return xl_oom(x);
+            s->tall = p;
             s->tall[s->ntall] = (xl_tall){h, first, c->rowspan, s->ntall, c};
             s->ntall++;
         }

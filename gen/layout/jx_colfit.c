@@ -9,11 +9,34 @@
 typedef struct colm {
     double lo, hi;           /* min- and max-content, points */
     double unit;             /* the widest piece that must never be cut
-                              * (jx_text_unit_width()), points: lo when even
-                              * the min-contents do not fit */
+                                (jx_text_unit_width()), points: its lo
+                                when the min-contents do not fit */
+    double floor;            /* kept when even the min-contents do not fit:
+                                its numbers whole, else three characters
+                                (or its min-content when narrower) */
     double bmin, bmax;       /* bounds, points (bmax: INFINITY when none) */
     double w;                /* the result */
+    int fit;                 /* fitted to its content (else its width stays) */
 } colm;
+
+/* The sum of a table's column widths, in the layout's units. */
+static double total_units(const jx_table *t)
+{
+    double units = 0;
+    for (int j = 0; j < t->ncols; j++)
+        units += t->col_widths[j];
+    return units;
+}
+
+/* A zeroed array of one element of `size` bytes per column of t; NULL
+ * (with a message) when memory is short. */
+static void *per_column(const jx_table *t, size_t size, jx_diags *d)
+{
+    void *p = calloc((size_t)t->ncols, size);
+    if (!p)
+        jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory fitting columns"));
+    return p;
+}
 
 /* Widens m->lo / m->hi by the paragraphs of one cell. */
 static void measure_cell(jx_fonts *fonts, const jx_table *t, const jx_cell *cell, colm *m)
@@ -34,21 +57,26 @@ static void measure_cell(jx_fonts *fonts, const jx_table *t, const jx_cell *cell
                           : jx_text_unit_width(fonts, st->font_role, st->size_pt, text, len);
         if (hi < 0 || lo < 0 || unit < 0) /* a character no font has: reported when drawn */
             continue;
-        if (lo + pad > m->lo)
-            m->lo = lo + pad;
         if (unit + pad > m->unit)
             m->unit = unit + pad;
+        double keep = cell->kind == JX_CELL_NUMBER ? lo : 3 * st->size_pt;
+        if (keep > lo)
+            keep = lo;
+        if (keep + pad > m->floor)
+            m->floor = keep + pad;
+        if (lo + pad > m->lo)
+            m->lo = lo + pad;
         if (hi + indent + pad > m->hi)
             m->hi = hi + indent + pad;
     }
 }
 
 /* Shares `room` among the fitted columns by the rules of jx_colfit.h. */
-static void distribute(colm *c, const int *fit, int n, double room)
+static void distribute(colm *c, int n, double room)
 {
     double sum_lo = 0, sum_hi = 0;
     for (int j = 0; j < n; j++) {
-        if (!fit[j])
+        if (!c[j].fit)
             continue;
         if (c[j].lo < c[j].bmin)
             c[j].lo = c[j].bmin;
@@ -64,18 +92,18 @@ static void distribute(colm *c, const int *fit, int n, double room)
          * to the bounds (a few rounds: a column that reaches its bound
          * passes the rest on) */
         for (int j = 0; j < n; j++)
-            c[j].w = fit[j] ? c[j].hi : c[j].w;
+            c[j].w = c[j].fit ? c[j].hi : c[j].w;
         double left = room - sum_hi;
         for (int round = 0; round < 8 && left > 1e-6; round++) {
             double base = 0;
             for (int j = 0; j < n; j++)
-                if (fit[j] && c[j].w < c[j].bmax)
+                if (c[j].fit && c[j].w < c[j].bmax)
                     base += c[j].w;
             if (base <= 0)
                 break;
             double given = 0;
             for (int j = 0; j < n; j++) {
-                if (!fit[j] || c[j].w >= c[j].bmax)
+                if (!c[j].fit || c[j].w >= c[j].bmax)
                     continue;
                 double add = left * c[j].w / base;
                 if (c[j].w + add > c[j].bmax)
@@ -88,44 +116,57 @@ static void distribute(colm *c, const int *fit, int n, double room)
         if (left > 1e-6) { /* every column at its bound: share it anyway */
             double all = 0;
             for (int j = 0; j < n; j++)
-                all += fit[j] ? c[j].w : 0;
+                all += c[j].fit ? c[j].w : 0;
             for (int j = 0; j < n && all > 0; j++)
-                if (fit[j])
+                if (c[j].fit)
                     c[j].w += left * c[j].w / all;
         }
     } else if (sum_lo <= room) {
         double want = sum_hi - sum_lo;
         for (int j = 0; j < n; j++)
-            if (fit[j])
+            if (c[j].fit)
                 c[j].w = c[j].lo + (want > 0 ? (room - sum_lo) * (c[j].hi - c[j].lo) / want : 0);
     } else {
-        for (int j = 0; j < n; j++)
-            if (fit[j])
-                c[j].w = sum_lo > 0 ? c[j].lo * room / sum_lo : 0;
+        /* each keeps its floor (a column of one character a line reads as
+         * a lonely character on every line); the rest is shared in
+         * proportion to what each has beyond it; floors that do not fit
+         * are scaled down */
+        double sum_floor = 0, over = 0;
+        for (int j = 0; j < n; j++) {
+            if (!c[j].fit)
+                continue;
+            if (c[j].floor > c[j].lo)
+                c[j].floor = c[j].lo;
+            sum_floor += c[j].floor;
+            over += c[j].lo - c[j].floor;
+        }
+        for (int j = 0; j < n; j++) {
+            if (!c[j].fit)
+                continue;
+            if (sum_floor >= room)
+                c[j].w = sum_floor > 0 ? c[j].floor * room / sum_floor : 0;
+            else
+                c[j].w = c[j].floor +
+                         (over > 0 ? (room - sum_floor) * (c[j].lo - c[j].floor) / over : 0);
+        }
     }
 }
 
 static jx_status fit_table(jx_fonts *fonts, jx_table *t, double width, jx_diags *d)
 {
     int n = t->ncols;
-    colm *c = calloc((size_t)n, sizeof *c);
-    int *fit = calloc((size_t)n, sizeof *fit);
-    if (!c || !fit) {
-        free(c);
-        free(fit);
-        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory fitting columns"));
-    }
-    double units = 0;
-    for (int j = 0; j < n; j++)
-        units += t->col_widths[j];
+    colm *c = per_column(t, sizeof *c, d);
+    if (!c)
+        return JX_ERR_NOMEM;
+    double units = total_units(t);
     double u = units > 0 ? width / units : 0;
     double room = width;
     for (int j = 0; j < n; j++) {
-        fit[j] = t->col_fit[j].fit;
+        c[j].fit = t->col_fit[j].fit;
         c[j].bmin = t->col_fit[j].min * u;
         c[j].bmax = t->col_fit[j].max > 0 ? t->col_fit[j].max * u : INFINITY;
         c[j].w = t->col_widths[j] * u;
-        if (!fit[j])
+        if (!c[j].fit)
             room -= c[j].w;
     }
     for (size_t k = 0; k < t->ncells; k++) {
@@ -141,7 +182,7 @@ static jx_status fit_table(jx_fonts *fonts, jx_table *t, double width, jx_diags 
      * by halving), so no column's text is set smaller than another's. */
     double extra = 0, keep = 0, total = room;
     for (int j = 0; j < n; j++) {
-        if (!fit[j]) {
+        if (!c[j].fit) {
             total += c[j].w;
             if (c[j].unit > c[j].w)
                 extra += c[j].unit - c[j].w;
@@ -154,7 +195,7 @@ static jx_status fit_table(jx_fonts *fonts, jx_table *t, double width, jx_diags 
         for (int it = 0; it < 41; it++) {
             double sum = s * keep;
             for (int j = 0; j < n; j++)
-                if (!fit[j])
+                if (!c[j].fit)
                     sum += c[j].w > s * c[j].unit ? c[j].w : s * c[j].unit;
             if (sum <= total + 1e-9)
                 lo = s;
@@ -165,24 +206,24 @@ static jx_status fit_table(jx_fonts *fonts, jx_table *t, double width, jx_diags 
             s = (lo + hi) / 2;
         }
         for (int j = 0; j < n; j++)
-            if (!fit[j] && lo * c[j].unit > c[j].w) {
+            if (!c[j].fit && lo * c[j].unit > c[j].w) {
                 room -= lo * c[j].unit - c[j].w;
                 c[j].w = lo * c[j].unit;
             }
     }
     if (room > 0) {
         /* One web address or long word (a piece between two allowed breaks
-         * wider than the room) would have every fitted column scaled below
-         * its min-content, and the text of all of them set smaller to fit
-         * (jx_paginate's fitting_size): while the min-contents overflow, the
-         * column that gains most by it asks only for what must never be
-         * cut (the address then breaks at its joints), the others keeping
-         * their min-content. */
+         * wider than the room) would have every fitted column squeezed
+         * below its min-content, and the text of all of them set smaller to
+         * fit (jx_paginate's fitting_size): while the min-contents
+         * overflow, the column that gains most by it asks only for what
+         * must never be cut (the address then breaks at its joints), the
+         * others keeping their min-content. */
         for (;;) {
             double sum_lo = 0, gain = 0;
             int worst = -1;
             for (int j = 0; j < n; j++) {
-                if (!fit[j])
+                if (!c[j].fit)
                     continue;
                 double lo = c[j].lo > c[j].bmin ? c[j].lo : c[j].bmin;
                 double unit = c[j].unit > c[j].bmin ? c[j].unit : c[j].bmin;
@@ -196,12 +237,11 @@ static jx_status fit_table(jx_fonts *fonts, jx_table *t, double width, jx_diags 
                 break;
             c[worst].lo = c[worst].unit;
         }
-        distribute(c, fit, n, room);
+        distribute(c, n, room);
         for (int j = 0; j < n; j++)
             t->col_widths[j] = c[j].w > 0.01 ? c[j].w : 0.01;
     }
     free(c);
-    free(fit);
     return JX_OK;
 }
 
@@ -219,30 +259,45 @@ static int has_token(const char *text)
     return 0;
 }
 
-/* The widest piece of a cell's paragraph that its column must hold: a
- * number cell's whole text; else the widest piece between two allowed
- * breaks (unit 0) or the widest that must never be cut (unit 1: a web
- * address breaks at its joints).  Points, -1 as jx_text_width(). */
-static double piece_width(jx_fonts *fonts, const jx_cell *cell, const char *text, size_t len,
-                          int unit)
+/* The width a cell's widest unbreakable piece needs, padding `pad`
+ * included: a number whole, other text with a digit or a Latin letter by its
+ * min-content (unit 0) or by its widest piece that must never be cut
+ * (unit 1: jx_text_unit_width(), a web address between its joints); 0
+ * when no paragraph has such a piece (or no font can draw it: that is
+ * reported when drawn). */
+static double token_width(jx_fonts *fonts, const jx_cell *cell, double pad, int unit)
 {
     const jx_style *st = &cell->style;
-    if (cell->kind == JX_CELL_NUMBER)
-        return jx_text_width(fonts, st->font_role, st->size_pt, text, len);
-    return unit ? jx_text_unit_width(fonts, st->font_role, st->size_pt, text, len)
-                : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
+    double need = 0;
+    for (size_t i = 0; i < cell->npara; i++) {
+        const char *text = cell->paras[i].text ? cell->paras[i].text : "";
+        if (!has_token(text))
+            continue;
+        size_t len = strlen(text);
+        double lo = cell->kind == JX_CELL_NUMBER
+                        ? jx_text_width(fonts, st->font_role, st->size_pt, text, len)
+                        : unit ? jx_text_unit_width(fonts, st->font_role, st->size_pt, text, len)
+                               : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
+        if (lo >= 0 && lo + pad > need)
+            need = lo + pad;
+    }
+    return need;
 }
 
-/* Fills need[j] (zeroed here) with what column j of widths w must hold in
- * a table of fixed columns: its tokens' pieces (piece_width() with unit)
- * and three characters, a cell over several columns shared among them. */
-static void column_needs(jx_fonts *fonts, const jx_table *t, const double *w, double *need,
-                         int unit)
+/* A fixed column in make_room(): its width and what it needs, points. */
+typedef struct room_col {
+    double need, w;
+    double unit_need;        /* need with the pieces that must never be cut */
+} room_col;
+
+/* Sets col[j].need (from 0) to what fixed column j of width col[j].w
+ * holds: its tokens' pieces (token_width() with unit) and three
+ * characters, a cell over several columns shared among them. */
+static void column_needs(jx_fonts *fonts, const jx_table *t, room_col *col, double pad, int unit)
 {
     int n = t->ncols;
     for (int j = 0; j < n; j++)
-        need[j] = 0;
-    double pad = 2 * t->padding_pt + t->border_pt;
+        col[j].need = 0;
     for (size_t k = 0; k < t->ncells; k++) {
         const jx_cell *cell = &t->cells[k];
         if (cell->colspan != 1 || cell->col < 0 || cell->col >= n)
@@ -250,19 +305,13 @@ static void column_needs(jx_fonts *fonts, const jx_table *t, const double *w, do
         const jx_style *st = &cell->style;
         /* a column gives up no more than leaves it three characters */
         double floor = 3 * st->size_pt + pad;
-        if (floor > w[cell->col])
-            floor = w[cell->col];
-        if (floor > need[cell->col])
-            need[cell->col] = floor;
-        for (size_t i = 0; i < cell->npara; i++) {
-            const char *text = cell->paras[i].text ? cell->paras[i].text : "";
-            if (!has_token(text))
-                continue;
-            size_t len = strlen(text);
-            double lo = piece_width(fonts, cell, text, len, unit);
-            if (lo >= 0 && lo + pad > need[cell->col])
-                need[cell->col] = lo + pad;
-        }
+        if (floor > col[cell->col].w)
+            floor = col[cell->col].w;
+        if (floor > col[cell->col].need)
+            col[cell->col].need = floor;
+        double lo = token_width(fonts, cell, pad, unit);
+        if (lo > col[cell->col].need)
+            col[cell->col].need = lo;
     }
     /* a token in a cell over several columns: those columns share it */
     for (size_t k = 0; k < t->ncells; k++) {
@@ -275,33 +324,24 @@ static void column_needs(jx_fonts *fonts, const jx_table *t, const double *w, do
          * of Guanggu's indicators, each under cells over two, shrank to 5 pt) */
         double floor = 3 * st->size_pt + pad, span = 0, held = 0;
         for (int j = cell->col; j < cell->col + cell->colspan; j++) {
-            span += w[j];
-            held += need[j];
+            span += col[j].w;
+            held += col[j].need;
         }
         if (floor > span)
             floor = span;
         if (floor > held && span > 0)
             for (int j = cell->col; j < cell->col + cell->colspan; j++)
-                need[j] += (floor - held) * w[j] / span;
-        double lo = 0;
-        for (size_t i = 0; i < cell->npara; i++) {
-            const char *text = cell->paras[i].text ? cell->paras[i].text : "";
-            if (!has_token(text))
-                continue;
-            size_t len = strlen(text);
-            double m = piece_width(fonts, cell, text, len, unit);
-            if (m + pad > lo)
-                lo = m + pad;
-        }
+                col[j].need += (floor - held) * col[j].w / span;
+        double lo = token_width(fonts, cell, pad, unit);
         double have = 0, needed = 0;
         for (int j = cell->col; j < cell->col + cell->colspan; j++) {
-            have += w[j];
-            needed += need[j] > w[j] ? need[j] : w[j];
+            have += col[j].w;
+            needed += col[j].need > col[j].w ? col[j].need : col[j].w;
         }
         if (lo > needed && have > 0)
             for (int j = cell->col; j < cell->col + cell->colspan; j++) {
-                double own = need[j] > w[j] ? need[j] : w[j];
-                need[j] = own + (lo - needed) * w[j] / have;
+                double own = col[j].need > col[j].w ? col[j].need : col[j].w;
+                col[j].need = own + (lo - needed) * col[j].w / have;
             }
     }
 }
@@ -314,60 +354,52 @@ static void column_needs(jx_fonts *fonts, const jx_table *t, const double *w, do
  * between two allowed breaks wider than they can spare), the column that
  * gains most by it asks only for what must never be cut (the address then
  * breaks at its joints), so one address does not squeeze every other
- * column to three characters.  Nothing changes when every token fits (or when the others
- * have nothing to give). */
+ * column to three characters.  Nothing changes when every token fits (or
+ * when the others have nothing to give). */
 static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags *d)
 {
     int n = t->ncols;
-    double *need = calloc((size_t)n, sizeof *need);
-    double *unit_need = calloc((size_t)n, sizeof *unit_need);
-    double *w = calloc((size_t)n, sizeof *w);
-    if (!need || !unit_need || !w) {
-        free(need);
-        free(unit_need);
-        free(w);
-        return jx_diag_error(d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory fitting columns"));
-    }
-    double units = 0;
+    double units = total_units(t), pad = 2 * t->padding_pt + t->border_pt;
+    room_col *col = per_column(t, sizeof *col, d);
+    if (!col)
+        return JX_ERR_NOMEM;
     for (int j = 0; j < n; j++)
-        units += t->col_widths[j];
+        col[j].w = units > 0 ? t->col_widths[j] * width / units : 0;
+    column_needs(fonts, t, col, pad, 1);
     for (int j = 0; j < n; j++)
-        w[j] = units > 0 ? t->col_widths[j] * width / units : 0;
-    column_needs(fonts, t, w, need, 0);
-    column_needs(fonts, t, w, unit_need, 1);
+        col[j].unit_need = col[j].need;
+    column_needs(fonts, t, col, pad, 0);
     double deficit, spare;
     for (;;) {
         double gain = 0;
         int worst = -1;
         deficit = spare = 0;
         for (int j = 0; j < n; j++) {
-            if (need[j] > w[j] + 1e-6)
-                deficit += need[j] - w[j];
+            if (col[j].need > col[j].w + 1e-6)
+                deficit += col[j].need - col[j].w;
             else
-                spare += w[j] - need[j];
-            if (need[j] - unit_need[j] > gain) {
-                gain = need[j] - unit_need[j];
+                spare += col[j].w - col[j].need;
+            if (col[j].need - col[j].unit_need > gain) {
+                gain = col[j].need - col[j].unit_need;
                 worst = j;
             }
         }
         if (deficit <= spare || worst < 0)
             break;
-        need[worst] = unit_need[worst];
+        col[worst].need = col[worst].unit_need;
     }
     if (deficit > 0 && spare > 0) {
         double f = deficit < spare ? deficit / spare : 1.0;
         for (int j = 0; j < n; j++) {
-            if (need[j] > w[j] + 1e-6)
-                w[j] += (need[j] - w[j]) * (deficit < spare ? 1.0 : spare / deficit);
+            if (col[j].need > col[j].w + 1e-6)
+                col[j].w += (col[j].need - col[j].w) * (deficit < spare ? 1.0 : spare / deficit);
             else
-                w[j] -= (w[j] - need[j]) * f;
+                col[j].w -= (col[j].w - col[j].need) * f;
         }
         for (int j = 0; j < n; j++)
-            t->col_widths[j] = w[j] > 0.01 ? w[j] : 0.01;
+            t->col_widths[j] = col[j].w > 0.01 ? col[j].w : 0.01;
     }
-    free(need);
-    free(unit_need);
-    free(w);
+    free(col);
     return JX_OK;
 }
 

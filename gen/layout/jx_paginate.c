@@ -62,14 +62,10 @@ static dl_page *current_page(pager *pg)
 
 static jx_status new_page(pager *pg)
 {
-    if (pg->npages == pg->cap) {
-        size_t cap = pg->cap ? pg->cap * 2 : 8;
-        dl_page *p = realloc(pg->pages, cap * sizeof *p);
-        if (!p)
-            return pager_fail(pg, JX_ERR_NOMEM);
-        pg->pages = p;
-        pg->cap = cap;
-    }
+    dl_page *p = jx_grow(pg->pages, &pg->cap, pg->npages, sizeof *p, 8);
+    if (!p)
+        return pager_fail(pg, JX_ERR_NOMEM);
+    pg->pages = p;
     dl_page *page = &pg->pages[pg->npages++];
     memset(page, 0, sizeof *page);
     const jx_page_setup *ps = &pg->section->page;
@@ -87,16 +83,12 @@ static jx_status new_page(pager *pg)
 static dl_item *add_item(pager *pg, item_kind kind)
 {
     dl_page *page = current_page(pg);
-    if (page->count == page->cap) {
-        size_t cap = page->cap ? page->cap * 2 : 256;
-        dl_item *it = realloc(page->items, cap * sizeof *it);
-        if (!it) {
-            pager_fail(pg, JX_ERR_NOMEM);
-            return NULL;
-        }
-        page->items = it;
-        page->cap = cap;
+    dl_item *it = jx_grow(page->items, &page->cap, page->count, sizeof *it, 256);
+    if (!it) {
+        pager_fail(pg, JX_ERR_NOMEM);
+        return NULL;
     }
+    page->items = it;
     dl_item *item = &page->items[page->count++];
     memset(item, 0, sizeof *item);
     item->kind = kind;
@@ -158,14 +150,10 @@ static void measured_free(measured *m)
 
 static int push_vline(measured *m, size_t *cap, vline v)
 {
-    if (m->nlines == *cap) {
-        size_t nc = *cap ? *cap * 2 : 8;
-        vline *p = realloc(m->lines, nc * sizeof *p);
-        if (!p)
-            return -1;
-        m->lines = p;
-        *cap = nc;
-    }
+    vline *p = jx_grow(m->lines, cap, m->nlines, sizeof *p, 8);
+    if (!p)
+        return -1;
+    m->lines = p;
     m->lines[m->nlines++] = v;
     m->height += v.height;
     return 0;
@@ -440,14 +428,10 @@ static jx_status table_measure(table_pass *tp)
 
 static piece *add_piece(table_pass *tp, int row, double y, double h, int whole)
 {
-    if (tp->npieces == tp->cap) {
-        size_t cap = tp->cap ? tp->cap * 2 : 32;
-        piece *p = realloc(tp->pieces, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        tp->pieces = p;
-        tp->cap = cap;
-    }
+    piece *grown = jx_grow(tp->pieces, &tp->cap, tp->npieces, sizeof *grown, 32);
+    if (!grown)
+        return NULL;
+    tp->pieces = grown;
     piece *p = &tp->pieces[tp->npieces++];
     memset(p, 0, sizeof *p);
     p->row = row;

@@ -39,7 +39,7 @@ typedef struct parse_state {
     size_t nodes;
     unsigned flags;          /* JX_NODE_ANCHORS */
     anchor_def *anchors;
-    size_t nanchors;
+    size_t nanchors, anchor_cap;
 } parse_state;
 
 static jx_node *node_new(parse_state *ps, jx_node_kind kind, const yaml_event_t *ev)
@@ -185,12 +185,10 @@ static int key_set_add(key_set *ks, const jx_node *map, const char *key)
 /* Records `name` as the anchor of node (JX_NODE_ANCHORS); -1 when out of memory. */
 static int anchor_add(parse_state *ps, const yaml_char_t *name, const jx_node *node)
 {
-    if ((ps->nanchors & (ps->nanchors - 1)) == 0) {
-        anchor_def *a = realloc(ps->anchors, (ps->nanchors ? ps->nanchors * 2 : 1) * sizeof *a);
-        if (!a)
-            return -1;
-        ps->anchors = a;
-    }
+    anchor_def *a = jx_grow(ps->anchors, &ps->anchor_cap, ps->nanchors, sizeof *a, 4);
+    if (!a)
+        return -1;
+    ps->anchors = a;
     size_t len = strlen((const char *)name);
     char *copy = malloc(len + 1);
     if (!copy)
@@ -466,7 +464,7 @@ jx_status jx_node_parse_buffer_opts(const char *name, const char *buf, size_t le
     if (!yaml_parser_initialize(&parser))
         return jx_diag_error(d, JX_ERR_NOMEM, name, 0, 0, _("out of memory"));
     yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-    parse_state ps = {name, d, 0, flags, NULL, 0};
+    parse_state ps = {name, d, 0, flags, NULL, 0, 0};
     jx_status st = JX_OK;
     jx_node *root = NULL;
     yaml_event_t ev;
@@ -565,12 +563,8 @@ const jx_node *jx_node_path(const jx_node *root, const char *path)
     const char *p = path;
     char seg[256];
     while (n && *p) {
-        const char *dot = strchr(p, '.');
-        size_t len = dot ? (size_t)(dot - p) : strlen(p);
-        if (len == 0 || len >= sizeof seg)
+        if (jx_path_next(&p, seg, sizeof seg) != 0)
             return NULL;
-        memcpy(seg, p, len);
-        seg[len] = '\0';
         if (n->kind == JX_NODE_MAP) {
             n = jx_node_get(n, seg);
         } else if (n->kind == JX_NODE_SEQ) {
@@ -580,9 +574,6 @@ const jx_node *jx_node_path(const jx_node *root, const char *path)
         } else {
             return NULL;
         }
-        p += len;
-        if (*p == '.')
-            p++;
     }
     return n;
 }

@@ -28,11 +28,12 @@ typedef enum jx_node_kind { JX_NODE_SCALAR, JX_NODE_MAP, JX_NODE_SEQ } jx_node_k
 typedef struct jx_node jx_node;
 
 /* One entry of a MAP (key, the key's position, value) or of a SEQ (value
- * only: key NULL, position 0). */
+ * only: key NULL, position 0).  An entry emptied by jx_node_map_take() has
+ * key and value NULL. */
 typedef struct jx_node_entry {
     char *key;             /* MAP: UTF-8, NUL-terminated; SEQ: NULL */
     int key_line, key_col; /* MAP: 1-based position of the key */
-    jx_node *value;        /* never NULL, except after jx_node_map_take() */
+    jx_node *value;        /* never NULL but in an emptied entry */
 } jx_node_entry;
 
 struct jx_node {

@@ -238,15 +238,10 @@ const jx_node *jx_schema_field(const jx_node *schema, const char *path)
     const char *p = path;
     char seg[128];
     while (*p) {
-        const char *dot = strchr(p, '.');
-        size_t len = dot ? (size_t)(dot - p) : strlen(p);
-        if (len == 0 || len >= sizeof seg)
+        if (jx_path_next(&p, seg, sizeof seg) != 0)
             return NULL;
-        memcpy(seg, p, len);
-        seg[len] = '\0';
-        p += len + (dot ? 1 : 0);
         int numeric = 1;
-        for (size_t i = 0; i < len && numeric; i++)
+        for (size_t i = 0; seg[i] && numeric; i++)
             numeric = seg[i] >= '0' && seg[i] <= '9';
         if (numeric) {
             if (!spec || jx_schema_type(spec) != JX_FIELD_LIST)
@@ -307,46 +302,34 @@ static void check_map(filing_check *fc, const jx_node *fields, const jx_node *ma
 {
     int root = !path || !*path;
     /* Unknown keys first, each with the nearest known key. */
-    const char *names[256];
-    size_t nnames = 0;
-    for (size_t i = 0; i < fields->count && nnames < 256; i++)
-        names[nnames++] = fields->entries[i].key;
     for (size_t i = 0; i < map->count; i++) {
-        if (jx_node_key_index(fields, map->entries[i].key) >= 0)
+        const jx_node_entry *e = &map->entries[i];
+        if (jx_node_key_index(fields, e->key) >= 0)
             continue;
-        if (root && strcmp(map->entries[i].key, "region") == 0)
+        if (root && strcmp(e->key, "region") == 0)
             continue; /* selects the layout; every filing has it */
-        char full[512];
-        field_path(full, sizeof full, path, map->entries[i].key);
-        const char *near = jx_nearest(map->entries[i].key, names, nnames);
-        const char *by_label = label_key(fields, map->entries[i].key);
-        if (by_label && jx_node_key_index(map, by_label) >= 0) {
-            char nfull[512];
-            field_path(nfull, sizeof nfull, path, by_label);
-            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->entries[i].key_line,
-                         map->entries[i].key_col, "unknown-key",
+        char full[512], nfull[512] = "";
+        field_path(full, sizeof full, path, e->key);
+        const char *by_label = label_key(fields, e->key);
+        const char *near = by_label ? NULL : jx_node_nearest_key(fields, e->key);
+        if (by_label || near)
+            field_path(nfull, sizeof nfull, path, by_label ? by_label : near);
+        if (by_label && jx_node_key_index(map, by_label) >= 0)
+            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, e->key_line, e->key_col, "unknown-key",
                          _("「%s」 is the label of field %s, which is written too: keep one of "
                            "them"),
-                         map->entries[i].key, nfull);
-        } else if (by_label) {
-            char nfull[512];
-            field_path(nfull, sizeof nfull, path, by_label);
-            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->entries[i].key_line,
-                         map->entries[i].key_col, "unknown-key",
+                         e->key, nfull);
+        else if (by_label)
+            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, e->key_line, e->key_col, "unknown-key",
                          _("「%s」 is the label of field %s: write its key, %s: (the form prints "
                            "the label)"),
-                         map->entries[i].key, nfull, by_label);
-        } else if (near) {
-            char nfull[512];
-            field_path(nfull, sizeof nfull, path, near);
-            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->entries[i].key_line,
-                         map->entries[i].key_col, "unknown-key",
+                         e->key, nfull, by_label);
+        else if (near)
+            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, e->key_line, e->key_col, "unknown-key",
                          _("unknown field %s (did you mean %s?)"), full, nfull);
-        } else {
-            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, map->entries[i].key_line,
-                         map->entries[i].key_col, "unknown-key",
+        else
+            jx_diags_add(fc->d, JX_SEV_ERROR, fc->file, e->key_line, e->key_col, "unknown-key",
                          _("unknown field %s: this form has no such field"), full);
-        }
         fc->errors++;
     }
     for (size_t i = 0; i < fields->count; i++) {

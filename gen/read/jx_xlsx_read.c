@@ -436,16 +436,12 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
                        JX_XLSX_MAX_CELLS);
             return;
         }
-        if (s->nmerges == r->mergecap) {
-            size_t cap = r->mergecap ? r->mergecap * 2 : 64;
-            jx_xlsx_range *n = realloc(s->merges, cap * sizeof *n);
-            if (!n) {
-                stop(r, JX_ERR_NOMEM, _("out of memory"));
-                return;
-            }
-            s->merges = n;
-            r->mergecap = cap;
+        jx_xlsx_range *n = jx_grow(s->merges, &r->mergecap, s->nmerges, sizeof *n, 64);
+        if (!n) {
+            stop(r, JX_ERR_NOMEM, _("out of memory"));
+            return;
         }
+        s->merges = n;
         s->merges[s->nmerges++] = m;
     }
 }
@@ -473,16 +469,12 @@ static void end_cell(reader *r)
                    JX_XLSX_MAX_CELLS);
         return;
     }
-    if (s->ncells == r->cellcap) {
-        size_t cap = r->cellcap ? r->cellcap * 2 : 256;
-        jx_xlsx_cell *n = realloc(s->cells, cap * sizeof *n);
-        if (!n) {
-            stop(r, JX_ERR_NOMEM, _("out of memory"));
-            return;
-        }
-        s->cells = n;
-        r->cellcap = cap;
+    jx_xlsx_cell *n = jx_grow(s->cells, &r->cellcap, s->ncells, sizeof *n, 256);
+    if (!n) {
+        stop(r, JX_ERR_NOMEM, _("out of memory"));
+        return;
     }
+    s->cells = n;
     jx_xlsx_cell *c = &s->cells[s->ncells];
     c->row = r->row;
     c->col = r->col;

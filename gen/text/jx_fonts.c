@@ -132,6 +132,38 @@ const hb_feature_t jx_shape_features[JX_NSHAPE_FEATURES] = {
     {HB_TAG('c', 'l', 'i', 'g'), 0, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END},
     {HB_TAG('c', 'a', 'l', 't'), 0, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END},
 };
+/* The marks of jx_punct_index, in its order. */
+static const uint32_t punct_marks[JX_NPUNCT] = {
+    0xFF08, 0xFF09, 0x300A, 0x300B, 0x300C, 0x300D, 0x300E, 0x300F, /* （）《》「」『』 */
+    0x201C, 0x201D, 0x2018, 0x2019, 0x3010, 0x3011, 0x3014, 0x3015, /* “”‘’【】〔〕 */
+    0x3008, 0x3009, 0x3016, 0x3017, 0xFF3B, 0xFF3D, 0xFF5B, 0xFF5D, /* 〈〉〖〗［］｛｝ */
+    0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0x00B7, 0x30FB,         /* ，。、；：·・ */
+};
+
+int jx_punct_index(uint32_t cp)
+{
+    for (int i = 0; i < JX_NPUNCT; i++)
+        if (punct_marks[i] == cp)
+            return i;
+    return -1;
+}
+
+/* Fills f->punct_x / punct_w / punct_adv (see jx_fonts_impl.h). */
+static void measure_punct(jx_face *f)
+{
+    for (int i = 0; i < JX_NPUNCT; i++) {
+        hb_codepoint_t g;
+        hb_glyph_extents_t e;
+        f->punct_x[i] = f->punct_w[i] = f->punct_adv[i] = 0;
+        if (!hb_font_get_nominal_glyph(f->hb_font, punct_marks[i], &g) || g == 0 ||
+            !hb_font_get_glyph_extents(f->hb_font, g, &e) || e.width <= 0)
+            continue;
+        f->punct_x[i] = e.x_bearing;
+        f->punct_w[i] = e.width;
+        f->punct_adv[i] = hb_font_get_glyph_h_advance(f->hb_font, g);
+    }
+}
+
 /* Makes HarfBuzz load what it loads lazily (cmap, metrics, outlines, the
  * shape plan) now, once, rather than in the first document's first call. */
 static void warm_up(const jx_face *f, hb_language_t lang)
@@ -346,6 +378,7 @@ static jx_status load_face(jx_fonts *fonts, const char *path, int index, const s
     }
     hb_font_make_immutable(f->hb_font);
     warm_up(f, fonts->lang);
+    measure_punct(f);
     *out = f;
     return JX_OK;
 fail:
@@ -559,6 +592,14 @@ int jx_face_has_char(const jx_face *face, uint32_t cp)
     if (!(*b >> shift & 1))
         *b |= (unsigned char)((1u | (unsigned)face_has_char(face, cp) << 1) << shift);
     return *b >> (shift + 1) & 1;
+}
+
+int jx_face_advance(const jx_face *face, uint32_t cp)
+{
+    hb_codepoint_t g;
+    if (!face || !hb_font_get_nominal_glyph(face->hb_font, cp, &g))
+        return 0;
+    return (int)hb_font_get_glyph_h_advance(face->hb_font, g);
 }
 
 /* The face whose line metrics a role uses. */

@@ -81,6 +81,9 @@ int jx_face_descender(const jx_face *face);
  * format characters, since a printable character drawn blank is a missing
  * character in disguise).  Thread-safe. */
 int jx_face_has_char(const jx_face *face, uint32_t cp);
+/* The advance width of the glyph the face's cmap maps cp to, font units
+ * (0 when it maps cp to none).  Thread-safe. */
+int jx_face_advance(const jx_face *face, uint32_t cp);
 
 /* Vertical metrics of a role's primary face at size_pt: ascent (> 0),
  * descent (> 0, below baseline) and line height (ascent + descent + gap).

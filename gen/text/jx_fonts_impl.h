@@ -12,6 +12,14 @@
 
 #include "jx_fonts.h"
 
+/* The full-width punctuation whose blank half may be compressed (clreq
+ * 3.1.6, 标点挤压): opening and closing brackets and quotes, the pause and
+ * stop marks ，。、；： and the middle dots (？！ and the dashes and
+ * ellipses keep their full width).  jx_punct_index(cp) is the mark's index
+ * (0 .. JX_NPUNCT-1) or -1 for any other character. */
+#define JX_NPUNCT 31
+int jx_punct_index(uint32_t cp);
+
 struct jx_face {
     char *path;
     int index;
@@ -30,6 +38,11 @@ struct jx_face {
      * lookups.  16 KB, made with the face; NULL when memory was short (no
      * remembering). */
     unsigned char *has_bmp;
+    /* The ink of each compressible punctuation mark (jx_punct_index), made
+     * at load so that composing a paragraph asks HarfBuzz nothing: its left
+     * bearing and ink width in font units, with the glyph's advance;
+     * punct_adv 0 when the face lacks the mark or it has no ink. */
+    int32_t punct_x[JX_NPUNCT], punct_w[JX_NPUNCT], punct_adv[JX_NPUNCT];
 };
 
 typedef struct jx_role {

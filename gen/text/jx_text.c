@@ -203,27 +203,6 @@ static jx_status shape_item(const jx_fonts *fonts, hb_buffer_t *buf, tchar *c, s
     return JX_OK;
 }
 
-/* Full-width punctuation whose blank half may be compressed (clreq 3.1.6,
- * 标点挤压): opening and closing brackets and quotes, the pause and stop
- * marks ，。、；： and the middle dots.  ？！ and the dashes/ellipses keep
- * their full width. */
-static int compressible(uint32_t cp)
-{
-    switch (cp) {
-    case 0xFF08: case 0xFF09: /* （） */ case 0x300A: case 0x300B: /* 《》 */
-    case 0x300C: case 0x300D: /* 「」 */ case 0x300E: case 0x300F: /* 『』 */
-    case 0x201C: case 0x201D: /* “” */ case 0x2018: case 0x2019: /* ‘’ */
-    case 0x3010: case 0x3011: /* 【】 */ case 0x3014: case 0x3015: /* 〔〕 */
-    case 0x3008: case 0x3009: /* 〈〉 */ case 0x3016: case 0x3017: /* 〖〗 */
-    case 0xFF3B: case 0xFF3D: /* ［］ */ case 0xFF5B: case 0xFF5D: /* ｛｝ */
-    case 0xFF0C: /* ， */ case 0x3002: /* 。 */ case 0x3001: /* 、 */
-    case 0xFF1B: /* ； */ case 0xFF1A: /* ： */ case 0x00B7: /* · */ case 0x30FB: /* ・ */
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 /* Opening brackets and quotes: the only marks whose left blank a line
  * start may give up (clreq 3.1.6).  A closing or pause mark that begins a
  * text keeps its blank: its ink would otherwise touch the cell's rule. */
@@ -281,43 +260,36 @@ static void mark_classes(tchar *c, size_t n)
     }
 }
 
-/* Inside a line a mark is compressed by at most this much (em).  A PDF
- * reader's text extraction places each glyph in a box as wide as the
- * font's advance (poppler ignores the character spacing there), and reads
- * a glyph whose box overlaps the previous one by 0.2 em or more as the
- * start of a new line ("”/。"): compressing further inside a line would
- * need half-width glyph variants in the embedded font.  At a line edge
- * nothing follows or precedes the mark, so the whole blank goes. */
-#define INNER_CUT_MAX_EM 0.18
-
 /* Punctuation compression (clreq 3.1.6).  For each compressible full-width
- * mark (advance >= 0.9 em, ink at most 0.6 em wide) records the blank on
- * each side of its ink, at most half an em (from the glyph's extents, so
- * that it works for mainland fonts, whose ，。 sit in the left half, and for
- * fonts that centre them).  Then two adjacent marks ("）、" "，「" "。”"
- * "）（") are set closer: clreq takes their combined blank down to half an
- * em; here the pair loses what it has between the two inks beyond half an
- * em, at most INNER_CUT_MAX_EM.  The loss is taken from the first mark's
- * advance (the second glyph moves left), and counts as used blank for
- * line-edge compression (the first mark's right blank, then the second's
- * left blank). */
+ * mark (jx_punct_index; advance >= 0.9 em, ink at most 0.6 em wide) records
+ * the blank on each side of its ink, at most half an em (from the glyph's
+ * extents, measured once per face when it is loaded, so that it works for
+ * mainland fonts, whose ，。 sit in the left half, and for fonts that centre
+ * them).  Then two adjacent marks ("）、" "，「" "。”" "）（") are set closer:
+ * the pair loses half an em of the blank between its two inks (all of it
+ * when there is less), so that the pair is one and a half ems wide and its
+ * combined blank half an em, as clreq asks.  The loss is taken from the
+ * first mark's advance (the second glyph moves left; the PDF device draws
+ * a narrowed mark with a narrower width of its own, so that text
+ * extraction sees no overlap), and counts as used right blank of the first
+ * mark for line-end compression.  The second mark keeps its left blank for
+ * line-start compression: a line that starts with it does not hold the
+ * first ("导入。/（2）" under jx_text_opts.enum_lines). */
 static void compress_punctuation(const jx_fonts *fonts, tchar *c, size_t n, double size_pt)
 {
     const double half = size_pt / 2;
     for (size_t k = 0; k < n; k++) {
         c[k].lb = c[k].rb = 0.0;
         c[k].full = c[k].adv;
-        if (c[k].face < 0 || !compressible(c[k].cp) || (c[k].flags & T_CONT) ||
-            (k + 1 < n && (c[k + 1].flags & T_CONT)) || c[k].adv < 0.9 * size_pt)
+        int i = c[k].face >= 0 ? jx_punct_index(c[k].cp) : -1;
+        if (i < 0 || (c[k].flags & T_CONT) || (k + 1 < n && (c[k + 1].flags & T_CONT)) ||
+            c[k].adv < 0.9 * size_pt)
             continue;
         const jx_face *f = fonts->faces[c[k].face];
-        hb_codepoint_t g;
-        hb_glyph_extents_t e;
-        if (!hb_font_get_nominal_glyph(f->hb_font, c[k].cp, &g) ||
-            !hb_font_get_glyph_extents(f->hb_font, g, &e) || e.width <= 0)
+        if (f->punct_adv[i] <= 0)
             continue;
         double scale = size_pt / f->upem;
-        double ink_l = e.x_bearing * scale, ink_w = e.width * scale;
+        double ink_l = f->punct_x[i] * scale, ink_w = f->punct_w[i] * scale;
         if (ink_w > 0.6 * size_pt || ink_l < 0)
             continue;
         double lb = ink_l, rb = c[k].adv - ink_l - ink_w;
@@ -329,15 +301,11 @@ static void compress_punctuation(const jx_fonts *fonts, tchar *c, size_t n, doub
         if ((a->lb == 0 && a->rb == 0) || (b->lb == 0 && b->rb == 0))
             continue;
         double cut = a->rb + b->lb < half ? a->rb + b->lb : half;
-        if (cut > INNER_CUT_MAX_EM * size_pt)
-            cut = INNER_CUT_MAX_EM * size_pt;
         if (cut <= 0)
             continue;
-        double from_a = cut < a->rb ? cut : a->rb;
         a->adv -= cut;
-        a->rb -= from_a;
+        a->rb -= cut < a->rb ? cut : a->rb;
         a->flags |= T_SHRUNK;
-        b->lb -= cut - from_a;
     }
 }
 
@@ -578,12 +546,10 @@ static size_t skip_spaces(const tchar *c, size_t s, size_t e)
 }
 
 /* How much a mark inside a line may still be compressed: the rest of its
- * right blank, at most INNER_CUT_MAX_EM less what it already lost. */
+ * right blank (at most half an em in all, see compress_punctuation). */
 static double inner_cut(const tchar *c)
 {
-    double max = INNER_CUT_MAX_EM * c->full - (c->full - c->adv);
-    double cut = c->rb < max ? c->rb : max;
-    return cut > 0 ? cut : 0.0;
+    return c->rb > 0 ? c->rb : 0.0;
 }
 
 /* Whether c[s..e) fits in `limit` points, compressing the blank of closing
@@ -738,6 +704,39 @@ static int after_token(const tchar *c)
     return 1;
 }
 
+static int alnum_char(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ||
+           (cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) ||
+           (cp >= 0xFF41 && cp <= 0xFF5A) || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
+}
+
+/* Whether a break after c[0] splits what a reader sees as one word: a
+ * Latin word or number (letters and digits), a number with its decimal
+ * point or separator (3,|456 12.|5 12|.5), a number and its unit or sign
+ * (128.4|万元 12|% 2019|年 6|月 3|家), a unit word (万|元 平方|米 公|里). */
+static int visible_split(const tchar *c)
+{
+    uint32_t a = c[0].cp, b = c[1].cp;
+    int da = (a >= '0' && a <= '9') || (a >= 0xFF10 && a <= 0xFF19);
+    int db = (b >= '0' && b <= '9') || (b >= 0xFF10 && b <= 0xFF19);
+    static const uint32_t after_number[] = {
+        0x4E07, 0x4EBF, 0x5343, 0x5143, '%', 0xFF05, 0x2030, 0x2103, 0x5E74, 0x6708,
+        0x65E5, 0x4E2A, 0x5BB6, 0x6B21, 0x9879, 0x4EBA, 0x5C0F, 0x5E73, 0x516C, 0x5EA6};
+    if (alnum_char(a) && alnum_char(b))
+        return 1;
+    if (da && (b == '.' || b == ',' || b == 0xFF0E))
+        return 1;
+    if ((a == '.' || a == ',' || a == 0xFF0E) && db)
+        return 1;
+    for (size_t i = 0; da && i < sizeof after_number / sizeof after_number[0]; i++)
+        if (b == after_number[i])
+            return 1;
+    return ((a == 0x4E07 || a == 0x4EBF || a == 0x5343) && b == 0x5143) ||
+           (a == 0x5E73 && b == 0x65B9) || (a == 0x65B9 && b == 0x7C73) ||
+           (a == 0x516C && b == 0x91CC);
+}
+
 /* A segment must not end with a lonely character (one character besides
  * punctuation on its last line).  The break above it moves left to the
  * best position (the lowest tier no worse than the break it replaces or
@@ -762,7 +761,9 @@ static size_t fix_lonely(const builder *bl, span *L, size_t n, double limit)
         unsigned t = bl->tier[q - 1];
         if (t == JX_TIER_SOFT && after_token(&c[q - 1]))
             t = JX_TIER_LOOSE;
-        if (t > maxt || t >= JX_TIER_NEVER)
+        /* beyond the tier of the break it replaces, a position that breaks
+         * no word a reader sees (2000年|项目, LED|100强), as a last choice */
+        if (t >= JX_TIER_NEVER || (t > maxt && (t > JX_TIER_CUT || visible_split(&c[q - 1]))))
             continue;
         size_t qs = skip_spaces(c, q, last->e);
         if (!line_fits(c, qs, last->e, limit, 0))
@@ -807,14 +808,10 @@ static jx_status emit_line(builder *b, size_t s, size_t e, size_t empty_at, doub
     s = skip_spaces(c, s, e);
     while (e > s && (c[e - 1].flags & T_SPACE))
         e--;
-    if (o->nlines == b->lcap) {
-        size_t cap = b->lcap ? b->lcap * 2 : 8;
-        jx_text_line *l = realloc(o->lines, cap * sizeof *l);
-        if (!l)
-            return JX_ERR_NOMEM;
-        o->lines = l;
-        b->lcap = cap;
-    }
+    jx_text_line *l = jx_grow(o->lines, &b->lcap, o->nlines, sizeof *l, 8);
+    if (!l)
+        return JX_ERR_NOMEM;
+    o->lines = l;
     jx_text_line line = {0};
     line.start = s < e ? c[s].off : empty_at;
     line.end = s < e ? c[e - 1].end : empty_at;

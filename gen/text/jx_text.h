@@ -83,7 +83,9 @@ jx_status jx_text_break(jx_fonts *fonts, const char *role, double size_pt, const
  * jx_text_break does).  Always, whatever the options:
  *  - punctuation compression (clreq 3.1.6, 标点挤压): two adjacent
  *    full-width marks ("）、" "，「" "。”" "（「") lose half an em of their
- *    combined blank, so it is half an em; a closing mark at a line end and
+ *    combined blank, so it is half an em (all the blank between their
+ *    inks when that is less); the first mark is then a run of its own
+ *    whose negative spacing is what it lost; a closing mark at a line end and
  *    an opening bracket at a line start give up their blank when that lets
  *    the line hold them (a break avoided).  The characters stay as written
  *    (full-width forms are never substituted); only advances change;

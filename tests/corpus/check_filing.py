@@ -17,6 +17,11 @@ FILING.yaml.  The checks, each printed as "NAME: kind: detail":
              across two lines of one text block (pdftotext -bbox-layout);
   border     a word of the PDF crosses a rule of the table grid (but for the
              blank half of a mark compressed at a line's start or end);
+  lonely     the last line of a text block holds one character besides
+             punctuation ("财政供养人员/数"), as shared/tools/typeset counts;
+  loose      three or more characters in a row of one line that the reader
+             sees as separate words, each gap wider than 0.15 em
+             (letter-spaced justification); page numbers not counted;
   glyph      a character is drawn as U+FFFD or from the Private Use Area
              (no real glyph), or a font is not embedded (pdffonts);
   header     a page ends with a header row (header: true in the layout)
@@ -43,6 +48,8 @@ from decimal import Decimal, ROUND_HALF_UP
 
 import yaml
 
+from filing_schema import scalars, spec_at
+
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 WS = re.compile(r"\s+")
@@ -51,31 +58,6 @@ TAG = re.compile(r"</?(p|ol|ul|li|br)\b[^>]*>", re.I)
 
 def norm(s):
     return WS.sub("", TAG.sub("", s))
-
-
-# ---- the filing's values and their schema ----
-
-def spec_at(schema, path):
-    spec = {"type": "map", "fields": schema}
-    for p in path.split("."):
-        if p.isdigit():
-            continue
-        if spec.get("type") == "list":
-            spec = spec["item"].get(p, {})
-        else:
-            spec = spec.get("fields", {}).get(p, {})
-    return spec
-
-
-def scalars(node, path=""):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from scalars(v, "%s.%s" % (path, k) if path else k)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from scalars(v, "%s.%d" % (path, i))
-    elif node is not None:
-        yield path, str(node)
 
 
 # ---- Excel number formats (the subset jxgen writes) ----
@@ -248,6 +230,40 @@ def split_faults(root, trace=None):
                     bad = False
                 if bad:
                     faults.append("page %d: %s/%s" % (pno, a[-12:], b[:12]))
+    return faults
+
+
+# What a reader does not count as a character of a line (lonely, loose).
+LONE_PUNCT = set("，。、；：？！…—·）」』》〉】〕”’,.;:?!)%％（「『《〈【〔“‘(")
+PAGE_NUMBER = re.compile(r"^(第\s*\d+\s*页.*|[—\-\s\d]+)$")
+
+
+def typeset_faults(root):
+    """Lonely last characters and letter-spaced runs, per text block of
+    pdftotext -bbox-layout, counted as the typesetting judge counts them."""
+    faults = []
+    for pno, page in enumerate(root.iter("page"), 1):
+        for block in page.iter("block"):
+            lines = []
+            for line in block.iter("line"):
+                words = [(w.text or "", float(w.get("xMin")), float(w.get("xMax")))
+                         for w in line.iter("word")]
+                lines.append(("".join(w[0] for w in words), float(line.get("yMin")),
+                              float(line.get("yMax")), words))
+            if len(lines) >= 2:
+                last = [c for c in lines[-1][0] if c not in LONE_PUNCT and not c.isspace()]
+                if len(last) == 1:
+                    faults.append("lonely: page %d: %s/%s" % (pno, lines[-2][0][-8:], lines[-1][0]))
+            for text, y0, y1, words in lines:
+                if PAGE_NUMBER.match(text) or y1 <= y0:
+                    continue
+                run = 0
+                for i, (w, x0, _) in enumerate(words):
+                    spread = len(w) == 1 and w not in LONE_PUNCT and i > 0 and \
+                        x0 - words[i - 1][2] > 0.15 * (y1 - y0)
+                    run = run + 1 if spread else 0
+                    if run == 2:
+                        faults.append("loose: page %d: %s" % (pno, text[:24]))
     return faults
 
 
@@ -646,6 +662,7 @@ def check(src, filing, out):
     labels = []
     faults += ["header: " + x for x in part_faults(pages, headed_parts(layout, data, labels))]
     faults += ["header: " + x for x in label_faults(pages, labels)]
+    faults += typeset_faults(root)
     return ["%s: %s" % (name, f) for f in faults]
 
 

@@ -24,6 +24,8 @@ from decimal import Decimal, ROUND_HALF_UP
 
 import yaml
 
+from filing_schema import spec_at
+
 REGIONS = ["changzhou", "jiangbei", "tangshan", "guangzhou", "guanggu", "national_project",
            "national_dept"]
 
@@ -39,6 +41,7 @@ WORDS = ("园区 聚焦 产业 发展 战略 进一步 提高 站位 明确 重�
 LATIN = ["IoT", "GDP", "PPP", "EPC", "BIM", "5G", "AI", "ISO9001", "WiFi", "APP", "CBD",
          "PM2.5", "LED", "GIS", "OA", "Excel", "SaaS", "Beidou", "e-Government"]
 RARE = ["𠮷", "𡈽", "𠀋", "𪜶", "㙟", "䲟", "㐂", "𥻗", "𩽾", "𧿹"]
+OPENING = {"（", "【", "“", "《"}
 PUNCT = ["，", "。", "；", "：", "、", "（", "）", "【", "】", "“", "”", "《", "》", "！", "？"]
 # Fields whose label says they hold prose (long texts go there).
 PROSE = ["目标", "职能", "内容", "说明", "措施", "必要性", "可行性", "依据", "用途", "任务", "描述",
@@ -89,9 +92,13 @@ class Gen:
                 t = r.choice(RARE)
             else:
                 t = r.choice(PUNCT)
+                if not out and t not in OPENING:  # no text starts with ，or ）
+                    t = r.choice(WORDS)
             out.append(t)
             n += len(t)
-        return "".join(out) + "。"
+        while out and out[-1] in OPENING:  # nor ends with （: no line may
+            out.pop()                      # begin or end so (kinsoku)
+        return "".join(out or [r.choice(WORDS)]) + "。"
 
     def text(self, required, kind="text"):
         """A text value: often short, sometimes empty, now and then pages long."""
@@ -418,27 +425,7 @@ class Filing:
             assigned.add(id(par) * 1000 + hash(k))
 
     def spec_of(self, path):
-        spec = {"type": "map", "fields": self.schema}
-        for p in path.lstrip("/").split("."):
-            if p == "*":
-                spec = {"type": "map", "fields": spec["item"]}
-            elif spec.get("type") == "list":
-                spec = spec["item"].get(p, {})
-            else:
-                spec = spec.get("fields", {}).get(p, {})
-        return spec
-
-
-def values_of(node, path=""):
-    """(path, text) of every scalar value written."""
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from values_of(v, "%s.%s" % (path, k) if path else k)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from values_of(v, "%s.%d" % (path, i))
-    elif node is not None:
-        yield path, str(node)
+        return spec_at(self.schema, path)
 
 
 def generate(src, out, seed, count, regions, small=False):

@@ -50,6 +50,27 @@ class Tmp(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
+    def interrupted(self, sig, *options):
+        """Builds 40 copies of a sample (in/ to out/ under the test folder)
+        with `options` and sends `sig` once the first is done.  Returns the
+        folders, the exit status, the first line of stdout, the rest of it and
+        stderr (text)."""
+        src = os.path.join(self.tmp, "in")
+        os.makedirs(src)
+        with open(os.path.join(SRC, "input", "changzhou.yaml"), encoding="utf-8") as f:
+            text = f.read()
+        for i in range(40):
+            with open(os.path.join(src, "f%02d.yaml" % i), "w", encoding="utf-8") as f:
+                f.write(text)
+        out = os.path.join(self.tmp, "out")
+        p = subprocess.Popen([JXGEN, "build", *options, src, "-o", out], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env_default(),
+                             bufsize=0)  # no line may stay in a Python buffer
+        first = p.stdout.readline()  # one filing is done
+        p.send_signal(sig)
+        so, se = p.communicate(timeout=120)
+        return src, out, p.returncode, first, so, se.decode("utf-8")
+
     def write(self, name, data):
         p = os.path.join(self.tmp, name)
         os.makedirs(os.path.dirname(p), exist_ok=True)
@@ -294,23 +315,9 @@ class Batches(Tmp):
         self.assertEqual(json.loads(se.splitlines()[-1])["summary"]["rendered"], samples)
 
     def test_sigint_keeps_what_completed(self):
-        src = os.path.join(self.tmp, "in")
-        os.makedirs(src)
-        with open(os.path.join(SRC, "input", "changzhou.yaml"), encoding="utf-8") as f:
-            text = f.read()
-        for i in range(40):
-            with open(os.path.join(src, "f%02d.yaml" % i), "w", encoding="utf-8") as f:
-                f.write(text)
-        out = os.path.join(self.tmp, "out")
-        p = subprocess.Popen([JXGEN, "build", src, "-o", out, "-j", "1"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, env=env_default(),
-                             bufsize=0)  # no line may stay in a Python buffer
-        first = p.stdout.readline()  # one filing is done
+        src, out, rc, first, so, se = self.interrupted(signal.SIGINT, "-j", "1")
         self.assertTrue(first.endswith(b"-> " + out.encode() + b"\n"), first)
-        p.send_signal(signal.SIGINT)
-        so, se = p.communicate(timeout=120)
-        se = se.decode("utf-8")
-        self.assertEqual(p.returncode, 130, se)
+        self.assertEqual(rc, 130, se)
         done = 1 + len(so.splitlines())
         self.assertLess(done, 40)
         self.assertEqual(se.splitlines()[0], "jxgen: 已被 Ctrl-C (SIGINT) 中断：正在处理的申报表已完成，"
@@ -328,22 +335,8 @@ class Batches(Tmp):
 
 class Stop(Tmp):
     def test_sigterm_in_english_with_workers(self):
-        src = os.path.join(self.tmp, "in")
-        os.makedirs(src)
-        with open(os.path.join(SRC, "input", "changzhou.yaml"), encoding="utf-8") as f:
-            text = f.read()
-        for i in range(40):
-            with open(os.path.join(src, "f%02d.yaml" % i), "w", encoding="utf-8") as f:
-                f.write(text)
-        out = os.path.join(self.tmp, "out")
-        p = subprocess.Popen([JXGEN, "build", "--lang=en", src, "-o", out, "-j", "2"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_default(),
-                             bufsize=0)  # no line may stay in a Python buffer
-        p.stdout.readline()
-        p.send_signal(signal.SIGTERM)
-        so, se = p.communicate(timeout=120)
-        se = se.decode("utf-8")
-        self.assertEqual(p.returncode, 143, se)
+        src, out, rc, first, so, se = self.interrupted(signal.SIGTERM, "--lang=en", "-j", "2")
+        self.assertEqual(rc, 143, se)
         done = 1 + len(so.splitlines())
         self.assertEqual(se.splitlines()[0], "jxgen: stopped by SIGTERM: the filings in hand were "
                          "finished, %d not started; the next build renders only those" % (40 - done))
@@ -412,6 +405,16 @@ class Hints(Tmp):
     def both(self, path):
         return run(["check", path]), run(["check", "--lang=en", path])
 
+    def says(self, old, new, zh, en):
+        """Checking the sample with `old` replaced by `new` says first zh in
+        Chinese and en in English (formats of the file's path); returns the
+        exit status."""
+        p = self.sample(old, new)
+        (rc, _, z), (_, _, e) = self.both(p)
+        self.assertEqual(z.splitlines()[0], zh % p)
+        self.assertEqual(e.splitlines()[0], en % p)
+        return rc
+
     def test_chinese_label_as_key(self):
         """A label written as the key is read as that field, with a note."""
         p = self.sample("  general_budget: 500 ", "  一般公共预算资金: 500 ")
@@ -424,21 +427,17 @@ class Hints(Tmp):
         rc, so, se = run(["check", p])
         self.assertEqual(rc, 1, se)  # 320.5 breaks the subtotal: the value was read
         self.assertIn("≠ 一般公共预算资金 + 政府性基金 + 财政专户管理资金 + 国有资本金 = 320.5万元", se)
-        p = self.sample("  general_budget: 500 ", "  general_budget: 500\n  一般公共预算资金: 500 ")
-        (rc, _, zh), (_, _, en) = self.both(p)
-        self.assertEqual(zh.splitlines()[0], "%s:21:3: 错误: 「一般公共预算资金」是字段 fund.general_budget "
-                         "的标签，而该字段也已填写：请只保留一个 [unknown-key]" % p)
-        self.assertEqual(en.splitlines()[0], "%s:21:3: error: 「一般公共预算资金」 is the label of field "
-                         "fund.general_budget, which is written too: keep one of them [unknown-key]" % p)
+        self.says("  general_budget: 500 ", "  general_budget: 500\n  一般公共预算资金: 500 ",
+                  "%s:21:3: 错误: 「一般公共预算资金」是字段 fund.general_budget "
+                  "的标签，而该字段也已填写：请只保留一个 [unknown-key]",
+                  "%s:21:3: error: 「一般公共预算资金」 is the label of field "
+                  "fund.general_budget, which is written too: keep one of them [unknown-key]")
 
     def test_did_you_mean_for_swapped_letters(self):
-        p = self.sample("  name: 大楼运行费", "  nmae: 大楼运行费")
-        (rc, _, zh), (_, _, en) = self.both(p)
-        self.assertEqual(zh.splitlines()[0],
-                         "%s:6:3: 错误: 未知字段 project.nmae（您是不是要写 project.name？） [unknown-key]" % p)
-        self.assertEqual(en.splitlines()[0],
-                         "%s:6:3: error: unknown field project.nmae (did you mean project.name?) "
-                         "[unknown-key]" % p)
+        self.says("  name: 大楼运行费", "  nmae: 大楼运行费",
+                  "%s:6:3: 错误: 未知字段 project.nmae（您是不是要写 project.name？） [unknown-key]",
+                  "%s:6:3: error: unknown field project.nmae (did you mean project.name?) "
+                  "[unknown-key]")
 
     def test_full_width_digits_are_an_amount(self):
         p = self.sample("  general_budget: 500 ", "  general_budget: ５００ ")
@@ -450,36 +449,32 @@ class Hints(Tmp):
             self.assertNotIn("５", f.read())
 
     def test_wan_written_into_the_amount(self):
-        p = self.sample("  general_budget: 500 ", "  general_budget: 12万 ")
-        (rc, _, zh), (_, _, en) = self.both(p)
-        self.assertEqual(zh.splitlines()[0], "%s:20:19: 错误: 「一般公共预算资金」(fund.general_budget) 的单位"
-                         "是万元：请写 12（单位由表格印出），而不是 '12万' [not-a-number]" % p)
-        self.assertEqual(en.splitlines()[0], "%s:20:19: error: 「一般公共预算资金」(fund.general_budget) is in "
-                         "万元: write 12 (the form prints the unit), not '12万' [not-a-number]" % p)
-        p = self.sample("    full: 5000000 ", "    full: 12万 ")
-        (rc, _, zh), (_, _, en) = self.both(p)
-        self.assertEqual(zh.splitlines()[0], "%s:30:11: 错误: 「全年（程）预算数」(spending.0.full) 的单位是元："
-                         "请写 120000（单位由表格印出），而不是 '12万' [not-a-number]" % p)
-        self.assertEqual(en.splitlines()[0], "%s:30:11: error: 「全年（程）预算数」(spending.0.full) is in 元: "
-                         "write 120000 (the form prints the unit), not '12万' [not-a-number]" % p)
+        self.says("  general_budget: 500 ", "  general_budget: 12万 ",
+                  "%s:20:19: 错误: 「一般公共预算资金」(fund.general_budget) 的单位"
+                  "是万元：请写 12（单位由表格印出），而不是 '12万' [not-a-number]",
+                  "%s:20:19: error: 「一般公共预算资金」(fund.general_budget) is in "
+                  "万元: write 12 (the form prints the unit), not '12万' [not-a-number]")
+        self.says("    full: 5000000 ", "    full: 12万 ",
+                  "%s:30:11: 错误: 「全年（程）预算数」(spending.0.full) 的单位是元："
+                  "请写 120000（单位由表格印出），而不是 '12万' [not-a-number]",
+                  "%s:30:11: error: 「全年（程）预算数」(spending.0.full) is in 元: "
+                  "write 120000 (the form prints the unit), not '12万' [not-a-number]")
 
     def test_negative_amount(self):
-        p = self.sample("  other: 0 ", "  other: -5 ")
-        (rc, _, zh), (_, _, en) = self.both(p)
+        rc = self.says("  other: 0 ", "  other: -5 ",
+                       "%s:26:10: 错误: 「其他资金」(fund.other) 是 -5：本表的金额不能为"
+                       "负数 [negative-amount]",
+                       "%s:26:10: error: 「其他资金」(fund.other) is -5: amounts of this "
+                       "form cannot be negative [negative-amount]")
         self.assertEqual(rc, 1)
-        self.assertEqual(zh.splitlines()[0], "%s:26:10: 错误: 「其他资金」(fund.other) 是 -5：本表的金额不能为"
-                         "负数 [negative-amount]" % p)
-        self.assertEqual(en.splitlines()[0], "%s:26:10: error: 「其他资金」(fund.other) is -5: amounts of this "
-                         "form cannot be negative [negative-amount]" % p)
 
     def test_yuan_written_into_a_wan_field(self):
-        p = self.sample("  general_budget: 500 ", "  general_budget: 5000000 ")
-        (rc, _, zh), (_, _, en) = self.both(p)
-        self.assertEqual(zh.splitlines()[0], "%s:20:19: 警告: 「一般公共预算资金」(fund.general_budget) 是 "
-                         "5000000 万元，超过 100 亿元：是不是按元填写了？按万元应写 500 [unit-magnitude]" % p)
-        self.assertEqual(en.splitlines()[0], "%s:20:19: warning: 「一般公共预算资金」(fund.general_budget) is "
-                         "5000000 万元, which is more than 100 亿元: was it written in 元? In 万元 it is "
-                         "500 [unit-magnitude]" % p)
+        self.says("  general_budget: 500 ", "  general_budget: 5000000 ",
+                  "%s:20:19: 警告: 「一般公共预算资金」(fund.general_budget) 是 "
+                  "5000000 万元，超过 100 亿元：是不是按元填写了？按万元应写 500 [unit-magnitude]",
+                  "%s:20:19: warning: 「一般公共预算资金」(fund.general_budget) is "
+                  "5000000 万元, which is more than 100 亿元: was it written in 元? In 万元 it is "
+                  "500 [unit-magnitude]")
 
 
 class Catalog(unittest.TestCase):

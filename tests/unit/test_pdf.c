@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "jx_pdf.h"
+#include "jx_text.h"
 #include "jx_util.h"
 #include "jx_test.h"
 
@@ -692,6 +694,71 @@ static void test_composite_glyphs(void **state)
     }
 }
 
+/* Compressed punctuation (标点挤压: "）、" "（（" "。”" set half an em
+ * closer, runs of negative character spacing from the text engine) reads
+ * back as one line in order: the device draws a narrowed mark under an
+ * alias code of its narrower width, so that poppler, which takes a glyph's
+ * box from its /W width and ignores the character spacing, sees no
+ * overlap (with the character spacing alone it reads "）" "、" half an em
+ * apart as two words or lines).  The fonts stay PDF/A. */
+static void test_compressed_punctuation(void **state)
+{
+    fixture *fx = *state;
+    NEED_FIXTURE(fx);
+    static const char text[] = "根据《预算法》（2020年修订）、《条例》的规定，“放管服”（（一））、"
+                               "「目标」，「任务」。”完成";
+    char path[256];
+    snprintf(path, sizeof path, "%s/c.pdf", fx->dir);
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_text_lines L;
+    assert_int_equal(jx_text_break(fx->fonts, "song", 12, text, strlen(text), INFINITY, &L, &d,
+                                   "t", NULL, 0, 0),
+                     JX_OK);
+    assert_int_equal(L.nlines, 1);
+    int narrowed = 0;
+    jx_device *dev = jx_pdf_device_create(path, fx->fonts, &d);
+    assert_non_null(dev);
+    jx_doc_info info = {"c", "某单位", NULL, NULL, "jxgen test", EPOCH};
+    assert_int_equal(dev->begin_document(dev, &info), JX_OK);
+    assert_int_equal(dev->begin_page(dev, A4_W, A4_H), JX_OK);
+    for (size_t r = 0; r < L.nruns; r++) {
+        const jx_text_run *run = &L.runs[r];
+        narrowed += run->spacing <= -0.4 * 12;
+        assert_int_equal(dev->draw_text_spaced(dev, run->face, 12, 40 + run->x, 100,
+                                               text + run->start, run->end - run->start,
+                                               run->spacing),
+                         JX_OK);
+    }
+    assert_true(narrowed >= 8); /* half an em off each pair */
+    assert_int_equal(dev->end_page(dev), JX_OK);
+    assert_int_equal(dev->close(dev), JX_OK);
+    dev->destroy(dev);
+    jx_text_lines_free(&L);
+    assert_int_equal(d.count, 0);
+    jx_diags_free(&d);
+    char *out = run("pdftotext -raw -enc UTF-8 '%s' - 2>&1", path);
+    assert_non_null(out);
+    char want[512];
+    snprintf(want, sizeof want, "%s\n\f", text);
+    assert_string_equal(out, want);
+    free(out);
+    /* one word: no glyph box overlaps the one before it or leaves a gap */
+    out = run("pdftotext -bbox -enc UTF-8 '%s' - 2>&1 | grep -c '<word'", path);
+    assert_non_null(out);
+    assert_string_equal(out, "1\n");
+    free(out);
+    out = run("pdftoppm -r 20 -png '%s' '%s/page' 2>&1", path, fx->dir);
+    assert_non_null(out);
+    assert_string_equal(out, "");
+    free(out);
+    if (access("/usr/share/color/icc/sRGB.icc", R_OK) == 0 && (out = pdfa_problems(path))) {
+        if (*out)
+            fail_msg("%s", out);
+        free(out);
+    }
+}
+
 static unsigned be16(const unsigned char *p)
 {
     return (unsigned)p[0] << 8 | p[1];
@@ -930,6 +997,7 @@ int main(void)
         cmocka_unit_test(test_subset_size),
         cmocka_unit_test(test_pdfa),
         cmocka_unit_test(test_composite_glyphs),
+        cmocka_unit_test(test_compressed_punctuation),
         cmocka_unit_test(test_scattered_subset),
         cmocka_unit_test(test_without_icc_profile),
     };

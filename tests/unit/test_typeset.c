@@ -141,35 +141,67 @@ static void forced_break_lines_and_loose_lines_stay_flush(void **state)
 
 /* ---------------------------------------------------- punctuation pairs */
 
-/* Each clreq pair class loses some of its combined blank (at most
- * 0.18 em, so that text extraction keeps the line); ？！ and ideographs do
- * not; the characters are unchanged. */
+/* Each clreq pair class (3.1.6) loses half an em of the blank between
+ * its two marks, so that the pair is one and a half ems wide and its
+ * combined blank half an em (UMing: brackets, quotes and ，。、；： are full
+ * width, ink in one half).  A pair with less blank between its inks loses
+ * all of it ("。”": UMing's ” has no left blank, its 。 0.45 em right).
+ * ？！, a narrow middle dot and ideographs are not compressed; the
+ * characters are unchanged. */
 static void adjacent_punctuation_is_compressed(void **state)
 {
     (void)state;
-    const char *pairs[] = {
-        "）、",   /* closing + pause */
-        "）。",   /* closing + stop */
-        "。”",   /* stop + closing quote */
-        "，「",   /* pause + opening */
-        "）（",   /* closing + opening */
-        "（「",   /* opening + opening */
-        "」）",   /* closing + closing */
-        "、“",   /* pause + opening quote */
+    static const struct {
+        const char *pair, *cls;
+    } pairs[] = {
+        {"）」", "closing + closing"},   {"」）", "closing + closing"},
+        {"》）", "closing + closing"},   {"）、", "closing + pause"},
+        {"」，", "closing + pause"},     {"》；", "closing + pause"},
+        {"）。", "closing + stop"},      {"』：", "closing + colon"},
+        {"，「", "pause + opening"},     {"、“", "pause + opening"},
+        {"；《", "pause + opening"},     {"。（", "stop + opening"},
+        {"：“", "colon + opening"},      {"）（", "closing + opening"},
+        {"」「", "closing + opening"},   {"》《", "closing + opening"},
+        {"（「", "opening + opening"},   {"《“", "opening + opening"},
+        {"（【", "opening + opening"},   {"。，", "stop + pause"},
+        {"，。", "pause + stop"},        {"）・", "closing + middle dot"},
+        {"・（", "middle dot + opening"}, {"、・", "pause + middle dot"},
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        char a[16], b[16];
-        memcpy(a, pairs[i], 3);
-        a[3] = '\0';
-        memcpy(b, pairs[i] + 3, 4);
-        double apart = width("plain", a) + width("plain", b);
-        double together = width("plain", pairs[i]);
-        if (!(together < apart - 0.05 * SIZE && together >= apart - 0.18 * SIZE - EPS))
-            fail_msg("%s: %.2f pt apart, %.2f pt together", pairs[i], apart, together);
+        double apart = 2 * SIZE, together = width("plain", pairs[i].pair);
+        if (fabs(width("plain", pairs[i].pair + 3) - SIZE) > EPS ||
+            fabs(together - (apart - 0.5 * SIZE)) > EPS)
+            fail_msg("%s (%s): %.3f pt together, want %.3f", pairs[i].pair, pairs[i].cls,
+                     together, apart - 0.5 * SIZE);
     }
-    assert_true(fabs(width("plain", "？！") - width("plain", "？") - width("plain", "！")) <
-                EPS);
+    /* less blank than half an em between the inks: all of it goes */
+    double w = width("plain", "。”");
+    assert_true(w > 1.5 * SIZE + 0.02 * SIZE && w < 1.5 * SIZE + 0.1 * SIZE);
+    /* three in a row: each pair half an em */
+    assert_true(fabs(width("plain", "）、“") - 2.0 * SIZE) < EPS);
+    assert_true(fabs(width("plain", "（（一））") - 4.0 * SIZE) < EPS);
+    /* not compressed */
+    assert_true(fabs(width("plain", "？！") - 2 * SIZE) < EPS);
+    assert_true(fabs(width("plain", "！（") - 2 * SIZE) < EPS);
+    assert_true(fabs(width("plain", "）·") - width("plain", "）") - width("plain", "·")) < EPS);
     assert_true(fabs(width("plain", "中文") - 2 * SIZE) < EPS);
+    /* the first mark of a pair is drawn narrowed: a run of its own with
+     * the half em as negative spacing; the characters are kept */
+    const char *t = "甲）、乙";
+    jx_text_lines L = brk("plain", t, 100 * SIZE, (jx_text_opts){0});
+    assert_int_equal(L.nlines, 1);
+    assert_string_equal(line_text(t, &L, 0), t);
+    int found = 0;
+    for (size_t r = 0; r < L.nruns; r++) {
+        const jx_text_run *run = &L.runs[r];
+        if (run->end - run->start == 3 && memcmp(t + run->start, "）", 3) == 0) {
+            found = 1;
+            assert_true(fabs(run->spacing + 0.5 * SIZE) < EPS);
+            assert_true(fabs(run->width - 0.5 * SIZE) < EPS);
+        }
+    }
+    assert_true(found);
+    jx_text_lines_free(&L);
 }
 
 /* A closing mark at a line end gives up its blank when that keeps it on
@@ -210,6 +242,14 @@ static void no_lonely_last_character(void **state)
     jx_text_lines L = brk("plain", "财政供养人员数", 6 * SIZE, o);
     assert_int_equal(L.nlines, 2);
     assert_string_equal(line_text("财政供养人员数", &L, 1), "员数");
+    jx_text_lines_free(&L);
+    /* the only earlier break keeps a number's unit run together (2000年|项):
+     * taken, since it splits no word a reader sees; 2000|年 is never taken */
+    const char *u = "数据2000年项目。";
+    L = brk("plain", u, 4 * SIZE, o);
+    assert_int_equal(L.nlines, 3);
+    assert_string_equal(line_text(u, &L, 1), "2000年");
+    assert_string_equal(line_text(u, &L, 2), "项目。");
     jx_text_lines_free(&L);
 }
 
@@ -344,6 +384,19 @@ static void columns_fit_their_content(void **state)
     assert_true(w[2] >= 100 - EPS);              /* min: 10 units */
     assert_true(w[3] <= 300 + EPS);              /* max: 30 units */
     assert_true(w[3] > w[2]);                    /* the longer text gets more */
+    jx_doc_free(doc);
+
+    /* min-contents wider than the room (a word of 50 letters): the number
+     * stays whole, the other text column keeps three characters, the word
+     * gets the rest and is cut by the breaker (scaling every min-content
+     * down left the number column a character or two wide) */
+    t = fit_fixture(&doc, "对应项目", "ABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDEFGHIJ");
+    assert_int_equal(jx_doc_fit_columns(doc, fonts, NULL), JX_OK);
+    w = t->col_widths;
+    assert_true(fabs(w[0] + w[1] + w[2] + w[3] - 400) < EPS);
+    assert_true(w[1] >= num - EPS);
+    assert_true(w[2] >= 3 * SIZE + 4 - EPS);
+    assert_true(w[3] > w[2]);
     jx_doc_free(doc);
 
     /* short texts: everyone gets its max-content, the rest in proportion,

@@ -157,6 +157,19 @@ void jx_filing_free(jx_filing *f)
     free(f);
 }
 
+
+/* Frees what reading a workbook put into f (its tree, includes and
+ * origins) and leaves those fields NULL; f's other fields stay. */
+static void drop_read(jx_filing *f)
+{
+    jx_node_free(f->root);
+    jx_includes_free(f->includes);
+    jx_import_origins_free(f->origins);
+    free(f->origins);
+    f->root = NULL;
+    f->includes = NULL;
+    f->origins = NULL;
+}
 /* A workbook or CSV table as a filing (jx_import.h): the filing it reads
  * back, standalone (no include:), with f->edits set inside template texts. */
 static jx_status read_workbook(const char *path, jx_filing *f, jx_diags *d)
@@ -177,15 +190,8 @@ static jx_status read_workbook(const char *path, jx_filing *f, jx_diags *d)
         if (!f->includes->files[0].path)
             st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     }
-    if (st != JX_OK) {
-        jx_node_free(f->root);
-        jx_includes_free(f->includes);
-        jx_import_origins_free(f->origins);
-        free(f->origins);
-        f->root = NULL;
-        f->includes = NULL;
-        f->origins = NULL;
-    }
+    if (st != JX_OK)
+        drop_read(f);
     return st;
 }
 
@@ -207,13 +213,7 @@ static jx_status read_template_edits(jx_renderer *r, const char *path, jx_filing
         st = e ? jx_import_template_edits(f->origins, doc, e, d)
                : jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
         if (st == JX_OK && e->count) {
-            jx_node_free(f->root);
-            jx_includes_free(f->includes);
-            jx_import_origins_free(f->origins);
-            free(f->origins);
-            f->root = NULL;
-            f->includes = NULL;
-            f->origins = NULL;
+            drop_read(f);
             f->edits = e;
             e = NULL;
             st = read_workbook(path, f, d);

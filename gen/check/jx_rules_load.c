@@ -144,9 +144,16 @@ static const jx_node *resolve_spec(const jx_node *base, const char *path, int al
         long k = jx_node_key_index(fields, seg);
         if (k < 0) {
             const char *near = jx_node_nearest_key(fields, seg);
-            snprintf(err, errn, "the schema has no field '%s'%s%s%s%s%s", seg,
-                     *done ? " in " : "", done, near ? _(" (did you mean '") : "",
-                     near ? near : "", near ? _("'?)") : "");
+            if (*done && near)
+                snprintf(err, errn, _("the schema has no field '%s' in %s (did you mean '%s'?)"),
+                         seg, done, near);
+            else if (*done)
+                snprintf(err, errn, _("the schema has no field '%s' in %s"), seg, done);
+            else if (near)
+                snprintf(err, errn, _("the schema has no field '%s' (did you mean '%s'?)"), seg,
+                         near);
+            else
+                snprintf(err, errn, _("the schema has no field '%s'"), seg);
             return NULL;
         }
         spec = fields->entries[k].value;

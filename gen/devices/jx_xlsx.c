@@ -145,9 +145,9 @@ static jx_status lxw_fail(xl_writer *x, lxw_error e, const char *what, const cha
         char ref[32];
         lxw_rowcol_to_cell(ref, (lxw_row_t)row, (lxw_col_t)col);
         return jx_diag_error(x->d, st, NULL, 0, 0, _("workbook sheet '%s' cell %s: %s: %s"), sheet,
-                             ref, what, lxw_strerror(e));
+                             ref, _(what), lxw_strerror(e));
     }
-    return jx_diag_error(x->d, st, NULL, 0, 0, _("workbook sheet '%s': %s: %s"), sheet, what,
+    return jx_diag_error(x->d, st, NULL, 0, 0, _("workbook sheet '%s': %s: %s"), sheet, _(what),
                          lxw_strerror(e));
 }
 
@@ -382,8 +382,11 @@ static int is_general(const char *f)
  * (#,##0), as many decimals as shown, a percent sign, a unit written after
  * the number ("万元"); the layout's grouping is kept even where the value
  * is too small to show it.  A shown text that is not a number (the zero text
- * of a format, "-") gives `base;-base;"-"`.  layout_fmt is the layout's
- * format: its zero section (third) is kept.  Writes into buf (n bytes);
+ * of a format, or "-" written for zero: the cell holds 0) gives
+ * `[=0]"-";base`, the dash in the first section (readers of a format's first
+ * section only show it too) and the layout's first section for any other
+ * number a clerk types.  layout_fmt is the layout's format: its zero
+ * section (third) is kept.  Writes into buf (n bytes);
  * returns 0, or -1 when the text does not fit. */
 static int shown_format(const char *shown, const char *layout_fmt, char *buf, size_t n)
 {
@@ -430,7 +433,7 @@ static int shown_format(const char *shown, const char *layout_fmt, char *buf, si
         }
         if (strchr(shown, '"'))
             return -1;
-        int w = snprintf(buf, n, "%s;-%s;\"%s\"", base, base, shown);
+        int w = snprintf(buf, n, "[=0]\"%s\";%s", shown, base);
         return w < 0 || (size_t)w >= n ? -1 : 0;
     }
     /* An integer General shows as written (up to 11 digits): kept General. */
@@ -615,10 +618,11 @@ static jx_status index_places(xl_writer *x)
                     return xl_oom(x);
                 x->places = p;
                 int c0, c1;
+                size_t a, z;
                 xl_cell_cols(s, b, c, &c0, &c1);
-                x->places[x->nplaces] =
-                    (xl_place){c->source.path, c, si, (lxw_row_t)(s->block_row[b] + (size_t)c->row),
-                               (lxw_col_t)c0, x->nplaces, 0};
+                xl_cell_rows(s, b, c, &a, &z);
+                x->places[x->nplaces] = (xl_place){c->source.path, c, si, (lxw_row_t)s->fin[a],
+                                                   (lxw_col_t)c0, x->nplaces, 0};
                 x->nplaces++;
             }
         }
@@ -647,7 +651,7 @@ static jx_status index_places(xl_writer *x)
                     if (!p)
                         return xl_oom(x);
                     x->places = p;
-                    lxw_row_t row = (lxw_row_t)(s->block_row[b] + (c ? (size_t)c->row : 0));
+                    lxw_row_t row = (lxw_row_t)s->fin[s->trow[b][c ? c->row : 0]];
                     x->places[x->nplaces] = (xl_place){refs[r].source.path, &refs[r], si, row,
                                                        (lxw_col_t)c0, x->nplaces, 1};
                     x->nplaces++;
@@ -722,8 +726,8 @@ static jx_status formula_error(xl_writer *x, const jx_cell *c, const char *why)
 {
     const jx_source *src = &c->source;
     return jx_diag_error(x->d, JX_ERR_XLSX, src->file, src->line, src->col,
-                         _("%s: the formula \"%s\" %s"), src->path ? src->path : "a derived total",
-                         c->formula, why);
+                         _("%s: the formula \"%s\" %s"), src->path ? src->path : _("a derived total"),
+                         c->formula, _(why));
 }
 
 /* Rewrites the formula of cell c (on sheet `here`) into an Excel formula
@@ -747,7 +751,7 @@ static jx_status resolve_formula(xl_writer *x, size_t here, const jx_cell *c, ch
             const char *close = strchr(p + 1, '}');
             size_t len = close ? (size_t)(close - p - 1) : 0;
             if (!close || memchr(p + 1, '{', len)) {
-                st = formula_error(x, c, "has a '{' without its '}'");
+                st = formula_error(x, c, N_("has a '{' without its '}'"));
                 break;
             }
             const xl_place *pl = len ? find_place(x, p + 1, len) : NULL;
@@ -756,7 +760,7 @@ static jx_status resolve_formula(xl_writer *x, size_t here, const jx_cell *c, ch
                                    c->source.col,
                                    _("%s: the formula \"%s\" refers to {%.*s}, but no cell of the "
                                    "workbook shows filing field '%.*s'"),
-                                   c->source.path ? c->source.path : "a derived total",
+                                   c->source.path ? c->source.path : _("a derived total"),
                                    c->formula, (int)len, p + 1, (int)len, p + 1);
                 break;
             }
@@ -764,7 +768,7 @@ static jx_status resolve_formula(xl_writer *x, size_t here, const jx_cell *c, ch
             p = close + 1;
             continue;
         } else if (!in_str && *p == '}') {
-            st = formula_error(x, c, "has a '}' without its '{'");
+            st = formula_error(x, c, N_("has a '}' without its '{'"));
             break;
         }
         jx_buf_append(&b, p, 1);
@@ -815,6 +819,15 @@ static lxw_error put_text(lxw_worksheet *ws, lxw_row_t r0, lxw_col_t c0, lxw_row
     return worksheet_write_string(ws, r0, c0, text, fmt);
 }
 
+/* Sum of the heights of layout rows [a, b) of s. */
+static double rows_pt(const xl_sheet *s, size_t a, size_t b)
+{
+    double h = 0;
+    for (size_t r = a; r < b; r++)
+        h += s->lrow_pt[r];
+    return h;
+}
+
 /* Writes one table cell of sheet si: labels and text as strings, numbers
  * as numbers in their format (derived totals as formulas with their value
  * cached), locked or not (is_locked()), with data validation on number
@@ -824,16 +837,18 @@ static jx_status write_cell(xl_writer *x, size_t si, lxw_worksheet *ws, size_t b
 {
     xl_sheet *s = &x->sheets[si];
     int c0, c1;
+    size_t a, z;
     xl_cell_cols(s, block, c, &c0, &c1);
-    lxw_row_t r0 = (lxw_row_t)(s->block_row[block] + (size_t)c->row);
-    lxw_row_t r1 = r0 + (lxw_row_t)c->rowspan - 1;
+    xl_cell_rows(s, block, c, &a, &z);
+    size_t end = xl_piece_end(s, a, z);
+    lxw_row_t r0 = (lxw_row_t)s->fin[a], r1 = (lxw_row_t)s->fin[end - 1];
     lxw_col_t fc = (lxw_col_t)c0, lc = (lxw_col_t)(c1 - 1);
     int kind = number_kind(c);
     lxw_format *fmt = get_format(x, &c->style, t->border_pt > 0, is_locked(c), cell_num_format(x, c));
     if (!fmt)
         return xl_oom(x);
     lxw_error e;
-    const char *what = "writing a value";
+    const char *what = N_("writing a value");
     if (c->kind == JX_CELL_LABEL || c->kind == JX_CELL_TEXT) {
         char *text = join_paras(c->paras, c->npara);
         if (!text)
@@ -851,7 +866,7 @@ static jx_status write_cell(xl_writer *x, size_t si, lxw_worksheet *ws, size_t b
                     return st;
                 e = worksheet_write_formula_num(ws, r0, fc, f, fmt, v);
                 free(f);
-                what = "writing a formula";
+                what = N_("writing a formula");
             } else {
                 e = worksheet_write_number(ws, r0, fc, v, fmt);
             }
@@ -859,7 +874,25 @@ static jx_status write_cell(xl_writer *x, size_t si, lxw_worksheet *ws, size_t b
     }
     if (e == LXW_NO_ERROR && kind != XL_NUM_NONE && !is_formula(c)) {
         e = add_validation(ws, r0, fc, r1, lc, c, kind);
-        what = "adding data validation";
+        what = N_("adding data validation");
+    }
+    /* The rest of a label or text a printed page split (numbers never
+     * are): its text again where it fits, as the PDF repeats it, locked (the
+     * field is edited in its first part, the cell the 数据 sheet names). */
+    lxw_format *rest = end <= z ? get_format(x, &c->style, t->border_pt > 0, 1, NULL) : NULL;
+    if (end <= z && !rest)
+        return xl_oom(x);
+    for (size_t p = end; e == LXW_NO_ERROR && p <= z; p = end) {
+        end = xl_piece_end(s, p, z);
+        char *text = NULL;
+        if ((c->kind == JX_CELL_LABEL || c->kind == JX_CELL_TEXT) &&
+            rows_pt(s, p, end) >= s->need[block][(size_t)(c - t->cells)] &&
+            !(text = join_paras(c->paras, c->npara)))
+            return xl_oom(x);
+        e = put_text(ws, (lxw_row_t)s->fin[p], fc, (lxw_row_t)s->fin[end - 1], lc,
+                     text ? text : "", rest);
+        free(text);
+        what = N_("writing a label continued on a new page");
     }
     if (e == LXW_NO_ERROR)
         return JX_OK;
@@ -918,14 +951,14 @@ static jx_status set_footer(xl_writer *x, const char *sheet, lxw_worksheet *ws, 
     lxw_header_footer_options opt = {0};
     opt.margin = bottom_in > 0 && bottom_in / 2 < 0.3 ? bottom_in / 2 : 0.3;
     lxw_error e = worksheet_set_footer_opt(ws, footer, &opt);
-    return e ? lxw_fail(x, e, "setting the footer", sheet, -1, 0) : JX_OK;
+    return e ? lxw_fail(x, e, N_("setting the footer"), sheet, -1, 0) : JX_OK;
 }
 
 /* Page set-up of a section's sheet as the paper form: A4, orientation,
- * margins, one page wide, centred, page breaks, the header rows of the
- * first table that has any repeated at the top of each page (Excel allows
- * one such range per sheet), page numbers in the footer, and the form as
- * the print area. */
+ * margins, one page wide, centred, the page breaks of xl_layout_pages()
+ * (each page that continues a table starts with copies of its header rows:
+ * no print titles, which a sheet has one of), page numbers in the footer,
+ * and the form as the print area. */
 static jx_status setup_page(xl_writer *x, xl_sheet *s, lxw_worksheet *ws)
 {
     const jx_page_setup *pg = &s->sec->page;
@@ -940,37 +973,10 @@ static jx_status setup_page(xl_writer *x, xl_sheet *s, lxw_worksheet *ws)
     worksheet_center_horizontally(ws);
     lxw_error e;
     if (s->nbreaks && (e = worksheet_set_h_pagebreaks(ws, s->breaks)))
-        return lxw_fail(x, e, "setting page breaks", s->name, -1, 0);
-    for (size_t i = 0; i < s->sec->nblocks; i++) {
-        const jx_block *blk = &s->sec->blocks[i];
-        if (blk->kind != JX_BLOCK_TABLE)
-            continue;
-        const jx_table *t = blk->table;
-        int first = -1, last = -1;
-        for (int r = 0; t->rows && r < t->nrows; r++) {
-            /* only a head of the whole table prints on every page (not a
-             * block's, such as Changzhou's 支出 半年/全年 row) */
-            const jx_row *row = &t->rows[r];
-            int whole = row->header && (row->header_until == 0 ||
-                                        (row->header_from == 0 && row->header_until == t->nrows));
-            if (whole && first < 0)
-                first = last = r;
-            else if (whole && last == r - 1)
-                last = r;
-            else if (first >= 0)
-                break;
-        }
-        if (first < 0)
-            continue;
-        e = worksheet_repeat_rows(ws, (lxw_row_t)(s->block_row[i] + (size_t)first),
-                                  (lxw_row_t)(s->block_row[i] + (size_t)last));
-        if (e)
-            return lxw_fail(x, e, "repeating header rows", s->name, -1, 0);
-        break;
-    }
+        return lxw_fail(x, e, N_("setting page breaks"), s->name, -1, 0);
     if (s->nrows > 0 && s->ncols > 0 &&
         (e = worksheet_print_area(ws, 0, 0, (lxw_row_t)(s->nrows - 1), (lxw_col_t)(s->ncols - 1))))
-        return lxw_fail(x, e, "setting the print area", s->name, -1, 0);
+        return lxw_fail(x, e, N_("setting the print area"), s->name, -1, 0);
     if (pg->page_number_format && *pg->page_number_format)
         return set_footer(x, s->name, ws, pg->page_number_format, pg->margin_bottom_pt / 72.0);
     return JX_OK;
@@ -1024,7 +1030,76 @@ static jx_status plan_section(xl_writer *x, size_t index)
     }
     if ((st = xl_layout_columns(x, s)) != JX_OK || (st = xl_layout_rows(x, s)) != JX_OK)
         return st;
-    return xl_layout_heights(x, s);
+    return xl_layout_pages(x, s);
+}
+
+/* What each_copy_cell() calls for cell k of table block `block`, copied
+ * over its layout rows [a, z] as sheet rows [r0, r1]. */
+typedef jx_status (*xl_copy_fn)(xl_writer *x, void *arg, const xl_sheet *s, size_t block,
+                                size_t k, size_t a, size_t z, lxw_row_t r0, lxw_row_t r1);
+
+/* Calls fn for each cell a copy of header rows (xl_copy) shows: every cell
+ * of the table over those rows, clipped to them.  Returns fn's first
+ * failure, else JX_OK. */
+
+static jx_status each_copy_cell(xl_writer *x, void *arg, const xl_sheet *s, xl_copy_fn fn)
+{
+    for (size_t ci = 0; ci < s->ncopies; ci++) {
+        const xl_copy *cp = &s->copies[ci];
+        const jx_table *t = s->sec->blocks[cp->block].table;
+        size_t top = s->fin[cp->before] - cp->nrows; /* sheet row of layout row cp->lfirst */
+        size_t lend = cp->lfirst + cp->nrows - 1;
+        for (size_t k = 0; k < t->ncells; k++) {
+            const jx_cell *c = &t->cells[k];
+            if (c->row > cp->last || c->row + c->rowspan - 1 < cp->first)
+                continue;
+            size_t a, z;
+            xl_cell_rows(s, cp->block, c, &a, &z);
+            if (a < cp->lfirst)
+                a = cp->lfirst;
+            if (z > lend)
+                z = lend;
+            jx_status st = fn(x, arg, s, cp->block, k, a, z,
+                              (lxw_row_t)(top + (a - cp->lfirst)),
+                              (lxw_row_t)(top + (z - cp->lfirst)));
+            if (st != JX_OK)
+                return st;
+        }
+    }
+    return JX_OK;
+}
+
+/* Writes one cell of a header copy: locked (the field is edited where the
+ * form has it, and the 数据 sheet names that cell), its text where it fits
+ * the copied rows, a number as a number. */
+static jx_status write_copy_cell(xl_writer *x, void *arg, const xl_sheet *s, size_t block,
+                                 size_t k, size_t a, size_t z, lxw_row_t r0, lxw_row_t r1)
+{
+    lxw_worksheet *ws = arg;
+    const jx_table *t = s->sec->blocks[block].table;
+    const jx_cell *c = &t->cells[k];
+    int c0, c1;
+    xl_cell_cols(s, block, c, &c0, &c1);
+    int number = c->kind == JX_CELL_NUMBER;
+    lxw_format *fmt = get_format(x, &c->style, t->border_pt > 0, 1,
+                                 number ? cell_num_format(x, c) : NULL);
+    if (!fmt)
+        return xl_oom(x);
+    char *text = NULL;
+    if (!number && rows_pt(s, a, z + 1) >= s->need[block][k] &&
+        !(text = join_paras(c->paras, c->npara)))
+        return xl_oom(x);
+    lxw_error e = put_text(ws, r0, (lxw_col_t)c0, r1, (lxw_col_t)(c1 - 1), text ? text : "", fmt);
+    free(text);
+    if (e == LXW_NO_ERROR && number)
+        e = worksheet_write_number(ws, r0, (lxw_col_t)c0, jx_decimal_to_double(c->number), fmt);
+    return e ? lxw_fail(x, e, N_("copying a header row"), s->name, (long)r0, c0) : JX_OK;
+}
+
+/* Writes the header copies of sheet si (see xl_layout_pages()). */
+static jx_status write_copies(xl_writer *x, size_t si, lxw_worksheet *ws)
+{
+    return each_copy_cell(x, ws, &x->sheets[si], write_copy_cell);
 }
 
 /* Writes the laid-out sheet x->sheets[index]. */
@@ -1042,21 +1117,22 @@ static jx_status write_sheet(xl_writer *x, size_t index)
     for (int c = 0; c < s->ncols; c++)
         if ((e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, xl_px_to_width(s->col_px[c]),
                                       NULL)))
-            return lxw_fail(x, e, "setting a column width", s->name, -1, 0);
+            return lxw_fail(x, e, N_("setting a column width"), s->name, -1, 0);
     for (size_t r = 0; r < s->nrows; r++)
         if ((e = worksheet_set_row(ws, (lxw_row_t)r, s->row_pt[r], NULL)))
-            return lxw_fail(x, e, "setting a row height", s->name, (long)r, 0);
+            return lxw_fail(x, e, N_("setting a row height"), s->name, (long)r, 0);
     for (size_t i = 0; i < sec->nblocks; i++) {
         const jx_block *blk = &sec->blocks[i];
-        lxw_row_t r0 = (lxw_row_t)s->block_row[i];
         if (blk->kind == JX_BLOCK_PARAGRAPH) {
+            lxw_row_t r0 = (lxw_row_t)s->fin[s->trow[i][0]];
+            lxw_row_t r1 = (lxw_row_t)s->fin[s->trow[i][1] - 1];
             lxw_format *fmt = get_format(x, &blk->style, 0, 1, NULL);
             if (!fmt)
                 return xl_oom(x);
-            e = put_text(ws, r0, 0, r0, (lxw_col_t)(s->ncols - 1),
+            e = put_text(ws, r0, 0, r1, (lxw_col_t)(s->ncols - 1),
                          blk->para.text ? blk->para.text : "", fmt);
             if (e)
-                return lxw_fail(x, e, "writing a paragraph", s->name, (long)r0, 0);
+                return lxw_fail(x, e, N_("writing a paragraph"), s->name, (long)r0, 0);
         } else if (blk->kind == JX_BLOCK_TABLE) {
             for (size_t k = 0; k < blk->table->ncells; k++)
                 if ((st = write_cell(x, index, ws, i, blk->table, &blk->table->cells[k])) !=
@@ -1064,6 +1140,8 @@ static jx_status write_sheet(xl_writer *x, size_t index)
                     return st;
         }
     }
+    if ((st = write_copies(x, index, ws)) != JX_OK)
+        return st;
     protect(ws, 0);
     return setup_page(x, s, ws);
 }
@@ -1124,7 +1202,7 @@ static jx_status data_text(xl_writer *x, lxw_worksheet *ws, lxw_row_t r, int col
     lxw_error e = *text ? worksheet_write_string(ws, r, (lxw_col_t)col, text, fmt)
                         : worksheet_write_blank(ws, r, (lxw_col_t)col, fmt);
     if (e)
-        return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, (long)r, col);
+        return lxw_fail(x, e, N_("writing the data sheet"), XL_DATA_SHEET, (long)r, col);
     jx_paragraph para = {JX_PARA_TEXT, text};
     double need;
     jx_status s = xl_measure(x, st, &para, 1, width_px(k_data_cols[col].width) * XL_PT_PER_PX, src,
@@ -1156,10 +1234,10 @@ static jx_status write_data_sheet(xl_writer *x)
     for (int c = 0; c < DC_COUNT; c++) {
         if ((e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, k_data_cols[c].width, NULL)) ||
             (e = worksheet_write_string(ws, 0, (lxw_col_t)c, k_data_cols[c].head, fhead)))
-            return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, 0, c);
+            return lxw_fail(x, e, N_("writing the data sheet"), XL_DATA_SHEET, 0, c);
     }
     if ((e = worksheet_set_row(ws, 0, xl_min_line(XL_DATA_SIZE) + 2 * XL_PAD_Y_PT, NULL)))
-        return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, 0, 0);
+        return lxw_fail(x, e, N_("writing the data sheet"), XL_DATA_SHEET, 0, 0);
     lxw_row_t r = 0;
     for (size_t i = 0; i < x->nplaces; i++) {
         const xl_place *pl = &x->places[i];
@@ -1194,7 +1272,7 @@ static jx_status write_data_sheet(xl_writer *x)
                 return xl_oom(x);
             if ((e = worksheet_write_number(ws, r, DC_VALUE, jx_decimal_to_double(c->number),
                                             fnum)))
-                return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, (long)r, DC_VALUE);
+                return lxw_fail(x, e, N_("writing the data sheet"), XL_DATA_SHEET, (long)r, DC_VALUE);
         } else {
             char *text = c->kind == JX_CELL_TEXT ? join_paras(c->paras, c->npara) : NULL;
             if (c->kind == JX_CELL_TEXT && !text)
@@ -1208,11 +1286,11 @@ static jx_status write_data_sheet(xl_writer *x)
         if ((e = worksheet_set_row(ws, r, px * XL_PT_PER_PX > XL_MAX_ROW_PT ? XL_MAX_ROW_PT
                                                                           : px * XL_PT_PER_PX,
                                    NULL)))
-            return lxw_fail(x, e, "writing the data sheet", XL_DATA_SHEET, (long)r, 0);
+            return lxw_fail(x, e, N_("writing the data sheet"), XL_DATA_SHEET, (long)r, 0);
     }
     worksheet_freeze_panes(ws, 1, 0);
     if ((e = worksheet_autofilter(ws, 0, 0, r, DC_COUNT - 1)))
-        return lxw_fail(x, e, "adding the filter", XL_DATA_SHEET, -1, 0);
+        return lxw_fail(x, e, N_("adding the filter"), XL_DATA_SHEET, -1, 0);
     protect(ws, 1);
     worksheet_set_paper(ws, 9);
     worksheet_set_landscape(ws);
@@ -1220,7 +1298,7 @@ static jx_status write_data_sheet(xl_writer *x)
     worksheet_fit_to_pages(ws, 1, 0);
     if ((e = worksheet_repeat_rows(ws, 0, 0)) ||
         (e = worksheet_print_area(ws, 0, 0, r, DC_COUNT - 1)))
-        return lxw_fail(x, e, "setting up the page", XL_DATA_SHEET, -1, 0);
+        return lxw_fail(x, e, N_("setting up the page"), XL_DATA_SHEET, -1, 0);
     return set_footer(x, XL_DATA_SHEET, ws, "第 {page} 页 共 {pages} 页", 0.75);
 }
 
@@ -1248,9 +1326,20 @@ static jx_status record_text(xl_writer *x, lxw_worksheet *ws, lxw_row_t r, int c
         lxw_error e = worksheet_write_string(ws, r, (lxw_col_t)col++, piece, NULL);
         free(piece);
         if (e)
-            return lxw_fail(x, e, "writing the record sheet", XL_RECORD_SHEET, (long)r, col - 1);
+            return lxw_fail(x, e, N_("writing the record sheet"), XL_RECORD_SHEET, (long)r, col - 1);
         at += k;
     } while (at < n);
+    return JX_OK;
+}
+
+/* Marks where a cell of a header copy starts in the record's `starts`. */
+static jx_status mark_copy_start(xl_writer *x, void *arg, const xl_sheet *s, size_t block,
+                                 size_t k, size_t a, size_t z, lxw_row_t r0, lxw_row_t r1)
+{
+    (void)x, (void)a, (void)z, (void)r1;
+    int c0, c1;
+    xl_cell_cols(s, block, &s->sec->blocks[block].table->cells[k], &c0, &c1);
+    ((unsigned char *)arg)[(size_t)r0 * (size_t)s->ncols + (size_t)c0] = 1;
     return JX_OK;
 }
 
@@ -1271,7 +1360,7 @@ static jx_status write_record_sheet(xl_writer *x)
     if (!e)
         e = worksheet_write_number(ws, 0, 1, 1, NULL); /* the record's format */
     if (e)
-        return lxw_fail(x, e, "writing the record sheet", XL_RECORD_SHEET, 0, 0);
+        return lxw_fail(x, e, N_("writing the record sheet"), XL_RECORD_SHEET, 0, 0);
     lxw_row_t r = 1;
     jx_status st;
     for (size_t i = 0; i < x->doc->nvalues; i++, r++) {
@@ -1279,7 +1368,7 @@ static jx_status write_record_sheet(xl_writer *x)
         if ((e = worksheet_write_string(ws, r, 0, "值", NULL)) ||
             (e = worksheet_write_number(ws, r, 1, v->depth, NULL)) ||
             (e = worksheet_write_string(ws, r, 3, kinds[v->kind], NULL)))
-            return lxw_fail(x, e, "writing the record sheet", XL_RECORD_SHEET, (long)r, 0);
+            return lxw_fail(x, e, N_("writing the record sheet"), XL_RECORD_SHEET, (long)r, 0);
         if (v->key && (st = record_text(x, ws, r, 2, v->key)) != JX_OK)
             return st;
         if (v->text && *v->text && (st = record_text(x, ws, r, 4, v->text)) != JX_OK)
@@ -1294,16 +1383,20 @@ static jx_status write_record_sheet(xl_writer *x)
         for (size_t b = 0; b < s->sec->nblocks; b++) {
             const jx_block *blk = &s->sec->blocks[b];
             if (blk->kind == JX_BLOCK_PARAGRAPH && s->ncols > 0)
-                starts[s->block_row[b] * (size_t)s->ncols] = 1;
+                starts[s->fin[s->trow[b][0]] * (size_t)s->ncols] = 1;
             if (blk->kind != JX_BLOCK_TABLE)
                 continue;
             for (size_t k = 0; k < blk->table->ncells; k++) {
                 const jx_cell *c = &blk->table->cells[k];
                 int c0, c1;
+                size_t a, z;
                 xl_cell_cols(s, b, c, &c0, &c1);
-                starts[(s->block_row[b] + (size_t)c->row) * (size_t)s->ncols + (size_t)c0] = 1;
+                xl_cell_rows(s, b, c, &a, &z);
+                for (size_t p = a; p <= z; p = xl_piece_end(s, p, z))
+                    starts[s->fin[p] * (size_t)s->ncols + (size_t)c0] = 1;
             }
         }
+        each_copy_cell(x, starts, s, mark_copy_start);
         st = JX_OK;
         for (size_t row = 0; row < s->nrows && st == JX_OK; row++, r++) {
             jx_buf f = {0}, cols = {0};
@@ -1323,7 +1416,7 @@ static jx_status write_record_sheet(xl_writer *x)
                      (e = worksheet_write_formula_num(ws, r, 2, f.data, NULL,
                                                       (double)(row + 1))) ||
                      (e = worksheet_write_string(ws, r, 3, jx_buf_str(&cols), NULL)))
-                st = lxw_fail(x, e, "writing the record sheet", XL_RECORD_SHEET, (long)r, 0);
+                st = lxw_fail(x, e, N_("writing the record sheet"), XL_RECORD_SHEET, (long)r, 0);
             jx_buf_free(&f);
             jx_buf_free(&cols);
         }

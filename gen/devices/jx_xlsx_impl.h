@@ -42,13 +42,25 @@ typedef struct xl_format {
 /* A cell spanning several rows whose height is settled after the others. */
 typedef struct xl_tall {
     double need_pt;
-    size_t first;           /* first sheet row */
-    int span;
+    size_t first;           /* first layout row */
+    size_t span;            /* layout rows */
     size_t order;           /* for a stable sort */
-    const jx_cell *cell;
 } xl_tall;
 
-/* The layout of one section's sheet. */
+/* Header rows of a table repeated at the top of a printed page (a sheet has
+ * one print-titles range; each table its own header, so they are copies). */
+typedef struct xl_copy {
+    size_t before;          /* the layout row they stand above */
+    size_t block;           /* the table's block */
+    int first, last;        /* its header rows copied (table rows) */
+    size_t lfirst, nrows;   /* their layout rows: [lfirst, lfirst + nrows) */
+} xl_copy;
+
+/* The layout of one section's sheet.  Layout rows are the sheet's rows
+ * before pagination: each table row takes one, or more when its text needs
+ * more than Excel's 409 pt (the cell is merged over them); a paragraph
+ * likewise.  Pagination then places page breaks and, at each break inside
+ * a table, copies of the table's header rows, giving the sheet rows. */
 typedef struct xl_sheet {
     const jx_section *sec;
     char *name;
@@ -56,14 +68,33 @@ typedef struct xl_sheet {
     int ncols;              /* sheet columns */
     int *col_px;            /* ncols pixel widths */
     int **bmap;             /* per table block: sheet boundary of each table boundary */
-    size_t *block_row;      /* first sheet row of each block */
-    size_t nrows;
+    size_t **trow;          /* per block: the first layout row of each of its rows, and the
+                               end (table: nrows + 1 entries; paragraph 2; page break 1) */
+    double **need;          /* per block: height each cell (table) or the paragraph needs */
+    size_t nlrows;          /* layout rows */
+    double *lrow_pt;        /* their heights */
+    size_t *lblock;         /* block of each layout row */
+    int *ltrow;             /* table row (0 for a paragraph) of each layout row */
+    unsigned char *lflag;   /* per layout row (nlrows + 1): XL_L_* flags */
+    size_t *fin;            /* layout row -> sheet row (nlrows + 1 entries) */
+    xl_copy *copies;        /* header copies, by `before` */
+    size_t ncopies;
+    size_t nrows;           /* sheet rows */
     double *row_pt;         /* height of each sheet row */
-    lxw_row_t *breaks;      /* zero-terminated horizontal page breaks */
+    lxw_row_t *breaks;      /* zero-terminated horizontal page breaks (sheet rows) */
     size_t nbreaks;
     xl_tall *tall;
     size_t ntall, tallcap;
 } xl_sheet;
+
+/* lflag bits of a layout row j. */
+#define XL_L_PART 1     /* j continues the table row (or paragraph) above it */
+#define XL_L_BAD 2      /* a value cell crosses the boundary above j, or a label that
+                           would not fit above it */
+#define XL_L_FORCED 4   /* a page break of the document stands above j */
+#define XL_L_CUT 8      /* a printed page starts at j: cells crossing it are split */
+#define XL_L_BREAK 16   /* a printed page starts at j inside a cell (merged across) */
+#define XL_L_CROSS 32   /* a cell crosses the boundary above j */
 
 /* A value cell of the form (kind other than LABEL, with a source path), or
  * a value shown inside a template text (`cell` is then one of the text's
@@ -134,12 +165,22 @@ double xl_px_to_width(int px);
  * `block` covers. */
 void xl_cell_cols(const xl_sheet *s, size_t block, const jx_cell *c, int *c0, int *c1);
 
+/* jx_xlsx_layout.c: the layout rows [*a, *z] table cell c of block `block`
+ * covers. */
+void xl_cell_rows(const xl_sheet *s, size_t block, const jx_cell *c, size_t *a, size_t *z);
+
+/* jx_xlsx_layout.c: the end (exclusive) of the piece of layout rows [a, z]
+ * that starts at a: the next printed page's start inside (a, z] where cells
+ * are split (XL_L_CUT), else z + 1. */
+size_t xl_piece_end(const xl_sheet *s, size_t a, size_t z);
+
 /* jx_xlsx_layout.c: lays out the sheet's columns (s->ncols, s->col_px,
- * s->bmap), its rows (s->nrows, s->block_row, s->breaks) and their heights
- * (s->row_pt), in that order.  Report their failures. */
+ * s->bmap), its layout rows and their heights (s->trow, s->need,
+ * s->lrow_pt, ...), and its printed pages (s->fin, s->copies, s->nrows,
+ * s->row_pt, s->breaks), in that order.  Report their failures. */
 jx_status xl_layout_columns(xl_writer *x, xl_sheet *s);
 jx_status xl_layout_rows(xl_writer *x, xl_sheet *s);
-jx_status xl_layout_heights(xl_writer *x, xl_sheet *s);
+jx_status xl_layout_pages(xl_writer *x, xl_sheet *s);
 
 /* jx_xlsx_layout.c: frees what the layout of s holds. */
 void xl_sheet_free(xl_sheet *s);

@@ -282,7 +282,20 @@ void xl_sheet_free(xl_sheet *s)
             free(s->bmap[i]);
     free(s->bmap);
     free(s->col_px);
-    free(s->block_row);
+    if (s->trow && s->sec)
+        for (size_t i = 0; i < s->sec->nblocks; i++)
+            free(s->trow[i]);
+    if (s->need && s->sec)
+        for (size_t i = 0; i < s->sec->nblocks; i++)
+            free(s->need[i]);
+    free(s->trow);
+    free(s->need);
+    free(s->lrow_pt);
+    free(s->lblock);
+    free(s->ltrow);
+    free(s->lflag);
+    free(s->fin);
+    free(s->copies);
     free(s->row_pt);
     free(s->breaks);
     free(s->tall);
@@ -393,40 +406,47 @@ done:
     return st;
 }
 
-/* Assigns sheet rows to blocks and collects page breaks. */
-jx_status xl_layout_rows(xl_writer *x, xl_sheet *s)
+/* ---- layout rows and their heights ------------------------------------- */
+
+/* A layout row never gets more than this from one cell's text, so that
+ * rounding to whole pixels keeps it under Excel's 409 pt. */
+#define XL_PART_PT (XL_MAX_ROW_PT - 4.0)
+
+/* Rows a block takes in its own terms: a table's rows, 1 for a paragraph,
+ * 0 for a page break. */
+static size_t block_rows(const jx_block *blk)
 {
-    const jx_section *sec = s->sec;
-    size_t row = 0;
-    s->block_row = malloc((sec->nblocks ? sec->nblocks : 1) * sizeof *s->block_row);
-    s->breaks = calloc(sec->nblocks + 1, sizeof *s->breaks);
-    if (!s->block_row || !s->breaks)
-        return xl_oom(x);
-    for (size_t i = 0; i < sec->nblocks; i++) {
-        const jx_block *blk = &sec->blocks[i];
-        s->block_row[i] = row;
-        if (blk->kind == JX_BLOCK_PARAGRAPH) {
-            row++;
-        } else if (blk->kind == JX_BLOCK_TABLE) {
-            row += (size_t)blk->table->nrows;
-        } else if (blk->kind == JX_BLOCK_PAGE_BREAK && row > 0 &&
-                   (s->nbreaks == 0 || s->breaks[s->nbreaks - 1] != row)) {
-            if (s->nbreaks == LXW_BREAKS_MAX) {
-                jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-page-breaks",
-                             _("workbook sheet '%s': more than %d page breaks; the rest are "
-                             "left out"), s->name, LXW_BREAKS_MAX);
-                continue;
-            }
-            s->breaks[s->nbreaks++] = (lxw_row_t)row;
-        }
-        if (row > LXW_ROW_MAX)
-            return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                                 _("workbook sheet '%s' would need more than %d rows"), s->name,
-                                 LXW_ROW_MAX);
-    }
-    s->nrows = row;
-    s->row_pt = calloc(row ? row : 1, sizeof *s->row_pt);
-    return s->row_pt ? JX_OK : xl_oom(x);
+    return blk->kind == JX_BLOCK_TABLE ? (size_t)blk->table->nrows
+           : blk->kind == JX_BLOCK_PARAGRAPH ? 1
+                                             : 0;
+}
+
+/* Layout rows needed to show need_pt of text: one per XL_PART_PT. */
+static size_t parts_for(double need_pt)
+{
+    size_t n = (size_t)ceil(need_pt / XL_PART_PT - 1e-9);
+    return n ? n : 1;
+}
+
+/* Sheet columns [*c0, *c1) that a table cell covers. */
+void xl_cell_cols(const xl_sheet *s, size_t block, const jx_cell *c, int *c0, int *c1)
+{
+    *c0 = s->bmap[block][c->col];
+    *c1 = s->bmap[block][c->col + c->colspan];
+}
+
+void xl_cell_rows(const xl_sheet *s, size_t block, const jx_cell *c, size_t *a, size_t *z)
+{
+    *a = s->trow[block][c->row];
+    *z = s->trow[block][c->row + c->rowspan] - 1;
+}
+
+size_t xl_piece_end(const xl_sheet *s, size_t a, size_t z)
+{
+    for (size_t j = a + 1; j <= z; j++)
+        if (s->lflag[j] & XL_L_CUT)
+            return j;
+    return z + 1;
 }
 
 static int cmp_tall(const void *a, const void *b)
@@ -437,80 +457,110 @@ static int cmp_tall(const void *a, const void *b)
     return (p->order > q->order) - (p->order < q->order);
 }
 
-static void warn_tall(xl_writer *x, const xl_sheet *s, const jx_source *src, double need,
-                      size_t row)
-{
-    const char *what = src->path ? src->path : src->label ? src->label : "a paragraph";
-    jx_diags_add(x->d, JX_SEV_WARNING, src->file, src->line, src->col, "xlsx-row-height",
-                 _("%s needs %.0f pt in workbook sheet '%s' row %zu, more than Excel's %.0f pt "
-                 "per row; the text will be cut off there"), what, need, s->name, row + 1,
-                 XL_MAX_ROW_PT);
-}
-
-/* Spreads the excess of a multi-row cell evenly over its rows, moving what
- * would push a row past Excel's maximum onto rows that still have room. */
+/* Spreads the excess of a cell over several layout rows evenly over them,
+ * moving what would push a row past XL_PART_PT onto rows that still have
+ * room (there is room: the rows were counted for it). */
 static void spread(xl_sheet *s, const xl_tall *t)
 {
     double have = 0;
-    for (int r = 0; r < t->span; r++)
-        have += s->row_pt[t->first + (size_t)r];
+    for (size_t r = 0; r < t->span; r++)
+        have += s->lrow_pt[t->first + r];
     double excess = t->need_pt - have;
-    for (int pass = 0; pass < t->span && excess > 1e-6; pass++) {
-        int open = 0;
-        for (int r = 0; r < t->span; r++)
-            if (s->row_pt[t->first + (size_t)r] < XL_MAX_ROW_PT)
+    for (size_t pass = 0; pass < t->span && excess > 1e-6; pass++) {
+        size_t open = 0;
+        for (size_t r = 0; r < t->span; r++)
+            if (s->lrow_pt[t->first + r] < XL_PART_PT)
                 open++;
         if (!open)
             break;
-        double each = excess / open;
+        double each = excess / (double)open;
         excess = 0;
-        for (int r = 0; r < t->span; r++) {
-            double *h = &s->row_pt[t->first + (size_t)r];
-            if (*h >= XL_MAX_ROW_PT)
+        for (size_t r = 0; r < t->span; r++) {
+            double *h = &s->lrow_pt[t->first + r];
+            if (*h >= XL_PART_PT)
                 continue;
             *h += each;
-            if (*h > XL_MAX_ROW_PT) {
-                excess += *h - XL_MAX_ROW_PT;
-                *h = XL_MAX_ROW_PT;
+            if (*h > XL_PART_PT) {
+                excess += *h - XL_PART_PT;
+                *h = XL_PART_PT;
             }
         }
     }
-    if (excess > 1e-6) /* nowhere left: let the last row carry it (clamped later) */
-        s->row_pt[t->first + (size_t)t->span - 1] += excess;
 }
 
-/* Sheet columns [*c0, *c1) that a table cell covers. */
-void xl_cell_cols(const xl_sheet *s, size_t block, const jx_cell *c, int *c0, int *c1)
+/* Adds a cell of `span` layout rows from `first` needing need_pt to s->tall. */
+static jx_status add_tall(xl_writer *x, xl_sheet *s, double need_pt, size_t first, size_t span)
 {
-    *c0 = s->bmap[block][c->col];
-    *c1 = s->bmap[block][c->col + c->colspan];
+    xl_tall *p = jx_grow(s->tall, &s->tallcap, s->ntall, sizeof *p, 16);
+    if (!p)
+        return xl_oom(x);
+    s->tall = p;
+    s->tall[s->ntall] = (xl_tall){need_pt, first, span, s->ntall};
+    s->ntall++;
+    return JX_OK;
 }
 
-/* Computes every row's height (see the top of the file). */
-jx_status xl_layout_heights(xl_writer *x, xl_sheet *s)
+/* Measures every cell and paragraph of the sheet (s->need), gives each
+ * table row and paragraph as many layout rows as its tallest text needs at
+ * XL_PART_PT a row (a cell spanning rows whose text needs more than its
+ * rows can hold gets more on its last row), and sets the layout rows'
+ * heights: a row is as tall as its tallest cell of that row (shared by its
+ * parts), and a cell over several layout rows spreads its excess over
+ * them. */
+jx_status xl_layout_rows(xl_writer *x, xl_sheet *s)
 {
     const jx_section *sec = s->sec;
+    size_t nb = sec->nblocks;
     jx_status st;
-    for (size_t i = 0; i < sec->nblocks; i++) {
+    s->trow = calloc(nb ? nb : 1, sizeof *s->trow);
+    s->need = calloc(nb ? nb : 1, sizeof *s->need);
+    if (!s->trow || !s->need)
+        return xl_oom(x);
+    /* First the rows' needs, in table-row terms. */
+    size_t nl = 0;
+    double **rowneed = calloc(nb ? nb : 1, sizeof *rowneed);
+    if (!rowneed)
+        return xl_oom(x);
+    st = JX_OK;
+    for (size_t i = 0; i < nb && st == JX_OK; i++) {
         const jx_block *blk = &sec->blocks[i];
-        size_t r0 = s->block_row[i];
+        size_t n = block_rows(blk);
+        s->trow[i] = calloc(n + 1, sizeof **s->trow);
+        rowneed[i] = calloc(n ? n : 1, sizeof **rowneed);
+        if (!s->trow[i] || !rowneed[i]) {
+            st = xl_oom(x);
+            break;
+        }
         if (blk->kind == JX_BLOCK_PARAGRAPH) {
             jx_source none = {0};
             double h;
+            s->need[i] = malloc(sizeof **s->need);
+            if (!s->need[i]) {
+                st = xl_oom(x);
+                break;
+            }
             st = xl_measure(x, &blk->style, &blk->para, 1, cols_pt(s, 0, s->ncols), &none, &h,
-                         NULL);
-            if (st != JX_OK)
-                return st;
+                            NULL);
             h += (blk->space_before_pt > 0 ? blk->space_before_pt : 0) +
                  (blk->space_after_pt > 0 ? blk->space_after_pt : 0);
-            if (h > XL_MAX_ROW_PT)
-                warn_tall(x, s, &none, h, r0);
-            s->row_pt[r0] = h;
+            s->need[i][0] = rowneed[i][0] = h;
+            s->trow[i][0] = nl;
+            nl += parts_for(h);
+            s->trow[i][1] = nl;
             continue;
         }
-        if (blk->kind != JX_BLOCK_TABLE)
+        if (blk->kind != JX_BLOCK_TABLE) {
+            s->trow[i][0] = nl;
             continue;
+        }
         const jx_table *t = blk->table;
+        s->need[i] = calloc(t->ncells ? t->ncells : 1, sizeof **s->need);
+        size_t *parts = calloc(n ? n : 1, sizeof *parts);
+        if (!s->need[i] || !parts) {
+            free(parts);
+            st = xl_oom(x);
+            break;
+        }
         /* A row is at least one line of the table's smallest text. */
         double least = xl_min_line(XL_DEFAULT_SIZE_PT) + 2 * XL_PAD_Y_PT;
         for (size_t k = 0; k < t->ncells; k++) {
@@ -520,18 +570,18 @@ jx_status xl_layout_heights(xl_writer *x, xl_sheet *s)
         }
         for (int r = 0; r < t->nrows; r++) {
             double m = t->rows ? t->rows[r].min_height_pt : 0;
-            s->row_pt[r0 + (size_t)r] = m > least ? m : least;
+            rowneed[i][r] = m > least ? m : least;
         }
-        for (size_t k = 0; k < t->ncells; k++) {
+        for (size_t k = 0; k < t->ncells && st == JX_OK; k++) {
             const jx_cell *c = &t->cells[k];
             int c0, c1;
             xl_cell_cols(s, i, c, &c0, &c1);
             double h;
             size_t maxp = 0;
             st = xl_measure(x, &c->style, c->paras, c->npara, cols_pt(s, c0, c1), &c->source, &h,
-                         &maxp);
+                            &maxp);
             if (st != JX_OK)
-                return st;
+                break;
             if (c->kind == JX_CELL_NUMBER && maxp > 1) {
                 const char *what = c->source.path ? c->source.path : "a number";
                 jx_diags_add(x->d, JX_SEV_WARNING, c->source.file, c->source.line,
@@ -539,32 +589,285 @@ jx_status xl_layout_heights(xl_writer *x, xl_sheet *s)
                              _("%s is wider than its workbook cell; Excel may show it as ####"),
                              what);
             }
-            size_t first = r0 + (size_t)c->row;
-            if (c->rowspan == 1) {
-                if (h > XL_MAX_ROW_PT)
-                    warn_tall(x, s, &c->source, h, first);
-                if (h > s->row_pt[first])
-                    s->row_pt[first] = h;
+            s->need[i][k] = h;
+            if (c->rowspan == 1 && h > rowneed[i][c->row])
+                rowneed[i][c->row] = h;
+        }
+        for (size_t r = 0; r < n; r++)
+            parts[r] = parts_for(rowneed[i][r]);
+        /* A cell over several rows that needs more than they hold gets
+         * more layout rows on its last row. */
+        for (size_t k = 0; k < t->ncells; k++) {
+            const jx_cell *c = &t->cells[k];
+            if (c->rowspan == 1)
                 continue;
+            size_t have = 0;
+            for (int r = c->row; r < c->row + c->rowspan; r++)
+                have += parts[r];
+            if (s->need[i][k] > XL_PART_PT * (double)have)
+                parts[c->row + c->rowspan - 1] +=
+                    parts_for(s->need[i][k] - XL_PART_PT * (double)have);
+        }
+        for (size_t r = 0; r < n; r++) {
+            s->trow[i][r] = nl;
+            nl += parts[r];
+        }
+        s->trow[i][n] = nl;
+        free(parts);
+    }
+    if (st == JX_OK && nl > LXW_ROW_MAX)
+        st = jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
+                           _("workbook sheet '%s' would need more than %d rows"), s->name,
+                           LXW_ROW_MAX);
+    if (st == JX_OK) {
+        s->nlrows = nl;
+        s->lrow_pt = calloc(nl ? nl : 1, sizeof *s->lrow_pt);
+        s->lblock = calloc(nl ? nl : 1, sizeof *s->lblock);
+        s->ltrow = calloc(nl ? nl : 1, sizeof *s->ltrow);
+        s->lflag = calloc(nl + 1, 1);
+        if (!s->lrow_pt || !s->lblock || !s->ltrow || !s->lflag)
+            st = xl_oom(x);
+    }
+    /* Then the layout rows: a row's need shared by its parts, and the cells
+     * over several layout rows spread over them. */
+    for (size_t i = 0; i < nb && st == JX_OK; i++) {
+        const jx_block *blk = &sec->blocks[i];
+        size_t n = block_rows(blk);
+        if (blk->kind == JX_BLOCK_PAGE_BREAK && s->trow[i][0] > 0)
+            s->lflag[s->trow[i][0]] |= XL_L_FORCED;
+        for (size_t r = 0; r < n; r++) {
+            size_t a = s->trow[i][r], e = s->trow[i][r + 1];
+            for (size_t l = a; l < e; l++) {
+                s->lrow_pt[l] = rowneed[i][r] / (double)(e - a);
+                s->lblock[l] = i;
+                s->ltrow[l] = (int)r;
+                if (l > a)
+                    s->lflag[l] |= XL_L_PART;
             }
-            if (h > XL_MAX_ROW_PT * c->rowspan)
-                warn_tall(x, s, &c->source, h, first);
-            xl_tall *p = jx_grow(s->tall, &s->tallcap, s->ntall, sizeof *p, 16);
-            if (!p)
-                return xl_oom(x);
-            s->tall = p;
-            s->tall[s->ntall] = (xl_tall){h, first, c->rowspan, s->ntall, c};
-            s->ntall++;
+        }
+        if (blk->kind != JX_BLOCK_TABLE)
+            continue;
+        const jx_table *t = blk->table;
+        for (size_t k = 0; k < t->ncells && st == JX_OK; k++) {
+            size_t a, z;
+            xl_cell_rows(s, i, &t->cells[k], &a, &z);
+            if (z > a)
+                st = add_tall(x, s, s->need[i][k], a, z - a + 1);
         }
     }
+    for (size_t i = 0; i < nb; i++)
+        free(rowneed[i]);
+    free(rowneed);
+    if (st != JX_OK)
+        return st;
     /* Narrow spans first: a wider span then sees the rows they grew. */
     if (s->ntall)
         qsort(s->tall, s->ntall, sizeof *s->tall, cmp_tall);
     for (size_t i = 0; i < s->ntall; i++)
         spread(s, &s->tall[i]);
-    for (size_t r = 0; r < s->nrows; r++) {
-        double h = ceil(s->row_pt[r] / XL_PT_PER_PX - 1e-9) * XL_PT_PER_PX;
-        s->row_pt[r] = h > XL_MAX_ROW_PT ? XL_MAX_ROW_PT : h;
+    for (size_t r = 0; r < nl; r++) {
+        double h = ceil(s->lrow_pt[r] / XL_PT_PER_PX - 1e-9) * XL_PT_PER_PX;
+        s->lrow_pt[r] = h > XL_MAX_ROW_PT ? XL_MAX_ROW_PT : h;
+    }
+    return JX_OK;
+}
+
+/* ---- printed pages ----------------------------------------------------- */
+
+/* Fraction of the printable height the pages are filled to: LibreOffice
+ * and Excel draw rows a little taller than their points (pixel rounding),
+ * and a page they find too full gets a break of their own, without the
+ * header rows. */
+#define XL_PAGE_FILL 0.96
+
+/* Sum of the heights of layout rows [a, b). */
+static double lrows_pt(const xl_sheet *s, size_t a, size_t b)
+{
+    double h = 0;
+    for (size_t r = a; r < b; r++)
+        h += s->lrow_pt[r];
+    return h;
+}
+
+/* Marks the boundaries no page may start at (XL_L_BAD): inside a cell whose
+ * text would not fit in its rows above the boundary, or inside a number or
+ * a blank amount (a number lives in one cell); below a header row, a row
+ * that keeps with the next or a paragraph that does; above the first
+ * header row of a table with rows above it (a goal line stays with the
+ * header it introduces). */
+static void mark_bad(xl_sheet *s)
+{
+    const jx_section *sec = s->sec;
+    for (size_t i = 0; i < sec->nblocks; i++) {
+        const jx_block *blk = &sec->blocks[i];
+        if (blk->kind == JX_BLOCK_PARAGRAPH && blk->keep_with_next)
+            s->lflag[s->trow[i][1]] |= XL_L_BAD;
+        if (blk->kind != JX_BLOCK_TABLE)
+            continue;
+        const jx_table *t = blk->table;
+        for (int r = 0; t->rows && r < t->nrows; r++) {
+            if (t->rows[r].header || t->rows[r].keep_with_next)
+                s->lflag[s->trow[i][r + 1]] |= XL_L_BAD;
+            if (r > 0 && t->rows[r].header && !t->rows[r - 1].header)
+                s->lflag[s->trow[i][r]] |= XL_L_BAD;
+        }
+        for (size_t k = 0; k < t->ncells; k++) {
+            const jx_cell *c = &t->cells[k];
+            size_t a, z;
+            xl_cell_rows(s, i, c, &a, &z);
+            int number = c->kind == JX_CELL_NUMBER ||
+                         (c->kind == JX_CELL_EMPTY && c->source.unit && *c->source.unit);
+            for (size_t j = a + 1; j <= z; j++) {
+                s->lflag[j] |= XL_L_CROSS;
+                if (number || lrows_pt(s, a, j) < s->need[i][k])
+                    s->lflag[j] |= XL_L_BAD;
+            }
+        }
+    }
+}
+
+/* Whether header row h of t heads row r (jx_row.header_from/until). */
+static int heads_row(const jx_table *t, int h, int r)
+{
+    const jx_row *row = &t->rows[h];
+    return row->header && r > h &&
+           (row->header_until == 0 || (r >= row->header_from && r < row->header_until));
+}
+
+/* The header rows of a table that repeat above a page starting at its row
+ * r: the nearest run of header rows above r whose scope holds r, as the PDF
+ * repeats them (an inner block's head, such as Changzhou's 支出 半年/全年,
+ * rather than the table's).  Returns 0 when there is none (or r is itself a
+ * header row). */
+static int header_run(const jx_table *t, int r, int *first, int *last)
+{
+    if (!t->rows || t->rows[r].header)
+        return 0;
+    int h = r - 1;
+    while (h >= 0 && !heads_row(t, h, r))
+        h--;
+    if (h < 0)
+        return 0;
+    *last = h;
+    while (h > 0 && heads_row(t, h - 1, r))
+        h--;
+    *first = h;
+    return 1;
+}
+
+/* Paginates the layout rows as a printer would, at the page's printable
+ * height (the sheet is printed one page wide, at 100% when it fits): a page
+ * ends at the last boundary before it overflows where no text is cut
+ * (mark_bad()), else where it overflows; at a page that starts inside a
+ * table below its header, the nearest header rows above are copied to the
+ * top of the page (a sheet has one print-titles range; the forms have a
+ * table each).  Then sets the sheet rows: s->fin, s->copies, s->nrows,
+ * s->row_pt and the manual page breaks s->breaks. */
+jx_status xl_layout_pages(xl_writer *x, xl_sheet *s)
+{
+    const jx_page_setup *pg = &s->sec->page;
+    double page_h = pg->height_pt > 0 ? pg->height_pt : (pg->landscape ? 595.28 : 841.89);
+    double body = page_h - (pg->margin_top_pt > 0 ? pg->margin_top_pt : 0) -
+                  (pg->margin_bottom_pt > 0 ? pg->margin_bottom_pt : 0);
+    double sheet_w = cols_pt(s, 0, s->ncols);
+    if (sheet_w > s->width_pt && sheet_w > 0)
+        body *= sheet_w / s->width_pt; /* printed smaller, so more fits */
+    body *= XL_PAGE_FILL;
+    if (body < XL_MAX_ROW_PT)
+        body = XL_MAX_ROW_PT;
+    size_t nl = s->nlrows;
+    mark_bad(s);
+
+    size_t start = 0, copycap = 0;
+    double y = 0;
+    for (size_t i = 0; i < nl; i++) {
+        if ((s->lflag[i] & XL_L_FORCED) && i > start) {
+            start = i;
+            y = 0;
+        }
+        if (y + s->lrow_pt[i] <= body || i == start) {
+            y += s->lrow_pt[i];
+            continue;
+        }
+        /* Row i does not fit: the page ends at the last boundary no cell
+         * crosses while the page is at least half full, else at the last
+         * one that splits only labels and texts that fit either side. */
+        size_t j = i;
+        double used = y;
+        while (j > start && (s->lflag[j] & (XL_L_BAD | XL_L_PART | XL_L_CROSS)) &&
+               used - s->lrow_pt[j - 1] >= body / 2)
+            used -= s->lrow_pt[--j];
+        if (s->lflag[j] & (XL_L_BAD | XL_L_PART | XL_L_CROSS))
+            for (j = i; j > start && (s->lflag[j] & (XL_L_BAD | XL_L_PART));)
+                j--;
+        if (j == start) {
+            s->lflag[i] |= XL_L_BREAK;
+            start = i;
+            y = s->lrow_pt[i];
+            continue;
+        }
+        s->lflag[j] |= XL_L_CUT;
+        start = j;
+        y = 0;
+        const jx_block *blk = &s->sec->blocks[s->lblock[j]];
+        int hf, hl;
+        if (blk->kind == JX_BLOCK_TABLE && header_run(blk->table, s->ltrow[j], &hf, &hl)) {
+            size_t lf = s->trow[s->lblock[j]][hf], le = s->trow[s->lblock[j]][hl + 1];
+            xl_copy *cp = jx_grow(s->copies, &copycap, s->ncopies, sizeof *cp, 8);
+            if (!cp)
+                return xl_oom(x);
+            s->copies = cp;
+            s->copies[s->ncopies++] = (xl_copy){j, s->lblock[j], hf, hl, lf, le - lf};
+            y = lrows_pt(s, lf, le);
+        }
+        i = j - 1; /* the loop's i++ walks row j again on the new page */
+    }
+
+    /* Sheet rows: the layout rows with the header copies before theirs. */
+    s->fin = malloc((nl + 1) * sizeof *s->fin);
+    if (!s->fin)
+        return xl_oom(x);
+    size_t row = 0, ci = 0, nbreaks = 0;
+    for (size_t j = 0; j <= nl; j++) {
+        if (j < nl && (s->lflag[j] & (XL_L_FORCED | XL_L_CUT | XL_L_BREAK)) && j > 0)
+            nbreaks++;
+        while (ci < s->ncopies && s->copies[ci].before == j)
+            row += s->copies[ci++].nrows;
+        s->fin[j] = row++;
+    }
+    s->nrows = s->fin[nl];
+    if (s->nrows > LXW_ROW_MAX)
+        return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
+                             _("workbook sheet '%s' would need more than %d rows"), s->name,
+                             LXW_ROW_MAX);
+    s->row_pt = calloc(s->nrows ? s->nrows : 1, sizeof *s->row_pt);
+    s->breaks = calloc(nbreaks + 1, sizeof *s->breaks);
+    if (!s->row_pt || !s->breaks)
+        return xl_oom(x);
+    for (size_t j = 0; j < nl; j++)
+        s->row_pt[s->fin[j]] = s->lrow_pt[j];
+    /* A page starts at most once at a row, so at most one copy stands
+     * before it, right above it. */
+    for (size_t c = 0; c < s->ncopies; c++) {
+        const xl_copy *cp = &s->copies[c];
+        for (size_t k = 0; k < cp->nrows; k++)
+            s->row_pt[s->fin[cp->before] - cp->nrows + k] = s->lrow_pt[cp->lfirst + k];
+    }
+    for (size_t j = 1, c = 0; j < nl; j++) {
+        if (!(s->lflag[j] & (XL_L_FORCED | XL_L_CUT | XL_L_BREAK)))
+            continue;
+        size_t at = s->fin[j];
+        while (c < s->ncopies && s->copies[c].before < j)
+            c++;
+        if (c < s->ncopies && s->copies[c].before == j)
+            at -= s->copies[c].nrows;
+        if (s->nbreaks == LXW_BREAKS_MAX) {
+            jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-page-breaks",
+                         _("workbook sheet '%s': more than %d page breaks; the rest are "
+                         "left out"), s->name, LXW_BREAKS_MAX);
+            break;
+        }
+        s->breaks[s->nbreaks++] = (lxw_row_t)at;
     }
     return JX_OK;
 }

@@ -98,6 +98,17 @@ static const jx_node *resolve(composer *c, const scope *sc, const char *ref, cha
     return NULL;
 }
 
+/* The path between the braces of a template's `{path}` (open at '{',
+ * close at '}') into ref, cut to MAX_PATH_LEN - 1 bytes. */
+static void brace_ref(const char *open, const char *close, char ref[MAX_PATH_LEN])
+{
+    size_t n = (size_t)(close - open - 1);
+    if (n >= MAX_PATH_LEN)
+        n = MAX_PATH_LEN - 1;
+    memcpy(ref, open + 1, n);
+    ref[n] = '\0';
+}
+
 /* Expands "{field}" references in a template.  Returns an arena string. */
 static const char *interpolate(composer *c, const scope *sc, const char *tmpl)
 {
@@ -116,11 +127,7 @@ static const char *interpolate(composer *c, const scope *sc, const char *tmpl)
         }
         jx_buf_append(&b, p, (size_t)(open - p));
         char ref[MAX_PATH_LEN], path[MAX_PATH_LEN];
-        size_t n = (size_t)(close - open - 1);
-        if (n >= sizeof ref)
-            n = sizeof ref - 1;
-        memcpy(ref, open + 1, n);
-        ref[n] = '\0';
+        brace_ref(open, close, ref);
         const char *text = jx_node_text(resolve(c, sc, ref, path, sizeof path));
         if (text)
             jx_buf_puts(&b, text);
@@ -154,11 +161,7 @@ static jx_status template_refs(composer *c, const scope *sc, const char *tmpl,
         if (!close)
             break;
         char ref[MAX_PATH_LEN], path[MAX_PATH_LEN];
-        size_t len = (size_t)(close - p - 1);
-        if (len >= sizeof ref)
-            len = sizeof ref - 1;
-        memcpy(ref, p + 1, len);
-        ref[len] = '\0';
+        brace_ref(p, close, ref);
         p = close + 1;
         const jx_node *v = resolve(c, sc, ref, path, sizeof path);
         const jx_node *fspec = jx_schema_field(c->layout->schema, path);
@@ -411,8 +414,11 @@ static jx_cell *make_cell(table_builder *tb, const scope *sc, const jx_cell_spec
     if (type == JX_FIELD_AMOUNT && strspn(text_value, " ") + 1 == strlen(text_value) &&
         text_value[strlen(text_value) - 1] == '-') {
         /* "-": the unit's mark for "no amount" (zero in every sum); shown
-         * as written, a dash, not as a number. */
-        cell->kind = JX_CELL_TEXT;
+         * as written, a dash, and a number 0 like any amount (the workbook
+         * writes it as 0 in a format that shows the dash). */
+        cell->kind = JX_CELL_NUMBER;
+        cell->number = (jx_decimal){0, 0};
+        cell->number_format = spec->format ? spec->format->excel : "General";
         return split_lines(c, "-", &cell->paras, &cell->npara) == JX_OK ? cell : NULL;
     }
     if (type == JX_FIELD_AMOUNT) {

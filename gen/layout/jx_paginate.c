@@ -831,10 +831,19 @@ static jx_status start_continuation_page(table_pass *tp, int r)
     if (st != JX_OK)
         return st;
     int count = repeated_header(tp, r);
+    double top = tp->pg->y;
     for (int h = 0; h < count; h++) {
         st = place_whole_row(tp, tp->hdr[h]);
         if (st != JX_OK)
             return st;
+    }
+    /* A head cell spanning header rows (Guanggu's 预期当年实现值 under
+     * 指标值) may need more than its rows: the last row grows, as it did
+     * where the head was first placed, so the repeat shows its text. */
+    double want = count ? header_block_height(tp, tp->hdr, count) : 0;
+    if (count && tp->npieces > 0 && want > tp->pg->y - top + JX_PAGE_EPS) {
+        tp->pieces[tp->npieces - 1].height += want - (tp->pg->y - top);
+        tp->pg->y = top + want;
     }
     tp->fresh_y = tp->pg->y;
     return JX_OK;

@@ -118,6 +118,14 @@ static const char *const libyaml_texts[] __attribute__((unused)) = {
     N_("found invalid Unicode character escape code"),
     N_("while scanning a block scalar"),
     N_("found extra characters after the header"),
+    /* its reader's problems (YAML_READER_ERROR) */
+    N_("control characters are not allowed"),
+    N_("invalid leading UTF-8 octet"),
+    N_("invalid trailing UTF-8 octet"),
+    N_("incomplete UTF-8 octet sequence"),
+    N_("invalid Unicode character"),
+    N_("invalid length of a UTF-8 sequence"),
+    N_("input is too long"),
 };
 
 static jx_status yaml_failure(parse_state *ps, yaml_parser_t *p)
@@ -224,14 +232,14 @@ static jx_status parse_node(parse_state *ps, yaml_parser_t *p, yaml_event_t *ev,
                     return JX_OK;
                 if (st == JX_ERR_LIMIT)
                     return jx_diag_error(ps->d, JX_ERR_LIMIT, ps->name, line, col,
-                                         "more than %d values in one file (counting each "
-                                         "alias *%s as a copy)",
+                                         _("more than %d values in one file (counting each "
+                                           "alias *%s as a copy)"),
                                          JX_NODE_MAX_NODES, name);
-                return jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, "out of memory");
+                return jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, _("out of memory"));
             }
         return jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, line, col,
-                             "alias *%s names no anchor &%s above it (an alias cannot be used "
-                             "inside its own anchored value)",
+                             _("alias *%s names no anchor &%s above it (an alias cannot be "
+                               "used inside its own anchored value)"),
                              name, name);
     }
     yaml_char_t *name = ev->type == YAML_SCALAR_EVENT           ? ev->data.scalar.anchor
@@ -247,7 +255,7 @@ static jx_status parse_node(parse_state *ps, yaml_parser_t *p, yaml_event_t *ev,
         ev->data.sequence_start.anchor = NULL;
     jx_status st = parse_node_inner(ps, p, ev, depth, out);
     if (st == JX_OK && name && anchor_add(ps, name, *out) != 0)
-        st = jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, "out of memory");
+        st = jx_diag_error(ps->d, JX_ERR_NOMEM, ps->name, 0, 0, _("out of memory"));
     /* Give the anchor back to the event, which frees it. */
     if (ev->type == YAML_SCALAR_EVENT)
         ev->data.scalar.anchor = name;

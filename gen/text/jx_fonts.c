@@ -441,21 +441,31 @@ static jx_status check_font_path(jx_fonts *fonts, const char *role, const char *
     return JX_OK;
 }
 
-jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int index,
-                       jx_diags *d)
+/* The role `role` (created when new) and the index in fonts->faces of face
+ * `index` of `path` (checked, and loaded when not loaded yet): what
+ * jx_fonts_add() and jx_fonts_add_latin() share. */
+static jx_status role_face(jx_fonts *fonts, const char *role, const char *path, int index,
+                           jx_role **r, size_t *fi, jx_diags *d)
 {
     struct stat st;
     jx_status s = check_font_path(fonts, role, path, index, &st, d);
+    if (s == JX_OK)
+        s = face_slot(fonts, path, index, &st, fi, d);
     if (s != JX_OK)
         return s;
-
-    size_t fi;
-    jx_status st1 = face_slot(fonts, path, index, &st, &fi, d);
-    if (st1 != JX_OK)
-        return st1;
-    jx_role *r = role_slot(fonts, role);
-    if (!r)
+    if (!(*r = role_slot(fonts, role)))
         return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
+    return JX_OK;
+}
+
+jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int index,
+                       jx_diags *d)
+{
+    jx_role *r;
+    size_t fi;
+    jx_status s = role_face(fonts, role, path, index, &r, &fi, d);
+    if (s != JX_OK)
+        return s;
     int present = 0;
     for (size_t k = 0; k < r->nown; k++)
         present |= r->own[k] == fi;
@@ -474,16 +484,11 @@ jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int 
 jx_status jx_fonts_add_latin(jx_fonts *fonts, const char *role, const char *path, int index,
                              jx_diags *d)
 {
-    struct stat st;
-    jx_status s = check_font_path(fonts, role, path, index, &st, d);
+    jx_role *r;
+    size_t fi;
+    jx_status s = role_face(fonts, role, path, index, &r, &fi, d);
     if (s != JX_OK)
         return s;
-    size_t fi;
-    if ((s = face_slot(fonts, path, index, &st, &fi, d)) != JX_OK)
-        return s;
-    jx_role *r = role_slot(fonts, role);
-    if (!r)
-        return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
     r->latin = (int)fi;
     if (update_orders(fonts) != JX_OK)
         return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));

@@ -338,7 +338,7 @@ static jx_status para_prepare(const jx_fonts *fonts, const jx_role *role, double
     }
     tchar *c = calloc(n ? n : 1, sizeof *c);
     if (!c)
-        return report(d, JX_ERR_NOMEM, file, line, col, "out of memory");
+        return report(d, JX_ERR_NOMEM, file, line, col, _("out of memory"));
     jx_status status = JX_OK;
     uint32_t reported[MAX_GLYPH_REPORTS];
     size_t nreported = 0, more = 0;
@@ -384,15 +384,15 @@ static jx_status para_prepare(const jx_fonts *fonts, const jx_role *role, double
         reported[nreported++] = cp;
         if (control) {
             report(d, JX_ERR_GLYPH, file, line, col,
-                   "%s: control character U+%04X (character %zu) cannot be drawn; only line "
-                   "feeds and tabs are allowed in text",
+                   _("%s: control character U+%04X (character %zu) cannot be drawn; only line "
+                     "feeds and tabs are allowed in text"),
                    what, (unsigned)cp, k + 1);
         } else {
             char tried[1024];
             tried_list(fonts, role, tried, sizeof tried);
             report(d, JX_ERR_GLYPH, file, line, col,
-                   "%s: character U+%04X '%.*s' (character %zu) is not in any configured "
-                   "font (tried %s)",
+                   _("%s: character U+%04X '%.*s' (character %zu) is not in any configured "
+                     "font (tried %s)"),
                    what, (unsigned)cp, (int)(c[k].end - c[k].off), text + c[k].off, k + 1,
                    tried);
         }
@@ -410,7 +410,7 @@ static jx_status para_prepare(const jx_fonts *fonts, const jx_role *role, double
     if (!hb_buffer_allocation_successful(buf)) {
         hb_buffer_destroy(buf);
         free(c);
-        return report(d, JX_ERR_NOMEM, file, line, col, "out of memory");
+        return report(d, JX_ERR_NOMEM, file, line, col, _("out of memory"));
     }
     for (size_t i = 0; i < n && status == JX_OK;) {
         if (c[i].face < 0) {

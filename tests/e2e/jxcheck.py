@@ -57,6 +57,9 @@ def pdf_fonts(path):
 def shown_number(value, number_format):
     """A workbook number as its number format displays it (the formats jxgen writes)."""
     f = (number_format or "General").split(";")[0]
+    m = re.match(r'\[=0\]"([^"]*)";(.*)$', number_format or "")
+    if m:  # [=0]"-";base: the dash for zero, base for any other number
+        return m.group(1) if value == 0 else shown_number(value, m.group(2))
     if value == 0 and ";" in (number_format or ""):
         parts = number_format.split(";")
         if len(parts) >= 3:

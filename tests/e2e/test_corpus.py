@@ -90,6 +90,18 @@ class Corpus(unittest.TestCase):
         self.assertEqual(check_filing.excel_text(Decimal("87734.3"), "General"), "87734.3")
         self.assertEqual(check_filing.excel_text(Decimal("87734.3"), "0.00"), "87734.30")
         self.assertEqual(check_filing.excel_text(Decimal("0"), '0.00;-0.00;"-"'), "-")
+        self.assertEqual(check_filing.excel_text(Decimal("0"), '[=0]"-";0.00'), "-")
+        self.assertEqual(check_filing.excel_text(Decimal("5"), '[=0]"-";0.00'), "5.00")
+        # A 年度目标 of 7,000 characters in a 400 pt wide cell needs far more
+        # than one 409 pt row; rows over 409 pt are faults too.
+        goal = "目标" * 3500
+        row = ("goals.annual", "年度目标", None, goal, "文本", "表", "C5")
+        self.assertTrue(check_filing.geometry_faults(
+            {"goals.annual": row}, {"表": ({5: 409.0}, {3: 400.0}, {})}))
+        self.assertFalse(check_filing.geometry_faults(
+            {"goals.annual": row}, {"表": ({5: 409.0, 6: 409.0, 7: 409.0, 8: 409.0},
+                                          {3: 400.0}, {"C5": (3, 5, 3, 8)})}))
+        self.assertTrue(check_filing.geometry_faults({}, {"表": ({5: 409.5}, {}, {})}))
         self.assertEqual(check_filing.excel_text(Decimal("2033"), '0"万元"'), "2033万元")
         self.assertEqual(check_filing.excel_text(Decimal("3343.64"), "#,##0.00"), "3,343.64")
         self.assertFalse(check_filing.shown_in("合计 87734.30 元", "87734.3"))
@@ -265,6 +277,11 @@ class Characters(unittest.TestCase):
                 self.assertIn("project.department", out)
                 self.assertIn("U+F0000", out)
                 self.assertIn(":5:", out)  # the value's line
+            self.assertIn("project.department: character U+F0000 '\U000F0000' (character 3) is "
+                          "not in any configured font (tried ", c.stderr)
+            zh = subprocess.run([JXGEN, "check", "--lang=zh", path], capture_output=True, text=True)
+            self.assertIn("project.department：字符 U+F0000“\U000F0000”（第 3 个字符）不在任何已配置的"
+                          "字体中（已尝试 ", zh.stderr)
         finally:
             shutil.rmtree(d)
 

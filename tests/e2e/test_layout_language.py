@@ -171,6 +171,9 @@ class Language(unittest.TestCase):
         r = jxcheck.run([JXGEN, "check", "--layouts", bad, self.filing])
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("alias *later names no anchor &later above it", r.stderr)
+        r = jxcheck.run([JXGEN, "check", "--lang=zh", "--layouts", bad, self.filing])
+        self.assertIn("别名 *later 上方没有名为 &later 的锚点（别名不能用在它自己所锚定的值里面）",
+                      r.stderr)
 
 
 if __name__ == "__main__":

@@ -590,6 +590,21 @@ static char *pdfa_problems(const char *path)
                jx_test_source_dir(), path);
 }
 
+/* path renders with pdftoppm without a complaint and, where the sRGB
+ * profile is installed, passes the PDF/A checks of pdfa_problems(). */
+static void assert_renders_as_pdfa(const fixture *fx, const char *path)
+{
+    char *out = run("pdftoppm -r 20 -png '%s' '%s/page' 2>&1", path, fx->dir);
+    assert_non_null(out);
+    assert_string_equal(out, "");
+    free(out);
+    if (access("/usr/share/color/icc/sRGB.icc", R_OK) == 0 && (out = pdfa_problems(path))) {
+        if (*out)
+            fail_msg("%s", out);
+        free(out);
+    }
+}
+
 /* PDF/A-1b: version 1.4, XMP with pdfaid part 1 / B equal to the Info
  * dictionary, the sRGB output intent, CIDSets, an ID that follows the
  * content; page labels. */
@@ -683,15 +698,7 @@ static void test_composite_glyphs(void **state)
     assert_non_null(out);
     assert_non_null(strstr(out, text));
     free(out);
-    out = run("pdftoppm -r 20 -png '%s' '%s/page' 2>&1", path, fx->dir);
-    assert_non_null(out);
-    assert_string_equal(out, "");
-    free(out);
-    if (access("/usr/share/color/icc/sRGB.icc", R_OK) == 0 && (out = pdfa_problems(path))) {
-        if (*out)
-            fail_msg("%s", out);
-        free(out);
-    }
+    assert_renders_as_pdfa(fx, path);
 }
 
 /* Compressed punctuation (标点挤压: "）、" "（（" "。”" set half an em
@@ -748,15 +755,7 @@ static void test_compressed_punctuation(void **state)
     assert_non_null(out);
     assert_string_equal(out, "1\n");
     free(out);
-    out = run("pdftoppm -r 20 -png '%s' '%s/page' 2>&1", path, fx->dir);
-    assert_non_null(out);
-    assert_string_equal(out, "");
-    free(out);
-    if (access("/usr/share/color/icc/sRGB.icc", R_OK) == 0 && (out = pdfa_problems(path))) {
-        if (*out)
-            fail_msg("%s", out);
-        free(out);
-    }
+    assert_renders_as_pdfa(fx, path);
 }
 
 static unsigned be16(const unsigned char *p)

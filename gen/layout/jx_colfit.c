@@ -42,7 +42,7 @@ static void *per_column(const jx_table *t, size_t size, jx_diags *d)
 static void measure_cell(jx_fonts *fonts, const jx_table *t, const jx_cell *cell, colm *m)
 {
     const jx_style *st = &cell->style;
-    double pad = 2 * t->padding_pt + t->border_pt;
+    double pad = 2 * jx_table_cell_inset(t, cell) + t->border_pt;
     for (size_t i = 0; i < cell->npara; i++) {
         const char *text = cell->paras[i].text ? cell->paras[i].text : "";
         size_t len = strlen(text);
@@ -259,15 +259,16 @@ static int has_token(const char *text)
     return 0;
 }
 
-/* The width a cell's widest unbreakable piece needs, padding `pad`
- * included: a number whole, other text with a digit or a Latin letter by its
+/* The width a cell's widest unbreakable piece needs, its insets and a
+ * rule included: a number whole, other text with a digit or a Latin letter by its
  * min-content (unit 0) or by its widest piece that must never be cut
  * (unit 1: jx_text_unit_width(), a web address between its joints); 0
  * when no paragraph has such a piece (or no font can draw it: that is
  * reported when drawn). */
-static double token_width(jx_fonts *fonts, const jx_cell *cell, double pad, int unit)
+static double token_width(jx_fonts *fonts, const jx_table *t, const jx_cell *cell, int unit)
 {
     const jx_style *st = &cell->style;
+    double pad = 2 * jx_table_cell_inset(t, cell) + t->border_pt;
     double need = 0;
     for (size_t i = 0; i < cell->npara; i++) {
         const char *text = cell->paras[i].text ? cell->paras[i].text : "";
@@ -293,7 +294,7 @@ typedef struct room_col {
 /* Sets col[j].need (from 0) to what fixed column j of width col[j].w
  * holds: its tokens' pieces (token_width() with unit) and three
  * characters, a cell over several columns shared among them. */
-static void column_needs(jx_fonts *fonts, const jx_table *t, room_col *col, double pad, int unit)
+static void column_needs(jx_fonts *fonts, const jx_table *t, room_col *col, int unit)
 {
     int n = t->ncols;
     for (int j = 0; j < n; j++)
@@ -303,13 +304,14 @@ static void column_needs(jx_fonts *fonts, const jx_table *t, room_col *col, doub
         if (cell->colspan != 1 || cell->col < 0 || cell->col >= n)
             continue;
         const jx_style *st = &cell->style;
+        double pad = 2 * jx_table_cell_inset(t, cell) + t->border_pt;
         /* a column gives up no more than leaves it three characters */
         double floor = 3 * st->size_pt + pad;
         if (floor > col[cell->col].w)
             floor = col[cell->col].w;
         if (floor > col[cell->col].need)
             col[cell->col].need = floor;
-        double lo = token_width(fonts, cell, pad, unit);
+        double lo = token_width(fonts, t, cell, unit);
         if (lo > col[cell->col].need)
             col[cell->col].need = lo;
     }
@@ -319,6 +321,7 @@ static void column_needs(jx_fonts *fonts, const jx_table *t, room_col *col, doub
         if (cell->colspan < 2 || cell->col < 0 || cell->col + cell->colspan > n)
             continue;
         const jx_style *st = &cell->style;
+        double pad = 2 * jx_table_cell_inset(t, cell) + t->border_pt;
         /* nor do the columns under it leave it less than three characters
          * (a column with no cell of its own had no floor: the value columns
          * of Guanggu's indicators, each under cells over two, shrank to 5 pt) */
@@ -332,7 +335,7 @@ static void column_needs(jx_fonts *fonts, const jx_table *t, room_col *col, doub
         if (floor > held && span > 0)
             for (int j = cell->col; j < cell->col + cell->colspan; j++)
                 col[j].need += (floor - held) * col[j].w / span;
-        double lo = token_width(fonts, cell, pad, unit);
+        double lo = token_width(fonts, t, cell, unit);
         double have = 0, needed = 0;
         for (int j = cell->col; j < cell->col + cell->colspan; j++) {
             have += col[j].w;
@@ -359,16 +362,16 @@ static void column_needs(jx_fonts *fonts, const jx_table *t, room_col *col, doub
 static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags *d)
 {
     int n = t->ncols;
-    double units = total_units(t), pad = 2 * t->padding_pt + t->border_pt;
+    double units = total_units(t);
     room_col *col = per_column(t, sizeof *col, d);
     if (!col)
         return JX_ERR_NOMEM;
     for (int j = 0; j < n; j++)
         col[j].w = units > 0 ? t->col_widths[j] * width / units : 0;
-    column_needs(fonts, t, col, pad, 1);
+    column_needs(fonts, t, col, 1);
     for (int j = 0; j < n; j++)
         col[j].unit_need = col[j].need;
-    column_needs(fonts, t, col, pad, 0);
+    column_needs(fonts, t, col, 0);
     double deficit, spare;
     for (;;) {
         double gain = 0;

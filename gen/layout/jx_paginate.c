@@ -363,6 +363,8 @@ typedef struct table_pass {
     size_t npieces, cap;
 } table_pass;
 
+/* The padding above and below a cell's text (across the line each cell has
+ * its own: jx_table_cell_inset()). */
 static double pad(const table_pass *tp)
 {
     return tp->t->padding_pt;
@@ -384,7 +386,7 @@ static jx_status table_measure(table_pass *tp)
         cs->cell = c;
         cs->x = tp->col_x[c->col];
         cs->w = tp->col_x[c->col + c->colspan] - cs->x;
-        double inner = cs->w - 2 * pad(tp);
+        double inner = cs->w - 2 * jx_table_cell_inset(t, c);
         if (inner < 1)
             inner = 1;
         jx_status st = measure(pg, &c->style, c->paras, c->npara, inner, &c->source, &cs->m);
@@ -492,8 +494,9 @@ static void draw_cell_lines(table_pass *tp, cell_state *cs, size_t from, size_t 
             ty = y + h - pad(tp) - text_h;
     }
     for (size_t k = from; k < to; k++) {
-        draw_vline(tp->pg, &cs->m.lines[k], &cs->cell->style, cs->x + pad(tp),
-                   cs->w - 2 * pad(tp), ty);
+        double inset = jx_table_cell_inset(tp->t, cs->cell);
+        draw_vline(tp->pg, &cs->m.lines[k], &cs->cell->style, cs->x + inset, cs->w - 2 * inset,
+                   ty);
         ty += cs->m.lines[k].height;
     }
 }

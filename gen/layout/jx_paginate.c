@@ -717,15 +717,21 @@ static double header_block_height(const table_pass *tp, const int *rows, int cou
 }
 
 /* The header rows repeated above row r on a continuation page (into
- * tp->hdr, their count returned): header_rows_above(), unless they would
- * fill more than half a page (a header holding pages of text would leave
- * no room for the rows it heads: the table then continues without it). */
+ * tp->hdr, their count returned): header_rows_above(), unless they leave
+ * less than three lines of text under them (a header holding pages of
+ * text would leave no room for the rows it heads: the table then
+ * continues without it).  A tall header (a long year label in a narrow
+ * column of Guanggu's indicator heads, more than half a page) still
+ * repeats: every continued part shows what its columns hold. */
 static int repeated_header(table_pass *tp, int r)
 {
     if (tp->hdr_row == r)
         return tp->nhdr;
     int count = header_rows_above(tp, r, tp->hdr);
-    if (count && header_block_height(tp, tp->hdr, count) > (tp->pg->bottom - tp->pg->top) / 2)
+    double least = 3 * jx_fonts_line_height(tp->pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT) +
+                   2 * pad(tp);
+    if (count &&
+        header_block_height(tp, tp->hdr, count) > tp->pg->bottom - tp->pg->top - least)
         count = 0;
     tp->hdr_row = r;
     tp->nhdr = count;

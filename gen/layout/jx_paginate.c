@@ -892,6 +892,23 @@ static double span_label_height(const table_pass *tp, int r)
     return h;
 }
 
+/* Height of the tallest single-row cell of row r whose whole text fits a
+ * page under the row's repeated header (0 when none): a row taller than
+ * a page is split line by line, but such a cell of it (a short group
+ * label beside a long text) is not divided; the split starts on a page
+ * with room for it. */
+static double short_cells_height(table_pass *tp, int r)
+{
+    double body = tp->pg->bottom - tp->pg->top - header_height(tp, r), h = 0;
+    for (size_t k = 0; k < tp->row_ncells[r]; k++) {
+        const cell_state *cs = &tp->cells[tp->row_cells[r][k]];
+        double need = cs->m.height + 2 * pad(tp);
+        if (need <= body + JX_PAGE_EPS && need > h)
+            h = need;
+    }
+    return h;
+}
+
 /* Height still needed by row r given each cell's next line. */
 static double remaining_height(table_pass *tp, int r, const size_t *next)
 {
@@ -969,7 +986,8 @@ static jx_status flow_table(pager *pg, const jx_block *b)
             st = start_continuation_page(&tp, r);
             continue;
         }
-        if (!fresh && room < 3 * jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT) + 2 * pad(&tp)) {
+        if (!fresh && (room < 3 * jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT) + 2 * pad(&tp) ||
+                       room + JX_PAGE_EPS < short_cells_height(&tp, r))) {
             st = start_continuation_page(&tp, r);
             continue;
         }

@@ -8,6 +8,9 @@
 
 typedef struct colm {
     double lo, hi;           /* min- and max-content, points */
+    double unit;             /* the widest piece that must never be cut
+                                (jx_text_unit_width()), points: its lo
+                                when the min-contents do not fit */
     double floor;            /* kept when even the min-contents do not fit:
                                 its numbers whole, else three characters
                                 (or its min-content when narrower) */
@@ -39,7 +42,7 @@ static void *per_column(const jx_table *t, size_t size, jx_diags *d)
 static void measure_cell(jx_fonts *fonts, const jx_table *t, const jx_cell *cell, colm *m)
 {
     const jx_style *st = &cell->style;
-    double pad = 2 * t->padding_pt + t->border_pt;
+    double pad = 2 * jx_table_cell_inset(t, cell) + t->border_pt;
     for (size_t i = 0; i < cell->npara; i++) {
         const char *text = cell->paras[i].text ? cell->paras[i].text : "";
         size_t len = strlen(text);
@@ -49,8 +52,13 @@ static void measure_cell(jx_fonts *fonts, const jx_table *t, const jx_cell *cell
         double lo = cell->kind == JX_CELL_NUMBER
                         ? hi
                         : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
-        if (hi < 0 || lo < 0) /* a character no font has: reported when drawn */
+        double unit = cell->kind == JX_CELL_NUMBER
+                          ? hi
+                          : jx_text_unit_width(fonts, st->font_role, st->size_pt, text, len);
+        if (hi < 0 || lo < 0 || unit < 0) /* a character no font has: reported when drawn */
             continue;
+        if (unit + pad > m->unit)
+            m->unit = unit + pad;
         double keep = cell->kind == JX_CELL_NUMBER ? lo : 3 * st->size_pt;
         if (keep > lo)
             keep = lo;
@@ -163,10 +171,72 @@ static jx_status fit_table(jx_fonts *fonts, jx_table *t, double width, jx_diags 
     }
     for (size_t k = 0; k < t->ncells; k++) {
         const jx_cell *cell = &t->cells[k];
-        if (cell->colspan == 1 && cell->col >= 0 && cell->col < n && c[cell->col].fit)
+        if (cell->colspan == 1 && cell->col >= 0 && cell->col < n)
             measure_cell(fonts, t, cell, &c[cell->col]);
     }
+    /* A fixed column narrower than a piece of its own that must never be
+     * cut (a long Latin word in a label) would have that text set smaller
+     * to fit: it takes the width from the fitted columns' room, as far as
+     * they keep their own such pieces; when not all fit, every such piece
+     * gets the same share s of its width (the largest s that fits, found
+     * by halving), so no column's text is set smaller than another's. */
+    double extra = 0, keep = 0, total = room;
+    for (int j = 0; j < n; j++) {
+        if (!c[j].fit) {
+            total += c[j].w;
+            if (c[j].unit > c[j].w)
+                extra += c[j].unit - c[j].w;
+        } else {
+            keep += c[j].unit > c[j].bmin ? c[j].unit : c[j].bmin;
+        }
+    }
+    if (extra > 0) {
+        double s = 1, lo = 0, hi = 1;
+        for (int it = 0; it < 41; it++) {
+            double sum = s * keep;
+            for (int j = 0; j < n; j++)
+                if (!c[j].fit)
+                    sum += c[j].w > s * c[j].unit ? c[j].w : s * c[j].unit;
+            if (sum <= total + 1e-9)
+                lo = s;
+            else
+                hi = s;
+            if (lo == 1)
+                break;
+            s = (lo + hi) / 2;
+        }
+        for (int j = 0; j < n; j++)
+            if (!c[j].fit && lo * c[j].unit > c[j].w) {
+                room -= lo * c[j].unit - c[j].w;
+                c[j].w = lo * c[j].unit;
+            }
+    }
     if (room > 0) {
+        /* One web address or long word (a piece between two allowed breaks
+         * wider than the room) would have every fitted column squeezed
+         * below its min-content, and the text of all of them set smaller to
+         * fit (jx_paginate's fitting_size): while the min-contents
+         * overflow, the column that gains most by it asks only for what
+         * must never be cut (the address then breaks at its joints), the
+         * others keeping their min-content. */
+        for (;;) {
+            double sum_lo = 0, gain = 0;
+            int worst = -1;
+            for (int j = 0; j < n; j++) {
+                if (!c[j].fit)
+                    continue;
+                double lo = c[j].lo > c[j].bmin ? c[j].lo : c[j].bmin;
+                double unit = c[j].unit > c[j].bmin ? c[j].unit : c[j].bmin;
+                sum_lo += lo;
+                if (lo - unit > gain) {
+                    gain = lo - unit;
+                    worst = j;
+                }
+            }
+            if (sum_lo <= room || worst < 0)
+                break;
+            c[worst].lo = c[worst].unit;
+        }
         distribute(c, n, room);
         for (int j = 0; j < n; j++)
             t->col_widths[j] = c[j].w > 0.01 ? c[j].w : 0.01;
@@ -189,13 +259,16 @@ static int has_token(const char *text)
     return 0;
 }
 
-/* The width a cell's widest unbreakable piece needs, padding `pad`
- * included: a number whole, other text with a digit or a Latin letter by its
- * min-content; 0 when no paragraph has such a piece (or no font can draw
- * it: that is reported when drawn). */
-static double token_width(jx_fonts *fonts, const jx_cell *cell, double pad)
+/* The width a cell's widest unbreakable piece needs, its insets and a
+ * rule included: a number whole, other text with a digit or a Latin letter by its
+ * min-content (unit 0) or by its widest piece that must never be cut
+ * (unit 1: jx_text_unit_width(), a web address between its joints); 0
+ * when no paragraph has such a piece (or no font can draw it: that is
+ * reported when drawn). */
+static double token_width(jx_fonts *fonts, const jx_table *t, const jx_cell *cell, int unit)
 {
     const jx_style *st = &cell->style;
+    double pad = 2 * jx_table_cell_inset(t, cell) + t->border_pt;
     double need = 0;
     for (size_t i = 0; i < cell->npara; i++) {
         const char *text = cell->paras[i].text ? cell->paras[i].text : "";
@@ -204,7 +277,8 @@ static double token_width(jx_fonts *fonts, const jx_cell *cell, double pad)
         size_t len = strlen(text);
         double lo = cell->kind == JX_CELL_NUMBER
                         ? jx_text_width(fonts, st->font_role, st->size_pt, text, len)
-                        : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
+                        : unit ? jx_text_unit_width(fonts, st->font_role, st->size_pt, text, len)
+                               : jx_text_min_width(fonts, st->font_role, st->size_pt, text, len);
         if (lo >= 0 && lo + pad > need)
             need = lo + pad;
     }
@@ -214,35 +288,30 @@ static double token_width(jx_fonts *fonts, const jx_cell *cell, double pad)
 /* A fixed column in make_room(): its width and what it needs, points. */
 typedef struct room_col {
     double need, w;
+    double unit_need;        /* need with the pieces that must never be cut */
 } room_col;
 
-/* Room for what must not break, in a table of fixed columns: a column
- * narrower than a number, an amount with its unit or a Latin word of one
- * of its cells (min-content) is widened to hold it, and the other columns
- * give up the width in proportion to what they have beyond their own
- * min-content.  Nothing changes when every token fits (or when the others
- * have nothing to give). */
-static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags *d)
+/* Sets col[j].need (from 0) to what fixed column j of width col[j].w
+ * holds: its tokens' pieces (token_width() with unit) and three
+ * characters, a cell over several columns shared among them. */
+static void column_needs(jx_fonts *fonts, const jx_table *t, room_col *col, int unit)
 {
     int n = t->ncols;
-    double units = total_units(t), pad = 2 * t->padding_pt + t->border_pt;
-    room_col *col = per_column(t, sizeof *col, d);
-    if (!col)
-        return JX_ERR_NOMEM;
     for (int j = 0; j < n; j++)
-        col[j].w = units > 0 ? t->col_widths[j] * width / units : 0;
+        col[j].need = 0;
     for (size_t k = 0; k < t->ncells; k++) {
         const jx_cell *cell = &t->cells[k];
         if (cell->colspan != 1 || cell->col < 0 || cell->col >= n)
             continue;
         const jx_style *st = &cell->style;
+        double pad = 2 * jx_table_cell_inset(t, cell) + t->border_pt;
         /* a column gives up no more than leaves it three characters */
         double floor = 3 * st->size_pt + pad;
         if (floor > col[cell->col].w)
             floor = col[cell->col].w;
         if (floor > col[cell->col].need)
             col[cell->col].need = floor;
-        double lo = token_width(fonts, cell, pad);
+        double lo = token_width(fonts, t, cell, unit);
         if (lo > col[cell->col].need)
             col[cell->col].need = lo;
     }
@@ -252,6 +321,7 @@ static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags 
         if (cell->colspan < 2 || cell->col < 0 || cell->col + cell->colspan > n)
             continue;
         const jx_style *st = &cell->style;
+        double pad = 2 * jx_table_cell_inset(t, cell) + t->border_pt;
         /* nor do the columns under it leave it less than three characters
          * (a column with no cell of its own had no floor: the value columns
          * of Guanggu's indicators, each under cells over two, shrank to 5 pt) */
@@ -265,7 +335,7 @@ static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags 
         if (floor > held && span > 0)
             for (int j = cell->col; j < cell->col + cell->colspan; j++)
                 col[j].need += (floor - held) * col[j].w / span;
-        double lo = token_width(fonts, cell, pad);
+        double lo = token_width(fonts, t, cell, unit);
         double have = 0, needed = 0;
         for (int j = cell->col; j < cell->col + cell->colspan; j++) {
             have += col[j].w;
@@ -277,12 +347,49 @@ static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags 
                 col[j].need = own + (lo - needed) * col[j].w / have;
             }
     }
-    double deficit = 0, spare = 0;
-    for (int j = 0; j < n; j++) {
-        if (col[j].need > col[j].w + 1e-6)
-            deficit += col[j].need - col[j].w;
-        else
-            spare += col[j].w - col[j].need;
+}
+
+/* Room for what must not break, in a table of fixed columns: a column
+ * narrower than a number, an amount with its unit or a Latin word of one
+ * of its cells (min-content) is widened to hold it, and the other columns
+ * give up the width in proportion to what they have beyond their own
+ * min-content.  While the others cannot give that much (a web address
+ * between two allowed breaks wider than they can spare), the column that
+ * gains most by it asks only for what must never be cut (the address then
+ * breaks at its joints), so one address does not squeeze every other
+ * column to three characters.  Nothing changes when every token fits (or
+ * when the others have nothing to give). */
+static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags *d)
+{
+    int n = t->ncols;
+    double units = total_units(t);
+    room_col *col = per_column(t, sizeof *col, d);
+    if (!col)
+        return JX_ERR_NOMEM;
+    for (int j = 0; j < n; j++)
+        col[j].w = units > 0 ? t->col_widths[j] * width / units : 0;
+    column_needs(fonts, t, col, 1);
+    for (int j = 0; j < n; j++)
+        col[j].unit_need = col[j].need;
+    column_needs(fonts, t, col, 0);
+    double deficit, spare;
+    for (;;) {
+        double gain = 0;
+        int worst = -1;
+        deficit = spare = 0;
+        for (int j = 0; j < n; j++) {
+            if (col[j].need > col[j].w + 1e-6)
+                deficit += col[j].need - col[j].w;
+            else
+                spare += col[j].w - col[j].need;
+            if (col[j].need - col[j].unit_need > gain) {
+                gain = col[j].need - col[j].unit_need;
+                worst = j;
+            }
+        }
+        if (deficit <= spare || worst < 0)
+            break;
+        col[worst].need = col[worst].unit_need;
     }
     if (deficit > 0 && spare > 0) {
         double f = deficit < spare ? deficit / spare : 1.0;

@@ -18,12 +18,20 @@
  *    in it alone (colspan 1), with the cell padding; a number cell's
  *    min-content is its whole width, so an amount column never wraps;
  *    both within [min*U, max*U] when the layout bounds them;
+ *  - a fixed column narrower than a piece of its own that must never be
+ *    cut (a long Latin word in a label) first takes the width from R, as
+ *    far as the fitted columns keep such pieces of theirs (else all such
+ *    pieces get the same share of their width);
  *  - the room R left by the fixed columns goes to the fitted ones: when
  *    every one can have its max-content, each does and the rest is shared
  *    in proportion to it (up to the max bounds); otherwise each gets its
  *    min-content plus a share of the rest in proportion to what it lacks
- *    of its max-content (text columns share the room by their text); when
- *    even the min-contents do not fit, each column keeps a floor (its
+ *    of its max-content (text columns share the room by their text); while
+ *    the min-contents do not fit, the column whose min-content most
+ *    exceeds its widest piece that must never be cut (jx_text_unit_width():
+ *    a web address between its joints) asks only for that piece, so one
+ *    address does not squeeze every column; when even that does not fit,
+ *    each column keeps a floor (its
  *    numbers whole, else three characters, or its min-content when that
  *    is narrower) and the rest of R is shared in proportion to what each
  *    min-content has beyond its floor (a piece is then cut as a last
@@ -40,7 +48,8 @@
  * narrow for a number, an amount with its unit or a Latin word in one of
  * its cells is widened to hold it, at the expense of the columns that have
  * room beyond their own narrowest content and three characters (so "128.4万元" and
- * "（2025）" are never broken); when everything fits nothing changes.  Deterministic.  A character no font has
+ * "（2025）" are never broken; a web address they cannot make room for
+ * breaks at its joints instead); when everything fits nothing changes.  Deterministic.  A character no font has
  * is measured as missing (the text's width is then not counted; the
  * breaker reports it when the page is made).  Returns JX_OK or
  * JX_ERR_NOMEM (with a message in d). */

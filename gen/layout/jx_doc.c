@@ -156,6 +156,12 @@ const jx_cell *jx_table_cell_at(const jx_table *t, int row, int col)
     return NULL;
 }
 
+double jx_table_cell_inset(const jx_table *t, const jx_cell *c)
+{
+    double em = JX_CELL_INSET_EM * c->style.size_pt;
+    return em > t->padding_pt ? em : t->padding_pt;
+}
+
 jx_status jx_table_check(const jx_table *t, char *msg, size_t msglen)
 {
     if (t->ncols <= 0 || t->nrows < 0) {

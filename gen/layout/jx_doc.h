@@ -126,7 +126,8 @@ typedef struct jx_table {
     jx_cell *cells;        /* in reading order: by row, then column */
     size_t ncells;
     double border_pt;      /* rule width of the grid; 0: no borders */
-    double padding_pt;     /* inner cell padding, each side */
+    double padding_pt;     /* inner cell padding, each side (across the line:
+                              at least jx_table_cell_inset()) */
 } jx_table;
 
 typedef enum jx_block_kind { JX_BLOCK_PARAGRAPH, JX_BLOCK_TABLE, JX_BLOCK_PAGE_BREAK } jx_block_kind;
@@ -218,6 +219,17 @@ jx_cell *jx_table_add_cell(jx_doc *doc, jx_table *t);
 
 /* Returns the cell whose span covers (row, col), or NULL. O(ncells). */
 const jx_cell *jx_table_cell_at(const jx_table *t, int row, int col);
+
+/* The room between a cell's side borders and its text, each side, points:
+ * the table's padding, or JX_CELL_INSET_EM of the cell's type size when that
+ * is more.  Two neighbouring cells then keep their texts more than one em of
+ * the larger size apart (sizes that differ by up to a fifth included), so a
+ * reader that gathers text into blocks (poppler: words nearer than one em
+ * beside a block join it, minColSpacing2) never reads the lines of two cells
+ * as one interleaved text; copy and paste from the PDF keeps cells apart.
+ * Above and below the text the padding stays padding_pt. */
+#define JX_CELL_INSET_EM 0.56
+double jx_table_cell_inset(const jx_table *t, const jx_cell *c);
 
 /* Checks that every cell lies inside the grid, no two cells overlap, and
  * every grid position is covered.  Returns JX_OK or JX_ERR_INTERNAL with a

@@ -363,6 +363,8 @@ typedef struct table_pass {
     size_t npieces, cap;
 } table_pass;
 
+/* The padding above and below a cell's text (across the line each cell has
+ * its own: jx_table_cell_inset()). */
 static double pad(const table_pass *tp)
 {
     return tp->t->padding_pt;
@@ -384,7 +386,7 @@ static jx_status table_measure(table_pass *tp)
         cs->cell = c;
         cs->x = tp->col_x[c->col];
         cs->w = tp->col_x[c->col + c->colspan] - cs->x;
-        double inner = cs->w - 2 * pad(tp);
+        double inner = cs->w - 2 * jx_table_cell_inset(t, c);
         if (inner < 1)
             inner = 1;
         jx_status st = measure(pg, &c->style, c->paras, c->npara, inner, &c->source, &cs->m);
@@ -492,8 +494,9 @@ static void draw_cell_lines(table_pass *tp, cell_state *cs, size_t from, size_t 
             ty = y + h - pad(tp) - text_h;
     }
     for (size_t k = from; k < to; k++) {
-        draw_vline(tp->pg, &cs->m.lines[k], &cs->cell->style, cs->x + pad(tp),
-                   cs->w - 2 * pad(tp), ty);
+        double inset = jx_table_cell_inset(tp->t, cs->cell);
+        draw_vline(tp->pg, &cs->m.lines[k], &cs->cell->style, cs->x + inset, cs->w - 2 * inset,
+                   ty);
         ty += cs->m.lines[k].height;
     }
 }
@@ -714,15 +717,21 @@ static double header_block_height(const table_pass *tp, const int *rows, int cou
 }
 
 /* The header rows repeated above row r on a continuation page (into
- * tp->hdr, their count returned): header_rows_above(), unless they would
- * fill more than half a page (a header holding pages of text would leave
- * no room for the rows it heads: the table then continues without it). */
+ * tp->hdr, their count returned): header_rows_above(), unless they leave
+ * less than three lines of text under them (a header holding pages of
+ * text would leave no room for the rows it heads: the table then
+ * continues without it).  A tall header (a long year label in a narrow
+ * column of Guanggu's indicator heads, more than half a page) still
+ * repeats: every continued part shows what its columns hold. */
 static int repeated_header(table_pass *tp, int r)
 {
     if (tp->hdr_row == r)
         return tp->nhdr;
     int count = header_rows_above(tp, r, tp->hdr);
-    if (count && header_block_height(tp, tp->hdr, count) > (tp->pg->bottom - tp->pg->top) / 2)
+    double least = 3 * jx_fonts_line_height(tp->pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT) +
+                   2 * pad(tp);
+    if (count &&
+        header_block_height(tp, tp->hdr, count) > tp->pg->bottom - tp->pg->top - least)
         count = 0;
     tp->hdr_row = r;
     tp->nhdr = count;
@@ -883,6 +892,23 @@ static double span_label_height(const table_pass *tp, int r)
     return h;
 }
 
+/* Height of the tallest single-row cell of row r whose whole text fits a
+ * page under the row's repeated header (0 when none): a row taller than
+ * a page is split line by line, but such a cell of it (a short group
+ * label beside a long text) is not divided; the split starts on a page
+ * with room for it. */
+static double short_cells_height(table_pass *tp, int r)
+{
+    double body = tp->pg->bottom - tp->pg->top - header_height(tp, r), h = 0;
+    for (size_t k = 0; k < tp->row_ncells[r]; k++) {
+        const cell_state *cs = &tp->cells[tp->row_cells[r][k]];
+        double need = cs->m.height + 2 * pad(tp);
+        if (need <= body + JX_PAGE_EPS && need > h)
+            h = need;
+    }
+    return h;
+}
+
 /* Height still needed by row r given each cell's next line. */
 static double remaining_height(table_pass *tp, int r, const size_t *next)
 {
@@ -960,7 +986,8 @@ static jx_status flow_table(pager *pg, const jx_block *b)
             st = start_continuation_page(&tp, r);
             continue;
         }
-        if (!fresh && room < 3 * jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT) + 2 * pad(&tp)) {
+        if (!fresh && (room < 3 * jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT) + 2 * pad(&tp) ||
+                       room + JX_PAGE_EPS < short_cells_height(&tp, r))) {
             st = start_continuation_page(&tp, r);
             continue;
         }

@@ -19,6 +19,11 @@ FILING.yaml.  The checks, each printed as "NAME: kind: detail":
              applied) a text the PDF does not show;
   split      a number, an amount with its unit or a Latin word is broken
              across two lines of one text block (pdftotext -bbox-layout);
+  join       one text block of the PDF (pdftotext -bbox-layout) holds the
+             text of two cells: a rule of the grid runs between two words of
+             a line or between two lines (the texts of neighbouring cells
+             are too near: poppler, and a clerk's copy and paste, read them
+             interleaved);
   border     a word of the PDF crosses a rule of the table grid (but for the
              blank half of a mark compressed at a line's start or end);
   lonely     the last line of a text block holds one character besides
@@ -33,7 +38,14 @@ FILING.yaml.  The checks, each printed as "NAME: kind: detail":
              that has header rows (the rest of the row list a header row
              opens) without those header rows above them: every continued
              part starts with its header rows; or a group label (band)
-             short enough for a page reads only in pieces over two pages.
+             short enough for a page reads only in pieces over two pages;
+  small      text is drawn (jxgen build --trace) below READABLE (60%) of
+             the smallest size the layout's styles give: the engine sets a
+             piece that must not be cut (a number with its unit, a Latin
+             word, a web address between its joints) smaller only when no
+             column can be made wide enough for it, never so small that a
+             reader cannot read it (3.7 pt text in Jiangbei's 全年指标值
+             column, squeezed by a web address in 对应项目).
 """
 import json
 import os
@@ -212,10 +224,10 @@ def split_faults(root, trace=None):
     """Numbers, unit words and Latin words broken across two lines of a
     text block, read as shared/tools/typeset reads them (poppler's blocks
     and lines).  With the trace, a pair whose two ends lie in different
-    cells of the grid (poppler joins the lines of cells side by side into
-    one line, so a line "ends" in the right cell and the next "starts" in
-    the left one) is left out: the typeset judge counts it, but no text
-    was broken (README: runs recorded)."""
+    cells of the grid (poppler read two cells side by side as one block,
+    so a line "ends" in the right cell and the next "starts" in the left
+    one) is left out here: no text was broken, and join_faults() names the
+    block (the typeset judge counts it as a split)."""
     faults = []
     for pno, page in enumerate(root.iter("page"), 1):
         rules = trace[pno - 1]["rules"] if trace and pno - 1 < len(trace) else None
@@ -232,7 +244,7 @@ def split_faults(root, trace=None):
                       any(a.endswith(x) and b.startswith(y) for x, y in UNIT_SPLIT) or \
                       (DIGIT_END.search(a) and b[:1] in "万亿元%％")
                 if bad and rules is not None and wa and wb and \
-                        not same_cell(rules, wa[-1], wb[0]):
+                        ruled_apart(rules, box(wa[-1]), box(wb[0])):
                     bad = False
                 if bad:
                     faults.append("page %d: %s/%s" % (pno, a[-12:], b[:12]))
@@ -273,17 +285,52 @@ def typeset_faults(root):
     return faults
 
 
-def same_cell(rules, wa, wb):
-    """Whether words wa (ending a line) and wb (starting the next) lie
-    between the same vertical rules of the grid."""
-    ya, yb = float(wa.get("yMin")), float(wb.get("yMax"))
-    xa = (float(wa.get("xMin")) + float(wa.get("xMax"))) / 2
-    xb = (float(wb.get("xMin")) + float(wb.get("xMax"))) / 2
-    lo, hi = min(xa, xb), max(xa, xb)
+def box(el):
+    return tuple(float(el.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
+
+
+def ruled_apart(rules, a, b):
+    """Whether a rule of the grid runs between boxes a and b (x0, y0, x1,
+    y1): a vertical rule between them side by side, or a horizontal one
+    between them one above the other, over the stretch they share."""
     for (x0, y0, x1, y1) in rules:
-        if abs(x0 - x1) < 0.01 and lo < x0 < hi and min(y0, y1) < yb and max(y0, y1) > ya:
-            return False
-    return True
+        if abs(x0 - x1) < 0.01:  # vertical, at x0
+            lo, hi = min(y0, y1), max(y0, y1)
+            top, bottom = max(a[1], b[1]), min(a[3], b[3])
+            if min(a[2], b[2]) <= x0 + 0.01 and x0 - 0.01 <= max(a[0], b[0]) and \
+                    lo < bottom and hi > top:
+                return True
+        elif abs(y0 - y1) < 0.01:  # horizontal, at y0
+            lo, hi = min(x0, x1), max(x0, x1)
+            left, right = max(a[0], b[0]), min(a[2], b[2])
+            if min(a[3], b[3]) <= y0 + 0.01 and y0 - 0.01 <= max(a[1], b[1]) and \
+                    lo < right and hi > left:
+                return True
+    return False
+
+
+def join_faults(root, trace):
+    """Text blocks of pdftotext -bbox-layout that hold the text of two cells
+    of the grid: two words of one line with a rule between them, or two
+    lines of one block with a rule between them.  poppler gathers words
+    nearer than about one em into a block, then reads its lines across:
+    the clerk who copies the text (and the typeset judge) gets two cells
+    interleaved ("…034.html example31.gov.cn/…").  One fault per block."""
+    faults = []
+    for pno, page in enumerate(root.iter("page")):
+        if pno >= len(trace):
+            continue
+        rules = trace[pno]["rules"]
+        for block in page.iter("block"):
+            lines = [list(line.iter("word")) for line in block.iter("line")]
+            pairs = [(w[i], w[i + 1]) for w in lines for i in range(len(w) - 1)]
+            pairs += [(a[-1], b[0]) for a, b in zip(lines, lines[1:]) if a and b]
+            for wa, wb in pairs:
+                if ruled_apart(rules, box(wa), box(wb)):
+                    faults.append("page %d: \"%s\" and \"%s\" read as one text block" %
+                                  (pno + 1, (wa.text or "")[-12:], (wb.text or "")[:12]))
+                    break
+    return faults
 
 
 def word_boxes(root):
@@ -352,6 +399,25 @@ def border_faults(root, trace):
                         not compressed_edge(text, x0, x1, y0, y1, lo, hi)):
                     faults.append("page %d: \"%s\" crosses y=%.1f" % (pno + 1, text[:20], b))
                     break
+    return faults
+
+
+READABLE = 0.6
+
+
+def small_faults(trace, layout):
+    """Pages with text drawn below READABLE of the layout's smallest style
+    size: the smallest such run of each page."""
+    sizes = [float(v["size"]) for v in (layout.get("styles") or {}).values()
+             if isinstance(v, dict) and v.get("size")]
+    floor = READABLE * (min(sizes) if sizes else 10.5)
+    faults = []
+    for pno, page in enumerate(trace):
+        small = [t for t in page["texts"] if t[3] < floor - 1e-6]
+        if small:
+            x, y, text, size = min(small, key=lambda t: t[3])
+            faults.append("page %d: \"%s\" set at %.2f pt, below %.2f pt (%d%% of %.1f pt)" %
+                          (pno + 1, text[:20], size, floor, round(READABLE * 100), floor / READABLE))
     return faults
 
 
@@ -717,8 +783,10 @@ def check(src, filing, out):
     trace = read_trace(trace_path) if os.path.exists(trace_path) else None
     faults += ["split: " + x for x in split_faults(root, trace)]
     if trace is not None:
+        faults += ["join: " + x for x in join_faults(root, trace)]
         faults += ["border: " + x for x in border_faults(root, trace)]
         faults += ["header: " + x for x in header_faults(trace, header_texts(layout))]
+        faults += ["small: " + x for x in small_faults(trace, layout)]
     labels = []
     faults += ["header: " + x for x in part_faults(pages, headed_parts(layout, data, labels))]
     faults += ["header: " + x for x in label_faults(pages, labels)]

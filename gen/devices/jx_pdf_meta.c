@@ -129,7 +129,7 @@ static int load_icc(const char *path, unsigned char **data, size_t *len, char *w
         else if (err == ENOMEM)
             snprintf(why, n, _("%s: out of memory"), path);
         else
-            snprintf(why, n, _("cannot read %s: %s"), path, strerror(err));
+            snprintf(why, n, _("cannot read %s: %s"), path, jx_strerror(err));
         return 0;
     }
     unsigned char *buf = (unsigned char *)text;

@@ -564,7 +564,8 @@ class Catalog(unittest.TestCase):
             pot = os.path.join(d, "jxgen.pot")
             sources = sorted(glob.glob(os.path.join(SRC, "gen", "*", "*.c")))
             subprocess.run(["xgettext", "--from-code=UTF-8", "-k_", "-kN_", "-kcheck_error:3", "-klerr:3",
-                            "-klayout_error:3", "-kfail_at:5", "-o", pot, *sources],
+                            "-klayout_error:3", "-kfail_at:5", "-kpdf_fail:3", "-kpdf_hp:4", "-kpdf_hp_ptr:4",
+                            "-o", pot, *sources],
                            check=True)
             po = os.path.join(SRC, "po", "zh_CN.po")
             r = subprocess.run(["msgcmp", "--use-untranslated", po, pot], capture_output=True)

@@ -8,6 +8,7 @@ a filing, and the command line's usage errors.  test_clerk.py has the rest.
 usage: test_messages.py JXGEN SOURCE_DIR"""
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -50,10 +51,11 @@ class Tmp(unittest.TestCase):
         return p
 
 
-class SchemaFields(Tmp):
-    """A rule of a layout that names a field the schema does not have: four
-    whole sentences (with or without the map it was looked for in, with or
-    without a suggestion), at the rule's line and column."""
+class Layouts(Tmp):
+    """Mistakes in a layout (the bureau's layout author reads these): a rule
+    that names a field the schema does not have (four whole sentences: with
+    or without the map it was looked for in, with or without a suggestion),
+    unknown keys, a cell that is not a map; each at its line and column."""
 
     def layout_with(self, old, new):
         layouts = os.path.join(self.tmp, "layouts")
@@ -105,6 +107,32 @@ class SchemaFields(Tmp):
                   "12: error: rule fund-total: total project.name must be an amount field")
 
 
+    def test_unknown_key_of_a_cell(self):
+        self.says("- row: [{text: 资金总额, colspan: 2}", "- row: [{text: 资金总额, colspn: 2}",
+                  "42: 错误: 单元格 中有未知的键 'colspn'（您是不是要写 'colspan'？）；可用的键：text, "
+                  "field, colspan, rowspan, style, format, numbering",
+                  "42: error: unknown key 'colspn' in a cell (did you mean 'colspan'?); valid keys: "
+                  "text, field, colspan, rowspan, style, format, numbering")
+        self.says("- row: [{text: 资金总额, colspan: 2}", "- row: [{text: 资金总额, zzzz: 2}",
+                  "42: 错误: 单元格 中有未知的键 'zzzz'；可用的键：text, field, colspan, rowspan, "
+                  "style, format, numbering",
+                  "42: error: unknown key 'zzzz' in a cell; valid keys: text, field, colspan, "
+                  "rowspan, style, format, numbering")
+
+    def test_a_cell_that_is_not_a_map(self):
+        self.says("- row: [{text: 资金总额, colspan: 2}", "- row: [[资金总额]",
+                  "29: 错误: 单元格 必须是映射（键: 值）", "29: error: a cell must be a map")
+
+    def test_unknown_key_of_a_field_spec(self):
+        self.says("total: {label: 资金总额, type: amount, unit: 万元",
+                  "total: {label: 资金总额, type: amount, unti: 万元",
+                  "42: 错误: 字段 'total' 的说明中有未知的键 'unti'（您是不是要写 'unit'？）；可用的键："
+                  "label, type, unit, required, fields, item, derived, example, negative",
+                  "42: error: unknown key 'unti' in the spec of field 'total' (did you mean "
+                  "'unit'?); valid keys: label, type, unit, required, fields, item, derived, "
+                  "example, negative")
+
+
 class WorkbookLimits(Tmp):
     def test_text_longer_than_an_excel_cell(self):
         """libxlsxwriter's error in the catalog's words: Chinese by default,
@@ -127,6 +155,37 @@ class WorkbookLimits(Tmp):
                                    "note: %s/long.xlsx was not written" % out])
         self.assertEqual(en[4], "  failed: " + en[0])
         self.assertFalse(os.path.exists(out) and [n for n in os.listdir(out) if not n.startswith(".")])
+
+
+class Fonts(Tmp):
+    def test_font_that_forbids_embedding(self):
+        """A licensed font dropped into the fonts folder whose OS/2 fsType
+        forbids embedding (restricted licence, 0x0002): the PDF device says
+        so in the clerk's language and what to do; nothing is written."""
+        fonts = os.path.join(self.tmp, "fonts")
+        os.makedirs(fonts)
+        shutil.copy(os.path.join(SRC, "fonts", "fonts.yaml"), fonts)
+        with open("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf", "rb") as f:
+            b = bytearray(f.read())
+        for i in range(struct.unpack(">H", b[4:6])[0]):
+            entry = 12 + 16 * i
+            tag, _, off, length = struct.unpack(">4sIII", b[entry:entry + 16])
+            if tag == b"OS/2":
+                b[off + 8:off + 10] = struct.pack(">H", 0x0002)
+                data = bytes(b[off:off + length]) + bytes(-length % 4)
+                total = sum(struct.unpack(">%dI" % (len(data) // 4), data)) & 0xFFFFFFFF
+                b[entry + 4:entry + 8] = struct.pack(">I", total)  # a sound table
+        with open(os.path.join(fonts, "times.ttf"), "wb") as f:  # the Latin face of song
+            f.write(b)
+        (rc, so, zh), (rce, _, en) = both(["build", "--fonts", "fonts", SAMPLE, "-o", "o"], cwd=self.tmp)
+        self.assertEqual((rc, so, rce), (2, "", 2))
+        self.assertEqual(zh.splitlines()[0], "o/changzhou.pdf: 错误: 字体 fonts/times.ttf（字面 0）的授权"
+                         "禁止把它嵌入 PDF（OS/2 fsType 0x0002）：请把它从字体文件夹中移走，或在 "
+                         "fonts.yaml 中换用其他字体")
+        self.assertEqual(en.splitlines()[0], "o/changzhou.pdf: error: font fonts/times.ttf (face 0): "
+                         "its licence forbids embedding it in a PDF (OS/2 fsType 0x0002): take it out "
+                         "of the fonts folder or list another font in fonts.yaml")
+        self.assertEqual(os.listdir(os.path.join(self.tmp, "o")), [])
 
 
 class NotFilings(Tmp):

@@ -616,12 +616,13 @@ static void draw_progress(batch *b, int force)
     char head[160], left[32] = "";
     if (rate > 0 && b->done < b->total) {
         long secs = (long)((b->total - b->done) / rate + 0.5);
-        snprintf(left, sizeof left, "  %ld:%02ld left", secs / 60, secs % 60);
+        snprintf(left, sizeof left, _("  %ld:%02ld left"), secs / 60, secs % 60);
     }
-    snprintf(head, sizeof head, "[%*d/%d] %.1f/s%s  ", (int)snprintf(NULL, 0, "%d", b->total),
+    /* The progress line: [done/total], filings a second, the time left. */
+    snprintf(head, sizeof head, _("[%*d/%d] %.1f/s%s  "), (int)snprintf(NULL, 0, "%d", b->total),
              b->done, b->total, rate, left);
     const char *hand = b->in_hand && b->done < b->total ? b->in_hand : "";
-    int room = b->width - 1 - (int)strlen(head);
+    int room = b->width - 1 - display_width(head);
     /* Keep the end of a long path: it names the filing. */
     while (*hand && display_width(hand) > room) {
         hand++;

@@ -300,6 +300,27 @@ class Batches(Tmp):
         rc, so, se = run(["build", "--lang=en", os.path.join(SRC, "input"), "-o", out])
         self.assertEqual(se, "%s: error: cannot write into the output folder: Not a directory\n" % out)
 
+    def test_progress_line_on_a_terminal(self):
+        """On a terminal (script(1) gives one) build draws one progress line:
+        [done/total], the rate and the time left, in the clerk's language."""
+        src = os.path.join(self.tmp, "in")
+        os.makedirs(src)
+        for i in range(6):
+            shutil.copy(os.path.join(SRC, "input", "changzhou.yaml"), os.path.join(src, "f%d.yaml" % i))
+        for lang, frame, summary in (
+                ([], r"\r\x1b\[K\[\d/6\] 每秒 [\d.]+ 份  还剩 \d+:\d\d  in/f\d\.yaml",
+                 r"\r\x1b\[Kjxgen: 生成 6 份，未变 0 份，失败 0 份，用时 [\d.]+ 秒（每秒 [\d.]+ 份）\r\n$"),
+                (["--lang=en"], r"\r\x1b\[K\[\d/6\] [\d.]+/s  \d+:\d\d left  in/f\d\.yaml",
+                 r"\r\x1b\[Kjxgen: 6 rendered, 0 unchanged, 0 failed in [\d.]+ s \([\d.]+ filings/s\)\r\n$")):
+            shutil.rmtree(os.path.join(self.tmp, "out"), ignore_errors=True)
+            cmd = " ".join([JXGEN, "build", *lang, "in", "-o", "out", "-j", "1"])
+            r = subprocess.run(["script", "-qec", cmd, "/dev/null"], cwd=self.tmp, capture_output=True,
+                               env=env_default(), timeout=300)
+            shown = r.stdout.decode("utf-8")
+            self.assertEqual(r.returncode, 0, shown)
+            self.assertRegex(shown, frame)
+            self.assertRegex(shown, summary)
+
     def test_json_prints_only_json(self):
         rc, so, se = run(["build", os.path.join(SRC, "input"), "-o", os.path.join(self.tmp, "o"),
                           "--format=json"])

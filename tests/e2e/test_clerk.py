@@ -218,7 +218,7 @@ class NotFilings(Tmp):
     def test_yaml_syntax_error_in_chinese(self):
         p = self.write("bad.yaml", "region: changzhou\nyear: \"2025\n")
         self.assertEqual(run(["check", p])[2],
-                         "%s:3:1: 错误: YAML/JSON 格式错误: 文件意外结束 （在读取带引号的文字时）\n" % p)
+                         "%s:3:1: 错误: YAML/JSON 格式错误: 文件意外结束（在读取带引号的文字时）\n" % p)
         self.assertEqual(run(["check", "--lang=en", p])[2],
                          "%s:3:1: error: malformed YAML/JSON: found unexpected end of stream while "
                          "scanning a quoted scalar\n" % p)

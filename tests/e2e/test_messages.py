@@ -235,6 +235,25 @@ class NotFilings(Tmp):
                   "JPEG 图片，" + self.WHY_ZH, "a JPEG image, " + self.WHY_EN)
 
 
+class Readme(Tmp):
+    def test_first_screen_shows_a_chinese_message_as_users_see_it(self):
+        """The README's first screen (24 lines) holds a console example: the
+        command and exactly what this jxgen prints for it, in Chinese."""
+        with open(os.path.join(SRC, "README.md"), encoding="utf-8") as f:
+            first = f.read().splitlines()[:24]
+        start = first.index("```console")
+        end = first.index("```", start)
+        command, *shown = first[start + 1:end]
+        self.assertTrue(command.startswith("$ jxgen check "), command)
+        path = command[len("$ jxgen check "):]
+        os.makedirs(os.path.join(self.tmp, os.path.dirname(path)), exist_ok=True)
+        self.write(path, "region: Changzhou\nyear: 2025\n")
+        rc, so, se = run(command[2:].split()[1:], cwd=self.tmp)
+        self.assertEqual((rc, so), (1, ""))
+        self.assertEqual(se.splitlines(), shown)
+        self.assertIn("错误", shown[0])
+
+
 class Usage(unittest.TestCase):
     """The command line's usage errors: exit status 2, one message each."""
 

@@ -1502,7 +1502,7 @@ static jx_status import_csv(importer *im, const char *bytes, size_t len, jx_buf 
         if (cd == (iconv_t)-1)
             return jx_diag_error(im->d, JX_ERR_IO, im->file, 0, 0,
                                  _("the table is not UTF-8, and this system cannot convert "
-                                   "GB18030: %s"), jx_strerror(errno));
+                                   "GB18030: %s"), strerror(errno));
         char *copy = malloc(len ? len : 1), *in = copy;
         if (!copy)
             return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));

@@ -6,6 +6,7 @@ libxlsxwriter's errors in the catalog's words, every kind of file that is not
 a filing, and the command line's usage errors.  test_clerk.py has the rest.
 
 usage: test_messages.py JXGEN SOURCE_DIR"""
+import json
 import os
 import shutil
 import struct
@@ -233,6 +234,26 @@ class NotFilings(Tmp):
     def test_photo(self):
         self.says(self.write("photo.yaml", b"\xFF\xD8\xFF\xE0\0\x10JFIF"),
                   "JPEG 图片，" + self.WHY_ZH, "a JPEG image, " + self.WHY_EN)
+
+
+class Json(Tmp):
+    def test_messages_in_json_lines(self):
+        """--format=json: the same messages, translated, as JSON lines only."""
+        with open(SAMPLE, encoding="utf-8") as f:
+            self.write("f.yaml", f.read().replace("  total: 500 ", "  totl: 500 ", 1))
+        (rc, zo, zh), (_, eo, en) = both(["check", "--format=json", "f.yaml", "missing.yaml"],
+                                         cwd=self.tmp)
+        self.assertEqual((rc, zo, eo), (2, "", ""))
+        zh, en = [json.loads(l) for l in zh.splitlines()], [json.loads(l) for l in en.splitlines()]
+        self.assertEqual([(m["file"], m["line"], m["col"], m["severity"], m["rule"]) for m in zh[:2]],
+                         [("f.yaml", 18, 3, "error", "unknown-key"),
+                          ("missing.yaml", 0, 0, "error", None)])
+        self.assertEqual(zh[2:], [{"summary": {"checked": 2, "failed": 2}}])
+        self.assertEqual([m["message"] for m in zh[:2]],
+                         ["未知字段 fund.totl（您是不是要写 fund.total？）", "无法打开: 文件或文件夹不存在"])
+        self.assertEqual([m["message"] for m in en[:2]],
+                         ["unknown field fund.totl (did you mean fund.total?)",
+                          "cannot open: No such file or directory"])
 
 
 class Readme(Tmp):

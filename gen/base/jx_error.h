@@ -3,7 +3,8 @@
  * Library code never aborts or exits: every fallible function returns a
  * jx_status and, where a person must read why, appends a message to a
  * jx_diags list (jx_diag.h).  jx_status_str() gives a short name in the
- * message language (jx_i18n.h); the table in jx_error.c is kept in step with this enum by a unit test. */
+ * message language (jx_i18n.h); the table in jx_error.c is kept in step
+ * with this enum by a unit test. */
 #ifndef JX_ERROR_H
 #define JX_ERROR_H
 

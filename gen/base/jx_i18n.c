@@ -68,27 +68,31 @@ jx_lang jx_i18n_lang(void)
 
 const char *jx_strerror(int err)
 {
-    const char *text;
-    switch (err) {
-    case ENOENT: text = N_("No such file or directory"); break;
-    case EACCES: text = N_("Permission denied"); break;
-    case EPERM: text = N_("Operation not permitted"); break;
-    case ENOTDIR: text = N_("Not a directory"); break;
-    case EISDIR: text = N_("Is a directory"); break;
-    case ENOSPC: text = N_("No space left on device"); break;
-    case EDQUOT: text = N_("Disk quota exceeded"); break;
-    case EROFS: text = N_("Read-only file system"); break;
-    case EEXIST: text = N_("File exists"); break;
-    case ENAMETOOLONG: text = N_("File name too long"); break;
-    case ELOOP: text = N_("Too many levels of symbolic links"); break;
-    case EMFILE: text = N_("Too many open files"); break;
-    case EFBIG: text = N_("File too large"); break;
-    case EIO: text = N_("Input/output error"); break;
-    case ENOMEM: text = N_("Cannot allocate memory"); break;
-    case EBUSY: text = N_("Device or resource busy"); break;
-    case ETXTBSY: text = N_("Text file busy"); break;
-    case EXDEV: text = N_("Invalid cross-device link"); break;
-    default: return strerror(err);
-    }
-    return _(text);
+    static const struct {
+        int err;
+        const char *text; /* glibc's English text */
+    } own[] = {
+        {ENOENT, N_("No such file or directory")},
+        {EACCES, N_("Permission denied")},
+        {EPERM, N_("Operation not permitted")},
+        {ENOTDIR, N_("Not a directory")},
+        {EISDIR, N_("Is a directory")},
+        {ENOSPC, N_("No space left on device")},
+        {EDQUOT, N_("Disk quota exceeded")},
+        {EROFS, N_("Read-only file system")},
+        {EEXIST, N_("File exists")},
+        {ENAMETOOLONG, N_("File name too long")},
+        {ELOOP, N_("Too many levels of symbolic links")},
+        {EMFILE, N_("Too many open files")},
+        {EFBIG, N_("File too large")},
+        {EIO, N_("Input/output error")},
+        {ENOMEM, N_("Cannot allocate memory")},
+        {EBUSY, N_("Device or resource busy")},
+        {ETXTBSY, N_("Text file busy")},
+        {EXDEV, N_("Invalid cross-device link")},
+    };
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        if (own[i].err == err)
+            return _(own[i].text);
+    return strerror(err);
 }

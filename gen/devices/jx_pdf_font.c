@@ -507,7 +507,8 @@ static jx_status embed_program(pdf_device *dev, HPDF_Doc pdf, const pdf_face *pf
     HPDF_Dict ff = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     jx_status st = pdf_hp_ptr(dev, pdf, ff, "embedding", about);
     if (!st &&
-        !(st = write_deflated(dev, pdf, ff, data, len, FONT_DEFLATE_LEVEL, N_("embedding"), about)) &&
+        !(st = write_deflated(dev, pdf, ff, data, len, FONT_DEFLATE_LEVEL, N_("embedding"),
+                              about)) &&
         !(st = pdf_hp(dev, pdf, HPDF_Dict_AddNumber(ff, "Length1", len), "embedding", about)))
         st = pdf_hp(dev, pdf, HPDF_Dict_Add(desc, "FontFile2", ff), "embedding", about);
     return st;

@@ -616,12 +616,13 @@ static void draw_progress(batch *b, int force)
     char head[160], left[32] = "";
     if (rate > 0 && b->done < b->total) {
         long secs = (long)((b->total - b->done) / rate + 0.5);
-        snprintf(left, sizeof left, "  %ld:%02ld left", secs / 60, secs % 60);
+        snprintf(left, sizeof left, _("  %ld:%02ld left"), secs / 60, secs % 60);
     }
-    snprintf(head, sizeof head, "[%*d/%d] %.1f/s%s  ", (int)snprintf(NULL, 0, "%d", b->total),
+    /* The progress line: [done/total], filings a second, the time left. */
+    snprintf(head, sizeof head, _("[%*d/%d] %.1f/s%s  "), (int)snprintf(NULL, 0, "%d", b->total),
              b->done, b->total, rate, left);
     const char *hand = b->in_hand && b->done < b->total ? b->in_hand : "";
-    int room = b->width - 1 - (int)strlen(head);
+    int room = b->width - 1 - display_width(head);
     /* Keep the end of a long path: it names the filing. */
     while (*hand && display_width(hand) > room) {
         hand++;
@@ -755,7 +756,7 @@ static jx_status output_dir(batch *b, int idx, int create, char *dir, size_t n, 
         dir[i] = c;
         if (bad)
             return jx_diag_error(d, JX_ERR_IO, dir, 0, 0, _("cannot create the folder: %s"),
-                                 strerror(e));
+                                 jx_strerror(e));
         if (c == '\0')
             return JX_OK;
     }
@@ -994,7 +995,8 @@ static jx_status run_parallel(batch *b, const int *todo, int ntodo, int nw)
         hand_out(b, &ws[i], todo, ntodo, &next);
     }
     if (live == 0) {
-        fprintf(b->o->err, _("jxgen: error: cannot start worker processes: %s\n"), strerror(errno));
+        fprintf(b->o->err, _("jxgen: error: cannot start worker processes: %s\n"),
+                jx_strerror(errno));
         return JX_ERR_IO;
     }
     struct pollfd pfd[MAX_JOBS];
@@ -1185,7 +1187,7 @@ jx_status jx_batch_build(jx_renderer *r, char *const *filings, int n, const jx_b
     if (st == JX_OK)
         st = scan(&b);
     if (st == JX_OK && o->timings && !(b.timings = fopen(o->timings, "w"))) {
-        fprintf(o->err, _("%s: error: cannot write: %s\n"), o->timings, strerror(errno));
+        fprintf(o->err, _("%s: error: cannot write: %s\n"), o->timings, jx_strerror(errno));
         st = JX_ERR_IO;
     }
     int ntodo = 0;

@@ -579,7 +579,7 @@ static int folder_filings(const char *dir, char ***out, size_t *count, jx_diags 
     *count = 0;
     DIR *dp = opendir(dir);
     if (!dp) {
-        jx_diag_error(d, JX_ERR_IO, dir, 0, 0, _("cannot read the folder: %s"), strerror(errno));
+        jx_diag_error(d, JX_ERR_IO, dir, 0, 0, _("cannot read the folder: %s"), jx_strerror(errno));
         return -1;
     }
     char **names = NULL;

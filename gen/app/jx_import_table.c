@@ -108,7 +108,7 @@ static jx_status read_csv(table *tb, const char *bytes, size_t len, jx_buf *yaml
         if (cd == (iconv_t)-1)
             return jx_diag_error(tb->d, JX_ERR_IO, tb->file, 0, 0,
                                  _("the table is not UTF-8, and this system cannot convert "
-                                   "GB18030: %s"), strerror(errno));
+                                   "GB18030: %s"), jx_strerror(errno));
         char *copy = malloc(len ? len : 1), *in = copy;
         if (!copy)
             return jx_diag_error(tb->d, JX_ERR_NOMEM, tb->file, 0, 0, _("out of memory"));

@@ -344,7 +344,7 @@ static jx_status write_pages(jx_renderer *r, const jx_doc *doc, jx_file_out *out
             if (fd >= 0)
                 close(fd);
             return jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, _("cannot write: %s"),
-                                 strerror(errno));
+                                 jx_strerror(errno));
         }
         dev = jx_trace_device_create(trace, d);
     } else {
@@ -358,7 +358,8 @@ static jx_status write_pages(jx_renderer *r, const jx_doc *doc, jx_file_out *out
     jx_status st = jx_paginate(doc, r->fonts, dev, d);
     dev->destroy(dev);
     if (trace && fclose(trace) != 0 && st == JX_OK)
-        st = jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, _("cannot write: %s"), strerror(errno));
+        st = jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, _("cannot write: %s"),
+                           jx_strerror(errno));
     if (trace && st == JX_OK)
         st = jx_file_out_finish(out, d);
     return st;

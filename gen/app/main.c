@@ -329,7 +329,7 @@ static int collect_dir(const char *dir, const char *skip, path_list *l, int dept
 {
     DIR *d = opendir(dir);
     if (!d) {
-        fprintf(stderr, _("%s: error: cannot read the folder: %s\n"), dir, strerror(errno));
+        fprintf(stderr, _("%s: error: cannot read the folder: %s\n"), dir, jx_strerror(errno));
         return EXIT_USAGE;
     }
     path_list names = {0}, subdirs = {0};
@@ -798,7 +798,7 @@ static int new_body(const options *o, jx_renderer *r, jx_diags *d)
     if (!layout)
         return EXIT_USAGE;
     if (jx_skeleton_write(layout, stdout) != JX_OK || fflush(stdout) != 0) {
-        fprintf(stderr, _("jxgen: error: cannot write the blank filing: %s\n"), strerror(errno));
+        fprintf(stderr, _("jxgen: error: cannot write the blank filing: %s\n"), jx_strerror(errno));
         return EXIT_USAGE;
     }
     return 0;
@@ -825,7 +825,7 @@ static int cmd_regions(const options *o)
     snprintf(samples, sizeof samples, "%s/input", o->home);
     if (jx_regions_list(o->layouts_dir, samples, &list, &n) != 0) {
         fprintf(stderr, _("%s: error: cannot read the layouts folder: %s\n"), o->layouts_dir,
-                strerror(errno));
+                jx_strerror(errno));
         return EXIT_USAGE;
     }
     if (n == 0) {
@@ -971,7 +971,7 @@ static int cmd_build(const options *o, char **filings, char **subdirs, int nfili
         jx_diags d;
         jx_diags_init(&d);
         jx_diags_add(&d, JX_SEV_ERROR, o->out_dir, 0, 0, NULL,
-                     _("cannot write into the output folder: %s"), strerror(errno));
+                     _("cannot write into the output folder: %s"), jx_strerror(errno));
         print_diags(o, &d);
         return EXIT_USAGE;
     }

@@ -2,8 +2,9 @@
  *
  * Library code never aborts or exits: every fallible function returns a
  * jx_status and, where a person must read why, appends a message to a
- * jx_diags list (jx_diag.h).  jx_status_str() gives a short English name;
- * the table in jx_error.c is kept in step with this enum by a unit test. */
+ * jx_diags list (jx_diag.h).  jx_status_str() gives a short name in the
+ * message language (jx_i18n.h); the table in jx_error.c is kept in step
+ * with this enum by a unit test. */
 #ifndef JX_ERROR_H
 #define JX_ERROR_H
 
@@ -24,7 +25,8 @@ typedef enum jx_status {
     JX_STATUS_COUNT
 } jx_status;
 
-/* Returns a static, never-NULL name for status (e.g. "out of memory"). */
+/* Returns a static, never-NULL name for status in the message language
+ * (e.g. "out of memory"; 内存不足 in Chinese). */
 const char *jx_status_str(jx_status status);
 
 #endif

@@ -78,7 +78,7 @@ jx_status jx_file_read(const char *path, size_t max, char **buf, size_t *len, jx
                              max);
     if (err == ENOMEM)
         return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
-    return jx_diag_error(d, JX_ERR_IO, path, 0, 0, _("cannot open: %s"), strerror(err));
+    return jx_diag_error(d, JX_ERR_IO, path, 0, 0, _("cannot open: %s"), jx_strerror(err));
 }
 
 int jx_file_hash(const char *path, unsigned long long *hash)
@@ -148,13 +148,13 @@ jx_status jx_file_out_open(jx_file_out *out, const char *path, jx_diags *d)
     if (out->fd < 0) {
         jx_status st = jx_diag_error(d, JX_ERR_IO, path, 0, 0,
                                      _("cannot create a temporary file next to %s: %s"), path,
-                                     strerror(errno));
+                                     jx_strerror(errno));
         out_release(out);
         return st;
     }
     if (fchmod(out->fd, mode) != 0) {
         jx_status st = jx_diag_error(d, JX_ERR_IO, path, 0, 0, _("cannot set the mode of %s: %s"),
-                                     path, strerror(errno));
+                                     path, jx_strerror(errno));
         jx_file_out_abort(out);
         return st;
     }
@@ -170,7 +170,7 @@ jx_status jx_file_out_write(jx_file_out *out, const void *data, size_t n, jx_dia
             if (errno == EINTR)
                 continue;
             return jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, _("cannot write %s: %s"), out->path,
-                                 strerror(errno));
+                                 jx_strerror(errno));
         }
         p += w;
         n -= (size_t)w;
@@ -217,7 +217,7 @@ jx_status jx_file_out_finish(jx_file_out *out, jx_diags *d)
     if (!step)
         return JX_OK;
     jx_status st = jx_diag_error(d, JX_ERR_IO, out->path, 0, 0, _("cannot %s %s: %s"), _(step),
-                                 out->path, strerror(err));
+                                 out->path, jx_strerror(err));
     jx_file_out_abort(out);
     return st;
 }
@@ -233,7 +233,7 @@ jx_status jx_file_out_commit(jx_file_out *out, jx_diags *d)
     if (rename(out->tmp, out->path) != 0) {
         st = jx_diag_error(d, JX_ERR_IO, out->path, 0, 0,
                            _("cannot rename the temporary file to %s: %s"), out->path,
-                           strerror(errno));
+                           jx_strerror(errno));
         jx_file_out_abort(out);
         return st;
     }

@@ -1,6 +1,7 @@
 /* jx_i18n.c - choosing the message language (see jx_i18n.h). */
 #include "jx_i18n.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,4 +64,35 @@ void jx_i18n_init(jx_lang lang, const char *localedir)
 jx_lang jx_i18n_lang(void)
 {
     return current;
+}
+
+const char *jx_strerror(int err)
+{
+    static const struct {
+        int err;
+        const char *text; /* glibc's English text */
+    } own[] = {
+        {ENOENT, N_("No such file or directory")},
+        {EACCES, N_("Permission denied")},
+        {EPERM, N_("Operation not permitted")},
+        {ENOTDIR, N_("Not a directory")},
+        {EISDIR, N_("Is a directory")},
+        {ENOSPC, N_("No space left on device")},
+        {EDQUOT, N_("Disk quota exceeded")},
+        {EROFS, N_("Read-only file system")},
+        {EEXIST, N_("File exists")},
+        {ENAMETOOLONG, N_("File name too long")},
+        {ELOOP, N_("Too many levels of symbolic links")},
+        {EMFILE, N_("Too many open files")},
+        {EFBIG, N_("File too large")},
+        {EIO, N_("Input/output error")},
+        {ENOMEM, N_("Cannot allocate memory")},
+        {EBUSY, N_("Device or resource busy")},
+        {ETXTBSY, N_("Text file busy")},
+        {EXDEV, N_("Invalid cross-device link")},
+    };
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        if (own[i].err == err)
+            return _(own[i].text);
+    return strerror(err);
 }

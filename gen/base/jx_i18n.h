@@ -43,4 +43,13 @@ void jx_i18n_init(jx_lang lang, const char *localedir);
 /* The language selected by jx_i18n_init() (JX_LANG_EN before it). */
 jx_lang jx_i18n_lang(void);
 
+/* The text of errno value err in the chosen language, for a message that
+ * names a system error.  The errors a clerk meets (no such file, permission
+ * denied, not a folder, disk full, read-only disk, ...) come from jxgen's own
+ * catalog, so their Chinese text does not depend on whether glibc's
+ * translations are installed; their English text is glibc's.  Any other
+ * errno gives strerror(err).  A static string: never free it; valid until
+ * the next call. */
+const char *jx_strerror(int err);
+
 #endif

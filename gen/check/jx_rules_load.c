@@ -212,10 +212,10 @@ static int read_operand(loader *ld, const jx_node *n, const entry_maps *em, int 
     }
     jx_field_type ft = jx_schema_type(out->spec);
     if (!(types & (1u << ft))) {
-        const char *want = types == (1u << JX_FIELD_AMOUNT) ? "an amount field"
+        const char *want = types == (1u << JX_FIELD_AMOUNT) ? _("an amount field")
                            : types & (1u << JX_FIELD_AMOUNT)
-                               ? "an amount or text field"
-                               : "a text field";
+                               ? _("an amount or text field")
+                               : _("a text field");
         lerr(ld, n, "%s %s must be %s", what, t, want);
         return 0;
     }
@@ -251,7 +251,7 @@ static int read_operand_list(loader *ld, const jx_node *r, const char *key,
     size_t count = n->kind == JX_NODE_SEQ ? n->count : 1;
     if (n->kind == JX_NODE_MAP || count < min || count > MAX_OPERANDS) {
         char lim[64];
-        snprintf(lim, sizeof lim, "%zu to %d", min, MAX_OPERANDS);
+        snprintf(lim, sizeof lim, _("%zu to %d"), min, MAX_OPERANDS);
         lerr(ld, n, "%s: must be a list of %s field paths", key, lim);
         return 0;
     }
@@ -390,7 +390,7 @@ static void check_rule_keys(loader *ld, const jx_node *r, rule_kind k)
         at.line = r->entries[i].key_line;
         at.col = r->entries[i].key_col;
         char kind_msg[64];
-        snprintf(kind_msg, sizeof kind_msg, "a rule of kind %s", kind_names[k]);
+        snprintf(kind_msg, sizeof kind_msg, _("a rule of kind %s"), kind_names[k]);
         char sugg[160] = "", valid[512] = "";
         if (near)
             snprintf(sugg, sizeof sugg, _(" (did you mean '%s'?)"), near);
@@ -487,7 +487,7 @@ static int read_rule(loader *ld, const jx_node *n, rule *r)
             const jx_node *spec =
                 t && *t ? resolve_spec(ld->schema, path, 1, 1, err, sizeof err) : NULL;
             if (!spec) {
-                lerr(ld, pn, "each: %s", t && *t ? err : "must name a list field");
+                lerr(ld, pn, "each: %s", t && *t ? err : _("must name a list field"));
                 return 0;
             }
             em.fields[em.count] = jx_schema_children(spec);

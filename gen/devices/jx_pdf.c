@@ -84,7 +84,7 @@ jx_status pdf_fail(pdf_device *dev, jx_status st, const char *fmt, ...)
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, _(fmt), ap);
     va_end(ap);
     dev->failed = 1;
     if (dev->base.diags)
@@ -460,22 +460,22 @@ static jx_status pdf_end_page(jx_device *d)
 static const char *hpdf_error_name(HPDF_STATUS code)
 {
     switch (code) {
-    case HPDF_FAILD_TO_ALLOC_MEM: return "out of memory";
-    case HPDF_FILE_IO_ERROR: return "file I/O error";
-    case HPDF_PAGE_INVALID_SIZE: return "page size outside 3..14400 pt";
-    case HPDF_PAGE_INVALID_FONT_SIZE: return "invalid font size";
-    case HPDF_PAGE_INVALID_GMODE: return "operator not allowed here";
-    case HPDF_PAGE_FONT_NOT_FOUND: return "no font selected";
-    case HPDF_TTF_CANNOT_EMBEDDING_FONT: return "the font's licence forbids embedding";
-    case HPDF_TTF_INVALID_FOMAT: return "invalid TrueType data";
-    case HPDF_TTF_MISSING_TABLE: return "a required TrueType table is missing";
-    case HPDF_INVALID_FONTDEF_DATA: return "invalid font data";
-    case HPDF_DUPLICATE_REGISTRATION: return "font registered twice";
-    case HPDF_STRING_OUT_OF_RANGE: return "string too long";
-    case HPDF_INVALID_DATE_TIME: return "invalid date";
-    case HPDF_INVALID_PARAMETER: return "invalid parameter";
-    case HPDF_INVALID_DESTINATION: return "invalid destination";
-    case HPDF_INVALID_OBJECT: return "invalid object";
+    case HPDF_FAILD_TO_ALLOC_MEM: return N_("out of memory");
+    case HPDF_FILE_IO_ERROR: return N_("file I/O error");
+    case HPDF_PAGE_INVALID_SIZE: return N_("page size outside 3..14400 pt");
+    case HPDF_PAGE_INVALID_FONT_SIZE: return N_("invalid font size");
+    case HPDF_PAGE_INVALID_GMODE: return N_("operator not allowed here");
+    case HPDF_PAGE_FONT_NOT_FOUND: return N_("no font selected");
+    case HPDF_TTF_CANNOT_EMBEDDING_FONT: return N_("the font's licence forbids embedding");
+    case HPDF_TTF_INVALID_FOMAT: return N_("invalid TrueType data");
+    case HPDF_TTF_MISSING_TABLE: return N_("a required TrueType table is missing");
+    case HPDF_INVALID_FONTDEF_DATA: return N_("invalid font data");
+    case HPDF_DUPLICATE_REGISTRATION: return N_("font registered twice");
+    case HPDF_STRING_OUT_OF_RANGE: return N_("string too long");
+    case HPDF_INVALID_DATE_TIME: return N_("invalid date");
+    case HPDF_INVALID_PARAMETER: return N_("invalid parameter");
+    case HPDF_INVALID_DESTINATION: return N_("invalid destination");
+    case HPDF_INVALID_OBJECT: return N_("invalid object");
     default: return NULL;
     }
 }
@@ -499,8 +499,8 @@ static jx_status hpdf_fail(pdf_device *dev, HPDF_Doc pdf, HPDF_STATUS ret, const
         st = JX_ERR_FONT;
     return pdf_fail(dev, st,
                     "cannot write the PDF: libharu error 0x%04X%s%s%s (detail %u) while %s%s%s",
-                    (unsigned)code, name ? " (" : "", name ? name : "", name ? ")" : "",
-                    (unsigned)detail, what, about ? " " : "", about ? about : "");
+                    (unsigned)code, name ? " (" : "", name ? _(name) : "", name ? ")" : "",
+                    (unsigned)detail, _(what), about ? " " : "", about ? about : "");
 }
 
 /* JX_OK when a libharu call succeeded (and raised nothing). */

@@ -327,7 +327,8 @@ static jx_status subset_glyphs(pdf_device *dev, pdf_face *pf, hb_blob_t *blob, s
     hb_blob_destroy(os2);
     if (fs_type & (0x0002 | 0x0100 | 0x0200)) {
         st = pdf_fail(dev, JX_ERR_FONT,
-                      "font %s (face %d): its licence forbids embedding it (OS/2 fsType 0x%04X)",
+                      "font %s (face %d): its licence forbids embedding it in a PDF (OS/2 fsType "
+                      "0x%04X): take it out of the fonts folder or list another font in fonts.yaml",
                       jx_face_path(pf->face), jx_face_index(pf->face), fs_type);
         goto done;
     }
@@ -482,7 +483,7 @@ static jx_status add_cid_map(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict cidfont, c
     jx_status st = pdf_hp_ptr(dev, pdf, ms, "writing the CIDToGIDMap of", about);
     if (!st &&
         !(st = write_deflated(dev, pdf, ms, map, n * 2, MAP_DEFLATE_LEVEL,
-                              "writing the CIDToGIDMap of", about)))
+                              N_("writing the CIDToGIDMap of"), about)))
         st = pdf_hp(dev, pdf, HPDF_Dict_Add(cidfont, "CIDToGIDMap", ms),
                     "writing the CIDToGIDMap of", about);
     free(map);
@@ -504,7 +505,8 @@ static jx_status embed_program(pdf_device *dev, HPDF_Doc pdf, const pdf_face *pf
     HPDF_Dict ff = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     jx_status st = pdf_hp_ptr(dev, pdf, ff, "embedding", about);
     if (!st &&
-        !(st = write_deflated(dev, pdf, ff, data, len, FONT_DEFLATE_LEVEL, "embedding", about)) &&
+        !(st = write_deflated(dev, pdf, ff, data, len, FONT_DEFLATE_LEVEL, N_("embedding"),
+                              about)) &&
         !(st = pdf_hp(dev, pdf, HPDF_Dict_AddNumber(ff, "Length1", len), "embedding", about)))
         st = pdf_hp(dev, pdf, HPDF_Dict_Add(desc, "FontFile2", ff), "embedding", about);
     return st;
@@ -554,7 +556,7 @@ static jx_status write_font(pdf_device *dev, HPDF_Doc pdf, size_t slot, const su
     tu = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (!(st = pdf_hp_ptr(dev, pdf, tu, "making the ToUnicode CMap of", about)))
         st = write_deflated(dev, pdf, tu, b.data, b.len, MAP_DEFLATE_LEVEL,
-                            "writing the ToUnicode CMap of", about);
+                            N_("writing the ToUnicode CMap of"), about);
     jx_buf_free(&b);
     if (st ||
         (st = pdf_hp(dev, pdf, HPDF_Dict_Add(font, "ToUnicode", tu), "writing the font", about)))
@@ -625,7 +627,7 @@ jx_status pdf_embed_face(pdf_device *dev, HPDF_Doc pdf, size_t slot)
     pdf_face *pf = &dev->faces[slot];
     const jx_face *face = pf->face;
     char about[600];
-    snprintf(about, sizeof about, "font %s (face %d)", jx_face_path(face), jx_face_index(face));
+    snprintf(about, sizeof about, _("font %s (face %d)"), jx_face_path(face), jx_face_index(face));
 
     hb_blob_t *blob = NULL;
     jx_status st = make_subset(dev, pf, &blob);
@@ -706,7 +708,7 @@ jx_status pdf_finish_font(pdf_device *dev, HPDF_Doc pdf, size_t slot)
     HPDF_Dict cidset = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     jx_status st = pdf_hp_ptr(dev, pdf, cidset, "writing the CIDSet of", about);
     if (!st && !(st = write_deflated(dev, pdf, cidset, bits, nbytes, MAP_DEFLATE_LEVEL,
-                                     "writing the CIDSet of", about)))
+                                     N_("writing the CIDSet of"), about)))
         st = pdf_hp(dev, pdf, HPDF_Dict_Add(desc, "CIDSet", cidset), "writing the CIDSet of",
                     about);
     free(bits);

@@ -16,6 +16,7 @@
 #define JX_PDF_IMPL_H
 
 #include "jx_pdf.h"
+#include "jx_i18n.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -121,7 +122,8 @@ typedef struct pdf_device {
 } pdf_device;
 
 /* Adds an error about the output file (the device's path) and marks the
- * device failed.  Returns st. */
+ * device failed.  fmt is English and translated here (the catalog's
+ * keyword pdf_fail:3).  Returns st. */
 jx_status pdf_fail(pdf_device *dev, jx_status st, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
@@ -131,7 +133,9 @@ jx_status pdf_fail(pdf_device *dev, jx_status st, const char *fmt, ...)
 /* JX_OK when a libharu call succeeded (returned HPDF_OK and raised
  * nothing); otherwise reports it ("cannot write the PDF: libharu error ...
  * while <what> <about>") through pdf_fail() and returns its status
- * (JX_ERR_NOMEM, JX_ERR_FONT or JX_ERR_PDF).  `about` may be NULL. */
+ * (JX_ERR_NOMEM, JX_ERR_FONT or JX_ERR_PDF).  `what` is English and
+ * translated here (keyword pdf_hp:4; N_() where it is passed on); `about`
+ * is already in the message language, or NULL. */
 jx_status pdf_hp(pdf_device *dev, HPDF_Doc pdf, HPDF_STATUS ret, const char *what,
                  const char *about);
 

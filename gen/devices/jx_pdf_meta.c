@@ -91,7 +91,7 @@ jx_status pdf_set_info(pdf_device *dev, HPDF_Doc pdf)
             ((st = pdf_hp(dev, pdf, HPDF_SetInfoAttr(pdf, types[i], values[i]),
                           "setting the document information", NULL)) ||
              (st = pdf_set_text(dev, pdf, pdf->info, keys[i], values[i],
-                                "setting the document information"))))
+                                N_("setting the document information")))))
             return st;
     HPDF_Date d = info_date(dev->date_epoch);
     if ((st = pdf_hp(dev, pdf, HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, PRODUCER),
@@ -129,7 +129,7 @@ static int load_icc(const char *path, unsigned char **data, size_t *len, char *w
         else if (err == ENOMEM)
             snprintf(why, n, _("%s: out of memory"), path);
         else
-            snprintf(why, n, _("cannot read %s: %s"), path, strerror(err));
+            snprintf(why, n, _("cannot read %s: %s"), path, jx_strerror(err));
         return 0;
     }
     unsigned char *buf = (unsigned char *)text;
@@ -264,7 +264,7 @@ static jx_status add_metadata(pdf_device *dev, HPDF_Doc pdf, int pdfa)
 static jx_status add_output_intent(pdf_device *dev, HPDF_Doc pdf, const unsigned char *icc,
                                    size_t len)
 {
-    static const char what[] = "writing the output intent";
+    static const char *const what = N_("writing the output intent");
     static const char cond[] = "sRGB IEC61966-2.1";
     HPDF_Dict prof = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     jx_status st = pdf_hp_ptr(dev, pdf, prof, what, NULL);
@@ -373,7 +373,7 @@ static jx_status set_id(pdf_device *dev, HPDF_Doc pdf)
     }
     HPDF_MD5Final(key, &ctx);
 
-    static const char what[] = "writing the document ID";
+    static const char *const what = N_("writing the document ID");
     HPDF_Array id = HPDF_Array_New(pdf->mmgr);
     jx_status st;
     if ((st = pdf_hp_ptr(dev, pdf, id, what, NULL)) ||

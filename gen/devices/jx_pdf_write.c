@@ -88,7 +88,7 @@ static jx_status draw_page(pdf_device *dev, HPDF_Doc pdf, size_t p, HPDF_Encoder
     enum { MAX_DEPTH = 32 };
     const pdf_page *pg = &dev->pages[p];
     char about[64];
-    snprintf(about, sizeof about, "page %zu", p + 1);
+    snprintf(about, sizeof about, _("page %zu"), p + 1);
     jx_status st;
     double h = pg->height;
 
@@ -181,7 +181,7 @@ static jx_status draw_page(pdf_device *dev, HPDF_Doc pdf, size_t p, HPDF_Encoder
         HPDF_Outline o = HPDF_CreateOutline(pdf, parent, dev->pool + m->title, utf8);
         if ((st = pdf_hp_ptr(dev, pdf, o, "adding a bookmark on", about)) ||
             (st = pdf_set_text(dev, pdf, o, "Title", dev->pool + m->title,
-                               "adding a bookmark")))
+                               N_("adding a bookmark"))))
             return st;
         double top = h - m->y;
         if (top < 0)

@@ -107,6 +107,46 @@ jx_status xl_lxw_status(lxw_error e)
     }
 }
 
+/* What a libxlsxwriter error means (jx_xlsx_impl.h), from jxgen's catalog;
+ * the English texts are the library's own (version 1.1).  An error the
+ * table does not know gives the library's text. */
+const char *xl_lxw_text(lxw_error e)
+{
+    static const char *const texts[] = {
+        [LXW_ERROR_MEMORY_MALLOC_FAILED] = N_("Memory error, failed to malloc() required memory."),
+        [LXW_ERROR_CREATING_XLSX_FILE] = N_("Error creating output xlsx file. Usually a "
+                                            "permissions error."),
+        [LXW_ERROR_CREATING_TMPFILE] = N_("Error encountered when creating a tmpfile during file "
+                                          "assembly."),
+        [LXW_ERROR_READING_TMPFILE] = N_("Error reading a tmpfile."),
+        [LXW_ERROR_ZIP_FILE_OPERATION] = N_("Zip generic error ZIP_ERRNO while creating the xlsx "
+                                            "file."),
+        [LXW_ERROR_ZIP_FILE_ADD] = N_("File error or unknown zip error when adding sub file to "
+                                      "xlsx file."),
+        [LXW_ERROR_ZIP_CLOSE] = N_("Unknown zip error when closing xlsx file."),
+        [LXW_ERROR_SHEETNAME_LENGTH_EXCEEDED] = N_("Worksheet name exceeds Excel's limit of 31 "
+                                                   "characters."),
+        [LXW_ERROR_INVALID_SHEETNAME_CHARACTER] = N_("Worksheet name cannot contain invalid "
+                                                     "characters: '[ ] : * ? / \\'"),
+        [LXW_ERROR_SHEETNAME_START_END_APOSTROPHE] = N_("Worksheet name cannot start or end with "
+                                                        "an apostrophe."),
+        [LXW_ERROR_SHEETNAME_ALREADY_USED] = N_("Worksheet name is already in use."),
+        [LXW_ERROR_32_STRING_LENGTH_EXCEEDED] = N_("Parameter exceeds Excel's limit of 32 "
+                                                   "characters."),
+        [LXW_ERROR_128_STRING_LENGTH_EXCEEDED] = N_("Parameter exceeds Excel's limit of 128 "
+                                                    "characters."),
+        [LXW_ERROR_255_STRING_LENGTH_EXCEEDED] = N_("Parameter exceeds Excel's limit of 255 "
+                                                    "characters."),
+        [LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED] = N_("String exceeds Excel's limit of 32,767 "
+                                                    "characters."),
+        [LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE] = N_("Worksheet row or column index out of "
+                                                      "range."),
+    };
+    if ((size_t)e < sizeof texts / sizeof texts[0] && texts[e])
+        return _(texts[e]);
+    return lxw_strerror(e);
+}
+
 jx_status xl_oom(xl_writer *x)
 {
     return jx_diag_error(x->d, JX_ERR_NOMEM, NULL, 0, 0, _("out of memory writing the workbook"));
@@ -122,10 +162,10 @@ jx_status xl_fail(xl_writer *x, lxw_error e, const char *what, const char *sheet
         char ref[32];
         lxw_rowcol_to_cell(ref, (lxw_row_t)row, (lxw_col_t)col);
         return jx_diag_error(x->d, st, NULL, 0, 0, _("workbook sheet '%s' cell %s: %s: %s"), sheet,
-                             ref, _(what), lxw_strerror(e));
+                             ref, _(what), xl_lxw_text(e));
     }
     return jx_diag_error(x->d, st, NULL, 0, 0, _("workbook sheet '%s': %s: %s"), sheet, _(what),
-                         lxw_strerror(e));
+                         xl_lxw_text(e));
 }
 
 /* ---- formats ----------------------------------------------------------- */
@@ -866,7 +906,7 @@ static jx_status write_cell(xl_writer *x, size_t si, lxw_worksheet *ws, size_t b
     jx_status st = xl_fail(x, e, what, s->name, (long)r0, (long)fc);
     if (c->source.path || c->source.file)
         jx_diags_add(x->d, JX_SEV_NOTE, c->source.file, c->source.line, c->source.col, NULL,
-                     _("the value of %s"), c->source.path ? c->source.path : "this field");
+                     _("the value of %s"), c->source.path ? c->source.path : _("this field"));
     return st;
 }
 
@@ -1029,7 +1069,7 @@ jx_status jx_xlsx_write_into(const jx_doc *doc, jx_fonts *fonts, jx_file_out *fi
     };
     lxw_error e = workbook_set_properties(x.wb, &props);
     if (e) {
-        st = xl_fail(&x, e, "setting document properties", "", -1, 0);
+        st = xl_fail(&x, e, N_("setting document properties"), "", -1, 0);
         goto done;
     }
     /* Lay every sheet out first: formulas and names refer across sheets. */
@@ -1051,7 +1091,7 @@ jx_status jx_xlsx_write_into(const jx_doc *doc, jx_fonts *fonts, jx_file_out *fi
     x.wb = NULL;
     if (e) {
         st = jx_diag_error(d, xl_lxw_status(e), NULL, 0, 0, _("cannot write workbook %s: %s"), path,
-                           lxw_strerror(e));
+                           xl_lxw_text(e));
         goto done;
     }
     st = jx_file_out_finish(file, d);

@@ -91,7 +91,8 @@ jx_status xl_write_data_sheet(xl_writer *x)
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, XL_DATA_SHEET);
     if (!ws)
         return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                             "cannot add workbook sheet '" XL_DATA_SHEET "'");
+                             _("cannot add workbook sheet '%s' (out of memory or invalid name)"),
+                             XL_DATA_SHEET);
     jx_style head = data_style("hei", JX_ALIGN_CENTER), body = data_style("song", JX_ALIGN_LEFT),
              num = data_style("song", JX_ALIGN_RIGHT);
     head.valign = JX_VALIGN_MIDDLE;
@@ -225,7 +226,8 @@ jx_status xl_write_record_sheet(xl_writer *x)
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, XL_RECORD_SHEET);
     if (!ws)
         return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                             "cannot add workbook sheet '" XL_RECORD_SHEET "'");
+                             _("cannot add workbook sheet '%s' (out of memory or invalid name)"),
+                             XL_RECORD_SHEET);
     lxw_error e = worksheet_write_string(ws, 0, 0, "jxgen", NULL);
     if (!e)
         e = worksheet_write_number(ws, 0, 1, 1, NULL); /* the record's format */
@@ -474,7 +476,7 @@ jx_status xl_define_names(xl_writer *x)
             if (e)
                 st = jx_diag_error(x->d, xl_lxw_status(e), NULL, 0, 0,
                                    _("workbook: cannot define the name %s for %s: %s"), name.data,
-                                   pl->path, lxw_strerror(e));
+                                   pl->path, xl_lxw_text(e));
         }
         jx_buf_free(&name);
         jx_buf_free(&ref);

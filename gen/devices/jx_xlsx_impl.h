@@ -155,6 +155,10 @@ jx_status xl_oom(xl_writer *x);
 /* jx_xlsx.c: the jx_status of a libxlsxwriter error. */
 jx_status xl_lxw_status(lxw_error e);
 
+/* jx_xlsx.c: what libxlsxwriter error e means, in the message language
+ * (jxgen's catalog; the library's own words in English).  A static string. */
+const char *xl_lxw_text(lxw_error e);
+
 /* jx_xlsx.c: reports a failed libxlsxwriter call (`what`: an N_() phrase,
  * translated when printed) on sheet `sheet` at (row, col), row < 0 when it
  * is not about a cell; returns xl_lxw_status(e). */

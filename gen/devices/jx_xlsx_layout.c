@@ -144,7 +144,7 @@ static jx_status piece_lines(xl_writer *x, const char *role, double size, const 
         *lines = m->lines;
         return JX_OK;
     }
-    const char *what = src->path ? src->path : src->label ? src->label : "workbook cell";
+    const char *what = src->path ? src->path : src->label ? src->label : _("workbook cell");
     jx_diags tmp;
     jx_diags_init(&tmp);
     jx_text_lines tl;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jx_i18n.h"
 #include "jx_include.h"
 
 /* The arena: a chain of blocks freed together. */
@@ -165,13 +166,13 @@ double jx_table_cell_inset(const jx_table *t, const jx_cell *c)
 jx_status jx_table_check(const jx_table *t, char *msg, size_t msglen)
 {
     if (t->ncols <= 0 || t->nrows < 0) {
-        snprintf(msg, msglen, "table has %d columns and %d rows", t->ncols, t->nrows);
+        snprintf(msg, msglen, _("table has %d columns and %d rows"), t->ncols, t->nrows);
         return JX_ERR_INTERNAL;
     }
     size_t n = (size_t)t->ncols * (size_t)t->nrows;
     unsigned char *cover = calloc(n ? n : 1, 1);
     if (!cover) {
-        snprintf(msg, msglen, "out of memory");
+        snprintf(msg, msglen, _("out of memory"));
         return JX_ERR_NOMEM;
     }
     jx_status st = JX_OK;
@@ -179,8 +180,9 @@ jx_status jx_table_check(const jx_table *t, char *msg, size_t msglen)
         const jx_cell *c = &t->cells[i];
         if (c->row < 0 || c->col < 0 || c->rowspan < 1 || c->colspan < 1 ||
             c->row + c->rowspan > t->nrows || c->col + c->colspan > t->ncols) {
-            snprintf(msg, msglen, "cell %zu at row %d col %d span %dx%d leaves the %dx%d grid", i,
-                     c->row, c->col, c->rowspan, c->colspan, t->nrows, t->ncols);
+            snprintf(msg, msglen,
+                     _("cell %zu at row %d col %d span %dx%d leaves the %dx%d grid"), i, c->row,
+                     c->col, c->rowspan, c->colspan, t->nrows, t->ncols);
             st = JX_ERR_INTERNAL;
             break;
         }
@@ -188,7 +190,7 @@ jx_status jx_table_check(const jx_table *t, char *msg, size_t msglen)
             for (int k = c->col; k < c->col + c->colspan; k++) {
                 unsigned char *p = &cover[(size_t)r * (size_t)t->ncols + (size_t)k];
                 if (*p) {
-                    snprintf(msg, msglen, "cell %zu overlaps another at row %d col %d", i, r, k);
+                    snprintf(msg, msglen, _("cell %zu overlaps another at row %d col %d"), i, r, k);
                     st = JX_ERR_INTERNAL;
                     break;
                 }
@@ -197,7 +199,7 @@ jx_status jx_table_check(const jx_table *t, char *msg, size_t msglen)
     }
     for (size_t i = 0; i < n && st == JX_OK; i++)
         if (!cover[i]) {
-            snprintf(msg, msglen, "grid position row %zu col %zu is not covered by any cell",
+            snprintf(msg, msglen, _("grid position row %zu col %zu is not covered by any cell"),
                      i / (size_t)t->ncols, i % (size_t)t->ncols);
             st = JX_ERR_INTERNAL;
         }

@@ -60,10 +60,15 @@ static void check_keys(checker *c, const jx_node *map, const char *const *allowe
         jx_buf valid = {0};
         for (size_t k = 0; k < n; k++)
             jx_buf_printf(&valid, "%s%s", k ? ", " : "", allowed[k]);
-        jx_diags_add(c->d, JX_SEV_ERROR, c->file, map->entries[i].key_line, map->entries[i].key_col,
-                     NULL, _("unknown key '%s' in %s%s%s%s; valid keys: %s"), map->entries[i].key,
-                     what, near ? _(" (did you mean '") : "", near ? near : "",
-                     near ? _("'?)") : "", valid.oom ? "" : jx_buf_str(&valid));
+        const char *list = valid.oom ? "" : jx_buf_str(&valid);
+        const jx_node_entry *e = &map->entries[i];
+        if (near)
+            jx_diags_add(c->d, JX_SEV_ERROR, c->file, e->key_line, e->key_col, NULL,
+                         _("unknown key '%s' in %s (did you mean '%s'?); valid keys: %s"), e->key,
+                         what, near, list);
+        else
+            jx_diags_add(c->d, JX_SEV_ERROR, c->file, e->key_line, e->key_col, NULL,
+                         _("unknown key '%s' in %s; valid keys: %s"), e->key, what, list);
         jx_buf_free(&valid);
         c->errors++;
     }
@@ -71,11 +76,11 @@ static void check_keys(checker *c, const jx_node *map, const char *const *allowe
 
 static int expect_kind(checker *c, const jx_node *n, jx_node_kind kind, const char *what)
 {
-    static const char *const names[] = {"a value", "a map", "a list"};
+    static const char *const names[] = {N_("a value"), N_("a map"), N_("a list")};
     if (n && n->kind == kind)
         return 1;
     if (n)
-        check_error(c, n, "%s must be %s", what, names[kind]);
+        check_error(c, n, "%s must be %s", what, _(names[kind]));
     return 0;
 }
 
@@ -114,7 +119,7 @@ static void read_style(checker *c, const jx_node *n, jx_style *s)
 {
     static const char *const keys[] = {"font", "size", "align", "valign", "indent",
                                        "leading", "bold", "enum_lines", NULL};
-    check_keys(c, n, keys, "a style");
+    check_keys(c, n, keys, _("a style"));
     s->font_role = JX_DEFAULT_FONT_ROLE;
     s->size_pt = JX_DEFAULT_SIZE_PT;
     s->leading = 1.2;
@@ -201,7 +206,7 @@ static void read_format(checker *c, jx_layout *l, const char *name, const jx_nod
 {
     static const char *const keys[] = {"decimals", "thousands", "percent", "zero",
                                        "suffix", "excel", NULL};
-    check_keys(c, n, keys, "a number format");
+    check_keys(c, n, keys, _("a number format"));
     memset(f, 0, sizeof *f);
     f->name = name;
     f->decimals = -1;
@@ -347,9 +352,9 @@ static void compile_cell(checker *c, const jx_layout *l, const jx_node *cell, jx
                                        "format", "numbering", NULL};
     out->at = cell;
     out->colspan = out->rowspan = 1;
-    if (!expect_kind(c, cell, JX_NODE_MAP, "a cell"))
+    if (!expect_kind(c, cell, JX_NODE_MAP, _("a cell")))
         return;
-    check_keys(c, cell, keys, "a cell");
+    check_keys(c, cell, keys, _("a cell"));
     const jx_node *text = jx_node_get(cell, "text"), *field = jx_node_get(cell, "field");
     if ((text != NULL) == (field != NULL))
         check_error(c, cell, "a cell has either text: (template words) or field: (a filing value)");
@@ -413,9 +418,9 @@ static void compile_row_item(checker *c, const jx_layout *l, const jx_node *item
                                        "band", "each", "rows", "sides", NULL};
     static const char *const side_keys[] = {"columns", "rows", NULL};
     out->at = item;
-    if (!expect_kind(c, item, JX_NODE_MAP, "a table row item"))
+    if (!expect_kind(c, item, JX_NODE_MAP, _("a table row item")))
         return;
-    check_keys(c, item, keys, "a table row item");
+    check_keys(c, item, keys, _("a table row item"));
     out->min_height_pt = read_points(c, item, "min_height", 2000, 0);
     out->header = read_switch(c, item, "header");
     out->keep_with_next = read_switch(c, item, "keep_with_next");
@@ -444,9 +449,9 @@ static void compile_row_item(checker *c, const jx_layout *l, const jx_node *item
             const jx_node *sn = sides->entries[i].value;
             jx_side_spec *side = &out->sides[i];
             side->at = sn;
-            if (!expect_kind(c, sn, JX_NODE_MAP, "a side"))
+            if (!expect_kind(c, sn, JX_NODE_MAP, _("a side")))
                 continue;
-            check_keys(c, sn, side_keys, "a side");
+            check_keys(c, sn, side_keys, _("a side"));
             const jx_node *w = jx_node_get(sn, "columns");
             double v;
             if (w && (!parse_double(w, &v) || v < 1 || v > 64 || v != (int)v))
@@ -521,7 +526,7 @@ static jx_table_spec *compile_table(checker *c, const jx_layout *l, const jx_nod
     if (!ts)
         return NULL;
     ts->at = t;
-    check_keys(c, t, keys, "a table");
+    check_keys(c, t, keys, _("a table"));
     const jx_node *cols = jx_node_get(t, "columns");
     if (!cols || cols->kind != JX_NODE_SEQ || cols->count == 0 || cols->count > 64) {
         check_error(c, cols ? cols : t, "a table needs columns: a list of 1 to 64 relative widths");
@@ -541,7 +546,7 @@ static jx_table_spec *compile_table(checker *c, const jx_layout *l, const jx_nod
             }
             if (fit) { /* a range: {min:, max:} */
                 static const char *const range_keys[] = {"min", "max", NULL};
-                check_keys(c, col, range_keys, "a column range");
+                check_keys(c, col, range_keys, _("a column range"));
                 double lo = 0, hi = 0;
                 const jx_node *v;
                 if ((v = jx_node_get(col, "min")) && (!parse_double(v, &lo) || lo < 0 || lo > 1e6))
@@ -620,11 +625,11 @@ static void compile_block(checker *c, const jx_layout *l, const jx_node *b, int 
     static const jx_style fallback = JX_DEFAULT_STYLE;
     out->at = b;
     out->style = fallback;
-    if (!expect_kind(c, b, JX_NODE_MAP, "a block"))
+    if (!expect_kind(c, b, JX_NODE_MAP, _("a block")))
         return;
     if (jx_node_get(b, "each")) {
         out->kind = JX_SPEC_EACH;
-        check_keys(c, b, each_keys, "an each: block");
+        check_keys(c, b, each_keys, _("an each: block"));
         const jx_node *blocks = jx_node_get(b, "blocks");
         out->text = jx_node_text(jx_node_get(b, "each"));
         if (!out->text)
@@ -637,7 +642,7 @@ static void compile_block(checker *c, const jx_layout *l, const jx_node *b, int 
             compile_blocks(c, l, blocks, depth + 1, &out->blocks, &out->nblocks);
         return;
     }
-    check_keys(c, b, keys, "a block");
+    check_keys(c, b, keys, _("a block"));
     const jx_node *para = jx_node_get(b, "paragraph"), *prose = jx_node_get(b, "prose"),
                   *table = jx_node_get(b, "table"), *brk = jx_node_get(b, "page_break");
     if ((para != NULL) + (prose != NULL) + (table != NULL) + (brk != NULL) != 1)
@@ -695,9 +700,9 @@ static void compile_sections(checker *c, jx_layout *l, const jx_node *secs)
     for (size_t i = 0; i < secs->count; i++) {
         const jx_node *s = secs->entries[i].value;
         jx_section_spec *sec = &l->sections[i];
-        if (!expect_kind(c, s, JX_NODE_MAP, "a section"))
+        if (!expect_kind(c, s, JX_NODE_MAP, _("a section")))
             continue;
-        check_keys(c, s, keys, "a section");
+        check_keys(c, s, keys, _("a section"));
         const char *sheet = jx_node_text(jx_node_get(s, "sheet"));
         sec->sheet = sheet ? sheet : "Sheet";
         sec->bookmark = jx_node_text(jx_node_get(s, "bookmark"));
@@ -763,11 +768,11 @@ jx_status jx_layout_load(const char *path, jx_layout **out, jx_diags *d)
     if (st != JX_OK)
         goto fail;
     checker c = {path, d, 0, 0};
-    if (!expect_kind(&c, l->root, JX_NODE_MAP, "a layout file")) {
+    if (!expect_kind(&c, l->root, JX_NODE_MAP, _("a layout file"))) {
         st = JX_ERR_LAYOUT;
         goto fail;
     }
-    check_keys(&c, l->root, keys, "the layout");
+    check_keys(&c, l->root, keys, _("the layout"));
     l->region = jx_node_text(jx_node_get(l->root, "region"));
     if (!l->region)
         check_error(&c, l->root, "a layout needs region: (the name filings select it by)");

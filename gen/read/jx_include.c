@@ -603,7 +603,7 @@ static void load_include(resolver *rs, const jx_node *at, size_t idx)
         fail_at(rs, err == EFBIG ? JX_ERR_LIMIT : err == ENOENT ? JX_ERR_FILING : JX_ERR_IO,
                 at->line, at->col,
                 "cannot read the included file %s: %s", f->path,
-                err == EFBIG ? _("larger than the limit") : strerror(err));
+                err == EFBIG ? _("larger than the limit") : jx_strerror(err));
         return;
     }
     f->hash = jx_hash_bytes(JX_HASH_INIT, buf, len);

@@ -144,9 +144,12 @@ static jx_status yaml_failure(parse_state *ps, yaml_parser_t *p)
             col = (int)p->context_mark.column + 1;
         }
     }
-    return jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, line, col, _("malformed YAML/JSON: %s%s%s"),
-                         p->problem ? _(p->problem) : _("syntax error"), p->context ? " " : "",
-                         p->context ? _(p->context) : "");
+    const char *problem = p->problem ? _(p->problem) : _("syntax error");
+    if (!p->context)
+        return jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, line, col,
+                             _("malformed YAML/JSON: %s"), problem);
+    return jx_diag_error(ps->d, JX_ERR_SYNTAX, ps->name, line, col, _("malformed YAML/JSON: %s %s"),
+                         problem, _(p->context));
 }
 
 /* The keys of a map being read, hashed, so that the duplicate-key check

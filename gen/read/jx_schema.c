@@ -188,11 +188,16 @@ static int check_fields_def(const jx_node *fields, const char *file, jx_diags *d
                 for (size_t a = 0, len = 0; spec_keys[a] && len < sizeof valid; a++)
                     len += (size_t)snprintf(valid + len, sizeof valid - len, "%s%s",
                                             a ? ", " : "", spec_keys[a]);
-                jx_diags_add(
-                    d, JX_SEV_ERROR, file, spec->entries[k].key_line, spec->entries[k].key_col,
-                    NULL, _("unknown key '%s' in the spec of field '%s'%s%s%s; valid keys: %s"),
-                    spec->entries[k].key, fields->entries[i].key, near ? _(" (did you mean '") : "",
-                    near ? near : "", near ? _("'?)") : "", valid);
+                const jx_node_entry *e = &spec->entries[k];
+                if (near)
+                    jx_diags_add(d, JX_SEV_ERROR, file, e->key_line, e->key_col, NULL,
+                                 _("unknown key '%s' in the spec of field '%s' (did you mean "
+                                   "'%s'?); valid keys: %s"),
+                                 e->key, fields->entries[i].key, near, valid);
+                else
+                    jx_diags_add(d, JX_SEV_ERROR, file, e->key_line, e->key_col, NULL,
+                                 _("unknown key '%s' in the spec of field '%s'; valid keys: %s"),
+                                 e->key, fields->entries[i].key, valid);
                 errors++;
             }
         }

@@ -1,4 +1,6 @@
-/* The status enum and its name table stay in step. */
+/* The status enum and its name table stay in step; status names and system
+ * errors in both message languages. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +10,7 @@
 
 #include "jx_diag.h"
 #include "jx_error.h"
+#include "jx_i18n.h"
 
 static void every_status_has_a_distinct_name(void **state)
 {
@@ -58,12 +61,36 @@ static void diagnostics_leave_out_an_unknown_position(void **state)
     jx_diags_free(&d);
 }
 
+static void system_errors_and_status_names_in_both_languages(void **state)
+{
+    (void)state;
+    /* English: glibc's own words. */
+    jx_i18n_init(JX_LANG_EN, JX_TEST_LOCALEDIR);
+    assert_string_equal(jx_strerror(ENOENT), "No such file or directory");
+    assert_string_equal(jx_strerror(ENOSPC), "No space left on device");
+    assert_string_equal(jx_strerror(EACCES), "Permission denied");
+    assert_string_equal(jx_status_str(JX_ERR_IO), "input/output error");
+    /* Chinese: jxgen's catalog, whatever glibc has installed. */
+    jx_i18n_init(JX_LANG_ZH, JX_TEST_LOCALEDIR);
+    assert_string_equal(jx_strerror(ENOENT), "文件或文件夹不存在");
+    assert_string_equal(jx_strerror(ENOSPC), "磁盘空间已满");
+    assert_string_equal(jx_strerror(EACCES), "没有权限");
+    assert_string_equal(jx_strerror(ENOTDIR), "路径中有一项不是文件夹");
+    assert_string_equal(jx_strerror(EROFS), "磁盘是只读的");
+    assert_string_equal(jx_status_str(JX_ERR_IO), "读写错误");
+    assert_string_equal(jx_status_str(JX_STATUS_COUNT), "未知状态");
+    /* An errno the catalog does not word is strerror()'s text, never empty. */
+    assert_true(strlen(jx_strerror(ENOTSOCK)) > 0);
+    jx_i18n_init(JX_LANG_EN, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_status_has_a_distinct_name),
         cmocka_unit_test(diagnostics_print_file_line_col),
         cmocka_unit_test(diagnostics_leave_out_an_unknown_position),
+        cmocka_unit_test(system_errors_and_status_names_in_both_languages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

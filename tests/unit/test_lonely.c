@@ -277,7 +277,10 @@ static void a_cell_is_set_smaller_to_keep_a_number_with_its_counter(void **state
     const char *num = "BIM4533839.02";
     const char *left = "服务BIM4533839.02户。";
     const char *right = "https://www.example37.gov.cn/zwgk/354053/773495/171116.html";
-    double w0 = width(f, num) + 4 + 2 * 3 + 0.5; /* 4 pt to spare: not enough for 户 */
+    /* the cell's text sits an inset in from each side: the padding (3 pt) or
+     * JX_CELL_INSET_EM of the type size, whichever is more */
+    double inset = JX_CELL_INSET_EM * SIZE > 3 ? JX_CELL_INSET_EM * SIZE : 3;
+    double w0 = width(f, num) + 4 + 2 * inset + 0.5; /* 4 pt to spare: not enough for 户 */
     jx_doc *doc = one_row(w0, left, right);
     char *trace = paginate(f, doc);
     trun r[64];

@@ -10,7 +10,6 @@
 
 #include "jx_file.h"
 #include "jx_i18n.h"
-#include "jx_include.h"
 
 /* ---- the record -------------------------------------------------------- */
 

@@ -46,6 +46,10 @@ int jx_utf8_next(const char *s, size_t len, size_t *pos, uint32_t *cp);
  * jx_utf8_decode() judges), or -1 when all of it is valid. */
 long jx_utf8_invalid_offset(const char *s, size_t n);
 
+/* The one UTF-8 encoder: writes cp (at most U+10FFFF, no surrogate) as
+ * UTF-8 into out, which has room for 4 bytes; returns the length (1..4). */
+size_t jx_utf8_encode(uint32_t cp, char *out);
+
 /* Number of characters (code points) in valid UTF-8 text. */
 size_t jx_utf8_length(const char *s, size_t n);
 

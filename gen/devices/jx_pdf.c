@@ -261,14 +261,14 @@ static jx_status face_alias(pdf_device *dev, pdf_face *pf, uint32_t cp, int32_t 
                             uint32_t *code)
 {
     for (size_t i = 0; i < pf->nalias; i++)
-        if (pf->alias_real[i] == cp && pf->alias_wid[i] == wid) {
-            *code = pf->alias_code[i];
+        if (pf->alias[i].real == cp && pf->alias[i].wid == wid) {
+            *code = pf->alias[i].code;
             return JX_OK;
         }
     uint32_t next = 0xF8FF;
     for (size_t i = 0; i < pf->nalias; i++)
-        if (pf->alias_code[i] <= next)
-            next = pf->alias_code[i] - 1;
+        if (pf->alias[i].code <= next)
+            next = pf->alias[i].code - 1;
     while (next >= 0xE000 && hb_set_has(pf->cps, next))
         next--;
     if (next < 0xE000)
@@ -276,25 +276,11 @@ static jx_status face_alias(pdf_device *dev, pdf_face *pf, uint32_t cp, int32_t 
                      : pdf_fail(dev, JX_ERR_LIMIT,
                                 "PDF device: too many characters outside the BMP in font %s",
                                 jx_face_path(pf->face));
-    size_t cap = pf->alias_cap;
-    if (pf->nalias == cap) {
-        cap = cap ? cap * 2 : 16;
-        uint32_t *r = realloc(pf->alias_real, cap * sizeof *r);
-        if (r)
-            pf->alias_real = r;
-        uint32_t *c = r ? realloc(pf->alias_code, cap * sizeof *c) : NULL;
-        if (c)
-            pf->alias_code = c;
-        int32_t *w = c ? realloc(pf->alias_wid, cap * sizeof *w) : NULL;
-        if (w)
-            pf->alias_wid = w;
-        if (!r || !c || !w)
-            return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
-        pf->alias_cap = cap;
-    }
-    pf->alias_real[pf->nalias] = cp;
-    pf->alias_code[pf->nalias] = next;
-    pf->alias_wid[pf->nalias++] = wid;
+    pdf_alias *a = jx_grow(pf->alias, &pf->alias_cap, pf->nalias, sizeof *a, 16);
+    if (!a)
+        return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
+    pf->alias = a;
+    pf->alias[pf->nalias++] = (pdf_alias){cp, next, wid};
     *code = next;
     return JX_OK;
 }
@@ -369,9 +355,8 @@ again:
             }
             if (!drawn.len)
                 jx_buf_append(&drawn, text, i);
-            char u[3] = {(char)(0xE0 | (code >> 12)), (char)(0x80 | ((code >> 6) & 0x3F)),
-                         (char)(0x80 | (code & 0x3F))};
-            jx_buf_append(&drawn, u, 3);
+            char u[4];
+            jx_buf_append(&drawn, u, jx_utf8_encode(code, u));
             cp = code;
         } else {
             if (pdf_face_real(pf, cp) != cp) {
@@ -614,11 +599,8 @@ static void pdf_destroy(jx_device *d)
     for (size_t i = 0; i < dev->nfaces; i++) {
         hb_set_destroy(dev->faces[i].cps);
         hb_blob_destroy(dev->faces[i].program);
-        free(dev->faces[i].xcid);
-        free(dev->faces[i].xgid);
-        free(dev->faces[i].alias_real);
-        free(dev->faces[i].alias_code);
-        free(dev->faces[i].alias_wid);
+        free(dev->faces[i].extra);
+        free(dev->faces[i].alias);
     }
     free(dev->faces);
     free(dev->pages);

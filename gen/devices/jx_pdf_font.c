@@ -62,8 +62,8 @@ static jx_status make_subset(pdf_device *dev, const pdf_face *pf, hb_blob_t **ou
     hb_set_t *unicodes = hb_subset_input_unicode_set(in);
     hb_set_union(unicodes, pf->cps);
     for (size_t i = 0; i < pf->nalias; i++) {
-        hb_set_del(unicodes, pf->alias_code[i]);
-        hb_set_add(unicodes, pf->alias_real[i]);
+        hb_set_del(unicodes, pf->alias[i].code);
+        hb_set_add(unicodes, pf->alias[i].real);
     }
     hb_set_t *tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
@@ -90,8 +90,8 @@ static jx_status make_subset(pdf_device *dev, const pdf_face *pf, hb_blob_t **ou
 uint32_t pdf_face_real(const pdf_face *pf, uint32_t code)
 {
     for (size_t i = 0; i < pf->nalias; i++)
-        if (pf->alias_code[i] == code)
-            return pf->alias_real[i];
+        if (pf->alias[i].code == code)
+            return pf->alias[i].real;
     return code;
 }
 
@@ -252,20 +252,22 @@ static int cmp_i32(const void *a, const void *b)
  * getting the glyph of its real character and its width, or the narrower
  * width it was drawn at) its glyph and width, and the subset's bounding
  * box. */
+typedef struct subset_glyph {
+    uint32_t cid;
+    uint32_t gid;
+    int32_t wid;              /* advance width, 1/1000 em (truncated) */
+} subset_glyph;
+
 typedef struct subset_info {
     size_t n;
-    uint32_t *cid;
-    uint32_t *gid;
-    int32_t *wid;             /* advance width, 1/1000 em (truncated) */
+    subset_glyph *glyphs;     /* by CID, ascending */
     int32_t bbox[4];          /* head xMin yMin xMax yMax, 1/1000 em (truncated) */
     int flags;                /* the font descriptor's /Flags */
 } subset_info;
 
 static void subset_info_free(subset_info *si)
 {
-    free(si->cid);
-    free(si->gid);
-    free(si->wid);
+    free(si->glyphs);
     memset(si, 0, sizeof *si);
 }
 
@@ -276,15 +278,14 @@ static int32_t per_mille(int32_t v, unsigned upem)
 
 /* Reads the subset `blob` of pf's face: fills *si, and gives each glyph no
  * drawn character maps to (components of composite glyphs) an otherwise
- * unused CID in pf->xcid / pf->xgid, CIDs 1..31 (control characters, never
+ * unused CID in pf->extra, CIDs 1..31 (control characters, never
  * drawn) first, so that the CIDSet can list every glyph of the font
  * program.  JX_ERR_FONT when the subset lacks a character or its head
  * table; JX_ERR_NOMEM, JX_ERR_LIMIT (reported). */
 static jx_status subset_glyphs(pdf_device *dev, pdf_face *pf, hb_blob_t *blob, subset_info *si)
 {
-    free(pf->xcid);
-    free(pf->xgid);
-    pf->xcid = pf->xgid = NULL;
+    free(pf->extra);
+    pf->extra = NULL;
     pf->nextra = 0;
     memset(si, 0, sizeof *si);
     hb_face_t *face = hb_face_create(blob, 0);
@@ -294,11 +295,9 @@ static jx_status subset_glyphs(pdf_device *dev, pdf_face *pf, hb_blob_t *blob, s
     unsigned count = hb_face_get_glyph_count(face);
     size_t n = hb_set_get_population(pf->cps);
     unsigned char *used = calloc(count ? count : 1, 1);
-    si->cid = malloc((n ? n : 1) * sizeof *si->cid);
-    si->gid = malloc((n ? n : 1) * sizeof *si->gid);
-    si->wid = malloc((n ? n : 1) * sizeof *si->wid);
+    si->glyphs = malloc((n ? n : 1) * sizeof *si->glyphs);
     jx_status st = JX_OK;
-    if (!used || !si->cid || !si->gid || !si->wid) {
+    if (!used || !si->glyphs) {
         st = pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -342,22 +341,21 @@ static jx_status subset_glyphs(pdf_device *dev, pdf_face *pf, hb_blob_t *blob, s
             goto done;
         }
         used[g] = 1;
-        si->cid[si->n] = c;
-        si->gid[si->n] = g;
-        si->wid[si->n] = per_mille(hb_font_get_glyph_h_advance(font, g), upem);
+        subset_glyph *sg = &si->glyphs[si->n++];
+        sg->cid = c;
+        sg->gid = g;
+        sg->wid = per_mille(hb_font_get_glyph_h_advance(font, g), upem);
         for (size_t i = 0; i < pf->nalias; i++) /* a narrowed alias */
-            if (pf->alias_code[i] == c && pf->alias_wid[i] != PDF_OWN_WIDTH)
-                si->wid[si->n] = pf->alias_wid[i];
-        si->n++;
+            if (pf->alias[i].code == c && pf->alias[i].wid != PDF_OWN_WIDTH)
+                sg->wid = pf->alias[i].wid;
     }
     size_t extra = 0;
     for (unsigned i = 0; i < count; i++)
         extra += !used[i];
     if (extra == 0)
         goto done;
-    pf->xcid = malloc(extra * sizeof *pf->xcid);
-    pf->xgid = malloc(extra * sizeof *pf->xgid);
-    if (!pf->xcid || !pf->xgid) {
+    pf->extra = malloc(extra * sizeof *pf->extra);
+    if (!pf->extra) {
         st = pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -372,8 +370,7 @@ static jx_status subset_glyphs(pdf_device *dev, pdf_face *pf, hb_blob_t *blob, s
                           jx_face_path(pf->face));
             goto done;
         }
-        pf->xcid[pf->nextra] = next++;
-        pf->xgid[pf->nextra++] = i;
+        pf->extra[pf->nextra++] = (pdf_cid_glyph){next++, i};
     }
 done:
     free(used);
@@ -410,7 +407,8 @@ static jx_status add_widths(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict cidfont, co
         int32_t *sorted = malloc(si->n * sizeof *sorted);
         if (!sorted)
             return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
-        memcpy(sorted, si->wid, si->n * sizeof *sorted);
+        for (size_t i = 0; i < si->n; i++)
+            sorted[i] = si->glyphs[i].wid;
         qsort(sorted, si->n, sizeof *sorted, cmp_i32);
         size_t best_run = 0;
         for (size_t i = 0, j; i < si->n; i = j) {
@@ -429,7 +427,7 @@ static jx_status add_widths(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict cidfont, co
         return st;
     HPDF_Array w = NULL, group = NULL;
     for (size_t i = 0; i < si->n; i++) {
-        if (si->wid[i] == best) {
+        if (si->glyphs[i].wid == best) {
             group = NULL;
             continue;
         }
@@ -441,8 +439,8 @@ static jx_status add_widths(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict cidfont, co
                              about)))
                 return st;
         }
-        if (!group || si->cid[i] != si->cid[i - 1] + 1) {
-            if ((st = pdf_hp(dev, pdf, HPDF_Array_AddNumber(w, (HPDF_INT32)si->cid[i]),
+        if (!group || si->glyphs[i].cid != si->glyphs[i - 1].cid + 1) {
+            if ((st = pdf_hp(dev, pdf, HPDF_Array_AddNumber(w, (HPDF_INT32)si->glyphs[i].cid),
                              "writing the widths of", about)))
                 return st;
             group = HPDF_Array_New(pdf->mmgr);
@@ -451,7 +449,7 @@ static jx_status add_widths(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict cidfont, co
                 (st = pdf_hp(dev, pdf, HPDF_Array_Add(w, group), "writing the widths of", about)))
                 return st;
         }
-        if ((st = pdf_hp(dev, pdf, HPDF_Array_AddNumber(group, si->wid[i]), "writing the widths of",
+        if ((st = pdf_hp(dev, pdf, HPDF_Array_AddNumber(group, si->glyphs[i].wid), "writing the widths of",
                          about)))
             return st;
     }
@@ -464,21 +462,21 @@ static jx_status add_widths(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict cidfont, co
 static jx_status add_cid_map(pdf_device *dev, HPDF_Doc pdf, HPDF_Dict cidfont, const pdf_face *pf,
                              const subset_info *si, const char *about)
 {
-    uint32_t maxcid = si->n ? si->cid[si->n - 1] : 0;
+    uint32_t maxcid = si->n ? si->glyphs[si->n - 1].cid : 0;
     for (size_t i = 0; i < pf->nextra; i++)
-        if (pf->xcid[i] > maxcid)
-            maxcid = pf->xcid[i];
+        if (pf->extra[i].cid > maxcid)
+            maxcid = pf->extra[i].cid;
     size_t n = (size_t)maxcid + 1;
     unsigned char *map = calloc(n, 2);
     if (!map)
         return pdf_fail(dev, JX_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < si->n; i++) {
-        map[2 * si->cid[i]] = (unsigned char)(si->gid[i] >> 8);
-        map[2 * si->cid[i] + 1] = (unsigned char)si->gid[i];
+        map[2 * si->glyphs[i].cid] = (unsigned char)(si->glyphs[i].gid >> 8);
+        map[2 * si->glyphs[i].cid + 1] = (unsigned char)si->glyphs[i].gid;
     }
     for (size_t i = 0; i < pf->nextra; i++) {
-        map[2 * pf->xcid[i]] = (unsigned char)(pf->xgid[i] >> 8);
-        map[2 * pf->xcid[i] + 1] = (unsigned char)pf->xgid[i];
+        map[2 * pf->extra[i].cid] = (unsigned char)(pf->extra[i].gid >> 8);
+        map[2 * pf->extra[i].cid + 1] = (unsigned char)pf->extra[i].gid;
     }
     HPDF_Dict ms = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     jx_status st = pdf_hp_ptr(dev, pdf, ms, "writing the CIDToGIDMap of", about);
@@ -693,8 +691,8 @@ jx_status pdf_finish_font(pdf_device *dev, HPDF_Doc pdf, size_t slot)
     if (!hb_set_is_empty(pf->cps))
         maxcid = hb_set_get_max(pf->cps);
     for (size_t i = 0; i < pf->nextra; i++)
-        if (pf->xcid[i] > maxcid)
-            maxcid = pf->xcid[i];
+        if (pf->extra[i].cid > maxcid)
+            maxcid = pf->extra[i].cid;
     size_t nbytes = maxcid / 8 + 1;
     unsigned char *bits = calloc(nbytes, 1);
     if (!bits)
@@ -704,7 +702,7 @@ jx_status pdf_finish_font(pdf_device *dev, HPDF_Doc pdf, size_t slot)
     while (hb_set_next(pf->cps, &c))
         set_bit(bits, c);
     for (size_t i = 0; i < pf->nextra; i++)
-        set_bit(bits, pf->xcid[i]);
+        set_bit(bits, pf->extra[i].cid);
     HPDF_Dict cidset = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     jx_status st = pdf_hp_ptr(dev, pdf, cidset, "writing the CIDSet of", about);
     if (!st && !(st = write_deflated(dev, pdf, cidset, bits, nbytes, MAP_DEFLATE_LEVEL,

@@ -25,8 +25,28 @@
 
 enum { OP_TEXT, OP_RULE };
 
-/* pdf_face.alias_wid of an alias drawn at its glyph's own width. */
+/* pdf_alias.wid of an alias drawn at its glyph's own width. */
 #define PDF_OWN_WIDTH INT32_MIN
+
+/* An alias code (Private Use Area) of a face: `code` stands for the
+ * character `real`, drawn `wid` thousandths of an em wide, or at the
+ * glyph's own width when wid is PDF_OWN_WIDTH.  A character outside the
+ * BMP is drawn under an alias at its own width; a narrowed character (a
+ * compressed punctuation mark: a run drawn with negative character
+ * spacing) under one with its narrower width, so that text extraction,
+ * which takes each glyph's box from /W and ignores the character spacing,
+ * sees no overlap. */
+/* A CID of a face's font program and the glyph (GID) it shows. */
+typedef struct pdf_cid_glyph {
+    uint32_t cid;
+    uint32_t gid;
+} pdf_cid_glyph;
+
+typedef struct pdf_alias {
+    uint32_t real;
+    uint32_t code;
+    int32_t wid;
+} pdf_alias;
 
 typedef struct pdf_op {
     int kind;
@@ -61,22 +81,13 @@ typedef struct pdf_face {
     /* Glyphs of the subset that no drawn character maps to (components of
      * composite glyphs): each gets an otherwise unused CID so that the
      * CIDSet can list every glyph of the font program (set by close()). */
-    uint32_t *xcid, *xgid;
+    pdf_cid_glyph *extra;
     size_t nextra;
     /* The font program as embedded (hb-subset's output); written by
      * embed_program(), not by libharu. */
     hb_blob_t *program;
-    /* Alias codes (Private Use Area, also in cps): alias_code[i] stands
-     * for alias_real[i], drawn alias_wid[i] thousandths of an em wide, or
-     * at the glyph's own width when alias_wid[i] is PDF_OWN_WIDTH.  A
-     * character outside the BMP is drawn under an alias at its own width;
-     * a narrowed character (a compressed punctuation mark: a run drawn
-     * with negative character spacing) under one with its narrower width,
-     * so that text extraction, which takes each glyph's box from /W and
-     * ignores the character spacing, sees no overlap. */
-    uint32_t *alias_real;
-    uint32_t *alias_code;
-    int32_t *alias_wid;
+    /* Alias codes (Private Use Area, also in cps), see pdf_alias. */
+    pdf_alias *alias;
     size_t nalias, alias_cap;
 } pdf_face;
 

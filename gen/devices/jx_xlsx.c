@@ -38,8 +38,8 @@
  * out before any is written, because formulas and names refer across
  * sheets.
  *
- * The 数据 sheet and the defined names (write_data_sheet(),
- * define_names()) are an interface for importers, documented in
+ * The 数据 sheet and the defined names (jx_xlsx_data.c: xl_write_data_sheet(),
+ * xl_define_names()) are an interface for importers, documented in
  * docs/workbook-import.md: change them only together with it.
  *
  * The workbook is deterministic: libxlsxwriter stamps zip entries with a
@@ -71,29 +71,6 @@ static const struct {
     {"kai", "楷体_GB2312"},
 };
 
-/* Appends cp as UTF-8 to out; returns the number of bytes (1..4). */
-static size_t utf8_encode(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    } else if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    } else if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Simple case folding for sheet-name comparison: ASCII, Latin-1, Greek,
  * Cyrillic and full-width Latin capitals (Excel compares names without
  * regard to case; CJK has none). */
@@ -111,7 +88,7 @@ static uint32_t fold_case(uint32_t cp)
 /* ---- errors ------------------------------------------------------------ */
 
 /* Maps a libxlsxwriter error to a jx_status. */
-static jx_status lxw_status(lxw_error e)
+jx_status xl_lxw_status(lxw_error e)
 {
     switch (e) {
     case LXW_NO_ERROR:
@@ -137,10 +114,10 @@ jx_status xl_oom(xl_writer *x)
 
 /* Reports a failed libxlsxwriter call on sheet `sheet` at (row, col) (row
  * < 0: not about a cell) and returns the mapped status. */
-static jx_status lxw_fail(xl_writer *x, lxw_error e, const char *what, const char *sheet,
-                          long row, long col)
+jx_status xl_fail(xl_writer *x, lxw_error e, const char *what, const char *sheet, long row,
+                  long col)
 {
-    jx_status st = lxw_status(e);
+    jx_status st = xl_lxw_status(e);
     if (row >= 0) {
         char ref[32];
         lxw_rowcol_to_cell(ref, (lxw_row_t)row, (lxw_col_t)col);
@@ -181,8 +158,8 @@ static int same_num_format(const char *a, const char *b)
 /* Returns the workbook format for a cell of style `st`, created on first
  * use and shared by every later cell with the same properties; NULL when
  * out of memory.  num_format NULL means General. */
-static lxw_format *get_format(xl_writer *x, const jx_style *st, int border, int locked,
-                              const char *num_format)
+lxw_format *xl_get_format(xl_writer *x, const jx_style *st, int border, int locked,
+                          const char *num_format)
 {
     xl_format key = {
         .font = font_index(st->font_role),
@@ -242,7 +219,7 @@ static char *folded_name(const uint32_t *cps, size_t n)
     if (!s)
         return NULL;
     for (size_t i = 0; i < n; i++)
-        p += utf8_encode(fold_case(cps[i]), p);
+        p += jx_utf8_encode(fold_case(cps[i]), p);
     *p = '\0';
     return s;
 }
@@ -349,7 +326,7 @@ static jx_status sheet_name(xl_writer *x, const char *want, char **out)
         goto done;
     char *p = name;
     for (size_t i = 0; i < m; i++)
-        p += utf8_encode(cand[i], p);
+        p += jx_utf8_encode(cand[i], p);
     *p = '\0';
     st = take_name(x, folded);
     folded = NULL;
@@ -367,7 +344,7 @@ done:
 
 /* ---- number cells ------------------------------------------------------ */
 
-static int is_digit(char c)
+int xl_is_digit(char c)
 {
     return c >= '0' && c <= '9';
 }
@@ -467,7 +444,7 @@ static int shown_format(const char *shown, const char *layout_fmt, char *buf, si
  * keeps its 0, 12.5% is 0.0%, not the layout's General or 0%); the string
  * is interned in the writer and lives as long as it.  An EMPTY cell gets
  * the layout's format, for what a clerk types. */
-static const char *cell_num_format(xl_writer *x, const jx_cell *c)
+const char *xl_cell_num_format(xl_writer *x, const jx_cell *c)
 {
     if (c->kind != JX_CELL_NUMBER && c->kind != JX_CELL_EMPTY)
         return NULL;
@@ -512,8 +489,6 @@ static int format_is_percent(const char *f)
     return 0;
 }
 
-enum { XL_NUM_NONE, XL_NUM_AMOUNT, XL_NUM_PERCENT };
-
 static int unit_is_percent(const char *unit)
 {
     return unit && (strcmp(unit, "%") == 0 || strcmp(unit, "％") == 0);
@@ -523,7 +498,7 @@ static int unit_is_percent(const char *unit)
  * number format shows a percentage or its unit is "%"; XL_NUM_AMOUNT for
  * any other NUMBER cell and for an EMPTY cell with a number format or a
  * unit (a blank amount); else XL_NUM_NONE (text, template labels). */
-static int number_kind(const jx_cell *c)
+int xl_number_kind(const jx_cell *c)
 {
     const char *unit = c->source.unit;
     int has_unit = unit && *unit;
@@ -535,7 +510,7 @@ static int number_kind(const jx_cell *c)
     return XL_NUM_AMOUNT;
 }
 
-static int is_formula(const jx_cell *c)
+int xl_is_formula(const jx_cell *c)
 {
     return c->kind == JX_CELL_NUMBER && c->formula && *c->formula;
 }
@@ -544,7 +519,7 @@ static int is_formula(const jx_cell *c)
  * unlocked so that a clerk can edit it on the protected sheet. */
 static int is_locked(const jx_cell *c)
 {
-    return c->kind == JX_CELL_LABEL || is_formula(c);
+    return c->kind == JX_CELL_LABEL || xl_is_formula(c);
 }
 
 /* Adds the data validation of a number cell over rows [r0, r1] x columns
@@ -599,7 +574,7 @@ static int cmp_place(const void *a, const void *b)
 }
 
 /* Records where every value cell of every laid-out sheet is (x->places in
- * document order, x->by_path sorted for find_place()), then the filing
+ * document order, x->by_path sorted for xl_find_place()), then the filing
  * values only template texts show (jx_cell.refs, jx_block.refs), after them. */
 static jx_status index_places(xl_writer *x)
 {
@@ -671,7 +646,7 @@ static jx_status index_places(xl_writer *x)
 
 /* The first cell (in document order) that shows filing field path[0..len),
  * or NULL. */
-static const xl_place *find_place(const xl_writer *x, const char *path, size_t len)
+const xl_place *xl_find_place(const xl_writer *x, const char *path, size_t len)
 {
     size_t lo = 0, hi = x->nplaces;
     while (lo < hi) {
@@ -692,7 +667,7 @@ static const xl_place *find_place(const xl_writer *x, const char *path, size_t l
 }
 
 /* Appends 'name'! with apostrophes doubled. */
-static void append_sheet_prefix(jx_buf *b, const char *name)
+void xl_append_sheet_prefix(jx_buf *b, const char *name)
 {
     jx_buf_puts(b, "'");
     for (const char *p = name; *p; p++) {
@@ -707,12 +682,12 @@ static void append_sheet_prefix(jx_buf *b, const char *name)
 /* Appends the reference of cell (row, col) of sheet `to` as written on
  * sheet `from`: "C12" on the same sheet, "'Sheet'!C12" on another;
  * "$C$12" when abs is set. */
-static void append_ref(jx_buf *b, const xl_writer *x, size_t from, size_t to, lxw_row_t row,
-                       lxw_col_t col, int abs)
+void xl_append_ref(jx_buf *b, const xl_writer *x, size_t from, size_t to, lxw_row_t row,
+                   lxw_col_t col, int abs)
 {
     char ref[32];
     if (from != to)
-        append_sheet_prefix(b, x->sheets[to].name);
+        xl_append_sheet_prefix(b, x->sheets[to].name);
     if (abs)
         lxw_rowcol_to_cell_abs(ref, row, col, 1, 1);
     else
@@ -732,7 +707,7 @@ static jx_status formula_error(xl_writer *x, const jx_cell *c, const char *why)
 
 /* Rewrites the formula of cell c (on sheet `here`) into an Excel formula
  * with a leading '=': every {path} becomes the reference of the first cell
- * that shows filing field `path` (find_place()), on this sheet or another;
+ * that shows filing field `path` (xl_find_place()), on this sheet or another;
  * text inside "..." string literals is copied unchanged.  Returns JX_OK and
  * the formula (malloc'd) in *out, or JX_ERR_XLSX with a message naming an
  * unknown or malformed placeholder (JX_ERR_NOMEM when out of memory). */
@@ -754,7 +729,7 @@ static jx_status resolve_formula(xl_writer *x, size_t here, const jx_cell *c, ch
                 st = formula_error(x, c, N_("has a '{' without its '}'"));
                 break;
             }
-            const xl_place *pl = len ? find_place(x, p + 1, len) : NULL;
+            const xl_place *pl = len ? xl_find_place(x, p + 1, len) : NULL;
             if (!pl) {
                 st = jx_diag_error(x->d, JX_ERR_XLSX, c->source.file, c->source.line,
                                    c->source.col,
@@ -764,7 +739,7 @@ static jx_status resolve_formula(xl_writer *x, size_t here, const jx_cell *c, ch
                                    c->formula, (int)len, p + 1, (int)len, p + 1);
                 break;
             }
-            append_ref(&b, x, here, pl->sheet, pl->row, pl->col, 0);
+            xl_append_ref(&b, x, here, pl->sheet, pl->row, pl->col, 0);
             p = close + 1;
             continue;
         } else if (!in_str && *p == '}') {
@@ -788,7 +763,7 @@ static jx_status resolve_formula(xl_writer *x, size_t here, const jx_cell *c, ch
 
 /* The cell's paragraphs joined with '\n' (malloc'd), or NULL when out of
  * memory. */
-static char *join_paras(const jx_paragraph *paras, size_t npara)
+char *xl_join_paras(const jx_paragraph *paras, size_t npara)
 {
     size_t n = 1;
     for (size_t i = 0; i < npara; i++)
@@ -809,23 +784,14 @@ static char *join_paras(const jx_paragraph *paras, size_t npara)
 
 /* Writes text into rows [r0, r1] x columns [c0, c1] (merged when more than
  * one cell) as a string, whatever it looks like. */
-static lxw_error put_text(lxw_worksheet *ws, lxw_row_t r0, lxw_col_t c0, lxw_row_t r1,
-                          lxw_col_t c1, const char *text, lxw_format *fmt)
+lxw_error xl_put_text(lxw_worksheet *ws, lxw_row_t r0, lxw_col_t c0, lxw_row_t r1, lxw_col_t c1,
+                      const char *text, lxw_format *fmt)
 {
     if (r0 != r1 || c0 != c1)
         return worksheet_merge_range(ws, r0, c0, r1, c1, text, fmt);
     if (!*text)
         return worksheet_write_blank(ws, r0, c0, fmt);
     return worksheet_write_string(ws, r0, c0, text, fmt);
-}
-
-/* Sum of the heights of layout rows [a, b) of s. */
-static double rows_pt(const xl_sheet *s, size_t a, size_t b)
-{
-    double h = 0;
-    for (size_t r = a; r < b; r++)
-        h += s->lrow_pt[r];
-    return h;
 }
 
 /* Writes one table cell of sheet si: labels and text as strings, numbers
@@ -843,23 +809,24 @@ static jx_status write_cell(xl_writer *x, size_t si, lxw_worksheet *ws, size_t b
     size_t end = xl_piece_end(s, a, z);
     lxw_row_t r0 = (lxw_row_t)s->fin[a], r1 = (lxw_row_t)s->fin[end - 1];
     lxw_col_t fc = (lxw_col_t)c0, lc = (lxw_col_t)(c1 - 1);
-    int kind = number_kind(c);
-    lxw_format *fmt = get_format(x, &c->style, t->border_pt > 0, is_locked(c), cell_num_format(x, c));
+    int kind = xl_number_kind(c);
+    lxw_format *fmt =
+        xl_get_format(x, &c->style, t->border_pt > 0, is_locked(c), xl_cell_num_format(x, c));
     if (!fmt)
         return xl_oom(x);
     lxw_error e;
     const char *what = N_("writing a value");
     if (c->kind == JX_CELL_LABEL || c->kind == JX_CELL_TEXT) {
-        char *text = join_paras(c->paras, c->npara);
+        char *text = xl_join_paras(c->paras, c->npara);
         if (!text)
             return xl_oom(x);
-        e = put_text(ws, r0, fc, r1, lc, text, fmt);
+        e = xl_put_text(ws, r0, fc, r1, lc, text, fmt);
         free(text);
     } else {
-        e = put_text(ws, r0, fc, r1, lc, "", fmt);
+        e = xl_put_text(ws, r0, fc, r1, lc, "", fmt);
         if (e == LXW_NO_ERROR && c->kind == JX_CELL_NUMBER) {
             double v = jx_decimal_to_double(c->number);
-            if (is_formula(c)) {
+            if (xl_is_formula(c)) {
                 char *f = NULL;
                 jx_status st = resolve_formula(x, si, c, &f);
                 if (st != JX_OK)
@@ -872,120 +839,41 @@ static jx_status write_cell(xl_writer *x, size_t si, lxw_worksheet *ws, size_t b
             }
         }
     }
-    if (e == LXW_NO_ERROR && kind != XL_NUM_NONE && !is_formula(c)) {
+    if (e == LXW_NO_ERROR && kind != XL_NUM_NONE && !xl_is_formula(c)) {
         e = add_validation(ws, r0, fc, r1, lc, c, kind);
         what = N_("adding data validation");
     }
     /* The rest of a label or text a printed page split (numbers never
      * are): its text again where it fits, as the PDF repeats it, locked (the
      * field is edited in its first part, the cell the 数据 sheet names). */
-    lxw_format *rest = end <= z ? get_format(x, &c->style, t->border_pt > 0, 1, NULL) : NULL;
+    lxw_format *rest = end <= z ? xl_get_format(x, &c->style, t->border_pt > 0, 1, NULL) : NULL;
     if (end <= z && !rest)
         return xl_oom(x);
     for (size_t p = end; e == LXW_NO_ERROR && p <= z; p = end) {
         end = xl_piece_end(s, p, z);
         char *text = NULL;
         if ((c->kind == JX_CELL_LABEL || c->kind == JX_CELL_TEXT) &&
-            rows_pt(s, p, end) >= s->need[block][(size_t)(c - t->cells)] &&
-            !(text = join_paras(c->paras, c->npara)))
+            xl_rows_pt(s, p, end) >= s->need[block][(size_t)(c - t->cells)] &&
+            !(text = xl_join_paras(c->paras, c->npara)))
             return xl_oom(x);
-        e = put_text(ws, (lxw_row_t)s->fin[p], fc, (lxw_row_t)s->fin[end - 1], lc,
-                     text ? text : "", rest);
+        e = xl_put_text(ws, (lxw_row_t)s->fin[p], fc, (lxw_row_t)s->fin[end - 1], lc,
+                        text ? text : "", rest);
         free(text);
         what = N_("writing a label continued on a new page");
     }
     if (e == LXW_NO_ERROR)
         return JX_OK;
-    jx_status st = lxw_fail(x, e, what, s->name, (long)r0, (long)fc);
+    jx_status st = xl_fail(x, e, what, s->name, (long)r0, (long)fc);
     if (c->source.path || c->source.file)
         jx_diags_add(x->d, JX_SEV_NOTE, c->source.file, c->source.line, c->source.col, NULL,
                      _("the value of %s"), c->source.path ? c->source.path : "this field");
     return st;
 }
 
-/* Converts a page-number template ("第 {page} 页 共 {pages} 页") into an
- * Excel footer centred on the page ("&C第 &P 页 共 &N 页"): {page} -> &P,
- * {pages} -> &N, '&' -> "&&".  Returns 0 when it does not fit in n bytes
- * (Excel allows 255 characters). */
-static int footer_code(const char *tmpl, char *out, size_t n)
-{
-    size_t o = 0;
-    const char *lead = "&C";
-    for (const char *p = lead; *p; p++)
-        out[o++] = *p;
-    for (const char *p = tmpl; *p;) {
-        const char *rep = NULL;
-        size_t skip = 1;
-        char one[2] = {*p, '\0'};
-        if (strncmp(p, "{pages}", 7) == 0)
-            rep = "&N", skip = 7;
-        else if (strncmp(p, "{page}", 6) == 0)
-            rep = "&P", skip = 6;
-        else if (*p == '&')
-            rep = "&&";
-        else
-            rep = one;
-        size_t k = strlen(rep);
-        if (o + k + 1 > n)
-            return 0;
-        memcpy(out + o, rep, k);
-        o += k;
-        p += skip;
-    }
-    out[o] = '\0';
-    return 1;
-}
-
-/* Sets the footer of ws from a page-number template (see footer_code()),
- * centred in the bottom margin of bottom_in inches. */
-static jx_status set_footer(xl_writer *x, const char *sheet, lxw_worksheet *ws, const char *tmpl,
-                            double bottom_in)
-{
-    char footer[LXW_HEADER_FOOTER_MAX];
-    if (!footer_code(tmpl, footer, sizeof footer)) {
-        jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-footer",
-                     _("workbook sheet '%s': the page number format is too long for an "
-                     "Excel footer; no page numbers"), sheet);
-        return JX_OK;
-    }
-    lxw_header_footer_options opt = {0};
-    opt.margin = bottom_in > 0 && bottom_in / 2 < 0.3 ? bottom_in / 2 : 0.3;
-    lxw_error e = worksheet_set_footer_opt(ws, footer, &opt);
-    return e ? lxw_fail(x, e, N_("setting the footer"), sheet, -1, 0) : JX_OK;
-}
-
-/* Page set-up of a section's sheet as the paper form: A4, orientation,
- * margins, one page wide, centred, the page breaks of xl_layout_pages()
- * (each page that continues a table starts with copies of its header rows:
- * no print titles, which a sheet has one of), page numbers in the footer,
- * and the form as the print area. */
-static jx_status setup_page(xl_writer *x, xl_sheet *s, lxw_worksheet *ws)
-{
-    const jx_page_setup *pg = &s->sec->page;
-    worksheet_set_paper(ws, 9);
-    if (pg->landscape)
-        worksheet_set_landscape(ws);
-    else
-        worksheet_set_portrait(ws);
-    worksheet_set_margins(ws, pg->margin_left_pt / 72.0, pg->margin_right_pt / 72.0,
-                          pg->margin_top_pt / 72.0, pg->margin_bottom_pt / 72.0);
-    worksheet_fit_to_pages(ws, 1, 0);
-    worksheet_center_horizontally(ws);
-    lxw_error e;
-    if (s->nbreaks && (e = worksheet_set_h_pagebreaks(ws, s->breaks)))
-        return lxw_fail(x, e, N_("setting page breaks"), s->name, -1, 0);
-    if (s->nrows > 0 && s->ncols > 0 &&
-        (e = worksheet_print_area(ws, 0, 0, (lxw_row_t)(s->nrows - 1), (lxw_col_t)(s->ncols - 1))))
-        return lxw_fail(x, e, N_("setting the print area"), s->name, -1, 0);
-    if (pg->page_number_format && *pg->page_number_format)
-        return set_footer(x, s->name, ws, pg->page_number_format, pg->margin_bottom_pt / 72.0);
-    return JX_OK;
-}
-
 /* Protects a sheet without a password: locked cells cannot be changed,
  * unlocked ones can; rows and columns may still be resized (a clerk's
  * longer text needs a taller row), and on the 数据 sheet the filter used. */
-static void protect(lxw_worksheet *ws, int autofilter)
+void xl_protect(lxw_worksheet *ws, int autofilter)
 {
     lxw_protection prot;
     memset(&prot, 0, sizeof prot);
@@ -1033,75 +921,6 @@ static jx_status plan_section(xl_writer *x, size_t index)
     return xl_layout_pages(x, s);
 }
 
-/* What each_copy_cell() calls for cell k of table block `block`, copied
- * over its layout rows [a, z] as sheet rows [r0, r1]. */
-typedef jx_status (*xl_copy_fn)(xl_writer *x, void *arg, const xl_sheet *s, size_t block,
-                                size_t k, size_t a, size_t z, lxw_row_t r0, lxw_row_t r1);
-
-/* Calls fn for each cell a copy of header rows (xl_copy) shows: every cell
- * of the table over those rows, clipped to them.  Returns fn's first
- * failure, else JX_OK. */
-
-static jx_status each_copy_cell(xl_writer *x, void *arg, const xl_sheet *s, xl_copy_fn fn)
-{
-    for (size_t ci = 0; ci < s->ncopies; ci++) {
-        const xl_copy *cp = &s->copies[ci];
-        const jx_table *t = s->sec->blocks[cp->block].table;
-        size_t top = s->fin[cp->before] - cp->nrows; /* sheet row of layout row cp->lfirst */
-        size_t lend = cp->lfirst + cp->nrows - 1;
-        for (size_t k = 0; k < t->ncells; k++) {
-            const jx_cell *c = &t->cells[k];
-            if (c->row > cp->last || c->row + c->rowspan - 1 < cp->first)
-                continue;
-            size_t a, z;
-            xl_cell_rows(s, cp->block, c, &a, &z);
-            if (a < cp->lfirst)
-                a = cp->lfirst;
-            if (z > lend)
-                z = lend;
-            jx_status st = fn(x, arg, s, cp->block, k, a, z,
-                              (lxw_row_t)(top + (a - cp->lfirst)),
-                              (lxw_row_t)(top + (z - cp->lfirst)));
-            if (st != JX_OK)
-                return st;
-        }
-    }
-    return JX_OK;
-}
-
-/* Writes one cell of a header copy: locked (the field is edited where the
- * form has it, and the 数据 sheet names that cell), its text where it fits
- * the copied rows, a number as a number. */
-static jx_status write_copy_cell(xl_writer *x, void *arg, const xl_sheet *s, size_t block,
-                                 size_t k, size_t a, size_t z, lxw_row_t r0, lxw_row_t r1)
-{
-    lxw_worksheet *ws = arg;
-    const jx_table *t = s->sec->blocks[block].table;
-    const jx_cell *c = &t->cells[k];
-    int c0, c1;
-    xl_cell_cols(s, block, c, &c0, &c1);
-    int number = c->kind == JX_CELL_NUMBER;
-    lxw_format *fmt = get_format(x, &c->style, t->border_pt > 0, 1,
-                                 number ? cell_num_format(x, c) : NULL);
-    if (!fmt)
-        return xl_oom(x);
-    char *text = NULL;
-    if (!number && rows_pt(s, a, z + 1) >= s->need[block][k] &&
-        !(text = join_paras(c->paras, c->npara)))
-        return xl_oom(x);
-    lxw_error e = put_text(ws, r0, (lxw_col_t)c0, r1, (lxw_col_t)(c1 - 1), text ? text : "", fmt);
-    free(text);
-    if (e == LXW_NO_ERROR && number)
-        e = worksheet_write_number(ws, r0, (lxw_col_t)c0, jx_decimal_to_double(c->number), fmt);
-    return e ? lxw_fail(x, e, N_("copying a header row"), s->name, (long)r0, c0) : JX_OK;
-}
-
-/* Writes the header copies of sheet si (see xl_layout_pages()). */
-static jx_status write_copies(xl_writer *x, size_t si, lxw_worksheet *ws)
-{
-    return each_copy_cell(x, ws, &x->sheets[si], write_copy_cell);
-}
-
 /* Writes the laid-out sheet x->sheets[index]. */
 static jx_status write_sheet(xl_writer *x, size_t index)
 {
@@ -1117,22 +936,22 @@ static jx_status write_sheet(xl_writer *x, size_t index)
     for (int c = 0; c < s->ncols; c++)
         if ((e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, xl_px_to_width(s->col_px[c]),
                                       NULL)))
-            return lxw_fail(x, e, N_("setting a column width"), s->name, -1, 0);
+            return xl_fail(x, e, N_("setting a column width"), s->name, -1, 0);
     for (size_t r = 0; r < s->nrows; r++)
         if ((e = worksheet_set_row(ws, (lxw_row_t)r, s->row_pt[r], NULL)))
-            return lxw_fail(x, e, N_("setting a row height"), s->name, (long)r, 0);
+            return xl_fail(x, e, N_("setting a row height"), s->name, (long)r, 0);
     for (size_t i = 0; i < sec->nblocks; i++) {
         const jx_block *blk = &sec->blocks[i];
         if (blk->kind == JX_BLOCK_PARAGRAPH) {
             lxw_row_t r0 = (lxw_row_t)s->fin[s->trow[i][0]];
             lxw_row_t r1 = (lxw_row_t)s->fin[s->trow[i][1] - 1];
-            lxw_format *fmt = get_format(x, &blk->style, 0, 1, NULL);
+            lxw_format *fmt = xl_get_format(x, &blk->style, 0, 1, NULL);
             if (!fmt)
                 return xl_oom(x);
-            e = put_text(ws, r0, 0, r1, (lxw_col_t)(s->ncols - 1),
-                         blk->para.text ? blk->para.text : "", fmt);
+            e = xl_put_text(ws, r0, 0, r1, (lxw_col_t)(s->ncols - 1),
+                            blk->para.text ? blk->para.text : "", fmt);
             if (e)
-                return lxw_fail(x, e, N_("writing a paragraph"), s->name, (long)r0, 0);
+                return xl_fail(x, e, N_("writing a paragraph"), s->name, (long)r0, 0);
         } else if (blk->kind == JX_BLOCK_TABLE) {
             for (size_t k = 0; k < blk->table->ncells; k++)
                 if ((st = write_cell(x, index, ws, i, blk->table, &blk->table->cells[k])) !=
@@ -1140,478 +959,10 @@ static jx_status write_sheet(xl_writer *x, size_t index)
                     return st;
         }
     }
-    if ((st = write_copies(x, index, ws)) != JX_OK)
+    if ((st = xl_write_copies(x, index, ws)) != JX_OK)
         return st;
-    protect(ws, 0);
-    return setup_page(x, s, ws);
-}
-
-/* ---- the 数据 sheet ----------------------------------------------------- */
-
-#define XL_DATA_SHEET "数据"
-#define XL_DATA_SIZE 10.5
-
-/* Its columns: heading and Excel width (characters of the default font). */
-static const struct {
-    const char *head;
-    double width;
-} k_data_cols[] = {
-    {"路径", 28}, {"名称", 22}, {"单位", 7}, {"值", 64}, {"类型", 7}, {"工作表", 20}, {"单元格", 9},
-};
-/* The unit stands before the value: a field is described (path, label,
- * unit) before it is given. */
-enum { DC_PATH, DC_LABEL, DC_UNIT, DC_VALUE, DC_KIND, DC_SHEET, DC_CELL, DC_COUNT };
-
-/* Pixel width of an Excel column width w (see the top of the file). */
-static int width_px(double w)
-{
-    return w >= 1 ? (int)(w * XL_DIGIT_PX + 0.5) + XL_COL_PAD_PX
-                  : (int)(w * (XL_DIGIT_PX + XL_COL_PAD_PX) + 0.5);
-}
-
-static jx_style data_style(const char *role, jx_halign h)
-{
-    jx_style st;
-    memset(&st, 0, sizeof st);
-    st.font_role = role;
-    st.size_pt = XL_DATA_SIZE;
-    st.halign = h;
-    st.valign = JX_VALIGN_TOP;
-    st.leading = 1.0;
-    return st;
-}
-
-/* The 类型 of a value cell on the 数据 sheet. */
-static const char *data_kind(const jx_cell *c)
-{
-    if (is_formula(c))
-        return "公式";
-    if (c->kind == JX_CELL_NUMBER)
-        return "数值";
-    if (c->kind == JX_CELL_TEXT)
-        return "文本";
-    return "空白";
-}
-
-/* Writes one string of the 数据 sheet and adds the height it needs (points)
- * at column col's width to *h (the largest so far). */
-static jx_status data_text(xl_writer *x, lxw_worksheet *ws, lxw_row_t r, int col,
-                           const char *text, lxw_format *fmt, const jx_style *st,
-                           const jx_source *src, double *h)
-{
-    lxw_error e = *text ? worksheet_write_string(ws, r, (lxw_col_t)col, text, fmt)
-                        : worksheet_write_blank(ws, r, (lxw_col_t)col, fmt);
-    if (e)
-        return lxw_fail(x, e, N_("writing the data sheet"), XL_DATA_SHEET, (long)r, col);
-    jx_paragraph para = {JX_PARA_TEXT, text};
-    double need;
-    jx_status s = xl_measure(x, st, &para, 1, width_px(k_data_cols[col].width) * XL_PT_PER_PX, src,
-                          &need, NULL);
-    if (s == JX_OK && need > *h)
-        *h = need;
-    return s;
-}
-
-/* The 数据 sheet: one row per filing field shown on the form, in the order
- * of the form (see docs/workbook-import.md): path, label, value (a number
- * for numbers, the text for text), unit, type, and the sheet and cell
- * (top-left of a merged range) where the form shows it; a field shown in
- * several cells lists its first.  Locked and protected, with a filter. */
-static jx_status write_data_sheet(xl_writer *x)
-{
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, XL_DATA_SHEET);
-    if (!ws)
-        return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                             "cannot add workbook sheet '" XL_DATA_SHEET "'");
-    jx_style head = data_style("hei", JX_ALIGN_CENTER), body = data_style("song", JX_ALIGN_LEFT),
-             num = data_style("song", JX_ALIGN_RIGHT);
-    head.valign = JX_VALIGN_MIDDLE;
-    lxw_format *fhead = get_format(x, &head, 1, 1, NULL), *fbody = get_format(x, &body, 1, 1, NULL);
-    if (!fhead || !fbody)
-        return xl_oom(x);
-    lxw_error e;
-    jx_status st;
-    for (int c = 0; c < DC_COUNT; c++) {
-        if ((e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, k_data_cols[c].width, NULL)) ||
-            (e = worksheet_write_string(ws, 0, (lxw_col_t)c, k_data_cols[c].head, fhead)))
-            return lxw_fail(x, e, N_("writing the data sheet"), XL_DATA_SHEET, 0, c);
-    }
-    if ((e = worksheet_set_row(ws, 0, xl_min_line(XL_DATA_SIZE) + 2 * XL_PAD_Y_PT, NULL)))
-        return lxw_fail(x, e, N_("writing the data sheet"), XL_DATA_SHEET, 0, 0);
-    lxw_row_t r = 0;
-    for (size_t i = 0; i < x->nplaces; i++) {
-        const xl_place *pl = &x->places[i];
-        const jx_cell *c = pl->cell;
-        if (find_place(x, pl->path, strlen(pl->path)) != pl)
-            continue; /* shown again: listed at its first cell */
-        if (r + 1 > LXW_ROW_MAX - 1)
-            return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                                 _("the data sheet would need more than %d rows"), LXW_ROW_MAX);
-        r++;
-        double h = xl_min_line(XL_DATA_SIZE) + 2 * XL_PAD_Y_PT;
-        char ref[32];
-        lxw_rowcol_to_cell(ref, pl->row, pl->col);
-        const char *texts[DC_COUNT] = {
-            [DC_PATH] = pl->path,
-            [DC_LABEL] = c->source.label ? c->source.label : "",
-            [DC_UNIT] = c->source.unit ? c->source.unit : "",
-            [DC_VALUE] = NULL,
-            [DC_KIND] = pl->in_text ? "模板" : data_kind(c),
-            [DC_SHEET] = x->sheets[pl->sheet].name,
-            [DC_CELL] = ref,
-        };
-        for (int col = 0; col < DC_COUNT; col++) {
-            if (col == DC_VALUE)
-                continue;
-            if ((st = data_text(x, ws, r, col, texts[col], fbody, &body, &c->source, &h)))
-                return st;
-        }
-        if (c->kind == JX_CELL_NUMBER) {
-            lxw_format *fnum = get_format(x, &num, 1, 1, cell_num_format(x, c));
-            if (!fnum)
-                return xl_oom(x);
-            if ((e = worksheet_write_number(ws, r, DC_VALUE, jx_decimal_to_double(c->number),
-                                            fnum)))
-                return lxw_fail(x, e, N_("writing the data sheet"), XL_DATA_SHEET, (long)r, DC_VALUE);
-        } else {
-            char *text = c->kind == JX_CELL_TEXT ? join_paras(c->paras, c->npara) : NULL;
-            if (c->kind == JX_CELL_TEXT && !text)
-                return xl_oom(x);
-            st = data_text(x, ws, r, DC_VALUE, text ? text : "", fbody, &body, &c->source, &h);
-            free(text);
-            if (st)
-                return st;
-        }
-        double px = ceil(h / XL_PT_PER_PX - 1e-9);
-        if ((e = worksheet_set_row(ws, r, px * XL_PT_PER_PX > XL_MAX_ROW_PT ? XL_MAX_ROW_PT
-                                                                          : px * XL_PT_PER_PX,
-                                   NULL)))
-            return lxw_fail(x, e, N_("writing the data sheet"), XL_DATA_SHEET, (long)r, 0);
-    }
-    worksheet_freeze_panes(ws, 1, 0);
-    if ((e = worksheet_autofilter(ws, 0, 0, r, DC_COUNT - 1)))
-        return lxw_fail(x, e, N_("adding the filter"), XL_DATA_SHEET, -1, 0);
-    protect(ws, 1);
-    worksheet_set_paper(ws, 9);
-    worksheet_set_landscape(ws);
-    worksheet_set_margins(ws, 0.5, 0.5, 0.75, 0.75);
-    worksheet_fit_to_pages(ws, 1, 0);
-    if ((e = worksheet_repeat_rows(ws, 0, 0)) ||
-        (e = worksheet_print_area(ws, 0, 0, r, DC_COUNT - 1)))
-        return lxw_fail(x, e, N_("setting up the page"), XL_DATA_SHEET, -1, 0);
-    return set_footer(x, XL_DATA_SHEET, ws, "第 {page} 页 共 {pages} 页", 0.75);
-}
-
-/* ---- the record sheet (for jxgen import) ------------------------------ */
-
-#define XL_RECORD_SHEET "jxgen"
-#define XL_RECORD_CHUNK 8000 /* bytes of text per cell (Excel holds 32767 characters) */
-
-/* Writes text into row r from column col on, in cells of at most
- * XL_RECORD_CHUNK bytes cut at character boundaries (a long goal is longer
- * than one Excel cell holds). */
-static jx_status record_text(xl_writer *x, lxw_worksheet *ws, lxw_row_t r, int col,
-                             const char *text)
-{
-    size_t n = strlen(text), at = 0;
-    do {
-        size_t k = n - at > XL_RECORD_CHUNK ? XL_RECORD_CHUNK : n - at;
-        while (k < n - at && k > 0 && ((unsigned char)text[at + k] & 0xC0) == 0x80)
-            k--;
-        char *piece = malloc(k + 1);
-        if (!piece)
-            return xl_oom(x);
-        memcpy(piece, text + at, k);
-        piece[k] = '\0';
-        lxw_error e = worksheet_write_string(ws, r, (lxw_col_t)col++, piece, NULL);
-        free(piece);
-        if (e)
-            return lxw_fail(x, e, N_("writing the record sheet"), XL_RECORD_SHEET, (long)r, col - 1);
-        at += k;
-    } while (at < n);
-    return JX_OK;
-}
-
-/* Marks where a cell of a header copy starts in the record's `starts`. */
-static jx_status mark_copy_start(xl_writer *x, void *arg, const xl_sheet *s, size_t block,
-                                 size_t k, size_t a, size_t z, lxw_row_t r0, lxw_row_t r1)
-{
-    (void)x, (void)a, (void)z, (void)r1;
-    int c0, c1;
-    xl_cell_cols(s, block, &s->sec->blocks[block].table->cells[k], &c0, &c1);
-    ((unsigned char *)arg)[(size_t)r0 * (size_t)s->ncols + (size_t)c0] = 1;
-    return JX_OK;
-}
-
-/* The hidden sheet jxgen import reads (docs/workbook-import.md, "The
- * record"): the filing as written, node by node (值 rows: depth, key, kind,
- * text), and one 行 row per row of each form sheet: a formula =ROW() of the
- * row, which Excel, WPS and LibreOffice rewrite when a clerk inserts or
- * deletes rows, so that an import knows where each original row went, and
- * the columns where the form's cells start on that row. */
-static jx_status write_record_sheet(xl_writer *x)
-{
-    static const char *const kinds[] = {"map", "seq", "plain", "quoted"};
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, XL_RECORD_SHEET);
-    if (!ws)
-        return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                             "cannot add workbook sheet '" XL_RECORD_SHEET "'");
-    lxw_error e = worksheet_write_string(ws, 0, 0, "jxgen", NULL);
-    if (!e)
-        e = worksheet_write_number(ws, 0, 1, 1, NULL); /* the record's format */
-    if (e)
-        return lxw_fail(x, e, N_("writing the record sheet"), XL_RECORD_SHEET, 0, 0);
-    lxw_row_t r = 1;
-    jx_status st;
-    for (size_t i = 0; i < x->doc->nvalues; i++, r++) {
-        const jx_doc_value *v = &x->doc->values[i];
-        if ((e = worksheet_write_string(ws, r, 0, "值", NULL)) ||
-            (e = worksheet_write_number(ws, r, 1, v->depth, NULL)) ||
-            (e = worksheet_write_string(ws, r, 3, kinds[v->kind], NULL)))
-            return lxw_fail(x, e, N_("writing the record sheet"), XL_RECORD_SHEET, (long)r, 0);
-        if (v->key && (st = record_text(x, ws, r, 2, v->key)) != JX_OK)
-            return st;
-        if (v->text && *v->text && (st = record_text(x, ws, r, 4, v->text)) != JX_OK)
-            return st;
-    }
-    for (size_t si = 0; si < x->nsheets; si++) {
-        const xl_sheet *s = &x->sheets[si];
-        /* The sheet columns where a cell starts, per sheet row. */
-        unsigned char *starts = calloc(s->nrows * (size_t)s->ncols + 1, 1);
-        if (!starts)
-            return xl_oom(x);
-        for (size_t b = 0; b < s->sec->nblocks; b++) {
-            const jx_block *blk = &s->sec->blocks[b];
-            if (blk->kind == JX_BLOCK_PARAGRAPH && s->ncols > 0)
-                starts[s->fin[s->trow[b][0]] * (size_t)s->ncols] = 1;
-            if (blk->kind != JX_BLOCK_TABLE)
-                continue;
-            for (size_t k = 0; k < blk->table->ncells; k++) {
-                const jx_cell *c = &blk->table->cells[k];
-                int c0, c1;
-                size_t a, z;
-                xl_cell_cols(s, b, c, &c0, &c1);
-                xl_cell_rows(s, b, c, &a, &z);
-                for (size_t p = a; p <= z; p = xl_piece_end(s, p, z))
-                    starts[s->fin[p] * (size_t)s->ncols + (size_t)c0] = 1;
-            }
-        }
-        each_copy_cell(x, starts, s, mark_copy_start);
-        st = JX_OK;
-        for (size_t row = 0; row < s->nrows && st == JX_OK; row++, r++) {
-            jx_buf f = {0}, cols = {0};
-            jx_buf_puts(&f, "ROW(");
-            append_sheet_prefix(&f, s->name);
-            jx_buf_printf(&f, "$A$%zu)", row + 1);
-            for (int c = 0; c < s->ncols; c++)
-                if (starts[row * (size_t)s->ncols + (size_t)c]) {
-                    char ref[16];
-                    lxw_col_to_name(ref, (lxw_col_t)c, 0);
-                    jx_buf_printf(&cols, "%s%s", cols.len ? " " : "", ref);
-                }
-            if (f.oom || cols.oom)
-                st = xl_oom(x);
-            else if ((e = worksheet_write_string(ws, r, 0, "行", NULL)) ||
-                     (e = worksheet_write_string(ws, r, 1, s->name, NULL)) ||
-                     (e = worksheet_write_formula_num(ws, r, 2, f.data, NULL,
-                                                      (double)(row + 1))) ||
-                     (e = worksheet_write_string(ws, r, 3, jx_buf_str(&cols), NULL)))
-                st = lxw_fail(x, e, N_("writing the record sheet"), XL_RECORD_SHEET, (long)r, 0);
-            jx_buf_free(&f);
-            jx_buf_free(&cols);
-        }
-        free(starts);
-        if (st != JX_OK)
-            return st;
-    }
-    protect(ws, 0);
-    worksheet_hide(ws);
-    return JX_OK;
-}
-
-/* ---- defined names ----------------------------------------------------- */
-
-static int is_ideograph(uint32_t cp)
-{
-    return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
-           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FA1F);
-}
-
-static int is_ascii_letter(uint32_t cp)
-{
-    return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
-}
-
-/* 1 when ASCII text s looks like a cell reference ("A1", "XFD1048576",
- * "R", "C", "R1C1", "RC2"), which Excel does not take as a name. */
-static int looks_like_ref(const char *s)
-{
-    size_t i = 0, letters = 0, digits = 0;
-    while (is_ascii_letter((unsigned char)s[i]))
-        i++, letters++;
-    while (is_digit(s[i]))
-        i++, digits++;
-    if (!s[i] && letters >= 1 && letters <= 3 && digits >= 1)
-        return 1;
-    const char *p = s;
-    if (*p != 'R' && *p != 'r' && *p != 'C' && *p != 'c')
-        return 0;
-    if (*p == 'R' || *p == 'r') {
-        p++;
-        while (is_digit(*p))
-            p++;
-        if (!*p)
-            return 1;
-        if (*p != 'C' && *p != 'c')
-            return 0;
-    }
-    p++;
-    while (is_digit(*p))
-        p++;
-    return !*p;
-}
-
-/* 1 when `name` can be an Excel defined name as jxgen makes them: 1..255
- * characters, each an ASCII letter, digit, '_' or '.', or a CJK ideograph;
- * the first a letter, '_' or ideograph; not a cell reference; not one of
- * Excel's own (_xlnm...). */
-static int valid_name(const char *name)
-{
-    size_t n = strlen(name), chars = 0, ascii = 1;
-    if (n == 0 || strncmp(name, "_xlnm", 5) == 0)
-        return 0;
-    for (size_t i = 0; i < n; chars++) {
-        uint32_t cp;
-        size_t k = jx_utf8_decode(name + i, n - i, &cp);
-        if (!k)
-            return 0;
-        int digit = cp >= '0' && cp <= '9';
-        if (cp >= 0x80)
-            ascii = 0;
-        if (!(is_ascii_letter(cp) || cp == '_' || is_ideograph(cp) ||
-              (i > 0 && (digit || cp == '.'))))
-            return 0;
-        i += k;
-    }
-    if (chars > 255)
-        return 0;
-    return !(ascii && looks_like_ref(name));
-}
-
-/* 1 when a filing path lies inside a list (a segment of digits). */
-static int in_list(const char *path)
-{
-    for (const char *p = path; *p;) {
-        size_t len = strcspn(p, ".");
-        size_t i = 0;
-        while (i < len && is_digit(p[i]))
-            i++;
-        if (len && i == len)
-            return 1;
-        p += len + (p[len] ? 1 : 0);
-    }
-    return 0;
-}
-
-/* The defined name made from a field's label: the label without the
- * characters a name cannot hold (punctuation, spaces: 中期其中：财政拨款 ->
- * 中期其中财政拨款), or "" when what is left is not a valid name.  An
- * arena-free fixed buffer: labels are short (a longer one gets no name). */
-static void name_of_label(const char *label, char *out, size_t cap)
-{
-    size_t n = strlen(label), k = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t len = jx_utf8_decode(label + i, n - i, &cp);
-        if (!len)
-            return;
-        int keep = is_ascii_letter(cp) || cp == '_' || is_ideograph(cp) ||
-                   (k > 0 && ((cp >= '0' && cp <= '9') || cp == '.'));
-        if (keep) {
-            if (k + len + 1 > cap) {
-                out[0] = '\0';
-                return;
-            }
-            memcpy(out + k, label + i, len);
-            k += len;
-        }
-        i += len;
-    }
-    out[k] = '\0';
-    if (!valid_name(out))
-        out[0] = '\0';
-}
-
-/* Defines a name for every number field of the form (amounts, counts,
- * percentages; the first cell of each path) after its Chinese label
- * (name_of_label(): punctuation dropped):
- *   - a workbook name when the field is not inside a list and no other
- *     number field of the workbook has that label;
- *   - else a sheet name ('Sheet'!label) when no other number field on its
- *     sheet has the label but fields on other sheets do (one form per
- *     sheet, as for several projects);
- *   - else none.
- * Each points at the field's cell with an absolute reference. */
-static jx_status define_names(xl_writer *x)
-{
-    enum { NAME_CAP = 256 }; /* a label of more than 85 ideographs gets no name */
-    size_t n = 0;
-    const xl_place **cand = malloc((x->nplaces ? x->nplaces : 1) * sizeof *cand);
-    char(*names)[NAME_CAP] = malloc((x->nplaces ? x->nplaces : 1) * sizeof *names);
-    if (!cand || !names) {
-        free(cand);
-        free(names);
-        return xl_oom(x);
-    }
-    for (size_t i = 0; i < x->nplaces; i++) {
-        const xl_place *pl = &x->places[i];
-        const char *label = pl->cell->source.label;
-        if (number_kind(pl->cell) == XL_NUM_NONE || !label ||
-            find_place(x, pl->path, strlen(pl->path)) != pl)
-            continue;
-        name_of_label(label, names[n], NAME_CAP);
-        if (names[n][0])
-            cand[n++] = pl;
-    }
-    jx_status st = JX_OK;
-    for (size_t i = 0; i < n && st == JX_OK; i++) {
-        const xl_place *pl = cand[i];
-        const char *label = names[i];
-        size_t same_all = 0, same_sheet = 0;
-        for (size_t j = 0; j < n; j++) {
-            if (j == i || strcmp(names[j], label) != 0)
-                continue;
-            same_all++;
-            same_sheet += cand[j]->sheet == pl->sheet;
-        }
-        const char *sheet = x->sheets[pl->sheet].name;
-        jx_buf name = {0}, ref = {0};
-        if (same_all == 0 && !in_list(pl->path)) {
-            jx_buf_puts(&name, label);
-        } else if (same_all > 0 && same_sheet == 0 && !strchr(sheet, '!') &&
-                   !strchr(sheet, '\'')) {
-            jx_buf_printf(&name, "'%s'!%s", sheet, label);
-        } else {
-            continue;
-        }
-        jx_buf_puts(&ref, "=");
-        append_ref(&ref, x, SIZE_MAX, pl->sheet, pl->row, pl->col, 1);
-        if (name.oom || ref.oom) {
-            st = xl_oom(x);
-        } else {
-            lxw_error e = workbook_define_name(x->wb, name.data, ref.data);
-            if (e)
-                st = jx_diag_error(x->d, lxw_status(e), NULL, 0, 0,
-                                   _("workbook: cannot define the name %s for %s: %s"), name.data,
-                                   pl->path, lxw_strerror(e));
-        }
-        jx_buf_free(&name);
-        jx_buf_free(&ref);
-    }
-    free(cand);
-    free(names);
-    return st;
+    xl_protect(ws, 0);
+    return xl_setup_page(x, s, ws);
 }
 
 /* ---- the file ---------------------------------------------------------- */
@@ -1678,7 +1029,7 @@ jx_status jx_xlsx_write_into(const jx_doc *doc, jx_fonts *fonts, jx_file_out *fi
     };
     lxw_error e = workbook_set_properties(x.wb, &props);
     if (e) {
-        st = lxw_fail(&x, e, "setting document properties", "", -1, 0);
+        st = xl_fail(&x, e, "setting document properties", "", -1, 0);
         goto done;
     }
     /* Lay every sheet out first: formulas and names refer across sheets. */
@@ -1692,14 +1043,14 @@ jx_status jx_xlsx_write_into(const jx_doc *doc, jx_fonts *fonts, jx_file_out *fi
     for (size_t i = 0; i < x.nsheets; i++)
         if ((st = write_sheet(&x, i)) != JX_OK)
             goto done;
-    if ((st = write_data_sheet(&x)) != JX_OK ||
-        (doc->nvalues && (st = write_record_sheet(&x)) != JX_OK) ||
-        (st = define_names(&x)) != JX_OK)
+    if ((st = xl_write_data_sheet(&x)) != JX_OK ||
+        (doc->nvalues && (st = xl_write_record_sheet(&x)) != JX_OK) ||
+        (st = xl_define_names(&x)) != JX_OK)
         goto done;
     e = workbook_close(x.wb);
     x.wb = NULL;
     if (e) {
-        st = jx_diag_error(d, lxw_status(e), NULL, 0, 0, _("cannot write workbook %s: %s"), path,
+        st = jx_diag_error(d, xl_lxw_status(e), NULL, 0, 0, _("cannot write workbook %s: %s"), path,
                            lxw_strerror(e));
         goto done;
     }

@@ -1,9 +1,18 @@
-/* jx_xlsx_impl.h - what the two files of the workbook writer share
- * (private to gen/devices/jx_xlsx*.c):
- *   jx_xlsx.c         formats, sheet names, cells, the 数据 sheet, defined
- *                     names and the file
+/* jx_xlsx_impl.h - what the files of the workbook writer share (private
+ * to gen/devices/jx_xlsx*.c), one job each:
+ *   jx_xlsx.c         formats, sheet names, number formats, cells and
+ *                     formulas, the form sheets and the file
  *   jx_xlsx_layout.c  measuring text and laying a sheet out: columns, rows
  *                     and row heights
+ *   jx_xlsx_print.c   the printed pages: page breaks, the header rows
+ *                     copied to each page continuing a table, page set-up
+ *   jx_xlsx_data.c    what importers read: the 数据 sheet, the record
+ *                     sheet and the defined names (docs/workbook-import.md)
+ * Ownership: the xl_writer owns its sheets, formats, places and names and
+ * frees them in jx_xlsx_write_into(); each xl_sheet owns its layout arrays
+ * (xl_sheet_free()); the jx_doc and everything its cells point at is
+ * borrowed for the whole write.  Functions returning jx_status report
+ * their failure into x->d before returning it.
  * See jx_xlsx.c for units and the rules they follow. */
 #ifndef JX_XLSX_IMPL_H
 #define JX_XLSX_IMPL_H
@@ -12,6 +21,7 @@
 
 #include <xlsxwriter.h>
 
+#include "jx_util.h"
 #include "jx_xlsx.h"
 
 #define XL_PT_PER_PX 0.75
@@ -29,6 +39,8 @@
 #define XL_PLAIN_COLS 8          /* columns of a sheet without a multi-column table */
 #define XL_CHARSET_GB2312 134
 #define XL_FAMILY_MODERN 3
+#define XL_DATA_SHEET "数据"    /* the field list importers read */
+#define XL_RECORD_SHEET "jxgen" /* the hidden record of the filing */
 
 /* One distinct cell format and the libxlsxwriter format made for it. */
 typedef struct xl_format {
@@ -134,8 +146,64 @@ typedef struct xl_writer {
     size_t nmemo, memocap;
 } xl_writer;
 
+/* What a value cell holds or is meant to hold (xl_number_kind()). */
+enum { XL_NUM_NONE, XL_NUM_AMOUNT, XL_NUM_PERCENT };
+
 /* jx_xlsx.c: reports "out of memory writing the workbook"; JX_ERR_NOMEM. */
 jx_status xl_oom(xl_writer *x);
+
+/* jx_xlsx.c: the jx_status of a libxlsxwriter error. */
+jx_status xl_lxw_status(lxw_error e);
+
+/* jx_xlsx.c: reports a failed libxlsxwriter call (`what`: an N_() phrase,
+ * translated when printed) on sheet `sheet` at (row, col), row < 0 when it
+ * is not about a cell; returns xl_lxw_status(e). */
+jx_status xl_fail(xl_writer *x, lxw_error e, const char *what, const char *sheet, long row,
+                  long col);
+
+/* jx_xlsx.c: the workbook's format for style st with or without a border,
+ * locked or not, in number format num_format (NULL: General); made once
+ * and owned by the workbook.  NULL when out of memory (not reported). */
+lxw_format *xl_get_format(xl_writer *x, const jx_style *st, int border, int locked,
+                          const char *num_format);
+
+/* jx_xlsx.c: 1 when c is an ASCII digit. */
+int xl_is_digit(char c);
+
+/* jx_xlsx.c: the number format of NUMBER cell c (one that shows exactly
+ * what the PDF shows; owned by x), or NULL for General. */
+const char *xl_cell_num_format(xl_writer *x, const jx_cell *c);
+
+/* jx_xlsx.c: XL_NUM_PERCENT, XL_NUM_AMOUNT or XL_NUM_NONE for cell c. */
+int xl_number_kind(const jx_cell *c);
+
+/* jx_xlsx.c: 1 when c is a derived total written as a formula. */
+int xl_is_formula(const jx_cell *c);
+
+/* jx_xlsx.c: the first cell (document order) showing filing field
+ * path[0..len), or NULL.  Valid once the places are indexed. */
+const xl_place *xl_find_place(const xl_writer *x, const char *path, size_t len);
+
+/* jx_xlsx.c: appends 'name'! to b, apostrophes doubled. */
+void xl_append_sheet_prefix(jx_buf *b, const char *name);
+
+/* jx_xlsx.c: appends the reference of cell (row, col) of sheet `to` as
+ * written on sheet `from` (SIZE_MAX: from no sheet), "$C$12" when abs. */
+void xl_append_ref(jx_buf *b, const xl_writer *x, size_t from, size_t to, lxw_row_t row,
+                   lxw_col_t col, int abs);
+
+/* jx_xlsx.c: the paragraphs joined with '\n' (malloc'd, the caller frees),
+ * or NULL when out of memory. */
+char *xl_join_paras(const jx_paragraph *paras, size_t npara);
+
+/* jx_xlsx.c: writes text into rows [r0, r1] x columns [c0, c1] (merged
+ * when more than one cell) as a string, whatever it looks like. */
+lxw_error xl_put_text(lxw_worksheet *ws, lxw_row_t r0, lxw_col_t c0, lxw_row_t r1, lxw_col_t c1,
+                      const char *text, lxw_format *fmt);
+
+/* jx_xlsx.c: protects ws without a password (rows and columns resizable;
+ * the filter usable when autofilter is set). */
+void xl_protect(lxw_worksheet *ws, int autofilter);
 
 /* jx_xlsx.c: the font role Excel's font for `role` stands for ("song" for
  * a role without an Excel font of its own). */
@@ -161,6 +229,9 @@ jx_status xl_measure(xl_writer *x, const jx_style *st, const jx_paragraph *paras
 /* jx_xlsx_layout.c: the Excel column width whose pixel width is exactly px. */
 double xl_px_to_width(int px);
 
+/* jx_xlsx_layout.c: the width, points, of sheet columns [c0, c1). */
+double xl_cols_pt(const xl_sheet *s, int c0, int c1);
+
 /* jx_xlsx_layout.c: the sheet columns [*c0, *c1) table cell c of block
  * `block` covers. */
 void xl_cell_cols(const xl_sheet *s, size_t block, const jx_cell *c, int *c0, int *c1);
@@ -169,20 +240,54 @@ void xl_cell_cols(const xl_sheet *s, size_t block, const jx_cell *c, int *c0, in
  * covers. */
 void xl_cell_rows(const xl_sheet *s, size_t block, const jx_cell *c, size_t *a, size_t *z);
 
-/* jx_xlsx_layout.c: the end (exclusive) of the piece of layout rows [a, z]
+
+/* jx_xlsx_layout.c: lays out the sheet's columns (s->ncols, s->col_px,
+ * s->bmap), then its layout rows and their heights (s->trow, s->need,
+ * s->lrow_pt, ...).  Report their failures. */
+jx_status xl_layout_columns(xl_writer *x, xl_sheet *s);
+jx_status xl_layout_rows(xl_writer *x, xl_sheet *s);
+
+/* jx_xlsx_layout.c: frees what the layout of s holds. */
+void xl_sheet_free(xl_sheet *s);
+
+/* jx_xlsx_print.c: the printed pages of a laid-out sheet (after
+ * xl_layout_rows()): s->fin, s->copies, s->nrows, s->row_pt and the page
+ * breaks s->breaks.  Reports its failures. */
+jx_status xl_layout_pages(xl_writer *x, xl_sheet *s);
+
+/* jx_xlsx_print.c: the sum of the heights of layout rows [a, b). */
+double xl_rows_pt(const xl_sheet *s, size_t a, size_t b);
+
+/* jx_xlsx_print.c: the end (exclusive) of the piece of layout rows [a, z]
  * that starts at a: the next printed page's start inside (a, z] where cells
  * are split (XL_L_CUT), else z + 1. */
 size_t xl_piece_end(const xl_sheet *s, size_t a, size_t z);
 
-/* jx_xlsx_layout.c: lays out the sheet's columns (s->ncols, s->col_px,
- * s->bmap), its layout rows and their heights (s->trow, s->need,
- * s->lrow_pt, ...), and its printed pages (s->fin, s->copies, s->nrows,
- * s->row_pt, s->breaks), in that order.  Report their failures. */
-jx_status xl_layout_columns(xl_writer *x, xl_sheet *s);
-jx_status xl_layout_rows(xl_writer *x, xl_sheet *s);
-jx_status xl_layout_pages(xl_writer *x, xl_sheet *s);
+/* What xl_each_copy_cell() calls for cell k of table block `block`, copied
+ * over its layout rows [a, z] as sheet rows [r0, r1]. */
+typedef jx_status (*xl_copy_fn)(xl_writer *x, void *arg, const xl_sheet *s, size_t block,
+                                size_t k, size_t a, size_t z, lxw_row_t r0, lxw_row_t r1);
 
-/* jx_xlsx_layout.c: frees what the layout of s holds. */
-void xl_sheet_free(xl_sheet *s);
+/* jx_xlsx_print.c: calls fn for each cell the header copies of s show,
+ * clipped to the copied rows; returns fn's first failure, else JX_OK. */
+jx_status xl_each_copy_cell(xl_writer *x, void *arg, const xl_sheet *s, xl_copy_fn fn);
+
+/* jx_xlsx_print.c: writes the header copies of sheet si into ws. */
+jx_status xl_write_copies(xl_writer *x, size_t si, lxw_worksheet *ws);
+
+/* jx_xlsx_print.c: sets ws's footer from a page-number template
+ * ("第 {page} 页 共 {pages} 页"), in a bottom margin of bottom_in inches;
+ * a template too long for Excel gives a warning and no footer. */
+jx_status xl_set_footer(xl_writer *x, const char *sheet, lxw_worksheet *ws, const char *tmpl,
+                        double bottom_in);
+
+/* jx_xlsx_print.c: the page set-up of a form sheet as the paper form. */
+jx_status xl_setup_page(xl_writer *x, xl_sheet *s, lxw_worksheet *ws);
+
+/* jx_xlsx_data.c: writes the 数据 sheet, the record sheet and the defined
+ * names (docs/workbook-import.md), after the form sheets. */
+jx_status xl_write_data_sheet(xl_writer *x);
+jx_status xl_write_record_sheet(xl_writer *x);
+jx_status xl_define_names(xl_writer *x);
 
 #endif

@@ -267,7 +267,7 @@ double xl_px_to_width(int px)
 }
 
 /* Width in points of sheet columns [c0, c1). */
-static double cols_pt(const xl_sheet *s, int c0, int c1)
+double xl_cols_pt(const xl_sheet *s, int c0, int c1)
 {
     long px = 0;
     for (int c = c0; c < c1; c++)
@@ -441,14 +441,6 @@ void xl_cell_rows(const xl_sheet *s, size_t block, const jx_cell *c, size_t *a, 
     *z = s->trow[block][c->row + c->rowspan] - 1;
 }
 
-size_t xl_piece_end(const xl_sheet *s, size_t a, size_t z)
-{
-    for (size_t j = a + 1; j <= z; j++)
-        if (s->lflag[j] & XL_L_CUT)
-            return j;
-    return z + 1;
-}
-
 static int cmp_tall(const void *a, const void *b)
 {
     const xl_tall *p = a, *q = b;
@@ -539,7 +531,7 @@ jx_status xl_layout_rows(xl_writer *x, xl_sheet *s)
                 st = xl_oom(x);
                 break;
             }
-            st = xl_measure(x, &blk->style, &blk->para, 1, cols_pt(s, 0, s->ncols), &none, &h,
+            st = xl_measure(x, &blk->style, &blk->para, 1, xl_cols_pt(s, 0, s->ncols), &none, &h,
                             NULL);
             h += (blk->space_before_pt > 0 ? blk->space_before_pt : 0) +
                  (blk->space_after_pt > 0 ? blk->space_after_pt : 0);
@@ -578,7 +570,7 @@ jx_status xl_layout_rows(xl_writer *x, xl_sheet *s)
             xl_cell_cols(s, i, c, &c0, &c1);
             double h;
             size_t maxp = 0;
-            st = xl_measure(x, &c->style, c->paras, c->npara, cols_pt(s, c0, c1), &c->source, &h,
+            st = xl_measure(x, &c->style, c->paras, c->npara, xl_cols_pt(s, c0, c1), &c->source, &h,
                             &maxp);
             if (st != JX_OK)
                 break;
@@ -672,202 +664,3 @@ jx_status xl_layout_rows(xl_writer *x, xl_sheet *s)
     return JX_OK;
 }
 
-/* ---- printed pages ----------------------------------------------------- */
-
-/* Fraction of the printable height the pages are filled to: LibreOffice
- * and Excel draw rows a little taller than their points (pixel rounding),
- * and a page they find too full gets a break of their own, without the
- * header rows. */
-#define XL_PAGE_FILL 0.96
-
-/* Sum of the heights of layout rows [a, b). */
-static double lrows_pt(const xl_sheet *s, size_t a, size_t b)
-{
-    double h = 0;
-    for (size_t r = a; r < b; r++)
-        h += s->lrow_pt[r];
-    return h;
-}
-
-/* Marks the boundaries no page may start at (XL_L_BAD): inside a cell whose
- * text would not fit in its rows above the boundary, or inside a number or
- * a blank amount (a number lives in one cell); below a header row, a row
- * that keeps with the next or a paragraph that does; above the first
- * header row of a table with rows above it (a goal line stays with the
- * header it introduces). */
-static void mark_bad(xl_sheet *s)
-{
-    const jx_section *sec = s->sec;
-    for (size_t i = 0; i < sec->nblocks; i++) {
-        const jx_block *blk = &sec->blocks[i];
-        if (blk->kind == JX_BLOCK_PARAGRAPH && blk->keep_with_next)
-            s->lflag[s->trow[i][1]] |= XL_L_BAD;
-        if (blk->kind != JX_BLOCK_TABLE)
-            continue;
-        const jx_table *t = blk->table;
-        for (int r = 0; t->rows && r < t->nrows; r++) {
-            if (t->rows[r].header || t->rows[r].keep_with_next)
-                s->lflag[s->trow[i][r + 1]] |= XL_L_BAD;
-            if (r > 0 && t->rows[r].header && !t->rows[r - 1].header)
-                s->lflag[s->trow[i][r]] |= XL_L_BAD;
-        }
-        for (size_t k = 0; k < t->ncells; k++) {
-            const jx_cell *c = &t->cells[k];
-            size_t a, z;
-            xl_cell_rows(s, i, c, &a, &z);
-            int number = c->kind == JX_CELL_NUMBER ||
-                         (c->kind == JX_CELL_EMPTY && c->source.unit && *c->source.unit);
-            for (size_t j = a + 1; j <= z; j++) {
-                s->lflag[j] |= XL_L_CROSS;
-                if (number || lrows_pt(s, a, j) < s->need[i][k])
-                    s->lflag[j] |= XL_L_BAD;
-            }
-        }
-    }
-}
-
-/* Whether header row h of t heads row r (jx_row.header_from/until). */
-static int heads_row(const jx_table *t, int h, int r)
-{
-    const jx_row *row = &t->rows[h];
-    return row->header && r > h &&
-           (row->header_until == 0 || (r >= row->header_from && r < row->header_until));
-}
-
-/* The header rows of a table that repeat above a page starting at its row
- * r: the nearest run of header rows above r whose scope holds r, as the PDF
- * repeats them (an inner block's head, such as Changzhou's 支出 半年/全年,
- * rather than the table's).  Returns 0 when there is none (or r is itself a
- * header row). */
-static int header_run(const jx_table *t, int r, int *first, int *last)
-{
-    if (!t->rows || t->rows[r].header)
-        return 0;
-    int h = r - 1;
-    while (h >= 0 && !heads_row(t, h, r))
-        h--;
-    if (h < 0)
-        return 0;
-    *last = h;
-    while (h > 0 && heads_row(t, h - 1, r))
-        h--;
-    *first = h;
-    return 1;
-}
-
-/* Paginates the layout rows as a printer would, at the page's printable
- * height (the sheet is printed one page wide, at 100% when it fits): a page
- * ends at the last boundary before it overflows where no text is cut
- * (mark_bad()), else where it overflows; at a page that starts inside a
- * table below its header, the nearest header rows above are copied to the
- * top of the page (a sheet has one print-titles range; the forms have a
- * table each).  Then sets the sheet rows: s->fin, s->copies, s->nrows,
- * s->row_pt and the manual page breaks s->breaks. */
-jx_status xl_layout_pages(xl_writer *x, xl_sheet *s)
-{
-    const jx_page_setup *pg = &s->sec->page;
-    double page_h = pg->height_pt > 0 ? pg->height_pt : (pg->landscape ? 595.28 : 841.89);
-    double body = page_h - (pg->margin_top_pt > 0 ? pg->margin_top_pt : 0) -
-                  (pg->margin_bottom_pt > 0 ? pg->margin_bottom_pt : 0);
-    double sheet_w = cols_pt(s, 0, s->ncols);
-    if (sheet_w > s->width_pt && sheet_w > 0)
-        body *= sheet_w / s->width_pt; /* printed smaller, so more fits */
-    body *= XL_PAGE_FILL;
-    if (body < XL_MAX_ROW_PT)
-        body = XL_MAX_ROW_PT;
-    size_t nl = s->nlrows;
-    mark_bad(s);
-
-    size_t start = 0, copycap = 0;
-    double y = 0;
-    for (size_t i = 0; i < nl; i++) {
-        if ((s->lflag[i] & XL_L_FORCED) && i > start) {
-            start = i;
-            y = 0;
-        }
-        if (y + s->lrow_pt[i] <= body || i == start) {
-            y += s->lrow_pt[i];
-            continue;
-        }
-        /* Row i does not fit: the page ends at the last boundary no cell
-         * crosses while the page is at least half full, else at the last
-         * one that splits only labels and texts that fit either side. */
-        size_t j = i;
-        double used = y;
-        while (j > start && (s->lflag[j] & (XL_L_BAD | XL_L_PART | XL_L_CROSS)) &&
-               used - s->lrow_pt[j - 1] >= body / 2)
-            used -= s->lrow_pt[--j];
-        if (s->lflag[j] & (XL_L_BAD | XL_L_PART | XL_L_CROSS))
-            for (j = i; j > start && (s->lflag[j] & (XL_L_BAD | XL_L_PART));)
-                j--;
-        if (j == start) {
-            s->lflag[i] |= XL_L_BREAK;
-            start = i;
-            y = s->lrow_pt[i];
-            continue;
-        }
-        s->lflag[j] |= XL_L_CUT;
-        start = j;
-        y = 0;
-        const jx_block *blk = &s->sec->blocks[s->lblock[j]];
-        int hf, hl;
-        if (blk->kind == JX_BLOCK_TABLE && header_run(blk->table, s->ltrow[j], &hf, &hl)) {
-            size_t lf = s->trow[s->lblock[j]][hf], le = s->trow[s->lblock[j]][hl + 1];
-            xl_copy *cp = jx_grow(s->copies, &copycap, s->ncopies, sizeof *cp, 8);
-            if (!cp)
-                return xl_oom(x);
-            s->copies = cp;
-            s->copies[s->ncopies++] = (xl_copy){j, s->lblock[j], hf, hl, lf, le - lf};
-            y = lrows_pt(s, lf, le);
-        }
-        i = j - 1; /* the loop's i++ walks row j again on the new page */
-    }
-
-    /* Sheet rows: the layout rows with the header copies before theirs. */
-    s->fin = malloc((nl + 1) * sizeof *s->fin);
-    if (!s->fin)
-        return xl_oom(x);
-    size_t row = 0, ci = 0, nbreaks = 0;
-    for (size_t j = 0; j <= nl; j++) {
-        if (j < nl && (s->lflag[j] & (XL_L_FORCED | XL_L_CUT | XL_L_BREAK)) && j > 0)
-            nbreaks++;
-        while (ci < s->ncopies && s->copies[ci].before == j)
-            row += s->copies[ci++].nrows;
-        s->fin[j] = row++;
-    }
-    s->nrows = s->fin[nl];
-    if (s->nrows > LXW_ROW_MAX)
-        return jx_diag_error(x->d, JX_ERR_XLSX, NULL, 0, 0,
-                             _("workbook sheet '%s' would need more than %d rows"), s->name,
-                             LXW_ROW_MAX);
-    s->row_pt = calloc(s->nrows ? s->nrows : 1, sizeof *s->row_pt);
-    s->breaks = calloc(nbreaks + 1, sizeof *s->breaks);
-    if (!s->row_pt || !s->breaks)
-        return xl_oom(x);
-    for (size_t j = 0; j < nl; j++)
-        s->row_pt[s->fin[j]] = s->lrow_pt[j];
-    /* A page starts at most once at a row, so at most one copy stands
-     * before it, right above it. */
-    for (size_t c = 0; c < s->ncopies; c++) {
-        const xl_copy *cp = &s->copies[c];
-        for (size_t k = 0; k < cp->nrows; k++)
-            s->row_pt[s->fin[cp->before] - cp->nrows + k] = s->lrow_pt[cp->lfirst + k];
-    }
-    for (size_t j = 1, c = 0; j < nl; j++) {
-        if (!(s->lflag[j] & (XL_L_FORCED | XL_L_CUT | XL_L_BREAK)))
-            continue;
-        size_t at = s->fin[j];
-        while (c < s->ncopies && s->copies[c].before < j)
-            c++;
-        if (c < s->ncopies && s->copies[c].before == j)
-            at -= s->copies[c].nrows;
-        if (s->nbreaks == LXW_BREAKS_MAX) {
-            jx_diags_add(x->d, JX_SEV_WARNING, NULL, 0, 0, "xlsx-page-breaks",
-                         _("workbook sheet '%s': more than %d page breaks; the rest are "
-                         "left out"), s->name, LXW_BREAKS_MAX);
-            break;
-        }
-        s->breaks[s->nbreaks++] = (lxw_row_t)at;
-    }
-    return JX_OK;
-}

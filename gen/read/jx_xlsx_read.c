@@ -107,11 +107,11 @@ typedef struct reader {
     int collect;
     /* workbook.xml */
     struct wsheet { char *name, *rid; int hidden; } *ws;
-    size_t nws;
+    size_t nws, wscap;
     int external;
     /* rels */
     struct rel { char *id, *target; int external; } *rels;
-    size_t nrels;
+    size_t nrels, relcap;
     /* sharedStrings.xml */
     const char **sst;
     size_t nsst, sstcap;
@@ -269,7 +269,7 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
         stop(r, JX_ERR_LIMIT, _("too many relationships: this is not a workbook jxgen reads"));
         return;
     }
-    struct rel *n = realloc(r->rels, (r->nrels + 1) * sizeof *n);
+    struct rel *n = jx_grow(r->rels, &r->relcap, r->nrels, sizeof *n, 16);
     if (!n) {
         stop(r, JX_ERR_NOMEM, _("out of memory"));
         return;
@@ -306,7 +306,7 @@ static void XMLCALL book_start(void *ud, const XML_Char *name, const XML_Char **
         stop(r, JX_ERR_LIMIT, msg);
         return;
     }
-    struct wsheet *n = realloc(r->ws, (r->nws + 1) * sizeof *n);
+    struct wsheet *n = jx_grow(r->ws, &r->wscap, r->nws, sizeof *n, 8);
     if (!n) {
         stop(r, JX_ERR_NOMEM, _("out of memory"));
         return;

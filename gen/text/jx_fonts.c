@@ -471,7 +471,7 @@ jx_status jx_fonts_add(jx_fonts *fonts, const char *role, const char *path, int 
     for (size_t k = 0; k < r->nown; k++)
         present |= r->own[k] == fi;
     if (!present) {
-        size_t *own = realloc(r->own, (r->nown + 1) * sizeof *own);
+        size_t *own = jx_grow(r->own, &r->owncap, r->nown, sizeof *own, 4);
         if (!own)
             return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
         r->own = own;
@@ -510,7 +510,7 @@ static jx_status face_slot(jx_fonts *fonts, const char *path, int index, const s
         }
     }
     if (fi == fonts->nfaces) {
-        jx_face **faces = realloc(fonts->faces, (fonts->nfaces + 1) * sizeof *faces);
+        jx_face **faces = jx_grow(fonts->faces, &fonts->facecap, fonts->nfaces, sizeof *faces, 8);
         if (!faces)
             return jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory loading '%s'"), path);
         fonts->faces = faces;
@@ -530,7 +530,7 @@ static jx_role *role_slot(jx_fonts *fonts, const char *role)
     size_t ri = role_index(fonts, role);
     if (ri < fonts->nroles)
         return &fonts->roles[ri];
-    jx_role *roles = realloc(fonts->roles, (fonts->nroles + 1) * sizeof *roles);
+    jx_role *roles = jx_grow(fonts->roles, &fonts->rolecap, fonts->nroles, sizeof *roles, 8);
     if (!roles)
         return NULL;
     fonts->roles = roles;

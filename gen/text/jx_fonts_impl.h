@@ -48,7 +48,7 @@ struct jx_face {
 typedef struct jx_role {
     char *name;
     size_t *own;     /* the role's faces (indices into faces), in order */
-    size_t nown;
+    size_t nown, owncap;
     size_t *order;   /* own, then every other face in load order */
     size_t norder;
     int latin;       /* the companion Latin face (index into faces), or -1 */
@@ -57,9 +57,9 @@ typedef struct jx_role {
 struct jx_fonts {
     FT_Library ft;
     jx_face **faces;
-    size_t nfaces;
+    size_t nfaces, facecap;  /* facecap, rolecap: room in faces, roles */
     jx_role *roles;
-    size_t nroles;
+    size_t nroles, rolecap;
     hb_language_t lang;
     jx_units *units; /* NULL: jx_units_default() */
 };

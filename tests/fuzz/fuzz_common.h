@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 
 /* Calls fn(path, ctx) for every file matching source_dir/pattern, sorted. */
-static void fz_glob(const char *pattern, void (*fn)(const char *, void *), void *ctx)
+static inline void fz_glob(const char *pattern, void (*fn)(const char *, void *), void *ctx)
 {
     char full[4096];
     snprintf(full, sizeof full, "%s/%s", jx_test_source_dir(), pattern);
@@ -42,9 +42,22 @@ static void fz_glob(const char *pattern, void (*fn)(const char *, void *), void 
     globfree(&g);
 }
 
+/* Writes the fuzzer's input data[0..size) to path, the file the target
+ * then reads; aborts when it cannot (no finding would mean anything). */
+static inline void fz_write_input(const char *path, const uint8_t *data, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        abort();
+    if (size && fwrite(data, 1, size, f) != size)
+        abort();
+    if (fclose(f) != 0)
+        abort();
+}
+
 /* Prints the messages somewhere harmless: formatting them is part of what
  * the fuzzer exercises (messages quote input text). */
-static void fz_print_diags(const jx_diags *d)
+static inline void fz_print_diags(const jx_diags *d)
 {
     static FILE *sink;
     if (!sink)
@@ -57,12 +70,12 @@ static void fz_print_diags(const jx_diags *d)
 
 /* Reads every string and array of a composed document, so that ASan sees a
  * dangling or short pointer left in it; aborts on a broken invariant. */
-static size_t fz_touch_text(const char *s)
+static inline size_t fz_touch_text(const char *s)
 {
     return s ? strlen(s) : 0;
 }
 
-static void fz_walk_doc(const jx_doc *doc)
+static inline void fz_walk_doc(const jx_doc *doc)
 {
     volatile size_t sum = 0;
     sum += fz_touch_text(doc->info.title) + fz_touch_text(doc->info.author) +
@@ -196,13 +209,13 @@ static jx_status fz_close(jx_device *d)
     return JX_OK;
 }
 
-static void fz_destroy(jx_device *d)
+static inline void fz_destroy(jx_device *d)
 {
     (void)d;
 }
 
 /* The font roles of fonts/fonts.yaml, loaded once (NULL when none load). */
-static jx_fonts *fz_fonts(void)
+static inline jx_fonts *fz_fonts(void)
 {
     static jx_fonts *fonts;
     static int tried;
@@ -223,7 +236,7 @@ static jx_fonts *fz_fonts(void)
 
 /* Lays a composed document out on the checking device.  Errors (a
  * character no font has, ...) are fine; JX_ERR_INTERNAL is a bug. */
-static void fz_paginate(const jx_doc *doc)
+static inline void fz_paginate(const jx_doc *doc)
 {
     jx_fonts *fonts = fz_fonts();
     if (!fonts)
@@ -256,7 +269,7 @@ static void fz_paginate(const jx_doc *doc)
  * the result, and lays it out when `paginate` is set.  Any status is fine
  * except JX_ERR_INTERNAL (a broken invariant); JX_OK must come with a
  * document, a failure with a message. */
-static void fz_compose_inc(const jx_layout *layout, const jx_node *filing, const char *name,
+static inline void fz_compose_inc(const jx_layout *layout, const jx_node *filing, const char *name,
                            int paginate, const jx_includes *inc)
 {
     jx_diags d;

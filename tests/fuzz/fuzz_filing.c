@@ -103,13 +103,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    FILE *f = fopen(filing_path, "wb");
-    if (!f)
-        abort();
-    if (size && fwrite(data, 1, size, f) != size)
-        abort();
-    if (fclose(f) != 0)
-        abort();
+    fz_write_input(filing_path, data, size);
     jx_diags d;
     jx_diags_init(&d);
     jx_node *root = NULL;

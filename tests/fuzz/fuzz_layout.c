@@ -74,13 +74,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    FILE *f = fopen(layout_path, "wb");
-    if (!f)
-        abort();
-    if (size && fwrite(data, 1, size, f) != size)
-        abort();
-    if (fclose(f) != 0)
-        abort();
+    fz_write_input(layout_path, data, size);
     jx_diags d;
     jx_diags_init(&d);
     jx_layout *l = NULL;

@@ -148,10 +148,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     char path[1024], out[1024];
     jx_diags d;
     jx_diags_init(&d);
-    snprintf(path, sizeof path, "%s/layouts/changzhou.yaml", fz_source_dir());
+    snprintf(path, sizeof path, "%s/layouts/changzhou.yaml", jx_test_source_dir());
     if (jx_layout_load(path, &layout, &d) != JX_OK)
         goto fail;
-    snprintf(path, sizeof path, "%s/input/changzhou.yaml", fz_source_dir());
+    snprintf(path, sizeof path, "%s/input/changzhou.yaml", jx_test_source_dir());
     jx_node *root = NULL;
     jx_includes *inc = NULL;
     if (jx_include_load(path, &root, &inc, &d) != JX_OK)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "jx_doc.h"
+#include "jx_file.h"
 #include "jx_text.h"
 
 /* The fonts the tests measure with (Debian's fonts-arphic-uming and
@@ -22,6 +23,15 @@ static inline const char *jx_test_source_dir(void)
 {
     const char *s = getenv("JX_SOURCE_DIR");
     return s && *s ? s : JX_SOURCE_DIR;
+}
+
+/* The whole file at `path` (jx_file_load(): malloc'd and NUL-terminated,
+ * free it) with its length in *len, or NULL when it cannot be read. */
+static inline char *jx_test_read_file(const char *path, size_t *len)
+{
+    char *buf = NULL;
+    int err = 0;
+    return jx_file_load(path, (size_t)1 << 30, &buf, len, &err) == 0 ? buf : NULL;
 }
 
 /* A font set with AR PL UMing as "song" and WenQuanYi Zen Hei as "hei" (each

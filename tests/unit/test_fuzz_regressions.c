@@ -90,27 +90,6 @@ static void list_free(file_list *fl)
     fl->n = 0;
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 static file_list crashers(const char *target)
 {
     char dir[4096];
@@ -275,7 +254,8 @@ static void linebreak_crashers_give_errors_not_crashes(void **state)
     static const double widths[] = {0.0, 9.0, 31.5, 100.0, 420.0, INFINITY};
     for (size_t i = 0; i < fl.n; i++) {
         size_t len;
-        char *buf = read_all(fl.paths[i], &len);
+        char *buf = jx_test_read_file(fl.paths[i], &len);
+        assert_non_null(buf);
         unsigned char *tier = malloc(len ? len : 1);
         char *brk = malloc(len ? len : 1);
         assert_non_null(tier);
@@ -425,7 +405,8 @@ static void regional_indicators_do_not_abort_the_line_breaker(void **state)
              "%s/tests/data/fuzz-crashers/linebreak/regional-indicator-libunibreak-assert.bin",
              jx_test_source_dir());
     size_t n;
-    char *buf = read_all(path, &n);
+    char *buf = jx_test_read_file(path, &n);
+    assert_non_null(buf);
     unsigned char *t = malloc(n);
     assert_non_null(t);
     assert_int_equal(jx_text_break_tiers(buf, n, t), JX_OK);

@@ -257,6 +257,23 @@ static void invalid_utf8_is_a_syntax_error(void **state)
     assert_int_equal(pos, 4);
 }
 
+/* jx_utf8_encode() writes what jx_utf8_decode() reads back, at the length
+ * UTF-8 gives each range, for every scalar value. */
+static void utf8_encode_round_trips(void **state)
+{
+    (void)state;
+    for (uint32_t cp = 0; cp <= 0x10FFFF; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        char u[4];
+        size_t k = jx_utf8_encode(cp, u);
+        assert_int_equal(k, cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);
+        uint32_t back = 0;
+        assert_int_equal(jx_utf8_decode(u, k, &back), k);
+        assert_int_equal(back, cp);
+    }
+}
+
 /* ------------------------------------------------------------- breaking */
 
 static void closing_punctuation_never_begins_a_line(void **state)
@@ -569,6 +586,7 @@ int main(void)
         cmocka_unit_test(tokens_have_no_break_inside),
         cmocka_unit_test(tiers_grade_last_resorts),
         cmocka_unit_test(invalid_utf8_is_a_syntax_error),
+        cmocka_unit_test(utf8_encode_round_trips),
         cmocka_unit_test(closing_punctuation_never_begins_a_line),
         cmocka_unit_test(opening_punctuation_never_ends_a_line),
         cmocka_unit_test(tokens_stay_whole_when_they_fit),

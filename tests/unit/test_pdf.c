@@ -87,23 +87,6 @@ static char *run(const char *fmt, ...)
     return b.data;
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    jx_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        jx_buf_append(&b, chunk, n);
-    fclose(f);
-    if (!b.data)
-        jx_buf_append(&b, "", 0);
-    *len = b.len;
-    return b.data;
-}
-
 /* Number of directory entries other than . and .. */
 static int count_entries(const char *dir)
 {
@@ -270,7 +253,7 @@ static void test_writes_valid_pdf(void **state)
     char path[256];
     snprintf(path, sizeof path, "%s/a.pdf", fx->dir);
     size_t len = 0;
-    char *data = read_file(path, &len);
+    char *data = jx_test_read_file(path, &len);
     assert_non_null(data);
     assert_true(len > 5 && memcmp(data, "%PDF-", 5) == 0);
     free(data);
@@ -345,7 +328,7 @@ static void test_byte_identical(void **state)
     snprintf(p1, sizeof p1, "%s/r1.pdf", fx->dir);
     snprintf(p2, sizeof p2, "%s/r2.pdf", fx->dir);
     size_t n1 = 0, n2 = 0;
-    char *a = read_file(p1, &n1), *b = read_file(p2, &n2);
+    char *a = jx_test_read_file(p1, &n1), *b = jx_test_read_file(p2, &n2);
     assert_non_null(a);
     assert_non_null(b);
     assert_int_equal(n1, n2);
@@ -426,7 +409,7 @@ static void test_failure_keeps_old_file(void **state)
     jx_diags_free(&d);
 
     size_t len = 0;
-    char *data = read_file(path, &len);
+    char *data = jx_test_read_file(path, &len);
     assert_non_null(data);
     assert_int_equal(len, strlen(old));
     assert_memory_equal(data, old, len);
@@ -563,7 +546,7 @@ static const char *doc_id(const char *path)
 {
     static char id[64];
     size_t len = 0;
-    char *data = read_file(path, &len);
+    char *data = jx_test_read_file(path, &len);
     id[0] = '\0';
     for (size_t i = len >= 3 ? len - 3 : 0; data && i > 0; i--) {
         if (memcmp(data + i, "/ID", 3) == 0) {
@@ -624,7 +607,7 @@ static void test_pdfa(void **state)
     char path[256];
     snprintf(path, sizeof path, "%s/a.pdf", fx->dir);
     size_t len = 0;
-    char *data = read_file(path, &len);
+    char *data = jx_test_read_file(path, &len);
     assert_non_null(data);
     assert_true(len > 9 && memcmp(data, "%PDF-1.4\n", 9) == 0);
     free(data);
@@ -779,7 +762,7 @@ static unsigned char *font_program(const char *dir, const char *path, size_t *le
     assert_non_null(out);
     free(out);
     size_t n = 0;
-    char *pdf = read_file(qdf, &n);
+    char *pdf = jx_test_read_file(qdf, &n);
     assert_non_null(pdf);
     unlink(qdf);
     const char *l1 = NULL;

@@ -582,6 +582,20 @@ static double inner_cut(const tchar *c, size_t k)
     return cut;
 }
 
+/* The width of c[s..e) on a line of its own: spaces at its ends trimmed,
+ * the blank of a closing mark at its end and of an opening bracket at its
+ * start compressed (clreq 3.1.6: line-edge compression). */
+static double edge_width(const tchar *c, size_t s, size_t e)
+{
+    s = skip_spaces(c, s, e);
+    while (e > s && (c[e - 1].flags & T_SPACE))
+        e--;
+    if (s == e)
+        return 0.0;
+    return trimmed_width(c, s, e) - c[e - 1].rb -
+           (e - 1 > s && opening_mark(c[s].cp) ? c[s].lb : 0.0);
+}
+
 /* Whether c[s..e) fits in `limit` points, compressing the blank of closing
  * punctuation at its end and of an opening bracket at its start (clreq
  * 3.1.6: line-edge compression), and with `inner` also some of the right
@@ -593,8 +607,7 @@ static int line_fits(const tchar *c, size_t s, size_t e, double limit, int inner
         e--;
     if (s == e)
         return 1;
-    double w = trimmed_width(c, s, e) - c[e - 1].rb -
-               (e - 1 > s && opening_mark(c[s].cp) ? c[s].lb : 0.0);
+    double w = edge_width(c, s, e);
     if (inner)
         for (size_t k = s; k + 1 < e; k++)
             w -= inner_cut(c, k);
@@ -951,7 +964,9 @@ static jx_status emit_line(builder *b, size_t s, size_t e, size_t empty_at, doub
 #define NLEVELS (JX_TIER_PAIR - JX_TIER_ALLOW)
 
 /* pw[(L - JX_TIER_ALLOW) * n + k]: width of the level-L piece holding
- * character k, for the characters [a, b) of one segment. */
+ * character k, for the characters [a, b) of one segment, as it would stand
+ * on a line of its own (edge_width: "920,474.01。" is not wider than a
+ * line it fits with its 。 compressed, so it is not cut). */
 static void piece_widths(const tchar *c, size_t n, const unsigned char *tier, size_t a, size_t b,
                          double *pw)
 {
@@ -960,7 +975,7 @@ static void piece_widths(const tchar *c, size_t n, const unsigned char *tier, si
         size_t ps = a;
         for (size_t k = a; k < b; k++) {
             if (k + 1 == b || tier[k] <= level) {
-                double pwidth = trimmed_width(c, ps, k + 1);
+                double pwidth = edge_width(c, ps, k + 1);
                 for (size_t i = ps; i <= k; i++)
                     w[i] = pwidth;
                 ps = k + 1;
@@ -1138,11 +1153,7 @@ static double tail_width(const tchar *c, const unsigned char *tier, size_t a, si
     size_t q = e;
     while (q > a && !(q < e && tail_start(c, tier, q) && word_chars(c, q, e) != 1))
         q--;
-    q = skip_spaces(c, q, e);
-    if (q == e)
-        return 0.0;
-    return trimmed_width(c, q, e) - c[e - 1].rb -
-           (e - 1 > q && opening_mark(c[q].cp) ? c[q].lb : 0.0);
+    return edge_width(c, q, e);
 }
 
 static jx_status width_fn(void *ctx, size_t a, size_t b)

@@ -168,6 +168,34 @@ static void punctuation_compression_saves_a_last_line(void **state)
     jx_text_lines_free(&L);
 }
 
+/* A number followed by a closing mark that fits a line with the mark's
+ * blank compressed is not cut because it would not fit uncompressed
+ * ("覆盖率920,4/74.01。"). */
+static void a_number_is_not_cut_for_the_blank_of_its_full_stop(void **state)
+{
+    (void)state;
+    /* digits in the companion Latin face, as the layouts set them */
+    const char *serif = "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf";
+    jx_fonts *f = jx_fonts_create();
+    assert_non_null(f);
+    assert_int_equal(jx_fonts_add(f, "song", JX_TEST_UMING, 0, NULL), JX_OK);
+    assert_int_equal(jx_fonts_add_latin(f, "song", serif, 0, NULL), JX_OK);
+    const char *t = "持续100强覆盖率920,474.01。";
+    double x = width(f, "920,474.01") + 0.8 * SIZE;
+    assert_true(x < width(f, "920,474.01。"));
+    jx_text_lines L = brk(f, t, x);
+    int whole = 0;
+    for (size_t i = 0; i < L.nlines; i++)
+        whole |= strstr(line_text(t, &L, i), "920,474.01") != NULL;
+    if (!whole) {
+        for (size_t i = 0; i < L.nlines; i++)
+            print_error("|%s|\n", line_text(t, &L, i));
+        fail_msg("'%s' at %.1f pt cuts the number", t, x);
+    }
+    jx_text_lines_free(&L);
+    jx_fonts_free(f);
+}
+
 /* ------------------------------------------------ through the paginator */
 
 /* Lays doc out on a trace device; returns the trace (free it). */
@@ -447,6 +475,7 @@ int main(void)
         cmocka_unit_test(a_number_keeps_its_counter_on_the_last_line),
         cmocka_unit_test(no_lonely_line_before_a_wide_number),
         cmocka_unit_test(punctuation_compression_saves_a_last_line),
+        cmocka_unit_test(a_number_is_not_cut_for_the_blank_of_its_full_stop),
         cmocka_unit_test(a_cell_is_set_smaller_to_keep_a_number_with_its_counter),
         cmocka_unit_test(unit_words_are_data),
         cmocka_unit_test(fonts_yaml_units_replace_the_default),

@@ -1,397 +1,30 @@
 /* jx_import.c - a workbook (or a 路径/值 table) back into a filing (see
- * jx_import.h). */
-#include "jx_import.h"
+ * jx_import.h; how the importer's files divide the work: jx_import_impl.h). */
+#include "jx_import_impl.h"
 
-#include <errno.h>
-#include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #include "jx_file.h"
 #include "jx_i18n.h"
 #include "jx_include.h"
-#include "jx_xlsx_read.h"
-
-#define RECORD_SHEET "jxgen"
-#define DATA_SHEET "数据"
-
-/* ---- the filing tree being rebuilt -------------------------------------- */
-
-typedef struct inode inode;
-struct inode {
-    char *key;             /* map key, NULL for the root and sequence items */
-    jx_value_kind kind;
-    char *text;            /* scalars */
-    inode **kids;
-    size_t n, cap;
-    int deleted;           /* left out when written */
-    int fields, gone;      /* 数据 fields under it, and how many were on deleted rows */
-    const char *sheet;     /* the form cell that gave the value, or NULL */
-    uint32_t row, col;
-};
-
-static void inode_free(inode *n)
-{
-    if (!n)
-        return;
-    for (size_t i = 0; i < n->n; i++)
-        inode_free(n->kids[i]);
-    free(n->kids);
-    free(n->key);
-    free(n->text);
-    free(n);
-}
-
-static inode *inode_new(const char *key, jx_value_kind kind, const char *text)
-{
-    inode *n = calloc(1, sizeof *n);
-    if (!n)
-        return NULL;
-    n->kind = kind;
-    if ((key && !(n->key = jx_strdup(key))) || (text && !(n->text = jx_strdup(text)))) {
-        inode_free(n);
-        return NULL;
-    }
-    return n;
-}
-
-/* Inserts kid into parent at index at (<= n).  Returns 0 or -1 (memory). */
-static int inode_insert(inode *parent, size_t at, inode *kid)
-{
-    inode **k = jx_grow(parent->kids, &parent->cap, parent->n, sizeof *k, 8);
-    if (!k)
-        return -1;
-    parent->kids = k;
-    memmove(parent->kids + at + 1, parent->kids + at, (parent->n - at) * sizeof *parent->kids);
-    parent->kids[at] = kid;
-    parent->n++;
-    return 0;
-}
-
-static int all_digits(const char *s, size_t n)
-{
-    if (n == 0 || n > 9)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
-
-/* The child of n named by path component s[0..len), or NULL. */
-static inode *inode_child(inode *n, const char *s, size_t len)
-{
-    if (n->kind == JX_VALUE_SEQ) {
-        if (!all_digits(s, len))
-            return NULL;
-        size_t i = (size_t)strtoul(s, NULL, 10);
-        return i < n->n ? n->kids[i] : NULL;
-    }
-    if (n->kind != JX_VALUE_MAP)
-        return NULL;
-    for (size_t i = 0; i < n->n; i++)
-        if (strlen(n->kids[i]->key) == len && memcmp(n->kids[i]->key, s, len) == 0)
-            return n->kids[i];
-    return NULL;
-}
-
-/* Follows a dotted path; with `create`, missing steps are made (a step of
- * digits makes a sequence entry when it is the next index).  NULL when it
- * cannot be followed (or memory is short).  *bad_seq is set when a
- * sequence index skips entries. */
-static inode *inode_path(inode *root, const char *path, int create, int *bad_seq)
-{
-    inode *n = root;
-    const char *p = path;
-    while (n && *p) {
-        const char *dot = strchr(p, '.');
-        size_t len = dot ? (size_t)(dot - p) : strlen(p);
-        inode *k = inode_child(n, p, len);
-        if (!k && create) {
-            const char *next = dot ? dot + 1 : NULL;
-            size_t nlen = next ? (strchr(next, '.') ? (size_t)(strchr(next, '.') - next)
-                                                    : strlen(next))
-                               : 0;
-            jx_value_kind kind = !next ? JX_VALUE_QUOTED
-                                 : all_digits(next, nlen) ? JX_VALUE_SEQ
-                                                          : JX_VALUE_MAP;
-            if (n->kind == JX_VALUE_SEQ) {
-                if (!all_digits(p, len) || strtoul(p, NULL, 10) != n->n) {
-                    if (bad_seq)
-                        *bad_seq = 1;
-                    return NULL;
-                }
-                k = inode_new(NULL, kind, kind == JX_VALUE_QUOTED ? "" : NULL);
-            } else if (n->kind == JX_VALUE_MAP) {
-                char *key = malloc(len + 1);
-                if (!key)
-                    return NULL;
-                memcpy(key, p, len);
-                key[len] = '\0';
-                k = inode_new(key, kind, kind == JX_VALUE_QUOTED ? "" : NULL);
-                free(key);
-            } else {
-                return NULL;
-            }
-            if (!k || inode_insert(n, n->n, k) != 0) {
-                inode_free(k);
-                return NULL;
-            }
-        }
-        n = k;
-        p = dot ? dot + 1 : p + len;
-    }
-    return n;
-}
-
-static void inode_set(inode *n, const char *text, int number)
-{
-    char *t = jx_strdup(text);
-    if (!t)
-        return;
-    for (size_t i = 0; i < n->n; i++)
-        inode_free(n->kids[i]);
-    n->n = 0;
-    free(n->text);
-    n->text = t;
-    n->kind = number ? JX_VALUE_PLAIN : JX_VALUE_QUOTED;
-}
-
-/* ---- YAML out ------------------------------------------------------------ */
-
-static int yaml_out(void *data, unsigned char *buf, size_t size)
-{
-    jx_buf_append(data, (const char *)buf, size);
-    return 1;
-}
-
-static int emit_node(yaml_emitter_t *em, const inode *n)
-{
-    yaml_event_t ev;
-    if (n->kind == JX_VALUE_MAP || n->kind == JX_VALUE_SEQ) {
-        int ok = n->kind == JX_VALUE_MAP
-                     ? yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE)
-                     : yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-                                                            YAML_BLOCK_SEQUENCE_STYLE);
-        if (!ok || !yaml_emitter_emit(em, &ev))
-            return 0;
-        for (size_t i = 0; i < n->n; i++) {
-            const inode *k = n->kids[i];
-            if (k->deleted)
-                continue;
-            if (n->kind == JX_VALUE_MAP &&
-                (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)k->key,
-                                               (int)strlen(k->key), 1, 1, YAML_ANY_SCALAR_STYLE) ||
-                 !yaml_emitter_emit(em, &ev)))
-                return 0;
-            if (!emit_node(em, k))
-                return 0;
-        }
-        ok = n->kind == JX_VALUE_MAP ? yaml_mapping_end_event_initialize(&ev)
-                                     : yaml_sequence_end_event_initialize(&ev);
-        return ok && yaml_emitter_emit(em, &ev);
-    }
-    static char empty[] = "", tilde[] = "~";
-    char *t = n->text ? n->text : empty;
-    int plain = n->kind == JX_VALUE_PLAIN;
-    if (plain && !*t)
-        t = tilde;
-    return yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)t, (int)strlen(t), plain,
-                                        !plain,
-                                        plain ? YAML_ANY_SCALAR_STYLE
-                                              : YAML_DOUBLE_QUOTED_SCALAR_STYLE) &&
-           yaml_emitter_emit(em, &ev);
-}
-
-static jx_status emit_yaml(const inode *root, const char *from, jx_buf *out, jx_diags *d)
-{
-    jx_buf_printf(out, "# 由 jxgen import 从 %s 读出的填报（filing read back from the workbook）\n",
-                  from);
-    yaml_emitter_t em;
-    yaml_event_t ev;
-    if (!yaml_emitter_initialize(&em))
-        return jx_diag_error(d, JX_ERR_NOMEM, from, 0, 0, _("out of memory"));
-    yaml_emitter_set_output(&em, yaml_out, out);
-    yaml_emitter_set_unicode(&em, 1);
-    yaml_emitter_set_width(&em, -1);
-    yaml_emitter_set_indent(&em, 2);
-    int ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) &&
-             yaml_emitter_emit(&em, &ev) &&
-             yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) &&
-             yaml_emitter_emit(&em, &ev) && emit_node(&em, root) &&
-             yaml_document_end_event_initialize(&ev, 1) && yaml_emitter_emit(&em, &ev) &&
-             yaml_stream_end_event_initialize(&ev) && yaml_emitter_emit(&em, &ev);
-    yaml_emitter_delete(&em);
-    if (!ok || out->oom)
-        return jx_diag_error(d, JX_ERR_NOMEM, from, 0, 0,
-                             _("cannot write the filing: out of memory"));
-    return JX_OK;
-}
-
-/* ---- values -------------------------------------------------------------- */
-
-/* The exact decimal text of a number as a workbook writes it ("1.5E-3",
- * "70823.389999999999"): exponent expanded, rounded half up to 6
- * decimals (jx_decimal's scale), trailing zeros dropped.  0 when s is not a
- * number. */
-static int number_text(const char *s, char *out, size_t n)
-{
-    const char *p = s;
-    int neg = 0;
-    if (*p == '-' || *p == '+')
-        neg = *p++ == '-';
-    char digits[64];
-    int nd = 0, point = -1;
-    for (; (*p >= '0' && *p <= '9') || *p == '.'; p++) {
-        if (*p == '.') {
-            if (point >= 0)
-                return 0;
-            point = nd;
-        } else if (nd < 40) {
-            digits[nd++] = *p;
-        } else {
-            return 0;
-        }
-    }
-    if (nd == 0)
-        return 0;
-    if (point < 0)
-        point = nd;
-    if (*p == 'e' || *p == 'E') {
-        char *end;
-        long e = strtol(p + 1, &end, 10);
-        if (end == p + 1 || *end || e > 20 || e < -20)
-            return 0;
-        point += (int)e;
-        p = end;
-    }
-    if (*p)
-        return 0;
-    /* value = 0.digits * 10^point; lay it out with 6 decimals (+1 to round). */
-    char fix[96];
-    int k = 0;
-    int ip = point > 0 ? point : 0;
-    for (int i = 0; i < ip; i++)
-        fix[k++] = i < nd ? digits[i] : '0';
-    if (ip == 0)
-        fix[k++] = '0';
-    int intlen = k;
-    for (int i = 0; i < 7; i++) {
-        int at = point + i;
-        fix[k++] = at >= 0 && at < nd ? digits[at] : '0';
-    }
-    /* round half up at the 7th decimal */
-    int carry = fix[k - 1] >= '5';
-    k--;
-    for (int i = k - 1; i >= 0 && carry; i--) {
-        if (fix[i] == '9')
-            fix[i] = '0';
-        else {
-            fix[i]++;
-            carry = 0;
-        }
-    }
-    char res[100];
-    int r = 0;
-    if (neg)
-        res[r++] = '-';
-    if (carry)
-        res[r++] = '1';
-    int lead = 0; /* skip leading zeros of the integer part */
-    while (lead < intlen - 1 && fix[lead] == '0')
-        lead++;
-    for (int i = lead; i < intlen; i++)
-        res[r++] = fix[i];
-    int last = k - 1;
-    while (last >= intlen && fix[last] == '0')
-        last--;
-    if (last >= intlen) {
-        res[r++] = '.';
-        for (int i = intlen; i <= last; i++)
-            res[r++] = fix[i];
-    }
-    res[r] = '\0';
-    if (strcmp(res, "-0") == 0)
-        snprintf(res, sizeof res, "0");
-    snprintf(out, n, "%s", res);
-    return 1;
-}
-
-/* Text a clerk typed into a number cell ("1,000.50", "５００", " 500 "):
- * the decimal it means, or 0 when it is not one. */
-static int typed_number(const char *s, char *out, size_t n)
-{
-    char buf[96];
-    size_t k = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p && k + 1 < sizeof buf;) {
-        uint32_t cp;
-        size_t len = jx_utf8_decode((const char *)p, strlen((const char *)p), &cp);
-        if (!len)
-            return 0;
-        p += len;
-        if (cp >= 0xFF10 && cp <= 0xFF19)
-            cp = '0' + (cp - 0xFF10);
-        else if (cp == 0xFF0E)
-            cp = '.';
-        else if (cp == 0xFF0D)
-            cp = '-';
-        if (cp == ' ' || cp == 0x3000 || cp == ',' || cp == 0xFF0C || cp == '\t')
-            continue;
-        if (cp > 0x7F)
-            return 0;
-        buf[k++] = (char)cp;
-    }
-    buf[k] = '\0';
-    return k > 0 && number_text(buf, out, n);
-}
-
-/* What a form cell holds, as filing text.  *number: it is a number.
- * Returns 0, or -1 for an error value (#REF!, #N/A). */
-static int cell_text(const jx_xlsx_cell *c, char *num, size_t n, const char **text, int *number)
-{
-    *number = 0;
-    *text = "";
-    if (!c)
-        return 0;
-    switch (c->type) {
-    case JX_XLSX_NUMBER:
-        if (number_text(c->value, num, n)) {
-            *text = num;
-            *number = 1;
-        } else {
-            *text = c->value;
-        }
-        return 0;
-    case JX_XLSX_BOOL:
-        *text = strcmp(c->value, "1") == 0 ? "TRUE" : "FALSE";
-        return 0;
-    case JX_XLSX_ERROR:
-        *text = c->value;
-        return -1;
-    default:
-        *text = c->value;
-        return 0;
-    }
-}
 
 /* ---- the record -------------------------------------------------------- */
 
 jx_status jx_import_record(jx_doc *doc, const jx_node *root)
 {
-    /* Count, then fill in pre-order with an explicit stack. */
-    size_t count = 0, cap = 64;
-    struct frame { const jx_node *n; int depth; const char *key; } *stack = malloc(cap * sizeof *stack);
-    if (!stack)
-        return JX_ERR_NOMEM;
+    /* Pre-order with an explicit stack (a filing may nest deeply). */
+    struct frame { const jx_node *n; int depth; const char *key; } *stack = NULL;
+    size_t top = 0, cap = 0;
     jx_doc_value *vals = NULL;
     size_t nvals = 0, valcap = 0;
-    size_t top = 0;
-    stack[top++] = (struct frame){root, 0, NULL};
     jx_status st = JX_OK;
+    if (!(stack = jx_grow(stack, &cap, top, sizeof *stack, 64)))
+        return JX_ERR_NOMEM;
+    stack[top++] = (struct frame){root, 0, NULL};
     while (top > 0 && st == JX_OK) {
         struct frame f = stack[--top];
         jx_doc_value *nv = jx_grow(vals, &valcap, nvals, sizeof *nv, 256);
@@ -404,30 +37,26 @@ jx_status jx_import_record(jx_doc *doc, const jx_node *root)
         v->depth = f.depth;
         v->key = f.key ? jx_doc_strdup(doc, f.key) : NULL;
         v->text = NULL;
+        if (f.key && !v->key)
+            st = JX_ERR_NOMEM;
         if (f.n->kind == JX_NODE_SCALAR) {
             v->kind = f.n->plain ? JX_VALUE_PLAIN : JX_VALUE_QUOTED;
             v->text = jx_doc_strndup(doc, f.n->text, f.n->len);
             if (!v->text)
                 st = JX_ERR_NOMEM;
-        } else {
-            v->kind = f.n->kind == JX_NODE_MAP ? JX_VALUE_MAP : JX_VALUE_SEQ;
-            if (top + f.n->count > cap) {
-                cap = (top + f.n->count) * 2;
-                struct frame *ns = realloc(stack, cap * sizeof *ns);
-                if (!ns) {
-                    st = JX_ERR_NOMEM;
-                    break;
-                }
-                stack = ns;
-            }
-            for (size_t i = f.n->count; i-- > 0;)
-                stack[top++] =
-                    (struct frame){f.n->entries[i].value, f.depth + 1,
-                                   f.n->kind == JX_NODE_MAP ? f.n->entries[i].key : NULL};
+            continue;
         }
-        if (f.key && !v->key)
-            st = JX_ERR_NOMEM;
-        count++;
+        v->kind = f.n->kind == JX_NODE_MAP ? JX_VALUE_MAP : JX_VALUE_SEQ;
+        for (size_t i = f.n->count; i-- > 0 && st == JX_OK;) {
+            struct frame *ns = jx_grow(stack, &cap, top, sizeof *ns, 64);
+            if (!ns) {
+                st = JX_ERR_NOMEM;
+                break;
+            }
+            stack = ns;
+            stack[top++] = (struct frame){f.n->entries[i].value, f.depth + 1,
+                                          f.n->kind == JX_NODE_MAP ? f.n->entries[i].key : NULL};
+        }
     }
     free(stack);
     if (st != JX_OK) {
@@ -442,7 +71,6 @@ jx_status jx_import_record(jx_doc *doc, const jx_node *root)
     memcpy(doc->values, vals, nvals * sizeof *vals);
     doc->nvalues = nvals;
     free(vals);
-    (void)count;
     return JX_OK;
 }
 
@@ -473,7 +101,7 @@ typedef struct tfield {
 typedef struct formsheet {
     const char *name;
     const jx_xlsx_sheet *sheet;
-    size_t nrows;            /* original rows */
+    size_t nrows, rowcap;    /* original rows; room in cur and cols */
     long *cur;               /* original row -> current row (-1: deleted) */
     char **cols;             /* original row -> the columns where cells start ("A C D") */
     const char **role;       /* original row -> innermost entry shown on it, or NULL */
@@ -489,21 +117,12 @@ typedef struct importer {
     field *fields;
     size_t nfields;
     formsheet *sheets;
-    size_t nsheets;
+    size_t nsheets, sheetcap;
     int changed;             /* anything differs from the record */
     tfield *tfields;         /* the 数据 sheet's 模板 rows */
     size_t ntfields, tcap;
     const jx_import_edits *edits; /* values read from template texts, or NULL */
 } importer;
-
-/* The number of steps of a dotted path. */
-static int path_steps(const char *path)
-{
-    int steps = 1;
-    for (const char *p = path; *p; p++)
-        steps += *p == '.';
-    return steps;
-}
 
 /* Error at sheet!cell (fmt: printf-style). */
 static jx_status cell_error(importer *im, jx_status st, const char *sheet, uint32_t row,
@@ -526,35 +145,18 @@ static jx_status cell_error(importer *im, jx_status st, const char *sheet, uint3
     return jx_diag_error(im->d, st, where, 0, 0, "%s", msg);
 }
 
-/* The last row of sheet s that holds a cell (0: none). */
-static uint32_t last_row(const jx_xlsx_sheet *s)
-{
-    uint32_t last = 0;
-    for (size_t i = 0; i < s->ncells; i++)
-        if (s->cells[i].row > last)
-            last = s->cells[i].row;
-    return last;
-}
-
-/* The text of a cell of any kind, or "" (for the record and 数据 sheets). */
-static const char *plain_value(const jx_xlsx_sheet *s, uint32_t row, uint32_t col)
-{
-    const jx_xlsx_cell *c = jx_xlsx_cell_at(s, row, col);
-    return c && c->value ? c->value : "";
-}
-
 /* Rebuilds the recorded filing tree from the 值 rows of the record sheet,
  * and the form rows from its 行 rows. */
 static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
 {
     inode *stack[JX_NODE_MAX_DEPTH + 2];
     int top = -1;
-    uint32_t last = last_row(rec);
+    uint32_t last = import_last_row(rec);
     for (uint32_t r = 1; r <= last; r++) {
-        const char *what = plain_value(rec, r, 0);
+        const char *what = import_plain_value(rec, r, 0);
         if (strcmp(what, "值") == 0) {
-            int depth = atoi(plain_value(rec, r, 1));
-            const char *key = plain_value(rec, r, 2), *kind = plain_value(rec, r, 3);
+            int depth = atoi(import_plain_value(rec, r, 1));
+            const char *key = import_plain_value(rec, r, 2), *kind = import_plain_value(rec, r, 3);
             jx_buf text = {0};
             for (uint32_t c = 4; c < 64; c++) {
                 const jx_xlsx_cell *t = jx_xlsx_cell_at(rec, r, c);
@@ -585,15 +187,15 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
             stack[depth] = n;
             top = depth;
         } else if (strcmp(what, "行") == 0) {
-            const char *sname = plain_value(rec, r, 1);
+            const char *sname = import_plain_value(rec, r, 1);
             const jx_xlsx_cell *fc = jx_xlsx_cell_at(rec, r, 2);
-            const char *cols = plain_value(rec, r, 3);
+            const char *cols = import_plain_value(rec, r, 3);
             formsheet *fs = NULL;
             for (size_t k = 0; k < im->nsheets; k++)
                 if (strcmp(im->sheets[k].name, sname) == 0)
                     fs = &im->sheets[k];
             if (!fs) {
-                formsheet *ns = realloc(im->sheets, (im->nsheets + 1) * sizeof *ns);
+                formsheet *ns = jx_grow(im->sheets, &im->sheetcap, im->nsheets, sizeof *ns, 4);
                 if (!ns)
                     return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
                 im->sheets = ns;
@@ -604,14 +206,15 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
             if (fs->nrows >= JX_XLSX_MAX_ROWS)
                 return cell_error(im, JX_ERR_LIMIT, RECORD_SHEET, r, 0,
                                   _("jxgen's record sheet is damaged (too many rows)"));
-            long *cur = realloc(fs->cur, (fs->nrows + 1) * sizeof *cur);
-            char **cl = cur ? realloc(fs->cols, (fs->nrows + 1) * sizeof *cl) : NULL;
+            size_t curcap = fs->rowcap, colcap = fs->rowcap;
+            long *cur = jx_grow(fs->cur, &curcap, fs->nrows, sizeof *cur, 64);
             if (cur)
                 fs->cur = cur;
-            if (cl)
-                fs->cols = cl;
+            char **cl = cur ? jx_grow(fs->cols, &colcap, fs->nrows, sizeof *cl, 64) : NULL;
             if (!cur || !cl)
                 return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
+            fs->cols = cl;
+            fs->rowcap = colcap;
             cl[fs->nrows] = NULL;
             /* The formula ROW('sheet'!$A$n) as the editor left it. */
             long now = -1;
@@ -669,15 +272,6 @@ static formsheet *find_formsheet(importer *im, const char *name)
     return NULL;
 }
 
-/* Column index of a heading on row 0 of s, or -1. */
-static long heading(const jx_xlsx_sheet *s, const char *name)
-{
-    for (size_t i = 0; i < s->ncells && s->cells[i].row == 0; i++)
-        if (s->cells[i].type == JX_XLSX_TEXT && strcmp(s->cells[i].value, name) == 0)
-            return (long)s->cells[i].col;
-    return -1;
-}
-
 /* The innermost list entry of a path ("a.0.b.2.name" -> "a.0.b.2", depth 2). */
 static char *item_of(const char *path, int *depth)
 {
@@ -686,7 +280,7 @@ static char *item_of(const char *path, int *depth)
     for (const char *p = path; *p;) {
         const char *dot = strchr(p, '.');
         size_t len = dot ? (size_t)(dot - p) : strlen(p);
-        if (p != path && all_digits(p, len)) {
+        if (p != path && import_all_digits(p, len)) {
             end = p + len;
             (*depth)++;
         }
@@ -704,28 +298,28 @@ static char *item_of(const char *path, int *depth)
 
 static jx_status read_fields(importer *im, const jx_xlsx_sheet *data)
 {
-    long cp = heading(data, "路径"), ck = heading(data, "类型"), cs = heading(data, "工作表"),
-         cc = heading(data, "单元格"), cv = heading(data, "值"), cu = heading(data, "单位");
+    long cp = import_heading(data, "路径"), ck = import_heading(data, "类型"), cs = import_heading(data, "工作表"),
+         cc = import_heading(data, "单元格"), cv = import_heading(data, "值"), cu = import_heading(data, "单位");
     if (cp < 0 || ck < 0 || cs < 0 || cc < 0 || cv < 0)
         return jx_diag_error(im->d, JX_ERR_SYNTAX, im->file, 0, 0,
                              _("the sheet “数据” lacks columns (路径, 值, 类型, 工作表, 单元格): this workbook "
                                "cannot be imported"));
-    uint32_t last = last_row(data);
+    uint32_t last = import_last_row(data);
     im->fields = calloc(last + 1, sizeof *im->fields);
     if (!im->fields)
         return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
     for (uint32_t r = 1; r <= last; r++) {
-        const char *path = plain_value(data, r, (uint32_t)cp);
+        const char *path = import_plain_value(data, r, (uint32_t)cp);
         if (!*path)
             continue;
         /* A field shown inside a template text ("{year}年度…", "{title}{content}")
          * shares its cell with the template: the cell is not the field's
          * value, which comes back from the record sheet as written unless
          * the clerk edited it there (jx_import_template_edits()). */
-        if (strcmp(plain_value(data, r, (uint32_t)ck), "模板") == 0) {
+        if (strcmp(import_plain_value(data, r, (uint32_t)ck), "模板") == 0) {
             uint32_t row, col;
-            const char *sheet = plain_value(data, r, (uint32_t)cs);
-            if (!jx_xlsx_parse_ref(plain_value(data, r, (uint32_t)cc), &row, &col) ||
+            const char *sheet = import_plain_value(data, r, (uint32_t)cs);
+            if (!jx_xlsx_parse_ref(import_plain_value(data, r, (uint32_t)cc), &row, &col) ||
                 !find_formsheet(im, sheet))
                 continue;
             tfield *t = jx_grow(im->tfields, &im->tcap, im->ntfields, sizeof *t, 8);
@@ -737,21 +331,21 @@ static jx_status read_fields(importer *im, const jx_xlsx_sheet *data)
         }
         field *f = &im->fields[im->nfields];
         f->path = path;
-        f->kind = plain_value(data, r, (uint32_t)ck);
-        f->unit = cu >= 0 ? plain_value(data, r, (uint32_t)cu) : "";
-        f->sheet = plain_value(data, r, (uint32_t)cs);
+        f->kind = import_plain_value(data, r, (uint32_t)ck);
+        f->unit = cu >= 0 ? import_plain_value(data, r, (uint32_t)cu) : "";
+        f->sheet = import_plain_value(data, r, (uint32_t)cs);
         f->snap = jx_xlsx_cell_at(data, r, (uint32_t)cv);
-        if (path_steps(path) > JX_NODE_MAX_DEPTH - 2)
+        if (import_path_steps(path) > JX_NODE_MAX_DEPTH - 2)
             return cell_error(im, JX_ERR_LIMIT, DATA_SHEET, r, (uint32_t)cp,
                               _("the path has %d steps, more than %d: no field of a filing is that "
-                                "deep"), path_steps(path),
+                                "deep"), import_path_steps(path),
                               JX_NODE_MAX_DEPTH - 2);
-        if (!jx_xlsx_parse_ref(plain_value(data, r, (uint32_t)cc), &f->row, &f->col) ||
+        if (!jx_xlsx_parse_ref(import_plain_value(data, r, (uint32_t)cc), &f->row, &f->col) ||
             !find_formsheet(im, f->sheet))
             return cell_error(im, JX_ERR_SYNTAX, DATA_SHEET, r, (uint32_t)cc,
                               _("the sheet “数据” has a wrong cell address “%s”: this workbook "
                                 "cannot be imported"),
-                              plain_value(data, r, (uint32_t)cc));
+                              import_plain_value(data, r, (uint32_t)cc));
         f->node = inode_path(im->root, path, 0, NULL);
         f->item = item_of(path, &f->depth);
         im->nfields++;
@@ -774,7 +368,7 @@ static jx_status map_rows(importer *im)
                                    "back to “%s”"),
                                  fs->name, fs->name);
         }
-        uint32_t last = last_row(fs->sheet);
+        uint32_t last = import_last_row(fs->sheet);
         for (size_t r = 0; r < fs->nrows; r++)
             if (fs->cur[r] > (long)last)
                 last = (uint32_t)fs->cur[r];
@@ -826,7 +420,7 @@ static int differs(const field *f, const char *text, int number)
     char snum[64];
     const char *stext;
     int snumber;
-    cell_text(f->snap, snum, sizeof snum, &stext, &snumber);
+    import_cell_text(f->snap, snum, sizeof snum, &stext, &snumber);
     if (number && snumber) {
         jx_decimal a, b;
         if (jx_decimal_parse(text, 0, &a) == JX_OK && jx_decimal_parse(stext, 0, &b) == JX_OK)
@@ -842,7 +436,7 @@ static void field_text(const field *f, const char *text, int number, char *buf, 
     *out = text;
     *is_number = number;
     int numeric = strcmp(f->kind, "数值") == 0 || strcmp(f->kind, "公式") == 0;
-    if (!number && numeric && *text && typed_number(text, buf, n)) {
+    if (!number && numeric && *text && import_typed_number(text, buf, n)) {
         *out = buf;
         *is_number = number = 1;
         text = buf;
@@ -915,7 +509,7 @@ static jx_status read_cells(importer *im, int derived)
         char num[64], buf[96];
         const char *text, *out;
         int number, out_number;
-        if (cell_text(c, num, sizeof num, &text, &number) != 0)
+        if (import_cell_text(c, num, sizeof num, &text, &number) != 0)
             return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)cur, f->col,
                               _("this cell holds the error value %s: write the right value"),
                                  text);
@@ -957,7 +551,7 @@ static jx_status drop_deleted(importer *im)
             for (char *p = prefix; *p;) {
                 char *dot = strchr(p, '.');
                 size_t len = dot ? (size_t)(dot - p) : strlen(p);
-                if (p != prefix && all_digits(p, len) && ++seen == depth) {
+                if (p != prefix && import_all_digits(p, len) && ++seen == depth) {
                     p[len] = '\0';
                     break;
                 }
@@ -1047,7 +641,7 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
         char num[64];
         const char *text;
         int number;
-        if (cell_text(c, num, sizeof num, &text, &number) != 0) {
+        if (import_cell_text(c, num, sizeof num, &text, &number) != 0) {
             st = cell_error(im, JX_ERR_FILING, fs->name, c->row, c->col,
                             _("this cell holds the error value %s: write the right value"),
                                  text);
@@ -1138,7 +732,7 @@ static jx_status moved_merge(importer *im, formsheet *fs, size_t orig, const jx_
         char num[64], buf[96];
         const char *text, *out;
         int number, out_number;
-        if (cell_text(cell, num, sizeof num, &text, &number) != 0)
+        if (import_cell_text(cell, num, sizeof num, &text, &number) != 0)
             return cell_error(im, JX_ERR_FILING, fs->name, cell->row, cell->col,
                               _("this cell holds the error value %s: write the right value"),
                                  text);
@@ -1220,7 +814,7 @@ static jx_status read_rows(importer *im)
 static void collect_origins(importer *im, const inode *n, const jx_node *j, jx_import_origins *o)
 {
     if (n->sheet && j->kind == JX_NODE_SCALAR) {
-        jx_import_origin *items = realloc(o->items, (o->count + 1) * sizeof *items);
+        jx_import_origin *items = jx_grow(o->items, &o->cap, o->count, sizeof *items, 64);
         if (!items)
             return;
         o->items = items;
@@ -1269,7 +863,7 @@ void jx_import_origins_free(jx_import_origins *o)
         free(o->items[i].where);
     free(o->items);
     o->items = NULL;
-    o->count = 0;
+    o->count = o->cap = 0;
     for (size_t i = 0; i < o->ntcells; i++) {
         for (size_t k = 0; k < o->tcells[i].npaths; k++)
             free(o->tcells[i].paths[k]);
@@ -1279,7 +873,7 @@ void jx_import_origins_free(jx_import_origins *o)
     }
     free(o->tcells);
     o->tcells = NULL;
-    o->ntcells = 0;
+    o->ntcells = o->tcap = 0;
 }
 
 void jx_import_remap_diags(const jx_import_origins *o, const char *file, jx_diags *d,
@@ -1328,7 +922,7 @@ static jx_status apply_edits(importer *im)
         if (!n)
             return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
         char num[64];
-        int number = n->kind == JX_VALUE_PLAIN && number_text(e->text, num, sizeof num) &&
+        int number = n->kind == JX_VALUE_PLAIN && import_number_text(e->text, num, sizeof num) &&
                      strcmp(num, e->text) == 0;
         inode_set(n, e->text, number);
         for (size_t k = 0; k < im->ntfields; k++) {
@@ -1363,8 +957,7 @@ static jx_status find_tcells(importer *im, jx_import_origins *o)
             if (strcmp(o->tcells[k].where, where) == 0)
                 tc = &o->tcells[k];
         if (!tc) {
-            size_t cap = o->ntcells;
-            jx_import_tcell *g = jx_grow(o->tcells, &cap, o->ntcells, sizeof *g, 4);
+            jx_import_tcell *g = jx_grow(o->tcells, &o->tcap, o->ntcells, sizeof *g, 4);
             if (!g)
                 return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
             o->tcells = g;
@@ -1374,7 +967,7 @@ static jx_status find_tcells(importer *im, jx_import_origins *o)
             const char *text;
             int number;
             const formsheet *fs = find_formsheet(im, t->sheet);
-            cell_text(jx_xlsx_cell_at(fs->sheet, (uint32_t)cur, t->col), num, sizeof num, &text,
+            import_cell_text(jx_xlsx_cell_at(fs->sheet, (uint32_t)cur, t->col), num, sizeof num, &text,
                       &number);
             tc->where = jx_strdup(where);
             tc->text = jx_strdup(text);
@@ -1385,7 +978,7 @@ static jx_status find_tcells(importer *im, jx_import_origins *o)
             }
             o->ntcells++;
         }
-        char **p = realloc(tc->paths, (tc->npaths + 1) * sizeof *p);
+        char **p = jx_grow(tc->paths, &tc->pathcap, tc->npaths, sizeof *p, 2);
         if (!p)
             return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
         tc->paths = p;
@@ -1409,215 +1002,7 @@ static jx_status import_jxgen(importer *im, const jx_xlsx_sheet *rec, jx_buf *ya
         (st = drop_deleted(im)) != JX_OK || (st = read_rows(im)) != JX_OK ||
         (st = read_cells(im, 1)) != JX_OK || (st = apply_edits(im)) != JX_OK)
         return st;
-    return emit_yaml(im->root, im->file, yaml, im->d);
-}
-
-/* ---- 路径/值 tables: a 数据-only workbook, CSV ---------------------------- */
-
-/* Adds one path = value; `where` names the cell for messages. */
-static jx_status put_pair(importer *im, const char *where, const char *path, const char *text,
-                          int number)
-{
-    /* A filing nests no deeper than jxgen reads (and the tree is written
-     * recursively). */
-    int steps = path_steps(path);
-    if (steps > JX_NODE_MAX_DEPTH - 2)
-        return jx_diag_error(im->d, JX_ERR_LIMIT, where, 0, 0,
-                             _("the path has %d steps, more than %d: no field of a filing is that "
-                               "deep"), steps,
-                             JX_NODE_MAX_DEPTH - 2);
-    int bad = 0;
-    inode *n = inode_path(im->root, path, 1, &bad);
-    if (!n)
-        return bad ? jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                                   _("path %s skips earlier entries: the entries of a list are "
-                                     "numbered from 0 without gaps"),
-                                   path)
-                   : jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                                   _("path %s conflicts with an earlier path (the same place is "
-                                     "both a value and a map)"), path);
-    if (n->kind == JX_VALUE_MAP || n->kind == JX_VALUE_SEQ)
-        return jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                             _("path %s conflicts with an earlier path (the same place is both a "
-                               "value and a map)"), path);
-    inode_set(n, text, number);
-    return JX_OK;
-}
-
-static jx_status import_table_sheet(importer *im, const jx_xlsx_sheet *data, jx_buf *yaml)
-{
-    long cp = heading(data, "路径"), cv = heading(data, "值");
-    if (cp < 0 || cv < 0)
-        return jx_diag_error(im->d, JX_ERR_FILING, im->file, 0, 0,
-                             _("this is not a jxgen workbook (there is no jxgen record sheet), and "
-                               "its sheet “数据” has no columns 路径 and 值: it cannot be imported"));
-    uint32_t last = last_row(data);
-    for (uint32_t r = 1; r <= last; r++) {
-        const char *path = plain_value(data, r, (uint32_t)cp);
-        if (!*path)
-            continue;
-        const jx_xlsx_cell *c = jx_xlsx_cell_at(data, r, (uint32_t)cv);
-        char num[64], cell[16], where[1024];
-        const char *text;
-        int number;
-        jx_xlsx_cell_name(r, (uint32_t)cv, cell);
-        snprintf(where, sizeof where, "%s:%s!%s", im->file, DATA_SHEET, cell);
-        if (c && c->formula && c->type == JX_XLSX_NONE)
-            return jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                                 _("this cell is a formula (=%s) whose result the workbook does "
-                                   "not hold: open the workbook in Excel or WPS and save it once, "
-                                   "or write the number"),
-                                 c->formula);
-        if (cell_text(c, num, sizeof num, &text, &number) != 0)
-            return jx_diag_error(im->d, JX_ERR_FILING, where, 0, 0,
-                                 _("this cell holds the error value %s: write the right value"),
-                                 text);
-        jx_status st = put_pair(im, where, path, text, number);
-        if (st != JX_OK)
-            return st;
-    }
-    return emit_yaml(im->root, im->file, yaml, im->d);
-}
-
-/* CSV (RFC 4180: quotes, doubled quotes, CRLF) in UTF-8 (BOM optional) or
- * GB18030. */
-static jx_status import_csv(importer *im, const char *bytes, size_t len, jx_buf *yaml)
-{
-    jx_buf utf8 = {0};
-    if (len >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0)
-        bytes += 3, len -= 3;
-    size_t at = 0;
-    int valid = 1;
-    while (at < len) {
-        uint32_t cp;
-        size_t k = jx_utf8_decode(bytes + at, len - at, &cp);
-        if (!k) {
-            valid = 0;
-            break;
-        }
-        at += k;
-    }
-    if (!valid) {
-        iconv_t cd = iconv_open("UTF-8", "GB18030");
-        if (cd == (iconv_t)-1)
-            return jx_diag_error(im->d, JX_ERR_IO, im->file, 0, 0,
-                                 _("the table is not UTF-8, and this system cannot convert "
-                                   "GB18030: %s"), strerror(errno));
-        char *copy = malloc(len ? len : 1), *in = copy;
-        if (!copy)
-            return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
-        memcpy(copy, bytes, len);
-        size_t inleft = len;
-        char out[4096];
-        while (inleft > 0) {
-            char *o = out;
-            size_t oleft = sizeof out;
-            size_t rc = iconv(cd, &in, &inleft, &o, &oleft);
-            jx_buf_append(&utf8, out, sizeof out - oleft);
-            if (rc == (size_t)-1 && errno != E2BIG) {
-                size_t at_byte = (size_t)(in - copy) + 1;
-                iconv_close(cd);
-                free(copy);
-                jx_buf_free(&utf8);
-                return jx_diag_error(im->d, JX_ERR_SYNTAX, im->file, 0, 0,
-                                     _("the table is neither UTF-8 nor GB18030 (byte %zu cannot be "
-                                       "read)"),
-                                     at_byte);
-            }
-        }
-        iconv_close(cd);
-        free(copy);
-        bytes = jx_buf_str(&utf8);
-        len = utf8.len;
-    }
-    /* Rows of fields. */
-    long cp = -1, cv = -1;
-    int line = 1, row = 0;
-    jx_status st = JX_OK;
-    size_t i = 0;
-    while (i <= len && st == JX_OK) {
-        char *cells[64] = {0};
-        int ncell = 0, row_line = line;
-        jx_buf cur = {0};
-        int quoted = 0, done = 0;
-        while (!done) {
-            if (i >= len) {
-                done = 1;
-            } else if (quoted) {
-                if (bytes[i] == '"' && i + 1 < len && bytes[i + 1] == '"') {
-                    jx_buf_append(&cur, "\"", 1);
-                    i += 2;
-                    continue;
-                }
-                if (bytes[i] == '"')
-                    quoted = 0;
-                else {
-                    if (bytes[i] == '\n')
-                        line++;
-                    jx_buf_append(&cur, bytes + i, 1);
-                }
-                i++;
-                continue;
-            } else if (bytes[i] == '"' && cur.len == 0) {
-                quoted = 1;
-                i++;
-                continue;
-            } else if (bytes[i] == ',' || bytes[i] == '\n' || bytes[i] == '\r') {
-                if (bytes[i] == '\r' && i + 1 < len && bytes[i + 1] == '\n')
-                    i++;
-                if (bytes[i] != ',') {
-                    done = 1;
-                    line++;
-                }
-                i++;
-                if (ncell < 64)
-                    cells[ncell++] = jx_strdup(jx_buf_str(&cur));
-                cur.len = 0;
-                if (cur.data)
-                    cur.data[0] = '\0';
-                continue;
-            } else {
-                jx_buf_append(&cur, bytes + i, 1);
-                i++;
-                continue;
-            }
-        }
-        if (i >= len && (cur.len || ncell)) {
-            if (ncell < 64)
-                cells[ncell++] = jx_strdup(jx_buf_str(&cur));
-        }
-        jx_buf_free(&cur);
-        if (i >= len)
-            i = len + 1;
-        if (ncell > 0) {
-            if (row == 0) {
-                for (int c = 0; c < ncell; c++) {
-                    if (cells[c] && strcmp(cells[c], "路径") == 0)
-                        cp = c;
-                    if (cells[c] && strcmp(cells[c], "值") == 0)
-                        cv = c;
-                }
-                if (cp < 0 || cv < 0)
-                    st = jx_diag_error(im->d, JX_ERR_FILING, im->file, 1, 0,
-                                       _("the first row of the table needs the columns 路径 and 值"));
-            } else if (cp < ncell && cells[cp] && *cells[cp]) {
-                const char *v = cv < ncell && cells[cv] ? cells[cv] : "";
-                char num[64], where[1024];
-                snprintf(where, sizeof where, "%s:%d", im->file, row_line);
-                int number = *v && number_text(v, num, sizeof num) && strcmp(num, v) == 0;
-                st = put_pair(im, where, cells[cp], v, number);
-            }
-            row++;
-        }
-        for (int c = 0; c < ncell; c++)
-            free(cells[c]);
-    }
-    jx_buf_free(&utf8);
-    if (st == JX_OK && row == 0)
-        st = jx_diag_error(im->d, JX_ERR_FILING, im->file, 0, 0, _("the table is empty"));
-    if (st != JX_OK)
-        return st;
-    return emit_yaml(im->root, im->file, yaml, im->d);
+    return import_emit_yaml(im->root, im->file, yaml, im->d);
 }
 
 /* ---- entry points ------------------------------------------------------ */
@@ -1665,17 +1050,14 @@ jx_status jx_import_read_edited(const char *path, const void *buf, size_t len,
                 return st;
             buf = own;
         }
-        im.root = inode_new(NULL, JX_VALUE_MAP, NULL);
-        st = im.root ? import_csv(&im, buf, len, yaml)
-                     : jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
+        st = import_csv(path, buf, len, yaml, d);
         free(own);
-        inode_free(im.root);
         return st;
     }
     st = jx_xlsx_read(path, buf, len, &im.book, d);
     if (st == JX_OK) {
         const jx_xlsx_sheet *rec = jx_xlsx_sheet_named(im.book, RECORD_SHEET);
-        if (rec && strcmp(plain_value(rec, 0, 0), "jxgen") == 0) {
+        if (rec && strcmp(import_plain_value(rec, 0, 0), "jxgen") == 0) {
             st = import_jxgen(&im, rec, yaml);
             if (st == JX_OK && origins) {
                 find_origins(&im, yaml, origins);
@@ -1683,15 +1065,12 @@ jx_status jx_import_read_edited(const char *path, const void *buf, size_t len,
             }
         } else {
             const jx_xlsx_sheet *data = jx_xlsx_sheet_named(im.book, DATA_SHEET);
-            im.root = inode_new(NULL, JX_VALUE_MAP, NULL);
-            if (!im.root)
-                st = jx_diag_error(d, JX_ERR_NOMEM, path, 0, 0, _("out of memory"));
-            else if (!data)
+            if (!data)
                 st = jx_diag_error(d, JX_ERR_FILING, path, 0, 0,
                                    _("this is not a jxgen workbook: it has neither jxgen's record "
                                      "sheet nor a sheet “数据” (columns 路径 and 值)"));
             else
-                st = import_table_sheet(&im, data, yaml);
+                st = import_table_sheet(path, data, yaml, d);
         }
     }
     for (size_t i = 0; i < im.nfields; i++)

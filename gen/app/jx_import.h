@@ -53,14 +53,14 @@ typedef struct jx_import_tcell {
     char *where;               /* "成本.xlsx:项目表!A2" */
     char *text;                /* "" when the cell is empty */
     char **paths;
-    size_t npaths;
+    size_t npaths, pathcap;    /* pathcap: room in paths */
 } jx_import_tcell;
 
 typedef struct jx_import_origins {
     jx_import_origin *items;   /* sorted by line */
-    size_t count;
+    size_t count, cap;         /* cap: room in items */
     jx_import_tcell *tcells;   /* a jxgen workbook's template cells */
-    size_t ntcells;
+    size_t ntcells, tcap;      /* tcap: room in tcells */
 } jx_import_origins;
 
 /* Values a clerk changed inside template texts: the field and its new text. */
@@ -70,7 +70,7 @@ typedef struct jx_import_edit {
 } jx_import_edit;
 typedef struct jx_import_edits {
     jx_import_edit *items;
-    size_t count;
+    size_t count, cap;         /* cap: room in items */
 } jx_import_edits;
 
 /* Reads the workbook or CSV at `path` (buf NULL), or the bytes buf[0..len)

@@ -184,7 +184,7 @@ static jx_status tcell_edits(const jx_import_tcell *tc, const tsource *src, jx_i
                                jx_buf_str(&labels), src->text);
             goto done;
         }
-        jx_import_edit *e = realloc(out->items, (out->count + 1) * sizeof *e);
+        jx_import_edit *e = jx_grow(out->items, &out->cap, out->count, sizeof *e, 4);
         if (!e) {
             st = jx_diag_error(d, JX_ERR_NOMEM, tc->where, 0, 0, _("out of memory"));
             goto done;
@@ -303,5 +303,5 @@ void jx_import_edits_free(jx_import_edits *e)
     }
     free(e->items);
     e->items = NULL;
-    e->count = 0;
+    e->count = e->cap = 0;
 }

@@ -1057,7 +1057,10 @@ jx_status jx_import_read_edited(const char *path, const void *buf, size_t len,
     if (st == JX_OK) {
         const jx_xlsx_sheet *rec = jx_xlsx_sheet_named(im.book, RECORD_SHEET);
         if (rec && strcmp(import_plain_value(rec, 0, 0), "jxgen") == 0) {
-            st = import_jxgen(&im, rec, yaml);
+            /* A text over several printed pages reads as one, in its first cell. */
+            st = jx_xlsx_join_continued(im.book, rec, d);
+            if (st == JX_OK)
+                st = import_jxgen(&im, rec, yaml);
             if (st == JX_OK && origins) {
                 find_origins(&im, yaml, origins);
                 st = find_tcells(&im, origins);

@@ -25,8 +25,11 @@
  * draw 宋体 slightly differently from our fonts), and needs
  * lines x line height + padding.  A row is as tall as its tallest one-row
  * cell; a cell spanning rows that needs more than its rows give spreads the
- * excess evenly over them.  Excel's limit is 409 pt per row: more is clamped
- * with a warning.
+ * excess evenly over them.  A text taller than Excel's 409 pt a row gets as
+ * many rows as it needs, each holding whole lines (jx_xlsx_layout.c), and
+ * a text taller than a printed page goes on in a new cell on each next page
+ * (jx_xlsx_print.c: a cell merged over a page break prints on its first
+ * page only); the record sheet lists those cells for the importer.
  *
  * Cells.  Labels and text are strings (never formulas, whatever they look
  * like); NUMBER cells numbers in their layout's number format; a derived
@@ -860,6 +863,14 @@ static jx_status write_cell(xl_writer *x, size_t si, lxw_worksheet *ws, size_t b
         char *text = xl_join_paras(c->paras, c->npara);
         if (!text)
             return xl_oom(x);
+        if (end <= z && xl_rows_pt(s, a, end) < s->need[block][(size_t)(c - t->cells)]) {
+            /* Taller than its first page leaves it: a cell per page. */
+            jx_status st =
+                xl_write_split(x, si, ws, &c->style, text, &c->source, a, z, c0, c1,
+                               t->border_pt > 0, is_locked(c));
+            free(text);
+            return st;
+        }
         e = xl_put_text(ws, r0, fc, r1, lc, text, fmt);
         free(text);
     } else {
@@ -983,11 +994,19 @@ static jx_status write_sheet(xl_writer *x, size_t index)
     for (size_t i = 0; i < sec->nblocks; i++) {
         const jx_block *blk = &sec->blocks[i];
         if (blk->kind == JX_BLOCK_PARAGRAPH) {
-            lxw_row_t r0 = (lxw_row_t)s->fin[s->trow[i][0]];
-            lxw_row_t r1 = (lxw_row_t)s->fin[s->trow[i][1] - 1];
+            size_t a = s->trow[i][0], z = s->trow[i][1] - 1;
+            lxw_row_t r0 = (lxw_row_t)s->fin[a], r1 = (lxw_row_t)s->fin[z];
             lxw_format *fmt = xl_get_format(x, &blk->style, 0, 1, NULL);
+            const jx_source none = {0};
             if (!fmt)
                 return xl_oom(x);
+            if (xl_piece_end(s, a, z) <= z) { /* taller than a page: a cell per page */
+                st = xl_write_split(x, index, ws, &blk->style, blk->para.text ? blk->para.text : "",
+                                    &none, a, z, 0, s->ncols, 0, 1);
+                if (st != JX_OK)
+                    return st;
+                continue;
+            }
             e = xl_put_text(ws, r0, 0, r1, (lxw_col_t)(s->ncols - 1),
                             blk->para.text ? blk->para.text : "", fmt);
             if (e)
@@ -1106,6 +1125,7 @@ done:
     for (size_t i = 0; i < x.nshown; i++)
         free(x.shown[i]);
     free(x.shown);
+    free(x.conts);
     xl_memo_free(&x);
     for (size_t i = 0; i < x.nused; i++)
         free(x.used[i]);

@@ -219,7 +219,11 @@ static jx_status mark_copy_start(xl_writer *x, void *arg, const xl_sheet *s, siz
  * text), and one 行 row per row of each form sheet: a formula =ROW() of the
  * row, which Excel, WPS and LibreOffice rewrite when a clerk inserts or
  * deletes rows, so that an import knows where each original row went, and
- * the columns where the form's cells start on that row. */
+ * the columns where the form's cells start on that row; then one 续 row per
+ * cell that continues a text taller than a printed page (x->conts): the
+ * =ROW() of the cell the text starts in and of that cell, both naming
+ * their column too, and 1 when a line break joins it to the text before,
+ * else 0. */
 jx_status xl_write_record_sheet(xl_writer *x)
 {
     static const char *const kinds[] = {"map", "seq", "plain", "quoted"};
@@ -255,7 +259,9 @@ jx_status xl_write_record_sheet(xl_writer *x)
         for (size_t b = 0; b < s->sec->nblocks; b++) {
             const jx_block *blk = &s->sec->blocks[b];
             if (blk->kind == JX_BLOCK_PARAGRAPH && s->ncols > 0)
-                starts[s->fin[s->trow[b][0]] * (size_t)s->ncols] = 1;
+                for (size_t p = s->trow[b][0], z = s->trow[b][1] - 1; p <= z;
+                     p = xl_piece_end(s, p, z))
+                    starts[s->fin[p] * (size_t)s->ncols] = 1;
             if (blk->kind != JX_BLOCK_TABLE)
                 continue;
             for (size_t k = 0; k < blk->table->ncells; k++) {
@@ -293,6 +299,30 @@ jx_status xl_write_record_sheet(xl_writer *x)
             jx_buf_free(&cols);
         }
         free(starts);
+        if (st != JX_OK)
+            return st;
+    }
+    for (size_t i = 0; i < x->nconts; i++, r++) {
+        const xl_cont *c = &x->conts[i];
+        jx_buf from = {0}, to = {0};
+        st = JX_OK;
+        jx_buf_puts(&from, "ROW(");
+        xl_append_ref(&from, x, SIZE_MAX, c->sheet, c->first, c->col, 1);
+        jx_buf_puts(&from, ")");
+        jx_buf_puts(&to, "ROW(");
+        xl_append_ref(&to, x, SIZE_MAX, c->sheet, c->row, c->col, 1);
+        jx_buf_puts(&to, ")");
+        if (from.oom || to.oom)
+            st = xl_oom(x);
+        else if ((e = worksheet_write_string(ws, r, 0, "续", NULL)) ||
+                 (e = worksheet_write_string(ws, r, 1, x->sheets[c->sheet].name, NULL)) ||
+                 (e = worksheet_write_formula_num(ws, r, 2, from.data, NULL,
+                                                  (double)c->first + 1)) ||
+                 (e = worksheet_write_formula_num(ws, r, 3, to.data, NULL, (double)c->row + 1)) ||
+                 (e = worksheet_write_number(ws, r, 4, c->para, NULL)))
+            st = xl_fail(x, e, N_("writing the record sheet"), XL_RECORD_SHEET, (long)r, 0);
+        jx_buf_free(&from);
+        jx_buf_free(&to);
         if (st != JX_OK)
             return st;
     }

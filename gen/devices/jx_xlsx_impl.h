@@ -105,8 +105,9 @@ typedef struct xl_sheet {
                            would not fit above it */
 #define XL_L_FORCED 4   /* a page break of the document stands above j */
 #define XL_L_CUT 8      /* a printed page starts at j: cells crossing it are split */
-#define XL_L_BREAK 16   /* a printed page starts at j inside a cell (merged across) */
 #define XL_L_CROSS 32   /* a cell crosses the boundary above j */
+#define XL_L_TALL 64    /* j is inside a row taller than a page: a page may start
+                           at j (its texts are split at a line) */
 
 /* A value cell of the form (kind other than LABEL, with a source path), or
  * a value shown inside a template text (`cell` is then one of the text's
@@ -121,6 +122,25 @@ typedef struct xl_place {
     size_t order;           /* document order */
     int in_text;            /* a value shown inside the template text at row, col */
 } xl_place;
+
+/* A text taller than a printed page goes on in a new cell on the next
+ * page (one cell per page, under that page's header copy): where one of
+ * those cells is, for the record sheet's 续 rows (docs/workbook-import.md),
+ * which let an importer join the text back. */
+typedef struct xl_cont {
+    size_t sheet;           /* index into xl_writer.sheets */
+    lxw_row_t first;        /* the cell the text starts in (the field's cell) */
+    lxw_row_t row;          /* the cell it goes on in, in the same column */
+    lxw_col_t col;
+    int para;               /* 1: a line break joins it to the text before */
+} xl_cont;
+
+/* One piece of a text split over printed pages: text[start, end). */
+typedef struct xl_part {
+    size_t start, end;
+    int para;               /* 1: the '\n' between the text before and this piece
+                               is not shown (the page ends at a paragraph's end) */
+} xl_part;
 
 typedef struct xl_writer {
     const jx_doc *doc;
@@ -144,6 +164,8 @@ typedef struct xl_writer {
      * labels, units, kinds and sheet name on row after row. */
     struct xl_lines_memo *memo;
     size_t nmemo, memocap;
+    xl_cont *conts;         /* texts continued on a new page, in writing order */
+    size_t nconts, contcap;
 } xl_writer;
 
 /* What a value cell holds or is meant to hold (xl_number_kind()). */
@@ -230,6 +252,19 @@ double xl_min_line(double size);
 jx_status xl_measure(xl_writer *x, const jx_style *st, const jx_paragraph *paras, size_t npara,
                      double width_pt, const jx_source *src, double *h, size_t *max_piece_lines);
 
+/* jx_xlsx_layout.c: the line height, points, of style st in the workbook,
+ * as xl_measure() counts lines. */
+double xl_line_height(const xl_writer *x, const jx_style *st);
+
+/* jx_xlsx_layout.c: where the lines of `text` (paragraphs joined with
+ * '\n') begin in a cell width_pt wide, as xl_measure() breaks and counts
+ * them: (*starts)[k] is the byte offset of line k, *nlines >= 1 of them
+ * (malloc'd; the caller frees).  A line starts where the text engine's
+ * does (the spaces between two lines end the first), at a paragraph's
+ * first byte, or after its '\n'.  Reports its failures. */
+jx_status xl_line_starts(xl_writer *x, const jx_style *st, const char *text, double width_pt,
+                         const jx_source *src, size_t **starts, size_t *nlines);
+
 /* jx_xlsx_layout.c: the Excel column width whose pixel width is exactly px. */
 double xl_px_to_width(int px);
 
@@ -266,6 +301,25 @@ double xl_rows_pt(const xl_sheet *s, size_t a, size_t b);
  * that starts at a: the next printed page's start inside (a, z] where cells
  * are split (XL_L_CUT), else z + 1. */
 size_t xl_piece_end(const xl_sheet *s, size_t a, size_t z);
+
+/* jx_xlsx_print.c: splits `text`, shown width_pt wide in style st over
+ * layout rows [a, z] that printed pages cut into pieces (xl_piece_end()),
+ * at line boundaries: each piece gets the whole lines its rows hold, the
+ * last what is left.  *parts (malloc'd, the caller frees) has one entry
+ * per piece, in order; joined with '\n' where `para` is set, they give
+ * `text` back byte for byte.  Reports its failures. */
+jx_status xl_split_text(xl_writer *x, const xl_sheet *s, const jx_style *st, const char *text,
+                        double width_pt, const jx_source *src, size_t a, size_t z,
+                        xl_part **parts, size_t *nparts);
+
+/* jx_xlsx_print.c: writes `text` in style st (at the top of its cells,
+ * with a border or not, locked or not) over layout rows [a, z] x sheet
+ * columns [c0, c1) of sheet si: one cell per printed piece, split by
+ * xl_split_text(), each continuation noted in x->conts.  For a text taller
+ * than the rows its first printed page leaves it. */
+jx_status xl_write_split(xl_writer *x, size_t si, lxw_worksheet *ws, const jx_style *st,
+                         const char *text, const jx_source *src, size_t a, size_t z, int c0,
+                         int c1, int border, int locked);
 
 /* What xl_each_copy_cell() calls for cell k of table block `block`, copied
  * over its layout rows [a, z] as sheet rows [r0, r1]. */

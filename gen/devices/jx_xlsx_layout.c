@@ -199,6 +199,16 @@ static double line_height(const xl_writer *x, const char *role, const jx_style *
     return lh;
 }
 
+/* The width lines of style st are broken to in a cell width_pt wide: the
+ * width inside the padding, less the slack (at least one em). */
+static double text_width(const jx_style *st, double width_pt)
+{
+    double size = xl_style_size(st);
+    double slack = XL_SLACK + (st->bold ? XL_BOLD_SLACK : 0);
+    double avail = (width_pt - 2 * XL_PAD_X_PT) * (1 - slack);
+    return avail < size ? size : avail;
+}
+
 /* Height in points that paragraphs paras[0..npara) need in a cell
  * width_pt wide (padding included); *max_piece_lines is the most lines any
  * one forced line ('\n'-separated piece) broke into. */
@@ -207,11 +217,7 @@ jx_status xl_measure(xl_writer *x, const jx_style *st, const jx_paragraph *paras
                          size_t *max_piece_lines)
 {
     const char *role = measure_role(x, st->font_role);
-    double size = xl_style_size(st);
-    double slack = XL_SLACK + (st->bold ? XL_BOLD_SLACK : 0);
-    double avail = (width_pt - 2 * XL_PAD_X_PT) * (1 - slack);
-    if (avail < size)
-        avail = size;
+    double size = xl_style_size(st), avail = text_width(st, width_pt);
     size_t total = 0, maxp = 0;
     for (size_t i = 0; i < npara; i++) {
         const char *t = paras[i].text ? paras[i].text : "";
@@ -237,6 +243,112 @@ jx_status xl_measure(xl_writer *x, const jx_style *st, const jx_paragraph *paras
     *h = (double)total * line_height(x, role, st) + 2 * XL_PAD_Y_PT;
     if (max_piece_lines)
         *max_piece_lines = maxp;
+    return JX_OK;
+}
+
+/* The line height, points, of style st as xl_measure() counts it. */
+double xl_line_height(const xl_writer *x, const jx_style *st)
+{
+    return line_height(x, measure_role(x, st->font_role), st);
+}
+
+/* Appends offset `at` to the line starts *v (n entries, capacity *cap). */
+static int push_start(size_t **v, size_t *n, size_t *cap, size_t at)
+{
+    size_t *p = jx_grow(*v, cap, *n, sizeof *p, 16);
+    if (!p)
+        return -1;
+    *v = p;
+    p[(*n)++] = at;
+    return 0;
+}
+
+/* The starts of the lines estimate_lines() counts for text[0..len):
+ * estimate_lines() of them, each line beginning at the first character
+ * past its share of the estimated width (text shown with a character no
+ * font has, or without fonts). */
+static int estimate_starts(const char *text, size_t len, double size, double avail, size_t base,
+                           size_t **v, size_t *n, size_t *cap)
+{
+    size_t lines = estimate_lines(text, len, size, avail), k = 1;
+    double total = 0, w = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = 0xFFFD;
+        size_t b = jx_utf8_decode(text + i, len - i, &cp);
+        i += b ? b : 1;
+        total += (cp >= 0x1100 ? 1.0 : 0.55) * size;
+    }
+    if (push_start(v, n, cap, base) != 0)
+        return -1;
+    for (size_t i = 0; i < len && k < lines;) {
+        if (w >= total * (double)k / (double)lines) {
+            if (push_start(v, n, cap, base + i) != 0)
+                return -1;
+            k++;
+            continue;
+        }
+        uint32_t cp = 0xFFFD;
+        size_t b = jx_utf8_decode(text + i, len - i, &cp);
+        i += b ? b : 1;
+        w += (cp >= 0x1100 ? 1.0 : 0.55) * size;
+    }
+    for (; k < lines; k++) /* a share past the last character: an empty line */
+        if (push_start(v, n, cap, base + len) != 0)
+            return -1;
+    return 0;
+}
+
+jx_status xl_line_starts(xl_writer *x, const jx_style *st, const char *text, double width_pt,
+                         const jx_source *src, size_t **starts, size_t *nlines)
+{
+    const char *role = measure_role(x, st->font_role);
+    double size = xl_style_size(st), avail = text_width(st, width_pt);
+    size_t *v = NULL, n = 0, cap = 0;
+    jx_status st_ = JX_OK;
+    for (const char *t = text; st_ == JX_OK;) {
+        const char *nl = strchr(t, '\n');
+        size_t len = nl ? (size_t)(nl - t) : strlen(t), base = (size_t)(t - text);
+        if (len && t[len - 1] == '\r')
+            len--;
+        jx_text_lines tl;
+        memset(&tl, 0, sizeof tl);
+        jx_status b = len && role ? jx_text_break(x->fonts, role, size, t, len, avail, &tl, NULL,
+                                                  NULL, NULL, 0, 0)
+                                  : JX_ERR_GLYPH;
+        if (len == 0) {
+            if (push_start(&v, &n, &cap, base) != 0)
+                st_ = JX_ERR_NOMEM;
+        } else if (b == JX_OK) {
+            /* A line starts where the text engine's does, the spaces
+             * between two lines staying at the end of the first. */
+            for (size_t k = 0; k < (tl.nlines ? tl.nlines : 1) && st_ == JX_OK; k++)
+                if (push_start(&v, &n, &cap, base + (k ? tl.lines[k].start : 0)) != 0)
+                    st_ = JX_ERR_NOMEM;
+        } else if (b == JX_ERR_GLYPH) {
+            if (estimate_starts(t, len, size, avail, base, &v, &n, &cap) != 0)
+                st_ = JX_ERR_NOMEM;
+        } else {
+            st_ = b == JX_ERR_NOMEM ? b
+                                    : jx_diag_error(x->d, JX_ERR_XLSX, src->file, src->line,
+                                                    src->col,
+                                                    _("%s: cannot measure text for the workbook "
+                                                      "(%s)"),
+                                                    src->path ? src->path : "workbook cell",
+                                                    jx_status_str(b));
+        }
+        jx_text_lines_free(&tl);
+        if (!nl)
+            break;
+        t = nl + 1;
+    }
+    if (st_ == JX_OK && n == 0 && push_start(&v, &n, &cap, 0) != 0)
+        st_ = JX_ERR_NOMEM;
+    if (st_ != JX_OK) {
+        free(v);
+        return st_ == JX_ERR_NOMEM ? xl_oom(x) : st_;
+    }
+    *starts = v;
+    *nlines = n;
     return JX_OK;
 }
 
@@ -428,6 +540,40 @@ static size_t parts_for(double need_pt)
     return n ? n : 1;
 }
 
+/* The lines of a text needing need_pt at line height lh (xl_measure()). */
+static size_t lines_in(double need_pt, double lh)
+{
+    double n = floor((need_pt - 2 * XL_PAD_Y_PT) / lh + 0.5);
+    return n > 1 ? (size_t)n : 1;
+}
+
+/* Lines a layout row of a text taller than XL_PART_PT holds: a printed
+ * page can end after any of its rows, so they are short (the page is
+ * filled to within one of them), but each has its own padding. */
+#define XL_TALL_LINES 6
+
+/* Layout rows for a row whose tallest text needs need_pt in lines of lh:
+ * XL_TALL_LINES lines each (aligned_height()), so that a printed page
+ * ending between two of them ends between two lines of the text. */
+static size_t aligned_parts(double need_pt, double lh)
+{
+    size_t lines = lines_in(need_pt, lh), p = (lines + XL_TALL_LINES - 1) / XL_TALL_LINES;
+    if (p < parts_for(need_pt))
+        p = parts_for(need_pt);
+    while (p < lines && (double)((lines + p - 1) / p) * lh + 2 * XL_PAD_Y_PT > XL_PART_PT)
+        p++;
+    return p;
+}
+
+/* The height of part k of `parts` layout rows that share a text of `lines`
+ * lines of lh: whole lines (the first parts one more when they do not
+ * share evenly) and the padding. */
+static double aligned_height(size_t lines, size_t parts, size_t k, double lh)
+{
+    size_t n = lines / parts + (k < lines % parts);
+    return (double)n * lh + 2 * XL_PAD_Y_PT;
+}
+
 /* Sheet columns [*c0, *c1) that a table cell covers. */
 void xl_cell_cols(const xl_sheet *s, size_t block, const jx_cell *c, int *c0, int *c1)
 {
@@ -511,15 +657,23 @@ jx_status xl_layout_rows(xl_writer *x, xl_sheet *s)
     /* First the rows' needs, in table-row terms. */
     size_t nl = 0;
     double **rowneed = calloc(nb ? nb : 1, sizeof *rowneed);
-    if (!rowneed)
+    /* The line height of the text a row (or paragraph) taller than
+     * XL_PART_PT is as tall for (else 0: its layout rows share its height
+     * evenly). */
+    double **rowlh = calloc(nb ? nb : 1, sizeof *rowlh);
+    if (!rowneed || !rowlh) {
+        free(rowneed);
+        free(rowlh);
         return xl_oom(x);
+    }
     st = JX_OK;
     for (size_t i = 0; i < nb && st == JX_OK; i++) {
         const jx_block *blk = &sec->blocks[i];
         size_t n = block_rows(blk);
         s->trow[i] = calloc(n + 1, sizeof **s->trow);
         rowneed[i] = calloc(n ? n : 1, sizeof **rowneed);
-        if (!s->trow[i] || !rowneed[i]) {
+        rowlh[i] = calloc(n ? n : 1, sizeof **rowlh);
+        if (!s->trow[i] || !rowneed[i] || !rowlh[i]) {
             st = xl_oom(x);
             break;
         }
@@ -537,7 +691,12 @@ jx_status xl_layout_rows(xl_writer *x, xl_sheet *s)
                  (blk->space_after_pt > 0 ? blk->space_after_pt : 0);
             s->need[i][0] = rowneed[i][0] = h;
             s->trow[i][0] = nl;
-            nl += parts_for(h);
+            if (h > XL_PART_PT) { /* its rows hold whole lines, as a table row's */
+                rowlh[i][0] = xl_line_height(x, &blk->style);
+                nl += aligned_parts(h, rowlh[i][0]);
+            } else {
+                nl += parts_for(h);
+            }
             s->trow[i][1] = nl;
             continue;
         }
@@ -582,11 +741,15 @@ jx_status xl_layout_rows(xl_writer *x, xl_sheet *s)
                              what);
             }
             s->need[i][k] = h;
-            if (c->rowspan == 1 && h > rowneed[i][c->row])
+            if (c->rowspan == 1 && h > rowneed[i][c->row]) {
                 rowneed[i][c->row] = h;
+                rowlh[i][c->row] = xl_line_height(x, &c->style);
+            }
         }
         for (size_t r = 0; r < n; r++)
-            parts[r] = parts_for(rowneed[i][r]);
+            parts[r] = rowlh[i][r] > 0 && rowneed[i][r] > XL_PART_PT
+                           ? aligned_parts(rowneed[i][r], rowlh[i][r])
+                           : parts_for(rowneed[i][r]);
         /* A cell over several rows that needs more than they hold gets
          * more layout rows on its last row. */
         for (size_t k = 0; k < t->ncells; k++) {
@@ -631,6 +794,9 @@ jx_status xl_layout_rows(xl_writer *x, xl_sheet *s)
             size_t a = s->trow[i][r], e = s->trow[i][r + 1];
             for (size_t l = a; l < e; l++) {
                 s->lrow_pt[l] = rowneed[i][r] / (double)(e - a);
+                if (e - a > 1 && rowlh[i][r] > 0 && rowneed[i][r] > XL_PART_PT)
+                    s->lrow_pt[l] = aligned_height(lines_in(rowneed[i][r], rowlh[i][r]), e - a,
+                                                   l - a, rowlh[i][r]);
                 s->lblock[l] = i;
                 s->ltrow[l] = (int)r;
                 if (l > a)
@@ -647,9 +813,12 @@ jx_status xl_layout_rows(xl_writer *x, xl_sheet *s)
                 st = add_tall(x, s, s->need[i][k], a, z - a + 1);
         }
     }
-    for (size_t i = 0; i < nb; i++)
+    for (size_t i = 0; i < nb; i++) {
         free(rowneed[i]);
+        free(rowlh[i]);
+    }
     free(rowneed);
+    free(rowlh);
     if (st != JX_OK)
         return st;
     /* Narrow spans first: a wider span then sees the rows they grew. */

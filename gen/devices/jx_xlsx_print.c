@@ -6,6 +6,7 @@
  * paper, margins, one page wide, page numbers in the footer. */
 #include "jx_xlsx_impl.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,11 +38,21 @@ double xl_rows_pt(const xl_sheet *s, size_t a, size_t b)
  * that keeps with the next or a paragraph that does; above the first
  * header row of a table with rows above it (a goal line stays with the
  * header it introduces). */
-static void mark_bad(xl_sheet *s)
+static void mark_bad(xl_sheet *s, double body)
 {
     const jx_section *sec = s->sec;
     for (size_t i = 0; i < sec->nblocks; i++) {
         const jx_block *blk = &sec->blocks[i];
+        /* A row (or paragraph) taller than a page is split whatever the
+         * page ends at: between any two of its layout rows, which hold
+         * whole lines of its tallest text (xl_layout_rows()). */
+        size_t n = blk->kind == JX_BLOCK_TABLE ? (size_t)blk->table->nrows
+                   : blk->kind == JX_BLOCK_PARAGRAPH ? 1
+                                                     : 0;
+        for (size_t r = 0; r < n; r++)
+            if (xl_rows_pt(s, s->trow[i][r], s->trow[i][r + 1]) > body)
+                for (size_t j = s->trow[i][r] + 1; j < s->trow[i][r + 1]; j++)
+                    s->lflag[j] |= XL_L_TALL;
         if (blk->kind == JX_BLOCK_PARAGRAPH && blk->keep_with_next)
             s->lflag[s->trow[i][1]] |= XL_L_BAD;
         if (blk->kind != JX_BLOCK_TABLE)
@@ -118,7 +129,7 @@ jx_status xl_layout_pages(xl_writer *x, xl_sheet *s)
     if (body < XL_MAX_ROW_PT)
         body = XL_MAX_ROW_PT;
     size_t nl = s->nlrows;
-    mark_bad(s);
+    mark_bad(s, body);
 
     size_t start = 0, copycap = 0;
     double y = 0;
@@ -140,14 +151,14 @@ jx_status xl_layout_pages(xl_writer *x, xl_sheet *s)
                used - s->lrow_pt[j - 1] >= body / 2)
             used -= s->lrow_pt[--j];
         if (s->lflag[j] & (XL_L_BAD | XL_L_PART | XL_L_CROSS))
-            for (j = i; j > start && (s->lflag[j] & (XL_L_BAD | XL_L_PART));)
+            for (j = i; j > start && (s->lflag[j] & (XL_L_BAD | XL_L_PART)) &&
+                        !(s->lflag[j] & XL_L_TALL);)
                 j--;
-        if (j == start) {
-            s->lflag[i] |= XL_L_BREAK;
-            start = i;
-            y = s->lrow_pt[i];
-            continue;
-        }
+        /* Inside a row taller than a page, or no boundary left: the text
+         * continues in a new cell on the next page, under the table's
+         * header copy (xl_write_split() splits it at a line). */
+        if (j == start)
+            j = i;
         s->lflag[j] |= XL_L_CUT;
         start = j;
         y = 0;
@@ -171,7 +182,7 @@ jx_status xl_layout_pages(xl_writer *x, xl_sheet *s)
         return xl_oom(x);
     size_t row = 0, ci = 0, nbreaks = 0;
     for (size_t j = 0; j <= nl; j++) {
-        if (j < nl && (s->lflag[j] & (XL_L_FORCED | XL_L_CUT | XL_L_BREAK)) && j > 0)
+        if (j < nl && (s->lflag[j] & (XL_L_FORCED | XL_L_CUT)) && j > 0)
             nbreaks++;
         while (ci < s->ncopies && s->copies[ci].before == j)
             row += s->copies[ci++].nrows;
@@ -196,7 +207,7 @@ jx_status xl_layout_pages(xl_writer *x, xl_sheet *s)
             s->row_pt[s->fin[cp->before] - cp->nrows + k] = s->lrow_pt[cp->lfirst + k];
     }
     for (size_t j = 1, c = 0; j < nl; j++) {
-        if (!(s->lflag[j] & (XL_L_FORCED | XL_L_CUT | XL_L_BREAK)))
+        if (!(s->lflag[j] & (XL_L_FORCED | XL_L_CUT)))
             continue;
         size_t at = s->fin[j];
         while (c < s->ncopies && s->copies[c].before < j)
@@ -220,6 +231,107 @@ size_t xl_piece_end(const xl_sheet *s, size_t a, size_t z)
         if (s->lflag[j] & XL_L_CUT)
             return j;
     return z + 1;
+}
+
+/* ---- texts taller than a page ----------------------------------------- */
+
+jx_status xl_split_text(xl_writer *x, const xl_sheet *s, const jx_style *st, const char *text,
+                        double width_pt, const jx_source *src, size_t a, size_t z,
+                        xl_part **parts, size_t *nparts)
+{
+    size_t np = 0;
+    for (size_t p = a; p <= z; p = xl_piece_end(s, p, z))
+        np++;
+    size_t *starts = NULL, nlines = 0;
+    jx_status r = xl_line_starts(x, st, text, width_pt, src, &starts, &nlines);
+    if (r != JX_OK)
+        return r;
+    xl_part *v = calloc(np ? np : 1, sizeof *v);
+    if (!v) {
+        free(starts);
+        return xl_oom(x);
+    }
+    double lh = xl_line_height(x, st);
+    size_t len = strlen(text), next = 0, at = 0, k = 0;
+    int para = 0;
+    for (size_t p = a; p <= z; k++) {
+        size_t end = xl_piece_end(s, p, z), take = nlines - next;
+        if (end <= z) {
+            double room = xl_rows_pt(s, p, end) - 2 * XL_PAD_Y_PT;
+            size_t fit = room > 0 ? (size_t)floor(room / lh + 1e-6) : 0;
+            if (fit < take)
+                take = fit;
+        }
+        size_t stop = next + take < nlines ? starts[next + take] : len;
+        int nl = 0;
+        if (take && next + take < nlines && stop > at && text[stop - 1] == '\n') {
+            stop--; /* the page ends at a paragraph's end: its '\n' is the seam */
+            nl = 1;
+        }
+        v[k] = (xl_part){at, take ? stop : at, para};
+        if (take) {
+            para = nl;
+            at = nl ? stop + 1 : stop;
+            next += take;
+        }
+        p = end;
+    }
+    free(starts);
+    *parts = v;
+    *nparts = np;
+    return JX_OK;
+}
+
+jx_status xl_write_split(xl_writer *x, size_t si, lxw_worksheet *ws, const jx_style *st,
+                         const char *text, const jx_source *src, size_t a, size_t z, int c0,
+                         int c1, int border, int locked)
+{
+    const xl_sheet *s = &x->sheets[si];
+    /* Each page's part at the top of its cell, so that the text reads on
+     * from the foot of one page to the head of the next. */
+    jx_style top = *st;
+    top.valign = JX_VALIGN_TOP;
+    lxw_format *fmt = xl_get_format(x, &top, border, locked, NULL);
+    if (!fmt)
+        return xl_oom(x);
+    xl_part *parts = NULL;
+    size_t np = 0, k = 0;
+    jx_status r = xl_split_text(x, s, st, text, xl_cols_pt(s, c0, c1), src, a, z, &parts, &np);
+    if (r != JX_OK)
+        return r;
+    lxw_row_t first = (lxw_row_t)s->fin[a];
+    for (size_t p = a; p <= z && r == JX_OK; k++) {
+        size_t end = xl_piece_end(s, p, z);
+        const xl_part *pt = &parts[k];
+        lxw_row_t r0 = (lxw_row_t)s->fin[p];
+        char *piece = malloc(pt->end - pt->start + 1);
+        if (!piece) {
+            r = xl_oom(x);
+            break;
+        }
+        memcpy(piece, text + pt->start, pt->end - pt->start);
+        piece[pt->end - pt->start] = '\0';
+        lxw_error e = xl_put_text(ws, r0, (lxw_col_t)c0, (lxw_row_t)s->fin[end - 1],
+                                  (lxw_col_t)(c1 - 1), piece, fmt);
+        free(piece);
+        if (e) {
+            r = xl_fail(x, e, N_("writing a label continued on a new page"), s->name, (long)r0,
+                        c0);
+            break;
+        }
+        if (k > 0 && pt->end > pt->start) {
+            xl_cont *c = jx_grow(x->conts, &x->contcap, x->nconts, sizeof *c, 8);
+            if (!c) {
+                r = xl_oom(x);
+                break;
+            }
+            x->conts = c;
+            x->conts[x->nconts++] = (xl_cont){si, first, r0, (lxw_col_t)c0, pt->para};
+        }
+        p = end;
+    }
+    free(parts);
+    return r;
 }
 
 /* ---- header copies ---------------------------------------------------- */

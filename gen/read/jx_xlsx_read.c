@@ -750,7 +750,8 @@ const jx_xlsx_sheet *jx_xlsx_sheet_named(const jx_xlsx_book *book, const char *n
     return NULL;
 }
 
-const jx_xlsx_cell *jx_xlsx_cell_at(const jx_xlsx_sheet *s, uint32_t row, uint32_t col)
+/* The index in s->cells where the cell at (row, col) is or would go. */
+static size_t cell_index(const jx_xlsx_sheet *s, uint32_t row, uint32_t col)
 {
     size_t lo = 0, hi = s->ncells;
     while (lo < hi) {
@@ -761,8 +762,14 @@ const jx_xlsx_cell *jx_xlsx_cell_at(const jx_xlsx_sheet *s, uint32_t row, uint32
         else
             hi = mid;
     }
-    if (lo < s->ncells && s->cells[lo].row == row && s->cells[lo].col == col)
-        return &s->cells[lo];
+    return lo;
+}
+
+const jx_xlsx_cell *jx_xlsx_cell_at(const jx_xlsx_sheet *s, uint32_t row, uint32_t col)
+{
+    size_t i = cell_index(s, row, col);
+    if (i < s->ncells && s->cells[i].row == row && s->cells[i].col == col)
+        return &s->cells[i];
     return NULL;
 }
 
@@ -772,4 +779,94 @@ const jx_xlsx_range *jx_xlsx_merge_at(const jx_xlsx_sheet *s, uint32_t row, uint
         if (s->merges[i].r0 == row && s->merges[i].c0 == col)
             return &s->merges[i];
     return NULL;
+}
+
+/* ---- texts continued over printed pages -------------------------------- */
+
+/* The cell that a record formula ROW('sheet'!$C$12) names: its sheet (in
+ * sheet, n bytes, apostrophes undoubled) and cell.  0 when it names none
+ * (#REF!: the row was deleted) or does not read so. */
+static int row_formula_ref(const char *f, char *sheet, size_t n, uint32_t *row, uint32_t *col)
+{
+    const char *open = f ? strchr(f, '(') : NULL, *bang = f ? strrchr(f, '!') : NULL;
+    if (!open || !bang || bang <= open + 1 || strstr(f, "#REF!") ||
+        !jx_xlsx_parse_ref(bang + 1, row, col))
+        return 0;
+    const char *s0 = open + 1, *s1 = bang;
+    if (*s0 == '\'' && s1[-1] == '\'' && s1 - s0 >= 2)
+        s0++, s1--;
+    size_t k = 0;
+    for (const char *p = s0; p < s1; p++) {
+        if (*p == '\'' && p + 1 < s1 && p[1] == '\'')
+            p++;
+        if (k + 1 >= n)
+            return 0;
+        sheet[k++] = *p;
+    }
+    sheet[k] = '\0';
+    return 1;
+}
+
+
+/* Appends the text of cell (r1, c1) of s to cell (r0, c0) (made when the
+ * clerk emptied it), a line break between them when `para`, and empties
+ * (r1, c1).  Nothing happens when (r1, c1) is empty or either holds a
+ * formula.  Returns 0, or -1 when out of memory. */
+static int join_cells(jx_xlsx_book *book, jx_xlsx_sheet *s, uint32_t r0, uint32_t c0,
+                      uint32_t r1, uint32_t c1, int para)
+{
+    const jx_xlsx_cell *from = jx_xlsx_cell_at(s, r1, c1), *to = jx_xlsx_cell_at(s, r0, c0);
+    if (!from || !*from->value || from->formula || (to && to->formula) ||
+        (r0 == r1 && c0 == c1))
+        return 0;
+    if (!to) {
+        jx_xlsx_cell *cells = realloc(s->cells, (s->ncells + 1) * sizeof *cells);
+        if (!cells)
+            return -1;
+        s->cells = cells;
+        size_t at = cell_index(s, r0, c0);
+        memmove(&cells[at + 1], &cells[at], (s->ncells - at) * sizeof *cells);
+        cells[at] = (jx_xlsx_cell){r0, c0, JX_XLSX_TEXT, "", NULL};
+        s->ncells++;
+    }
+    jx_xlsx_cell *t = &s->cells[cell_index(s, r0, c0)];
+    jx_xlsx_cell *f = &s->cells[cell_index(s, r1, c1)];
+    jx_buf b = {0};
+    jx_buf_puts(&b, t->value);
+    if (para && *t->value)
+        jx_buf_puts(&b, "\n");
+    jx_buf_puts(&b, f->value);
+    const char *v = b.oom ? NULL : store_dup(book->store, jx_buf_str(&b), b.len);
+    jx_buf_free(&b);
+    if (!v)
+        return -1;
+    t->value = v;
+    t->type = JX_XLSX_TEXT;
+    f->value = "";
+    f->type = JX_XLSX_TEXT;
+    return 0;
+}
+
+jx_status jx_xlsx_join_continued(jx_xlsx_book *book, const jx_xlsx_sheet *record, jx_diags *d)
+{
+    for (size_t i = 0; i < record->ncells; i++) {
+        const jx_xlsx_cell *c = &record->cells[i];
+        if (c->col != 0 || strcmp(c->value, "续") != 0)
+            continue;
+        const jx_xlsx_cell *a = jx_xlsx_cell_at(record, c->row, 2);
+        const jx_xlsx_cell *b = jx_xlsx_cell_at(record, c->row, 3);
+        const jx_xlsx_cell *p = jx_xlsx_cell_at(record, c->row, 4);
+        char sa[512], sb[512];
+        uint32_t r0, c0, r1, c1;
+        if (!a || !b || !row_formula_ref(a->formula, sa, sizeof sa, &r0, &c0) ||
+            !row_formula_ref(b->formula, sb, sizeof sb, &r1, &c1) || strcmp(sa, sb) != 0)
+            continue;
+        jx_xlsx_sheet *s = NULL;
+        for (size_t k = 0; k < book->nsheets && !s; k++)
+            if (strcmp(book->sheets[k].name, sa) == 0)
+                s = &book->sheets[k];
+        if (s && join_cells(book, s, r0, c0, r1, c1, p && strcmp(p->value, "1") == 0) != 0)
+            return jx_diag_error(d, JX_ERR_NOMEM, book->name, 0, 0, _("out of memory"));
+    }
+    return JX_OK;
 }

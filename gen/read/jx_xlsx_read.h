@@ -94,6 +94,17 @@ const jx_xlsx_cell *jx_xlsx_cell_at(const jx_xlsx_sheet *s, uint32_t row, uint32
 /* The merged range whose top-left cell is (row, col), or NULL. */
 const jx_xlsx_range *jx_xlsx_merge_at(const jx_xlsx_sheet *s, uint32_t row, uint32_t col);
 
+/* Joins back the texts a jxgen workbook shows over several printed pages
+ * (docs/workbook-import.md, "The record"): for each 续 row of `record` (A
+ * 续, C and D the formulas ROW('sheet'!$C$12) of the cell a text starts in
+ * and of a cell it goes on in, E 1 when a line break joins them), the text
+ * of the second cell is appended to the first (made when a clerk emptied
+ * it) and the second left empty.  A row whose formulas no longer name a
+ * cell (#REF!: a deleted row) or name cells on two sheets is passed over,
+ * as are an empty second cell and cells holding formulas.  Returns JX_OK,
+ * or JX_ERR_NOMEM with a message. */
+jx_status jx_xlsx_join_continued(jx_xlsx_book *book, const jx_xlsx_sheet *record, jx_diags *d);
+
 /* Writes the A1 name of (row, col) ("D12") into buf (at least 16 bytes). */
 void jx_xlsx_cell_name(uint32_t row, uint32_t col, char *buf);
 

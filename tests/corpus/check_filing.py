@@ -683,8 +683,30 @@ def least_height(text, width_pt, size=9.0):
     return lines * size
 
 
-def geometry_faults(book_data, geo):
-    """xlsx-row and xlsx-cut faults of a workbook (see the top)."""
+ROW_FORMULA = re.compile(r"=ROW\('?(.*?)'?!\$?([A-Z]+\$?\d+)\)$")
+
+
+def continued_cells(path):
+    """The record's 续 rows: {(sheet, cell a text starts in): [cells it goes
+    on in, on the next printed pages]} (a text taller than a page)."""
+    import openpyxl
+    wb = openpyxl.load_workbook(path, read_only=True)
+    out = {}
+    if "jxgen" in wb.sheetnames:
+        for row in wb["jxgen"].iter_rows(values_only=True):
+            if row and row[0] == "续":
+                a, b = (ROW_FORMULA.match(str(v)) for v in row[2:4])
+                if a and b:
+                    out.setdefault((a.group(1).replace("''", "'"), a.group(2).replace("$", "")),
+                                   []).append(b.group(2).replace("$", ""))
+    wb.close()
+    return out
+
+
+def geometry_faults(book_data, geo, conts=None, cells=None):
+    """xlsx-row and xlsx-cut faults of a workbook (see the top); a text
+    continued on new pages (conts, cells: continued_cells(), workbook())
+    is checked piece by piece, each in its own cell."""
     faults = []
     for name, (rows, cols, merged) in geo.items():
         for r, h in sorted(rows.items()):
@@ -697,16 +719,23 @@ def geometry_faults(book_data, geo):
         m = re.match(r"([A-Z]+)(\d+)$", row[6] or "")
         if not m:
             continue
-        c0 = c1 = col_index(m.group(1))
-        r0 = r1 = int(m.group(2))
-        if row[6] in merged:
-            c0, r0, c1, r1 = merged[row[6]]
-        height = sum(rows.get(r, 15.0) for r in range(r0, r1 + 1))
-        width = sum(cols.get(c, 64 * 0.75) for c in range(c0, c1 + 1))
-        need = least_height(row[3], width)
-        if height < need:
-            faults.append("xlsx-cut: %s: %s has %g pt, its text needs at least %g pt" %
-                          (path, row[6], height, need))
+        pieces = [(row[6], row[3])]
+        more = (conts or {}).get((row[5], row[6]))
+        if more:
+            pieces = [(ref, cells[(row[5], ref)].value if (row[5], ref) in cells else "")
+                      for ref in [row[6]] + more]
+        for ref, text in pieces:
+            m = re.match(r"([A-Z]+)(\d+)$", ref)
+            c0 = c1 = col_index(m.group(1))
+            r0 = r1 = int(m.group(2))
+            if ref in merged:
+                c0, r0, c1, r1 = merged[ref]
+            height = sum(rows.get(r, 15.0) for r in range(r0, r1 + 1))
+            width = sum(cols.get(c, 64 * 0.75) for c in range(c0, c1 + 1))
+            need = least_height(text or "", width)
+            if height < need:
+                faults.append("xlsx-cut: %s: %s has %g pt, its text needs at least %g pt" %
+                              (path, ref, height, need))
     return faults
 
 
@@ -763,7 +792,8 @@ def check(src, filing, out):
         if any(norm(x) not in book_text for x in TAG.split(value.replace("\n", "<p>"))
                if norm(x) and x.lower() not in ("p", "ol", "ul", "li", "br")):
             faults.append("xlsx-lost: %s: %s" % (path, norm(value)[:60]))
-    faults += geometry_faults(book_data, sheet_geometry(os.path.join(out, name + ".xlsx")))
+    xlsx = os.path.join(out, name + ".xlsx")
+    faults += geometry_faults(book_data, sheet_geometry(xlsx), continued_cells(xlsx), cells)
     # Derived totals the filing left out: computed, a number, shown alike.
     for path, row in book_data.items():
         if row[4] == "公式":

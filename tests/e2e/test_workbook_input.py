@@ -214,6 +214,56 @@ class CorpusRoundTrip(Base):
                     self.assertTrue(a.read() == b.read(), "%s: PDF differs" % name)
 
 
+class LongTexts(Base):
+    """A text taller than a printed page goes on in a new cell on each next
+    page (the record's 续 rows); import joins the cells back into one value."""
+
+    def long_filing(self):
+        with open(os.path.join(SRC, "input", "changzhou.yaml"), encoding="utf-8") as f:
+            cz = yaml.safe_load(f)
+        paras = re.findall(r"<p>(.*?)</p>", cz["goals"]["annual"])
+        cz["goals"]["annual"] = " ".join("<p>第%d节 %s</p>" % (k + 1, paras[k % len(paras)])
+                                         for k in range(7 * len(paras)))
+        src = self.path("long.yaml")
+        with open(src, "w", encoding="utf-8") as f:
+            yaml.safe_dump(cz, f, allow_unicode=True)
+        r = jx("build", "--force", src, "-o", self.path("long-out"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        book = os.path.join(self.path("long-out"), "long.xlsx")
+        conts = [row for row in openpyxl.load_workbook(book)["jxgen"].iter_rows(values_only=True)
+                 if row[0] == "续"]
+        return cz, book, conts
+
+    def test_round_trip(self):
+        cz, book, conts = self.long_filing()
+        self.assertGreaterEqual(len(conts), 2, "the goal is not continued on new pages")
+        self.assertIn(1, [row[4] for row in conts], "no page ends at a paragraph's end")
+        back = self.import_ok(book, "long-back.yaml")
+        with open(back, encoding="utf-8") as f:
+            self.assertEqual(yaml.safe_load(f), cz)
+        pdf = self.rebuild(back, "long-rt")
+        with open(pdf, "rb") as a, open(os.path.join(self.path("long-out"), "long.pdf"), "rb") as b:
+            self.assertTrue(a.read() == b.read(), "PDF differs")
+
+    def test_continuation_edited(self):
+        cz, book, conts = self.long_filing()
+        wb = openpyxl.load_workbook(book)
+        ref = re.search(r"\$([A-Z]+)\$(\d+)\)$", conts[-1][3])
+        cell = wb[FORM][ref.group(1) + ref.group(2)]
+        old = cell.value
+        cell.value = "改过的最后一段。"
+        wb.save(self.path("long-edited.xlsx"))
+        back = self.import_ok(self.path("long-edited.xlsx"), "long-edited.yaml")
+        with open(back, encoding="utf-8") as f:
+            got = yaml.safe_load(f)["goals"]["annual"]
+
+        def norm(t):
+            return re.sub(r"\s+|</?p>", "", t)
+        whole = norm(cz["goals"]["annual"])
+        self.assertTrue(whole.endswith(norm(old)))
+        self.assertEqual(norm(got), whole[:len(whole) - len(norm(old))] + "改过的最后一段。")
+
+
 def edit_changzhou(src, dst):
     """A clerk's edits: amounts, a text, one indicator row inserted and one
     deleted (the way Excel moves cells, merges and references)."""

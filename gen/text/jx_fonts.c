@@ -216,13 +216,13 @@ static int unchecked_table(const unsigned char *tag)
  * HarfBuzz.  Every table must lie inside the file; the outlines and bitmaps
  * are not summed (unchecked_table).  Returns 0 when every table matches;
  * else 1 with the first bad table's tag in tag[5] (or "") and why in *why
- * (a static string). */
+ * (a static string marked N_: translate it where it is printed). */
 static int check_tables(const unsigned char *data, size_t len, unsigned index, char tag[5],
                         const char **why)
 {
     size_t dir = 0;
     tag[0] = '\0';
-    *why = "the table directory is cut off";
+    *why = N_("the table directory is cut off");
     if (len >= 12 && memcmp(data, "ttcf", 4) == 0) {
         if (len < 12 + 4 * ((size_t)index + 1))
             return 1;
@@ -240,7 +240,7 @@ static int check_tables(const unsigned char *data, size_t len, unsigned index, c
         uint32_t want = jx_be32(rec + 4);
         size_t off = jx_be32(rec + 8), n = jx_be32(rec + 12);
         if (off > len || n > len - off) {
-            *why = "the table runs past the end of the file (a truncated copy?)";
+            *why = N_("the table runs past the end of the file (a truncated copy?)");
             return 1;
         }
         if (unchecked_table(rec))
@@ -251,7 +251,7 @@ static int check_tables(const unsigned char *data, size_t len, unsigned index, c
         int head_ok =
             memcmp(tag, "head", 4) == 0 && n >= 12 && sum - jx_be32(data + off + 8) == want;
         if (sum != want && !head_ok) {
-            *why = "the table does not match its checksum (a damaged copy?)";
+            *why = N_("the table does not match its checksum (a damaged copy?)");
             return 1;
         }
     }
@@ -262,9 +262,9 @@ static int check_tables(const unsigned char *data, size_t len, unsigned index, c
 static jx_status load_face(jx_fonts *fonts, const char *path, int index, const struct stat *st,
                            jx_face **out, jx_diags *d)
 {
-    const char *advice = "use a TrueType font (e.g. fonts-arphic-uming: "
-                         "/usr/share/fonts/truetype/arphic/uming.ttc, or fonts-wqy-zenhei: "
-                         "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc)";
+    const char *advice = _("use a TrueType font (e.g. fonts-arphic-uming: "
+                           "/usr/share/fonts/truetype/arphic/uming.ttc, or fonts-wqy-zenhei: "
+                           "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc)");
     jx_status status = JX_OK;
     FT_Face ftf = NULL;
     jx_face *f = calloc(1, sizeof *f);
@@ -318,9 +318,14 @@ static jx_status load_face(jx_fonts *fonts, const char *path, int index, const s
     const char *why = NULL;
     if (check_tables((const unsigned char *)blob_data, blob_len, (unsigned)index, bad_tag,
                      &why)) {
-        status = jx_diag_error(d, JX_ERR_FONT, path, 0, 0,
-                        _("font '%s' (face %d) is damaged: %s%s%s%s; install the font again"), path,
-                        index, *bad_tag ? "table '" : "", bad_tag, *bad_tag ? "': " : "", why);
+        if (*bad_tag)
+            status = jx_diag_error(d, JX_ERR_FONT, path, 0, 0,
+                            _("font '%s' (face %d) is damaged: table '%s': %s; install the font "
+                            "again"), path, index, bad_tag, _(why));
+        else
+            status = jx_diag_error(d, JX_ERR_FONT, path, 0, 0,
+                            _("font '%s' (face %d) is damaged: %s; install the font again"), path,
+                            index, _(why));
         goto fail;
     }
     FT_Error fe = FT_New_Face(fonts->ft, path, index, &ftf);
@@ -345,7 +350,7 @@ static jx_status load_face(jx_fonts *fonts, const char *path, int index, const s
         status = jx_diag_error(d, JX_ERR_FONT, path, 0, 0,
                         _("font '%s' (face %d, format %s) has no TrueType (glyf) outlines; "
                         "libharu can embed TrueType outlines only — %s"),
-                        path, index, format ? format : "unknown", advice);
+                        path, index, format ? format : _("unknown"), advice);
         goto fail;
     }
     if (FT_Select_Charmap(ftf, FT_ENCODING_UNICODE)) {
@@ -432,10 +437,8 @@ static jx_status check_font_path(jx_fonts *fonts, const char *role, const char *
                       path, index);
     if (stat(path, st) != 0) {
         int err = errno;
-        char msg[256];
-        if (strerror_r(err, msg, sizeof msg) != 0)
-            snprintf(msg, sizeof msg, "errno %d", err);
-        return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, _("cannot open font file '%s': %s"), path, msg);
+        return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, _("cannot open font file '%s': %s"), path,
+                             jx_strerror(err));
     }
     if (!S_ISREG(st->st_mode))
         return jx_diag_error(d, JX_ERR_FONT, path, 0, 0, _("font '%s' is not a regular file"), path);

@@ -194,8 +194,8 @@ class Fonts(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def build(self):
-        return jxcheck.run([JXGEN, "build", FILING, "-o", self.out, "--fonts", self.fonts])
+    def build(self, *extra):
+        return jxcheck.run([JXGEN, "build", FILING, "-o", self.out, "--fonts", self.fonts, *extra])
 
     def assert_rendered_with_the_defaults(self, r):
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -241,6 +241,11 @@ class Fonts(unittest.TestCase):
                                    r"'hmtx': the table does not match its checksum .*install the "
                                    r"font again \(skipped for role song\) \[font-skipped\]")
         self.assert_rendered_with_the_defaults(r)
+        # the clerk's language: the reason too, not only the frame around it
+        r = self.build("--lang=zh", "--force")
+        self.assertIn("（字面 0）已损坏: 表 'hmtx': 表与其校验和不符（文件已损坏？）；请重新安装该字体",
+                      r.stderr)
+        self.assertNotRegex(r.stderr, r"[A-Za-z]{4,} (?:the|does|not) ")
 
     def test_no_usable_font_is_an_error_naming_the_role_and_the_package(self):
         with open(os.path.join(self.fonts, "fonts.yaml"), "w", encoding="utf-8") as f:

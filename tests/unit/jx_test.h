@@ -1,5 +1,6 @@
 /* jx_test.h - what the unit tests (and the fuzz targets) share: where the
- * source tree is, the fonts the tests measure with, and loading them.
+ * source tree is, the fonts the tests measure with, loading them, and a
+ * document laid out as trace text.
  * Plain C (no cmocka), so tests/fuzz can include it too. */
 #ifndef JX_TEST_H
 #define JX_TEST_H
@@ -11,7 +12,9 @@
 
 #include "jx_doc.h"
 #include "jx_file.h"
+#include "jx_paginate.h"
 #include "jx_text.h"
+#include "jx_trace.h"
 
 /* The fonts the tests measure with (Debian's fonts-arphic-uming and
  * fonts-wqy-zenhei; see scripts/deps). */
@@ -99,6 +102,33 @@ static inline int jx_test_set_paras(jx_doc *doc, jx_cell *cell, const char *text
     }
     cell->npara = n;
     return 0;
+}
+
+/* Lays `doc` out with `fonts` on a trace device and returns the trace
+ * (NUL-terminated; the caller frees it), or NULL after printing the
+ * paginator's diagnostics to stderr when layout or the trace fails. */
+static inline char *jx_test_paginate(jx_fonts *fonts, const jx_doc *doc)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    if (!fp)
+        return NULL;
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_device *dev = jx_trace_device_create(fp, &d);
+    jx_status st = dev ? jx_paginate(doc, fonts, dev, &d) : JX_ERR_NOMEM;
+    if (st != JX_OK)
+        jx_diags_print(&d, stderr);
+    if (dev)
+        dev->destroy(dev);
+    int closed = fclose(fp);
+    jx_diags_free(&d);
+    if (st != JX_OK || closed != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
 }
 
 #endif

@@ -201,22 +201,9 @@ static void a_number_is_not_cut_for_the_blank_of_its_full_stop(void **state)
 /* Lays doc out on a trace device; returns the trace (free it). */
 static char *paginate(jx_fonts *fonts, const jx_doc *doc)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    assert_non_null(fp);
-    jx_diags d;
-    jx_diags_init(&d);
-    jx_device *dev = jx_trace_device_create(fp, &d);
-    assert_non_null(dev);
-    jx_status st = jx_paginate(doc, fonts, dev, &d);
-    if (st != JX_OK)
-        jx_diags_print(&d, stderr);
-    assert_int_equal(st, JX_OK);
-    dev->destroy(dev);
-    assert_int_equal(fclose(fp), 0);
-    jx_diags_free(&d);
-    return buf;
+    char *trace = jx_test_paginate(fonts, doc);
+    assert_non_null(trace);
+    return trace;
 }
 
 /* A table of two columns, the first `w0` points wide, with one row of two

@@ -80,22 +80,9 @@ static jx_cell *add_cell(jx_doc *doc, jx_table *t, int r, int c, const char *tex
 /* Lays doc out on a trace device; returns the trace (free it). */
 static char *paginate(jx_fonts *fonts, const jx_doc *doc)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_non_null(f);
-    jx_diags d;
-    jx_diags_init(&d);
-    jx_device *dev = jx_trace_device_create(f, &d);
-    assert_non_null(dev);
-    jx_status st = jx_paginate(doc, fonts, dev, &d);
-    if (st != JX_OK)
-        jx_diags_print(&d, stderr);
-    assert_int_equal(st, JX_OK);
-    dev->destroy(dev);
-    assert_int_equal(fclose(f), 0);
-    jx_diags_free(&d);
-    return buf;
+    char *trace = jx_test_paginate(fonts, doc);
+    assert_non_null(trace);
+    return trace;
 }
 
 /* ------------------------------------------------------------ reading */

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,40 @@ static void command_usage(int cmd, FILE *out)
 static void usage_hint(FILE *out)
 {
     fputs(_("Try 'jxgen --help' for more information.\n"), out);
+}
+
+/* Set by parse_args() before any usage message when the command line asks
+ * for --format=json (or --format json): usage errors are then JSON lines. */
+static int usage_json;
+
+/* Prints one usage error on stderr: the formatted text as it is (it ends
+ * with a newline), or with --format=json one JSON line with severity
+ * "error", rule "usage" and the text without its newline as the message,
+ * so that a JSON reader sees only JSON. */
+static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void usage_error(const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!usage_json) {
+        fputs(msg, stderr);
+        return;
+    }
+    msg[strcspn(msg, "\n")] = '\0';
+    fputs("{\"file\":null,\"line\":0,\"col\":0,\"severity\":\"error\",\"rule\":\"usage\","
+          "\"message\":", stderr);
+    jx_json_string(stderr, msg);
+    fputs("}\n", stderr);
+}
+
+/* usage_hint() on stderr, in text mode only. */
+static void usage_error_hint(void)
+{
+    if (!usage_json)
+        usage_hint(stderr);
 }
 
 static int is_dir(const char *p)
@@ -583,11 +618,16 @@ static int parse_args(int argc, char **argv, options *o)
     o->out_dir = "out";
     const char *layouts = NULL, *fonts = NULL;
     int help = 0, version = 0;
+    usage_json = 0;
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--format=json") == 0 ||
+            (strcmp(argv[i], "--format") == 0 && i + 1 < argc && strcmp(argv[i + 1], "json") == 0))
+            usage_json = 1;
     seen_option *seen = calloc((size_t)argc + 1, sizeof *seen);
     o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs);
     if (!seen || !o->inputs) {
         free(seen);
-        fprintf(stderr, _("jxgen: error: out of memory\n"));
+        usage_error(_("jxgen: error: out of memory\n"));
         return EXIT_USAGE;
     }
     int nseen = 0, rc = 0;
@@ -599,7 +639,7 @@ static int parse_args(int argc, char **argv, options *o)
         switch (c) {
         case ':':
             option_name(optopt, name, sizeof name);
-            fprintf(stderr, _("jxgen: error: option %s needs a value\n"), name);
+            usage_error(_("jxgen: error: option %s needs a value\n"), name);
             rc = EXIT_USAGE;
             break;
         case '?': {
@@ -608,7 +648,7 @@ static int parse_args(int argc, char **argv, options *o)
                 snprintf(name, sizeof name, "-%c", optopt);
             else
                 snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
-            fprintf(stderr, _("jxgen: error: unknown option '%s'\n"), name);
+            usage_error(_("jxgen: error: unknown option '%s'\n"), name);
             rc = EXIT_USAGE;
             break;
         }
@@ -646,14 +686,13 @@ static int parse_args(int argc, char **argv, options *o)
                 }
             }
             if (near)
-                fprintf(stderr, _("jxgen: error: unknown command '%s' (did you mean '%s'?)\n"),
+                usage_error(_("jxgen: error: unknown command '%s' (did you mean '%s'?)\n"),
                         o->command, near);
             else
-                fprintf(stderr,
-                        _("jxgen: error: unknown command '%s'; the commands are build, check, "
+                usage_error(_("jxgen: error: unknown command '%s'; the commands are build, check, "
                           "diff, new, import, regions and help\n"),
                         o->command);
-            usage_hint(stderr);
+            usage_error_hint();
             rc = EXIT_USAGE;
         }
     }
@@ -664,7 +703,7 @@ static int parse_args(int argc, char **argv, options *o)
                 if (strcmp(commands[i].name, argv[optind]) == 0)
                     which = commands[i].cmd;
         if (optind < argc && !which) {
-            fprintf(stderr, _("jxgen: error: unknown command '%s'\n"), argv[optind]);
+            usage_error(_("jxgen: error: unknown command '%s'\n"), argv[optind]);
             rc = EXIT_USAGE;
         } else {
             command_usage(which, stdout);
@@ -680,9 +719,10 @@ static int parse_args(int argc, char **argv, options *o)
         if (!(option_commands(so->opt) & o->cmd)) {
             char name[64];
             option_name(so->opt, name, sizeof name);
-            fprintf(stderr, _("jxgen: error: option %s does not apply to 'jxgen %s'\n"), name,
+            usage_error(_("jxgen: error: option %s does not apply to 'jxgen %s'\n"), name,
                     o->command);
-            fprintf(stderr, _("Try 'jxgen %s --help' for its options.\n"), o->command);
+            if (!usage_json)
+                fprintf(stderr, _("Try 'jxgen %s --help' for its options.\n"), o->command);
             rc = EXIT_USAGE;
             break;
         }
@@ -693,7 +733,7 @@ static int parse_args(int argc, char **argv, options *o)
             break;
         case 'j':
             if (parse_jobs(so->arg, &o->jobs) != 0) {
-                fprintf(stderr, _("jxgen: error: -j takes a number of jobs from 1 to 256, not '%s'\n"),
+                usage_error(_("jxgen: error: -j takes a number of jobs from 1 to 256, not '%s'\n"),
                         so->arg);
                 rc = EXIT_USAGE;
             }
@@ -710,7 +750,7 @@ static int parse_args(int argc, char **argv, options *o)
             else if (strcmp(so->arg, "text") == 0)
                 o->json = 0;
             else {
-                fprintf(stderr, _("jxgen: error: --format must be text or json, not '%s'\n"),
+                usage_error(_("jxgen: error: --format must be text or json, not '%s'\n"),
                         so->arg);
                 rc = EXIT_USAGE;
             }
@@ -721,7 +761,7 @@ static int parse_args(int argc, char **argv, options *o)
                         so->opt == OPT_TIMINGS) && !*so->arg) {
             char name[64];
             option_name(so->opt, name, sizeof name);
-            fprintf(stderr, _("jxgen: error: option %s needs a value\n"), name);
+            usage_error(_("jxgen: error: option %s needs a value\n"), name);
             rc = EXIT_USAGE;
         }
     }
@@ -741,25 +781,25 @@ static int parse_args(int argc, char **argv, options *o)
     else
         snprintf(o->fonts_dir, sizeof o->fonts_dir, "%s/fonts", o->home);
     if (o->cmd == C_DIFF && o->ninputs != 2) {
-        fprintf(stderr, _("jxgen: error: diff needs two files or two folders: OLD NEW\n"));
+        usage_error(_("jxgen: error: diff needs two files or two folders: OLD NEW\n"));
         return EXIT_USAGE;
     }
     if (o->cmd == C_IMPORT && o->ninputs != 1) {
-        fprintf(stderr, _("jxgen: error: import needs one workbook, e.g. jxgen import 成本.xlsx -o "
+        usage_error(_("jxgen: error: import needs one workbook, e.g. jxgen import 成本.xlsx -o "
                           "成本.yaml\n"));
         return EXIT_USAGE;
     }
     if (o->cmd == C_NEW && o->ninputs != 1) {
-        fprintf(stderr, _("jxgen: error: new needs one region name, e.g. jxgen new changzhou "
+        usage_error(_("jxgen: error: new needs one region name, e.g. jxgen new changzhou "
                           "(jxgen regions lists them)\n"));
         return EXIT_USAGE;
     }
     if (o->cmd == C_REGIONS && o->ninputs != 0) {
-        fprintf(stderr, _("jxgen: error: regions takes no arguments\n"));
+        usage_error(_("jxgen: error: regions takes no arguments\n"));
         return EXIT_USAGE;
     }
     if (o->ninputs == 0 && o->cmd == C_CHECK) {
-        fprintf(stderr, _("jxgen: error: check needs at least one FILE or DIR\n"));
+        usage_error(_("jxgen: error: check needs at least one FILE or DIR\n"));
         return EXIT_USAGE;
     }
     if (o->ninputs == 0 && o->cmd == C_BUILD) {

@@ -255,6 +255,30 @@ class Json(Tmp):
                          ["unknown field fund.totl (did you mean fund.total?)",
                           "cannot open: No such file or directory"])
 
+    def test_usage_errors_in_json_lines(self):
+        """--format=json: a usage error is a JSON line too, in either language,
+        with no hint line in text around it; without it the text is unchanged."""
+        cases = [(["build", "--format=json", "-j", "abc"],
+                  "jxgen: 错误: -j 需要 1 到 256 之间的任务数，不能是 'abc'",
+                  "jxgen: error: -j takes a number of jobs from 1 to 256, not 'abc'"),
+                 (["diff", "--format", "json", "--force", "a", "b"],
+                  "jxgen: 错误: 选项 --force 不适用于 'jxgen diff'",
+                  "jxgen: error: option --force does not apply to 'jxgen diff'"),
+                 (["build", "--nosuch", "--format=json"],
+                  "jxgen: 错误: 没有 '--nosuch' 这个选项",
+                  "jxgen: error: unknown option '--nosuch'")]
+        for args, zh_msg, en_msg in cases:
+            (rc, zo, zh), (rc_en, eo, en) = both(args, cwd=self.tmp)
+            self.assertEqual((rc, rc_en, zo, eo), (2, 2, "", ""), args)
+            for err, msg in ((zh, zh_msg), (en, en_msg)):
+                lines = err.splitlines()
+                self.assertEqual(len(lines), 1, err)
+                self.assertEqual(json.loads(lines[0]),
+                                 {"file": None, "line": 0, "col": 0, "severity": "error",
+                                  "rule": "usage", "message": msg})
+        rc, _, err = run(["build", "-j", "abc"], cwd=self.tmp)
+        self.assertEqual((rc, err), (2, "jxgen: 错误: -j 需要 1 到 256 之间的任务数，不能是 'abc'\n"))
+
 
 class Readme(Tmp):
     def test_first_screen_shows_a_chinese_message_as_users_see_it(self):

@@ -113,8 +113,6 @@ typedef struct tchar {
     double lb, rb;     /* compressible blank left/right of a full-width
                           punctuation glyph (points, <= half an em), else 0 */
     double full;       /* the glyph's own advance (before compression) */
-    double dx;         /* drawing offset (the left blank of an opening
-                          bracket compressed away at a line start) */
 } tchar;
 
 typedef struct para {
@@ -206,9 +204,12 @@ static jx_status shape_item(const jx_fonts *fonts, hb_buffer_t *buf, tchar *c, s
     return JX_OK;
 }
 
-/* Opening brackets and quotes: the only marks whose left blank a line
- * start may give up (clreq 3.1.6).  A closing or pause mark that begins a
- * text keeps its blank: its ink would otherwise touch the cell's rule. */
+/* Opening brackets and quotes: the marks whose left blank the character
+ * before them may take inside a line (inner_cut).  A line start never
+ * gives it up (nor any mark's): text is set in table cells, and a bracket
+ * drawn into the cell's inset comes nearer than an em to the text of the
+ * cell beside it, so that text extraction (poppler) reads the two cells as
+ * one block (issue #11). */
 static int opening_mark(uint32_t cp)
 {
     switch (cp) {
@@ -293,9 +294,9 @@ static void mark_units(const jx_units *units, tchar *c, size_t n)
  * first mark's advance (the second glyph moves left; the PDF device draws
  * a narrowed mark with a narrower width of its own, so that text
  * extraction sees no overlap), and counts as used right blank of the first
- * mark for line-end compression.  The second mark keeps its left blank for
- * line-start compression: a line that starts with it does not hold the
- * first ("导入。/（2）" under jx_text_opts.enum_lines). */
+ * mark for line-end compression.  The second mark keeps its left blank: a
+ * line that starts with it ("导入。/（2）" under jx_text_opts.enum_lines)
+ * draws it at full width. */
 static void compress_punctuation(const jx_fonts *fonts, tchar *c, size_t n, double size_pt)
 {
     const double half = size_pt / 2;
@@ -583,8 +584,9 @@ static double inner_cut(const tchar *c, size_t k)
 }
 
 /* The width of c[s..e) on a line of its own: spaces at its ends trimmed,
- * the blank of a closing mark at its end and of an opening bracket at its
- * start compressed (clreq 3.1.6: line-edge compression). */
+ * the blank of a closing mark at its end compressed (clreq 3.1.6:
+ * line-edge compression; an opening bracket at its start keeps its blank,
+ * see opening_mark). */
 static double edge_width(const tchar *c, size_t s, size_t e)
 {
     s = skip_spaces(c, s, e);
@@ -592,13 +594,12 @@ static double edge_width(const tchar *c, size_t s, size_t e)
         e--;
     if (s == e)
         return 0.0;
-    return trimmed_width(c, s, e) - c[e - 1].rb -
-           (e - 1 > s && opening_mark(c[s].cp) ? c[s].lb : 0.0);
+    return trimmed_width(c, s, e) - c[e - 1].rb;
 }
 
 /* Whether c[s..e) fits in `limit` points, compressing the blank of closing
- * punctuation at its end and of an opening bracket at its start (clreq
- * 3.1.6: line-edge compression), and with `inner` also some of the right
+ * punctuation at its end (clreq 3.1.6: line-edge compression; see
+ * edge_width), and with `inner` also some of the right
  * blank of the punctuation inside it (inner_cut). */
 static int line_fits(const tchar *c, size_t s, size_t e, double limit, int inner)
 {
@@ -630,7 +631,7 @@ static size_t line_end(const builder *bl, size_t s, size_t b, double limit)
     while (j < b) {
         double nw = w + c[j].adv;
         if (j > s && !(c[j].flags & T_SPACE) &&
-            nw - c[j].rb - (opening_mark(c[s].cp) ? c[s].lb : 0.0) > limit)
+            nw - c[j].rb > limit)
             break;
         w = nw;
         j++;
@@ -845,7 +846,7 @@ static size_t fix_lonely(const builder *bl, span *L, size_t n, double limit)
 
 /* Appends the line c[s..e) (an empty line sits at byte `empty_at`).  A line
  * wider than the limit (it fits only by compression) gives up the blank of
- * its last closing mark, then of its first opening bracket, then some of
+ * its last closing mark, then some of
  * the right blank of the marks inside it (inner_cut).  With justify_to > 0 the line is
  * stretched to that width the clreq way: equal space in every gap next to a
  * CJK character (between two ideographs or punctuation marks, and at a
@@ -876,12 +877,6 @@ static jx_status emit_line(builder *b, size_t s, size_t e, size_t empty_at, doub
         if (cut > 0) {
             c[e - 1].adv -= cut;
             c[e - 1].flags |= T_SHRUNK;
-            need -= cut;
-        }
-        if (need > WIDTH_EPS && e - 1 > s && c[s].lb > 0 && opening_mark(c[s].cp)) {
-            cut = c[s].lb < need ? c[s].lb : need;
-            c[s].adv -= cut;
-            c[s].dx -= cut;
             need -= cut;
         }
         double inner = 0.0;
@@ -920,7 +915,7 @@ static jx_status emit_line(builder *b, size_t s, size_t e, size_t empty_at, doub
     for (size_t k = s; k < e; k++) {
         int hidden = (c[k].flags & (T_TAB | T_IGNORE)) != 0;
         int split = open && (hidden || run.face != b->fonts->faces[c[k].face] ||
-                             ((c[k - 1].flags | c[k].flags) & T_SHRUNK) || c[k].dx != 0.0 ||
+                             ((c[k - 1].flags | c[k].flags) & T_SHRUNK) ||
                              (extra > 0 && ((c[k].flags ^ c[k - 1].flags) & T_NARROW)));
         int stretch = extra > 0 && k + 1 < e &&
                       !((c[k].flags & T_NARROW) && (c[k + 1].flags & T_NARROW));
@@ -933,7 +928,7 @@ static jx_status emit_line(builder *b, size_t s, size_t e, size_t empty_at, doub
             if (!open) {
                 run.start = c[k].off;
                 run.face = b->fonts->faces[c[k].face];
-                run.x = x + c[k].dx;
+                run.x = x;
                 run.width = 0.0;
                 run.spacing = extra > 0 && !(c[k].flags & T_NARROW) ? extra : 0.0;
                 if (c[k].flags & T_SHRUNK) /* a run of its own, narrowed */
@@ -943,7 +938,7 @@ static jx_status emit_line(builder *b, size_t s, size_t e, size_t empty_at, doub
                 run.width += run.spacing;
             }
             run.end = c[k].end;
-            run.width += c[k].adv - c[k].dx; /* drawn from run.x at full advance */
+            run.width += c[k].adv;
         }
         x += c[k].adv;
         if (stretch)
@@ -1143,8 +1138,7 @@ static int tail_start(const tchar *c, const unsigned char *tier, size_t q)
  * does not leave it one character besides punctuation ("2749.5个。" where
  * 5|个 keeps only a number with its counter together, "BIM4533839.02户。",
  * "员数" of "…人员数", "（%）"), or the whole segment; its closing mark
- * at the end and opening bracket at the start compressed as at a line
- * edge (line_fits). */
+ * at the end compressed as at a line edge (edge_width). */
 static double tail_width(const tchar *c, const unsigned char *tier, size_t a, size_t b)
 {
     size_t e = b;

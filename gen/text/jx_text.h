@@ -29,8 +29,7 @@ typedef struct jx_text_run {
     size_t start, end;       /* byte offsets into the paragraph text */
     const jx_face *face;
     double x;                /* where its first glyph is drawn, from the line start,
-                                points (a compressed opening bracket starts left
-                                of its advance) */
+                                points (never negative) */
     double width;            /* advance width, points (spacing included) */
     double spacing;          /* justification: extra space after each character
                                 of the run (PDF Tc), points; 0 when not stretched */
@@ -87,9 +86,12 @@ jx_status jx_text_break(jx_fonts *fonts, const char *role, double size_pt, const
  *    full-width marks ("）、" "，「" "。”" "（「") lose half an em of their
  *    combined blank, so it is half an em (all the blank between their
  *    inks when that is less); the first mark is then a run of its own
- *    whose negative spacing is what it lost; a closing mark at a line end and
- *    an opening bracket at a line start give up their blank when that lets
- *    the line hold them (a break avoided).  The characters stay as written
+ *    whose negative spacing is what it lost; a closing mark at a line end
+ *    gives up its blank when that lets the line hold it (a break avoided).
+ *    An opening bracket at a line start keeps its blank: its glyph box
+ *    would otherwise reach into the cell's inset, nearer than an em to the
+ *    cell beside it, and text extraction would read both cells as one
+ *    block (issue #11).  The characters stay as written
  *    (full-width forms are never substituted); only advances change;
  *  - no lonely last line: a segment (text between forced breaks) never
  *    ends with a line holding one character besides punctuation ("人员/数",

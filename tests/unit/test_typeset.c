@@ -222,6 +222,28 @@ static void line_end_punctuation_is_compressed_to_avoid_a_break(void **state)
     jx_text_lines_free(&L);
 }
 
+/* An opening bracket at a line start keeps its blank (issue #11): its
+ * glyph box would otherwise start left of the cell's text area, nearer
+ * than an em to the cell beside it, and poppler reads the two cells as one
+ * block.  "（一二三四" (UMing's （ sits in the right half) does not fit
+ * 4.75 em by giving up the bracket's blank: the break moves, and no run
+ * of any line starts left of the line or ends right of the limit. */
+static void line_start_bracket_keeps_its_blank(void **state)
+{
+    (void)state;
+    jx_text_opts o = {0};
+    const char *t = "（一二三四";
+    assert_true(width("plain", t) > 4.75 * SIZE);
+    jx_text_lines L = brk("plain", t, 4.75 * SIZE, o);
+    assert_int_equal(L.nlines, 2);
+    assert_false(L.overflow);
+    for (size_t i = 0; i < L.nruns; i++) {
+        assert_true(L.runs[i].x >= -EPS);
+        assert_true(L.runs[i].x + L.runs[i].width <= 4.75 * SIZE + EPS);
+    }
+    jx_text_lines_free(&L);
+}
+
 /* ------------------------------------------------------------ balancing */
 
 static void no_lonely_last_character(void **state)
@@ -445,6 +467,7 @@ int main(void)
         cmocka_unit_test(forced_break_lines_and_loose_lines_stay_flush),
         cmocka_unit_test(adjacent_punctuation_is_compressed),
         cmocka_unit_test(line_end_punctuation_is_compressed_to_avoid_a_break),
+        cmocka_unit_test(line_start_bracket_keeps_its_blank),
         cmocka_unit_test(no_lonely_last_character),
         cmocka_unit_test(short_headings_are_balanced),
         cmocka_unit_test(enumerations_start_new_lines_when_asked),

@@ -220,10 +220,11 @@ static void usage_error(const char *fmt, ...)
         return;
     }
     msg[strcspn(msg, "\n")] = '\0';
-    fputs("{\"file\":null,\"line\":0,\"col\":0,\"severity\":\"error\",\"rule\":\"usage\","
-          "\"message\":", stderr);
-    jx_json_string(stderr, msg);
-    fputs("}\n", stderr);
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_diags_add(&d, JX_SEV_ERROR, NULL, 0, 0, "usage", "%s", msg);
+    jx_diags_print_json(&d, stderr);
+    jx_diags_free(&d);
 }
 
 /* usage_hint() on stderr, in text mode only. */
@@ -582,24 +583,39 @@ typedef struct seen_option {
     const char *arg;
 } seen_option;
 
+/* An option read before getopt_long runs (so that its effect covers the
+ * messages about the other options): the value of the next `--NAME=V` or
+ * `--NAME V` from argv[*i] on, stopping at "--"; *i moves past it.  NULL
+ * when there is none. */
+static const char *next_early_option(int argc, char **argv, const char *name, int *i)
+{
+    size_t len = strlen(name);
+    for (; *i < argc && strcmp(argv[*i], "--") != 0; (*i)++) {
+        const char *a = argv[*i];
+        if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, len) != 0)
+            continue;
+        if (a[2 + len] == '=') {
+            (*i)++;
+            return a + 3 + len;
+        }
+        if (!a[2 + len] && *i + 1 < argc) {
+            *i += 2;
+            return argv[*i - 1];
+        }
+    }
+    return NULL;
+}
+
 /* Decides the language from --lang (looked for before anything else, so
  * that every message, including those about the other options, is in it)
  * and loads the catalog.  Returns 0, or EXIT_USAGE for a bad --lang. */
 static int setup_language(int argc, char **argv)
 {
     jx_lang lang = jx_lang_from_env();
-    const char *bad = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        if (strcmp(argv[i], "--") == 0)
-            break;
-        if (strncmp(argv[i], "--lang=", 7) == 0)
-            v = argv[i] + 7;
-        else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
-            v = argv[++i];
-        if (v && jx_lang_parse(v, &lang) != 0)
+    const char *bad = NULL, *v;
+    for (int i = 1; (v = next_early_option(argc, argv, "lang", &i));)
+        if (jx_lang_parse(v, &lang) != 0)
             bad = v;
-    }
     char buf[PATH_MAX];
     jx_i18n_init(lang, find_localedir(buf, sizeof buf));
     if (bad) {
@@ -619,10 +635,9 @@ static int parse_args(int argc, char **argv, options *o)
     const char *layouts = NULL, *fonts = NULL;
     int help = 0, version = 0;
     usage_json = 0;
-    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-        if (strcmp(argv[i], "--format=json") == 0 ||
-            (strcmp(argv[i], "--format") == 0 && i + 1 < argc && strcmp(argv[i + 1], "json") == 0))
-            usage_json = 1;
+    const char *format;
+    for (int i = 1; (format = next_early_option(argc, argv, "format", &i));)
+        usage_json = strcmp(format, "json") == 0; /* the last one counts, as below */
     seen_option *seen = calloc((size_t)argc + 1, sizeof *seen);
     o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs);
     if (!seen || !o->inputs) {

@@ -332,14 +332,8 @@ static int inside_word(const lb_char *c, size_t k, size_t n)
 static void mark_units(lb_char *c, size_t n, const jx_units *units)
 {
     for (size_t k = 0; k < n; k++) {
-        uint32_t cp[JX_UNIT_MAX_CHARS];
-        size_t m = 0;
-        while (m < JX_UNIT_MAX_CHARS && k + m < n) {
-            cp[m] = c[k + m].cp;
-            m++;
-        }
         int kind = 0;
-        size_t len = jx_units_match(units, cp, m, &kind);
+        size_t len = jx_units_match_strided(units, &c[k].cp, sizeof *c, n - k, &kind);
         c[k].unit = (unsigned char)len;
         c[k].unit_kind = (unsigned char)kind;
         for (size_t i = k; i + 1 < k + len; i++)

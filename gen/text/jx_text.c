@@ -268,13 +268,7 @@ static void mark_classes(tchar *c, size_t n)
 static void mark_units(const jx_units *units, tchar *c, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
-        uint32_t cp[JX_UNIT_MAX_CHARS];
-        size_t m = 0;
-        while (m < JX_UNIT_MAX_CHARS && k + m < n) {
-            cp[m] = c[k + m].cp;
-            m++;
-        }
-        size_t len = jx_units_match(units, cp, m, NULL);
+        size_t len = jx_units_match_strided(units, &c[k].cp, sizeof *c, n - k, NULL);
         if (len)
             c[k].flags |= T_UNIT;
         for (size_t i = k; i + 1 < k + len; i++)

@@ -121,3 +121,13 @@ size_t jx_units_match(const jx_units *units, const uint32_t *cp, size_t n, int *
     }
     return best;
 }
+
+size_t jx_units_match_strided(const jx_units *units, const uint32_t *cp, size_t stride, size_t n,
+                              int *kind)
+{
+    uint32_t word[JX_UNIT_MAX_CHARS];
+    size_t m = 0;
+    for (const char *at = (const char *)cp; m < JX_UNIT_MAX_CHARS && m < n; m++, at += stride)
+        memcpy(&word[m], at, sizeof word[m]);
+    return jx_units_match(units, word, m, kind);
+}

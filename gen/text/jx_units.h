@@ -58,4 +58,11 @@ jx_status jx_units_add(jx_units *units, const char *word, int kind);
  * none.  units may be NULL (the default set).  Thread-safe. */
 size_t jx_units_match(const jx_units *units, const uint32_t *cp, size_t n, int *kind);
 
+/* jx_units_match over characters kept in an array of structs: the i-th
+ * character is the uint32_t `stride` bytes after the (i-1)-th, starting at
+ * *cp (pass &chars[k].cp, sizeof chars[0] and the characters left from k).
+ * The text engine and the line breaker each keep one such array. */
+size_t jx_units_match_strided(const jx_units *units, const uint32_t *cp, size_t stride, size_t n,
+                              int *kind);
+
 #endif

@@ -218,35 +218,20 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
             /* The formula ROW('sheet'!$A$n) as the editor left it. */
             long now = -1;
             const char *f = fc && fc->formula ? fc->formula : NULL;
-            if (f && !strstr(f, "#REF!")) {
-                const char *bang = strrchr(f, '!');
-                uint32_t rr, cc;
-                if (bang && jx_xlsx_parse_ref(bang + 1, &rr, &cc))
-                    now = (long)rr;
+            char nm[512];
+            uint32_t rr, cc;
+            if (f && jx_xlsx_row_formula_ref(f, nm, sizeof nm, &rr, &cc)) {
+                now = (long)rr;
                 /* The sheet the formula names now: a rename shows here. */
-                const char *open = strchr(f, '(');
-                if (bang && open && bang > open + 1) {
-                    const char *s0 = open + 1, *s1 = bang;
-                    if (*s0 == '\'' && s1[-1] == '\'')
-                        s0++, s1--;
-                    jx_buf nm = {0};
-                    for (const char *p = s0; p < s1; p++)
-                        if (!(*p == '\'' && p + 1 < s1 && p[1] == '\''))
-                            jx_buf_append(&nm, p, 1);
-                    if (!jx_xlsx_sheet_named(im->book, sname) && nm.len &&
-                        strcmp(jx_buf_str(&nm), sname) != 0 &&
-                        jx_xlsx_sheet_named(im->book, jx_buf_str(&nm))) {
-                        char where[600];
-                        snprintf(where, sizeof where, "%s:%s", im->file, jx_buf_str(&nm));
-                        jx_status st = jx_diag_error(
-                            im->d, JX_ERR_FILING, where, 0, 0,
-                            _("sheet “%s” was renamed to “%s”: import finds the parts of the form "
-                              "by their sheet names; rename it back to “%s”"),
-                            sname, jx_buf_str(&nm), sname);
-                        jx_buf_free(&nm);
-                        return st;
-                    }
-                    jx_buf_free(&nm);
+                if (!jx_xlsx_sheet_named(im->book, sname) && *nm && strcmp(nm, sname) != 0 &&
+                    jx_xlsx_sheet_named(im->book, nm)) {
+                    char where[600];
+                    snprintf(where, sizeof where, "%s:%s", im->file, nm);
+                    return jx_diag_error(
+                        im->d, JX_ERR_FILING, where, 0, 0,
+                        _("sheet “%s” was renamed to “%s”: import finds the parts of the form "
+                          "by their sheet names; rename it back to “%s”"),
+                        sname, nm, sname);
                 }
             } else if (!f) {
                 now = (long)fs->nrows; /* no formula kept: assume it did not move */

@@ -783,10 +783,7 @@ const jx_xlsx_range *jx_xlsx_merge_at(const jx_xlsx_sheet *s, uint32_t row, uint
 
 /* ---- texts continued over printed pages -------------------------------- */
 
-/* The cell that a record formula ROW('sheet'!$C$12) names: its sheet (in
- * sheet, n bytes, apostrophes undoubled) and cell.  0 when it names none
- * (#REF!: the row was deleted) or does not read so. */
-static int row_formula_ref(const char *f, char *sheet, size_t n, uint32_t *row, uint32_t *col)
+int jx_xlsx_row_formula_ref(const char *f, char *sheet, size_t n, uint32_t *row, uint32_t *col)
 {
     const char *open = f ? strchr(f, '(') : NULL, *bang = f ? strrchr(f, '!') : NULL;
     if (!open || !bang || bang <= open + 1 || strstr(f, "#REF!") ||
@@ -806,7 +803,6 @@ static int row_formula_ref(const char *f, char *sheet, size_t n, uint32_t *row, 
     sheet[k] = '\0';
     return 1;
 }
-
 
 /* Appends the text of cell (r1, c1) of s to cell (r0, c0) (made when the
  * clerk emptied it), a line break between them when `para`, and empties
@@ -858,13 +854,11 @@ jx_status jx_xlsx_join_continued(jx_xlsx_book *book, const jx_xlsx_sheet *record
         const jx_xlsx_cell *p = jx_xlsx_cell_at(record, c->row, 4);
         char sa[512], sb[512];
         uint32_t r0, c0, r1, c1;
-        if (!a || !b || !row_formula_ref(a->formula, sa, sizeof sa, &r0, &c0) ||
-            !row_formula_ref(b->formula, sb, sizeof sb, &r1, &c1) || strcmp(sa, sb) != 0)
+        if (!a || !b || !jx_xlsx_row_formula_ref(a->formula, sa, sizeof sa, &r0, &c0) ||
+            !jx_xlsx_row_formula_ref(b->formula, sb, sizeof sb, &r1, &c1) || strcmp(sa, sb) != 0)
             continue;
-        jx_xlsx_sheet *s = NULL;
-        for (size_t k = 0; k < book->nsheets && !s; k++)
-            if (strcmp(book->sheets[k].name, sa) == 0)
-                s = &book->sheets[k];
+        const jx_xlsx_sheet *named = jx_xlsx_sheet_named(book, sa);
+        jx_xlsx_sheet *s = named ? &book->sheets[named - book->sheets] : NULL;
         if (s && join_cells(book, s, r0, c0, r1, c1, p && strcmp(p->value, "1") == 0) != 0)
             return jx_diag_error(d, JX_ERR_NOMEM, book->name, 0, 0, _("out of memory"));
     }

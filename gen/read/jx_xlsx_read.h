@@ -112,4 +112,11 @@ void jx_xlsx_cell_name(uint32_t row, uint32_t col, char *buf);
  * read (0 when there is none) and sets *row, *col (0-based). */
 size_t jx_xlsx_parse_ref(const char *s, uint32_t *row, uint32_t *col);
 
+/* Reads the record sheet's formula ROW('sheet'!$C$12) (the cell it names,
+ * as the spreadsheet editor keeps it up to date): the sheet's name into
+ * sheet[n] (quotes removed, doubled apostrophes undoubled) and the cell
+ * into *row, *col.  Returns 1, or 0 when f is NULL, names no cell any more
+ * (#REF!: the row was deleted), does not read so or the name does not fit. */
+int jx_xlsx_row_formula_ref(const char *f, char *sheet, size_t n, uint32_t *row, uint32_t *col);
+
 #endif

@@ -283,11 +283,19 @@ static void draw_vline(pager *pg, const vline *v, const jx_style *style, double 
 
 /* ---- paragraphs ---- */
 
+/* Three lines of text in the default style: the least that is worth
+ * starting on a page (below a keep-with-next paragraph, under a repeated
+ * header, of a row that continues on the next page). */
+static double three_lines(const pager *pg)
+{
+    return 3 * jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT);
+}
+
 /* Room to keep free below a keep-with-next paragraph: the first lines of
  * what follows. */
 static double keep_reserve(pager *pg)
 {
-    return 3 * jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT) + 6;
+    return three_lines(pg) + 6;
 }
 
 /* A paragraph that fits on a page is not split across two (its text stays
@@ -681,7 +689,7 @@ static double keep_group_height(const table_pass *tp, int r)
         return end == r ? 0 : h;
     /* The first row comes along whole when it fits a page (it would move
      * to the next page whole), else its first lines. */
-    double first = tp->row_h[end], lines = 3 * jx_fonts_line_height(tp->pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT);
+    double first = tp->row_h[end], lines = three_lines(tp->pg);
     if (first > (tp->pg->bottom - tp->pg->top) / 2)
         first = lines;
     /* A label spanning rows that starts there comes along whole. */
@@ -728,8 +736,7 @@ static int repeated_header(table_pass *tp, int r)
     if (tp->hdr_row == r)
         return tp->nhdr;
     int count = header_rows_above(tp, r, tp->hdr);
-    double least = 3 * jx_fonts_line_height(tp->pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT) +
-                   2 * pad(tp);
+    double least = three_lines(tp->pg) + 2 * pad(tp);
     if (count &&
         header_block_height(tp, tp->hdr, count) > tp->pg->bottom - tp->pg->top - least)
         count = 0;
@@ -986,7 +993,7 @@ static jx_status flow_table(pager *pg, const jx_block *b)
             st = start_continuation_page(&tp, r);
             continue;
         }
-        if (!fresh && (room < 3 * jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT) + 2 * pad(&tp) ||
+        if (!fresh && (room < three_lines(pg) + 2 * pad(&tp) ||
                        room + JX_PAGE_EPS < short_cells_height(&tp, r))) {
             st = start_continuation_page(&tp, r);
             continue;

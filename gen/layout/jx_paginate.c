@@ -179,7 +179,9 @@ static double fitting_size(pager *pg, const jx_style *style, const jx_paragraph 
         if (u > unit)
             unit = u;
     }
-    if (!(unit > width + JX_PAGE_EPS) || width <= 0)
+    /* the breaker's tolerance, not the page's: a unit 0.007 pt wider than
+     * the line was left at full size and cut (=76756/1.85元) */
+    if (!(unit > width + JX_TEXT_WIDTH_EPS) || width <= 0)
         return style->size_pt;
     double size = style->size_pt * width / unit;
     /* text width is linear in size, but hinting-free advances round: a

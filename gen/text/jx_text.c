@@ -49,7 +49,7 @@
 /* At most this many distinct missing characters are reported per call. */
 #define MAX_GLYPH_REPORTS 8
 /* Widths within this many points of the limit still fit. */
-#define WIDTH_EPS 1e-7
+#define WIDTH_EPS JX_TEXT_WIDTH_EPS
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -1127,19 +1127,33 @@ static int tail_start(const tchar *c, const unsigned char *tier, size_t q)
     return t < JX_TIER_SOFT || (t <= JX_TIER_CUT && !visible_split(&c[q - 1]));
 }
 
+/* Whether the line that would end at q, from the nearest position before
+ * it that may start a line (tail_start) or a, holds punctuation only
+ * ("“、" of "…预算“、人才"): fix_lonely never leaves such a line, so a last
+ * line may not start at q. */
+static int punct_before(const tchar *c, const unsigned char *tier, size_t a, size_t q)
+{
+    size_t r = q - 1;
+    while (r > a && !tail_start(c, tier, r))
+        r--;
+    return word_chars(c, r, q) == 0;
+}
+
 /* The width the last line of the segment c[a, b) needs so that it is not
  * lonely: from the rightmost position that may start it (tail_start) and
  * does not leave it one character besides punctuation ("2749.5个。" where
  * 5|个 keeps only a number with its counter together, "BIM4533839.02户。",
- * "员数" of "…人员数", "（%）"), or the whole segment; its closing mark
- * at the end compressed as at a line edge (edge_width). */
+ * "员数" of "…人员数", "（%）") and not after a line of punctuation only
+ * (punct_before), or the whole segment; its closing mark at the end
+ * compressed as at a line edge (edge_width). */
 static double tail_width(const tchar *c, const unsigned char *tier, size_t a, size_t b)
 {
     size_t e = b;
     while (e > a && (c[e - 1].flags & T_SPACE))
         e--;
     size_t q = e;
-    while (q > a && !(q < e && tail_start(c, tier, q) && word_chars(c, q, e) != 1))
+    while (q > a && !(q < e && tail_start(c, tier, q) && word_chars(c, q, e) != 1 &&
+                      !punct_before(c, tier, a, q)))
         q--;
     return edge_width(c, q, e);
 }

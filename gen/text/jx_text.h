@@ -122,6 +122,12 @@ typedef struct jx_text_opts {
     int enum_lines;
 } jx_text_opts;
 
+/* A line fits max_width_pt when its width is at most max_width_pt +
+ * JX_TEXT_WIDTH_EPS points.  A caller deciding whether a text fits a width
+ * (jx_text_unit_width() against a cell's line) compares with the same
+ * tolerance, or a unit it judged to fit is cut by a hair's difference. */
+#define JX_TEXT_WIDTH_EPS 1e-7
+
 /* jx_text_break with options (opts may be NULL: all 0). */
 jx_status jx_text_break_opts(jx_fonts *fonts, const char *role, double size_pt, const char *text,
                              size_t len, double max_width_pt, const jx_text_opts *opts,

@@ -325,6 +325,66 @@ static void a_cell_is_set_smaller_to_keep_a_number_with_its_counter(void **state
     free(trace);
 }
 
+/* A number a hair wider than its cell's line (0.007 pt, as Jiangbei's
+ * "=767561.85元" in a 72.8 pt column) is set smaller, not cut: the
+ * paginator judges the fit with the breaker's own tolerance
+ * (JX_TEXT_WIDTH_EPS), so what it leaves at full size the breaker never
+ * cuts ("=76756/1.85元" before). */
+static void a_number_a_hair_too_wide_is_set_smaller(void **state)
+{
+    (void)state;
+    const char *serif = "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf";
+    jx_fonts *f = jx_fonts_create();
+    assert_non_null(f);
+    assert_int_equal(jx_fonts_add(f, "song", JX_TEST_UMING, 0, NULL), JX_OK);
+    assert_int_equal(jx_fonts_add_latin(f, "song", serif, 0, NULL), JX_OK);
+    const char *num = "=767561.85元";
+    double inset = JX_CELL_INSET_EM * SIZE > 3 ? JX_CELL_INSET_EM * SIZE : 3;
+    double u = unit_width(f, num);
+    assert_true(u > 0);
+    jx_doc *doc = one_row(u + 2 * inset - 0.007, num, "说明");
+    char *trace = paginate(f, doc);
+    trun r[64];
+    size_t n = read_runs(trace, r, 64);
+    size_t inum = n, iyuan = n;
+    for (size_t i = 0; i < n; i++) {
+        if (strstr(r[i].text, "767561.85"))
+            inum = i;
+        if (strstr(r[i].text, "元"))
+            iyuan = i;
+    }
+    if (inum == n || iyuan == n)
+        fail_msg("the number is cut:\n%s", trace);
+    assert_true(fabs(r[inum].y - r[iyuan].y) < 1e-6);
+    assert_true(r[inum].size < SIZE && r[inum].size > SIZE * 0.98);
+    jx_doc_free(doc);
+    free(trace);
+    jx_fonts_free(f);
+}
+
+/* A last line may not start after a line of punctuation only: the unit
+ * width of "发展垃圾预算“、人才" counts "“、人才" (fix_lonely never leaves
+ * "“、" alone on a line), so a heading set at that width or wider does not
+ * end with "才" alone (guanggu corpus: "“、人/才" in a column 3 characters
+ * wide). */
+static void no_last_line_after_a_line_of_punctuation(void **state)
+{
+    jx_fonts *f = *state;
+    const char *t = "发展垃圾预算“、人才";
+    double u = unit_width(f, t);
+    assert_true(u >= width(f, "人才") + SIZE); /* more than 人才: “、 comes along */
+    for (double x = u; x < u + 3 * SIZE; x += 0.5) {
+        jx_text_lines L = brk(f, t, x);
+        const char *last = line_text(t, &L, L.nlines - 1);
+        if (word_chars(last) < 2)
+            fail_msg("'%s' at %.1f pt ends with '%s'", t, x, last);
+        for (size_t i = 0; i < L.nlines; i++)
+            if (word_chars(line_text(t, &L, i)) == 0)
+                fail_msg("'%s' at %.1f pt has a line of punctuation only", t, x);
+        jx_text_lines_free(&L);
+    }
+}
+
 /* ------------------------------------------------------ units as data */
 
 static void tiers(const jx_units *u, const char *text, unsigned char *t)
@@ -464,6 +524,8 @@ int main(void)
         cmocka_unit_test(punctuation_compression_saves_a_last_line),
         cmocka_unit_test(a_number_is_not_cut_for_the_blank_of_its_full_stop),
         cmocka_unit_test(a_cell_is_set_smaller_to_keep_a_number_with_its_counter),
+        cmocka_unit_test(a_number_a_hair_too_wide_is_set_smaller),
+        cmocka_unit_test(no_last_line_after_a_line_of_punctuation),
         cmocka_unit_test(unit_words_are_data),
         cmocka_unit_test(fonts_yaml_units_replace_the_default),
     };

@@ -86,7 +86,8 @@ enum {
                             justification space between two of them */
     T_ENUM = 1u << 7,    /* opens an enumeration item "（2）": with
                             jx_text_opts.enum_lines a line starts here */
-    T_UNIT = 1u << 8,    /* a unit word starts here (jx_units.h) */
+    T_UNIT = 1u << 8,    /* a unit word starts here (jx_units.h; set with the
+                            tiers, para_tiers) */
     T_IN_UNIT = 1u << 9  /* the position after it is inside a unit word */
 };
 
@@ -264,18 +265,6 @@ static void mark_classes(tchar *c, size_t n)
     }
 }
 
-/* Sets T_UNIT and T_IN_UNIT from the unit words of `units`. */
-static void mark_units(const jx_units *units, tchar *c, size_t n)
-{
-    for (size_t k = 0; k < n; k++) {
-        size_t len = jx_units_match_strided(units, &c[k].cp, sizeof *c, n - k, NULL);
-        if (len)
-            c[k].flags |= T_UNIT;
-        for (size_t i = k; i + 1 < k + len; i++)
-            c[i].flags |= T_IN_UNIT;
-    }
-}
-
 /* Punctuation compression (clreq 3.1.6).  For each compressible full-width
  * mark (jx_punct_index; advance >= 0.9 em, ink at most 0.6 em wide) records
  * the blank on each side of its ink, at most half an em (from the glyph's
@@ -446,7 +435,6 @@ static jx_status para_prepare(const jx_fonts *fonts, const jx_role *role, double
                       jx_status_str(status));
     }
     mark_classes(c, n);
-    mark_units(jx_fonts_units(fonts), c, n);
     compress_punctuation(fonts, c, n, size_pt);
     p->c = c;
     p->n = n;
@@ -455,30 +443,40 @@ static jx_status para_prepare(const jx_fonts *fonts, const jx_role *role, double
 }
 
 /* Grades of the positions after each character (see jx_text_break_tiers),
- * with positions inside a shaping cluster made JX_TIER_NEVER.  Returns a new
- * array of p->n entries or NULL. */
-static unsigned char *para_tiers(const para *p, const char *text, size_t len, jx_status *st)
+ * with positions inside a shaping cluster made JX_TIER_NEVER; and T_UNIT /
+ * T_IN_UNIT on p's characters from the unit words the line breaker found
+ * (the paragraph is searched for them once, there).  Returns a new array of
+ * p->n entries or NULL. */
+static unsigned char *para_tiers(para *p, const char *text, size_t len, jx_status *st)
 {
     unsigned char *bytes = malloc(len ? len : 1);
     unsigned char *t = malloc(p->n ? p->n : 1);
-    if (!bytes || !t) {
+    jx_unit_mark *um = malloc((p->n ? p->n : 1) * sizeof *um);
+    if (!bytes || !t || !um) {
         free(bytes);
         free(t);
+        free(um);
         *st = JX_ERR_NOMEM;
         return NULL;
     }
-    *st = jx_text_break_tiers_units(text, len, p->units, bytes);
+    *st = jx_text_break_tiers_marks(text, len, p->units, bytes, um);
     if (*st != JX_OK) {
         free(bytes);
         free(t);
+        free(um);
         return NULL;
     }
     for (size_t k = 0; k < p->n; k++) {
         t[k] = bytes[p->c[k].end - 1];
         if (k + 1 < p->n && (p->c[k + 1].flags & T_CONT))
             t[k] = JX_TIER_NEVER;
+        if (um[k].len)
+            p->c[k].flags |= T_UNIT;
+        if (um[k].inside)
+            p->c[k].flags |= T_IN_UNIT;
     }
     free(bytes);
+    free(um);
     return t;
 }
 

@@ -902,7 +902,8 @@ jx_status jx_xlsx_join_continued(jx_xlsx_book *book, const jx_xlsx_sheet *record
         return JX_OK;
     cont *conts = malloc(n * sizeof *conts);
     cont **by_start = malloc(n * sizeof *by_start);
-    joining j = {book, calloc(n, sizeof *j.texts), calloc(book->nsheets ? book->nsheets : 1, sizeof *j.room), n};
+    joining j = {book, calloc(n, sizeof *j.texts),
+                 calloc(book->nsheets ? book->nsheets : 1, sizeof *j.room), n};
     int failed = !conts || !by_start || !j.texts || !j.room;
     /* The 续 rows that name two cells of one sheet, in record order. */
     n = 0;
@@ -916,7 +917,8 @@ jx_status jx_xlsx_join_continued(jx_xlsx_book *book, const jx_xlsx_sheet *record
         char sa[512], sb[512];
         cont k = {0};
         if (!a || !b || !jx_xlsx_row_formula_ref(a->formula, sa, sizeof sa, &k.r0, &k.c0) ||
-            !jx_xlsx_row_formula_ref(b->formula, sb, sizeof sb, &k.r1, &k.c1) || strcmp(sa, sb) != 0)
+            !jx_xlsx_row_formula_ref(b->formula, sb, sizeof sb, &k.r1, &k.c1) ||
+            strcmp(sa, sb) != 0)
             continue;
         const jx_xlsx_sheet *named = jx_xlsx_sheet_named(book, sa);
         if (!named)

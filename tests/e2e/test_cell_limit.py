@@ -6,7 +6,8 @@ between paragraphs included).
 - A text of exactly 32,767 characters (one paragraph, and two paragraphs
   joined by a line break) builds: the 数据 sheet's 值 read with
   python3-openpyxl is the whole text, and `jxgen import` gives the filing
-  back value for value.
+  back value for value; a clerk's edit making it longer is refused by
+  `jxgen import`, naming the sheet and cell.
 - One character more (a CJK character, the line break between two
   paragraphs, or a character outside the BMP that Excel counts twice) is an
   error in `jxgen check` and `jxgen build` alike, naming the filing's file,
@@ -94,6 +95,21 @@ class CellLimit(unittest.TestCase):
         values = self.round_trip("one", feasibility=t)
         self.assertEqual(len(values["project.feasibility"]), LIMIT)
         self.assertEqual(values["project.feasibility"], t)
+        # A clerk's edit that makes it longer: import refuses it, naming the cell.
+        xlsx = os.path.join(self.tmp, "out-one", "one.xlsx")
+        wb = openpyxl.load_workbook(xlsx)
+        row = next(r for r in wb["数据"].iter_rows(min_row=2, values_only=True)
+                   if r[0] == "project.feasibility")
+        sheet, cell = row[5], row[6]
+        wb[sheet][cell].value += "补充"
+        edited = os.path.join(self.tmp, "edited.xlsx")
+        wb.save(edited)
+        back = os.path.join(self.tmp, "edited.yaml")
+        r = jx("import", edited, "-o", back)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("%s:%s!%s: error: %s (project.feasibility) is %d characters long"
+                      % (edited, sheet, cell, LABEL, LIMIT + 2), r.stderr)
+        self.assertFalse(os.path.exists(back))
 
     def test_at_limit_two_paragraphs(self):
         a, b = text_of(20000), text_of(LIMIT - 20000 - 1, "绩效目标：提升营商环境。")

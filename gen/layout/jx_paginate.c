@@ -357,6 +357,9 @@ typedef struct piece {
     size_t *from, *to;       /* per cell of the row (rowspan 1): lines drawn */
 } piece;
 
+/* One table laid out on pages.  t->padding_pt is the padding above and
+ * below each cell's text (across the line each cell has its own:
+ * jx_table_cell_inset()). */
 typedef struct table_pass {
     pager *pg;
     const jx_table *t;
@@ -372,13 +375,6 @@ typedef struct table_pass {
     piece *pieces;           /* pieces on the current page */
     size_t npieces, cap;
 } table_pass;
-
-/* The padding above and below a cell's text (across the line each cell has
- * its own: jx_table_cell_inset()). */
-static double pad(const table_pass *tp)
-{
-    return tp->t->padding_pt;
-}
 
 static jx_status table_measure(table_pass *tp)
 {
@@ -407,12 +403,12 @@ static jx_status table_measure(table_pass *tp)
     for (int r = 0; r < t->nrows; r++) {
         double min_line = jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT);
         tp->row_h[r] = t->rows[r].min_height_pt > 0 ? t->rows[r].min_height_pt
-                                                    : min_line + 2 * pad(tp);
+                                                    : min_line + 2 * tp->t->padding_pt;
     }
     for (size_t i = 0; i < t->ncells; i++) {
         const cell_state *cs = &tp->cells[i];
         if (cs->cell->rowspan == 1) {
-            double need = cs->m.height + 2 * pad(tp);
+            double need = cs->m.height + 2 * tp->t->padding_pt;
             if (need > tp->row_h[cs->cell->row])
                 tp->row_h[cs->cell->row] = need;
         }
@@ -496,12 +492,12 @@ static void draw_cell_lines(table_pass *tp, cell_state *cs, size_t from, size_t 
     double text_h = 0;
     for (size_t k = from; k < to; k++)
         text_h += cs->m.lines[k].height;
-    double ty = y + pad(tp);
+    double ty = y + tp->t->padding_pt;
     if (centre) {
         if (cs->cell->style.valign == JX_VALIGN_MIDDLE)
             ty = y + (h - text_h) / 2;
         else if (cs->cell->style.valign == JX_VALIGN_BOTTOM)
-            ty = y + h - pad(tp) - text_h;
+            ty = y + h - tp->t->padding_pt - text_h;
     }
     for (size_t k = from; k < to; k++) {
         double inset = jx_table_cell_inset(tp->t, cs->cell);
@@ -523,7 +519,7 @@ static double lines_height(const cell_state *cs, size_t from, size_t to)
 /* Whether a cell's whole text fits on an empty page of the table. */
 static int fits_a_page(const table_pass *tp, const cell_state *cs)
 {
-    return cs->m.height + 2 * pad(tp) <= tp->pg->bottom - tp->pg->top + JX_PAGE_EPS;
+    return cs->m.height + 2 * tp->t->padding_pt <= tp->pg->bottom - tp->pg->top + JX_PAGE_EPS;
 }
 
 /* Draws the text of a cell spanning rows into its part on this page, a box
@@ -539,7 +535,7 @@ static int fits_a_page(const table_pass *tp, const cell_state *cs)
  *     made that part tall enough (span_extra()). */
 static void draw_span_segment(table_pass *tp, cell_state *cs, double y, double h, int final)
 {
-    double inner = h - 2 * pad(tp);
+    double inner = h - 2 * tp->t->padding_pt;
     if (cs->shown || cs->next_line == 0) {
         if (cs->m.height <= inner + JX_PAGE_EPS) {
             draw_cell_lines(tp, cs, 0, cs->m.nlines, y, h, 1);
@@ -720,8 +716,8 @@ static double header_block_height(const table_pass *tp, const int *rows, int cou
         double other = h;
         for (int j = c->row; j < c->row + c->rowspan; j++)
             other -= tp->row_h[j];
-        if (other + cs->m.height + 2 * pad(tp) > h)
-            h = other + cs->m.height + 2 * pad(tp);
+        if (other + cs->m.height + 2 * tp->t->padding_pt > h)
+            h = other + cs->m.height + 2 * tp->t->padding_pt;
     }
     return h;
 }
@@ -738,7 +734,7 @@ static int repeated_header(table_pass *tp, int r)
     if (tp->hdr_row == r)
         return tp->nhdr;
     int count = header_rows_above(tp, r, tp->hdr);
-    double least = three_lines(tp->pg) + 2 * pad(tp);
+    double least = three_lines(tp->pg) + 2 * tp->t->padding_pt;
     if (count &&
         header_block_height(tp, tp->hdr, count) > tp->pg->bottom - tp->pg->top - least)
         count = 0;
@@ -771,7 +767,7 @@ static double span_left(const table_pass *tp, const cell_state *cs)
 {
     if (cs->shown)
         return 0;
-    return lines_height(cs, cs->next_line, cs->m.nlines) + 2 * pad(tp);
+    return lines_height(cs, cs->next_line, cs->m.nlines) + 2 * tp->t->padding_pt;
 }
 
 /* Height below the cursor that the spans ending at row r need on this
@@ -831,8 +827,9 @@ static void hold_open_labels(table_pass *tp)
         if (last->row < c->row || last->row >= c->row + c->rowspan)
             continue;
         double top = span_top(tp, cs);
-        double need = cs->m.height + 2 * pad(tp) - (last->y + last->height - top);
-        if (need > grow && top + cs->m.height + 2 * pad(tp) <= tp->pg->bottom + JX_PAGE_EPS)
+        double need = cs->m.height + 2 * tp->t->padding_pt - (last->y + last->height - top);
+        if (need > grow &&
+            top + cs->m.height + 2 * tp->t->padding_pt <= tp->pg->bottom + JX_PAGE_EPS)
             grow = need;
     }
     if (grow > 0) {
@@ -876,7 +873,7 @@ static int span_draws_here(const table_pass *tp, int r, double h)
         const jx_cell *c = cs->cell;
         if (c->rowspan < 2 || c->row + c->rowspan - 1 != r || cs->shown)
             continue;
-        double inner = tp->pg->y - span_top(tp, cs) + h - 2 * pad(tp);
+        double inner = tp->pg->y - span_top(tp, cs) + h - 2 * tp->t->padding_pt;
         if (inner < 1)
             continue;
         if (cs->next_line > 0 || cs->waited || !fits_a_page(tp, cs) ||
@@ -895,8 +892,8 @@ static double span_label_height(const table_pass *tp, int r)
         const cell_state *cs = &tp->cells[i];
         if (cs->cell->rowspan < 2 || cs->cell->row != r || !fits_a_page(tp, cs))
             continue;
-        if (cs->m.height + 2 * pad(tp) > h)
-            h = cs->m.height + 2 * pad(tp);
+        if (cs->m.height + 2 * tp->t->padding_pt > h)
+            h = cs->m.height + 2 * tp->t->padding_pt;
     }
     return h;
 }
@@ -911,7 +908,7 @@ static double short_cells_height(table_pass *tp, int r)
     double body = tp->pg->bottom - tp->pg->top - header_height(tp, r), h = 0;
     for (size_t k = 0; k < tp->row_ncells[r]; k++) {
         const cell_state *cs = &tp->cells[tp->row_cells[r][k]];
-        double need = cs->m.height + 2 * pad(tp);
+        double need = cs->m.height + 2 * tp->t->padding_pt;
         if (need <= body + JX_PAGE_EPS && need > h)
             h = need;
     }
@@ -927,8 +924,8 @@ static double remaining_height(table_pass *tp, int r, const size_t *next)
         double h = 0;
         for (size_t i = next[k]; i < cs->m.nlines; i++)
             h += cs->m.lines[i].height;
-        if (h + 2 * pad(tp) > need)
-            need = h + 2 * pad(tp);
+        if (h + 2 * tp->t->padding_pt > need)
+            need = h + 2 * tp->t->padding_pt;
     }
     return need;
 }
@@ -995,7 +992,7 @@ static jx_status flow_table(pager *pg, const jx_block *b)
             st = start_continuation_page(&tp, r);
             continue;
         }
-        if (!fresh && (room < three_lines(pg) + 2 * pad(&tp) ||
+        if (!fresh && (room < three_lines(pg) + 2 * t->padding_pt ||
                        room + JX_PAGE_EPS < short_cells_height(&tp, r))) {
             st = start_continuation_page(&tp, r);
             continue;
@@ -1019,8 +1016,8 @@ static jx_status flow_table(pager *pg, const jx_block *b)
                 const cell_state *cs = &tp.cells[tp.row_cells[r][k]];
                 double used = 0;
                 size_t e = next[k];
-                while (e < cs->m.nlines &&
-                       used + cs->m.lines[e].height <= p->height - 2 * pad(&tp) + JX_PAGE_EPS) {
+                while (e < cs->m.nlines && used + cs->m.lines[e].height <=
+                                               p->height - 2 * t->padding_pt + JX_PAGE_EPS) {
                     used += cs->m.lines[e].height;
                     e++;
                 }
@@ -1061,8 +1058,8 @@ static jx_status flow_table(pager *pg, const jx_block *b)
             st = start_continuation_page(&tp, r);
             if (st != JX_OK)
                 break;
-            if (remaining_height(&tp, r, next) <= 2 * pad(&tp) + JX_PAGE_EPS &&
-                span_need_here(&tp, r) <= 2 * pad(&tp) + JX_PAGE_EPS)
+            if (remaining_height(&tp, r, next) <= 2 * t->padding_pt + JX_PAGE_EPS &&
+                span_need_here(&tp, r) <= 2 * t->padding_pt + JX_PAGE_EPS)
                 break; /* nothing left but padding */
         }
         r++;

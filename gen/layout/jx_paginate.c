@@ -285,33 +285,107 @@ static void draw_vline(pager *pg, const vline *v, const jx_style *style, double 
 
 /* ---- paragraphs ---- */
 
-/* Three lines of text in the default style: the least that is worth
- * starting on a page (below a keep-with-next paragraph, under a repeated
- * header, of a row that continues on the next page). */
-static double three_lines(const pager *pg)
+/* Three lines of text in `style` (its font's line at its size times its
+ * leading, as measure() advances a line set at full size): the least that
+ * is worth starting on a page (below a keep-with-next paragraph, under a
+ * repeated header, of a row that continues on the next page). */
+static double three_lines(const pager *pg, const jx_style *style)
 {
-    return 3 * jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT);
+    return 3 * jx_fonts_line_height(pg->fonts, style->font_role, style->size_pt) *
+           style->leading;
 }
 
-/* Room to keep free below a keep-with-next paragraph: the first lines of
- * what follows. */
-static double keep_reserve(pager *pg)
+/* Whether a and b set lines alike: the same font role, size and leading. */
+static int same_style(const jx_style *a, const jx_style *b)
 {
-    return three_lines(pg) + 6;
+    return strcmp(a->font_role, b->font_role) == 0 && !(a->size_pt < b->size_pt) &&
+           !(a->size_pt > b->size_pt) && !(a->leading < b->leading) && !(a->leading > b->leading);
+}
+
+/* Whether cell i of t is counted by table_body_style(): it holds text and
+ * is not in a header row (any row when `body` is 0: every row is one). */
+static int body_cell(const jx_table *t, size_t i, int body)
+{
+    return t->cells[i].npara > 0 && !(body && t->rows[t->cells[i].row].header);
+}
+
+/* The style table t's body is set in, as a compositor reckons its lines,
+ * into *out: the most common style (font, size, leading) of the cells
+ * holding text in rows that are not header rows (all rows when every row
+ * is a header); of two as common, the one met first in reading order; the
+ * default style for a table without text.  Its three_lines() is the room
+ * a row of the table needs to be worth starting on a page: the table's own
+ * text, not the default (10.5 pt), which a form of 9 pt cells never shows.
+ * JX_ERR_NOMEM when out of memory. */
+static jx_status table_body_style(const jx_table *t, const jx_style **out)
+{
+    static const jx_style fallback = JX_DEFAULT_STYLE;
+    *out = &fallback;
+    int body = 0;
+    for (int r = 0; r < t->nrows && !body; r++)
+        body = !t->rows[r].header;
+    /* the distinct styles, each at its first cell, and their counts */
+    size_t *first = calloc(t->ncells + 1, sizeof *first);
+    size_t *count = calloc(t->ncells + 1, sizeof *count);
+    if (!first || !count) {
+        free(first);
+        free(count);
+        return JX_ERR_NOMEM;
+    }
+    size_t nstyles = 0, best = 0;
+    for (size_t i = 0; i < t->ncells; i++) {
+        if (!body_cell(t, i, body))
+            continue;
+        size_t k = 0;
+        while (k < nstyles && !same_style(&t->cells[first[k]].style, &t->cells[i].style))
+            k++;
+        if (k == nstyles)
+            first[nstyles++] = i;
+        if (++count[k] > count[best])
+            best = k;
+    }
+    if (nstyles)
+        *out = &t->cells[first[best]].style;
+    free(first);
+    free(count);
+    return JX_OK;
+}
+
+/* Room to keep free below a keep-with-next paragraph, into *out: the
+ * first lines of what follows on its page, in their style (next: the
+ * following block, or NULL; none when a page break or the section's end
+ * follows: nothing to keep with on this page). */
+static jx_status keep_reserve(pager *pg, const jx_block *next, double *out)
+{
+    *out = 0;
+    if (!next || next->kind == JX_BLOCK_PAGE_BREAK)
+        return JX_OK;
+    const jx_style *style = &next->style;
+    if (next->kind == JX_BLOCK_TABLE) {
+        jx_status st = table_body_style(next->table, &style);
+        if (st != JX_OK)
+            return st;
+    }
+    *out = three_lines(pg, style) + 6;
+    return JX_OK;
 }
 
 /* A paragraph that fits on a page is not split across two (its text stays
  * in one piece); a longer one flows line by line.  Space before is dropped
- * at the top of a page. */
-static jx_status flow_paragraph(pager *pg, const jx_block *b)
+ * at the top of a page.  next: the block after it in its section, or NULL. */
+static jx_status flow_paragraph(pager *pg, const jx_block *b, const jx_block *next)
 {
+    double reserve = 0;
+    jx_status st = b->keep_with_next ? keep_reserve(pg, next, &reserve) : JX_OK;
+    if (st != JX_OK)
+        return pager_fail(pg, st);
     measured m;
-    jx_status st = measure(pg, &b->style, &b->para, 1, pg->width, NULL, &m);
+    st = measure(pg, &b->style, &b->para, 1, pg->width, NULL, &m);
     if (st != JX_OK) {
         measured_free(&m);
         return pager_fail(pg, st);
     }
-    double need = b->space_before_pt + m.height + (b->keep_with_next ? keep_reserve(pg) : 0);
+    double need = b->space_before_pt + m.height + reserve;
     if (pg->y > pg->top + JX_PAGE_EPS && pg->y + need > pg->bottom && need <= pg->bottom - pg->top) {
         st = new_page(pg);
         if (st != JX_OK) {
@@ -372,6 +446,7 @@ typedef struct table_pass {
     int *prev_header;        /* per row: the nearest header row above it, or -1 */
     int *hdr;                /* repeated_header(): the rows to repeat above hdr_row */
     int hdr_row, nhdr;
+    const jx_style *body;    /* table_body_style(): the style of three_lines() */
     piece *pieces;           /* pieces on the current page */
     size_t npieces, cap;
 } table_pass;
@@ -687,7 +762,7 @@ static double keep_group_height(const table_pass *tp, int r)
         return end == r ? 0 : h;
     /* The first row comes along whole when it fits a page (it would move
      * to the next page whole), else its first lines. */
-    double first = tp->row_h[end], lines = three_lines(tp->pg);
+    double first = tp->row_h[end], lines = three_lines(tp->pg, tp->body);
     if (first > (tp->pg->bottom - tp->pg->top) / 2)
         first = lines;
     /* A label spanning rows that starts there comes along whole. */
@@ -724,7 +799,7 @@ static double header_block_height(const table_pass *tp, const int *rows, int cou
 
 /* The header rows repeated above row r on a continuation page (into
  * tp->hdr, their count returned): header_rows_above(), unless they leave
- * less than three lines of text under them (a header holding pages of
+ * less than three lines of its body text under them (a header holding pages of
  * text would leave no room for the rows it heads: the table then
  * continues without it).  A tall header (a long year label in a narrow
  * column of Guanggu's indicator heads, more than half a page) still
@@ -734,7 +809,7 @@ static int repeated_header(table_pass *tp, int r)
     if (tp->hdr_row == r)
         return tp->nhdr;
     int count = header_rows_above(tp, r, tp->hdr);
-    double least = three_lines(tp->pg) + 2 * tp->t->padding_pt;
+    double least = three_lines(tp->pg, tp->body) + 2 * tp->t->padding_pt;
     if (count &&
         header_block_height(tp, tp->hdr, count) > tp->pg->bottom - tp->pg->top - least)
         count = 0;
@@ -952,7 +1027,9 @@ static jx_status flow_table(pager *pg, const jx_block *b)
         goto done;
     for (int r = 0; r < t->nrows; r++)
         tp.prev_header[r] = r == 0 ? -1 : t->rows[r - 1].header ? r - 1 : tp.prev_header[r - 1];
-    st = table_measure(&tp);
+    st = table_body_style(t, &tp.body);
+    if (st == JX_OK)
+        st = table_measure(&tp);
     if (st != JX_OK)
         goto done;
     pg->y += b->space_before_pt;
@@ -992,7 +1069,7 @@ static jx_status flow_table(pager *pg, const jx_block *b)
             st = start_continuation_page(&tp, r);
             continue;
         }
-        if (!fresh && (room < three_lines(pg) + 2 * t->padding_pt ||
+        if (!fresh && (room < three_lines(pg, tp.body) + 2 * t->padding_pt ||
                        room + JX_PAGE_EPS < short_cells_height(&tp, r))) {
             st = start_continuation_page(&tp, r);
             continue;
@@ -1197,7 +1274,7 @@ static jx_status layout_pages(const jx_doc *doc, jx_fonts *fonts, jx_device *dev
         for (size_t b = 0; b < sec->nblocks && st == JX_OK; b++) {
             const jx_block *blk = &sec->blocks[b];
             if (blk->kind == JX_BLOCK_PARAGRAPH)
-                st = flow_paragraph(&pg, blk);
+                st = flow_paragraph(&pg, blk, b + 1 < sec->nblocks ? blk + 1 : NULL);
             else if (blk->kind == JX_BLOCK_TABLE)
                 st = flow_table(&pg, blk);
             else if (pg.y > pg.top)

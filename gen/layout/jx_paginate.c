@@ -298,8 +298,8 @@ static double three_lines(const pager *pg, const jx_style *style)
 /* Whether a and b set lines alike: the same font role, size and leading. */
 static int same_style(const jx_style *a, const jx_style *b)
 {
-    return strcmp(a->font_role, b->font_role) == 0 && !(a->size_pt < b->size_pt) &&
-           !(a->size_pt > b->size_pt) && !(a->leading < b->leading) && !(a->leading > b->leading);
+    return strcmp(a->font_role, b->font_role) == 0 && a->size_pt == b->size_pt &&
+           a->leading == b->leading;
 }
 
 /* Whether cell i of t is counted by table_body_style(): it holds text and

@@ -6,20 +6,72 @@
  * with HarfBuzz's own OpenType functions (hb-ot).  Those are thread-safe
  * once the font is immutable, which is why hb_ft fonts (an FT_Face behind a
  * lock) are not used.  Faces of one file share the blob. */
-#include "jx_fonts_impl.h"
+#include "jx_fonts.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
+#include <ft2build.h>
+#include FT_FREETYPE_H
 #include FT_FONT_FORMATS_H
 #include FT_TRUETYPE_TABLES_H
+#include <hb.h>
 #include <hb-ot.h>
 
 #include "jx_util.h"
 #include "jx_i18n.h"
+
+/* The compressible full-width punctuation (jx_face_punct_ink). */
+#define NPUNCT 31
+
+struct jx_face {
+    char *path;
+    int index;
+    char *family;
+    char *psname;
+    dev_t dev;
+    ino_t ino;
+    hb_blob_t *blob;
+    hb_face_t *hb_face;
+    hb_font_t *hb_font;
+    int upem;
+    int ascender, descender; /* line metrics in font units, gap folded in */
+    /* jx_face_has_char()'s answers for the BMP, two bits per code point
+     * (asked, has), made on first use: every character of a filing is
+     * asked about several times, and each answer costs two HarfBuzz
+     * lookups.  16 KB, made with the face; NULL when memory was short (no
+     * remembering). */
+    unsigned char *has_bmp;
+    hb_language_t lang; /* the set's, for jx_face_shape */
+    /* The ink of each compressible punctuation mark (punct_index), made
+     * at load so that composing a paragraph asks HarfBuzz nothing: its left
+     * bearing and ink width in font units, with the glyph's advance;
+     * punct_adv 0 when the face lacks the mark or it has no ink. */
+    int32_t punct_x[NPUNCT], punct_w[NPUNCT], punct_adv[NPUNCT];
+};
+
+struct jx_role {
+    char *name;
+    size_t *own;     /* the role's faces (indices into faces), in order */
+    size_t nown, owncap;
+    size_t *order;   /* own, then every other face in load order */
+    size_t norder;
+    int latin;       /* the companion Latin face (index into faces), or -1 */
+};
+
+struct jx_fonts {
+    FT_Library ft;
+    jx_face **faces;
+    size_t nfaces, facecap;  /* facecap, rolecap: room in faces, roles */
+    jx_role *roles;
+    size_t nroles, rolecap;
+    hb_language_t lang;
+    jx_units *units; /* NULL: jx_units_default() */
+};
 
 /* ------------------------------------------------------------------ fonts */
 
@@ -127,32 +179,35 @@ static void choose_metrics(FT_Face ftf, int upem, int *asc, int *desc)
     *desc = (int)(d - (g - g / 2));
 }
 
-const hb_feature_t jx_shape_features[JX_NSHAPE_FEATURES] = {
+/* The OpenType features every shaping call switches off (jx_face_shape). */
+#define NSHAPE_FEATURES 4
+static const hb_feature_t shape_features[NSHAPE_FEATURES] = {
     {HB_TAG('k', 'e', 'r', 'n'), 0, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END},
     {HB_TAG('l', 'i', 'g', 'a'), 0, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END},
     {HB_TAG('c', 'l', 'i', 'g'), 0, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END},
     {HB_TAG('c', 'a', 'l', 't'), 0, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END},
 };
-/* The marks of jx_punct_index, in its order. */
-static const uint32_t punct_marks[JX_NPUNCT] = {
+/* The marks of punct_index, in its order. */
+static const uint32_t punct_marks[NPUNCT] = {
     0xFF08, 0xFF09, 0x300A, 0x300B, 0x300C, 0x300D, 0x300E, 0x300F, /* （）《》「」『』 */
     0x201C, 0x201D, 0x2018, 0x2019, 0x3010, 0x3011, 0x3014, 0x3015, /* “”‘’【】〔〕 */
     0x3008, 0x3009, 0x3016, 0x3017, 0xFF3B, 0xFF3D, 0xFF5B, 0xFF5D, /* 〈〉〖〗［］｛｝ */
     0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0x00B7, 0x30FB,         /* ，。、；：·・ */
 };
 
-int jx_punct_index(uint32_t cp)
+/* The index of mark cp in punct_marks, or -1. */
+static int punct_index(uint32_t cp)
 {
-    for (int i = 0; i < JX_NPUNCT; i++)
+    for (int i = 0; i < NPUNCT; i++)
         if (punct_marks[i] == cp)
             return i;
     return -1;
 }
 
-/* Fills f->punct_x / punct_w / punct_adv (see jx_fonts_impl.h). */
+/* Fills f->punct_x / punct_w / punct_adv (see struct jx_face). */
 static void measure_punct(jx_face *f)
 {
-    for (int i = 0; i < JX_NPUNCT; i++) {
+    for (int i = 0; i < NPUNCT; i++) {
         hb_codepoint_t g;
         hb_glyph_extents_t e;
         f->punct_x[i] = f->punct_w[i] = f->punct_adv[i] = 0;
@@ -167,15 +222,11 @@ static void measure_punct(jx_face *f)
 
 /* Makes HarfBuzz load what it loads lazily (cmap, metrics, outlines, the
  * shape plan) now, once, rather than in the first document's first call. */
-static void warm_up(const jx_face *f, hb_language_t lang)
+static void warm_up(const jx_face *f)
 {
     hb_buffer_t *buf = hb_buffer_create();
     hb_buffer_add_utf8(buf, "\xE4\xB8\xAD A1", -1, 0, -1);  /* "中 A1" */
-    hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
-    hb_buffer_set_language(buf, lang);
-    hb_buffer_guess_segment_properties(buf);
-    hb_buffer_set_cluster_level(buf, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
-    hb_shape(f->hb_font, buf, jx_shape_features, JX_NSHAPE_FEATURES);
+    jx_face_shape(f, buf);
     hb_buffer_destroy(buf);
     hb_codepoint_t g;
     hb_glyph_extents_t e;
@@ -383,7 +434,8 @@ static jx_status load_face(jx_fonts *fonts, const char *path, int index, const s
         goto fail;
     }
     hb_font_make_immutable(f->hb_font);
-    warm_up(f, fonts->lang);
+    f->lang = fonts->lang;
+    warm_up(f);
     measure_punct(f);
     *out = f;
     return JX_OK;
@@ -562,6 +614,22 @@ const jx_units *jx_fonts_units(const jx_fonts *fonts)
     return fonts && fonts->units ? fonts->units : jx_units_default();
 }
 
+size_t jx_role_own_count(const jx_role *role)
+{
+    return role->nown;
+}
+
+const size_t *jx_role_order(const jx_role *role, size_t *n)
+{
+    *n = role->norder;
+    return role->order;
+}
+
+int jx_role_latin(const jx_role *role)
+{
+    return role->latin;
+}
+
 int jx_fonts_has_role(const jx_fonts *fonts, const char *role)
 {
     const jx_role *r = jx_fonts_role(fonts, role);
@@ -624,6 +692,28 @@ int jx_face_advance(const jx_face *face, uint32_t cp)
     if (!face || !hb_font_get_nominal_glyph(face->hb_font, cp, &g))
         return 0;
     return (int)hb_font_get_glyph_h_advance(face->hb_font, g);
+}
+
+jx_status jx_face_shape(const jx_face *face, hb_buffer_t *buf)
+{
+    hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+    hb_buffer_set_language(buf, face->lang);
+    hb_buffer_guess_segment_properties(buf);
+    hb_buffer_set_cluster_level(buf, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+    if (!hb_buffer_allocation_successful(buf))
+        return JX_ERR_NOMEM;
+    hb_shape(face->hb_font, buf, shape_features, NSHAPE_FEATURES);
+    return hb_buffer_allocation_successful(buf) ? JX_OK : JX_ERR_NOMEM;
+}
+
+int jx_face_punct_ink(const jx_face *face, uint32_t cp, int *ink_x, int *ink_w)
+{
+    int i = punct_index(cp);
+    if (i < 0 || face->punct_adv[i] <= 0)
+        return 0;
+    *ink_x = face->punct_x[i];
+    *ink_w = face->punct_w[i];
+    return face->punct_adv[i];
 }
 
 /* The face whose line metrics a role uses. */

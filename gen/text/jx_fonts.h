@@ -20,6 +20,10 @@
 
 typedef struct jx_fonts jx_fonts;
 typedef struct jx_face jx_face;
+typedef struct jx_role jx_role;
+/* HarfBuzz's buffer (hb_buffer_t), declared here so that this header needs
+ * no <hb.h>. */
+struct hb_buffer_t;
 
 /* Creates an empty font set.  NULL when out of memory.  Load every font
  * (jx_fonts_add) before sharing the set: after that, every other function
@@ -56,6 +60,25 @@ jx_status jx_fonts_add_latin(jx_fonts *fonts, const char *role, const char *path
 void jx_fonts_set_units(jx_fonts *fonts, jx_units *units);
 const jx_units *jx_fonts_units(const jx_fonts *fonts);
 
+/* A role's faces, for the text engine's choice of a face for each
+ * character.  The role `name` (owned by the set), or NULL when there is
+ * none (a NULL fonts or name too). */
+const jx_role *jx_fonts_role(const jx_fonts *fonts, const char *name);
+
+/* The number of faces added to `role` with jx_fonts_add() (its Latin face
+ * not counted): a role with none has no text face. */
+size_t jx_role_own_count(const jx_role *role);
+
+/* The faces tried, in this order, for a character of `role`: its own
+ * (jx_fonts_add order), then every other face of the set in load order;
+ * *n of them, each an index for jx_fonts_face().  The array is the set's:
+ * valid until the next jx_fonts_add() or jx_fonts_free(). */
+const size_t *jx_role_order(const jx_role *role, size_t *n);
+
+/* The role's companion Latin face (jx_fonts_add_latin), as an index for
+ * jx_fonts_face(), or -1 when it has none. */
+int jx_role_latin(const jx_role *role);
+
 /* Returns 1 when `role` has at least one face. */
 int jx_fonts_has_role(const jx_fonts *fonts, const char *role);
 
@@ -91,6 +114,25 @@ int jx_face_has_char(const jx_face *face, uint32_t cp);
 /* The advance width of the glyph the face's cmap maps cp to, font units
  * (0 when it maps cp to none).  Thread-safe. */
 int jx_face_advance(const jx_face *face, uint32_t cp);
+
+/* Shapes the Unicode text in `buf` (filled by the caller; its other
+ * properties are set here) with the face as the text engine measures it:
+ * left to right, language Chinese ("zh"), script guessed, cluster level
+ * "monotone characters", and the OpenType features that would make the
+ * measured width differ from what the PDF device draws (each character's
+ * cmap glyph at its hmtx advance) switched off: kern, liga, clig, calt.
+ * JX_OK, or JX_ERR_NOMEM when HarfBuzz could not allocate (buf then holds
+ * no usable result).  Thread-safe with one buffer per thread. */
+jx_status jx_face_shape(const jx_face *face, struct hb_buffer_t *buf);
+
+/* A compressible full-width punctuation mark (clreq 3.1.6, 标点挤压): the
+ * opening and closing brackets and quotes, the pause and stop marks
+ * ，。、；： and the middle dots (？！, the dashes and ellipses keep their
+ * full width).  When cp is one and the face draws it with ink, returns
+ * its glyph's advance and stores the ink's left bearing in *ink_x and its
+ * width in *ink_w (font units, measured when the face was loaded); else
+ * returns 0 and leaves them alone.  Thread-safe. */
+int jx_face_punct_ink(const jx_face *face, uint32_t cp, int *ink_x, int *ink_w);
 
 /* Vertical metrics of a role's primary face at size_pt: ascent (> 0),
  * descent (> 0, below baseline) and line height (ascent + descent + gap).

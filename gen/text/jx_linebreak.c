@@ -45,6 +45,11 @@
  *      UAX #14 forbids where a bracket edges a token (2025|（, ）|2) is
  *      JX_TIER_SOFT, not CUT.
  *
+ * The unit words of a paragraph are found here, once (jx_units_mark: one
+ * hash look-up per character), and handed to the text engine with the
+ * tiers (jx_text_break_tiers_marks), which needs them to judge a break it
+ * moves (jx_text.c, visible_split).
+ *
  * Nothing here depends on fonts; all state is per call except libunibreak's
  * property index and the default unit words, initialised once with
  * pthread_once. */
@@ -78,9 +83,6 @@ typedef struct lb_char {
     uint32_t cp;
     uint32_t last;   /* offset of the character's last byte */
     unsigned flags;
-    unsigned char unit;      /* characters of the unit word starting here (0: none) */
-    unsigned char unit_kind; /* its kind, JX_UNIT_AMOUNT or JX_UNIT_COUNTER */
-    unsigned char in_unit;   /* the position after it is inside a unit word */
 } lb_char;
 
 static pthread_once_t lb_once = PTHREAD_ONCE_INIT;
@@ -241,8 +243,10 @@ static void cohere(unsigned char *coh, size_t k, unsigned char strength)
         coh[k] = strength;
 }
 
-/* Marks in coh[k] (the position after character k) the cohesion rules. */
-static void mark_cohesion(const lb_char *c, size_t n, unsigned char *coh)
+/* Marks in coh[k] (the position after character k) the cohesion rules;
+ * um: the unit words (jx_units_mark). */
+static void mark_cohesion(const lb_char *c, const jx_unit_mark *um, size_t n,
+                          unsigned char *coh)
 {
     for (size_t k = 0; k + 1 < n; k++) {
         unsigned a = c[k].flags, b = c[k + 1].flags;
@@ -257,17 +261,17 @@ static void mark_cohesion(const lb_char *c, size_t n, unsigned char *coh)
                 cohere(coh, k, COH_STRONG);
         }
         /* b: a run of unit words after a digit ('/' between two) */
-        if ((a & C_DIGIT) && c[k + 1].unit) {
+        if ((a & C_DIGIT) && um[k + 1].len) {
             cohere(coh, k, COH_STRONG);
             size_t j = k + 1;
             for (;;) {
-                size_t next = j + c[j].unit; /* after the word */
+                size_t next = j + um[j].len; /* after the word */
                 for (size_t i = j; i + 1 < next; i++)
                     cohere(coh, i, COH_STRONG);
-                if (next < n && c[next].unit) {
+                if (next < n && um[next].len) {
                     cohere(coh, next - 1, COH_STRONG);
                     j = next;
-                } else if (next + 1 < n && (c[next].flags & C_SLASH) && c[next + 1].unit) {
+                } else if (next + 1 < n && (c[next].flags & C_SLASH) && um[next + 1].len) {
                     cohere(coh, next - 1, COH_STRONG);
                     cohere(coh, next, COH_STRONG);
                     j = next + 1;
@@ -305,7 +309,7 @@ static int closing_bracket(uint32_t cp)
  * (IoT, 5G): breaking there is what a reader calls a split number or word,
  * so it is graded JX_TIER_CUT (where UAX #14 allows it; where it does not,
  * the position is JX_TIER_CUT anyway unless a bracket edges the token). */
-static int inside_word(const lb_char *c, size_t k, size_t n)
+static int inside_word(const lb_char *c, const jx_unit_mark *um, size_t k, size_t n)
 {
     if (k + 1 >= n)
         return 0;
@@ -314,9 +318,9 @@ static int inside_word(const lb_char *c, size_t k, size_t n)
     int la = is_letter(a), lb = is_letter(b);
     if ((da || la) && (db || lb))
         return 1;
-    if (da && c[k + 1].unit && c[k + 1].unit_kind == JX_UNIT_AMOUNT)
+    if (da && um[k + 1].len && um[k + 1].kind == JX_UNIT_AMOUNT)
         return 1;
-    if (c[k].in_unit)
+    if (um[k].inside)
         return 1;
     int sep_b = b == '.' || b == ',' || b == 0xFF0E;
     int sep_a = a == '.' || a == ',' || a == 0xFF0E;
@@ -325,20 +329,6 @@ static int inside_word(const lb_char *c, size_t k, size_t n)
     if (sep_a && db && k > 0 && (c[k - 1].flags & C_DIGIT))
         return 1;
     return 0;
-}
-
-/* Sets c[k].unit, .unit_kind (the unit word of `units` that starts at k)
- * and .in_unit (positions inside one) for every character. */
-static void mark_units(lb_char *c, size_t n, const jx_units *units)
-{
-    for (size_t k = 0; k < n; k++) {
-        int kind = 0;
-        size_t len = jx_units_match_strided(units, &c[k].cp, sizeof *c, n - k, &kind);
-        c[k].unit = (unsigned char)len;
-        c[k].unit_kind = (unsigned char)kind;
-        for (size_t i = k; i + 1 < k + len; i++)
-            c[i].in_unit = 1;
-    }
 }
 
 /* Marks url[k] for the characters of web addresses: from "http://",
@@ -384,11 +374,33 @@ static int url_joint(const lb_char *c, size_t k, size_t n, const unsigned char *
 
 jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier)
 {
-    return jx_text_break_tiers_units(text, len, NULL, tier);
+    return jx_text_break_tiers_marks(text, len, NULL, tier, NULL);
 }
 
 jx_status jx_text_break_tiers_units(const char *text, size_t len, const jx_units *units,
                                     unsigned char *tier)
+{
+    return jx_text_break_tiers_marks(text, len, units, tier, NULL);
+}
+
+/* Frees what jx_text_break_tiers_marks allocated (um only when it is its
+ * own) and returns st. */
+static jx_status tiers_done(jx_status st, lb_char *c, jx_unit_mark *um, int own_um,
+                            unsigned char *coh, unsigned char *url, size_t *next_ns,
+                            size_t *prev_ns)
+{
+    free(c);
+    if (own_um)
+        free(um);
+    free(coh);
+    free(url);
+    free(next_ns);
+    free(prev_ns);
+    return st;
+}
+
+jx_status jx_text_break_tiers_marks(const char *text, size_t len, const jx_units *units,
+                                    unsigned char *tier, jx_unit_mark *marks)
 {
     if (len == 0)
         return JX_OK;
@@ -404,33 +416,27 @@ jx_status jx_text_break_tiers_units(const char *text, size_t len, const jx_units
         n++;
     }
     lb_char *c = malloc(n * sizeof *c);
+    jx_unit_mark *um = marks ? marks : malloc(n * sizeof *um);
     unsigned char *coh = calloc(n, 1);
     unsigned char *url = calloc(n, 1);
     /* the nearest non-space character at or after / at or before k */
     size_t *next_ns = malloc(n * sizeof *next_ns);
     size_t *prev_ns = malloc(n * sizeof *prev_ns);
-    if (!c || !coh || !url || !next_ns || !prev_ns) {
-        free(c);
-        free(coh);
-        free(url);
-        free(next_ns);
-        free(prev_ns);
-        return JX_ERR_NOMEM;
-    }
+    if (!c || !um || !coh || !url || !next_ns || !prev_ns)
+        return tiers_done(JX_ERR_NOMEM, c, um, !marks, coh, url, next_ns, prev_ns);
     pos = 0;
     for (size_t k = 0; k < n; k++) {
         jx_utf8_next(text, len, &pos, &c[k].cp);
         c[k].last = (uint32_t)(pos - 1);
         c[k].flags = char_flags(c[k].cp);
-        c[k].unit = c[k].unit_kind = c[k].in_unit = 0;
     }
     const size_t none = (size_t)-1;
     for (size_t k = n; k-- > 0;)
         next_ns[k] = (c[k].flags & C_SPACE) ? (k + 1 < n ? next_ns[k + 1] : none) : k;
     for (size_t k = 0; k < n; k++)
         prev_ns[k] = (c[k].flags & C_SPACE) ? (k > 0 ? prev_ns[k - 1] : none) : k;
-    mark_units(c, n, units);
-    mark_cohesion(c, n, coh);
+    jx_units_mark(units, &c[0].cp, sizeof *c, n, um);
+    mark_cohesion(c, um, n, coh);
     mark_urls(c, n, url);
 
     pthread_once(&lb_once, lb_init);
@@ -447,14 +453,8 @@ jx_status jx_text_break_tiers_units(const char *text, size_t len, const jx_units
         if (c[k].cp != 0xFFFF && !ri)
             continue;
         if (!copy) {
-            if (!(copy = malloc(len))) {
-                free(c);
-                free(coh);
-                free(url);
-                free(next_ns);
-                free(prev_ns);
-                return JX_ERR_NOMEM;
-            }
+            if (!(copy = malloc(len)))
+                return tiers_done(JX_ERR_NOMEM, c, um, !marks, coh, url, next_ns, prev_ns);
             memcpy(copy, text, len);
         }
         if (ri)
@@ -496,26 +496,21 @@ jx_status jx_text_break_tiers_units(const char *text, size_t len, const jx_units
             } else if (ub == LINEBREAK_ALLOWBREAK) {
                 /* a unit word (万元, 平方米) stays whole, after a number or not
                  * (the head "（万元）") */
-                t = c[k].in_unit || (coh[k] == COH_STRONG && inside_word(c, k, n))
+                t = um[k].inside || (coh[k] == COH_STRONG && inside_word(c, um, k, n))
                         ? JX_TIER_CUT
                     : coh[k] == COH_STRONG ? JX_TIER_SOFT
                     : coh[k] == COH_LOOSE ? JX_TIER_LOOSE
                                           : JX_TIER_ALLOW;
             } else {
                 /* a bracket next to a token (2025|（, ）|2) is a clean edge */
-                t = (closing_bracket(c[k].cp) || (b & C_NO_END)) && !inside_word(c, k, n)
+                t = (closing_bracket(c[k].cp) || (b & C_NO_END)) && !inside_word(c, um, k, n)
                         ? JX_TIER_SOFT
                         : JX_TIER_CUT;
             }
         }
         tier[c[k].last] = t;
     }
-    free(c);
-    free(coh);
-    free(url);
-    free(next_ns);
-    free(prev_ns);
-    return JX_OK;
+    return tiers_done(JX_OK, c, um, !marks, coh, url, next_ns, prev_ns);
 }
 
 jx_status jx_text_break_opportunities(const char *text, size_t len, char *brk)

@@ -1,6 +1,8 @@
 /* jx_text.c - shaping, measuring and line breaking (see jx_text.h).
  *
- * Fonts are loaded into roles by jx_fonts.c.
+ * Fonts are loaded into roles by jx_fonts.c; this file sees them only
+ * through jx_fonts.h (the faces a role tries, shaping, the punctuation
+ * marks' ink).
  *
  * Measuring.  A paragraph is split into items: maximal stretches of one face
  * between forced breaks.  Each item is shaped once (LTR, language "zh",
@@ -40,7 +42,6 @@
 
 #include <hb.h>
 
-#include "jx_fonts_impl.h"
 #include "jx_util.h"
 #include "jx_i18n.h"
 
@@ -86,7 +87,8 @@ enum {
                             justification space between two of them */
     T_ENUM = 1u << 7,    /* opens an enumeration item "（2）": with
                             jx_text_opts.enum_lines a line starts here */
-    T_UNIT = 1u << 8,    /* a unit word starts here (jx_units.h) */
+    T_UNIT = 1u << 8,    /* a unit word starts here (jx_units.h; set with the
+                            tiers, para_tiers) */
     T_IN_UNIT = 1u << 9  /* the position after it is inside a unit word */
 };
 
@@ -106,7 +108,7 @@ static int default_ignorable(uint32_t cp)
 typedef struct tchar {
     uint32_t cp;
     uint32_t off, end; /* byte range */
-    int face;          /* index into fonts->faces; -1: newline, T_IGNORE, error */
+    int face;          /* the face (jx_fonts_face); -1: newline, T_IGNORE, error */
     unsigned flags;
     double adv;        /* advance in points (a cluster's on its first character),
                           after punctuation compression */
@@ -143,26 +145,35 @@ static int latin_char(uint32_t cp)
     return (cp > 0x20 && cp < 0x7F) || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
 }
 
+/* The face (index for jx_fonts_face) that draws cp in `role`, after a
+ * character drawn with face `prev` (-1: none): prev for a combining mark
+ * it has, the role's Latin face for a Latin character (and a space
+ * between two), else the first face of the role's order that has it; -1
+ * when none has. */
 static int pick_face(const jx_fonts *fonts, const jx_role *role, uint32_t cp, int prev)
 {
-    if (prev >= 0 && joins_previous(cp) && jx_face_has_char(fonts->faces[prev], cp))
+    if (prev >= 0 && joins_previous(cp) && jx_face_has_char(jx_fonts_face(fonts, (size_t)prev), cp))
         return prev;
-    if (role->latin >= 0 && (latin_char(cp) || (cp == ' ' && prev == role->latin)) &&
-        jx_face_has_char(fonts->faces[role->latin], cp))
-        return role->latin;
-    for (size_t i = 0; i < role->norder; i++)
-        if (jx_face_has_char(fonts->faces[role->order[i]], cp))
-            return (int)role->order[i];
+    int latin = jx_role_latin(role);
+    if (latin >= 0 && (latin_char(cp) || (cp == ' ' && prev == latin)) &&
+        jx_face_has_char(jx_fonts_face(fonts, (size_t)latin), cp))
+        return latin;
+    size_t n;
+    const size_t *order = jx_role_order(role, &n);
+    for (size_t i = 0; i < n; i++)
+        if (jx_face_has_char(jx_fonts_face(fonts, order[i]), cp))
+            return (int)order[i];
     return -1;
 }
 
 static void tried_list(const jx_fonts *fonts, const jx_role *role, char *buf, size_t size)
 {
-    size_t used = 0;
+    size_t used = 0, norder;
+    const size_t *order = jx_role_order(role, &norder);
     buf[0] = '\0';
-    for (size_t i = 0; i < role->norder && used < size; i++) {
+    for (size_t i = 0; i < norder && used < size; i++) {
         int n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
-                         fonts->faces[role->order[i]]->family);
+                         jx_face_family(jx_fonts_face(fonts, order[i])));
         if (n < 0)
             break;
         used += (size_t)n;
@@ -173,7 +184,7 @@ static void tried_list(const jx_fonts *fonts, const jx_role *role, char *buf, si
 static jx_status shape_item(const jx_fonts *fonts, hb_buffer_t *buf, tchar *c, size_t m,
                             double size_pt)
 {
-    const jx_face *face = fonts->faces[c[0].face];
+    const jx_face *face = jx_fonts_face(fonts, (size_t)c[0].face);
     hb_buffer_clear_contents(buf);
     hb_buffer_set_content_type(buf, HB_BUFFER_CONTENT_TYPE_UNICODE);
     for (size_t k = 0; k < m; k++) {
@@ -181,19 +192,13 @@ static jx_status shape_item(const jx_fonts *fonts, hb_buffer_t *buf, tchar *c, s
         c[k].flags |= T_CONT;
         c[k].adv = 0.0;
     }
-    hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
-    hb_buffer_set_language(buf, fonts->lang);
-    hb_buffer_guess_segment_properties(buf);
-    hb_buffer_set_cluster_level(buf, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
-    if (!hb_buffer_allocation_successful(buf))
-        return JX_ERR_NOMEM;
-    hb_shape(face->hb_font, buf, jx_shape_features, JX_NSHAPE_FEATURES);
-    if (!hb_buffer_allocation_successful(buf))
-        return JX_ERR_NOMEM;
+    jx_status st = jx_face_shape(face, buf);
+    if (st != JX_OK)
+        return st;
     unsigned ng = 0;
     const hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &ng);
     const hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &ng);
-    double scale = size_pt / face->upem;
+    double scale = size_pt / jx_face_upem(face);
     for (unsigned g = 0; g < ng; g++) {
         size_t k = info[g].cluster;
         if (k >= m)
@@ -264,20 +269,8 @@ static void mark_classes(tchar *c, size_t n)
     }
 }
 
-/* Sets T_UNIT and T_IN_UNIT from the unit words of `units`. */
-static void mark_units(const jx_units *units, tchar *c, size_t n)
-{
-    for (size_t k = 0; k < n; k++) {
-        size_t len = jx_units_match_strided(units, &c[k].cp, sizeof *c, n - k, NULL);
-        if (len)
-            c[k].flags |= T_UNIT;
-        for (size_t i = k; i + 1 < k + len; i++)
-            c[i].flags |= T_IN_UNIT;
-    }
-}
-
 /* Punctuation compression (clreq 3.1.6).  For each compressible full-width
- * mark (jx_punct_index; advance >= 0.9 em, ink at most 0.6 em wide) records
+ * mark (jx_face_punct_ink; advance >= 0.9 em, ink at most 0.6 em wide) records
  * the blank on each side of its ink, at most half an em (from the glyph's
  * extents, measured once per face when it is loaded, so that it works for
  * mainland fonts, whose ，。 sit in the left half, and for fonts that centre
@@ -297,15 +290,15 @@ static void compress_punctuation(const jx_fonts *fonts, tchar *c, size_t n, doub
     for (size_t k = 0; k < n; k++) {
         c[k].lb = c[k].rb = 0.0;
         c[k].full = c[k].adv;
-        int i = c[k].face >= 0 ? jx_punct_index(c[k].cp) : -1;
-        if (i < 0 || (c[k].flags & T_CONT) || (k + 1 < n && (c[k + 1].flags & T_CONT)) ||
+        if (c[k].face < 0 || (c[k].flags & T_CONT) || (k + 1 < n && (c[k + 1].flags & T_CONT)) ||
             c[k].adv < 0.9 * size_pt)
             continue;
-        const jx_face *f = fonts->faces[c[k].face];
-        if (f->punct_adv[i] <= 0)
+        const jx_face *f = jx_fonts_face(fonts, (size_t)c[k].face);
+        int ink_x, ink_wu;
+        if (jx_face_punct_ink(f, c[k].cp, &ink_x, &ink_wu) <= 0)
             continue;
-        double scale = size_pt / f->upem;
-        double ink_l = f->punct_x[i] * scale, ink_w = f->punct_w[i] * scale;
+        double scale = size_pt / jx_face_upem(f);
+        double ink_l = ink_x * scale, ink_w = ink_wu * scale;
         if (ink_w > 0.6 * size_pt || ink_l < 0)
             continue;
         double lb = ink_l, rb = c[k].adv - ink_l - ink_w;
@@ -446,7 +439,6 @@ static jx_status para_prepare(const jx_fonts *fonts, const jx_role *role, double
                       jx_status_str(status));
     }
     mark_classes(c, n);
-    mark_units(jx_fonts_units(fonts), c, n);
     compress_punctuation(fonts, c, n, size_pt);
     p->c = c;
     p->n = n;
@@ -455,30 +447,40 @@ static jx_status para_prepare(const jx_fonts *fonts, const jx_role *role, double
 }
 
 /* Grades of the positions after each character (see jx_text_break_tiers),
- * with positions inside a shaping cluster made JX_TIER_NEVER.  Returns a new
- * array of p->n entries or NULL. */
-static unsigned char *para_tiers(const para *p, const char *text, size_t len, jx_status *st)
+ * with positions inside a shaping cluster made JX_TIER_NEVER; and T_UNIT /
+ * T_IN_UNIT on p's characters from the unit words the line breaker found
+ * (the paragraph is searched for them once, there).  Returns a new array of
+ * p->n entries or NULL. */
+static unsigned char *para_tiers(para *p, const char *text, size_t len, jx_status *st)
 {
     unsigned char *bytes = malloc(len ? len : 1);
     unsigned char *t = malloc(p->n ? p->n : 1);
-    if (!bytes || !t) {
+    jx_unit_mark *um = malloc((p->n ? p->n : 1) * sizeof *um);
+    if (!bytes || !t || !um) {
         free(bytes);
         free(t);
+        free(um);
         *st = JX_ERR_NOMEM;
         return NULL;
     }
-    *st = jx_text_break_tiers_units(text, len, p->units, bytes);
+    *st = jx_text_break_tiers_marks(text, len, p->units, bytes, um);
     if (*st != JX_OK) {
         free(bytes);
         free(t);
+        free(um);
         return NULL;
     }
     for (size_t k = 0; k < p->n; k++) {
         t[k] = bytes[p->c[k].end - 1];
         if (k + 1 < p->n && (p->c[k + 1].flags & T_CONT))
             t[k] = JX_TIER_NEVER;
+        if (um[k].len)
+            p->c[k].flags |= T_UNIT;
+        if (um[k].inside)
+            p->c[k].flags |= T_IN_UNIT;
     }
     free(bytes);
+    free(um);
     return t;
 }
 
@@ -908,7 +910,7 @@ static jx_status emit_line(builder *b, size_t s, size_t e, size_t empty_at, doub
     int open = 0;
     for (size_t k = s; k < e; k++) {
         int hidden = (c[k].flags & (T_TAB | T_IGNORE)) != 0;
-        int split = open && (hidden || run.face != b->fonts->faces[c[k].face] ||
+        int split = open && (hidden || run.face != jx_fonts_face(b->fonts, (size_t)c[k].face) ||
                              ((c[k - 1].flags | c[k].flags) & T_SHRUNK) ||
                              (extra > 0 && ((c[k].flags ^ c[k - 1].flags) & T_NARROW)));
         int stretch = extra > 0 && k + 1 < e &&
@@ -921,7 +923,7 @@ static jx_status emit_line(builder *b, size_t s, size_t e, size_t empty_at, doub
         if (!hidden) {
             if (!open) {
                 run.start = c[k].off;
-                run.face = b->fonts->faces[c[k].face];
+                run.face = jx_fonts_face(b->fonts, (size_t)c[k].face);
                 run.x = x;
                 run.width = 0.0;
                 run.spacing = extra > 0 && !(c[k].flags & T_NARROW) ? extra : 0.0;
@@ -1051,7 +1053,7 @@ jx_status jx_text_break_opts(jx_fonts *fonts, const char *role, double size_pt, 
                       "%s: invalid text size %g pt or width %g pt", what ? what : "text",
                       size_pt, max_width_pt);
     const jx_role *r = jx_fonts_role(fonts, role);
-    if (!r || r->nown == 0)
+    if (!r || jx_role_own_count(r) == 0)
         return report(d, JX_ERR_FONT, file, line, col, "%s: no font configured for role '%s'",
                       what ? what : "text", role ? role : "(null)");
     double line_height = jx_fonts_line_height(fonts, role, size_pt);
@@ -1183,7 +1185,8 @@ static double measure(jx_fonts *fonts, const char *role, double size_pt, const c
                       size_t len, int level)
 {
     const jx_role *r = jx_fonts_role(fonts, role);
-    if (!r || r->nown == 0 || (!text && len > 0) || !(size_pt > 0.0) || !isfinite(size_pt))
+    if (!r || jx_role_own_count(r) == 0 || (!text && len > 0) || !(size_pt > 0.0) ||
+        !isfinite(size_pt))
         return -1.0;
     if (len == 0)
         return 0.0;

@@ -210,4 +210,13 @@ jx_status jx_text_break_tiers(const char *text, size_t len, unsigned char *tier)
 jx_status jx_text_break_tiers_units(const char *text, size_t len, const jx_units *units,
                                     unsigned char *tier);
 
+/* jx_text_break_tiers_units that also hands out the unit words it found,
+ * so that nothing marks them a second time (the text engine's breaker and
+ * measuring functions use them): marks[k] for the k-th character of text
+ * (jx_units_mark), marks NULL or with room for as many entries as text has
+ * characters (UTF-8 sequences), overwritten when the call succeeds,
+ * undefined when it fails.  Failures as jx_text_break_tiers. */
+jx_status jx_text_break_tiers_marks(const char *text, size_t len, const jx_units *units,
+                                    unsigned char *tier, jx_unit_mark *marks);
+
 #endif

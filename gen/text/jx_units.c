@@ -1,4 +1,13 @@
-/* jx_units.c - unit words kept with numbers (see jx_units.h). */
+/* jx_units.c - unit words kept with numbers (see jx_units.h).
+ *
+ * The words are kept sorted by their first character and, among words of
+ * the same first character, longest first; an open-addressing hash table
+ * (linear probing, at most half full) maps a first character to its run
+ * of words.  A match is one look-up of the first character (most
+ * characters of a paragraph begin no unit word and stop there), then a
+ * comparison with the few words that begin with it, the first that
+ * matches being the longest.  Both are rebuilt by jx_units_add(), so a
+ * filled set is only read. */
 #include "jx_units.h"
 
 #include <pthread.h>
@@ -13,9 +22,18 @@ typedef struct unit_word {
     int kind;
 } unit_word;
 
+/* The words that begin with cp: w[first .. first+count); count 0: an empty
+ * slot. */
+typedef struct unit_slot {
+    uint32_t cp;
+    size_t first, count;
+} unit_slot;
+
 struct jx_units {
-    unit_word *w;
+    unit_word *w; /* by first character, then longest first */
     size_t n, cap;
+    unit_slot *slot; /* nslots slots (a power of two), or NULL when n == 0 */
+    size_t nslots;
 };
 
 /* The default words (jx_units.h; the same list as fonts/fonts.yaml). */
@@ -39,7 +57,62 @@ void jx_units_free(jx_units *units)
     if (!units)
         return;
     free(units->w);
+    free(units->slot);
     free(units);
+}
+
+/* The slot where the search for cp starts: cp times 2^32 / golden ratio
+ * (Fibonacci hashing), its 32 low bits scaled to [0, nslots). */
+static size_t slot_start(uint32_t cp, size_t nslots)
+{
+    return (size_t)(((uint64_t)(uint32_t)(cp * 2654435769u) * nslots) >> 32);
+}
+
+/* The slot of the words beginning with cp, or NULL when no word does. */
+static const unit_slot *slot_find(const jx_units *units, uint32_t cp)
+{
+    if (!units->nslots)
+        return NULL;
+    size_t mask = units->nslots - 1;
+    for (size_t i = slot_start(cp, units->nslots);; i = (i + 1) & mask) {
+        const unit_slot *s = &units->slot[i];
+        if (s->count == 0)
+            return NULL;
+        if (s->cp == cp)
+            return s;
+    }
+}
+
+/* Whether word a sorts before word b: by first character, then longest
+ * first. */
+static int word_before(const unit_word *a, const unit_word *b)
+{
+    return a->cp[0] != b->cp[0] ? a->cp[0] < b->cp[0] : a->n > b->n;
+}
+
+/* A new hash table over units->w[0..n) in *slot / *nslots (at least twice
+ * as many slots as words, so at most half are used); JX_ERR_NOMEM. */
+static jx_status slots_build(const jx_units *units, unit_slot **slot, size_t *nslots)
+{
+    size_t m = 16;
+    while (m < 2 * units->n)
+        m *= 2;
+    unit_slot *t = calloc(m, sizeof *t);
+    if (!t)
+        return JX_ERR_NOMEM;
+    for (size_t i = 0; i < units->n;) {
+        size_t j = i + 1;
+        while (j < units->n && units->w[j].cp[0] == units->w[i].cp[0])
+            j++;
+        size_t at = slot_start(units->w[i].cp[0], m);
+        while (t[at].count)
+            at = (at + 1) & (m - 1);
+        t[at] = (unit_slot){.cp = units->w[i].cp[0], .first = i, .count = j - i};
+        i = j;
+    }
+    *slot = t;
+    *nslots = m;
+    return JX_OK;
 }
 
 jx_status jx_units_add(jx_units *units, const char *word, int kind)
@@ -67,7 +140,24 @@ jx_status jx_units_add(jx_units *units, const char *word, int kind)
     if (!w)
         return JX_ERR_NOMEM;
     units->w = w;
-    units->w[units->n++] = u;
+    /* insert in order, then index the set anew (the old index stays until
+     * the new one is made, so a failure leaves the set as it was) */
+    size_t at = units->n;
+    while (at > 0 && word_before(&u, &w[at - 1]))
+        at--;
+    memmove(&w[at + 1], &w[at], (units->n - at) * sizeof *w);
+    w[at] = u;
+    units->n++;
+    unit_slot *slot;
+    size_t nslots;
+    if (slots_build(units, &slot, &nslots) != JX_OK) {
+        memmove(&w[at], &w[at + 1], (units->n - at - 1) * sizeof *w);
+        units->n--;
+        return JX_ERR_NOMEM;
+    }
+    free(units->slot);
+    units->slot = slot;
+    units->nslots = nslots;
     return JX_OK;
 }
 
@@ -101,33 +191,64 @@ const jx_units *jx_units_default(void)
     return default_set;
 }
 
+/* The longest unit word of `units` (not NULL) that begins the n
+ * characters at `at`, one every `stride` bytes; its kind in *kind. */
+static size_t match_at(const jx_units *units, const unsigned char *at, size_t stride, size_t n,
+                       int *kind)
+{
+    if (n == 0)
+        return 0;
+    uint32_t c0;
+    memcpy(&c0, at, sizeof c0);
+    const unit_slot *s = slot_find(units, c0);
+    if (!s)
+        return 0;
+    for (size_t i = s->first; i < s->first + s->count; i++) {
+        const unit_word *w = &units->w[i];
+        if (w->n > n)
+            continue;
+        size_t k = 1;
+        for (; k < w->n; k++) {
+            uint32_t c;
+            memcpy(&c, at + k * stride, sizeof c);
+            if (c != w->cp[k])
+                break;
+        }
+        if (k == w->n) {
+            if (kind)
+                *kind = w->kind;
+            return w->n;
+        }
+    }
+    return 0;
+}
+
 size_t jx_units_match(const jx_units *units, const uint32_t *cp, size_t n, int *kind)
 {
     if (!units)
         units = jx_units_default();
-    size_t best = 0;
-    for (size_t i = 0; units && i < units->n; i++) {
-        const unit_word *w = &units->w[i];
-        if (w->n <= best || w->n > n || w->cp[0] != cp[0])
-            continue;
-        size_t k = 1;
-        while (k < w->n && w->cp[k] == cp[k])
-            k++;
-        if (k == w->n) {
-            best = w->n;
-            if (kind)
-                *kind = w->kind;
-        }
-    }
-    return best;
+    return units ? match_at(units, (const unsigned char *)cp, sizeof *cp, n, kind) : 0;
 }
 
-size_t jx_units_match_strided(const jx_units *units, const uint32_t *cp, size_t stride, size_t n,
-                              int *kind)
+void jx_units_mark(const jx_units *units, const uint32_t *cp, size_t stride, size_t n,
+                   jx_unit_mark *mark)
 {
-    uint32_t word[JX_UNIT_MAX_CHARS];
-    size_t m = 0;
-    for (const char *at = (const char *)cp; m < JX_UNIT_MAX_CHARS && m < n; m++, at += stride)
-        memcpy(&word[m], at, sizeof word[m]);
-    return jx_units_match(units, word, m, kind);
+    if (n == 0)
+        return;
+    memset(mark, 0, n * sizeof *mark);
+    if (!units)
+        units = jx_units_default();
+    if (!units)
+        return;
+    const unsigned char *at = (const unsigned char *)cp;
+    for (size_t k = 0; k < n; k++, at += stride) {
+        int kind = 0;
+        size_t len = match_at(units, at, stride, n - k, &kind);
+        if (!len)
+            continue;
+        mark[k].len = (unsigned char)len;
+        mark[k].kind = (unsigned char)kind;
+        for (size_t i = k; i + 1 < k + len; i++)
+            mark[i].inside = 1;
+    }
 }

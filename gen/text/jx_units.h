@@ -49,20 +49,37 @@ void jx_units_free(jx_units *units);
 /* Adds the UTF-8 word `word` of kind JX_UNIT_AMOUNT or JX_UNIT_COUNTER.
  * JX_ERR_SYNTAX when it is empty, not UTF-8, longer than
  * JX_UNIT_MAX_CHARS characters or holds a space, digit or line break;
- * JX_ERR_INTERNAL on another kind; JX_ERR_NOMEM.  A word added twice keeps
- * its last kind.  Not thread-safe; a filled set is only read. */
+ * JX_ERR_INTERNAL on another kind; JX_ERR_NOMEM (the set is then as it
+ * was).  A word added twice keeps its last kind.  The set's index (words
+ * by first character) is rebuilt with each word, so matching never
+ * changes the set.  Not thread-safe; a filled set is only read. */
 jx_status jx_units_add(jx_units *units, const char *word, int kind);
 
 /* The unit word that begins the characters cp[0..n): its length in
- * characters (the longest that matches) and its kind in *kind; 0 when
- * none.  units may be NULL (the default set).  Thread-safe. */
+ * characters (the longest that matches) and its kind in *kind (untouched
+ * when none matches; kind may be NULL); 0 when none.  units may be NULL
+ * (the default set).  One hash look-up of cp[0], then only the words that
+ * begin with it, longest first.  Thread-safe. */
 size_t jx_units_match(const jx_units *units, const uint32_t *cp, size_t n, int *kind);
 
-/* jx_units_match over characters kept in an array of structs: the i-th
- * character is the uint32_t `stride` bytes after the (i-1)-th, starting at
- * *cp (pass &chars[k].cp, sizeof chars[0] and the characters left from k).
- * The text engine and the line breaker each keep one such array. */
-size_t jx_units_match_strided(const jx_units *units, const uint32_t *cp, size_t stride, size_t n,
-                              int *kind);
+/* What jx_units_mark() finds at one character of a paragraph. */
+typedef struct jx_unit_mark {
+    unsigned char len;    /* characters of the unit word starting here (the
+                             longest, as jx_units_match); 0: none */
+    unsigned char kind;   /* its kind when len > 0, else 0 */
+    unsigned char inside; /* 1: the position after this character is inside
+                             a unit word (万|元), whichever word it is */
+} jx_unit_mark;
+
+/* Marks the unit words of a paragraph of n characters kept in an array of
+ * structs: the k-th character is the uint32_t `stride` bytes after the
+ * (k-1)-th, starting at *cp (pass &chars[0].cp and sizeof chars[0]).
+ * mark[0..n) is overwritten (the caller owns it; room for n entries).
+ * units may be NULL (the default set; without memory for that, nothing is
+ * marked).  Cannot fail; thread-safe.  The line breaker is the one caller
+ * (jx_text_break_tiers_marks, jx_text.h): it marks each paragraph once and
+ * hands the marks to the text engine. */
+void jx_units_mark(const jx_units *units, const uint32_t *cp, size_t stride, size_t n,
+                   jx_unit_mark *mark);
 
 #endif

@@ -448,6 +448,142 @@ static void unit_words_are_data(void **state)
     jx_units_free(cnt);
 }
 
+/* The longest word of words[0..nw) (UTF-32, 0-terminated) that begins
+ * cp[0..n), by trying every word: what the indexed jx_units_match must
+ * answer. */
+static size_t longest_word(const uint32_t (*words)[5], size_t nw, const uint32_t *cp, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < nw; i++) {
+        size_t m = 0;
+        while (words[i][m])
+            m++;
+        if (m > n || m <= best)
+            continue;
+        size_t k = 0;
+        while (k < m && words[i][k] == cp[k])
+            k++;
+        if (k == m)
+            best = m;
+    }
+    return best;
+}
+
+/* jx_units_match looks the first character up in an index and tries the
+ * words that begin with it longest first: overlapping words sharing a
+ * first character (千 千克 千瓦 千瓦时, 平 平方 平方米 平方公里, added
+ * shortest first, longest first and mixed), a word at the last
+ * character, words of 1 to 4 characters, and enough first characters that
+ * the index is rebuilt larger and its slots collide; every position of a
+ * text made of their characters gets what trying every word gets. */
+static void unit_index_finds_the_longest_word(void **state)
+{
+    (void)state;
+    static const char *const add[] = {"千", "千克", "千瓦", "千瓦时", "平方公里", "平方米",
+                                      "平方", "平", "%", "元/吨", "米", "公里", "公",
+                                      "里程"};
+    uint32_t words[200][5];
+    size_t nw = 0;
+    jx_units *u = jx_units_create();
+    assert_non_null(u);
+    for (size_t i = 0; i < sizeof add / sizeof *add; i++) {
+        assert_int_equal(jx_units_add(u, add[i], i % 2 ? JX_UNIT_COUNTER : JX_UNIT_AMOUNT),
+                         JX_OK);
+        size_t pos = 0, len = strlen(add[i]), m = 0;
+        while (pos < len)
+            assert_true(jx_utf8_next(add[i], len, &pos, &words[nw][m++]));
+        words[nw++][m] = 0;
+    }
+    /* 150 more of 1 to 4 characters, first characters U+4E00 + 0..49, each
+     * first character with up to three words, added in a scrambled order */
+    for (unsigned i = 0; i < 150; i++) {
+        unsigned j = (i * 67) % 150, first = j % 50, m = 1 + (j / 50 + j) % 4;
+        char w[32];
+        size_t len = 0;
+        for (unsigned k = 0; k < m; k++) {
+            uint32_t cp = k == 0 ? 0x4E00 + first : 0x4E00 + (first * 7 + k * 13 + j) % 50;
+            words[nw][k] = cp;
+            len += jx_utf8_encode(cp, w + len);
+        }
+        w[len] = '\0';
+        words[nw][m] = 0;
+        jx_status st = jx_units_add(u, w, JX_UNIT_COUNTER);
+        assert_int_equal(st, JX_OK);
+        int dup = 0;
+        for (size_t k = 0; k < nw && !dup; k++)
+            dup = memcmp(words[k], words[nw], sizeof words[nw]) == 0;
+        if (!dup)
+            nw++;
+    }
+    /* every word matches itself whole, with its kind */
+    for (size_t i = 0; i < nw; i++) {
+        size_t m = 0;
+        while (words[i][m])
+            m++;
+        int kind = 0;
+        assert_int_equal(jx_units_match(u, words[i], m, &kind),
+                         longest_word(words, nw, words[i], m));
+        assert_true(kind == JX_UNIT_AMOUNT || kind == JX_UNIT_COUNTER);
+    }
+    /* overlapping words: the longest wins, and what the text allows */
+    const uint32_t qwsh[] = {0x5343, 0x74E6, 0x65F6, 0x5143}; /* 千瓦时元 */
+    int kind = 0;
+    assert_int_equal(jx_units_match(u, qwsh, 4, &kind), 3);
+    assert_int_equal(kind, JX_UNIT_COUNTER); /* 千瓦时, the 4th added */
+    assert_int_equal(jx_units_match(u, qwsh, 2, &kind), 2); /* 千瓦: the text ends */
+    assert_int_equal(kind, JX_UNIT_AMOUNT);
+    assert_int_equal(jx_units_match(u, qwsh, 1, &kind), 1); /* 千 */
+    assert_int_equal(jx_units_match(u, qwsh, 0, &kind), 0);
+    const uint32_t pfgl[] = {0x5E73, 0x65B9, 0x516C, 0x91CC}; /* 平方公里 */
+    assert_int_equal(jx_units_match(u, pfgl, 4, &kind), 4);
+    assert_int_equal(jx_units_match(u, pfgl, 3, &kind), 2); /* 平方公: 平方 */
+    /* a word added again keeps its last kind, and is not doubled */
+    assert_int_equal(jx_units_add(u, "千瓦时", JX_UNIT_AMOUNT), JX_OK);
+    assert_int_equal(jx_units_match(u, qwsh, 4, &kind), 3);
+    assert_int_equal(kind, JX_UNIT_AMOUNT);
+    /* a text of the words' characters: every position, against trying
+     * every word; the marks of the paragraph (stride of a struct) agree,
+     * up to a word at the last character */
+    struct ch {
+        double pad;
+        uint32_t cp;
+    } text[600];
+    uint32_t flat[600];
+    size_t n = 0;
+    for (unsigned i = 0; n + 5 < 600; i++) {
+        const uint32_t *w = words[(i * 31) % nw];
+        size_t m = 0;
+        while (w[m] && n < 600) {
+            /* every fifth word is cut short (a prefix of itself) */
+            if (i % 5 == 0 && m > 0 && w[m + 1] == 0)
+                break;
+            flat[n] = w[m++];
+            text[n].pad = 0;
+            text[n].cp = flat[n];
+            n++;
+        }
+    }
+    flat[n] = text[n].cp = 0x5343; /* 千 as the last character */
+    text[n].pad = 0;
+    n++;
+    jx_unit_mark mark[600];
+    jx_units_mark(u, &text[0].cp, sizeof text[0], n, mark);
+    unsigned char inside[600] = {0};
+    for (size_t k = 0; k < n; k++) {
+        size_t want = longest_word(words, nw, flat + k, n - k);
+        assert_int_equal(jx_units_match(u, flat + k, n - k, NULL), want);
+        assert_int_equal(mark[k].len, want);
+        assert_int_equal(mark[k].kind != 0, want != 0);
+        for (size_t i = k; i + 1 < k + want; i++)
+            inside[i] = 1;
+    }
+    for (size_t k = 0; k < n; k++)
+        assert_int_equal(mark[k].inside, inside[k]);
+    assert_int_equal(mark[n - 1].len, 1);
+    assert_int_equal(mark[n - 1].inside, 0);
+    jx_units_free(u);
+}
+
 /* fonts.yaml `units:` replaces the default set of the font set it loads;
  * a bad entry is an error at its line and column. */
 static void fonts_yaml_units_replace_the_default(void **state)
@@ -527,6 +663,7 @@ int main(void)
         cmocka_unit_test(a_number_a_hair_too_wide_is_set_smaller),
         cmocka_unit_test(no_last_line_after_a_line_of_punctuation),
         cmocka_unit_test(unit_words_are_data),
+        cmocka_unit_test(unit_index_finds_the_longest_word),
         cmocka_unit_test(fonts_yaml_units_replace_the_default),
     };
     return cmocka_run_group_tests(tests, jx_test_setup_fonts, jx_test_teardown_fonts);

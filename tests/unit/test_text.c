@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <hb.h>
+
 #include "jx_text.h"
 #include "jx_test.h"
 
@@ -127,6 +129,71 @@ static void a_loaded_face_is_shared(void **state)
     assert_int_equal(jx_fonts_count(f), 1);
     assert_ptr_equal(jx_fonts_primary(f, "song"), jx_fonts_primary(f, "title"));
     assert_ptr_equal(jx_fonts_primary(f, "song"), jx_fonts_primary(f, "note"));
+    assert_int_equal(d.count, 0);
+    jx_diags_free(&d);
+    jx_fonts_free(f);
+}
+
+/* What the text engine asks of a font set through jx_fonts.h: a role's
+ * own faces, the order it tries faces in, its Latin face, the ink of a
+ * compressible punctuation mark, and shaping as the engine measures. */
+static void a_role_tells_its_faces_and_a_face_its_marks(void **state)
+{
+    (void)state;
+    jx_fonts *f = jx_fonts_create();
+    jx_diags d;
+    jx_diags_init(&d);
+    assert_int_equal(jx_fonts_add(f, "song", JX_TEST_UMING, 0, &d), JX_OK);
+    assert_int_equal(jx_fonts_add(f, "hei", JX_TEST_ZENHEI, 0, &d), JX_OK);
+    assert_int_equal(jx_fonts_add_latin(f, "song", JX_TEST_ZENHEI, 0, &d), JX_OK);
+    assert_int_equal(jx_fonts_add_latin(f, "latin-only", JX_TEST_UMING, 0, &d), JX_OK);
+    const jx_face *uming = jx_fonts_face(f, 0), *zenhei = jx_fonts_face(f, 1);
+    assert_ptr_equal(uming, jx_fonts_primary(f, "song"));
+    assert_ptr_equal(zenhei, jx_fonts_primary(f, "hei"));
+    assert_null(jx_fonts_role(f, "kai"));
+    assert_null(jx_fonts_role(NULL, "song"));
+    assert_null(jx_fonts_role(f, NULL));
+    const jx_role *song = jx_fonts_role(f, "song"), *hei = jx_fonts_role(f, "hei");
+    const jx_role *lat = jx_fonts_role(f, "latin-only");
+    assert_non_null(song);
+    assert_non_null(hei);
+    assert_non_null(lat);
+    assert_int_equal(jx_role_own_count(song), 1);
+    assert_int_equal(jx_role_own_count(lat), 0); /* a Latin face is not its own */
+    size_t n = 0;
+    const size_t *order = jx_role_order(song, &n); /* its own, then the others */
+    assert_int_equal(n, 2);
+    assert_ptr_equal(jx_fonts_face(f, order[0]), uming);
+    assert_ptr_equal(jx_fonts_face(f, order[1]), zenhei);
+    order = jx_role_order(hei, &n);
+    assert_int_equal(n, 2);
+    assert_ptr_equal(jx_fonts_face(f, order[0]), zenhei);
+    assert_ptr_equal(jx_fonts_face(f, order[1]), uming);
+    assert_int_equal(jx_role_latin(hei), -1);
+    assert_int_equal(jx_role_latin(song), 1);
+    assert_ptr_equal(jx_fonts_face(f, (size_t)jx_role_latin(lat)), uming);
+    /* ， in UMing: a full-width advance, ink in its left half; 中 and ！
+     * are no compressible marks (and leave the outputs alone) */
+    int x = -7, w = -7;
+    int adv = jx_face_punct_ink(uming, 0xFF0C, &x, &w);
+    assert_int_equal(adv, jx_face_advance(uming, 0xFF0C));
+    assert_true(adv > 0 && x >= 0 && w > 0 && x + w <= adv / 2);
+    x = w = -7;
+    assert_int_equal(jx_face_punct_ink(uming, 0x4E2D, &x, &w), 0);
+    assert_int_equal(jx_face_punct_ink(uming, 0xFF01, &x, &w), 0);
+    assert_true(x == -7 && w == -7);
+    /* shaping: one glyph per character at its hmtx advance, as drawn */
+    hb_buffer_t *buf = hb_buffer_create();
+    hb_buffer_add_utf8(buf, "\xE4\xB8\xAD\xEF\xBC\x8C", -1, 0, -1); /* 中， */
+    assert_int_equal(jx_face_shape(uming, buf), JX_OK);
+    unsigned ng = 0;
+    const hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &ng);
+    assert_int_equal(ng, 2);
+    assert_int_equal(pos[0].x_advance, jx_face_advance(uming, 0x4E2D));
+    assert_int_equal(pos[1].x_advance, adv);
+    assert_int_equal(hb_buffer_get_direction(buf), HB_DIRECTION_LTR);
+    assert_ptr_equal(hb_buffer_get_language(buf), hb_language_from_string("zh", -1));
+    hb_buffer_destroy(buf);
     assert_int_equal(d.count, 0);
     jx_diags_free(&d);
     jx_fonts_free(f);
@@ -490,6 +557,7 @@ int main(void)
         cmocka_unit_test(invisible_characters_are_left_out_of_the_runs),
         cmocka_unit_test(invalid_utf8_reports_the_byte_offset),
         cmocka_unit_test(bad_arguments_are_reported),
+        cmocka_unit_test(a_role_tells_its_faces_and_a_face_its_marks),
         cmocka_unit_test(the_font_set_is_read_from_several_threads),
     };
     return cmocka_run_group_tests(tests, load_fonts, free_fonts);

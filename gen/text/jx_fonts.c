@@ -195,9 +195,14 @@ static const uint32_t punct_marks[NPUNCT] = {
     0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0x00B7, 0x30FB,         /* ，。、；：·・ */
 };
 
-/* The index of mark cp in punct_marks, or -1. */
+/* The index of mark cp in punct_marks, or -1.  Every mark lies in one of
+ * four ranges, so most characters (ideographs, Latin) are answered without
+ * a search: this is asked for nearly every character composed. */
 static int punct_index(uint32_t cp)
 {
+    if (cp != 0x00B7 && !(cp >= 0x2018 && cp <= 0x201D) && !(cp >= 0x3001 && cp <= 0x30FB) &&
+        !(cp >= 0xFF08 && cp <= 0xFF5D))
+        return -1;
     for (int i = 0; i < NPUNCT; i++)
         if (punct_marks[i] == cp)
             return i;

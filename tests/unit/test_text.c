@@ -178,6 +178,20 @@ static void a_role_tells_its_faces_and_a_face_its_marks(void **state)
     int adv = jx_face_punct_ink(uming, 0xFF0C, &x, &w);
     assert_int_equal(adv, jx_face_advance(uming, 0xFF0C));
     assert_true(adv > 0 && x >= 0 && w > 0 && x + w <= adv / 2);
+    /* every compressible mark the face has is measured (jx_fonts.h's list) */
+    static const uint32_t marks[] = {
+        0xFF08, 0xFF09, 0x300A, 0x300B, 0x300C, 0x300D, 0x300E, 0x300F, 0x201C, 0x201D, 0x2018,
+        0x2019, 0x3010, 0x3011, 0x3014, 0x3015, 0x3008, 0x3009, 0x3016, 0x3017, 0xFF3B, 0xFF3D,
+        0xFF5B, 0xFF5D, 0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0x00B7, 0x30FB};
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
+        int mx, mw;
+        for (size_t j = 0; j < 2; j++) {
+            const jx_face *face = j ? zenhei : uming;
+            if ((jx_face_punct_ink(face, marks[i], &mx, &mw) > 0) !=
+                jx_face_has_char(face, marks[i]))
+                fail_msg("U+%04X in %s", (unsigned)marks[i], jx_face_family(face));
+        }
+    }
     x = w = -7;
     assert_int_equal(jx_face_punct_ink(uming, 0x4E2D, &x, &w), 0);
     assert_int_equal(jx_face_punct_ink(uming, 0xFF01, &x, &w), 0);

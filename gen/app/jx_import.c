@@ -96,14 +96,19 @@ typedef struct tfield {
     uint32_t row, col;       /* original cell */
 } tfield;
 
+/* One original row of a form sheet, as recorded, and where it is now. */
+typedef struct formrow {
+    long cur;                /* the current row (-1: deleted) */
+    char *cols;              /* the columns where cells start ("A C D"); owned */
+    const char *role;        /* the innermost entry shown on it, or NULL */
+} formrow;
+
 /* The form rows of one sheet, as recorded and where they are now. */
 typedef struct formsheet {
     const char *name;
     const jx_xlsx_sheet *sheet;
-    size_t nrows, rowcap;    /* original rows; room in cur and cols */
-    long *cur;               /* original row -> current row (-1: deleted) */
-    char **cols;             /* original row -> the columns where cells start ("A C D") */
-    const char **role;       /* original row -> innermost entry shown on it, or NULL */
+    formrow *rows;           /* by original row */
+    size_t nrows, rowcap;
     long *orig;              /* current row -> original row (-1: inserted), ncur long */
     size_t ncur;
 } formsheet;
@@ -205,16 +210,11 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
             if (fs->nrows >= JX_XLSX_MAX_ROWS)
                 return cell_error(im, JX_ERR_LIMIT, RECORD_SHEET, r, 0,
                                   _("jxgen's record sheet is damaged (too many rows)"));
-            size_t curcap = fs->rowcap, colcap = fs->rowcap;
-            long *cur = jx_grow(fs->cur, &curcap, fs->nrows, sizeof *cur, 64);
-            if (cur)
-                fs->cur = cur;
-            char **cl = cur ? jx_grow(fs->cols, &colcap, fs->nrows, sizeof *cl, 64) : NULL;
-            if (!cur || !cl)
+            formrow *rows = jx_grow(fs->rows, &fs->rowcap, fs->nrows, sizeof *rows, 64);
+            if (!rows)
                 return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
-            fs->cols = cl;
-            fs->rowcap = colcap;
-            cl[fs->nrows] = NULL;
+            fs->rows = rows;
+            rows[fs->nrows] = (formrow){-1, NULL, NULL};
             /* The formula ROW('sheet'!$A$n) as the editor left it. */
             long now = -1;
             const char *f = fc && fc->formula ? fc->formula : NULL;
@@ -236,8 +236,8 @@ static jx_status read_record(importer *im, const jx_xlsx_sheet *rec)
             } else if (!f) {
                 now = (long)fs->nrows; /* no formula kept: assume it did not move */
             }
-            fs->cur[fs->nrows] = now;
-            if (!(cl[fs->nrows] = jx_strdup(cols)))
+            rows[fs->nrows].cur = now;
+            if (!(rows[fs->nrows].cols = jx_strdup(cols)))
                 return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
             fs->nrows++;
         }
@@ -354,18 +354,17 @@ static jx_status map_rows(importer *im)
         }
         uint32_t last = import_last_row(fs->sheet);
         for (size_t r = 0; r < fs->nrows; r++)
-            if (fs->cur[r] > (long)last)
-                last = (uint32_t)fs->cur[r];
+            if (fs->rows[r].cur > (long)last)
+                last = (uint32_t)fs->rows[r].cur;
         fs->ncur = (size_t)last + 1;
         fs->orig = malloc(fs->ncur * sizeof *fs->orig);
-        fs->role = calloc(fs->nrows + 1, sizeof *fs->role);
-        if (!fs->orig || !fs->role)
+        if (!fs->orig)
             return jx_diag_error(im->d, JX_ERR_NOMEM, im->file, 0, 0, _("out of memory"));
         for (size_t r = 0; r < fs->ncur; r++)
             fs->orig[r] = -1;
         for (size_t r = 0; r < fs->nrows; r++)
-            if (fs->cur[r] >= 0 && (size_t)fs->cur[r] < fs->ncur)
-                fs->orig[fs->cur[r]] = (long)r;
+            if (fs->rows[r].cur >= 0 && (size_t)fs->rows[r].cur < fs->ncur)
+                fs->orig[fs->rows[r].cur] = (long)r;
     }
     for (size_t i = 0; i < im->nfields; i++) {
         field *f = &im->fields[i];
@@ -373,10 +372,10 @@ static jx_status map_rows(importer *im)
         if (f->row >= fs->nrows || !f->item)
             continue;
         int have = 0;
-        char *cur = fs->role[f->row] ? item_of(fs->role[f->row], &have) : NULL;
+        char *cur = fs->rows[f->row].role ? item_of(fs->rows[f->row].role, &have) : NULL;
         free(cur);
-        if (!fs->role[f->row] || f->depth > have)
-            fs->role[f->row] = f->item;
+        if (!fs->rows[f->row].role || f->depth > have)
+            fs->rows[f->row].role = f->item;
     }
     return JX_OK;
 }
@@ -450,7 +449,8 @@ static jx_status set_field(importer *im, field *f, const char *text, int number)
     inode_set(f->node, text, number);
     formsheet *fs = find_formsheet(im, f->sheet);
     f->node->sheet = fs->name;
-    f->node->row = f->row < fs->nrows && fs->cur[f->row] >= 0 ? (uint32_t)fs->cur[f->row] : f->row;
+    f->node->row = f->row < fs->nrows && fs->rows[f->row].cur >= 0 ? (uint32_t)fs->rows[f->row].cur
+                                                                    : f->row;
     f->node->col = f->col;
     im->changed = 1;
     return JX_OK;
@@ -465,7 +465,7 @@ static jx_status read_cells(importer *im, int derived)
         if (is_derived != derived)
             continue;
         formsheet *fs = find_formsheet(im, f->sheet);
-        long cur = f->row < fs->nrows ? fs->cur[f->row] : (long)f->row;
+        long cur = f->row < fs->nrows ? fs->rows[f->row].cur : (long)f->row;
         if (cur < 0) {
             f->deleted = 1;
             continue;
@@ -513,7 +513,7 @@ static jx_status drop_deleted(importer *im)
     for (size_t k = 0; k < im->nsheets; k++) {
         formsheet *fs = &im->sheets[k];
         for (size_t r = 0; r < fs->nrows; r++)
-            if (fs->cur[r] < 0 && !fs->role[r]) {
+            if (fs->rows[r].cur < 0 && !fs->rows[r].role) {
                 char n[24];
                 snprintf(n, sizeof n, "%zu", r + 1);
                 return cell_error(im, JX_ERR_FILING, fs->name, (uint32_t)r, 0,
@@ -576,13 +576,13 @@ static jx_status insert_row(importer *im, formsheet *fs, size_t cur)
     int below = 0;
     for (long r = (long)cur - 1; r >= 0 && !entry; r--)
         if (fs->orig[r] >= 0) {
-            entry = fs->role[fs->orig[r]];
+            entry = fs->rows[fs->orig[r]].role;
             break;
         }
     if (!entry)
         for (size_t r = cur + 1; r < fs->ncur; r++)
             if (fs->orig[r] >= 0) {
-                entry = fs->role[fs->orig[r]];
+                entry = fs->rows[fs->orig[r]].role;
                 below = 1;
                 break;
             }
@@ -709,7 +709,7 @@ static jx_status moved_merge(importer *im, formsheet *fs, size_t orig, const jx_
         /* The rows between the field's and this one were all deleted. */
         int gap = 1;
         for (size_t r = f->row; r < orig && gap; r++)
-            gap = fs->cur[r] < 0;
+            gap = fs->rows[r].cur < 0;
         if (!gap)
             continue;
         f->deleted = 0;
@@ -740,8 +740,8 @@ static jx_status read_rows(importer *im)
         formsheet *fs = &im->sheets[k];
         long last_orig_cur = -1;
         for (size_t r = 0; r < fs->nrows; r++)
-            if (fs->cur[r] > last_orig_cur)
-                last_orig_cur = fs->cur[r];
+            if (fs->rows[r].cur > last_orig_cur)
+                last_orig_cur = fs->rows[r].cur;
         size_t i = 0;
         const jx_xlsx_sheet *s = fs->sheet;
         while (i < s->ncells) {
@@ -757,7 +757,7 @@ static jx_status read_rows(importer *im)
             if (orig >= 0) {
                 for (size_t c = i; c < j; c++) {
                     const jx_xlsx_cell *cell = &s->cells[c];
-                    if (!(cell->formula || *cell->value) || in_cols(fs->cols[orig], cell->col))
+                    if (!(cell->formula || *cell->value) || in_cols(fs->rows[orig].cols, cell->col))
                         continue;
                     jx_status st = moved_merge(im, fs, (size_t)orig, cell);
                     if (st == JX_OK)
@@ -892,7 +892,7 @@ void jx_import_remap_diags(const jx_import_origins *o, const char *file, jx_diag
 static long tfield_row(importer *im, const tfield *t)
 {
     formsheet *fs = find_formsheet(im, t->sheet);
-    return t->row < fs->nrows ? fs->cur[t->row] : (long)t->row;
+    return t->row < fs->nrows ? fs->rows[t->row].cur : (long)t->row;
 }
 
 /* Sets the values read from template texts (im->edits): a number as written
@@ -1066,11 +1066,9 @@ jx_status jx_import_read_edited(const char *path, const void *buf, size_t len,
     free(im.tfields);
     for (size_t k = 0; k < im.nsheets; k++) {
         for (size_t r = 0; r < im.sheets[k].nrows; r++)
-            free(im.sheets[k].cols[r]);
-        free(im.sheets[k].cols);
-        free(im.sheets[k].cur);
+            free(im.sheets[k].rows[r].cols);
+        free(im.sheets[k].rows);
         free(im.sheets[k].orig);
-        free(im.sheets[k].role);
     }
     free(im.sheets);
     inode_free(im.root);

@@ -281,6 +281,9 @@ jx_status jx_renderer_compose_filing(jx_renderer *r, jx_filing *f, jx_doc **doc,
     jx_status st = jx_compose(f->layout, f->root, f->path, &copts, &result, d);
     if (st == JX_OK && r->fonts) /* columns fitted to their content, for both outputs */
         st = jx_doc_fit_columns(result, r->fonts, d);
+    /* A text the workbook cannot hold fails check as it fails build. */
+    if (st == JX_OK)
+        st = jx_xlsx_check(result, d);
     if (st == JX_OK && r->opts.strict && d->warnings > warnings)
         st = jx_diag_error(d, JX_ERR_FILING, f->path, 0, 0,
                            _("%zu warning(s) treated as errors (--strict)"), d->warnings - warnings);

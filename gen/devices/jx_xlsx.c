@@ -1037,6 +1037,69 @@ static jx_status reserve_name(xl_writer *x, const char *folded)
     return take_name(x, s);
 }
 
+/* The characters Excel counts in UTF-8 s: UTF-16 code units. */
+static size_t excel_chars(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p & 0xC0) != 0x80)
+            n += *p >= 0xF0 ? 2 : 1;
+    return n;
+}
+
+/* Checks c (a filing text): its paragraphs joined by line breaks, as the
+ * 数据 sheet's 值 holds them (xl_join_paras()), must fit a cell.  A field
+ * shown in several cells is reported once: its path is added to *seen
+ * (one path per line).  Returns JX_OK, or JX_ERR_FILING with a message. */
+static jx_status check_cell(const jx_cell *c, jx_buf *seen, jx_diags *d)
+{
+    if (c->kind != JX_CELL_TEXT || !c->source.path || !*c->source.path)
+        return JX_OK;
+    size_t n = c->npara ? c->npara - 1 : 0;
+    for (size_t i = 0; i < c->npara; i++)
+        n += c->paras[i].text ? excel_chars(c->paras[i].text) : 0;
+    if (n <= JX_XLSX_CELL_MAX)
+        return JX_OK;
+    size_t len = strlen(c->source.path);
+    for (const char *p = jx_buf_str(seen); *p; p += strcspn(p, "\n") + 1)
+        if (strncmp(p, c->source.path, len) == 0 && p[len] == '\n')
+            return JX_ERR_FILING;
+    jx_buf_printf(seen, "%s\n", c->source.path);
+    return jx_diag_error(d, JX_ERR_FILING, c->source.file, c->source.line, c->source.col,
+                         _("%s (%s) is %zu characters long, more than the %d an Excel cell holds: "
+                           "the workbook cannot keep it whole; shorten it to at most %d "
+                           "characters"),
+                         c->source.label ? c->source.label : c->source.path, c->source.path, n,
+                         JX_XLSX_CELL_MAX, JX_XLSX_CELL_MAX);
+}
+
+jx_status jx_xlsx_check(const jx_doc *doc, jx_diags *d)
+{
+    jx_status st = JX_OK;
+    jx_buf seen = {0};
+    for (size_t si = 0; doc && si < doc->nsections; si++) {
+        const jx_section *sec = &doc->sections[si];
+        for (size_t b = 0; b < sec->nblocks; b++) {
+            const jx_block *blk = &sec->blocks[b];
+            for (size_t r = 0; r < blk->nrefs; r++)
+                if (check_cell(&blk->refs[r], &seen, d) != JX_OK)
+                    st = JX_ERR_FILING;
+            if (blk->kind != JX_BLOCK_TABLE)
+                continue;
+            for (size_t k = 0; k < blk->table->ncells; k++) {
+                const jx_cell *c = &blk->table->cells[k];
+                if (check_cell(c, &seen, d) != JX_OK)
+                    st = JX_ERR_FILING;
+                for (size_t r = 0; r < c->nrefs; r++)
+                    if (check_cell(&c->refs[r], &seen, d) != JX_OK)
+                        st = JX_ERR_FILING;
+            }
+        }
+    }
+    jx_buf_free(&seen);
+    return st;
+}
+
 jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx_diags *d)
 {
     if (!doc || !path || !*path)
@@ -1060,6 +1123,8 @@ jx_status jx_xlsx_write_into(const jx_doc *doc, jx_fonts *fonts, jx_file_out *fi
     if (!doc || !file || !file->tmp)
         return jx_diag_error(d, JX_ERR_INTERNAL, NULL, 0, 0,
                              _("jx_xlsx_write_into: no document or no file"));
+    if ((st = jx_xlsx_check(doc, d)) != JX_OK)
+        return st;
     const char *path = file->path;
     /* Excel reserves "History"; the data sheet is ours. */
     if ((st = reserve_name(&x, "history")) != JX_OK ||

@@ -29,10 +29,24 @@
 #include "jx_file.h"
 #include "jx_text.h"
 
+/* The most characters an Excel cell holds (UTF-16 code units, as Excel
+ * counts them: a character outside the Basic Multilingual Plane counts 2). */
+#define JX_XLSX_CELL_MAX 32767
+
+/* Checks that doc fits a workbook before anything is written: every filing
+ * text the workbook shows whole in one cell (the 数据 sheet's 值: the field's
+ * paragraphs joined by line breaks) holds at most JX_XLSX_CELL_MAX
+ * characters.  A longer one is an error naming the field's file, line,
+ * column, label and path (docs/workbook-import.md, "Limits"), so that
+ * `jxgen check` fails where `jxgen build` would.  Returns JX_OK, or
+ * JX_ERR_FILING with a message per field in d. */
+jx_status jx_xlsx_check(const jx_doc *doc, jx_diags *d);
+
 /* Writes doc as the workbook `path` (fonts: to measure text for row
- * heights; NULL estimates).  Returns JX_OK, or JX_ERR_XLSX (also for a
- * formula placeholder no cell shows, named in the message) / JX_ERR_IO /
- * JX_ERR_NOMEM with a message in d. */
+ * heights; NULL estimates).  Returns JX_OK, or JX_ERR_FILING (a text
+ * longer than a cell holds: jx_xlsx_check(), before anything is written),
+ * JX_ERR_XLSX (also for a formula placeholder no cell shows, named in the
+ * message) / JX_ERR_IO / JX_ERR_NOMEM with a message in d. */
 jx_status jx_xlsx_write(const jx_doc *doc, jx_fonts *fonts, const char *path, jx_diags *d);
 
 /* The same into `out` (opened by the caller with jx_file_out_open(), not

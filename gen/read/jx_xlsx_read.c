@@ -804,39 +804,89 @@ int jx_xlsx_row_formula_ref(const char *f, char *sheet, size_t n, uint32_t *row,
     return 1;
 }
 
-/* Appends the text of cell (r1, c1) of s to cell (r0, c0) (made when the
- * clerk emptied it), a line break between them when `para`, and empties
- * (r1, c1).  Nothing happens when (r1, c1) is empty or either holds a
- * formula.  Returns 0, or -1 when out of memory. */
-static int join_cells(jx_xlsx_book *book, jx_xlsx_sheet *s, uint32_t r0, uint32_t c0,
-                      uint32_t r1, uint32_t c1, int para)
+/* A 续 row of the record, read: the cell a text starts in and the cell it
+ * goes on in, on `sheet`; `text` the index of its start cell's text. */
+typedef struct cont {
+    jx_xlsx_sheet *sheet;
+    uint32_t r0, c0, r1, c1;
+    int para;
+    size_t order, text;
+} cont;
+
+/* 1 when two 续 rows continue the text of the same start cell. */
+static int same_start(const cont *p, const cont *q)
 {
-    const jx_xlsx_cell *from = jx_xlsx_cell_at(s, r1, c1), *to = jx_xlsx_cell_at(s, r0, c0);
+    return p->sheet == q->sheet && p->r0 == q->r0 && p->c0 == q->c0;
+}
+
+/* Orders 续 rows by start cell, then record order. */
+static int cmp_cont(const void *a, const void *b)
+{
+    const cont *p = *(const cont *const *)a, *q = *(const cont *const *)b;
+    if (p->sheet != q->sheet)
+        return p->sheet < q->sheet ? -1 : 1;
+    if (p->r0 != q->r0)
+        return p->r0 < q->r0 ? -1 : 1;
+    if (p->c0 != q->c0)
+        return p->c0 < q->c0 ? -1 : 1;
+    return (p->order > q->order) - (p->order < q->order);
+}
+
+/* What joining needs: the texts being joined (one per start cell; a
+ * text's cell value points into its buffer until it is stored) and, per
+ * sheet, the free cells reserved after ncells. */
+typedef struct joining {
+    jx_xlsx_book *book;
+    jx_buf *texts;
+    size_t *room;
+    size_t nconts;         /* the most cells a sheet can gain */
+} joining;
+
+/* Appends the text of cell (r1, c1) to cell (r0, c0) (made when the clerk
+ * emptied it), a line break between them when `para`, and empties (r1,
+ * c1).  Nothing happens when (r1, c1) is empty or either holds a formula.
+ * The parts of a text gather in its buffer (grown geometrically) and a
+ * sheet's cells grow once, by the number of 续 rows, so a text of n parts
+ * costs O(n) copying, not a stored copy of the whole per part.  Returns 0,
+ * or -1 when out of memory. */
+static int join_cells(joining *j, const cont *k)
+{
+    jx_xlsx_sheet *s = k->sheet;
+    const jx_xlsx_cell *from = jx_xlsx_cell_at(s, k->r1, k->c1),
+                       *to = jx_xlsx_cell_at(s, k->r0, k->c0);
     if (!from || !*from->value || from->formula || (to && to->formula) ||
-        (r0 == r1 && c0 == c1))
+        (k->r0 == k->r1 && k->c0 == k->c1))
         return 0;
+    size_t si = (size_t)(s - j->book->sheets);
     if (!to) {
-        jx_xlsx_cell *cells = realloc(s->cells, (s->ncells + 1) * sizeof *cells);
-        if (!cells)
-            return -1;
-        s->cells = cells;
-        size_t at = cell_index(s, r0, c0);
-        memmove(&cells[at + 1], &cells[at], (s->ncells - at) * sizeof *cells);
-        cells[at] = (jx_xlsx_cell){r0, c0, JX_XLSX_TEXT, "", NULL};
+        if (j->room[si] == 0) {
+            if (j->nconts > SIZE_MAX / sizeof *s->cells - s->ncells)
+                return -1;
+            jx_xlsx_cell *cells = realloc(s->cells, (s->ncells + j->nconts) * sizeof *cells);
+            if (!cells)
+                return -1;
+            s->cells = cells;
+            j->room[si] = j->nconts;
+        }
+        size_t at = cell_index(s, k->r0, k->c0);
+        memmove(&s->cells[at + 1], &s->cells[at], (s->ncells - at) * sizeof *s->cells);
+        s->cells[at] = (jx_xlsx_cell){k->r0, k->c0, JX_XLSX_TEXT, "", NULL};
         s->ncells++;
+        j->room[si]--;
     }
-    jx_xlsx_cell *t = &s->cells[cell_index(s, r0, c0)];
-    jx_xlsx_cell *f = &s->cells[cell_index(s, r1, c1)];
-    jx_buf b = {0};
-    jx_buf_puts(&b, t->value);
-    if (para && *t->value)
-        jx_buf_puts(&b, "\n");
-    jx_buf_puts(&b, f->value);
-    const char *v = b.oom ? NULL : store_dup(book->store, jx_buf_str(&b), b.len);
-    jx_buf_free(&b);
-    if (!v)
+    jx_xlsx_cell *t = &s->cells[cell_index(s, k->r0, k->c0)];
+    jx_xlsx_cell *f = &s->cells[cell_index(s, k->r1, k->c1)];
+    jx_buf *text = &j->texts[k->text];
+    if (t->value != jx_buf_str(text)) { /* the text's first part */
+        text->len = 0;
+        jx_buf_puts(text, t->value);
+    }
+    if (k->para && text->len)
+        jx_buf_puts(text, "\n");
+    jx_buf_puts(text, f->value);
+    if (text->oom)
         return -1;
-    t->value = v;
+    t->value = jx_buf_str(text);
     t->type = JX_XLSX_TEXT;
     f->value = "";
     f->type = JX_XLSX_TEXT;
@@ -845,7 +895,19 @@ static int join_cells(jx_xlsx_book *book, jx_xlsx_sheet *s, uint32_t r0, uint32_
 
 jx_status jx_xlsx_join_continued(jx_xlsx_book *book, const jx_xlsx_sheet *record, jx_diags *d)
 {
-    for (size_t i = 0; i < record->ncells; i++) {
+    size_t n = 0, ntexts = 0; /* 续 rows; texts - 1 */
+    for (size_t i = 0; i < record->ncells; i++)
+        n += record->cells[i].col == 0 && strcmp(record->cells[i].value, "续") == 0;
+    if (n == 0)
+        return JX_OK;
+    cont *conts = malloc(n * sizeof *conts);
+    cont **by_start = malloc(n * sizeof *by_start);
+    joining j = {book, calloc(n, sizeof *j.texts),
+                 calloc(book->nsheets ? book->nsheets : 1, sizeof *j.room), n};
+    int failed = !conts || !by_start || !j.texts || !j.room;
+    /* The 续 rows that name two cells of one sheet, in record order. */
+    n = 0;
+    for (size_t i = 0; i < record->ncells && !failed; i++) {
         const jx_xlsx_cell *c = &record->cells[i];
         if (c->col != 0 || strcmp(c->value, "续") != 0)
             continue;
@@ -853,14 +915,51 @@ jx_status jx_xlsx_join_continued(jx_xlsx_book *book, const jx_xlsx_sheet *record
         const jx_xlsx_cell *b = jx_xlsx_cell_at(record, c->row, 3);
         const jx_xlsx_cell *p = jx_xlsx_cell_at(record, c->row, 4);
         char sa[512], sb[512];
-        uint32_t r0, c0, r1, c1;
-        if (!a || !b || !jx_xlsx_row_formula_ref(a->formula, sa, sizeof sa, &r0, &c0) ||
-            !jx_xlsx_row_formula_ref(b->formula, sb, sizeof sb, &r1, &c1) || strcmp(sa, sb) != 0)
+        cont k = {0};
+        if (!a || !b || !jx_xlsx_row_formula_ref(a->formula, sa, sizeof sa, &k.r0, &k.c0) ||
+            !jx_xlsx_row_formula_ref(b->formula, sb, sizeof sb, &k.r1, &k.c1) ||
+            strcmp(sa, sb) != 0)
             continue;
         const jx_xlsx_sheet *named = jx_xlsx_sheet_named(book, sa);
-        jx_xlsx_sheet *s = named ? &book->sheets[named - book->sheets] : NULL;
-        if (s && join_cells(book, s, r0, c0, r1, c1, p && strcmp(p->value, "1") == 0) != 0)
-            return jx_diag_error(d, JX_ERR_NOMEM, book->name, 0, 0, _("out of memory"));
+        if (!named)
+            continue;
+        k.sheet = &book->sheets[named - book->sheets];
+        k.para = p && strcmp(p->value, "1") == 0;
+        k.order = n;
+        conts[n] = k;
+        by_start[n] = &conts[n];
+        n++;
     }
+    /* One text per start cell. */
+    if (!failed && n > 1)
+        qsort(by_start, n, sizeof *by_start, cmp_cont);
+    for (size_t i = 0; i < n && !failed; i++) {
+        if (i > 0 && !same_start(by_start[i], by_start[i - 1]))
+            ntexts++;
+        by_start[i]->text = ntexts;
+    }
+    for (size_t i = 0; i < n && !failed; i++)
+        failed = join_cells(&j, &conts[i]) != 0;
+    /* Each text stored once; a start cell whose text went on into another
+     * (its value no longer its buffer) keeps what it holds. */
+    for (size_t i = 0; i < n; i++) {
+        const cont *k = &conts[i];
+        jx_buf *text = &j.texts[k->text];
+        size_t at = cell_index(k->sheet, k->r0, k->c0);
+        jx_xlsx_cell *c = at < k->sheet->ncells ? &k->sheet->cells[at] : NULL;
+        if (c && c->row == k->r0 && c->col == k->c0 && text->data && c->value == text->data) {
+            const char *v = failed ? NULL : store_dup(book->store, text->data, text->len);
+            failed |= !v;
+            c->value = v ? v : "";
+        }
+    }
+    for (size_t i = 0; j.texts && i < n; i++)
+        jx_buf_free(&j.texts[i]);
+    free(j.texts);
+    free(j.room);
+    free(conts);
+    free(by_start);
+    if (failed)
+        return jx_diag_error(d, JX_ERR_NOMEM, book->name, 0, 0, _("out of memory"));
     return JX_OK;
 }

@@ -136,25 +136,27 @@ class Layouts(Tmp):
 
 class WorkbookLimits(Tmp):
     def test_text_longer_than_an_excel_cell(self):
-        """libxlsxwriter's error in the catalog's words: Chinese by default,
-        the library's own text in English; nothing half-written."""
+        """A text longer than an Excel cell holds names the field (file, line,
+        column, label, path) in the clerk's language, before anything is
+        written (it used to be libxlsxwriter's error on the 数据 sheet's cell,
+        naming no field); more in test_cell_limit.py."""
         with open(SAMPLE, encoding="utf-8") as f:
             text = f.read()
         p = self.write("long.yaml", text.replace('  contact: ""', '  contact: "%s"' % ("甲" * 33000), 1))
         out = os.path.join(self.tmp, "out")
         (rc, so, zh), (rce, _, en) = both(["build", p, "-o", out])
-        self.assertEqual((rc, so, rce), (2, "", 2))
+        self.assertEqual((rc, so, rce), (1, "", 1))
         zh, en = zh.splitlines(), en.splitlines()
-        self.assertEqual(zh[0], "错误: 工作簿工作表 '数据' 单元格 D10: 写入数据表: "
-                                "文字超过 Excel 单元格的上限 32767 个字符。")
-        self.assertEqual(zh[1:3], ["提示: %s/long.pdf 未写入" % out, "提示: %s/long.xlsx 未写入" % out])
-        self.assertRegex(zh[3], r"^jxgen: 生成 0 份，未变 0 份，失败 1 份，用时 [\d.]+ 秒$")
-        self.assertEqual(zh[4], "  失败: " + zh[0])
-        self.assertEqual(en[0], "error: workbook sheet '数据' cell D10: writing the data sheet: "
-                                "String exceeds Excel's limit of 32,767 characters.")
-        self.assertEqual(en[1:3], ["note: %s/long.pdf was not written" % out,
-                                   "note: %s/long.xlsx was not written" % out])
-        self.assertEqual(en[4], "  failed: " + en[0])
+        self.assertEqual(zh[0], "%s:13:12: 错误: 项目负责人/联系电话 (project.contact) 有 33000 个字符，"
+                                "超过 Excel 单元格最多能容纳的 32767 个字符：工作簿无法完整保存它；"
+                                "请缩短到 32767 个字符以内" % p)
+        self.assertRegex(zh[1], r"^jxgen: 生成 0 份，未变 0 份，失败 1 份，用时 [\d.]+ 秒$")
+        self.assertEqual(zh[2], "  失败: " + zh[0])
+        self.assertEqual(en[0], "%s:13:12: error: 项目负责人/联系电话 (project.contact) is 33000 "
+                                "characters long, more than the 32767 an Excel cell holds: the "
+                                "workbook cannot keep it whole; shorten it to at most 32767 "
+                                "characters" % p)
+        self.assertEqual(en[2], "  failed: " + en[0])
         self.assertFalse(os.path.exists(out) and [n for n in os.listdir(out) if not n.startswith(".")])
 
 

@@ -1072,6 +1072,57 @@ static void test_sheet_names(void **state)
     jx_doc_free(doc);
 }
 
+/* A filing text longer than an Excel cell holds (JX_XLSX_CELL_MAX UTF-16
+ * code units, the line breaks between its paragraphs included) is an error
+ * naming the field's file, line, column and path, once though two cells
+ * show it, and nothing is written; one character less is written whole. */
+static void test_cell_limit(void **state)
+{
+    fixture *fx = *state;
+    for (int over = 0; over <= 1; over++) {
+        size_t a = JX_XLSX_CELL_MAX / 2 + (size_t)over, b = JX_XLSX_CELL_MAX / 2;
+        char *text = malloc(a + b + 2); /* a + 1 line break + b characters */
+        assert_non_null(text);
+        memset(text, 'a', a);
+        text[a] = '|';
+        memset(text + a + 1, 'b', b);
+        text[a + b + 1] = '\0';
+        jx_doc *doc = jx_doc_create();
+        assert_non_null(doc);
+        jx_section *sec = add_section(doc, "目标", 0);
+        static const double w[] = {1, 1};
+        jx_table *t = add_table(doc, sec, 2, w, 1);
+        for (int c = 0; c < 2; c++) {
+            jx_cell *cell = sourced(add_cell(doc, t, 0, c, 1, 1, JX_CELL_TEXT, text),
+                                    "goals.annual", "年度目标", NULL);
+            cell->source.line = 7, cell->source.col = 11;
+        }
+        free(text);
+        char *path = path_in(fx, "limit.xlsx");
+        jx_diags d;
+        jx_diags_init(&d);
+        jx_status st = jx_xlsx_check(doc, &d);
+        assert_int_equal(st, over ? JX_ERR_FILING : JX_OK);
+        assert_int_equal(d.errors, (size_t)over);
+        if (over) {
+            assert_string_equal(d.items[0].file, "filing.yaml");
+            assert_int_equal(d.items[0].line, 7);
+            assert_int_equal(d.items[0].col, 11);
+            assert_non_null(strstr(d.items[0].message, "年度目标 (goals.annual)"));
+            assert_non_null(strstr(d.items[0].message, " 32768 "));
+        }
+        jx_diags_free(&d);
+        jx_diags_init(&d);
+        assert_int_equal(jx_xlsx_write(doc, NULL, path, &d), st);
+        assert_int_equal(access(path, F_OK), over ? -1 : 0);
+        assert_int_equal(count_entries(fx->dir), over ? 0 : 1);
+        unlink(path);
+        free(path);
+        jx_diags_free(&d);
+        jx_doc_free(doc);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1086,6 +1137,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_formulas_data_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_formula_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sheet_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cell_limit, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

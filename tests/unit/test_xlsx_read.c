@@ -120,6 +120,103 @@ static void references(void **state)
     assert_string_equal(buf, "ZZ100");
 }
 
+/* The texts a workbook continues over printed pages are joined back as its
+ * record's 续 rows say: parts appended in order, a line break where the row
+ * says so, a start cell the clerk emptied made anew, a row whose formula
+ * lost its cell (#REF!) passed over; 40 parts make one text. */
+static void joins_continued_texts(void **state)
+{
+    (void)state;
+    static char sheet[16384], record[32768];
+    size_t n = (size_t)snprintf(sheet, sizeof sheet,
+                                "<worksheet xmlns=\"" MAIN "\"><sheetData>"
+                                "<row r=\"2\"><c r=\"C2\" t=\"inlineStr\"><is><t>甲</t></is></c></row>"
+                                "<row r=\"5\"><c r=\"C5\" t=\"inlineStr\"><is><t>乙</t></is></c>"
+                                "<c r=\"E5\" t=\"inlineStr\"><is><t>丁</t></is></c>"
+                                "<c r=\"G5\" t=\"inlineStr\"><is><t>己</t></is></c></row>"
+                                "<row r=\"9\"><c r=\"C9\" t=\"inlineStr\"><is><t>丙</t></is></c>"
+                                "<c r=\"E9\" t=\"inlineStr\"><is><t>戊</t></is></c></row>");
+    for (int i = 0; i < 40; i++)
+        n += (size_t)snprintf(sheet + n, sizeof sheet - n,
+                              "<row r=\"%d\"><c r=\"H%d\" t=\"inlineStr\"><is><t>x%d</t></is></c>"
+                              "</row>",
+                              20 + i, 20 + i, i);
+    snprintf(sheet + n, sizeof sheet - n, "</sheetData></worksheet>");
+    static const char *const conts[][3] = {
+        {"'表'!$C$2", "'表'!$C$5", "0"}, {"'表'!$C$2", "'表'!$C$9", "1"},
+        {"'表'!$E$2", "'表'!$E$5", "1"}, {"'表'!$E$2", "'表'!$E$9", "0"},
+        {"#REF!", "'表'!$G$5", "0"},
+    };
+    n = (size_t)snprintf(record, sizeof record, "<worksheet xmlns=\"" MAIN "\"><sheetData>");
+    int r = 1;
+    for (size_t i = 0; i < 5 + 39; i++, r++) {
+        char from[32], to[32];
+        const char *para = "0";
+        if (i < 5) {
+            snprintf(from, sizeof from, "%s", conts[i][0]);
+            snprintf(to, sizeof to, "%s", conts[i][1]);
+            para = conts[i][2];
+        } else {
+            snprintf(from, sizeof from, "'表'!$H$20");
+            snprintf(to, sizeof to, "'表'!$H$%zu", 21 + (i - 5));
+            para = i % 2 ? "1" : "0";
+        }
+        n += (size_t)snprintf(record + n, sizeof record - n,
+                              "<row r=\"%d\"><c r=\"A%d\" t=\"inlineStr\"><is><t>续</t></is></c>"
+                              "<c r=\"B%d\" t=\"inlineStr\"><is><t>表</t></is></c>"
+                              "<c r=\"C%d\"><f>ROW(%s)</f><v>1</v></c>"
+                              "<c r=\"D%d\"><f>ROW(%s)</f><v>1</v></c>"
+                              "<c r=\"E%d\"><v>%s</v></c></row>",
+                              r, r, r, r, from, r, to, r, para);
+    }
+    snprintf(record + n, sizeof record - n, "</sheetData></worksheet>");
+    const char *parts[] = {
+        "xl/workbook.xml",
+        "<workbook xmlns=\"" MAIN "\" xmlns:r=\"" RELS "\"><sheets>"
+        "<sheet name=\"表\" sheetId=\"1\" r:id=\"rId1\"/>"
+        "<sheet name=\"jxgen\" sheetId=\"2\" r:id=\"rId2\"/></sheets></workbook>",
+        "xl/_rels/workbook.xml.rels",
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" Type=\"ws\" Target=\"worksheets/a.xml\"/>"
+        "<Relationship Id=\"rId2\" Type=\"ws\" Target=\"worksheets/b.xml\"/></Relationships>",
+        "xl/worksheets/a.xml", sheet,
+        "xl/worksheets/b.xml", record,
+    };
+    size_t len;
+    unsigned char *buf = zip_parts(parts, 4, &len);
+    jx_diags d;
+    jx_diags_init(&d);
+    jx_xlsx_book *book = NULL;
+    assert_int_equal(jx_xlsx_read("t.xlsx", buf, len, &book, &d), JX_OK);
+    assert_int_equal(jx_xlsx_join_continued(book, &book->sheets[1], &d), JX_OK);
+    const jx_xlsx_sheet *s = &book->sheets[0];
+    static const struct {
+        const char *cell, *value;
+    } want[] = {{"C2", "甲乙\n丙"}, {"C5", ""}, {"C9", ""}, {"E2", "丁戊"},
+                {"E5", ""},        {"E9", ""}, {"G5", "己"}, {"H21", ""}, {"H59", ""}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        uint32_t row, col;
+        assert_true(jx_xlsx_parse_ref(want[i].cell, &row, &col) > 0);
+        const jx_xlsx_cell *c = jx_xlsx_cell_at(s, row, col);
+        assert_non_null(c);
+        assert_int_equal(c->type, JX_XLSX_TEXT);
+        assert_string_equal(c->value, want[i].value);
+    }
+    jx_buf h = {0};
+    jx_buf_puts(&h, "x0");
+    for (int i = 1; i < 40; i++)
+        jx_buf_printf(&h, "%sx%d", (i + 4) % 2 ? "\n" : "", i);
+    assert_string_equal(jx_xlsx_cell_at(s, 19, 7)->value, jx_buf_str(&h));
+    for (size_t i = 1; i < s->ncells; i++) /* still sorted by row, then column */
+        assert_true(s->cells[i - 1].row < s->cells[i].row ||
+                    (s->cells[i - 1].row == s->cells[i].row &&
+                     s->cells[i - 1].col < s->cells[i].col));
+    jx_buf_free(&h);
+    jx_xlsx_book_free(book);
+    jx_diags_free(&d);
+    free(buf);
+}
+
 /* A 路径/值 table: numbers read exactly (no binary rounding), text as
  * text, list entries in order, a gap in a list refused. */
 static void reads_a_path_value_table(void **state)
@@ -161,6 +258,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reads_what_other_programs_write),
         cmocka_unit_test(references),
+        cmocka_unit_test(joins_continued_texts),
         cmocka_unit_test(reads_a_path_value_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -680,6 +680,11 @@ static int parse_args(int argc, char **argv, options *o)
         if (help) {
             usage(stdout);
             rc = -1;
+        } else if (usage_json) {
+            /* JSON lines only: the usage text is not one */
+            usage_error(_("jxgen: error: no command given; the commands are build, check, diff, "
+                          "new, import, regions and help\n"));
+            rc = EXIT_USAGE;
         } else {
             usage(stderr);
             rc = EXIT_USAGE;

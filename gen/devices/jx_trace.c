@@ -31,10 +31,12 @@ typedef struct trace_device {
     int in_page, closed;
 } trace_device;
 
-static jx_status trace_fail(trace_device *dev, const char *what)
+/* Reports a call out of order: msg is an N_() message of the catalog,
+ * translated here.  Returns JX_ERR_INTERNAL. */
+static jx_status trace_fail(trace_device *dev, const char *msg)
 {
     if (dev->base.diags)
-        jx_diag_error(dev->base.diags, JX_ERR_INTERNAL, NULL, 0, 0, _("trace device: %s"), what);
+        jx_diag_error(dev->base.diags, JX_ERR_INTERNAL, NULL, 0, 0, "%s", _(msg));
     return JX_ERR_INTERNAL;
 }
 
@@ -84,12 +86,11 @@ static void put_str(FILE *out, const char *s, size_t len)
     fputc('"', out);
 }
 
-static jx_status check_page(trace_device *dev, const char *call)
+/* JX_OK inside a page, else trace_fail(dev, msg). */
+static jx_status check_page(trace_device *dev, const char *msg)
 {
-    if (dev->closed)
-        return trace_fail(dev, call);
-    if (!dev->in_page)
-        return trace_fail(dev, call);
+    if (dev->closed || !dev->in_page)
+        return trace_fail(dev, msg);
     return JX_OK;
 }
 
@@ -97,7 +98,7 @@ static jx_status trace_begin_document(jx_device *d, const jx_doc_info *info)
 {
     trace_device *dev = (trace_device *)d;
     if (dev->closed || dev->in_page || !info)
-        return trace_fail(dev, "begin_document() out of order");
+        return trace_fail(dev, N_("trace device: begin_document() out of order"));
     const char *names[5] = {"title", "author", "subject", "keywords", "creator"};
     const char *values[5] = {info->title, info->author, info->subject, info->keywords,
                              info->creator};
@@ -116,7 +117,7 @@ static jx_status trace_begin_page(jx_device *d, double width_pt, double height_p
 {
     trace_device *dev = (trace_device *)d;
     if (dev->closed || dev->in_page)
-        return trace_fail(dev, "begin_page() inside a page or after close()");
+        return trace_fail(dev, N_("trace device: begin_page() inside a page or after close()"));
     dev->in_page = 1;
     put_num(dev->out, "page ", width_pt);
     put_num(dev->out, "x", height_pt);
@@ -140,10 +141,10 @@ static jx_status trace_draw_text_spaced(jx_device *d, const jx_face *face, doubl
                                         double spacing)
 {
     trace_device *dev = (trace_device *)d;
-    if (check_page(dev, "draw_text() outside a page"))
+    if (check_page(dev, N_("trace device: draw_text() outside a page")))
         return JX_ERR_INTERNAL;
     if (!face || (!text && len))
-        return trace_fail(dev, "draw_text() without face or text");
+        return trace_fail(dev, N_("trace device: draw_text() without face or text"));
     const char *family = jx_face_family(face);
     fputs("text ", dev->out);
     put_str(dev->out, family ? family : "?", family ? strlen(family) : 1);
@@ -162,7 +163,7 @@ static jx_status trace_draw_rule(jx_device *d, double x0, double y0, double x1, 
                                  double width_pt)
 {
     trace_device *dev = (trace_device *)d;
-    if (check_page(dev, "draw_rule() outside a page"))
+    if (check_page(dev, N_("trace device: draw_rule() outside a page")))
         return JX_ERR_INTERNAL;
     put_num(dev->out, "rule ", x0);
     put_num(dev->out, ",", y0);
@@ -176,10 +177,10 @@ static jx_status trace_draw_rule(jx_device *d, double x0, double y0, double x1, 
 static jx_status trace_add_bookmark(jx_device *d, const char *title, int level, double y)
 {
     trace_device *dev = (trace_device *)d;
-    if (check_page(dev, "add_bookmark() outside a page"))
+    if (check_page(dev, N_("trace device: add_bookmark() outside a page")))
         return JX_ERR_INTERNAL;
     if (!title)
-        return trace_fail(dev, "add_bookmark() without a title");
+        return trace_fail(dev, N_("trace device: add_bookmark() without a title"));
     fprintf(dev->out, "bookmark %d", level);
     put_num(dev->out, " y=", y);
     fputc(' ', dev->out);
@@ -191,7 +192,7 @@ static jx_status trace_add_bookmark(jx_device *d, const char *title, int level, 
 static jx_status trace_end_page(jx_device *d)
 {
     trace_device *dev = (trace_device *)d;
-    if (check_page(dev, "end_page() outside a page"))
+    if (check_page(dev, N_("trace device: end_page() outside a page")))
         return JX_ERR_INTERNAL;
     dev->in_page = 0;
     fputs("endpage\n", dev->out);
@@ -202,7 +203,7 @@ static jx_status trace_close(jx_device *d)
 {
     trace_device *dev = (trace_device *)d;
     if (dev->closed || dev->in_page)
-        return trace_fail(dev, "close() twice or inside a page");
+        return trace_fail(dev, N_("trace device: close() twice or inside a page"));
     dev->closed = 1;
     fputs("close\n", dev->out);
     if (fflush(dev->out) != 0 || ferror(dev->out)) {

@@ -289,7 +289,17 @@ static double token_width(jx_fonts *fonts, const jx_table *t, const jx_cell *cel
 typedef struct room_col {
     double need, w;
     double unit_need;        /* need with the pieces that must never be cut */
+    double pad;              /* the insets and rule of the cells in it that
+                                need, points (a cell over several columns:
+                                its share of them) */
 } room_col;
+
+/* A column's insets and the share s of what it needs beyond them. */
+static double shared(const room_col *c, double s)
+{
+    double pad = c->pad < c->need ? c->pad : c->need;
+    return pad + s * (c->need - pad);
+}
 
 /* Sets col[j].need (from 0) to what fixed column j of width col[j].w
  * holds: its tokens' pieces (token_width() with unit) and three
@@ -298,13 +308,15 @@ static void column_needs(jx_fonts *fonts, const jx_table *t, room_col *col, int 
 {
     int n = t->ncols;
     for (int j = 0; j < n; j++)
-        col[j].need = 0;
+        col[j].need = col[j].pad = 0;
     for (size_t k = 0; k < t->ncells; k++) {
         const jx_cell *cell = &t->cells[k];
         if (cell->colspan != 1 || cell->col < 0 || cell->col >= n)
             continue;
         const jx_style *st = &cell->style;
         double pad = 2 * jx_table_cell_inset(t, cell) + t->border_pt;
+        if (pad > col[cell->col].pad)
+            col[cell->col].pad = pad;
         /* a column gives up no more than leaves it three characters */
         double floor = 3 * st->size_pt + pad;
         if (floor > col[cell->col].w)
@@ -335,16 +347,21 @@ static void column_needs(jx_fonts *fonts, const jx_table *t, room_col *col, int 
         if (floor > held && span > 0)
             for (int j = cell->col; j < cell->col + cell->colspan; j++)
                 col[j].need += (floor - held) * col[j].w / span;
+        /* what the columns keep must hold it, whether or not their
+         * widths do now: else they give the width away to a column
+         * beside them and the amount is set smaller (Tangshan's 预算数
+         * over two columns beside a web address, at 5.7 pt) */
         double lo = token_width(fonts, t, cell, unit);
         double have = 0, needed = 0;
         for (int j = cell->col; j < cell->col + cell->colspan; j++) {
             have += col[j].w;
-            needed += col[j].need > col[j].w ? col[j].need : col[j].w;
+            needed += col[j].need;
         }
         if (lo > needed && have > 0)
             for (int j = cell->col; j < cell->col + cell->colspan; j++) {
-                double own = col[j].need > col[j].w ? col[j].need : col[j].w;
-                col[j].need = own + (lo - needed) * col[j].w / have;
+                col[j].need += (lo - needed) * col[j].w / have;
+                if (pad * col[j].w / have > col[j].pad)
+                    col[j].pad = pad * col[j].w / have;
             }
     }
 }
@@ -391,17 +408,52 @@ static jx_status make_room(jx_fonts *fonts, jx_table *t, double width, jx_diags 
             break;
         col[worst].need = col[worst].unit_need;
     }
-    if (deficit > 0 && spare > 0) {
-        double f = deficit < spare ? deficit / spare : 1.0;
+    if (deficit > 0 && spare > 0 && deficit <= spare) {
+        double f = deficit / spare;
         for (int j = 0; j < n; j++) {
             if (col[j].need > col[j].w + 1e-6)
-                col[j].w += (col[j].need - col[j].w) * (deficit < spare ? 1.0 : spare / deficit);
+                col[j].w = col[j].need;
             else
                 col[j].w -= (col[j].w - col[j].need) * f;
         }
+    } else if (deficit > 0 && spare > 0) {
+        /* Not every piece fits: the others give all they have beyond their
+         * own, and every column short of its piece gets its insets and the
+         * same share s of the piece's width (the largest s that fits, found
+         * by halving), also one that had more.  Its text is then set at s
+         * of its size, the same for all (giving each the same share of what
+         * it lacked instead set a 110 pt number in a 48 pt column at 5.2 pt
+         * of 10 beside columns that lacked a little and got nearly all of
+         * it). */
+        double lo = 0, hi = 1;
+        for (int it = 0; it < 50; it++) {
+            double s = (lo + hi) / 2, sum = 0;
+            for (int j = 0; j < n; j++)
+                sum += col[j].need > col[j].w + 1e-6 ? shared(&col[j], s)
+                                                     : col[j].need;
+            if (sum <= width)
+                lo = s;
+            else
+                hi = s;
+        }
+        double sum = 0, grow = 0;
+        for (int j = 0; j < n; j++) {
+            if (col[j].need > col[j].w + 1e-6) {
+                col[j].w = shared(&col[j], lo);
+                grow += col[j].w;
+            } else {
+                col[j].w = col[j].need;
+            }
+            sum += col[j].w;
+        }
+        /* what the halving left (a hair): to the columns short of theirs */
+        for (int j = 0; j < n && grow > 0; j++)
+            if (col[j].need > col[j].w + 1e-6)
+                col[j].w += (width - sum) * col[j].w / grow;
+    }
+    if (deficit > 0 && spare > 0)
         for (int j = 0; j < n; j++)
             t->col_widths[j] = col[j].w > 0.01 ? col[j].w : 0.01;
-    }
     free(col);
     return JX_OK;
 }

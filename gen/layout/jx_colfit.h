@@ -49,7 +49,12 @@
  * its cells is widened to hold it, at the expense of the columns that have
  * room beyond their own narrowest content and three characters (so "128.4万元" and
  * "（2025）" are never broken; a web address they cannot make room for
- * breaks at its joints instead); when everything fits nothing changes.  Deterministic.  A character no font has
+ * breaks at its joints instead); such a piece in a cell over several
+ * columns is kept by those columns together, whatever their widths were.
+ * When the pieces cannot all have their width, the others keep their own
+ * and each column short of its piece gets its insets and the same share
+ * of the piece (its text is set at that share of its size, the same for
+ * all); when everything fits nothing changes.  Deterministic.  A character no font has
  * is measured as missing (the text's width is then not counted; the
  * breaker reports it when the page is made).  Returns JX_OK or
  * JX_ERR_NOMEM (with a message in d). */

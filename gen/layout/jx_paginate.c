@@ -285,33 +285,107 @@ static void draw_vline(pager *pg, const vline *v, const jx_style *style, double 
 
 /* ---- paragraphs ---- */
 
-/* Three lines of text in the default style: the least that is worth
- * starting on a page (below a keep-with-next paragraph, under a repeated
- * header, of a row that continues on the next page). */
-static double three_lines(const pager *pg)
+/* Three lines of text in `style` (its font's line at its size times its
+ * leading, as measure() advances a line set at full size): the least that
+ * is worth starting on a page (below a keep-with-next paragraph, under a
+ * repeated header, of a row that continues on the next page). */
+static double three_lines(const pager *pg, const jx_style *style)
 {
-    return 3 * jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT);
+    return 3 * jx_fonts_line_height(pg->fonts, style->font_role, style->size_pt) *
+           style->leading;
 }
 
-/* Room to keep free below a keep-with-next paragraph: the first lines of
- * what follows. */
-static double keep_reserve(pager *pg)
+/* Whether a and b set lines alike: the same font role, size and leading. */
+static int same_style(const jx_style *a, const jx_style *b)
 {
-    return three_lines(pg) + 6;
+    return strcmp(a->font_role, b->font_role) == 0 && !(a->size_pt < b->size_pt) &&
+           !(a->size_pt > b->size_pt) && !(a->leading < b->leading) && !(a->leading > b->leading);
+}
+
+/* Whether cell i of t is counted by table_body_style(): it holds text and
+ * is not in a header row (any row when `body` is 0: every row is one). */
+static int body_cell(const jx_table *t, size_t i, int body)
+{
+    return t->cells[i].npara > 0 && !(body && t->rows[t->cells[i].row].header);
+}
+
+/* The style table t's body is set in, as a compositor reckons its lines,
+ * into *out: the most common style (font, size, leading) of the cells
+ * holding text in rows that are not header rows (all rows when every row
+ * is a header); of two as common, the one met first in reading order; the
+ * default style for a table without text.  Its three_lines() is the room
+ * a row of the table needs to be worth starting on a page: the table's own
+ * text, not the default (10.5 pt), which a form of 9 pt cells never shows.
+ * JX_ERR_NOMEM when out of memory. */
+static jx_status table_body_style(const jx_table *t, const jx_style **out)
+{
+    static const jx_style fallback = JX_DEFAULT_STYLE;
+    *out = &fallback;
+    int body = 0;
+    for (int r = 0; r < t->nrows && !body; r++)
+        body = !t->rows[r].header;
+    /* the distinct styles, each at its first cell, and their counts */
+    size_t *first = calloc(t->ncells + 1, sizeof *first);
+    size_t *count = calloc(t->ncells + 1, sizeof *count);
+    if (!first || !count) {
+        free(first);
+        free(count);
+        return JX_ERR_NOMEM;
+    }
+    size_t nstyles = 0, best = 0;
+    for (size_t i = 0; i < t->ncells; i++) {
+        if (!body_cell(t, i, body))
+            continue;
+        size_t k = 0;
+        while (k < nstyles && !same_style(&t->cells[first[k]].style, &t->cells[i].style))
+            k++;
+        if (k == nstyles)
+            first[nstyles++] = i;
+        if (++count[k] > count[best])
+            best = k;
+    }
+    if (nstyles)
+        *out = &t->cells[first[best]].style;
+    free(first);
+    free(count);
+    return JX_OK;
+}
+
+/* Room to keep free below a keep-with-next paragraph, into *out: the
+ * first lines of what follows on its page, in their style (next: the
+ * following block, or NULL; none when a page break or the section's end
+ * follows: nothing to keep with on this page). */
+static jx_status keep_reserve(pager *pg, const jx_block *next, double *out)
+{
+    *out = 0;
+    if (!next || next->kind == JX_BLOCK_PAGE_BREAK)
+        return JX_OK;
+    const jx_style *style = &next->style;
+    if (next->kind == JX_BLOCK_TABLE) {
+        jx_status st = table_body_style(next->table, &style);
+        if (st != JX_OK)
+            return st;
+    }
+    *out = three_lines(pg, style) + 6;
+    return JX_OK;
 }
 
 /* A paragraph that fits on a page is not split across two (its text stays
  * in one piece); a longer one flows line by line.  Space before is dropped
- * at the top of a page. */
-static jx_status flow_paragraph(pager *pg, const jx_block *b)
+ * at the top of a page.  next: the block after it in its section, or NULL. */
+static jx_status flow_paragraph(pager *pg, const jx_block *b, const jx_block *next)
 {
+    double reserve = 0;
+    jx_status st = b->keep_with_next ? keep_reserve(pg, next, &reserve) : JX_OK;
+    if (st != JX_OK)
+        return pager_fail(pg, st);
     measured m;
-    jx_status st = measure(pg, &b->style, &b->para, 1, pg->width, NULL, &m);
+    st = measure(pg, &b->style, &b->para, 1, pg->width, NULL, &m);
     if (st != JX_OK) {
         measured_free(&m);
         return pager_fail(pg, st);
     }
-    double need = b->space_before_pt + m.height + (b->keep_with_next ? keep_reserve(pg) : 0);
+    double need = b->space_before_pt + m.height + reserve;
     if (pg->y > pg->top + JX_PAGE_EPS && pg->y + need > pg->bottom && need <= pg->bottom - pg->top) {
         st = new_page(pg);
         if (st != JX_OK) {
@@ -357,6 +431,9 @@ typedef struct piece {
     size_t *from, *to;       /* per cell of the row (rowspan 1): lines drawn */
 } piece;
 
+/* One table laid out on pages.  t->padding_pt is the padding above and
+ * below each cell's text (across the line each cell has its own:
+ * jx_table_cell_inset()). */
 typedef struct table_pass {
     pager *pg;
     const jx_table *t;
@@ -369,16 +446,10 @@ typedef struct table_pass {
     int *prev_header;        /* per row: the nearest header row above it, or -1 */
     int *hdr;                /* repeated_header(): the rows to repeat above hdr_row */
     int hdr_row, nhdr;
+    const jx_style *body;    /* table_body_style(): the style of three_lines() */
     piece *pieces;           /* pieces on the current page */
     size_t npieces, cap;
 } table_pass;
-
-/* The padding above and below a cell's text (across the line each cell has
- * its own: jx_table_cell_inset()). */
-static double pad(const table_pass *tp)
-{
-    return tp->t->padding_pt;
-}
 
 static jx_status table_measure(table_pass *tp)
 {
@@ -407,12 +478,12 @@ static jx_status table_measure(table_pass *tp)
     for (int r = 0; r < t->nrows; r++) {
         double min_line = jx_fonts_line_height(pg->fonts, JX_DEFAULT_FONT_ROLE, JX_DEFAULT_SIZE_PT);
         tp->row_h[r] = t->rows[r].min_height_pt > 0 ? t->rows[r].min_height_pt
-                                                    : min_line + 2 * pad(tp);
+                                                    : min_line + 2 * tp->t->padding_pt;
     }
     for (size_t i = 0; i < t->ncells; i++) {
         const cell_state *cs = &tp->cells[i];
         if (cs->cell->rowspan == 1) {
-            double need = cs->m.height + 2 * pad(tp);
+            double need = cs->m.height + 2 * tp->t->padding_pt;
             if (need > tp->row_h[cs->cell->row])
                 tp->row_h[cs->cell->row] = need;
         }
@@ -496,12 +567,12 @@ static void draw_cell_lines(table_pass *tp, cell_state *cs, size_t from, size_t 
     double text_h = 0;
     for (size_t k = from; k < to; k++)
         text_h += cs->m.lines[k].height;
-    double ty = y + pad(tp);
+    double ty = y + tp->t->padding_pt;
     if (centre) {
         if (cs->cell->style.valign == JX_VALIGN_MIDDLE)
             ty = y + (h - text_h) / 2;
         else if (cs->cell->style.valign == JX_VALIGN_BOTTOM)
-            ty = y + h - pad(tp) - text_h;
+            ty = y + h - tp->t->padding_pt - text_h;
     }
     for (size_t k = from; k < to; k++) {
         double inset = jx_table_cell_inset(tp->t, cs->cell);
@@ -523,7 +594,7 @@ static double lines_height(const cell_state *cs, size_t from, size_t to)
 /* Whether a cell's whole text fits on an empty page of the table. */
 static int fits_a_page(const table_pass *tp, const cell_state *cs)
 {
-    return cs->m.height + 2 * pad(tp) <= tp->pg->bottom - tp->pg->top + JX_PAGE_EPS;
+    return cs->m.height + 2 * tp->t->padding_pt <= tp->pg->bottom - tp->pg->top + JX_PAGE_EPS;
 }
 
 /* Draws the text of a cell spanning rows into its part on this page, a box
@@ -539,7 +610,7 @@ static int fits_a_page(const table_pass *tp, const cell_state *cs)
  *     made that part tall enough (span_extra()). */
 static void draw_span_segment(table_pass *tp, cell_state *cs, double y, double h, int final)
 {
-    double inner = h - 2 * pad(tp);
+    double inner = h - 2 * tp->t->padding_pt;
     if (cs->shown || cs->next_line == 0) {
         if (cs->m.height <= inner + JX_PAGE_EPS) {
             draw_cell_lines(tp, cs, 0, cs->m.nlines, y, h, 1);
@@ -691,7 +762,7 @@ static double keep_group_height(const table_pass *tp, int r)
         return end == r ? 0 : h;
     /* The first row comes along whole when it fits a page (it would move
      * to the next page whole), else its first lines. */
-    double first = tp->row_h[end], lines = three_lines(tp->pg);
+    double first = tp->row_h[end], lines = three_lines(tp->pg, tp->body);
     if (first > (tp->pg->bottom - tp->pg->top) / 2)
         first = lines;
     /* A label spanning rows that starts there comes along whole. */
@@ -720,15 +791,15 @@ static double header_block_height(const table_pass *tp, const int *rows, int cou
         double other = h;
         for (int j = c->row; j < c->row + c->rowspan; j++)
             other -= tp->row_h[j];
-        if (other + cs->m.height + 2 * pad(tp) > h)
-            h = other + cs->m.height + 2 * pad(tp);
+        if (other + cs->m.height + 2 * tp->t->padding_pt > h)
+            h = other + cs->m.height + 2 * tp->t->padding_pt;
     }
     return h;
 }
 
 /* The header rows repeated above row r on a continuation page (into
  * tp->hdr, their count returned): header_rows_above(), unless they leave
- * less than three lines of text under them (a header holding pages of
+ * less than three lines of its body text under them (a header holding pages of
  * text would leave no room for the rows it heads: the table then
  * continues without it).  A tall header (a long year label in a narrow
  * column of Guanggu's indicator heads, more than half a page) still
@@ -738,7 +809,7 @@ static int repeated_header(table_pass *tp, int r)
     if (tp->hdr_row == r)
         return tp->nhdr;
     int count = header_rows_above(tp, r, tp->hdr);
-    double least = three_lines(tp->pg) + 2 * pad(tp);
+    double least = three_lines(tp->pg, tp->body) + 2 * tp->t->padding_pt;
     if (count &&
         header_block_height(tp, tp->hdr, count) > tp->pg->bottom - tp->pg->top - least)
         count = 0;
@@ -771,7 +842,7 @@ static double span_left(const table_pass *tp, const cell_state *cs)
 {
     if (cs->shown)
         return 0;
-    return lines_height(cs, cs->next_line, cs->m.nlines) + 2 * pad(tp);
+    return lines_height(cs, cs->next_line, cs->m.nlines) + 2 * tp->t->padding_pt;
 }
 
 /* Height below the cursor that the spans ending at row r need on this
@@ -831,8 +902,9 @@ static void hold_open_labels(table_pass *tp)
         if (last->row < c->row || last->row >= c->row + c->rowspan)
             continue;
         double top = span_top(tp, cs);
-        double need = cs->m.height + 2 * pad(tp) - (last->y + last->height - top);
-        if (need > grow && top + cs->m.height + 2 * pad(tp) <= tp->pg->bottom + JX_PAGE_EPS)
+        double need = cs->m.height + 2 * tp->t->padding_pt - (last->y + last->height - top);
+        if (need > grow &&
+            top + cs->m.height + 2 * tp->t->padding_pt <= tp->pg->bottom + JX_PAGE_EPS)
             grow = need;
     }
     if (grow > 0) {
@@ -876,7 +948,7 @@ static int span_draws_here(const table_pass *tp, int r, double h)
         const jx_cell *c = cs->cell;
         if (c->rowspan < 2 || c->row + c->rowspan - 1 != r || cs->shown)
             continue;
-        double inner = tp->pg->y - span_top(tp, cs) + h - 2 * pad(tp);
+        double inner = tp->pg->y - span_top(tp, cs) + h - 2 * tp->t->padding_pt;
         if (inner < 1)
             continue;
         if (cs->next_line > 0 || cs->waited || !fits_a_page(tp, cs) ||
@@ -895,8 +967,8 @@ static double span_label_height(const table_pass *tp, int r)
         const cell_state *cs = &tp->cells[i];
         if (cs->cell->rowspan < 2 || cs->cell->row != r || !fits_a_page(tp, cs))
             continue;
-        if (cs->m.height + 2 * pad(tp) > h)
-            h = cs->m.height + 2 * pad(tp);
+        if (cs->m.height + 2 * tp->t->padding_pt > h)
+            h = cs->m.height + 2 * tp->t->padding_pt;
     }
     return h;
 }
@@ -911,7 +983,7 @@ static double short_cells_height(table_pass *tp, int r)
     double body = tp->pg->bottom - tp->pg->top - header_height(tp, r), h = 0;
     for (size_t k = 0; k < tp->row_ncells[r]; k++) {
         const cell_state *cs = &tp->cells[tp->row_cells[r][k]];
-        double need = cs->m.height + 2 * pad(tp);
+        double need = cs->m.height + 2 * tp->t->padding_pt;
         if (need <= body + JX_PAGE_EPS && need > h)
             h = need;
     }
@@ -927,8 +999,8 @@ static double remaining_height(table_pass *tp, int r, const size_t *next)
         double h = 0;
         for (size_t i = next[k]; i < cs->m.nlines; i++)
             h += cs->m.lines[i].height;
-        if (h + 2 * pad(tp) > need)
-            need = h + 2 * pad(tp);
+        if (h + 2 * tp->t->padding_pt > need)
+            need = h + 2 * tp->t->padding_pt;
     }
     return need;
 }
@@ -955,7 +1027,9 @@ static jx_status flow_table(pager *pg, const jx_block *b)
         goto done;
     for (int r = 0; r < t->nrows; r++)
         tp.prev_header[r] = r == 0 ? -1 : t->rows[r - 1].header ? r - 1 : tp.prev_header[r - 1];
-    st = table_measure(&tp);
+    st = table_body_style(t, &tp.body);
+    if (st == JX_OK)
+        st = table_measure(&tp);
     if (st != JX_OK)
         goto done;
     pg->y += b->space_before_pt;
@@ -995,7 +1069,7 @@ static jx_status flow_table(pager *pg, const jx_block *b)
             st = start_continuation_page(&tp, r);
             continue;
         }
-        if (!fresh && (room < three_lines(pg) + 2 * pad(&tp) ||
+        if (!fresh && (room < three_lines(pg, tp.body) + 2 * t->padding_pt ||
                        room + JX_PAGE_EPS < short_cells_height(&tp, r))) {
             st = start_continuation_page(&tp, r);
             continue;
@@ -1019,8 +1093,8 @@ static jx_status flow_table(pager *pg, const jx_block *b)
                 const cell_state *cs = &tp.cells[tp.row_cells[r][k]];
                 double used = 0;
                 size_t e = next[k];
-                while (e < cs->m.nlines &&
-                       used + cs->m.lines[e].height <= p->height - 2 * pad(&tp) + JX_PAGE_EPS) {
+                while (e < cs->m.nlines && used + cs->m.lines[e].height <=
+                                               p->height - 2 * t->padding_pt + JX_PAGE_EPS) {
                     used += cs->m.lines[e].height;
                     e++;
                 }
@@ -1061,8 +1135,8 @@ static jx_status flow_table(pager *pg, const jx_block *b)
             st = start_continuation_page(&tp, r);
             if (st != JX_OK)
                 break;
-            if (remaining_height(&tp, r, next) <= 2 * pad(&tp) + JX_PAGE_EPS &&
-                span_need_here(&tp, r) <= 2 * pad(&tp) + JX_PAGE_EPS)
+            if (remaining_height(&tp, r, next) <= 2 * t->padding_pt + JX_PAGE_EPS &&
+                span_need_here(&tp, r) <= 2 * t->padding_pt + JX_PAGE_EPS)
                 break; /* nothing left but padding */
         }
         r++;
@@ -1200,7 +1274,7 @@ static jx_status layout_pages(const jx_doc *doc, jx_fonts *fonts, jx_device *dev
         for (size_t b = 0; b < sec->nblocks && st == JX_OK; b++) {
             const jx_block *blk = &sec->blocks[b];
             if (blk->kind == JX_BLOCK_PARAGRAPH)
-                st = flow_paragraph(&pg, blk);
+                st = flow_paragraph(&pg, blk, b + 1 < sec->nblocks ? blk + 1 : NULL);
             else if (blk->kind == JX_BLOCK_TABLE)
                 st = flow_table(&pg, blk);
             else if (pg.y > pg.top)

@@ -47,6 +47,7 @@ FILING.yaml.  The checks, each printed as "NAME: kind: detail":
              reader cannot read it (3.7 pt text in Jiangbei's 全年指标值
              column, squeezed by a web address in 对应项目).
 """
+import bisect
 import json
 import os
 import re
@@ -289,10 +290,47 @@ def box(el):
     return tuple(float(el.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
 
 
+class Rules:
+    """A page's grid rules (x0, y0, x1, y1) as the trace lists them, the
+    vertical ones (x0 = x1) sorted by x, the horizontal ones by y, so that
+    a question about one word or pair looks only at the rules near it (a
+    scan of every rule for every word took most of the checker's time).
+    near() gives a superset of the rules that can answer, in trace order:
+    the callers test each with their own exact condition."""
+
+    def __init__(self, rules):
+        self.rules = rules
+        v = sorted((r[0], i) for i, r in enumerate(rules) if abs(r[0] - r[2]) < 0.01)
+        h = sorted((r[1], i) for i, r in enumerate(rules)
+                   if not abs(r[0] - r[2]) < 0.01 and abs(r[1] - r[3]) < 0.01)
+        self.vx, self.vi = [x for x, _ in v], [i for _, i in v]
+        self.hy, self.hi = [y for y, _ in h], [i for _, i in h]
+
+    def near(self, x_lo, x_hi, y_lo, y_hi):
+        """The vertical rules at x in [x_lo, x_hi] and the horizontal ones
+        at y in [y_lo, y_hi] (each widened by 0.1 pt), in trace order."""
+        idx = self.vi[bisect.bisect_left(self.vx, x_lo - 0.1):
+                      bisect.bisect_right(self.vx, x_hi + 0.1)]
+        idx += self.hi[bisect.bisect_left(self.hy, y_lo - 0.1):
+                       bisect.bisect_right(self.hy, y_hi + 0.1)]
+        return [self.rules[i] for i in sorted(idx)]
+
+
+def page_rules(trace, pno):
+    """Rules of the trace's page pno (0-based), indexed once per page."""
+    page = trace[pno]
+    if "index" not in page:
+        page["index"] = Rules(page["rules"])
+    return page["index"]
+
+
 def ruled_apart(rules, a, b):
-    """Whether a rule of the grid runs between boxes a and b (x0, y0, x1,
-    y1): a vertical rule between them side by side, or a horizontal one
-    between them one above the other, over the stretch they share."""
+    """Whether a rule of the grid (a list of rules or Rules) runs between
+    boxes a and b (x0, y0, x1, y1): a vertical rule between them side by
+    side, or a horizontal one between them one above the other, over the
+    stretch they share."""
+    if isinstance(rules, Rules):
+        rules = rules.near(min(a[2], b[2]), max(a[0], b[0]), min(a[3], b[3]), max(a[1], b[1]))
     for (x0, y0, x1, y1) in rules:
         if abs(x0 - x1) < 0.01:  # vertical, at x0
             lo, hi = min(y0, y1), max(y0, y1)
@@ -320,7 +358,7 @@ def join_faults(root, trace):
     for pno, page in enumerate(root.iter("page")):
         if pno >= len(trace):
             continue
-        rules = trace[pno]["rules"]
+        rules = page_rules(trace, pno)
         for block in page.iter("block"):
             lines = [list(line.iter("word")) for line in block.iter("line")]
             pairs = [(w[i], w[i + 1]) for w in lines for i in range(len(w) - 1)]
@@ -386,7 +424,7 @@ def border_faults(root, trace):
     for pno, text, (x0, y0, x1, y1) in word_boxes(root):
         if pno >= len(trace):
             continue
-        for (a, b, c, d) in trace[pno]["rules"]:
+        for (a, b, c, d) in page_rules(trace, pno).near(x0 + 0.8, x1 - 0.8, y0 + 1.5, y1 - 1.5):
             if abs(a - c) < 0.01:  # vertical rule at x=a from b to d
                 lo, hi = min(b, d), max(b, d)
                 if (x0 + 0.8 < a < x1 - 0.8 and lo < y1 - 1.5 and hi > y0 + 1.5 and
@@ -686,20 +724,22 @@ def least_height(text, width_pt, size=9.0):
 ROW_FORMULA = re.compile(r"=ROW\('?(.*?)'?!\$?([A-Z]+\$?\d+)\)$")
 
 
-def continued_cells(path):
+def continued_cells(cells):
     """The record's 续 rows: {(sheet, cell a text starts in): [cells it goes
-    on in, on the next printed pages]} (a text taller than a page)."""
-    import openpyxl
-    wb = openpyxl.load_workbook(path, read_only=True)
+    on in, on the next printed pages]} (a text taller than a page), read
+    from the cells workbook() read (no second load of the workbook)."""
+    rows = {}
+    for (sheet, _), c in cells.items():
+        if sheet == "jxgen":
+            rows.setdefault(c.row, {})[c.column] = c.value
     out = {}
-    if "jxgen" in wb.sheetnames:
-        for row in wb["jxgen"].iter_rows(values_only=True):
-            if row and row[0] == "续":
-                a, b = (ROW_FORMULA.match(str(v)) for v in row[2:4])
-                if a and b:
-                    out.setdefault((a.group(1).replace("''", "'"), a.group(2).replace("$", "")),
-                                   []).append(b.group(2).replace("$", ""))
-    wb.close()
+    for r in sorted(rows):
+        row = rows[r]
+        if row.get(1) == "续":
+            a, b = (ROW_FORMULA.match(str(row.get(k))) for k in (3, 4))
+            if a and b:
+                out.setdefault((a.group(1).replace("''", "'"), a.group(2).replace("$", "")),
+                               []).append(b.group(2).replace("$", ""))
     return out
 
 
@@ -793,7 +833,7 @@ def check(src, filing, out):
                if norm(x) and x.lower() not in ("p", "ol", "ul", "li", "br")):
             faults.append("xlsx-lost: %s: %s" % (path, norm(value)[:60]))
     xlsx = os.path.join(out, name + ".xlsx")
-    faults += geometry_faults(book_data, sheet_geometry(xlsx), continued_cells(xlsx), cells)
+    faults += geometry_faults(book_data, sheet_geometry(xlsx), continued_cells(cells), cells)
     # Derived totals the filing left out: computed, a number, shown alike.
     for path, row in book_data.items():
         if row[4] == "公式":

@@ -268,7 +268,11 @@ class Json(Tmp):
                   "jxgen: error: option --force does not apply to 'jxgen diff'"),
                  (["build", "--nosuch", "--format=json"],
                   "jxgen: 错误: 没有 '--nosuch' 这个选项",
-                  "jxgen: error: unknown option '--nosuch'")]
+                  "jxgen: error: unknown option '--nosuch'"),
+                 (["--format=json"],
+                  "jxgen: 错误: 没有给出命令；可用的命令有 build、check、diff、new、import、regions 和 help",
+                  "jxgen: error: no command given; the commands are build, check, diff, new, "
+                  "import, regions and help")]
         for args, zh_msg, en_msg in cases:
             (rc, zo, zh), (rc_en, eo, en) = both(args, cwd=self.tmp)
             self.assertEqual((rc, rc_en, zo, eo), (2, 2, "", ""), args)
@@ -280,6 +284,11 @@ class Json(Tmp):
                                   "rule": "usage", "message": msg})
         rc, _, err = run(["build", "-j", "abc"], cwd=self.tmp)
         self.assertEqual((rc, err), (2, "jxgen: 错误: -j 需要 1 到 256 之间的任务数，不能是 'abc'\n"))
+        # No command in text mode: the usage text, as before.
+        (rc, so, zh), (rc_en, _, en) = both([], cwd=self.tmp)
+        self.assertEqual((rc, rc_en, so), (2, 2, ""))
+        self.assertTrue(en.startswith("usage: jxgen build "), en)
+        self.assertGreater(len(zh.splitlines()), 10, zh)
 
 
 class Readme(Tmp):

@@ -281,6 +281,91 @@ static void row_taller_than_a_page_splits_between_lines(void **state)
     jx_doc_free(doc);
 }
 
+/* The room a row needs to be worth starting on a page is three lines of
+ * the table's own body text (its most common style: 8 pt here, the one
+ * 10.5 pt label aside), not of the default 10.5 pt: a row of 8 pt lines
+ * taller than a page starts below a row that leaves room for three of
+ * them (and less than three default lines), not on the next page. */
+static void a_long_row_starts_where_three_of_its_lines_fit(void **state)
+{
+    enum { PARAS = 120 };
+    jx_fonts *fonts = *state;
+    double small = jx_fonts_line_height(fonts, "song", 8);
+    double big = jx_fonts_line_height(fonts, "song", 10.5);
+    double pad = 3, body = PAGE_H - 2 * MARGIN;
+    double room = (3 * small + 3 * big) / 2 + 2 * pad; /* 3 small lines fit, 3 big do not */
+    jx_doc *doc = jx_doc_create();
+    assert_non_null(doc);
+    jx_section *sec = add_section(doc, NULL);
+    jx_table *t = add_table(doc, sec, 1, 3);
+    t->rows[0].min_height_pt = body - room;
+    add_cell(doc, t, 0, 0, "标签");
+    char text[PARAS * 16] = "";
+    for (int i = 0; i < PARAS; i++) {
+        char p[16];
+        snprintf(p, sizeof p, "%s第%03d段", i ? "|" : "", i);
+        strcat(text, p);
+    }
+    add_cell(doc, t, 1, 0, text)->style = style("song", 8);
+    add_cell(doc, t, 2, 0, "完")->style = style("song", 8);
+    char *trace = paginate(fonts, doc);
+    size_t n;
+    int pages;
+    run *runs = read_runs(trace, &n, &pages);
+    assert_int_equal((int)n, PARAS + 2);
+    assert_string_equal(runs[0].text, "标签");
+    assert_string_equal(runs[1].text, "第000段");
+    assert_int_equal(runs[1].page, 1);
+    assert_string_equal(runs[3].text, "第002段");
+    assert_int_equal(runs[3].page, 1); /* three lines at least */
+    free(runs);
+    free(trace);
+    jx_doc_free(doc);
+}
+
+/* A keep-with-next paragraph keeps room for the first lines of what
+ * follows it; at the end of its section nothing follows on its page: it
+ * stays on the page it fits on, not alone on a new one. */
+static void a_last_keep_with_next_paragraph_keeps_no_room(void **state)
+{
+    jx_fonts *fonts = *state;
+    double big = jx_fonts_line_height(fonts, "song", 10.5);
+    double body = PAGE_H - 2 * MARGIN;
+    for (int follows = 0; follows < 2; follows++) {
+        jx_doc *doc = jx_doc_create();
+        assert_non_null(doc);
+        jx_section *sec = add_section(doc, NULL);
+        jx_table *t = add_table(doc, sec, 1, 1);
+        t->rows[0].min_height_pt = body - 2 * big; /* room for the heading, not 3 more lines */
+        add_cell(doc, t, 0, 0, "表");
+        jx_block *b = jx_section_add_block(doc, sec, JX_BLOCK_PARAGRAPH);
+        assert_non_null(b);
+        b->para.kind = JX_PARA_TEXT;
+        b->para.text = "小标题";
+        b->style = style("song", 10.5);
+        b->keep_with_next = 1;
+        if (follows) {
+            b = jx_section_add_block(doc, sec, JX_BLOCK_PARAGRAPH);
+            assert_non_null(b);
+            b->para.kind = JX_PARA_TEXT;
+            b->para.text = "正文";
+            b->style = style("song", 10.5);
+        }
+        char *trace = paginate(fonts, doc);
+        size_t n;
+        int pages;
+        run *runs = read_runs(trace, &n, &pages);
+        assert_int_equal((int)n, 2 + follows);
+        assert_string_equal(runs[1].text, "小标题");
+        /* with a paragraph after it, both go to page 2 together */
+        assert_int_equal(runs[1].page, follows ? 2 : 1);
+        assert_int_equal(pages, follows ? 2 : 1);
+        free(runs);
+        free(trace);
+        jx_doc_free(doc);
+    }
+}
+
 /* Every section starts a page; page numbers count the document's pages,
  * as the paper copy is numbered. */
 static void sections_start_pages_and_number_them(void **state)
@@ -337,6 +422,8 @@ int main(void)
         cmocka_unit_test(long_table_repeats_its_header_and_keeps_every_row),
         cmocka_unit_test(a_block_head_repeats_only_over_its_rows),
         cmocka_unit_test(row_taller_than_a_page_splits_between_lines),
+        cmocka_unit_test(a_long_row_starts_where_three_of_its_lines_fit),
+        cmocka_unit_test(a_last_keep_with_next_paragraph_keeps_no_room),
         cmocka_unit_test(sections_start_pages_and_number_them),
         cmocka_unit_test(the_same_document_gives_the_same_trace),
     };

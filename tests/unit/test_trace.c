@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jx_i18n.h"
 #include "jx_trace.h"
 #include "jx_test.h"
 
@@ -145,6 +146,33 @@ static void test_call_order(void **state)
     assert_string_equal(out, "page 100.00x100.00\nendpage\nclose\n");
     free(out);
     assert_int_equal(d.errors, 6);
+    /* each message says which call came out of order */
+    assert_string_equal(d.items[0].message, "trace device: draw_rule() outside a page");
+    assert_string_equal(d.items[3].message,
+                        "trace device: begin_page() inside a page or after close()");
+    jx_diags_free(&d);
+}
+
+/* A call-order error is a message of the catalog: Chinese for the clerk. */
+static void test_call_order_in_chinese(void **state)
+{
+    (void)state;
+    jx_i18n_init(JX_LANG_ZH, JX_TEST_LOCALEDIR);
+    jx_diags d;
+    jx_diags_init(&d);
+    capture c;
+    jx_device *dev = open_trace(&c, &d);
+    assert_int_equal(dev->draw_rule(dev, 0, 0, 1, 1, 1), JX_ERR_INTERNAL);
+    assert_int_equal(dev->begin_page(dev, 100, 100), JX_OK);
+    assert_int_equal(dev->close(dev), JX_ERR_INTERNAL);
+    assert_int_equal(dev->end_page(dev), JX_OK);
+    assert_int_equal(dev->close(dev), JX_OK);
+    dev->destroy(dev);
+    free(finish(&c));
+    jx_i18n_init(JX_LANG_EN, NULL);
+    assert_int_equal(d.errors, 2);
+    assert_string_equal(d.items[0].message, "跟踪设备: 在页面之外调用了 draw_rule()");
+    assert_string_equal(d.items[1].message, "跟踪设备: close() 被调用了两次或在页面之内调用");
     jx_diags_free(&d);
 }
 
@@ -154,6 +182,7 @@ int main(void)
         cmocka_unit_test(test_pages_rules_bookmarks),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_call_order),
+        cmocka_unit_test(test_call_order_in_chinese),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

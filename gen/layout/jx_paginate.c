@@ -298,8 +298,8 @@ static double three_lines(const pager *pg, const jx_style *style)
 /* Whether a and b set lines alike: the same font role, size and leading. */
 static int same_style(const jx_style *a, const jx_style *b)
 {
-    return strcmp(a->font_role, b->font_role) == 0 && !(a->size_pt < b->size_pt) &&
-           !(a->size_pt > b->size_pt) && !(a->leading < b->leading) && !(a->leading > b->leading);
+    return strcmp(a->font_role, b->font_role) == 0 && a->size_pt == b->size_pt &&
+           a->leading == b->leading;
 }
 
 /* Whether cell i of t is counted by table_body_style(): it holds text and
@@ -447,6 +447,8 @@ typedef struct table_pass {
     int *hdr;                /* repeated_header(): the rows to repeat above hdr_row */
     int hdr_row, nhdr;
     const jx_style *body;    /* table_body_style(): the style of three_lines() */
+    double tail_reserve;     /* tail_reserve(): what header rows ending the
+                                table keep with them of the next block */
     piece *pieces;           /* pieces on the current page */
     size_t npieces, cap;
 } table_pass;
@@ -748,7 +750,10 @@ static double span_label_height(const table_pass *tp, int r);
 
 /* Rows r.. that must share a page with what follows them: a block of
  * header rows or keep-with-next rows starting at r, plus the start of the
- * row after them.  0 when r starts no such group (or continues one). */
+ * row after them, or, when they end the table (a sub-header the form
+ * prints with no lines filed under it: Jiangbei's 全年预算数, an
+ * indicator head over an empty list), the start of the next block
+ * (tp->tail_reserve).  0 when r starts no such group (or continues one). */
 static double keep_group_height(const table_pass *tp, int r)
 {
     const jx_table *t = tp->t;
@@ -758,12 +763,15 @@ static double keep_group_height(const table_pass *tp, int r)
     double h = 0;
     while (end < t->nrows && (t->rows[end].header || t->rows[end].keep_with_next))
         h += tp->row_h[end++];
-    if (end == r || end == t->nrows)
-        return end == r ? 0 : h;
-    /* The first row comes along whole when it fits a page (it would move
-     * to the next page whole), else its first lines. */
+    if (end == r)
+        return 0;
+    if (end == t->nrows)
+        return h + tp->tail_reserve;
+    /* The first row comes along whole when it fits a page under them (it
+     * would move to the next page whole, leaving them at the foot of this
+     * one), else its first lines. */
     double first = tp->row_h[end], lines = three_lines(tp->pg, tp->body);
-    if (first > (tp->pg->bottom - tp->pg->top) / 2)
+    if (h + first > tp->pg->bottom - tp->pg->top)
         first = lines;
     /* A label spanning rows that starts there comes along whole. */
     double label = span_label_height(tp, end);
@@ -1005,31 +1013,99 @@ static double remaining_height(table_pass *tp, int r, const size_t *next)
     return need;
 }
 
-static jx_status flow_table(pager *pg, const jx_block *b)
+/* Lays table b out from the cursor, across pages as needed.  after: the
+ * block after it in its section, or NULL (header rows ending the table
+ * stay with its start: keep_group_height()). */
+/* Sets tp up for table t on pg: its arrays allocated, the header chain,
+ * the body style and every cell measured.  On failure (JX_ERR_NOMEM, or a
+ * measuring error) what was set up is still released by
+ * table_pass_close(), which must be called in every case. */
+static jx_status table_pass_open(table_pass *tp, pager *pg, const jx_table *t)
+{
+    memset(tp, 0, sizeof *tp);
+    tp->pg = pg;
+    tp->t = t;
+    tp->hdr_row = -1;
+    tp->cells = calloc(t->ncells + 1, sizeof *tp->cells);
+    tp->row_h = calloc((size_t)t->nrows + 1, sizeof *tp->row_h);
+    tp->col_x = calloc((size_t)t->ncols + 1, sizeof *tp->col_x);
+    tp->row_cells = calloc((size_t)t->nrows + 1, sizeof *tp->row_cells);
+    tp->row_ncells = calloc((size_t)t->nrows + 1, sizeof *tp->row_ncells);
+    tp->prev_header = calloc((size_t)t->nrows + 1, sizeof *tp->prev_header);
+    tp->hdr = calloc((size_t)t->nrows + 1, sizeof *tp->hdr);
+    if (!tp->cells || !tp->row_h || !tp->col_x || !tp->row_cells || !tp->row_ncells ||
+        !tp->prev_header || !tp->hdr)
+        return JX_ERR_NOMEM;
+    for (int r = 0; r < t->nrows; r++)
+        tp->prev_header[r] =
+            r == 0 ? -1 : t->rows[r - 1].header ? r - 1 : tp->prev_header[r - 1];
+    jx_status st = table_body_style(t, &tp->body);
+    return st == JX_OK ? table_measure(tp) : st;
+}
+
+/* Releases what table_pass_open() and the pass allocated. */
+static void table_pass_close(table_pass *tp)
+{
+    const jx_table *t = tp->t;
+    if (tp->cells)
+        for (size_t i = 0; i < t->ncells; i++)
+            measured_free(&tp->cells[i].m);
+    if (tp->row_cells)
+        for (int r = 0; r < t->nrows; r++)
+            free(tp->row_cells[r]);
+    free_pieces(tp);
+    free(tp->pieces);
+    free(tp->cells);
+    free(tp->row_h);
+    free(tp->col_x);
+    free(tp->row_cells);
+    free(tp->row_ncells);
+    free(tp->prev_header);
+    free(tp->hdr);
+}
+
+/* What header rows ending a table keep with them on their page, into
+ * *out: the start of the block after it (after, or NULL).  A paragraph's
+ * or nothing's as keep_reserve() reckons it; a table's own start as it
+ * will be placed: its header block with the row it introduces
+ * (keep_group_height(), Jiangbei's 7-column indicator head after a
+ * 5-column head over an empty list), or else its first row when it fits
+ * a page (it moves whole), three lines of its body when it is split.  The next table is measured for this, once,
+ * only when a table ends with header rows. */
+static jx_status tail_reserve(pager *pg, const jx_table *t, const jx_block *after, double *out)
+{
+    *out = 0;
+    if (t->nrows == 0 || !(t->rows[t->nrows - 1].header || t->rows[t->nrows - 1].keep_with_next))
+        return JX_OK;
+    if (!after || after->kind != JX_BLOCK_TABLE || after->table->nrows == 0)
+        return keep_reserve(pg, after, out);
+    table_pass next;
+    jx_status st = table_pass_open(&next, pg, after->table);
+    if (st == JX_OK) {
+        /* a first row that fits a page moves to the next whole when it
+         * does not fit here (flow_table) */
+        double h = keep_group_height(&next, 0), first = row_need(&next, 0);
+        if (h <= 0)
+            h = first <= pg->bottom - pg->top ? first : three_lines(pg, next.body);
+        *out = after->space_before_pt + h;
+    }
+    table_pass_close(&next);
+    return st;
+}
+
+static jx_status flow_table(pager *pg, const jx_block *b, const jx_block *after)
 {
     const jx_table *t = b->table;
-    table_pass tp = {0};
-    tp.pg = pg;
-    tp.t = t;
-    jx_status st = JX_ERR_NOMEM;
+    table_pass tp;
     size_t *next = NULL;
-    tp.cells = calloc(t->ncells + 1, sizeof *tp.cells);
-    tp.row_h = calloc((size_t)t->nrows + 1, sizeof *tp.row_h);
-    tp.col_x = calloc((size_t)t->ncols + 1, sizeof *tp.col_x);
-    tp.row_cells = calloc((size_t)t->nrows + 1, sizeof *tp.row_cells);
-    tp.row_ncells = calloc((size_t)t->nrows + 1, sizeof *tp.row_ncells);
-    tp.prev_header = calloc((size_t)t->nrows + 1, sizeof *tp.prev_header);
-    tp.hdr = calloc((size_t)t->nrows + 1, sizeof *tp.hdr);
-    tp.hdr_row = -1;
-    next = calloc(t->ncells + 1, sizeof *next);
-    if (!tp.cells || !tp.row_h || !tp.col_x || !tp.row_cells || !tp.row_ncells || !next ||
-        !tp.prev_header || !tp.hdr)
-        goto done;
-    for (int r = 0; r < t->nrows; r++)
-        tp.prev_header[r] = r == 0 ? -1 : t->rows[r - 1].header ? r - 1 : tp.prev_header[r - 1];
-    st = table_body_style(t, &tp.body);
+    jx_status st = table_pass_open(&tp, pg, t);
     if (st == JX_OK)
-        st = table_measure(&tp);
+        st = tail_reserve(pg, t, after, &tp.tail_reserve);
+    if (st == JX_OK) {
+        next = calloc(t->ncells + 1, sizeof *next);
+        if (!next)
+            st = JX_ERR_NOMEM;
+    }
     if (st != JX_OK)
         goto done;
     pg->y += b->space_before_pt;
@@ -1144,21 +1220,7 @@ static jx_status flow_table(pager *pg, const jx_block *b)
     flush_page(&tp);
     pg->y += b->space_after_pt;
 done:
-    if (tp.cells)
-        for (size_t i = 0; i < t->ncells; i++)
-            measured_free(&tp.cells[i].m);
-    if (tp.row_cells)
-        for (int r = 0; r < t->nrows; r++)
-            free(tp.row_cells[r]);
-    free_pieces(&tp);
-    free(tp.pieces);
-    free(tp.cells);
-    free(tp.row_h);
-    free(tp.col_x);
-    free(tp.row_cells);
-    free(tp.row_ncells);
-    free(tp.prev_header);
-    free(tp.hdr);
+    table_pass_close(&tp);
     free(next);
     if (st != JX_OK)
         pager_fail(pg, st);
@@ -1276,7 +1338,7 @@ static jx_status layout_pages(const jx_doc *doc, jx_fonts *fonts, jx_device *dev
             if (blk->kind == JX_BLOCK_PARAGRAPH)
                 st = flow_paragraph(&pg, blk, b + 1 < sec->nblocks ? blk + 1 : NULL);
             else if (blk->kind == JX_BLOCK_TABLE)
-                st = flow_table(&pg, blk);
+                st = flow_table(&pg, blk, b + 1 < sec->nblocks ? blk + 1 : NULL);
             else if (pg.y > pg.top)
                 st = new_page(&pg);
         }

@@ -1129,6 +1129,25 @@ static int tail_start(const tchar *c, const unsigned char *tier, size_t q)
     return t < JX_TIER_SOFT || (t <= JX_TIER_CUT && !visible_split(&c[q - 1]));
 }
 
+/* Whether c[q, e) holds brackets and quotes only ("“”" of "…小时𡈽“”"):
+ * not a last line of its own, unlike "（%）", whose % a reader reads. */
+static int brackets_only(const tchar *c, size_t q, size_t e)
+{
+    static const uint32_t set[] = {'(',    ')',    0xFF08, 0xFF09, 0x300C, 0x300D, 0x300E,
+                                   0x300F, 0x300A, 0x300B, 0x3008, 0x3009, 0x3010, 0x3011,
+                                   0x3014, 0x3015, 0x201C, 0x201D, 0x2018, 0x2019};
+    for (size_t k = q; k < e; k++) {
+        if (c[k].flags & T_SPACE)
+            continue;
+        size_t i = 0;
+        while (i < sizeof set / sizeof set[0] && set[i] != c[k].cp)
+            i++;
+        if (i == sizeof set / sizeof set[0])
+            return 0;
+    }
+    return 1;
+}
+
 /* Whether the line that would end at q, from the nearest position before
  * it that may start a line (tail_start) or a, holds punctuation only
  * ("“、" of "…预算“、人才"): fix_lonely never leaves such a line, so a last
@@ -1145,8 +1164,9 @@ static int punct_before(const tchar *c, const unsigned char *tier, size_t a, siz
  * lonely: from the rightmost position that may start it (tail_start) and
  * does not leave it one character besides punctuation ("2749.5个。" where
  * 5|个 keeps only a number with its counter together, "BIM4533839.02户。",
- * "员数" of "…人员数", "（%）") and not after a line of punctuation only
- * (punct_before), or the whole segment; its closing mark at the end
+ * "员数" of "…人员数", "（%）"; not brackets and quotes only, "“”") and
+ * not after a line of punctuation only (punct_before), or the whole
+ * segment; its closing mark at the end
  * compressed as at a line edge (edge_width). */
 static double tail_width(const tchar *c, const unsigned char *tier, size_t a, size_t b)
 {
@@ -1155,7 +1175,7 @@ static double tail_width(const tchar *c, const unsigned char *tier, size_t a, si
         e--;
     size_t q = e;
     while (q > a && !(q < e && tail_start(c, tier, q) && word_chars(c, q, e) != 1 &&
-                      !punct_before(c, tier, a, q)))
+                      !punct_before(c, tier, a, q) && !brackets_only(c, q, e)))
         q--;
     return edge_width(c, q, e);
 }

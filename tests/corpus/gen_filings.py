@@ -11,7 +11,8 @@ and blanks for zero, percentages such as 12.5%, Latin words, digits, URLs,
 full-width punctuation and rare characters (CJK Ext. A/B such as 𠮷) mixed
 into Chinese.  The error rules of the layout hold (sums add up, a half-year
 amount never exceeds the full year, spending plans rise to 100%, rates stay
-at or under 100%); derived totals are sometimes stated, sometimes left out.
+at or under 100%, indicators named as rates (…率, …满意度) state no
+percentage above 100% unless as a ceiling); derived totals are sometimes stated, sometimes left out.
 
 --small keeps filings to a few pages (shorter texts, fewer entries; a list of
 up to 60 entries now and then): the size the test suite runs by the hundred.
@@ -19,6 +20,7 @@ The same seed gives the same files (check_filing.py reads the values back
 from them)."""
 import os
 import random
+import re
 import sys
 from decimal import Decimal, ROUND_HALF_UP
 
@@ -373,6 +375,8 @@ class Filing:
                     for p, v in zip(rule["values"], vals):
                         for par, k in self.nodes(p, base):
                             par[k] = r.choice(styles)(v)
+                elif kind == "rate_max":
+                    self.fix_rate(rule, base)
                 elif kind == "ratio":
                     amt = self.get(base, rule["amount"])
                     tot = self.get(base, rule["total"])
@@ -386,6 +390,28 @@ class Filing:
                         continue
                     q = Decimal(1).scaleb(-r.randrange(2, 5))
                     par[k] = fmt_dec((a / t).quantize(q, rounding=ROUND_HALF_UP))
+
+    def fix_rate(self, rule, base):
+        """A rate (its name ends with a suffix, no exception word in it)
+        states no percentage above the limit, unless as a ceiling (≤, <):
+        such a value becomes a percentage within it."""
+        r = self.g.rnd
+        name = base.get(rule.get("name", "name"))
+        if not isinstance(name, str):
+            return
+        if rule.get("suffixes") and not any(name.endswith(w) for w in rule["suffixes"]):
+            return
+        if any(w in name for w in rule.get("except", [])):
+            return
+        limit = Decimal(str(rule.get("max", 100)))
+        for p in rule.get("values", []):
+            for par, k in self.nodes(p, base):
+                v = par.get(k) if isinstance(par, dict) else None
+                if not isinstance(v, str) or v.lstrip()[:1] in ("≤", "<", "＜"):
+                    continue
+                m = re.search(r"(\d[\d,]*(?:\.\d+)?)\s*[%％]", v)
+                if m and Decimal(m.group(1).replace(",", "")) > limit:
+                    par[k] = "%.1f%%" % (r.randrange(0, 1001) / 10)
 
     def sum_of(self, path):
         """The sum rule whose total is `path`, or None."""

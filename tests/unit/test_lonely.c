@@ -367,22 +367,42 @@ static void a_number_a_hair_too_wide_is_set_smaller(void **state)
  * "“、" alone on a line), so a heading set at that width or wider does not
  * end with "才" alone (guanggu corpus: "“、人/才" in a column 3 characters
  * wide). */
-static void no_last_line_after_a_line_of_punctuation(void **state)
+/* From t's unit width to 3 em wider, no last line holds one character
+ * besides punctuation; with `no_punct_line`, no line punctuation only. */
+static void check_no_lonely_from_unit_width(jx_fonts *f, const char *t, int no_punct_line)
 {
-    jx_fonts *f = *state;
-    const char *t = "发展垃圾预算“、人才";
     double u = unit_width(f, t);
-    assert_true(u >= width(f, "人才") + SIZE); /* more than 人才: “、 comes along */
     for (double x = u; x < u + 3 * SIZE; x += 0.5) {
         jx_text_lines L = brk(f, t, x);
         const char *last = line_text(t, &L, L.nlines - 1);
-        if (word_chars(last) < 2)
+        if (word_chars(last) == 1 || (no_punct_line && word_chars(last) == 0))
             fail_msg("'%s' at %.1f pt ends with '%s'", t, x, last);
-        for (size_t i = 0; i < L.nlines; i++)
+        for (size_t i = 0; no_punct_line && i < L.nlines; i++)
             if (word_chars(line_text(t, &L, i)) == 0)
                 fail_msg("'%s' at %.1f pt has a line of punctuation only", t, x);
         jx_text_lines_free(&L);
     }
+}
+
+static void no_last_line_after_a_line_of_punctuation(void **state)
+{
+    jx_fonts *f = *state;
+    const char *t = "发展垃圾预算“、人才";
+    assert_true(unit_width(f, t) >= width(f, "人才") + SIZE); /* “、 comes along */
+    check_no_lonely_from_unit_width(f, t, 1);
+}
+
+/* Nor is a last line of brackets and quotes only ("“”") counted as one:
+ * "…429.6小时中“”" ended "中“”" at full size (2,002-filing corpus,
+ * guanggu-2026-143), for the unit width counted "“”" as its last line. */
+static void no_last_line_of_brackets_only(void **state)
+{
+    jx_fonts *f = *state;
+    const char *t = "系统医疗申报重点429.6小时中“”";
+    assert_true(unit_width(f, t) >= width(f, "429.6小时中“”") - SIZE / 2);
+    /* wider, the quotes may end it alone (a line the judge does not count
+     * and fix_lonely does not mend: left, see the closing note) */
+    check_no_lonely_from_unit_width(f, t, 0);
 }
 
 /* ------------------------------------------------------ units as data */
@@ -662,6 +682,7 @@ int main(void)
         cmocka_unit_test(a_cell_is_set_smaller_to_keep_a_number_with_its_counter),
         cmocka_unit_test(a_number_a_hair_too_wide_is_set_smaller),
         cmocka_unit_test(no_last_line_after_a_line_of_punctuation),
+        cmocka_unit_test(no_last_line_of_brackets_only),
         cmocka_unit_test(unit_words_are_data),
         cmocka_unit_test(unit_index_finds_the_longest_word),
         cmocka_unit_test(fonts_yaml_units_replace_the_default),

@@ -244,6 +244,100 @@ static void long_table_repeats_its_header_and_keeps_every_row(void **state)
     jx_doc_free(doc);
 }
 
+/* Whether the run reading `text` is, on some page, the last run of that
+ * page: a header left at the foot of a page without what it heads. */
+static int ends_a_page(const run *r, size_t n, const char *text)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(r[i].text, text) == 0 && (i + 1 == n || r[i + 1].page != r[i].page))
+            return 1;
+    return 0;
+}
+
+/* A header row that ends its table (a sub-header the form prints with no
+ * lines under it, Jiangbei's 全年预算数 over an empty list) stays with the
+ * start of the next table as it will be placed: that table's own header
+ * with its first row, or its first row when it would move to the next
+ * page whole.  Every amount of filler above it is tried, so the page end
+ * falls at each place between them once. */
+static void a_header_ending_a_table_keeps_with_the_next(void **state)
+{
+    for (int next_kind = 0; next_kind < 2; next_kind++) {
+        for (int fill = 30; fill < 52; fill++) {
+            jx_doc *doc = jx_doc_create();
+            assert_non_null(doc);
+            jx_section *sec = add_section(doc, NULL);
+            jx_table *a = add_table(doc, sec, 2, fill + 1);
+            for (int r = 0; r < fill; r++) {
+                char name[32];
+                snprintf(name, sizeof name, "行%03d", r);
+                add_cell(doc, a, r, 0, name);
+                add_cell(doc, a, r, 1, "1.00");
+            }
+            a->rows[fill].header = 1;
+            add_cell(doc, a, fill, 1, "全年预算数");
+            if (next_kind == 0) { /* a header and its row */
+                jx_table *b = add_table(doc, sec, 2, 2);
+                b->rows[0].header = 1;
+                add_cell(doc, b, 0, 0, "一级指标");
+                add_cell(doc, b, 0, 1, "指标值");
+                add_cell(doc, b, 1, 0, "产出指标");
+                add_cell(doc, b, 1, 1, "≥90%");
+            } else { /* a first row of five lines, moved whole */
+                jx_table *b = add_table(doc, sec, 2, 1);
+                add_cell(doc, b, 0, 0, "中长期目标");
+                add_cell(doc, b, 0, 1, "一|二|三|四|五");
+            }
+            char *trace = paginate(*state, doc);
+            size_t n;
+            int pages;
+            run *runs = read_runs(trace, &n, &pages);
+            if (ends_a_page(runs, n, "全年预算数"))
+                fail_msg("%d filler rows, next table %d: 全年预算数 ends a page", fill,
+                         next_kind);
+            free(runs);
+            free(trace);
+            jx_doc_free(doc);
+        }
+    }
+}
+
+/* A header row followed by a row taller than half a page, which moves to
+ * the next page whole when it does not fit, goes along with it rather
+ * than stay at the foot of the page. */
+static void a_header_goes_along_with_a_tall_row_that_moves(void **state)
+{
+    char tall[1024] = "";
+    for (int i = 0; i < 36; i++)
+        snprintf(tall + strlen(tall), sizeof tall - strlen(tall), "%s段落%02d", i ? "|" : "", i);
+    for (int fill = 1; fill < 52; fill += 2) {
+        jx_doc *doc = jx_doc_create();
+        assert_non_null(doc);
+        jx_section *sec = add_section(doc, NULL);
+        jx_table *t = add_table(doc, sec, 2, fill + 2);
+        for (int r = 0; r < fill; r++) {
+            char name[32];
+            snprintf(name, sizeof name, "行%03d", r);
+            add_cell(doc, t, r, 0, name);
+            add_cell(doc, t, r, 1, "1.00");
+        }
+        t->rows[fill].header = 1;
+        add_cell(doc, t, fill, 0, "分组");
+        add_cell(doc, t, fill, 1, "说明");
+        add_cell(doc, t, fill + 1, 0, "内容");
+        add_cell(doc, t, fill + 1, 1, tall);
+        char *trace = paginate(*state, doc);
+        size_t n;
+        int pages;
+        run *runs = read_runs(trace, &n, &pages);
+        if (ends_a_page(runs, n, "说明"))
+            fail_msg("%d filler rows: the header ends a page", fill);
+        free(runs);
+        free(trace);
+        jx_doc_free(doc);
+    }
+}
+
 /* A row taller than a page is split between its lines: every paragraph is
  * drawn exactly once, on consecutive pages, top to bottom. */
 static void row_taller_than_a_page_splits_between_lines(void **state)
@@ -422,6 +516,8 @@ int main(void)
         cmocka_unit_test(long_table_repeats_its_header_and_keeps_every_row),
         cmocka_unit_test(a_block_head_repeats_only_over_its_rows),
         cmocka_unit_test(row_taller_than_a_page_splits_between_lines),
+        cmocka_unit_test(a_header_ending_a_table_keeps_with_the_next),
+        cmocka_unit_test(a_header_goes_along_with_a_tall_row_that_moves),
         cmocka_unit_test(a_long_row_starts_where_three_of_its_lines_fit),
         cmocka_unit_test(a_last_keep_with_next_paragraph_keeps_no_room),
         cmocka_unit_test(sections_start_pages_and_number_them),

@@ -67,6 +67,30 @@ static inline jx_fonts *jx_test_fonts(int fallbacks)
     return f;
 }
 
+/* Liberation Serif (Debian's fonts-liberation), the companion Latin face
+ * the layouts pair with 宋体. */
+#define JX_TEST_SERIF "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"
+
+/* A font set whose role "song" is AR PL UMing with Liberation Serif for
+ * Latin letters and digits, as the layouts set amounts; NULL, with a
+ * message on stderr, when a font is missing or does not load.  Free it
+ * with jx_fonts_free(). */
+static inline jx_fonts *jx_test_fonts_latin(void)
+{
+    if (access(JX_TEST_UMING, R_OK) != 0 || access(JX_TEST_SERIF, R_OK) != 0) {
+        fprintf(stderr, "install fonts-arphic-uming and fonts-liberation (the tests measure "
+                        "with the real fonts)\n");
+        return NULL;
+    }
+    jx_fonts *f = jx_fonts_create();
+    if (f && (jx_fonts_add(f, "song", JX_TEST_UMING, 0, NULL) != JX_OK ||
+              jx_fonts_add_latin(f, "song", JX_TEST_SERIF, 0, NULL) != JX_OK)) {
+        jx_fonts_free(f);
+        f = NULL;
+    }
+    return f;
+}
+
 /* cmocka group set-up and tear-down: jx_test_fonts(0) as the state every
  * test of the group receives (*state is the jx_fonts *). */
 static inline int jx_test_setup_fonts(void **state)

@@ -16,10 +16,9 @@
 
 #include "jx_colfit.h"
 #include "jx_doc.h"
+#include "jx_test.h"
 #include "jx_text.h"
 
-#define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
-#define SERIF "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"
 #define SIZE 10.5
 /* Both insets of a cell (padding 2, no rule): 0.56 em each side. */
 #define INSETS (2 * JX_CELL_INSET_EM * SIZE)
@@ -33,15 +32,8 @@ static jx_fonts *fonts;
 static int load_fonts(void **state)
 {
     (void)state;
-    if (access(UMING, R_OK) != 0 || access(SERIF, R_OK) != 0) {
-        print_error("fonts-arphic-uming and fonts-liberation are needed\n");
-        return -1;
-    }
-    fonts = jx_fonts_create();
-    if (!fonts || jx_fonts_add(fonts, "song", UMING, 0, NULL) != JX_OK ||
-        jx_fonts_add_latin(fonts, "song", SERIF, 0, NULL) != JX_OK)
-        return -1;
-    return 0;
+    fonts = jx_test_fonts_latin();
+    return fonts ? 0 : -1;
 }
 
 static int free_fonts(void **state)

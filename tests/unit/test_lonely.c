@@ -175,11 +175,8 @@ static void a_number_is_not_cut_for_the_blank_of_its_full_stop(void **state)
 {
     (void)state;
     /* digits in the companion Latin face, as the layouts set them */
-    const char *serif = "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf";
-    jx_fonts *f = jx_fonts_create();
+    jx_fonts *f = jx_test_fonts_latin();
     assert_non_null(f);
-    assert_int_equal(jx_fonts_add(f, "song", JX_TEST_UMING, 0, NULL), JX_OK);
-    assert_int_equal(jx_fonts_add_latin(f, "song", serif, 0, NULL), JX_OK);
     const char *t = "持续100强覆盖率920,474.01。";
     double x = width(f, "920,474.01") + 0.8 * SIZE;
     assert_true(x < width(f, "920,474.01。"));
@@ -282,6 +279,25 @@ static size_t read_runs(const char *trace, trun *r, size_t max)
     return n;
 }
 
+/* The size of the run holding `a`, after checking that a run holding `b`
+ * shares its line (a number and its unit not cut apart); fails the test
+ * with the trace when either is missing or they sit on two lines. */
+static double same_line(const char *trace, const char *a, const char *b)
+{
+    trun r[64];
+    size_t n = read_runs(trace, r, 64);
+    size_t ia = n, ib = n;
+    for (size_t i = 0; i < n; i++) {
+        if (strstr(r[i].text, a))
+            ia = i;
+        if (strstr(r[i].text, b))
+            ib = i;
+    }
+    if (ia == n || ib == n || fabs(r[ia].y - r[ib].y) >= 1e-6)
+        fail_msg("'%s' and '%s' not on one line:\n%s", a, b, trace);
+    return r[ia].size;
+}
+
 /* A cell whose number fills its column: the paginator sets it smaller so
  * that the number and its counter share the last line, instead of leaving
  * "户。" alone under it.  The other column holds a web address wider than
@@ -298,26 +314,16 @@ static void a_cell_is_set_smaller_to_keep_a_number_with_its_counter(void **state
     double w0 = width(f, num) + 4 + 2 * inset + 0.5; /* 4 pt to spare: not enough for 户 */
     jx_doc *doc = one_row(w0, left, right);
     char *trace = paginate(f, doc);
-    trun r[64];
-    size_t n = read_runs(trace, r, 64);
-    size_t inum = n, ihu = n;
-    for (size_t i = 0; i < n; i++) {
-        if (strstr(r[i].text, "4533839.02"))
-            inum = i;
-        if (strstr(r[i].text, "户"))
-            ihu = i;
-    }
-    if (inum == n || ihu == n)
-        fail_msg("trace without the number or its counter:\n%s", trace);
-    assert_true(fabs(r[inum].y - r[ihu].y) < 1e-6); /* one line */
-    assert_true(r[inum].size < SIZE);               /* set smaller */
-    assert_true(r[inum].size > SIZE * 0.8);         /* only as much as needed */
+    double size = same_line(trace, "4533839.02", "户");
+    assert_true(size < SIZE);       /* set smaller */
+    assert_true(size > SIZE * 0.8); /* only as much as needed */
     /* without the counter's need, the same number alone keeps the size */
     jx_doc_free(doc);
     free(trace);
     doc = one_row(w0, "服务BIM4533839.02", right);
     trace = paginate(f, doc);
-    n = read_runs(trace, r, 64);
+    trun r[64];
+    size_t n = read_runs(trace, r, 64);
     for (size_t i = 0; i < n; i++)
         if (strstr(r[i].text, "4533839.02"))
             assert_true(fabs(r[i].size - SIZE) < 1e-9);
@@ -333,30 +339,16 @@ static void a_cell_is_set_smaller_to_keep_a_number_with_its_counter(void **state
 static void a_number_a_hair_too_wide_is_set_smaller(void **state)
 {
     (void)state;
-    const char *serif = "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf";
-    jx_fonts *f = jx_fonts_create();
+    jx_fonts *f = jx_test_fonts_latin();
     assert_non_null(f);
-    assert_int_equal(jx_fonts_add(f, "song", JX_TEST_UMING, 0, NULL), JX_OK);
-    assert_int_equal(jx_fonts_add_latin(f, "song", serif, 0, NULL), JX_OK);
     const char *num = "=767561.85元";
     double inset = JX_CELL_INSET_EM * SIZE > 3 ? JX_CELL_INSET_EM * SIZE : 3;
     double u = unit_width(f, num);
     assert_true(u > 0);
     jx_doc *doc = one_row(u + 2 * inset - 0.007, num, "说明");
     char *trace = paginate(f, doc);
-    trun r[64];
-    size_t n = read_runs(trace, r, 64);
-    size_t inum = n, iyuan = n;
-    for (size_t i = 0; i < n; i++) {
-        if (strstr(r[i].text, "767561.85"))
-            inum = i;
-        if (strstr(r[i].text, "元"))
-            iyuan = i;
-    }
-    if (inum == n || iyuan == n)
-        fail_msg("the number is cut:\n%s", trace);
-    assert_true(fabs(r[inum].y - r[iyuan].y) < 1e-6);
-    assert_true(r[inum].size < SIZE && r[inum].size > SIZE * 0.98);
+    double size = same_line(trace, "767561.85", "元");
+    assert_true(size < SIZE && size > SIZE * 0.98);
     jx_doc_free(doc);
     free(trace);
     jx_fonts_free(f);

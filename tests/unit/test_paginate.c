@@ -244,6 +244,18 @@ static void long_table_repeats_its_header_and_keeps_every_row(void **state)
     jx_doc_free(doc);
 }
 
+/* Rows 0..n-1 of the two-column table t: one line each ("行007", "1.00"),
+ * filler that brings what follows to each place on a page in turn. */
+static void fill_rows(jx_doc *doc, jx_table *t, int n)
+{
+    for (int r = 0; r < n; r++) {
+        char name[32];
+        snprintf(name, sizeof name, "行%03d", r);
+        add_cell(doc, t, r, 0, name);
+        add_cell(doc, t, r, 1, "1.00");
+    }
+}
+
 /* Whether the run reading `text` is, on some page, the last run of that
  * page: a header left at the foot of a page without what it heads. */
 static int ends_a_page(const run *r, size_t n, const char *text)
@@ -268,12 +280,7 @@ static void a_header_ending_a_table_keeps_with_the_next(void **state)
             assert_non_null(doc);
             jx_section *sec = add_section(doc, NULL);
             jx_table *a = add_table(doc, sec, 2, fill + 1);
-            for (int r = 0; r < fill; r++) {
-                char name[32];
-                snprintf(name, sizeof name, "行%03d", r);
-                add_cell(doc, a, r, 0, name);
-                add_cell(doc, a, r, 1, "1.00");
-            }
+            fill_rows(doc, a, fill);
             a->rows[fill].header = 1;
             add_cell(doc, a, fill, 1, "全年预算数");
             if (next_kind == 0) { /* a header and its row */
@@ -315,12 +322,7 @@ static void a_header_goes_along_with_a_tall_row_that_moves(void **state)
         assert_non_null(doc);
         jx_section *sec = add_section(doc, NULL);
         jx_table *t = add_table(doc, sec, 2, fill + 2);
-        for (int r = 0; r < fill; r++) {
-            char name[32];
-            snprintf(name, sizeof name, "行%03d", r);
-            add_cell(doc, t, r, 0, name);
-            add_cell(doc, t, r, 1, "1.00");
-        }
+        fill_rows(doc, t, fill);
         t->rows[fill].header = 1;
         add_cell(doc, t, fill, 0, "分组");
         add_cell(doc, t, fill, 1, "说明");

@@ -296,7 +296,7 @@ static void mark_cohesion(const lb_char *c, const jx_unit_mark *um, size_t n,
     }
 }
 
-static int closing_bracket(uint32_t cp)
+int jx_text_closing_bracket(uint32_t cp)
 {
     return cp == ')' || cp == ']' || cp == 0xFF09 || cp == 0xFF3D || cp == 0x3011 ||
            cp == 0x3015 || cp == 0x3017 || cp == 0x300B || cp == 0x3009 || cp == 0x300D ||
@@ -503,7 +503,7 @@ jx_status jx_text_break_tiers_marks(const char *text, size_t len, const jx_units
                                           : JX_TIER_ALLOW;
             } else {
                 /* a bracket next to a token (2025|（, ）|2) is a clean edge */
-                t = (closing_bracket(c[k].cp) || (b & C_NO_END)) && !inside_word(c, um, k, n)
+                t = (jx_text_closing_bracket(c[k].cp) || (b & C_NO_END)) && !inside_word(c, um, k, n)
                         ? JX_TIER_SOFT
                         : JX_TIER_CUT;
             }

@@ -1133,18 +1133,10 @@ static int tail_start(const tchar *c, const unsigned char *tier, size_t q)
  * not a last line of its own, unlike "（%）", whose % a reader reads. */
 static int brackets_only(const tchar *c, size_t q, size_t e)
 {
-    static const uint32_t set[] = {'(',    ')',    0xFF08, 0xFF09, 0x300C, 0x300D, 0x300E,
-                                   0x300F, 0x300A, 0x300B, 0x3008, 0x3009, 0x3010, 0x3011,
-                                   0x3014, 0x3015, 0x201C, 0x201D, 0x2018, 0x2019};
-    for (size_t k = q; k < e; k++) {
-        if (c[k].flags & T_SPACE)
-            continue;
-        size_t i = 0;
-        while (i < sizeof set / sizeof set[0] && set[i] != c[k].cp)
-            i++;
-        if (i == sizeof set / sizeof set[0])
+    for (size_t k = q; k < e; k++)
+        if (!(c[k].flags & T_SPACE) && !opening_mark(c[k].cp) && c[k].cp != '(' &&
+            !jx_text_closing_bracket(c[k].cp))
             return 0;
-    }
     return 1;
 }
 

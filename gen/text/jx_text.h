@@ -128,6 +128,9 @@ typedef struct jx_text_opts {
  * tolerance, or a unit it judged to fit is cut by a hair's difference. */
 #define JX_TEXT_WIDTH_EPS 1e-7
 
+/* Whether cp is a closing bracket or quote: ) ] ） ］ 】 〕 〗 》 〉 」 』 ” ’. */
+int jx_text_closing_bracket(uint32_t cp);
+
 /* jx_text_break with options (opts may be NULL: all 0). */
 jx_status jx_text_break_opts(jx_fonts *fonts, const char *role, double size_pt, const char *text,
                              size_t len, double max_width_pt, const jx_text_opts *opts,
